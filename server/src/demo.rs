@@ -1,0 +1,81 @@
+//! The demo area: about fifty clearly fictional people, with NHS numbers from the 999 range that
+//! the NHS keeps for testing (valid check digits, never issued to a patient). Deterministic, so
+//! loading it twice adds nobody twice.
+
+use chrono::{Days, NaiveDate};
+use dsr_shared::nhs_number::check_digit;
+use dsr_shared::{NhsNumber, Person, PersonId, PersonName};
+
+/// How many demo people there are.
+pub const DEMO_PEOPLE: usize = 50;
+
+const GIVEN: &[&str] = &[
+    "Alex", "Sam", "Jordan", "Riley", "Morgan", "Casey", "Taylor", "Jamie", "Robin", "Charlie", "Frankie",
+    "Ashley", "Kai", "Rowan", "Skye", "Quinn", "Ellis", "Harper", "Logan", "Remy",
+];
+const FAMILY: &[&str] = &[
+    "Testwood", "Samplefield", "Demoford", "Exampleton", "Mockridge", "Fictionby", "Placeholme", "Pretendale",
+    "Madeupworth", "Notreal-Smith",
+];
+
+/// The demo people, with dates of birth spread over ages 4 to 45 on `today`.
+pub fn demo_people(today: NaiveDate) -> Vec<Person> {
+    let mut seed: u64 = 0x5eed_d5a0;
+    let mut next = move || {
+        // A small linear congruential generator: fixed output, no dependency.
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as u32
+    };
+    let mut people = Vec::with_capacity(DEMO_PEOPLE);
+    let mut serial: u32 = 0;
+    while people.len() < DEMO_PEOPLE {
+        let i = people.len();
+        serial += 1;
+        let Some(nhs_number) = test_range_number(serial) else { continue };
+        let age_days = 365 * 4 + u64::from(next() % (365 * 41));
+        let Some(date_of_birth) = today.checked_sub_days(Days::new(age_days)) else { continue };
+        let (Ok(given_name), Ok(family_name)) = (
+            PersonName::parse(GIVEN[next() as usize % GIVEN.len()]),
+            PersonName::parse(FAMILY[next() as usize % FAMILY.len()]),
+        ) else {
+            continue;
+        };
+        people.push(Person {
+            // Fixed ids (1 January 2024 plus i milliseconds) so a second load finds them already there.
+            id: PersonId::from_time_and_random(1_704_067_200_000 + i as u64, [0xd5; 10]),
+            given_name,
+            family_name,
+            date_of_birth,
+            // One in five without an NHS number, as at some self-referrals.
+            nhs_number: if i % 5 == 4 { None } else { Some(nhs_number) },
+        });
+    }
+    people
+}
+
+/// The `serial`th NHS number of the 999 test range, if its check digit exists.
+fn test_range_number(serial: u32) -> Option<NhsNumber> {
+    let text = format!("999{serial:06}");
+    let nine: [u8; 9] = std::array::from_fn(|i| text.as_bytes()[i] - b'0');
+    let check = check_digit(nine)?;
+    NhsNumber::parse(&format!("{text}{check}")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_area_has_fifty_fictional_people_with_test_range_numbers() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        let people = demo_people(today);
+        assert_eq!(people.len(), DEMO_PEOPLE);
+        assert!(people.iter().filter_map(|p| p.nhs_number).all(|n| n.is_test_number()));
+        assert_eq!(people.iter().filter(|p| p.nhs_number.is_none()).count(), DEMO_PEOPLE / 5);
+        assert!(people.iter().all(|p| (4..=45).contains(&p.age_on(today))));
+        let mut ids: Vec<_> = people.iter().map(|p| p.id).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), DEMO_PEOPLE);
+        assert_eq!(demo_people(today), people, "the same every time");
+    }
+}

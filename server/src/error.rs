@@ -1,0 +1,131 @@
+//! One error type for every handler: JSON `{ code, message, fields }`, a 4xx for the caller's
+//! mistakes, and a plain 500 (details only in the log) for ours.
+
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use dsr_shared::ValidationErrors;
+use dsr_shared::api::ApiError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Validation(ValidationErrors),
+    #[error("{message}")]
+    BadRequest { status: StatusCode, code: &'static str, message: String },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+}
+
+impl AppError {
+    fn parts(&self) -> (StatusCode, ApiError) {
+        let body = |code: &str, message: String| ApiError { code: code.into(), message, fields: Vec::new() };
+        match self {
+            AppError::Validation(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ApiError {
+                    code: "validation_failed".into(),
+                    message: match errors.fields().len() {
+                        1 => "One field needs attention".into(),
+                        n => format!("{n} fields need attention"),
+                    },
+                    fields: errors.fields().to_vec(),
+                },
+            ),
+            AppError::BadRequest { status, code, message } => (*status, body(code, message.clone())),
+            AppError::NotFound(message) => (StatusCode::NOT_FOUND, body("not_found", message.clone())),
+            AppError::Conflict(message) => (StatusCode::CONFLICT, body("conflict", message.clone())),
+            AppError::Database(_) | AppError::Corrupt(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                body("internal", "Something went wrong on the server. Nothing was lost on your device; try again later.".into()),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.parts();
+        if status.is_server_error() {
+            // The message names the failing operation, never a person's data.
+            tracing::error!(error = %self, "request failed");
+        }
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<ValidationErrors> for AppError {
+    fn from(errors: ValidationErrors) -> Self {
+        AppError::Validation(errors)
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        let status = rejection.status();
+        let (code, message) = match &rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                ("unsupported_media_type", "Send the body as JSON with Content-Type: application/json".to_string())
+            }
+            JsonRejection::JsonSyntaxError(_) => ("malformed_json", "The body is not valid JSON".to_string()),
+            JsonRejection::JsonDataError(error) => ("invalid_body", error.body_text()),
+            _ if status == StatusCode::PAYLOAD_TOO_LARGE => {
+                ("payload_too_large", "The body is larger than the server accepts".to_string())
+            }
+            _ => ("bad_request", rejection.body_text()),
+        };
+        AppError::BadRequest { status, code, message }
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        AppError::BadRequest { status: StatusCode::BAD_REQUEST, code: "invalid_path", message: rejection.body_text() }
+    }
+}
+
+/// Errors that stop the server from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: std::path::PathBuf, source: std::io::Error },
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot apply database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+impl From<AppError> for StartError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Database(e) => StartError::Database(e),
+            other => StartError::Database(sqlx::Error::Protocol(other.to_string())),
+        }
+    }
+}
+
+/// `axum::Json`, whose rejection is an [`AppError`] so bad bodies get the same JSON error shape.
+#[derive(Debug, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Path`, whose rejection is an [`AppError`].
+#[derive(Debug, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct ApiPath<T>(pub T);

@@ -1,0 +1,77 @@
+//! The Dynamic Support Register's server: the app's static files, the JSON API under `/api`,
+//! and the SQLite database. `main.rs` only reads configuration and calls [`AppState::open`] and [`serve`];
+//! tests drive the same [`app`].
+
+mod clock;
+mod config;
+mod demo;
+mod error;
+mod openapi;
+mod routes;
+mod security;
+mod state;
+mod static_files;
+mod store;
+
+use std::future::Future;
+
+use axum::Router;
+use tower_http::trace::TraceLayer;
+
+pub use clock::Clock;
+pub use config::Config;
+pub use demo::demo_people;
+pub use error::{AppError, StartError};
+pub use routes::{MAX_BODY_BYTES, openapi};
+pub use state::AppState;
+pub use store::Store;
+
+/// The whole HTTP application: `/api` (JSON), then the app's static files with `index.html` for app routes.
+pub fn app(state: AppState) -> Router {
+    let api = routes::api_router(state.clone());
+    Router::new()
+        .nest("/api", api)
+        .fallback_service(static_files::service(&state.static_dir))
+        .layer(security::headers_layer(&state))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves `app(state)` on `listener` until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await.map_err(StartError::Serve)?;
+    tracing::info!("server stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {error}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!("cannot listen for SIGTERM: {error}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

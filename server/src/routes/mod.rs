@@ -1,0 +1,69 @@
+//! The JSON API under `/api`, one module per area of the API.
+
+mod health;
+mod openapi_json;
+mod people;
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::{Extension, Router};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::AppError;
+use crate::{AppState, openapi::ApiDoc};
+
+/// Body size limit for API requests.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Every route of the API, registered with its OpenAPI description, so the two cannot drift apart.
+pub fn api_router(state: AppState) -> Router {
+    let (router, api) = documented_routes().split_for_parts();
+    let api = with_api_prefix(api);
+    router
+        .layer(Extension(Arc::new(api)))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .fallback(no_such_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+/// The routes with their descriptions; paths are relative to `/api`, where `app()` nests them.
+fn documented_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(openapi_json::openapi_json))
+        .routes(routes!(people::list_people, people::create_person))
+        .routes(routes!(people::get_person))
+}
+
+/// The API description as served at `/api/openapi.json`, with full paths.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    with_api_prefix(documented_routes().into_openapi())
+}
+
+fn with_api_prefix(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    api.paths.paths = std::mem::take(&mut api.paths.paths)
+        .into_iter()
+        .map(|(path, item)| (format!("/api{path}"), item))
+        .collect();
+    api
+}
+
+async fn no_such_route() -> AppError {
+    AppError::BadRequest {
+        status: StatusCode::NOT_FOUND,
+        code: "no_such_route",
+        message: "There is no such API route; see /api/openapi.json".into(),
+    }
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::BadRequest {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        code: "method_not_allowed",
+        message: "This API route does not accept that method; see /api/openapi.json".into(),
+    }
+}

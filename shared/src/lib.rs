@@ -1,0 +1,14 @@
+//! The Dynamic Support Register's domain: types, rules and the wire shapes shared by the app and the server.
+//!
+//! Pure Rust: no I/O and no clock. Anything that depends on "now" or "today" takes it as an argument.
+
+pub mod api;
+pub mod ids;
+pub mod nhs_number;
+pub mod person;
+pub mod validation;
+
+pub use ids::PersonId;
+pub use nhs_number::NhsNumber;
+pub use person::{Person, PersonForm, PersonName, PersonSubmission};
+pub use validation::{FieldError, ValidationErrors};

@@ -1,0 +1,398 @@
+//! A person on the register: who they are. (Referral, consent, rating and the rest come with the
+//! domain model; this is the part every other record hangs from.)
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::{NhsNumber, PersonId, ValidationErrors};
+
+/// The longest name the register keeps, in characters.
+pub const NAME_MAX_CHARS: usize = 100;
+/// How far back a date of birth may go, in years.
+pub const OLDEST_AGE_YEARS: i32 = 125;
+
+/// A given or family name: trimmed, not empty, at most [`NAME_MAX_CHARS`], no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "Alex"))]
+#[serde(try_from = "String", into = "String")]
+pub struct PersonName(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PersonNameError {
+    #[error("is empty")]
+    Empty,
+    #[error("is longer than {NAME_MAX_CHARS} characters")]
+    TooLong,
+    #[error("contains a line break, tab or other control character")]
+    ControlCharacter,
+}
+
+impl PersonName {
+    pub fn parse(text: &str) -> Result<Self, PersonNameError> {
+        let text = text.trim();
+        if text.is_empty() {
+            Err(PersonNameError::Empty)
+        } else if text.chars().count() > NAME_MAX_CHARS {
+            Err(PersonNameError::TooLong)
+        } else if text.chars().any(char::is_control) {
+            Err(PersonNameError::ControlCharacter)
+        } else {
+            Ok(Self(text.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The message shown under a name field labelled `label` ("given name", "family name").
+    fn message(error: PersonNameError, label: &str) -> String {
+        match error {
+            PersonNameError::Empty => format!("Enter the {label}"),
+            PersonNameError::TooLong => format!("The {label} must be {NAME_MAX_CHARS} characters or fewer"),
+            PersonNameError::ControlCharacter => format!("The {label} must not include line breaks or tabs"),
+        }
+    }
+}
+
+impl std::fmt::Display for PersonName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for PersonName {
+    type Error = PersonNameError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<PersonName> for String {
+    fn from(value: PersonName) -> Self {
+        value.0
+    }
+}
+
+/// A person on the register, as stored and as sent by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Person {
+    pub id: PersonId,
+    pub given_name: PersonName,
+    pub family_name: PersonName,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2011-04-23"))]
+    pub date_of_birth: NaiveDate,
+    /// Unknown at some self-referrals.
+    #[serde(default)]
+    pub nhs_number: Option<NhsNumber>,
+}
+
+impl Person {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+
+    /// Age in whole years on `day`. Someone born on 29 February turns a year older on 1 March in
+    /// other years.
+    pub fn age_on(&self, day: NaiveDate) -> i32 {
+        age_on(self.date_of_birth, day)
+    }
+
+    /// The request body that creates this person on the server.
+    pub fn to_submission(&self) -> PersonSubmission {
+        PersonSubmission {
+            id: self.id,
+            given_name: self.given_name.to_string(),
+            family_name: self.family_name.to_string(),
+            date_of_birth: self.date_of_birth.format("%Y-%m-%d").to_string(),
+            nhs_number: self.nhs_number.map(|n| n.digits()),
+        }
+    }
+}
+
+/// Age in whole years on `day` of someone born on `born`.
+pub fn age_on(born: NaiveDate, day: NaiveDate) -> i32 {
+    let had_birthday = (day.month(), day.day()) >= (born.month(), born.day());
+    day.year() - born.year() - if had_birthday { 0 } else { 1 }
+}
+
+/// Checks a date of birth against `today`: not in the future and not more than
+/// [`OLDEST_AGE_YEARS`] years ago.
+pub fn check_date_of_birth(born: NaiveDate, today: NaiveDate) -> Result<NaiveDate, String> {
+    if born > today {
+        return Err("Date of birth must be today or in the past".into());
+    }
+    if age_on(born, today) > OLDEST_AGE_YEARS {
+        return Err(format!("Date of birth must be within the last {OLDEST_AGE_YEARS} years"));
+    }
+    Ok(born)
+}
+
+/// Reads a date typed in three fields (day, month, year) with the NHS design system's messages.
+/// `label` names the date in messages ("Date of birth").
+pub fn date_from_parts(day: &str, month: &str, year: &str, label: &str) -> Result<NaiveDate, String> {
+    let (day, month, year) = (day.trim(), month.trim(), year.trim());
+    let missing: Vec<&str> = [("day", day), ("month", month), ("year", year)]
+        .iter()
+        .filter(|(_, v)| v.is_empty())
+        .map(|(name, _)| *name)
+        .collect();
+    match missing.len() {
+        3 => return Err(format!("Enter the {}", label.to_lowercase())),
+        2 => return Err(format!("{label} must include a {} and {}", missing[0], missing[1])),
+        1 => return Err(format!("{label} must include a {}", missing[0])),
+        _ => {}
+    }
+    let real_date = || format!("{label} must be a real date");
+    let number = |text: &str| text.parse::<u32>().map_err(|_| real_date());
+    if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
+        return Err("Year must include 4 numbers".into());
+    }
+    let (d, m, y) = (number(day)?, number(month)?, number(year)?);
+    i32::try_from(y).ok().and_then(|y| NaiveDate::from_ymd_opt(y, m, d)).ok_or_else(real_date)
+}
+
+/// The body of `POST /api/people`: what a device sends to create a person. Plain text fields, so the
+/// server can say which field is wrong; [`PersonSubmission::validate`] turns it into a [`Person`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonSubmission {
+    /// A UUID v7 made on the device.
+    pub id: PersonId,
+    pub given_name: String,
+    pub family_name: String,
+    /// `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", schema(example = "2011-04-23"))]
+    pub date_of_birth: String,
+    /// Ten digits, spaces allowed; leave out or send null when unknown.
+    #[serde(default)]
+    pub nhs_number: Option<String>,
+}
+
+impl PersonSubmission {
+    pub fn validate(&self, today: NaiveDate) -> Result<Person, ValidationErrors> {
+        let born = NaiveDate::parse_from_str(self.date_of_birth.trim(), "%Y-%m-%d")
+            .map_err(|_| "Date of birth must be a real date, written YYYY-MM-DD".to_string());
+        build_person(
+            self.id,
+            &self.given_name,
+            &self.family_name,
+            born,
+            self.nhs_number.as_deref().unwrap_or(""),
+            today,
+        )
+    }
+}
+
+/// What the "Add person" form holds while it is filled in: text exactly as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonForm {
+    pub given_name: String,
+    pub family_name: String,
+    pub dob_day: String,
+    pub dob_month: String,
+    pub dob_year: String,
+    pub nhs_number: String,
+}
+
+impl PersonForm {
+    /// The person this form describes, or every problem with it (field by field, in form order).
+    pub fn validate(&self, id: PersonId, today: NaiveDate) -> Result<Person, ValidationErrors> {
+        let born = date_from_parts(&self.dob_day, &self.dob_month, &self.dob_year, "Date of birth");
+        build_person(id, &self.given_name, &self.family_name, born, &self.nhs_number, today)
+    }
+}
+
+/// The one place a person's fields are checked, for both the form and the API.
+fn build_person(
+    id: PersonId,
+    given_name: &str,
+    family_name: &str,
+    born: Result<NaiveDate, String>,
+    nhs_number: &str,
+    today: NaiveDate,
+) -> Result<Person, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let given_name = errors.check(
+        "given_name",
+        PersonName::parse(given_name).map_err(|e| PersonName::message(e, "given name")),
+    );
+    let family_name = errors.check(
+        "family_name",
+        PersonName::parse(family_name).map_err(|e| PersonName::message(e, "family name")),
+    );
+    let date_of_birth = errors.check("date_of_birth", born.and_then(|d| check_date_of_birth(d, today)));
+    let nhs_number = if nhs_number.trim().is_empty() {
+        Some(None)
+    } else {
+        errors.check("nhs_number", NhsNumber::parse(nhs_number)).map(Some)
+    };
+    match (given_name, family_name, date_of_birth, nhs_number) {
+        (Some(given_name), Some(family_name), Some(date_of_birth), Some(nhs_number)) if errors.is_empty() => {
+            Ok(Person { id, given_name, family_name, date_of_birth, nhs_number })
+        }
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad test date"))
+    }
+
+    fn id() -> PersonId {
+        PersonId::from_time_and_random(1_700_000_000_000, [1; 10])
+    }
+
+    fn form() -> PersonForm {
+        PersonForm {
+            given_name: "  Alex ".into(),
+            family_name: "Example".into(),
+            dob_day: "23".into(),
+            dob_month: "4".into(),
+            dob_year: "2011".into(),
+            nhs_number: "943 476 5919".into(),
+        }
+    }
+
+    const TODAY: (i32, u32, u32) = (2026, 11, 25);
+
+    fn today() -> NaiveDate {
+        day(TODAY.0, TODAY.1, TODAY.2)
+    }
+
+    #[test]
+    fn a_complete_form_makes_a_person() {
+        let person = form().validate(id(), today()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(person.full_name(), "Alex Example");
+        assert_eq!(person.date_of_birth, day(2011, 4, 23));
+        assert_eq!(person.nhs_number.map(|n| n.to_string()).as_deref(), Some("943 476 5919"));
+        assert_eq!(person.age_on(today()), 15);
+    }
+
+    #[test]
+    fn nhs_number_may_be_left_blank() {
+        let person = PersonForm { nhs_number: "  ".into(), ..form() }.validate(id(), today());
+        assert_eq!(person.map(|p| p.nhs_number), Ok(None));
+    }
+
+    #[test]
+    fn wrong_nhs_number_names_the_field() {
+        let errors = PersonForm { nhs_number: "943 476 5918".into(), ..form() }
+            .validate(id(), today())
+            .err()
+            .unwrap_or_default();
+        assert_eq!(errors.fields().len(), 1);
+        assert_eq!(
+            errors.message_for("nhs_number"),
+            Some("This is not a valid NHS number: check each digit and try again")
+        );
+    }
+
+    #[test]
+    fn an_empty_form_lists_every_missing_field_in_order() {
+        let errors = PersonForm::default().validate(id(), today()).err().unwrap_or_default();
+        let fields: Vec<&str> = errors.fields().iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["given_name", "family_name", "date_of_birth"]);
+        assert_eq!(errors.message_for("given_name"), Some("Enter the given name"));
+        assert_eq!(errors.message_for("date_of_birth"), Some("Enter the date of birth"));
+    }
+
+    #[test]
+    fn date_parts_get_the_design_system_messages() {
+        let l = "Date of birth";
+        assert_eq!(date_from_parts("", "4", "2011", l), Err("Date of birth must include a day".into()));
+        assert_eq!(date_from_parts("1", "", "", l), Err("Date of birth must include a month and year".into()));
+        assert_eq!(date_from_parts("31", "2", "2011", l), Err("Date of birth must be a real date".into()));
+        assert_eq!(date_from_parts("a", "2", "2011", l), Err("Date of birth must be a real date".into()));
+        assert_eq!(date_from_parts("1", "2", "11", l), Err("Year must include 4 numbers".into()));
+        assert_eq!(date_from_parts("29", "2", "2012", l), Ok(day(2012, 2, 29)));
+    }
+
+    #[test]
+    fn date_of_birth_cannot_be_in_the_future_or_too_long_ago() {
+        assert!(check_date_of_birth(today(), today()).is_ok());
+        assert!(check_date_of_birth(day(2026, 11, 26), today()).is_err());
+        assert!(check_date_of_birth(day(1900, 1, 1), today()).is_err());
+    }
+
+    #[test]
+    fn leap_day_birthdays_count_from_the_first_of_march() {
+        let born = day(2012, 2, 29);
+        assert_eq!(age_on(born, day(2013, 2, 28)), 0);
+        assert_eq!(age_on(born, day(2013, 3, 1)), 1);
+        assert_eq!(age_on(born, day(2016, 2, 29)), 4);
+    }
+
+    #[test]
+    fn names_are_trimmed_and_checked() {
+        assert_eq!(PersonName::parse("  Sam ").map(|n| n.to_string()), Ok("Sam".into()));
+        assert_eq!(PersonName::parse("Sam\nJones"), Err(PersonNameError::ControlCharacter));
+        assert_eq!(PersonName::parse(&"x".repeat(NAME_MAX_CHARS + 1)), Err(PersonNameError::TooLong));
+    }
+
+    #[test]
+    fn submission_and_form_agree() {
+        let person = form().validate(id(), today()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(person.to_submission().validate(today()), Ok(person));
+    }
+
+    #[test]
+    fn submission_with_a_bad_date_names_the_field() {
+        let mut submission = form().validate(id(), today()).map(|p| p.to_submission()).unwrap_or_else(|e| panic!("{e}"));
+        submission.date_of_birth = "2011-02-30".into();
+        let errors = submission.validate(today()).err().unwrap_or_default();
+        assert_eq!(errors.fields().len(), 1);
+        assert_eq!(errors.fields()[0].field, "date_of_birth");
+    }
+
+    #[test]
+    fn person_json_refuses_an_invalid_nhs_number_or_empty_name() {
+        let good = serde_json::json!({"id": id(), "given_name": "Alex", "family_name": "Example",
+            "date_of_birth": "2011-04-23", "nhs_number": "9434765919"});
+        assert!(serde_json::from_value::<Person>(good.clone()).is_ok());
+        let mut bad = good.clone();
+        bad["nhs_number"] = "9434765918".into();
+        assert!(serde_json::from_value::<Person>(bad).is_err());
+        let mut bad = good;
+        bad["given_name"] = " ".into();
+        assert!(serde_json::from_value::<Person>(bad).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn age_is_never_negative_and_grows_by_one_each_birthday(
+            y in 1920i32..2026, m in 1u32..=12, d in 1u32..=28, later in 0i32..90,
+        ) {
+            let born = day(y, m, d);
+            let birthday = day(y + later, m, d);
+            prop_assert_eq!(age_on(born, birthday), later);
+            if let Some(eve) = birthday.pred_opt() {
+                prop_assert_eq!(age_on(born, eve), (later - 1).max(-1));
+            }
+        }
+
+        #[test]
+        fn any_form_either_validates_or_names_each_bad_field(
+            given in ".{0,5}", family in ".{0,5}", dd in "[0-9a]{0,2}", mm in "[0-9]{0,2}",
+            yyyy in "[0-9]{0,4}", nhs in "[0-9 ]{0,12}",
+        ) {
+            let form = PersonForm { given_name: given, family_name: family, dob_day: dd, dob_month: mm, dob_year: yyyy, nhs_number: nhs };
+            match form.validate(id(), today()) {
+                Ok(person) => prop_assert_eq!(person.to_submission().validate(today()), Ok(person)),
+                Err(errors) => {
+                    prop_assert!(!errors.is_empty());
+                    for e in errors.fields() {
+                        prop_assert!(["given_name", "family_name", "date_of_birth", "nhs_number"].contains(&e.field.as_str()));
+                        prop_assert!(!e.message.is_empty());
+                    }
+                }
+            }
+        }
+    }
+}
