@@ -1,0 +1,39 @@
+//! Element ids that the end-to-end tests select by. The one place they are written: the app uses
+//! these constants, and `tests/` includes this file with `#[path]`. No dependencies, on purpose.
+
+pub const MAIN: &str = "maincontent";
+
+// Header and sync state
+pub const SYNC_STATUS: &str = "sync-status";
+pub const CONNECTION: &str = "sync-connection";
+pub const UNSYNCED: &str = "sync-unsynced";
+pub const LAST_SYNC: &str = "sync-last";
+
+// Register page
+pub const REGISTER_TABLE: &str = "register-table";
+pub const REGISTER_EMPTY: &str = "register-empty";
+pub const REGISTER_COUNT: &str = "register-count";
+pub const ADD_PERSON_LINK: &str = "add-person-link";
+pub const NOTICE: &str = "notice";
+pub const DEMO_BANNER: &str = "demo-banner";
+
+// Add person form
+pub const GIVEN_NAME: &str = "given-name";
+pub const FAMILY_NAME: &str = "family-name";
+pub const DATE_OF_BIRTH: &str = "date-of-birth";
+pub const DATE_OF_BIRTH_DAY: &str = "date-of-birth-day";
+pub const DATE_OF_BIRTH_MONTH: &str = "date-of-birth-month";
+pub const DATE_OF_BIRTH_YEAR: &str = "date-of-birth-year";
+pub const NHS_NUMBER: &str = "nhs-number";
+pub const SAVE_PERSON: &str = "save-person";
+pub const ERROR_SUMMARY: &str = "error-summary";
+
+/// The register's row for a person (`data-on-server` says whether the server has it).
+pub fn person_row(id: &str) -> String {
+    format!("person-{id}")
+}
+
+/// The message element under a field.
+pub fn error_message(field_id: &str) -> String {
+    format!("{field_id}-error")
+}

@@ -1,0 +1,13 @@
+//! The Dynamic Support Register's browser app: Leptos, client-side rendered to WebAssembly.
+//! Works against its own IndexedDB first; the sync loop exchanges changes with the server.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod element_ids;
+pub mod local_store;
+pub mod pages;
+pub mod state;
+pub mod sync;
+
+pub use app::App;
