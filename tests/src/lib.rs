@@ -1,1 +1,272 @@
-pub fn placeholder() {}
+//! End-to-end harness: the real `dsr-server` binary on a free port with a temporary data directory,
+//! and headless Chromium driven through chromedriver.
+//!
+//! Needs the app built into `dist/` and the server built (`scripts/test.sh` does both), and
+//! `chromium` and `chromedriver` on the PATH (Debian's `chromium` and `chromium-driver`).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// The element ids the app uses, from the app's own source.
+#[path = "../../app/src/element_ids.rs"]
+pub mod ids;
+
+/// How long any wait for the page may take before a test fails.
+pub const WAIT: Duration = Duration::from_secs(20);
+const POLL: Duration = Duration::from_millis(100);
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Where tests save screenshots (`target/e2e-screenshots/`).
+pub fn screenshot_path(name: &str) -> PathBuf {
+    let dir = target_dir().join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).ok();
+    dir.join(format!("{name}.png"))
+}
+
+/// The real server binary, started on a free port with its own data directory.
+pub struct Server {
+    child: Option<Child>,
+    pub url: String,
+    pub addr: String,
+    data_dir: tempfile::TempDir,
+}
+
+impl Server {
+    pub async fn start() -> Self {
+        let data_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary data directory: {e}"));
+        let mut server = Self { child: None, url: String::new(), addr: "127.0.0.1:0".into(), data_dir };
+        server.launch().await;
+        server
+    }
+
+    /// Stops the process at once (SIGKILL), as a power cut or crash would.
+    pub async fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().await.ok();
+        }
+    }
+
+    /// Starts the binary again on the same address and data directory.
+    pub async fn restart(&mut self) {
+        self.kill().await;
+        self.launch().await;
+    }
+
+    async fn launch(&mut self) {
+        let binary = target_dir().join("debug").join("dsr-server");
+        let dist = workspace_root().join("dist");
+        assert!(binary.is_file(), "no server binary at {}: run scripts/test.sh (it builds it)", binary.display());
+        assert!(dist.join("index.html").is_file(), "no built app in {}: run scripts/test.sh", dist.display());
+        let mut child = Command::new(&binary)
+            .arg("--listen")
+            .arg(&self.addr)
+            .arg("--data-dir")
+            .arg(self.data_dir.path())
+            .arg("--static-dir")
+            .arg(&dist)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(WAIT, lines.next_line())
+            .await
+            .unwrap_or_else(|_| panic!("the server did not say where it listens within {WAIT:?}"))
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("unexpected first line from the server: {line:?}"))
+            .to_string();
+        self.addr = url.trim_start_matches("http://").to_string();
+        self.url = url;
+        self.child = Some(child);
+    }
+
+    /// `GET` an API path and parse the JSON answer.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        let response = reqwest::get(format!("{}{path}", self.url))
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        assert!(response.status().is_success(), "GET {path}: {}", response.status());
+        response.json().await.unwrap_or_else(|e| panic!("GET {path}: not JSON: {e}"))
+    }
+
+    /// The people the server holds, as JSON objects.
+    pub async fn people(&self) -> Vec<serde_json::Value> {
+        self.get_json("/api/people").await["people"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// Headless Chromium with a fresh profile, through its own chromedriver.
+pub struct Browser {
+    pub driver: WebDriver,
+    _chromedriver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// A tablet-sized window (1024 by 768, landscape).
+    pub async fn start() -> Self {
+        let port = free_port();
+        let mut chromedriver = Command::new("chromedriver");
+        chromedriver.arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).kill_on_drop(true);
+        let chromedriver = chromedriver
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start chromedriver ({e}): install Debian's chromium-driver"));
+        let driver_url = format!("http://127.0.0.1:{port}");
+        wait_for_chromedriver(&driver_url).await;
+
+        let profile = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut caps = DesiredCapabilities::chrome();
+        let mut args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1024,768".into(),
+        ];
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        for arg in &args {
+            caps.add_arg(arg).unwrap_or_else(|e| panic!("{e}"));
+        }
+        if let Some(binary) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().find(|p| Path::new(p).exists()) {
+            caps.set_binary(binary).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let driver = WebDriver::new(&driver_url, caps).await.unwrap_or_else(|e| panic!("cannot start Chromium: {e}"));
+        Self { driver, _chromedriver: chromedriver, _profile: profile }
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.driver.goto(url).await.unwrap_or_else(|e| panic!("goto {url}: {e}"));
+    }
+
+    /// Waits until the element with this id is on the page.
+    pub async fn element(&self, id: &str) -> WebElement {
+        self.driver
+            .query(By::Id(id))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("element #{id} did not appear: {e}"))
+    }
+
+    /// Waits until an element matching the CSS selector is on the page.
+    pub async fn css(&self, selector: &str) -> WebElement {
+        self.driver
+            .query(By::Css(selector))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("nothing matched {selector} in time: {e}"))
+    }
+
+    /// Waits until the element with this id shows `text` somewhere in its text.
+    pub async fn wait_for_text(&self, id: &str, text: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let current = match self.driver.find(By::Id(id)).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if current.contains(text) {
+                return current;
+            }
+            assert!(Instant::now() < deadline, "#{id} never showed {text:?}; it shows {current:?}");
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Clears and types into the input with this id.
+    pub async fn type_into(&self, id: &str, text: &str) {
+        let input = self.element(id).await;
+        input.clear().await.unwrap_or_else(|e| panic!("clear #{id}: {e}"));
+        input.send_keys(text).await.unwrap_or_else(|e| panic!("type into #{id}: {e}"));
+    }
+
+    pub async fn click(&self, id: &str) {
+        self.element(id).await.click().await.unwrap_or_else(|e| panic!("click #{id}: {e}"));
+    }
+
+    pub async fn path(&self) -> String {
+        self.driver.current_url().await.map(|u| u.path().to_string()).unwrap_or_default()
+    }
+
+    pub async fn reload(&self) {
+        self.driver.refresh().await.unwrap_or_else(|e| panic!("reload: {e}"));
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let path = screenshot_path(name);
+        self.driver.screenshot(&path).await.unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
+        path
+    }
+
+    /// Every value in an IndexedDB object store of the app's database, read in the page.
+    pub async fn indexeddb_values(&self, store: &str) -> Vec<serde_json::Value> {
+        let script = r#"
+            const [dbName, storeName, done] = arguments;
+            const open = indexedDB.open(dbName);
+            open.onerror = () => done({ error: 'open failed' });
+            open.onsuccess = () => {
+                const db = open.result;
+                if (!db.objectStoreNames.contains(storeName)) { db.close(); done({ error: 'no store ' + storeName }); return; }
+                const all = db.transaction(storeName, 'readonly').objectStore(storeName).getAll();
+                all.onsuccess = () => { db.close(); done({ values: all.result }); };
+                all.onerror = () => { db.close(); done({ error: 'getAll failed' }); };
+            };
+        "#;
+        let args = vec![serde_json::json!("dsr"), serde_json::json!(store)];
+        let answer = self.driver.execute_async(script, args).await.unwrap_or_else(|e| panic!("IndexedDB read: {e}"));
+        let answer = answer.json().clone();
+        assert!(answer.get("error").is_none(), "IndexedDB read failed: {answer}");
+        answer["values"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn quit(self) {
+        self.driver.quit().await.ok();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
+
+async fn wait_for_chromedriver(url: &str) {
+    let deadline = Instant::now() + WAIT;
+    let status = format!("{url}/status");
+    loop {
+        if let Ok(response) = reqwest::get(&status).await {
+            if response.status().is_success() {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "chromedriver did not start at {url}");
+        tokio::time::sleep(POLL).await;
+    }
+}
