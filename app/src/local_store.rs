@@ -136,3 +136,41 @@ async fn put(stored: &StoredPerson) -> Result<(), StoreError> {
     tx.done().await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dsr_shared::{PersonForm, PersonId};
+
+    fn person() -> Person {
+        let form = PersonForm {
+            given_name: "Alex".into(),
+            family_name: "Example".into(),
+            dob_day: "1".into(),
+            dob_month: "2".into(),
+            dob_year: "2012".into(),
+            nhs_number: String::new(),
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        form.validate(PersonId::from_time_and_random(1, [2; 10]), today).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn only_unsent_unrefused_people_wait_to_be_sent() {
+        let unsent = StoredPerson::unsent(person());
+        assert!(unsent.is_waiting());
+        assert_eq!(unsent.id, unsent.person.id.to_string(), "the store's key is the person's id");
+        assert!(!StoredPerson::from_server(person()).is_waiting());
+        let refused = StoredPerson { refused: Some("Enter the given name".into()), ..unsent };
+        assert!(!refused.is_waiting());
+    }
+
+    #[test]
+    fn a_record_without_the_refused_field_still_reads() {
+        // Written before `refused` existed: older data keeps working.
+        let mut json = serde_json::to_value(StoredPerson::unsent(person())).unwrap_or_default();
+        json.as_object_mut().map(|o| o.remove("refused"));
+        let stored: StoredPerson = serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored.refused, None);
+    }
+}

@@ -245,6 +245,38 @@ impl Browser {
         answer["values"].as_array().cloned().unwrap_or_default()
     }
 
+    /// Resizes the window to `width` by `height` CSS pixels (a tablet: 1024 by 768, 768 by 1024).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.driver
+            .set_window_rect(0, 0, width, height)
+            .await
+            .unwrap_or_else(|e| panic!("resize to {width}x{height}: {e}"));
+    }
+
+    /// Elements wider than the viewport, which would make the page scroll sideways (empty when none).
+    pub async fn sideways_overflow(&self) -> Vec<String> {
+        let script = r#"
+            const width = document.documentElement.clientWidth;
+            const wide = [];
+            for (const e of document.querySelectorAll('body *')) {
+                const box = e.getBoundingClientRect();
+                if (box.width > 0 && box.right > width + 0.5 && getComputedStyle(e).position !== 'absolute') {
+                    wide.push(`${e.tagName.toLowerCase()}#${e.id}.${e.className} right=${box.right} viewport=${width}`);
+                }
+            }
+            if (document.documentElement.scrollWidth > width) wide.push(`page scrollWidth=${document.documentElement.scrollWidth}`);
+            for (const e of document.querySelectorAll('body *')) {
+                const style = getComputedStyle(e);
+                if ((style.overflowX === 'auto' || style.overflowX === 'scroll') && e.scrollWidth > e.clientWidth) {
+                    wide.push(`scrolls sideways: ${e.tagName.toLowerCase()}.${e.className}`);
+                }
+            }
+            return wide;
+        "#;
+        let answer = self.driver.execute(script, Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
+        serde_json::from_value(answer.json().clone()).unwrap_or_default()
+    }
+
     pub async fn quit(self) {
         self.driver.quit().await.ok();
     }

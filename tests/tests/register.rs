@@ -53,6 +53,14 @@ async fn added_person_is_listed_kept_after_reload_and_on_the_server() {
 
     let shot = browser.screenshot("register").await;
     assert!(std::fs::metadata(&shot).map(|m| m.len() > 10_000).unwrap_or(false), "{}", shot.display());
+
+    // A tablet either way up: nothing scrolls sideways.
+    for (width, height, name) in [(1024, 768, "register-landscape"), (768, 1024, "register-portrait")] {
+        browser.resize(width, height).await;
+        browser.element(ids::REGISTER_TABLE).await;
+        assert_eq!(browser.sideways_overflow().await, Vec::<String>::new(), "{width}x{height}");
+        browser.screenshot(name).await;
+    }
     browser.quit().await;
 }
 

@@ -45,8 +45,7 @@ pub fn RegisterPage() -> impl IntoView {
             when=move || { count() > 0 }
             fallback=|| view! { <p class="nhsuk-body" id=ids::REGISTER_EMPTY>"Nobody is on the register on this device yet."</p> }
         >
-            <div class="nhsuk-table-container">
-                <table class="nhsuk-table" id=ids::REGISTER_TABLE>
+            <table class="nhsuk-table" id=ids::REGISTER_TABLE>
                     <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"People on the register"</caption>
                     <thead class="nhsuk-table__head">
                         <tr class="nhsuk-table__row">
@@ -61,8 +60,7 @@ pub fn RegisterPage() -> impl IntoView {
                             <PersonRow stored=stored/>
                         </For>
                     </tbody>
-                </table>
-            </div>
+            </table>
         </Show>
     }
 }

@@ -1,0 +1,98 @@
+# shellcheck shell=bash
+# Installs what building and testing need, only what is missing, so it is quick the second time.
+# Sourced by scripts/run.sh and scripts/test.sh; see ../shared/handbook/toolchain.md for why each step
+# is done this way (the machines reach the package registries and nothing else).
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$CARGO_BIN:$ROOT/style/node_modules/.bin:$PATH"
+
+TRUNK_VERSION="0.21.14"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+fail() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The wasm-bindgen version that Cargo.lock resolved; the CLI must match it exactly.
+wasm_bindgen_locked() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_trunk() {
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    say "Installing trunk $TRUNK_VERSION (a few minutes, once)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local locked pinned
+  locked="$(wasm_bindgen_locked)"
+  [ -n "$locked" ] || fail "Cargo.lock names no wasm-bindgen version"
+  pinned="$(sed -n 's/^wasm_bindgen = "\([^"]*\)".*/\1/p' "$ROOT/Trunk.toml")"
+  [ "$pinned" = "$locked" ] ||
+    fail "Trunk.toml pins wasm-bindgen '$pinned' but Cargo.lock has '$locked': make them equal"
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $locked" ]; then
+    say "Installing wasm-bindgen-cli $locked (a few minutes, once)"
+    # Not --locked: its own lock file names a version the registry does not serve.
+    cargo install wasm-bindgen-cli --version "$locked" --force
+  fi
+}
+
+# style/: the NHS design system CSS and binaryen's wasm-opt, pinned by package-lock.json.
+ensure_npm_packages() {
+  local stamp="$ROOT/style/node_modules/.dsr-lock-sha256" want
+  want="$(sha256sum "$ROOT/style/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    command -v npm >/dev/null || fail "npm is needed for style/ (Node.js 20 or later)"
+    say "Installing the front-end packages of style/ (npm ci)"
+    (cd "$ROOT/style" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+  fi
+}
+
+ensure_build_tools() {
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_npm_packages
+}
+
+# Debian's Chromium and ChromeDriver, for the end-to-end tests.
+ensure_browser() {
+  if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "Installing Debian's chromium and chromium-driver"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    fail "the end-to-end tests need Chromium and ChromeDriver: install Debian's packages with
+    sudo apt-get install chromium chromium-driver
+then run this again"
+  fi
+}
+
+# Builds the app in release mode into dist/.
+build_app() {
+  say "Building the app (trunk build --release)"
+  (cd "$ROOT" && trunk build --release)
+}
+
+# Prints the size of the app's WebAssembly, raw and gzipped.
+report_app_size() {
+  local wasm
+  wasm="$(ls "$ROOT"/dist/*_bg.wasm 2>/dev/null | head -n 1)"
+  [ -n "$wasm" ] || return 0
+  printf 'app wasm: %s bytes raw, %s bytes gzipped (%s)\n' \
+    "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" "$(basename "$wasm")"
+}
