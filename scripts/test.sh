@@ -11,6 +11,9 @@ build_app
 report_app_size
 say "Building the server for the end-to-end tests"
 cargo build -p dsr-server
+say "Lints (cargo clippy, warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p dsr-app --target wasm32-unknown-unknown -- -D warnings
 say "Running every test (cargo test --workspace)"
 cargo test --workspace
 say "All tests passed in $(( $(date +%s) - started )) s"

@@ -57,9 +57,7 @@ impl From<rexie::Error> for StoreError {
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StoreError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| StoreError::Data(e.to_string()))
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| StoreError::Data(e.to_string()))
 }
 
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, StoreError> {
@@ -138,6 +136,7 @@ async fn put(stored: &StoredPerson) -> Result<(), StoreError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
     use dsr_shared::{PersonForm, PersonId};

@@ -10,12 +10,20 @@ use dsr_shared::{NhsNumber, Person, PersonId, PersonName};
 pub const DEMO_PEOPLE: usize = 50;
 
 const GIVEN: &[&str] = &[
-    "Alex", "Sam", "Jordan", "Riley", "Morgan", "Casey", "Taylor", "Jamie", "Robin", "Charlie", "Frankie",
-    "Ashley", "Kai", "Rowan", "Skye", "Quinn", "Ellis", "Harper", "Logan", "Remy",
+    "Alex", "Sam", "Jordan", "Riley", "Morgan", "Casey", "Taylor", "Jamie", "Robin", "Charlie", "Frankie", "Ashley",
+    "Kai", "Rowan", "Skye", "Quinn", "Ellis", "Harper", "Logan", "Remy",
 ];
 const FAMILY: &[&str] = &[
-    "Testwood", "Samplefield", "Demoford", "Exampleton", "Mockridge", "Fictionby", "Placeholme", "Pretendale",
-    "Madeupworth", "Notreal-Smith",
+    "Testwood",
+    "Samplefield",
+    "Demoford",
+    "Exampleton",
+    "Mockridge",
+    "Fictionby",
+    "Placeholme",
+    "Pretendale",
+    "Madeupworth",
+    "Notreal-Smith",
 ];
 
 /// The demo people, with dates of birth spread over ages 4 to 45 on `today`.
@@ -62,6 +70,7 @@ fn test_range_number(serial: u32) -> Option<NhsNumber> {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
 

@@ -43,7 +43,10 @@ impl AppError {
             AppError::Conflict(message) => (StatusCode::CONFLICT, body("conflict", message.clone())),
             AppError::Database(_) | AppError::Corrupt(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                body("internal", "Something went wrong on the server. Nothing was lost on your device; try again later.".into()),
+                body(
+                    "internal",
+                    "Something went wrong on the server. Nothing was lost on your device; try again later.".into(),
+                ),
             ),
         }
     }
@@ -101,17 +104,10 @@ pub enum StartError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("cannot load the demo area: {0}")]
+    Demo(AppError),
     #[error("server error: {0}")]
     Serve(std::io::Error),
-}
-
-impl From<AppError> for StartError {
-    fn from(error: AppError) -> Self {
-        match error {
-            AppError::Database(e) => StartError::Database(e),
-            other => StartError::Database(sqlx::Error::Protocol(other.to_string())),
-        }
-    }
 }
 
 /// `axum::Json`, whose rejection is an [`AppError`] so bad bodies get the same JSON error shape.

@@ -28,12 +28,10 @@ pub use store::Store;
 
 /// The whole HTTP application: `/api` (JSON), then the app's static files with `index.html` for app routes.
 pub fn app(state: AppState) -> Router {
-    let api = routes::api_router(state.clone());
-    Router::new()
-        .nest("/api", api)
-        .fallback_service(static_files::service(&state.static_dir))
-        .layer(security::headers_layer(&state))
-        .layer(TraceLayer::new_for_http())
+    let router = Router::new()
+        .nest("/api", routes::api_router(state.clone()))
+        .fallback_service(static_files::service(&state.static_dir));
+    security::with_headers(router, &state.csp).layer(TraceLayer::new_for_http())
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` completes, then finishes the requests in flight.

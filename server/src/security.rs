@@ -3,14 +3,11 @@
 
 use std::path::Path;
 
+use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use tower::ServiceBuilder;
-use tower::layer::util::{Identity, Stack};
 use tower_http::set_header::SetResponseHeaderLayer;
-
-use crate::AppState;
 
 /// The policy: everything from this origin only; WebAssembly may compile; the app's inline
 /// start-up script (written by trunk into `index.html`) is allowed by its hash and nothing else inline.
@@ -48,29 +45,25 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     scripts
 }
 
-type SetHeader = SetResponseHeaderLayer<HeaderValue>;
-
-pub fn headers_layer(
-    state: &AppState,
-) -> ServiceBuilder<
-    Stack<SetHeader, Stack<SetHeader, Stack<SetHeader, Stack<SetHeader, Stack<SetHeader, Stack<SetHeader, Identity>>>>>>,
-> {
-    let set = |name: HeaderName, value: &str| {
-        SetResponseHeaderLayer::overriding(
-            name,
-            HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'")),
-        )
-    };
-    ServiceBuilder::new()
-        .layer(set(header::CONTENT_SECURITY_POLICY, &state.csp))
-        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(set(header::REFERRER_POLICY, "no-referrer"))
-        .layer(set(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"))
-        .layer(set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+/// Adds the security headers to every response of `router`.
+pub fn with_headers(router: Router, csp: &str) -> Router {
+    let set = |name: HeaderName, value: HeaderValue| SetResponseHeaderLayer::overriding(name, value);
+    // A policy that cannot be sent as a header (it never happens: it is ASCII) falls back to the strictest.
+    let csp = HeaderValue::from_str(csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
+    router
+        .layer(set(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(set(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(set(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(set(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
+        .layer(set(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")))
 }
 
 #[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
 

@@ -23,7 +23,10 @@ impl AppState {
         let store = Store::open(&config.database_path()).await?;
         let clock = Clock::System;
         if config.demo {
-            let added = store.add_demo_people(&demo::demo_people(clock.today()), clock.now()).await?;
+            let added = store
+                .add_demo_people(&demo::demo_people(clock.today()), clock.now())
+                .await
+                .map_err(StartError::Demo)?;
             tracing::info!(added, "demo area loaded: every person in it is fictional");
         }
         if !config.static_dir.join("index.html").is_file() {

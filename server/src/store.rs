@@ -52,9 +52,8 @@ impl Store {
         if !name.chars().all(|c| c.is_ascii_alphabetic() || c == '_') {
             return Err(AppError::Corrupt(format!("not a pragma name: {name}")));
         }
-        let row: (String,) = sqlx::query_as(&format!("SELECT CAST({name} AS TEXT) FROM pragma_{name}"))
-            .fetch_one(&self.pool)
-            .await?;
+        let row: (String,) =
+            sqlx::query_as(&format!("SELECT CAST({name} AS TEXT) FROM pragma_{name}")).fetch_one(&self.pool).await?;
         Ok(row.0)
     }
 
@@ -69,12 +68,11 @@ impl Store {
     }
 
     pub async fn get_person(&self, id: PersonId) -> Result<Option<Person>, AppError> {
-        let row: Option<PersonRow> = sqlx::query_as(
-            "SELECT id, given_name, family_name, date_of_birth, nhs_number FROM people WHERE id = ?",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<PersonRow> =
+            sqlx::query_as("SELECT id, given_name, family_name, date_of_birth, nhs_number FROM people WHERE id = ?")
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(Person::try_from).transpose()
     }
 

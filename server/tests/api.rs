@@ -1,5 +1,7 @@
 //! The API through `app()`, each test with a fresh SQLite file, and one test on a real listener.
 
+#![allow(clippy::panic, reason = "test helpers fail the test with a message")]
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};

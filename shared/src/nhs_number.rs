@@ -89,6 +89,7 @@ impl From<NhsNumber> for String {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
     use proptest::prelude::*;

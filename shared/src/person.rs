@@ -214,14 +214,10 @@ fn build_person(
     today: NaiveDate,
 ) -> Result<Person, ValidationErrors> {
     let mut errors = ValidationErrors::new();
-    let given_name = errors.check(
-        "given_name",
-        PersonName::parse(given_name).map_err(|e| PersonName::message(e, "given name")),
-    );
-    let family_name = errors.check(
-        "family_name",
-        PersonName::parse(family_name).map_err(|e| PersonName::message(e, "family name")),
-    );
+    let given_name =
+        errors.check("given_name", PersonName::parse(given_name).map_err(|e| PersonName::message(e, "given name")));
+    let family_name =
+        errors.check("family_name", PersonName::parse(family_name).map_err(|e| PersonName::message(e, "family name")));
     let date_of_birth = errors.check("date_of_birth", born.and_then(|d| check_date_of_birth(d, today)));
     let nhs_number = if nhs_number.trim().is_empty() {
         Some(None)
@@ -237,6 +233,7 @@ fn build_person(
 }
 
 #[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -344,7 +341,8 @@ mod tests {
 
     #[test]
     fn submission_with_a_bad_date_names_the_field() {
-        let mut submission = form().validate(id(), today()).map(|p| p.to_submission()).unwrap_or_else(|e| panic!("{e}"));
+        let mut submission =
+            form().validate(id(), today()).map(|p| p.to_submission()).unwrap_or_else(|e| panic!("{e}"));
         submission.date_of_birth = "2011-02-30".into();
         let errors = submission.validate(today()).err().unwrap_or_default();
         assert_eq!(errors.fields().len(), 1);

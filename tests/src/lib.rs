@@ -4,6 +4,8 @@
 //! Needs the app built into `dist/` and the server built (`scripts/test.sh` does both), and
 //! `chromium` and `chromedriver` on the PATH (Debian's `chromium` and `chromium-driver`).
 
+#![allow(clippy::panic, reason = "a test harness: a step that cannot be done fails the test, with the reason")]
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -102,9 +104,7 @@ impl Server {
 
     /// `GET` an API path and parse the JSON answer.
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
-        let response = reqwest::get(format!("{}{path}", self.url))
-            .await
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let response = reqwest::get(format!("{}{path}", self.url)).await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
         assert!(response.status().is_success(), "GET {path}: {}", response.status());
         response.json().await.unwrap_or_else(|e| panic!("GET {path}: not JSON: {e}"))
     }
@@ -152,7 +152,8 @@ impl Browser {
         for arg in &args {
             caps.add_arg(arg).unwrap_or_else(|e| panic!("{e}"));
         }
-        if let Some(binary) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().find(|p| Path::new(p).exists()) {
+        if let Some(binary) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().find(|p| Path::new(p).exists())
+        {
             caps.set_binary(binary).unwrap_or_else(|e| panic!("{e}"));
         }
         let driver = WebDriver::new(&driver_url, caps).await.unwrap_or_else(|e| panic!("cannot start Chromium: {e}"));
@@ -293,10 +294,8 @@ async fn wait_for_chromedriver(url: &str) {
     let deadline = Instant::now() + WAIT;
     let status = format!("{url}/status");
     loop {
-        if let Ok(response) = reqwest::get(&status).await {
-            if response.status().is_success() {
-                return;
-            }
+        if reqwest::get(&status).await.is_ok_and(|r| r.status().is_success()) {
+            return;
         }
         assert!(Instant::now() < deadline, "chromedriver did not start at {url}");
         tokio::time::sleep(POLL).await;

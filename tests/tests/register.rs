@@ -1,6 +1,8 @@
 //! The register and the "Add person" form, end to end: the real server binary, the built app,
 //! headless Chromium.
 
+#![allow(clippy::panic, reason = "test helpers fail the test with a message")]
+
 use dsr_e2e_tests::{Browser, Server, ids};
 
 /// Fills the "Add person" form (the page must be open).

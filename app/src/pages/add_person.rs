@@ -35,7 +35,8 @@ pub fn AddPersonPage() -> impl IntoView {
     let nhs_number = RwSignal::new(String::new());
     let errors = RwSignal::new(ValidationErrors::new());
     let saving = RwSignal::new(false);
-    let error_for = move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -45,10 +45,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 fn with_api_prefix(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    api.paths.paths = std::mem::take(&mut api.paths.paths)
-        .into_iter()
-        .map(|(path, item)| (format!("/api{path}"), item))
-        .collect();
+    api.paths.paths =
+        std::mem::take(&mut api.paths.paths).into_iter().map(|(path, item)| (format!("/api{path}"), item)).collect();
     api
 }
 

@@ -27,12 +27,7 @@ pub async fn get_person(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<PersonId>,
 ) -> Result<ApiJson<Person>, AppError> {
-    state
-        .store
-        .get_person(id)
-        .await?
-        .map(ApiJson)
-        .ok_or_else(|| AppError::NotFound(format!("No person with id {id}")))
+    state.store.get_person(id).await?.map(ApiJson).ok_or_else(|| AppError::NotFound(format!("No person with id {id}")))
 }
 
 #[utoipa::path(post, path = "/people", tag = "people",
