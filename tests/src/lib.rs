@@ -42,13 +42,20 @@ pub struct Server {
     child: Option<Child>,
     pub url: String,
     pub addr: String,
+    args: Vec<String>,
     data_dir: tempfile::TempDir,
 }
 
 impl Server {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts with extra command-line arguments (`--demo`).
+    pub async fn start_with(args: &[&str]) -> Self {
         let data_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary data directory: {e}"));
-        let mut server = Self { child: None, url: String::new(), addr: "127.0.0.1:0".into(), data_dir };
+        let args = args.iter().map(|a| a.to_string()).collect();
+        let mut server = Self { child: None, url: String::new(), addr: "127.0.0.1:0".into(), args, data_dir };
         server.launch().await;
         server
     }
@@ -78,6 +85,7 @@ impl Server {
             .arg(self.data_dir.path())
             .arg("--static-dir")
             .arg(&dist)
+            .args(&self.args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -127,3 +127,20 @@ async fn person_saved_while_the_server_is_down_is_marked_not_sent_then_sent() {
     assert!(people[0]["nhs_number"].is_null());
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_area_lists_fifty_fictional_people() {
+    let server = Server::start_with(&["--demo"]).await;
+    let browser = Browser::start().await;
+    browser.goto(&server.url).await;
+    browser.wait_for_text(ids::DEMO_BANNER, "Everyone listed is fictional").await;
+    browser.wait_for_text(ids::REGISTER_COUNT, "50 people").await;
+    let sent = browser.driver.find_all(thirtyfour::By::Css("tr[data-on-server='true']")).await.unwrap_or_default();
+    assert_eq!(sent.len(), 50);
+    let numbers: Vec<String> =
+        server.people().await.iter().filter_map(|p| p["nhs_number"].as_str().map(str::to_owned)).collect();
+    assert_eq!(numbers.len(), 40, "one in five has no NHS number");
+    assert!(numbers.iter().all(|n| n.starts_with("999")), "{numbers:?}");
+    browser.screenshot("register-demo").await;
+    browser.quit().await;
+}
