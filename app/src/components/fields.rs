@@ -17,9 +17,8 @@ pub fn TextField(
     #[prop(default = "off")] autocomplete: &'static str,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
-    let error_id = ids::error_message(id);
     let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        let (hint_id, error_id) = (hint_id.clone(), ids::error_message(id));
         move || {
             let mut parts = Vec::new();
             if hint.is_some() {
@@ -32,19 +31,12 @@ pub fn TextField(
         }
     };
     view! {
-        <div class=move || if error.with(Option::is_some) { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
+        <div class=group_class(error)>
             <label class="nhsuk-label" for=id>{label}</label>
             {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
-            {move || error.get().map(|message| view! {
-                <span class="nhsuk-error-message" id=error_id.clone()>
-                    <span class="nhsuk-u-visually-hidden">"Error: "</span>{message}
-                </span>
-            })}
+            <ErrorMessage field_id=id error=error/>
             <input
-                class=move || {
-                    let error_class = if error.with(Option::is_some) { " nhsuk-input--error" } else { "" };
-                    format!("nhsuk-input {width_class}{error_class}")
-                }
+                class=input_class(format!("nhsuk-input {width_class}"), error)
                 id=id
                 name=id
                 type="text"
@@ -71,17 +63,13 @@ pub fn DateField(
     #[prop(default = ["", "", ""])] part_ids: [&'static str; 3],
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
-    let error_id = ids::error_message(id);
     let part = move |part_id: &'static str, label: &'static str, value: RwSignal<String>, width: &'static str| {
         view! {
             <div class="nhsuk-date-input__item">
                 <div class="nhsuk-form-group">
                     <label class="nhsuk-label nhsuk-date-input__label" for=part_id>{label}</label>
                     <input
-                        class=move || {
-                            let error_class = if error.with(Option::is_some) { " nhsuk-input--error" } else { "" };
-                            format!("nhsuk-input nhsuk-date-input__input {width}{error_class}")
-                        }
+                        class=input_class(format!("nhsuk-input nhsuk-date-input__input {width}"), error)
                         id=part_id
                         name=part_id
                         type="text"
@@ -93,15 +81,11 @@ pub fn DateField(
         }
     };
     view! {
-        <div class=move || if error.with(Option::is_some) { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
+        <div class=group_class(error)>
             <fieldset class="nhsuk-fieldset" role="group" aria-describedby=hint_id.clone()>
                 <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
                 {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
-                {move || error.get().map(|message| view! {
-                    <span class="nhsuk-error-message" id=error_id.clone()>
-                        <span class="nhsuk-u-visually-hidden">"Error: "</span>{message}
-                    </span>
-                })}
+                <ErrorMessage field_id=id error=error/>
                 <div class="nhsuk-date-input" id=id>
                     {part(part_ids[0], "Day", day, "nhsuk-input--width-2")}
                     {part(part_ids[1], "Month", month, "nhsuk-input--width-2")}
@@ -110,4 +94,29 @@ pub fn DateField(
             </fieldset>
         </div>
     }
+}
+
+/// The message above a field with an error, with "Error:" for screen readers.
+#[component]
+fn ErrorMessage(field_id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        error.get().map(|message| {
+            view! {
+                <span class="nhsuk-error-message" id=ids::error_message(field_id)>
+                    <span class="nhsuk-u-visually-hidden">"Error: "</span>
+                    {message}
+                </span>
+            }
+        })
+    }
+}
+
+/// The form group's classes: marked when the field has an error.
+fn group_class(error: Signal<Option<String>>) -> impl Fn() -> &'static str {
+    move || if error.with(Option::is_some) { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }
+}
+
+/// An input's classes, with the error class when the field has an error.
+fn input_class(base: String, error: Signal<Option<String>>) -> impl Fn() -> String {
+    move || if error.with(Option::is_some) { format!("{base} nhsuk-input--error") } else { base.clone() }
 }
