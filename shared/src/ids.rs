@@ -1,42 +1,82 @@
-//! Identifiers: UUID v7 newtypes, one per entity, made on the device that creates the record.
+//! Identifiers: UUID v7 newtypes, one per entity, made on the device that creates the record, so
+//! ids of different things cannot be mixed up.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Identifies one person on the register.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = uuid::Uuid))]
-#[serde(transparent)]
-pub struct PersonId(Uuid);
+macro_rules! uuid_ids {
+    ($($(#[$meta:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = uuid::Uuid))]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
 
-impl PersonId {
-    /// A UUID v7 from the time of creation (milliseconds since the Unix epoch) and ten random bytes.
-    /// The caller supplies both, so this crate needs neither a clock nor a random source.
-    pub fn from_time_and_random(unix_millis: u64, random: [u8; 10]) -> Self {
-        Self(uuid::Builder::from_unix_timestamp_millis(unix_millis, &random).into_uuid())
-    }
+        impl $name {
+            /// A UUID v7 from the time of creation (milliseconds since the Unix epoch) and ten random
+            /// bytes. The caller supplies both, so this crate needs neither a clock nor a random source.
+            pub fn from_time_and_random(unix_millis: u64, random: [u8; 10]) -> Self {
+                Self(uuid::Builder::from_unix_timestamp_millis(unix_millis, &random).into_uuid())
+            }
 
-    pub fn from_uuid(uuid: Uuid) -> Self {
-        Self(uuid)
-    }
+            pub fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
 
-    pub fn as_uuid(&self) -> Uuid {
-        self.0
-    }
+            pub fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    )*};
 }
 
-impl std::fmt::Display for PersonId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::str::FromStr for PersonId {
-    type Err = uuid::Error;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Uuid::parse_str(s).map(Self)
-    }
-}
+uuid_ids!(
+    /// A person on the register.
+    PersonId,
+    /// A referral to the register.
+    ReferralId,
+    /// A consent, or a best-interests decision in its place.
+    ConsentId,
+    /// One change of a person's rating.
+    RatingChangeId,
+    /// One version of an area's risk tool.
+    RiskToolId,
+    /// One filled-in risk checklist.
+    RiskAssessmentId,
+    /// One stay in a mental health hospital.
+    AdmissionId,
+    /// A Care (Education) and Treatment Review.
+    ReviewId,
+    /// A young person's planner for a review.
+    PlannerId,
+    /// A family's views for a review.
+    FamilyViewsId,
+    /// A panel's finding against a key line of enquiry.
+    KloeFindingId,
+    /// A review's recommendation.
+    RecommendationId,
+    /// An action of a review's action plan.
+    ActionId,
+    /// A DSR meeting.
+    DsrMeetingId,
+    /// A keyworker's visit note.
+    VisitNoteId,
+    /// A user account.
+    UserId,
+);
 
 #[cfg(test)]
 #[allow(clippy::panic, reason = "a failed step fails the test")]
@@ -52,10 +92,11 @@ mod tests {
     }
 
     #[test]
-    fn person_id_round_trips_through_text_and_json() {
-        let id = PersonId::from_time_and_random(1_700_000_000_000, [7; 10]);
-        assert_eq!(id.to_string().parse::<PersonId>().ok(), Some(id));
+    fn ids_round_trip_through_text_and_json() {
+        let id = ReviewId::from_time_and_random(1_700_000_000_000, [7; 10]);
+        assert_eq!(id.to_string().parse::<ReviewId>().ok(), Some(id));
         let json = serde_json::to_string(&id).unwrap_or_default();
         assert_eq!(json, format!("\"{id}\""));
+        assert_eq!(serde_json::from_str::<ReviewId>(&json).ok(), Some(id));
     }
 }

@@ -3,9 +3,11 @@
 //! Pure Rust: no I/O and no clock. Anything that depends on "now" or "today" takes it as an argument.
 
 pub mod api;
+pub mod calendar;
 pub mod ids;
 pub mod nhs_number;
 pub mod person;
+pub mod text;
 pub mod validation;
 
 pub use ids::PersonId;

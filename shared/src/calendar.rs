@@ -1,0 +1,251 @@
+//! Working days in England: Monday to Friday, less bank holidays.
+//!
+//! Bank holidays follow the rules of the Banking and Financial Dealings Act 1971 and royal
+//! proclamations: New Year's Day, Good Friday, Easter Monday, the early May bank holiday (first Monday
+//! of May), the spring bank holiday (last Monday of May), the summer bank holiday (last Monday of
+//! August), Christmas Day and Boxing Day, with a substitute weekday when one falls at a weekend; plus
+//! the one-off changes below. The rules are checked against the published lists for 2020-2035 in
+//! the tests. An area can add days (a newly announced one-off) through its policy.
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// Years whose bank holidays the tests check against the published lists.
+pub const CHECKED_YEARS: std::ops::RangeInclusive<i32> = 2020..=2035;
+
+/// One-off changes: (date moved from, date moved to) and extra holidays.
+const MOVED: &[(NaiveDate, NaiveDate)] = &[
+    // Early May bank holiday moved to Friday 8 May for the 75th anniversary of VE Day.
+    (date(2020, 5, 4), date(2020, 5, 8)),
+    // Spring bank holiday moved to Thursday 2 June for the Platinum Jubilee.
+    (date(2022, 5, 30), date(2022, 6, 2)),
+];
+const EXTRA: &[NaiveDate] = &[
+    date(2022, 6, 3),  // Platinum Jubilee bank holiday
+    date(2022, 9, 19), // State funeral of Queen Elizabeth II
+    date(2023, 5, 8),  // Coronation of King Charles III
+];
+
+const fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    match NaiveDate::from_ymd_opt(y, m, d) {
+        Some(day) => day,
+        None => NaiveDate::MIN,
+    }
+}
+
+/// Bank holidays in England (and Wales) in `year`, in date order.
+pub fn bank_holidays(year: i32) -> Vec<NaiveDate> {
+    let Some(easter) = easter_sunday(year) else { return Vec::new() };
+    let mut days = vec![
+        weekday_on_or_after(date(year, 1, 1)),
+        easter - Days::new(2),
+        easter + Days::new(1),
+        nth_weekday(year, 5, Weekday::Mon, 1),
+        last_weekday(year, 5, Weekday::Mon),
+        last_weekday(year, 8, Weekday::Mon),
+    ];
+    let christmas = date(year, 12, 25);
+    let (christmas_holiday, boxing_holiday) = match christmas.weekday() {
+        Weekday::Fri => (christmas, date(year, 12, 28)),
+        Weekday::Sat => (date(year, 12, 27), date(year, 12, 28)),
+        Weekday::Sun => (date(year, 12, 27), date(year, 12, 26)),
+        _ => (christmas, date(year, 12, 26)),
+    };
+    days.extend([christmas_holiday, boxing_holiday]);
+    for (from, to) in MOVED {
+        if let Some(day) = days.iter_mut().find(|d| *d == from) {
+            *day = *to;
+        }
+    }
+    days.extend(EXTRA.iter().filter(|d| d.year() == year));
+    days.sort();
+    days
+}
+
+/// Easter Sunday (Gregorian calendar; the anonymous algorithm of Meeus/Jones/Butcher).
+pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+}
+
+fn is_weekend(day: NaiveDate) -> bool {
+    matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+fn weekday_on_or_after(mut day: NaiveDate) -> NaiveDate {
+    while is_weekend(day) {
+        day = day.succ_opt().unwrap_or(day);
+    }
+    day
+}
+
+fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u8) -> NaiveDate {
+    NaiveDate::from_weekday_of_month_opt(year, month, weekday, n).unwrap_or(NaiveDate::MIN)
+}
+
+fn last_weekday(year: i32, month: u32, weekday: Weekday) -> NaiveDate {
+    NaiveDate::from_weekday_of_month_opt(year, month, weekday, 5)
+        .unwrap_or_else(|| nth_weekday(year, month, weekday, 4))
+}
+
+/// The working-day calendar of an area: England's bank holidays plus any days the area adds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Calendar {
+    /// Extra non-working days (a newly announced one-off bank holiday).
+    #[serde(default)]
+    pub extra_holidays: Vec<NaiveDate>,
+}
+
+impl Calendar {
+    pub fn england() -> Self {
+        Self::default()
+    }
+
+    pub fn is_bank_holiday(&self, day: NaiveDate) -> bool {
+        self.extra_holidays.contains(&day) || bank_holidays(day.year()).contains(&day)
+    }
+
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        !is_weekend(day) && !self.is_bank_holiday(day)
+    }
+
+    /// The working day `n` working days after `day` (`day` itself is not counted). With n = 0, `day`.
+    pub fn add_working_days(&self, day: NaiveDate, n: u32) -> NaiveDate {
+        self.step_working_days(day, n, |d| d.succ_opt())
+    }
+
+    /// The working day `n` working days before `day`.
+    pub fn sub_working_days(&self, day: NaiveDate, n: u32) -> NaiveDate {
+        self.step_working_days(day, n, |d| d.pred_opt())
+    }
+
+    fn step_working_days(&self, mut day: NaiveDate, n: u32, step: fn(NaiveDate) -> Option<NaiveDate>) -> NaiveDate {
+        let mut left = n;
+        while left > 0 {
+            let Some(next) = step(day) else { return day };
+            day = next;
+            if self.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        day
+    }
+
+    /// Working days after `from` up to and including `to` (0 when `to` is not after `from`).
+    pub fn count_working_days(&self, from: NaiveDate, to: NaiveDate) -> u32 {
+        from.iter_days().skip(1).take_while(|d| *d <= to).filter(|d| self.is_working_day(*d)).count() as u32
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The published lists (GOV.UK, England and Wales), 2020-2027.
+    const PUBLISHED: &[(i32, &[(u32, u32)])] = &[
+        (2020, &[(1, 1), (4, 10), (4, 13), (5, 8), (5, 25), (8, 31), (12, 25), (12, 28)]),
+        (2021, &[(1, 1), (4, 2), (4, 5), (5, 3), (5, 31), (8, 30), (12, 27), (12, 28)]),
+        (2022, &[(1, 3), (4, 15), (4, 18), (5, 2), (6, 2), (6, 3), (8, 29), (9, 19), (12, 26), (12, 27)]),
+        (2023, &[(1, 2), (4, 7), (4, 10), (5, 1), (5, 8), (5, 29), (8, 28), (12, 25), (12, 26)]),
+        (2024, &[(1, 1), (3, 29), (4, 1), (5, 6), (5, 27), (8, 26), (12, 25), (12, 26)]),
+        (2025, &[(1, 1), (4, 18), (4, 21), (5, 5), (5, 26), (8, 25), (12, 25), (12, 26)]),
+        (2026, &[(1, 1), (4, 3), (4, 6), (5, 4), (5, 25), (8, 31), (12, 25), (12, 28)]),
+        (2027, &[(1, 1), (3, 26), (3, 29), (5, 3), (5, 31), (8, 30), (12, 27), (12, 28)]),
+    ];
+
+    #[test]
+    fn bank_holidays_match_the_published_lists() {
+        for (year, days) in PUBLISHED {
+            let expected: Vec<NaiveDate> = days.iter().map(|(m, d)| date(*year, *m, *d)).collect();
+            assert_eq!(bank_holidays(*year), expected, "{year}");
+        }
+    }
+
+    #[test]
+    fn easter_dates_2028_to_2035() {
+        let known = [
+            (2028, 4, 16),
+            (2029, 4, 1),
+            (2030, 4, 21),
+            (2031, 4, 13),
+            (2032, 3, 28),
+            (2033, 4, 17),
+            (2034, 4, 9),
+            (2035, 3, 25),
+        ];
+        for (y, m, d) in known {
+            assert_eq!(easter_sunday(y), Some(date(y, m, d)), "{y}");
+        }
+    }
+
+    #[test]
+    fn substitute_days_for_christmas_and_new_year_at_a_weekend() {
+        // 2032: Christmas on a Saturday, so Monday 27 and Tuesday 28 are the holidays.
+        let h2032 = bank_holidays(2032);
+        assert!(h2032.contains(&date(2032, 12, 27)) && h2032.contains(&date(2032, 12, 28)));
+        // 2033: New Year's Day on a Saturday, so Monday 3 January.
+        assert!(bank_holidays(2033).contains(&date(2033, 1, 3)));
+        // 2033: Christmas on a Sunday: Boxing Day Monday 26, Christmas substitute Tuesday 27.
+        let h2033 = bank_holidays(2033);
+        assert!(h2033.contains(&date(2033, 12, 26)) && h2033.contains(&date(2033, 12, 27)));
+        for year in CHECKED_YEARS {
+            let days = bank_holidays(year);
+            assert!(days.len() >= 8, "{year}");
+            assert!(days.iter().all(|d| !is_weekend(*d)), "{year}: {days:?}");
+        }
+    }
+
+    #[test]
+    fn ten_working_days_after_an_admission_skip_weekends_and_easter() {
+        let calendar = Calendar::england();
+        // Admitted Wednesday 1 April 2026; Good Friday 3 April and Easter Monday 6 April are holidays.
+        assert_eq!(calendar.add_working_days(date(2026, 4, 1), 10), date(2026, 4, 17));
+        assert_eq!(calendar.count_working_days(date(2026, 4, 1), date(2026, 4, 17)), 10);
+        assert_eq!(calendar.sub_working_days(date(2026, 4, 17), 10), date(2026, 4, 1));
+    }
+
+    #[test]
+    fn an_area_can_add_a_holiday() {
+        let mut calendar = Calendar::england();
+        assert!(calendar.is_working_day(date(2030, 6, 3)));
+        calendar.extra_holidays.push(date(2030, 6, 3));
+        assert!(!calendar.is_working_day(date(2030, 6, 3)));
+    }
+
+    fn any_day() -> impl Strategy<Value = NaiveDate> {
+        (0u64..(16 * 366)).prop_map(|n| date(2020, 1, 1) + Days::new(n))
+    }
+
+    proptest! {
+        #[test]
+        fn adding_working_days_never_lands_on_a_weekend_or_holiday(day in any_day(), n in 1u32..200) {
+            let calendar = Calendar::england();
+            let end = calendar.add_working_days(day, n);
+            prop_assert!(calendar.is_working_day(end));
+            prop_assert!(end > day);
+            prop_assert_eq!(calendar.count_working_days(day, end), n);
+        }
+
+        #[test]
+        fn counting_back_inverts_adding(day in any_day(), n in 0u32..200) {
+            let calendar = Calendar::england();
+            prop_assume!(calendar.is_working_day(day));
+            prop_assert_eq!(calendar.sub_working_days(calendar.add_working_days(day, n), n), day);
+        }
+    }
+}

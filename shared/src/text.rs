@@ -1,0 +1,112 @@
+//! Validated free text: what people type into the register, checked once at the boundary.
+
+use serde::{Deserialize, Serialize};
+
+/// A line of text (a name, a role, a hospital): 1 to 200 characters, no line breaks.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ShortText(String);
+
+/// Words as someone said or wrote them (notes, views, findings): 1 to 20,000 characters; line
+/// breaks kept, other control characters refused. Never trimmed inside, so a person's own words stay theirs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LongText(String);
+
+pub const SHORT_TEXT_MAX: usize = 200;
+pub const LONG_TEXT_MAX: usize = 20_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("is empty")]
+    Empty,
+    #[error("is longer than {0} characters")]
+    TooLong(usize),
+    #[error("must be on one line")]
+    LineBreak,
+    #[error("contains a control character")]
+    ControlCharacter,
+}
+
+impl ShortText {
+    pub fn parse(text: &str) -> Result<Self, TextError> {
+        let text = text.trim();
+        if text.is_empty() {
+            Err(TextError::Empty)
+        } else if text.chars().count() > SHORT_TEXT_MAX {
+            Err(TextError::TooLong(SHORT_TEXT_MAX))
+        } else if text.contains(['\n', '\r']) {
+            Err(TextError::LineBreak)
+        } else if text.chars().any(char::is_control) {
+            Err(TextError::ControlCharacter)
+        } else {
+            Ok(Self(text.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl LongText {
+    pub fn parse(text: &str) -> Result<Self, TextError> {
+        if text.trim().is_empty() {
+            Err(TextError::Empty)
+        } else if text.chars().count() > LONG_TEXT_MAX {
+            Err(TextError::TooLong(LONG_TEXT_MAX))
+        } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            Err(TextError::ControlCharacter)
+        } else {
+            Ok(Self(text.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+macro_rules! text_conversions {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl TryFrom<String> for $t {
+            type Error = TextError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+        impl From<$t> for String {
+            fn from(value: $t) -> Self {
+                value.0
+            }
+        }
+    )*};
+}
+text_conversions!(ShortText, LongText);
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_one_trimmed_line() {
+        assert_eq!(ShortText::parse("  Ward 3 ").map(|t| t.to_string()), Ok("Ward 3".into()));
+        assert_eq!(ShortText::parse("a\nb"), Err(TextError::LineBreak));
+        assert_eq!(ShortText::parse(" "), Err(TextError::Empty));
+        assert_eq!(ShortText::parse(&"x".repeat(201)), Err(TextError::TooLong(200)));
+    }
+
+    #[test]
+    fn long_text_keeps_a_persons_own_words_exactly() {
+        let words = "  I don't like the noise.\n\nI want to go home.  ";
+        assert_eq!(LongText::parse(words).map(|t| t.to_string()), Ok(words.to_string()));
+        assert_eq!(LongText::parse("bell\u{7}"), Err(TextError::ControlCharacter));
+        assert!(serde_json::from_str::<LongText>("\"  \"").is_err());
+    }
+}
