@@ -6,11 +6,14 @@ pub mod api;
 pub mod calendar;
 pub mod ids;
 pub mod nhs_number;
+pub mod period;
 pub mod person;
+pub mod rating;
+pub mod risk;
 pub mod text;
 pub mod validation;
 
-pub use ids::PersonId;
+pub use ids::*;
 pub use nhs_number::NhsNumber;
 pub use person::{Person, PersonForm, PersonName, PersonSubmission};
-pub use validation::{FieldError, ValidationErrors};
+pub use validation::{FieldError, Validate, ValidationErrors};

@@ -47,6 +47,11 @@ impl ShortText {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A text written in this crate's source (a checklist question). Tests check each one parses.
+    pub(crate) fn constant(text: &'static str) -> Self {
+        Self(text.to_owned())
+    }
 }
 
 impl LongText {

@@ -62,3 +62,73 @@ impl std::fmt::Display for ValidationErrors {
 }
 
 impl std::error::Error for ValidationErrors {}
+
+/// A type whose values must satisfy rules beyond their fields' own types.
+pub trait Validate {
+    /// Every rule the value breaks, field by field; `Ok` when it breaks none.
+    fn validate(&self) -> Result<(), ValidationErrors>;
+}
+
+impl ValidationErrors {
+    /// `Ok` when empty, else these errors.
+    pub fn into_result(self) -> Result<(), ValidationErrors> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    /// Adds `message` under `field` when `broken` is true.
+    pub fn require(&mut self, broken: bool, field: &str, message: &str) {
+        if broken {
+            self.add(field, message);
+        }
+    }
+}
+
+/// Declares a struct that implements [`Validate`] and can only be deserialised through it:
+/// serde reads an unchecked twin, then `TryFrom` runs `validate()`, so invalid JSON cannot produce
+/// an invalid value.
+///
+/// ```ignore
+/// validated! {
+///     /// docs
+///     #[derive(Debug, Clone, PartialEq)]
+///     pub struct Admission (unchecked AdmissionUnchecked) { pub admitted: NaiveDate, ... }
+/// }
+/// impl Validate for Admission { ... }
+/// ```
+#[macro_export]
+macro_rules! validated {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident (unchecked $raw:ident) {
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(serde::Serialize)]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field : $ty ),*
+        }
+
+        #[doc(hidden)]
+        #[derive(serde::Deserialize)]
+        pub struct $raw {
+            $( $(#[$fmeta])* pub $field : $ty ),*
+        }
+
+        impl TryFrom<$raw> for $name {
+            type Error = $crate::ValidationErrors;
+            fn try_from(raw: $raw) -> Result<Self, Self::Error> {
+                let value = $name { $( $field: raw.$field ),* };
+                $crate::validation::Validate::validate(&value)?;
+                Ok(value)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = <$raw as serde::Deserialize>::deserialize(deserializer)?;
+                Self::try_from(raw).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
