@@ -5,9 +5,11 @@
 pub mod api;
 pub mod calendar;
 pub mod ids;
+pub mod meeting;
 pub mod nhs_number;
 pub mod period;
 pub mod person;
+pub mod policy;
 pub mod rating;
 pub mod risk;
 pub mod text;

@@ -1,0 +1,312 @@
+//! An area's policy: every number the handbook marks configurable, with the handbook's defaults
+//! (from the seeds and national guidance). Data, never code: each area loads its own from TOML, and
+//! any value it leaves out keeps the default.
+//!
+//! ```toml
+//! area_name = "Example ICB"
+//! [consent]
+//! child_must_agree_from = 14
+//! [reviews]
+//! post_admission_child = "5 working days"
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::meeting::MeetingCadence;
+use crate::period::Period;
+use crate::rating::Rating;
+use crate::risk::{AgeBand, RiskTool, example_tools};
+use crate::{Validate, ValidationErrors};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AreaPolicy {
+    pub area_name: String,
+    /// Adulthood for reviews and risk tools (child and adult timescales, CTR or CETR).
+    pub adult_age: u8,
+    pub consent: ConsentPolicy,
+    pub reviews: ReviewPolicy,
+    pub oversight_visits: OversightPolicy,
+    pub referrals: ReferralPolicy,
+    pub keyworker: KeyworkerPolicy,
+    /// How long after someone leaves the register their details are removed. Seed 001: 12 months.
+    pub retention_after_leaving: Period,
+    pub meetings: MeetingCadence,
+    /// The area's risk tools: every version of every band (old assessments keep their version).
+    pub risk_tools: Vec<RiskTool>,
+    /// Working days: England's bank holidays plus any the area adds.
+    pub calendar: Calendar,
+}
+
+/// Who may consent, by age. Handbook: 16+ the young person (Mental Capacity Act applies); under 16 a
+/// person with parental responsibility, or the child if Gillick competent. Seed 002: "under 14 parents
+/// may consent, after 14 the person needs to agree".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsentPolicy {
+    /// From this age the person consents for themselves (or a best-interests decision is made).
+    pub consents_for_themselves_from: u8,
+    /// From this age (below the one above) a parent's consent also needs the child's agreement.
+    pub child_must_agree_from: Option<u8>,
+}
+
+/// C(E)TR timescales. Seeds 000, 001 and national guidance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewPolicy {
+    /// Arrangements start at least this long before the meeting (seed 000: two weeks).
+    pub arrangements_before: Period,
+    /// Papers reach the panel at least this long before the meeting (24 hours).
+    pub papers_before: Period,
+    /// The report reaches the family and everyone who took part within this (seed 000: two weeks).
+    pub report_within: Period,
+    /// A child admitted without a community review has one within this (seed 001: 10 working days;
+    /// seed 000: two weeks; an interim national measure: 5 working days).
+    pub post_admission_child: Period,
+    /// An adult likewise (4 weeks).
+    pub post_admission_adult: Period,
+    /// A child in hospital has a review this often (seed 000: every 3 months).
+    pub inpatient_repeat_child: Period,
+    /// A child admitted after a community review that did not prevent admission has a repeat within
+    /// this (seed 001: 6 weeks).
+    pub inpatient_after_community_child: Period,
+    /// An adult in hospital: every 6 months.
+    pub inpatient_repeat_adult: Period,
+    /// An adult in a secure setting: every 12 months.
+    pub inpatient_repeat_adult_secure: Period,
+    /// Someone rated Red has a community review within this. Not set by the handbook (a Red "must"
+    /// have one): the default is the two weeks arrangements take.
+    pub red_review_within: Period,
+    /// Up to this age a person whose education placement has broken down has a CETR, not a CTR.
+    pub cetr_education_age_limit: u8,
+}
+
+/// Commissioner oversight visits to inpatients placed out of area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OversightPolicy {
+    pub child_every: Period,
+    pub adult_every: Period,
+    /// Visits only for people placed out of area (the national framework), or for every inpatient.
+    pub out_of_area_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReferralPolicy {
+    /// A referral is risk-reviewed (triaged) within this (handbook example: 4 weeks).
+    pub triage_within: Period,
+    /// A self-referring family is contacted within this, when the area sets it (example: 5 working days).
+    pub self_referral_contact_within: Option<Period>,
+}
+
+/// Keyworkers: for children and young people on the register (handbook: aged 0-25; seed 002: "under 25").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KeyworkerPolicy {
+    /// Offered to people younger than this.
+    pub younger_than: u8,
+    /// Offered at these ratings (some areas: Red, Amber or Blue only).
+    pub ratings: Vec<Rating>,
+}
+
+impl Default for AreaPolicy {
+    fn default() -> Self {
+        Self {
+            area_name: "Area".into(),
+            adult_age: 18,
+            consent: ConsentPolicy::default(),
+            reviews: ReviewPolicy::default(),
+            oversight_visits: OversightPolicy::default(),
+            referrals: ReferralPolicy::default(),
+            keyworker: KeyworkerPolicy::default(),
+            retention_after_leaving: Period::Months(12),
+            meetings: MeetingCadence::default(),
+            risk_tools: example_tools(),
+            calendar: Calendar::england(),
+        }
+    }
+}
+
+impl Default for ConsentPolicy {
+    fn default() -> Self {
+        Self { consents_for_themselves_from: 16, child_must_agree_from: None }
+    }
+}
+
+impl Default for ReviewPolicy {
+    fn default() -> Self {
+        Self {
+            arrangements_before: Period::Weeks(2),
+            papers_before: Period::Hours(24),
+            report_within: Period::Weeks(2),
+            post_admission_child: Period::WorkingDays(10),
+            post_admission_adult: Period::Weeks(4),
+            inpatient_repeat_child: Period::Months(3),
+            inpatient_after_community_child: Period::Weeks(6),
+            inpatient_repeat_adult: Period::Months(6),
+            inpatient_repeat_adult_secure: Period::Months(12),
+            red_review_within: Period::Weeks(2),
+            cetr_education_age_limit: 25,
+        }
+    }
+}
+
+impl Default for OversightPolicy {
+    fn default() -> Self {
+        Self { child_every: Period::Weeks(6), adult_every: Period::Weeks(8), out_of_area_only: true }
+    }
+}
+
+impl Default for ReferralPolicy {
+    fn default() -> Self {
+        Self { triage_within: Period::Weeks(4), self_referral_contact_within: Some(Period::WorkingDays(5)) }
+    }
+}
+
+impl Default for KeyworkerPolicy {
+    fn default() -> Self {
+        Self { younger_than: 25, ratings: Rating::ALL.to_vec() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("the policy file is not valid TOML for a policy: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("the policy breaks a rule: {0}")]
+    Invalid(ValidationErrors),
+}
+
+impl AreaPolicy {
+    /// Reads a policy from TOML; anything left out keeps its default. Checked before it is returned.
+    pub fn from_toml(text: &str) -> Result<Self, PolicyError> {
+        let policy: AreaPolicy = toml::from_str(text)?;
+        policy.validate().map_err(PolicyError::Invalid)?;
+        Ok(policy)
+    }
+
+    /// The newest version of the risk tool for `band`.
+    pub fn risk_tool(&self, band: AgeBand) -> Option<&RiskTool> {
+        self.risk_tools.iter().filter(|t| t.age_band == band).max_by_key(|t| t.version)
+    }
+}
+
+impl Validate for AreaPolicy {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        errors.require(self.area_name.trim().is_empty(), "area_name", "Enter the area's name");
+        errors.require(!(16..=21).contains(&self.adult_age), "adult_age", "Adulthood starts between 16 and 21");
+        let c = &self.consent;
+        errors.require(
+            !(12..=18).contains(&c.consents_for_themselves_from),
+            "consent.consents_for_themselves_from",
+            "The age a person consents for themselves must be between 12 and 18",
+        );
+        errors.require(
+            c.child_must_agree_from.is_some_and(|age| age >= c.consents_for_themselves_from),
+            "consent.child_must_agree_from",
+            "The age a child must agree must be below the age they consent for themselves",
+        );
+        let r = &self.reviews;
+        let periods = [
+            ("reviews.arrangements_before", r.arrangements_before),
+            ("reviews.report_within", r.report_within),
+            ("reviews.post_admission_child", r.post_admission_child),
+            ("reviews.post_admission_adult", r.post_admission_adult),
+            ("reviews.inpatient_repeat_child", r.inpatient_repeat_child),
+            ("reviews.inpatient_after_community_child", r.inpatient_after_community_child),
+            ("reviews.inpatient_repeat_adult", r.inpatient_repeat_adult),
+            ("reviews.inpatient_repeat_adult_secure", r.inpatient_repeat_adult_secure),
+            ("reviews.red_review_within", r.red_review_within),
+            ("oversight_visits.child_every", self.oversight_visits.child_every),
+            ("oversight_visits.adult_every", self.oversight_visits.adult_every),
+            ("referrals.triage_within", self.referrals.triage_within),
+            ("retention_after_leaving", self.retention_after_leaving),
+        ];
+        for (field, period) in periods {
+            errors.require(period.is_zero(), field, "Must be longer than zero");
+        }
+        errors.require(self.keyworker.ratings.is_empty(), "keyworker.ratings", "Name at least one rating");
+        for band in [AgeBand::Under18, AgeBand::Adult] {
+            errors.require(self.risk_tool(band).is_none(), "risk_tools", &format!("There is no risk tool for {band:?}"));
+        }
+        for tool in &self.risk_tools {
+            if let Err(problems) = tool.validate() {
+                errors.add("risk_tools", format!("{}: {problems}", tool.name));
+            }
+            let same = self.risk_tools.iter().filter(|t| t.age_band == tool.age_band && t.version == tool.version);
+            errors.require(same.count() > 1, "risk_tools", &format!("Two tools for {:?} have version {}", tool.age_band, tool.version));
+        }
+        errors.into_result()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_handbooks() {
+        let policy = AreaPolicy::default();
+        assert_eq!(policy.validate(), Ok(()));
+        assert_eq!(policy.reviews.post_admission_child, Period::WorkingDays(10));
+        assert_eq!(policy.reviews.inpatient_repeat_adult_secure, Period::Months(12));
+        assert_eq!(policy.oversight_visits.child_every, Period::Weeks(6));
+        assert_eq!(policy.oversight_visits.adult_every, Period::Weeks(8));
+        assert_eq!(policy.retention_after_leaving, Period::Months(12));
+        assert_eq!(policy.consent.consents_for_themselves_from, 16);
+        assert_eq!(policy.referrals.triage_within, Period::Weeks(4));
+    }
+
+    #[test]
+    fn a_policy_loads_from_toml_and_keeps_defaults_for_the_rest() {
+        let policy = AreaPolicy::from_toml(
+            r#"
+            area_name = "Cambridgeshire and Peterborough (example)"
+            retention_after_leaving = "24 months"
+            [consent]
+            child_must_agree_from = 14
+            [reviews]
+            post_admission_child = "5 working days"
+            [keyworker]
+            ratings = ["red", "amber", "blue"]
+            [meetings]
+            monthly = { week = 2, weekday = "Tue" }
+            "#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(policy.consent.child_must_agree_from, Some(14));
+        assert_eq!(policy.reviews.post_admission_child, Period::WorkingDays(5));
+        assert_eq!(policy.reviews.post_admission_adult, Period::Weeks(4));
+        assert_eq!(policy.retention_after_leaving, Period::Months(24));
+        assert_eq!(policy.keyworker.ratings, vec![Rating::Red, Rating::Amber, Rating::Blue]);
+        assert_eq!(policy.risk_tools.len(), 2);
+    }
+
+    #[test]
+    fn bad_policies_are_refused_with_the_field_named() {
+        let unknown = AreaPolicy::from_toml("retention = \"1 month\"").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(unknown.contains("retention"), "{unknown}");
+        let bad_period = AreaPolicy::from_toml("[reviews]\nreport_within = \"soon\"").err().map(|e| e.to_string());
+        assert!(bad_period.unwrap_or_default().contains("not a length of time"));
+        let zero = AreaPolicy::from_toml("[reviews]\nreport_within = \"0 days\"").err().map(|e| e.to_string());
+        assert!(zero.unwrap_or_default().contains("reviews.report_within"));
+        let ages = AreaPolicy::from_toml("[consent]\nchild_must_agree_from = 16").err().map(|e| e.to_string());
+        assert!(ages.unwrap_or_default().contains("consent.child_must_agree_from"));
+    }
+
+    #[test]
+    fn the_newest_tool_version_is_used() {
+        let mut policy = AreaPolicy::default();
+        let mut newer = policy.risk_tool(AgeBand::Adult).cloned().unwrap_or_else(|| panic!("no adult tool"));
+        newer.version = 2;
+        newer.red_from = 9;
+        policy.risk_tools.push(newer);
+        assert_eq!(policy.validate(), Ok(()));
+        assert_eq!(policy.risk_tool(AgeBand::Adult).map(|t| (t.version, t.red_from)), Some((2, 9)));
+        assert_eq!(policy.risk_tool(AgeBand::Under18).map(|t| t.version), Some(1));
+    }
+}
