@@ -48,15 +48,15 @@ pub fn demo_people(today: NaiveDate) -> Vec<Person> {
         ) else {
             continue;
         };
-        people.push(Person {
+        people.push(Person::new(
             // Fixed ids (1 January 2024 plus i milliseconds) so a second load finds them already there.
-            id: PersonId::from_time_and_random(1_704_067_200_000 + i as u64, [0xd5; 10]),
+            PersonId::from_time_and_random(1_704_067_200_000 + i as u64, [0xd5; 10]),
             given_name,
             family_name,
             date_of_birth,
             // One in five without an NHS number, as at some self-referrals.
-            nhs_number: if i % 5 == 4 { None } else { Some(nhs_number) },
-        });
+            if i % 5 == 4 { None } else { Some(nhs_number) },
+        ));
     }
     people
 }

@@ -140,18 +140,14 @@ impl TryFrom<PersonRow> for Person {
     type Error = AppError;
     fn try_from(row: PersonRow) -> Result<Self, Self::Error> {
         let corrupt = |what: &str| AppError::Corrupt(format!("person {}: {what}", row.id));
-        Ok(Person {
-            id: PersonId::from_str(&row.id).map_err(|_| corrupt("id"))?,
-            given_name: PersonName::parse(&row.given_name).map_err(|_| corrupt("given_name"))?,
-            family_name: PersonName::parse(&row.family_name).map_err(|_| corrupt("family_name"))?,
-            date_of_birth: NaiveDate::parse_from_str(&row.date_of_birth, "%Y-%m-%d")
-                .map_err(|_| corrupt("date_of_birth"))?,
-            nhs_number: row
-                .nhs_number
-                .as_deref()
-                .map(NhsNumber::parse)
-                .transpose()
-                .map_err(|_| corrupt("nhs_number"))?,
-        })
+        // Only the identity fields exist here (the API takes no others yet); the sync engine's records
+        // replace this table.
+        Ok(Person::new(
+            PersonId::from_str(&row.id).map_err(|_| corrupt("id"))?,
+            PersonName::parse(&row.given_name).map_err(|_| corrupt("given_name"))?,
+            PersonName::parse(&row.family_name).map_err(|_| corrupt("family_name"))?,
+            NaiveDate::parse_from_str(&row.date_of_birth, "%Y-%m-%d").map_err(|_| corrupt("date_of_birth"))?,
+            row.nhs_number.as_deref().map(NhsNumber::parse).transpose().map_err(|_| corrupt("nhs_number"))?,
+        ))
     }
 }

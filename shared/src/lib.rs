@@ -2,8 +2,10 @@
 //!
 //! Pure Rust: no I/O and no clock. Anything that depends on "now" or "today" takes it as an argument.
 
+pub mod admission;
 pub mod api;
 pub mod calendar;
+pub mod consent;
 pub mod ids;
 pub mod meeting;
 pub mod nhs_number;
@@ -11,6 +13,7 @@ pub mod period;
 pub mod person;
 pub mod policy;
 pub mod rating;
+pub mod referral;
 pub mod risk;
 pub mod text;
 pub mod validation;

@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::text::{LongText, ShortText};
 use crate::{NhsNumber, PersonId, ValidationErrors};
 
 /// The longest name the register keeps, in characters.
@@ -86,9 +87,141 @@ pub struct Person {
     /// Unknown at some self-referrals.
     #[serde(default)]
     pub nhs_number: Option<NhsNumber>,
+    /// Learning disability, autism or both; may be pending, or made in hospital.
+    #[serde(default)]
+    pub diagnosis: Option<Diagnosis>,
+    /// The local authority, or a postcode.
+    #[serde(default)]
+    pub local_authority_or_postcode: Option<ShortText>,
+    /// Why enhanced support may be needed.
+    #[serde(default)]
+    pub why_support_may_be_needed: Option<LongText>,
+    #[serde(default)]
+    pub what_has_been_tried: Option<LongText>,
+    #[serde(default)]
+    pub what_could_reduce_risk: Option<LongText>,
+    /// Teams and key professionals involved, with contacts.
+    #[serde(default)]
+    pub professionals: Vec<Professional>,
+    #[serde(default)]
+    pub keyworker: Option<Professional>,
+    #[serde(default)]
+    pub care_coordinator: Option<Professional>,
+    /// When a referral to the keyworker service was offered.
+    #[serde(default)]
+    pub keyworker_referral_offered: Option<NaiveDate>,
+    #[serde(default)]
+    pub ehc_plan: EhcPlan,
+    #[serde(default)]
+    pub education_placement: Option<ShortText>,
+    /// In education now (decides CTR or CETR for adults); None when not known.
+    #[serde(default)]
+    pub in_education: Option<bool>,
+    /// The education placement has broken down (a CETR, not a CTR, up to the policy's age).
+    #[serde(default)]
+    pub education_placement_broken_down: bool,
+    #[serde(default)]
+    pub register_status: RegisterStatus,
+}
+
+/// Learning disability, autism, both, or a diagnosis not yet made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Diagnosis {
+    LearningDisability,
+    Autism,
+    Both,
+    Pending,
+}
+
+/// Education, Health and Care plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EhcPlan {
+    #[default]
+    NotKnown,
+    Yes,
+    No,
+    Requested,
+}
+
+/// A professional in the person's care network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Professional {
+    pub name: ShortText,
+    /// For example "CAMHS clinician", "School SENCo", "Social worker".
+    pub role: ShortText,
+    #[serde(default)]
+    pub team: Option<ShortText>,
+    /// Phone or email.
+    #[serde(default)]
+    pub contact: Option<ShortText>,
+}
+
+/// Where the person is in the register's life cycle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum RegisterStatus {
+    /// Referred, waiting for the DSR meeting's decision.
+    #[default]
+    Referred,
+    OnRegister { since: NaiveDate },
+    Left { on: NaiveDate, reason: LeaveReason },
+}
+
+/// Why a person left the register (seed 001: risk gone, or on request at any time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    RiskGone,
+    ConsentWithdrawn,
+    MovedAway,
+    ReferralDeclined,
+    Died,
 }
 
 impl Person {
+    /// A newly referred person with only the details every record has.
+    pub fn new(
+        id: PersonId,
+        given_name: PersonName,
+        family_name: PersonName,
+        date_of_birth: NaiveDate,
+        nhs_number: Option<NhsNumber>,
+    ) -> Self {
+        Self {
+            id,
+            given_name,
+            family_name,
+            date_of_birth,
+            nhs_number,
+            diagnosis: None,
+            local_authority_or_postcode: None,
+            why_support_may_be_needed: None,
+            what_has_been_tried: None,
+            what_could_reduce_risk: None,
+            professionals: Vec::new(),
+            keyworker: None,
+            care_coordinator: None,
+            keyworker_referral_offered: None,
+            ehc_plan: EhcPlan::NotKnown,
+            education_placement: None,
+            in_education: None,
+            education_placement_broken_down: false,
+            register_status: RegisterStatus::Referred,
+        }
+    }
+
+    /// On the register on `day` (since on or before it, and not left).
+    pub fn on_register(&self, day: NaiveDate) -> bool {
+        matches!(self.register_status, RegisterStatus::OnRegister { since } if since <= day)
+    }
+
     pub fn full_name(&self) -> String {
         format!("{} {}", self.given_name, self.family_name)
     }
@@ -226,7 +359,7 @@ fn build_person(
     };
     match (given_name, family_name, date_of_birth, nhs_number) {
         (Some(given_name), Some(family_name), Some(date_of_birth), Some(nhs_number)) if errors.is_empty() => {
-            Ok(Person { id, given_name, family_name, date_of_birth, nhs_number })
+            Ok(Person::new(id, given_name, family_name, date_of_birth, nhs_number))
         }
         _ => Err(errors),
     }

@@ -4,12 +4,14 @@ use serde::{Deserialize, Serialize};
 
 /// A line of text (a name, a role, a hospital): 1 to 200 characters, no line breaks.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 #[serde(try_from = "String", into = "String")]
 pub struct ShortText(String);
 
 /// Words as someone said or wrote them (notes, views, findings): 1 to 20,000 characters; line
 /// breaks kept, other control characters refused. Never trimmed inside, so a person's own words stay theirs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 #[serde(try_from = "String", into = "String")]
 pub struct LongText(String);
 
