@@ -1,0 +1,153 @@
+//! After the review: recommendations and the action plan. Every action has an owner in the care
+//! network and a due date; the coordinator follows up; families can disagree (seed 001).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::planner::Disagreement;
+use crate::text::{LongText, ShortText};
+use crate::{ActionId, RecommendationId, ReviewId, Validate, ValidationErrors, validated};
+
+validated! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Recommendation (unchecked RecommendationUnchecked) {
+        pub id: RecommendationId,
+        pub review_id: ReviewId,
+        pub text: LongText,
+    }
+}
+
+impl Validate for Recommendation {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    Open,
+    InProgress,
+    Done,
+    /// No longer needed; an update says why.
+    Dropped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionUpdate {
+    pub on: NaiveDate,
+    pub by: ShortText,
+    pub note: LongText,
+    pub status: ActionStatus,
+}
+
+validated! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Action (unchecked ActionUnchecked) {
+        pub id: ActionId,
+        pub review_id: ReviewId,
+        #[serde(default)]
+        pub recommendation_id: Option<RecommendationId>,
+        pub description: LongText,
+        /// The person in the care network responsible for it.
+        pub owner: ShortText,
+        pub due_on: NaiveDate,
+        pub status: ActionStatus,
+        #[serde(default)]
+        pub updates: Vec<ActionUpdate>,
+        #[serde(default)]
+        pub family_disagreement: Option<Disagreement>,
+    }
+}
+
+impl Validate for Action {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        errors.require(
+            self.updates.last().is_some_and(|u| u.status != self.status),
+            "status",
+            "The status is the one the latest update gives",
+        );
+        errors.require(
+            self.status == ActionStatus::Dropped && self.updates.last().is_none_or(|u| u.status != ActionStatus::Dropped),
+            "updates",
+            "Say why the action was dropped",
+        );
+        errors.require(self.updates.windows(2).any(|w| w[1].on < w[0].on), "updates", "Updates are in date order");
+        errors.into_result()
+    }
+}
+
+impl Action {
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, ActionStatus::Open | ActionStatus::InProgress)
+    }
+
+    /// Still open after its due date.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.is_open() && self.due_on < today
+    }
+
+    /// Adds an update and takes its status.
+    pub fn update(&mut self, update: ActionUpdate) -> Result<(), ValidationErrors> {
+        let mut next = self.clone();
+        next.status = update.status;
+        next.updates.push(update);
+        next.validate()?;
+        *self = next;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
+    }
+
+    pub(crate) fn action(due_on: NaiveDate) -> Action {
+        Action {
+            id: ActionId::from_time_and_random(1, [1; 10]),
+            review_id: ReviewId::from_time_and_random(1, [2; 10]),
+            recommendation_id: None,
+            description: LongText::parse("Request an EHC needs assessment").unwrap_or_else(|e| panic!("{e}")),
+            owner: ShortText::parse("School SENCo").unwrap_or_else(|e| panic!("{e}")),
+            due_on,
+            status: ActionStatus::Open,
+            updates: Vec::new(),
+            family_disagreement: None,
+        }
+    }
+
+    fn update(on: NaiveDate, status: ActionStatus) -> ActionUpdate {
+        ActionUpdate {
+            on,
+            by: ShortText::parse("Coordinator").unwrap_or_else(|e| panic!("{e}")),
+            note: LongText::parse("Chased by phone").unwrap_or_else(|e| panic!("{e}")),
+            status,
+        }
+    }
+
+    #[test]
+    fn an_open_action_past_its_date_is_overdue_until_done() {
+        let mut a = action(day(2026, 12, 1));
+        assert!(!a.is_overdue(day(2026, 12, 1)));
+        assert!(a.is_overdue(day(2026, 12, 2)));
+        assert_eq!(a.update(update(day(2026, 12, 3), ActionStatus::Done)), Ok(()));
+        assert!(!a.is_overdue(day(2026, 12, 4)));
+    }
+
+    #[test]
+    fn updates_keep_order_and_dropping_needs_a_reason() {
+        let mut a = action(day(2026, 12, 1));
+        assert_eq!(a.update(update(day(2026, 12, 3), ActionStatus::InProgress)), Ok(()));
+        assert!(a.update(update(day(2026, 12, 2), ActionStatus::Done)).is_err());
+        assert_eq!(a.status, ActionStatus::InProgress, "a refused update changes nothing");
+        let mut dropped = action(day(2026, 12, 1));
+        dropped.status = ActionStatus::Dropped;
+        assert!(dropped.validate().is_err());
+    }
+}

@@ -1,0 +1,329 @@
+//! Care (Education) and Treatment Reviews: kinds, naming (CTR or CETR), the panel, the dates that
+//! follow from the meeting, and when the panel may open the papers. Sources: seed 000 (types,
+//! naming, panel, two weeks' arrangements, report within two weeks), seed 001 (post-admission within
+//! 10 working days; repeat within 6 weeks), seed 003 (in person, video or both), the handbook (LAEP
+//! has no independent experts; papers 24 hours before).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::consent::{Consent, ConsentScope, has_consent};
+use crate::policy::AreaPolicy;
+use crate::text::ShortText;
+use crate::{AdmissionId, PersonId, ReviewId, Validate, ValidationErrors, validated};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewKind {
+    /// At risk of admission, living in the community.
+    Community,
+    /// Urgent, "blue light": Local Area Emergency Protocol, at the point of admission. Not a full
+    /// C(E)TR: no independent experts.
+    Laep,
+    /// Admitted without a community review beforehand.
+    PostAdmission,
+    /// Repeats while in hospital.
+    Inpatient,
+}
+
+impl ReviewKind {
+    pub fn is_inpatient(&self) -> bool {
+        matches!(self, ReviewKind::PostAdmission | ReviewKind::Inpatient)
+    }
+}
+
+/// CTR for adults not in education; CETR for children and young people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewName {
+    Ctr,
+    Cetr,
+}
+
+impl ReviewName {
+    pub fn short(&self) -> &'static str {
+        match self {
+            ReviewName::Ctr => "CTR",
+            ReviewName::Cetr => "CETR",
+        }
+    }
+
+    /// The full name with the abbreviation, for the first time it appears on a page.
+    pub fn full(&self) -> &'static str {
+        match self {
+            ReviewName::Ctr => "Care and Treatment Review (CTR)",
+            ReviewName::Cetr => "Care, Education and Treatment Review (CETR)",
+        }
+    }
+}
+
+/// What a review is called for someone of `age`: a CETR under adulthood; for adults, a CETR when in
+/// education, or when the education placement has broken down up to the policy's age limit (25);
+/// otherwise a CTR (seed 000).
+pub fn review_name(age: i32, in_education: Option<bool>, placement_broken_down: bool, policy: &AreaPolicy) -> ReviewName {
+    let child = age < i32::from(policy.adult_age);
+    let young_with_broken_placement =
+        placement_broken_down && age <= i32::from(policy.reviews.cetr_education_age_limit);
+    if child || in_education == Some(true) || young_with_broken_placement { ReviewName::Cetr } else { ReviewName::Ctr }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    Requested,
+    /// Date, place, panel and attendees set.
+    Arranged,
+    /// The meeting took place.
+    Held,
+    /// The report went to the family and everyone who took part.
+    ReportShared,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingFormat {
+    InPerson,
+    Video,
+    Both,
+}
+
+/// The panel: a chair (a commissioner not involved in everyday care), a clinical expert and an
+/// expert by experience.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Panel {
+    pub chair: Option<ShortText>,
+    pub clinical_expert: Option<ShortText>,
+    pub expert_by_experience: Option<ShortText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendee {
+    pub name: ShortText,
+    /// "Young person", "Parent", "Advocate", "CAMHS clinician", "School SENCo"...
+    pub role: ShortText,
+    /// Whether they came (recorded on the day).
+    #[serde(default)]
+    pub attended: Option<bool>,
+}
+
+/// The report went to someone, on a day ("tell it once": the same version to everyone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportShare {
+    pub to: ShortText,
+    pub on: NaiveDate,
+}
+
+validated! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Review (unchecked ReviewUnchecked) {
+        pub id: ReviewId,
+        pub person_id: PersonId,
+        pub kind: ReviewKind,
+        pub name: ReviewName,
+        pub status: ReviewStatus,
+        pub requested_on: NaiveDate,
+        /// The admission an inpatient or post-admission review belongs to.
+        #[serde(default)]
+        pub admission_id: Option<AdmissionId>,
+        #[serde(default)]
+        pub meeting_on: Option<NaiveDate>,
+        #[serde(default)]
+        pub place: Option<ShortText>,
+        #[serde(default)]
+        pub format: Option<MeetingFormat>,
+        #[serde(default)]
+        pub panel: Panel,
+        #[serde(default)]
+        pub attendees: Vec<Attendee>,
+        #[serde(default)]
+        pub papers_sent_on: Option<NaiveDate>,
+        /// The panel gave the family verbal feedback at the end.
+        #[serde(default)]
+        pub verbal_feedback_given: bool,
+        #[serde(default)]
+        pub report_shared: Vec<ReportShare>,
+    }
+}
+
+impl Validate for Review {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let arranged = matches!(self.status, ReviewStatus::Arranged | ReviewStatus::Held | ReviewStatus::ReportShared);
+        let held = matches!(self.status, ReviewStatus::Held | ReviewStatus::ReportShared);
+        errors.require(arranged && self.meeting_on.is_none(), "meeting_on", "Set the meeting date");
+        errors.require(
+            self.meeting_on.is_some_and(|m| m < self.requested_on),
+            "meeting_on",
+            "The meeting cannot be before the review was requested",
+        );
+        errors.require(held && self.panel.chair.is_none(), "panel", "Name the chair");
+        if self.kind == ReviewKind::Laep {
+            errors.require(
+                self.panel.clinical_expert.is_some() || self.panel.expert_by_experience.is_some(),
+                "panel",
+                "A Local Area Emergency Protocol meeting has no independent experts",
+            );
+        } else {
+            errors.require(
+                held && (self.panel.clinical_expert.is_none() || self.panel.expert_by_experience.is_none()),
+                "panel",
+                "Name the clinical expert and the expert by experience",
+            );
+        }
+        errors.require(
+            self.kind.is_inpatient() && self.admission_id.is_none(),
+            "admission_id",
+            "Say which admission this review is for",
+        );
+        errors.require(
+            self.status == ReviewStatus::ReportShared && self.report_shared.is_empty(),
+            "report_shared",
+            "Record who the report went to",
+        );
+        errors.require(
+            self.report_shared.iter().any(|s| self.meeting_on.is_none_or(|m| s.on < m)),
+            "report_shared",
+            "The report is shared after the meeting",
+        );
+        errors.into_result()
+    }
+}
+
+impl Review {
+    pub fn is_active(&self) -> bool {
+        self.status != ReviewStatus::Cancelled
+    }
+
+    pub fn was_held(&self) -> bool {
+        matches!(self.status, ReviewStatus::Held | ReviewStatus::ReportShared)
+    }
+
+    /// When arrangements should start: the policy's time before the meeting (two weeks).
+    pub fn arrangements_start(&self, policy: &AreaPolicy) -> Option<NaiveDate> {
+        self.meeting_on.map(|m| policy.reviews.arrangements_before.before(m, &policy.calendar))
+    }
+
+    /// When the papers must reach the panel (24 hours before the meeting).
+    pub fn papers_due(&self, policy: &AreaPolicy) -> Option<NaiveDate> {
+        self.meeting_on.map(|m| policy.reviews.papers_before.before(m, &policy.calendar))
+    }
+
+    /// When the report must reach the family and everyone who took part (two weeks after).
+    pub fn report_due(&self, policy: &AreaPolicy) -> Option<NaiveDate> {
+        self.meeting_on.map(|m| policy.reviews.report_within.after(m, &policy.calendar))
+    }
+
+    /// The panel may open the papers only once consent for this review (or a best-interests decision)
+    /// is in force.
+    pub fn panel_may_open_papers(&self, consents: &[Consent], day: NaiveDate) -> bool {
+        has_consent(consents, ConsentScope::Review, Some(self.id), day)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+pub(crate) mod tests {
+    use super::*;
+    use crate::consent::GivenBy;
+    use crate::text::LongText;
+
+    pub(crate) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
+    }
+
+    pub(crate) fn text(s: &str) -> ShortText {
+        ShortText::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub(crate) fn review(kind: ReviewKind, status: ReviewStatus, meeting_on: Option<NaiveDate>) -> Review {
+        Review {
+            id: ReviewId::from_time_and_random(1, [1; 10]),
+            person_id: PersonId::from_time_and_random(1, [2; 10]),
+            kind,
+            name: ReviewName::Cetr,
+            status,
+            requested_on: day(2026, 10, 1),
+            admission_id: None,
+            meeting_on,
+            place: None,
+            format: Some(MeetingFormat::Both),
+            panel: Panel {
+                chair: Some(text("Chair")),
+                clinical_expert: Some(text("Clinical expert")),
+                expert_by_experience: Some(text("Expert by experience")),
+            },
+            attendees: Vec::new(),
+            papers_sent_on: None,
+            verbal_feedback_given: false,
+            report_shared: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn adults_not_in_education_have_a_ctr_and_everyone_else_a_cetr() {
+        let policy = AreaPolicy::default();
+        assert_eq!(review_name(15, None, false, &policy), ReviewName::Cetr);
+        assert_eq!(review_name(19, Some(false), false, &policy), ReviewName::Ctr);
+        assert_eq!(review_name(19, None, false, &policy), ReviewName::Ctr);
+        assert_eq!(review_name(19, Some(true), false, &policy), ReviewName::Cetr);
+        assert_eq!(review_name(22, Some(false), true, &policy), ReviewName::Cetr);
+        assert_eq!(review_name(26, Some(false), true, &policy), ReviewName::Ctr);
+        assert_eq!(ReviewName::Cetr.full(), "Care, Education and Treatment Review (CETR)");
+    }
+
+    #[test]
+    fn dates_follow_from_the_meeting() {
+        let policy = AreaPolicy::default();
+        let r = review(ReviewKind::Community, ReviewStatus::Arranged, Some(day(2026, 12, 10)));
+        assert_eq!(r.arrangements_start(&policy), Some(day(2026, 11, 26)));
+        assert_eq!(r.papers_due(&policy), Some(day(2026, 12, 9)));
+        assert_eq!(r.report_due(&policy), Some(day(2026, 12, 24)));
+    }
+
+    #[test]
+    fn a_held_review_names_its_panel_but_an_laep_has_no_independent_experts() {
+        let mut r = review(ReviewKind::Community, ReviewStatus::Held, Some(day(2026, 12, 10)));
+        assert_eq!(r.validate(), Ok(()));
+        r.panel.expert_by_experience = None;
+        assert!(r.validate().is_err());
+        r.kind = ReviewKind::Laep;
+        r.panel.clinical_expert = None;
+        assert_eq!(r.validate(), Ok(()));
+        r.panel.clinical_expert = Some(text("Dr Example"));
+        assert!(r.validate().is_err());
+    }
+
+    #[test]
+    fn an_inpatient_review_names_its_admission_and_an_arranged_one_its_date() {
+        assert!(review(ReviewKind::PostAdmission, ReviewStatus::Requested, None).validate().is_err());
+        assert!(review(ReviewKind::Community, ReviewStatus::Arranged, None).validate().is_err());
+        let mut shared = review(ReviewKind::Community, ReviewStatus::ReportShared, Some(day(2026, 12, 10)));
+        assert!(shared.validate().is_err());
+        shared.report_shared.push(ReportShare { to: text("Family"), on: day(2026, 12, 9) });
+        assert!(shared.validate().is_err(), "shared before the meeting");
+        shared.report_shared[0].on = day(2026, 12, 15);
+        assert_eq!(shared.validate(), Ok(()));
+    }
+
+    #[test]
+    fn the_panel_opens_the_papers_only_with_consent_for_this_review() {
+        let r = review(ReviewKind::Community, ReviewStatus::Arranged, Some(day(2026, 12, 10)));
+        assert!(!r.panel_may_open_papers(&[], day(2026, 12, 9)));
+        let consent = Consent {
+            id: crate::ConsentId::from_time_and_random(1, [3; 10]),
+            person_id: r.person_id,
+            scope: ConsentScope::Review,
+            review_id: Some(r.id),
+            given_by: GivenBy::BestInterests {
+                decision_maker: text("Dr Example"),
+                reason: LongText::parse("Lacks capacity to decide about the review").unwrap_or_else(|e| panic!("{e}")),
+            },
+            given_on: day(2026, 11, 20),
+            withdrawn_on: None,
+            recorded_by: text("Coordinator"),
+        };
+        assert!(r.panel_may_open_papers(std::slice::from_ref(&consent), day(2026, 12, 9)));
+        assert!(!r.panel_may_open_papers(std::slice::from_ref(&consent), day(2026, 11, 19)));
+    }
+}
