@@ -69,7 +69,8 @@ impl Validate for Action {
             "The status is the one the latest update gives",
         );
         errors.require(
-            self.status == ActionStatus::Dropped && self.updates.last().is_none_or(|u| u.status != ActionStatus::Dropped),
+            self.status == ActionStatus::Dropped
+                && self.updates.last().is_none_or(|u| u.status != ActionStatus::Dropped),
             "updates",
             "Say why the action was dropped",
         );

@@ -141,7 +141,10 @@ impl Consent {
                 errors.require(
                     !who.parental_responsibility,
                     "given_by",
-                    &format!("At {} the young person consents for themselves, or a best-interests decision is recorded", who.age),
+                    &format!(
+                        "At {} the young person consents for themselves, or a best-interests decision is recorded",
+                        who.age
+                    ),
                 );
                 errors.require(
                     who.child_must_agree && *child_agreed != Some(true),
@@ -152,7 +155,10 @@ impl Consent {
             GivenBy::BestInterests { .. } => errors.require(
                 !who.the_person,
                 "given_by",
-                &format!("At {} a person with parental responsibility consents; a best-interests decision applies from {}", who.age, policy.consents_for_themselves_from),
+                &format!(
+                    "At {} a person with parental responsibility consents; a best-interests decision applies from {}",
+                    who.age, policy.consents_for_themselves_from
+                ),
             ),
         }
         errors.into_result()
@@ -166,7 +172,9 @@ impl Consent {
 
 /// True when a consent for `scope` (and `review`, for a review) is in force on `day`.
 pub fn has_consent(consents: &[Consent], scope: ConsentScope, review: Option<ReviewId>, day: NaiveDate) -> bool {
-    consents.iter().any(|c| c.scope == scope && c.in_force(day) && (scope != ConsentScope::Review || c.review_id == review))
+    consents
+        .iter()
+        .any(|c| c.scope == scope && c.in_force(day) && (scope != ConsentScope::Review || c.review_id == review))
 }
 
 /// The day the latest register consent was withdrawn, when none is in force on `day`.
@@ -174,7 +182,12 @@ pub fn register_consent_withdrawn(consents: &[Consent], day: NaiveDate) -> Optio
     if has_consent(consents, ConsentScope::Register, None, day) {
         return None;
     }
-    consents.iter().filter(|c| c.scope == ConsentScope::Register).filter_map(|c| c.withdrawn_on).filter(|w| *w <= day).max()
+    consents
+        .iter()
+        .filter(|c| c.scope == ConsentScope::Register)
+        .filter_map(|c| c.withdrawn_on)
+        .filter(|w| *w <= day)
+        .max()
 }
 
 #[cfg(test)]
@@ -213,7 +226,9 @@ mod tests {
     fn under_sixteen_a_parent_consents_or_a_gillick_competent_child() {
         let who = who_may_consent(day(BORN.0, BORN.1, BORN.2), day(2026, 11, 25), &ConsentPolicy::default());
         assert_eq!(who.age, 14);
-        assert!(who.parental_responsibility && who.child_if_gillick_competent && !who.the_person && !who.child_must_agree);
+        assert!(
+            who.parental_responsibility && who.child_if_gillick_competent && !who.the_person && !who.child_must_agree
+        );
         assert!(who.explain().contains("Gillick competent"));
     }
 
@@ -228,7 +243,11 @@ mod tests {
             decision_maker: text("Dr Example"),
             reason: LongText::parse("Lacks capacity to decide about the register").unwrap_or_else(|e| panic!("{e}")),
         };
-        assert!(consent(ConsentScope::Register, best_interests, day(2026, 6, 1)).check_giver(born, &ConsentPolicy::default()).is_ok());
+        assert!(
+            consent(ConsentScope::Register, best_interests, day(2026, 6, 1))
+                .check_giver(born, &ConsentPolicy::default())
+                .is_ok()
+        );
     }
 
     #[test]
@@ -250,7 +269,8 @@ mod tests {
         let policy = ConsentPolicy::default();
         let not = consent(ConsentScope::Review, GivenBy::ThePerson { gillick_competent: false }, day(2026, 11, 25));
         assert!(not.check_giver(born, &policy).is_err());
-        let competent = consent(ConsentScope::Register, GivenBy::ThePerson { gillick_competent: true }, day(2026, 11, 25));
+        let competent =
+            consent(ConsentScope::Register, GivenBy::ThePerson { gillick_competent: true }, day(2026, 11, 25));
         assert!(competent.check_giver(born, &policy).is_ok());
     }
 

@@ -48,8 +48,12 @@ impl KloeTemplate {
 }
 
 impl KeyQuestion {
-    pub const ALL: [KeyQuestion; 4] =
-        [KeyQuestion::IsThePersonSafe, KeyQuestion::GoodCareNow, KeyQuestion::PlansForTheFuture, KeyQuestion::CareInTheCommunity];
+    pub const ALL: [KeyQuestion; 4] = [
+        KeyQuestion::IsThePersonSafe,
+        KeyQuestion::GoodCareNow,
+        KeyQuestion::PlansForTheFuture,
+        KeyQuestion::CareInTheCommunity,
+    ];
 
     /// The question as the template words it.
     pub fn text(&self, template: KloeTemplate) -> &'static str {

@@ -7,6 +7,7 @@ pub mod admission;
 pub mod api;
 pub mod calendar;
 pub mod consent;
+pub mod due;
 pub mod ids;
 pub mod kloe;
 pub mod meeting;

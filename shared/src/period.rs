@@ -18,7 +18,9 @@ pub enum Period {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a length of time: write a number and a unit, such as '10 working days', '2 weeks', '3 months' or '24 hours'")]
+#[error(
+    "'{0}' is not a length of time: write a number and a unit, such as '10 working days', '2 weeks', '3 months' or '24 hours'"
+)]
 pub struct PeriodError(String);
 
 impl Period {

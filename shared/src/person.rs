@@ -169,8 +169,13 @@ pub enum RegisterStatus {
     /// Referred, waiting for the DSR meeting's decision.
     #[default]
     Referred,
-    OnRegister { since: NaiveDate },
-    Left { on: NaiveDate, reason: LeaveReason },
+    OnRegister {
+        since: NaiveDate,
+    },
+    Left {
+        on: NaiveDate,
+        reason: LeaveReason,
+    },
 }
 
 /// Why a person left the register (seed 001: risk gone, or on request at any time).

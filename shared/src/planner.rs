@@ -188,7 +188,10 @@ mod tests {
             take_part: None,
             who_with: None,
             communication_needs: Some(words("I like pictures. Give me time to answer.")),
-            helped_by: Some(Helper { name: ShortText::parse("Jo").unwrap_or_else(|e| panic!("{e}")), role: HelperRole::Advocate }),
+            helped_by: Some(Helper {
+                name: ShortText::parse("Jo").unwrap_or_else(|e| panic!("{e}")),
+                role: HelperRole::Advocate,
+            }),
             disagreements: Vec::new(),
         };
         assert_eq!(planner.unanswered().len(), 7);

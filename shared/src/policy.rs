@@ -230,14 +230,22 @@ impl Validate for AreaPolicy {
         }
         errors.require(self.keyworker.ratings.is_empty(), "keyworker.ratings", "Name at least one rating");
         for band in [AgeBand::Under18, AgeBand::Adult] {
-            errors.require(self.risk_tool(band).is_none(), "risk_tools", &format!("There is no risk tool for {band:?}"));
+            errors.require(
+                self.risk_tool(band).is_none(),
+                "risk_tools",
+                &format!("There is no risk tool for {band:?}"),
+            );
         }
         for tool in &self.risk_tools {
             if let Err(problems) = tool.validate() {
                 errors.add("risk_tools", format!("{}: {problems}", tool.name));
             }
             let same = self.risk_tools.iter().filter(|t| t.age_band == tool.age_band && t.version == tool.version);
-            errors.require(same.count() > 1, "risk_tools", &format!("Two tools for {:?} have version {}", tool.age_band, tool.version));
+            errors.require(
+                same.count() > 1,
+                "risk_tools",
+                &format!("Two tools for {:?} have version {}", tool.age_band, tool.version),
+            );
         }
         errors.into_result()
     }

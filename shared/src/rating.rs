@@ -166,7 +166,10 @@ mod tests {
 
     #[test]
     fn red_requires_a_review_and_a_keyworker_referral() {
-        assert_eq!(Rating::Red.required_actions(), [RequiredAction::CetrMustTakePlace, RequiredAction::KeyworkerReferral]);
+        assert_eq!(
+            Rating::Red.required_actions(),
+            [RequiredAction::CetrMustTakePlace, RequiredAction::KeyworkerReferral]
+        );
         assert!(Rating::Blue.required_actions().contains(&RequiredAction::CommissionerOversightVisits));
         assert_eq!(Rating::Green.required_actions(), [RequiredAction::IdentifyCetrPartners]);
     }

@@ -24,7 +24,9 @@ pub enum ReferralRoute {
 pub enum TriageOutcome {
     /// The person goes on the register.
     Accepted,
-    Declined { reason: LongText },
+    Declined {
+        reason: LongText,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,7 +146,8 @@ mod tests {
     #[test]
     fn a_professional_referral_needs_consent_and_is_triaged_within_four_weeks() {
         let policy = AreaPolicy::default();
-        let referrer = Professional { name: text("Sam Smith"), role: text("CAMHS clinician"), team: None, contact: None };
+        let referrer =
+            Professional { name: text("Sam Smith"), role: text("CAMHS clinician"), team: None, contact: None };
         let mut r = self_referral(day(2026, 11, 2));
         r.route = ReferralRoute::Professional { referrer, consent_confirmed: false };
         assert!(r.validate().is_err());
@@ -161,7 +164,8 @@ mod tests {
         let mut r = self_referral(day(2026, 11, 2));
         r.family_told_on = Some(day(2026, 11, 3));
         assert!(r.validate().is_err());
-        r.triage = Some(Triage { outcome: TriageOutcome::Accepted, decided_on: day(2026, 11, 10), by: text("DSR meeting") });
+        r.triage =
+            Some(Triage { outcome: TriageOutcome::Accepted, decided_on: day(2026, 11, 10), by: text("DSR meeting") });
         assert!(r.validate().is_err());
         r.family_told_on = Some(day(2026, 11, 11));
         assert_eq!(r.validate(), Ok(()));

@@ -60,7 +60,12 @@ impl ReviewName {
 /// What a review is called for someone of `age`: a CETR under adulthood; for adults, a CETR when in
 /// education, or when the education placement has broken down up to the policy's age limit (25);
 /// otherwise a CTR (seed 000).
-pub fn review_name(age: i32, in_education: Option<bool>, placement_broken_down: bool, policy: &AreaPolicy) -> ReviewName {
+pub fn review_name(
+    age: i32,
+    in_education: Option<bool>,
+    placement_broken_down: bool,
+    policy: &AreaPolicy,
+) -> ReviewName {
     let child = age < i32::from(policy.adult_age);
     let young_with_broken_placement =
         placement_broken_down && age <= i32::from(policy.reviews.cetr_education_age_limit);

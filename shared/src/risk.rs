@@ -67,7 +67,11 @@ impl Validate for RiskTool {
         for item in &self.items {
             let well_formed = !item.key.is_empty()
                 && item.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            errors.require(!well_formed, "items", &format!("'{}' is not a key: use lower-case letters, digits and _", item.key));
+            errors.require(
+                !well_formed,
+                "items",
+                &format!("'{}' is not a key: use lower-case letters, digits and _", item.key),
+            );
             errors.require(!keys.insert(item.key.as_str()), "items", &format!("The key '{}' is used twice", item.key));
             errors.require(item.weight == 0, "items", &format!("'{}' needs a weight of 1 or more", item.key));
         }
@@ -76,7 +80,11 @@ impl Validate for RiskTool {
         for rule in &self.red_if_all {
             errors.require(rule.is_empty(), "red_if_all", "An 'all of these' rule needs at least one question");
             for key in rule {
-                errors.require(!keys.contains(key.as_str()), "red_if_all", &format!("'{key}' is not a question of this tool"));
+                errors.require(
+                    !keys.contains(key.as_str()),
+                    "red_if_all",
+                    &format!("'{key}' is not a question of this tool"),
+                );
             }
         }
         errors.into_result()
@@ -200,7 +208,11 @@ pub fn example_tools() -> Vec<RiskTool> {
     };
     let shared = |education: RiskItem, justice: RiskItem| {
         vec![
-            item("significant_life_events", "Significant life events recently (bereavement, moving home, family breakdown)", 1),
+            item(
+                "significant_life_events",
+                "Significant life events recently (bereavement, moving home, family breakdown)",
+                1,
+            ),
             item("mental_physical_health", "Mental or physical health getting worse", 1),
             item("admission_history", "Has been admitted to a mental health hospital before", 2),
             item("transition", "Moving between children's and adults' services", 1),
@@ -227,7 +239,11 @@ pub fn example_tools() -> Vec<RiskTool> {
             version: 1,
             age_band: AgeBand::Under18,
             items: shared(
-                item("education_breakdown", "Education placement at risk or broken down (including residential or 52-week school)", 1),
+                item(
+                    "education_breakdown",
+                    "Education placement at risk or broken down (including residential or 52-week school)",
+                    1,
+                ),
                 item("youth_justice", "Contact with youth offending services or the police", 1),
             ),
             amber_from: 5,
@@ -294,9 +310,16 @@ mod tests {
         assert_eq!((tool.score(&four), tool.suggest(&four)), (4, Rating::Green));
         let five = answers(&["admission_history", "recent_crises", "transition"]);
         assert_eq!((tool.score(&five), tool.suggest(&five)), (5, Rating::Amber));
-        let seven = answers(&["admission_history", "recent_crises", "transition", "support_staff_changes", "youth_justice"]);
+        let seven =
+            answers(&["admission_history", "recent_crises", "transition", "support_staff_changes", "youth_justice"]);
         assert_eq!((tool.score(&seven), tool.suggest(&seven)), (7, Rating::Amber));
-        let eight = answers(&["admission_history", "recent_crises", "behaviours_that_challenge", "transition", "youth_justice"]);
+        let eight = answers(&[
+            "admission_history",
+            "recent_crises",
+            "behaviours_that_challenge",
+            "transition",
+            "youth_justice",
+        ]);
         assert_eq!((tool.score(&eight), tool.suggest(&eight)), (8, Rating::Red));
     }
 
@@ -304,7 +327,8 @@ mod tests {
     fn all_of_these_rule_makes_red_whatever_the_score() {
         let mut tool = tool();
         tool.red_from = 100;
-        let all_four = answers(&["admission_history", "behaviours_that_challenge", "recent_crises", "mental_physical_health"]);
+        let all_four =
+            answers(&["admission_history", "behaviours_that_challenge", "recent_crises", "mental_physical_health"]);
         assert_eq!(tool.suggest(&all_four), Rating::Red);
         let three = answers(&["admission_history", "behaviours_that_challenge", "recent_crises"]);
         assert_eq!(tool.suggest(&three), Rating::Amber);
@@ -320,7 +344,10 @@ mod tests {
         assert_eq!(agreed.map(|a| (a.score, a.suggested, a.tool_version)), Ok((5, Rating::Amber, 1)));
         let errors = RiskAssessment::complete(id, person, &tool, five.clone(), decision(Rating::Red, None)).err();
         assert!(errors.is_some_and(|e| e.message_for("override_reason").is_some()));
-        assert!(RiskAssessment::complete(id, person, &tool, five.clone(), decision(Rating::Red, Some("Crisis last night"))).is_ok());
+        assert!(
+            RiskAssessment::complete(id, person, &tool, five.clone(), decision(Rating::Red, Some("Crisis last night")))
+                .is_ok()
+        );
         assert!(RiskAssessment::complete(id, person, &tool, five, decision(Rating::Blue, Some("x"))).is_err());
     }
 
@@ -331,7 +358,9 @@ mod tests {
         let person = PersonId::from_time_and_random(1, [2; 10]);
         let mut partial = answers(&[]);
         partial.remove("transition");
-        let errors = RiskAssessment::complete(id, person, &tool, partial, decision(Rating::Green, None)).err().unwrap_or_default();
+        let errors = RiskAssessment::complete(id, person, &tool, partial, decision(Rating::Green, None))
+            .err()
+            .unwrap_or_default();
         assert_eq!(errors.message_for("answers"), Some("Answer the question 'transition'"));
         let mut extra = answers(&[]);
         extra.insert("made_up".into(), true);
