@@ -209,7 +209,7 @@ pub fn due_items(file: &PersonFile, policy: &AreaPolicy, today: NaiveDate) -> Ve
 }
 
 fn finish(mut due: Collector) -> Vec<DueItem> {
-    due.items.sort_by(|a, b| (a.due_on, a.rule).cmp(&(b.due_on, b.rule)));
+    due.items.sort_by_key(|item| (item.due_on, item.rule));
     due.items
 }
 
