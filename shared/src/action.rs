@@ -104,10 +104,7 @@ impl Action {
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
-    }
+    use crate::test_support::day;
 
     pub(crate) fn action(due_on: NaiveDate) -> Action {
         Action {

@@ -66,10 +66,7 @@ pub fn current_admission(admissions: &[Admission], day: NaiveDate) -> Option<&Ad
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
-    }
+    use crate::test_support::day;
 
     fn admission(admitted_on: NaiveDate, discharged_on: Option<NaiveDate>) -> Admission {
         Admission {

@@ -194,14 +194,7 @@ pub fn register_consent_withdrawn(consents: &[Consent], day: NaiveDate) -> Optio
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
-    }
-
-    fn text(s: &str) -> ShortText {
-        ShortText::parse(s).unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::test_support::{day, short as text};
 
     pub(crate) fn consent(scope: ConsentScope, given_by: GivenBy, given_on: NaiveDate) -> Consent {
         Consent {

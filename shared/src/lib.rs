@@ -55,6 +55,8 @@ pub mod rating;
 pub mod referral;
 pub mod review;
 pub mod risk;
+#[cfg(test)]
+mod test_support;
 pub mod text;
 pub mod validation;
 pub mod visit_note;

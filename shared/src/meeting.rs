@@ -92,11 +92,8 @@ impl Validate for DsrMeeting {
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
+    use crate::test_support::day;
     use proptest::prelude::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
-    }
 
     #[test]
     fn monthly_meetings_fall_on_the_chosen_weekday() {

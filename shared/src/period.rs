@@ -103,11 +103,8 @@ impl From<Period> for String {
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
+    use crate::test_support::day;
     use proptest::prelude::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
-    }
 
     #[test]
     fn periods_read_as_written_in_a_policy() {

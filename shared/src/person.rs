@@ -374,11 +374,8 @@ fn build_person(
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
+    use crate::test_support::day;
     use proptest::prelude::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad test date"))
-    }
 
     fn id() -> PersonId {
         PersonId::from_time_and_random(1_700_000_000_000, [1; 10])

@@ -174,10 +174,7 @@ impl Validate for FamilyViews {
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
-
-    fn words(s: &str) -> LongText {
-        LongText::parse(s).unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::test_support::long as words;
 
     #[test]
     fn a_planner_is_complete_when_every_question_is_answered_and_taking_part_is_chosen() {

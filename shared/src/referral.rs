@@ -113,14 +113,7 @@ impl Referral {
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
-    }
-
-    fn text(s: &str) -> ShortText {
-        ShortText::parse(s).unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::test_support::{day, short as text};
 
     pub(crate) fn self_referral(submitted_on: NaiveDate) -> Referral {
         Referral {

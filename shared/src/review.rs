@@ -231,15 +231,8 @@ impl Review {
 pub(crate) mod tests {
     use super::*;
     use crate::consent::GivenBy;
+    use crate::test_support::{day, short as text};
     use crate::text::LongText;
-
-    pub(crate) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
-    }
-
-    pub(crate) fn text(s: &str) -> ShortText {
-        ShortText::parse(s).unwrap_or_else(|e| panic!("{e}"))
-    }
 
     pub(crate) fn review(kind: ReviewKind, status: ReviewStatus, meeting_on: Option<NaiveDate>) -> Review {
         Review {

@@ -8,23 +8,11 @@ use crate::person::{LeaveReason, PersonName, Professional};
 use crate::rating::RatingSource;
 use crate::referral::{ReferralRoute, Triage, TriageOutcome};
 use crate::review::{Panel, ReviewName};
-use crate::text::{LongText, ShortText};
+use crate::test_support::{day, long, short};
 use crate::{ConsentId, PersonId, RatingChangeId};
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
-}
 
 fn at(d: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&d.and_hms_opt(10, 0, 0).unwrap_or_default())
-}
-
-fn short(s: &str) -> ShortText {
-    ShortText::parse(s).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn long(s: &str) -> LongText {
-    LongText::parse(s).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn id_bytes(n: u8) -> [u8; 10] {
