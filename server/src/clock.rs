@@ -19,8 +19,8 @@ impl Clock {
         }
     }
 
-    /// Today's date (UTC for now; the domain model's calendar decides the area's local date).
+    /// Today's date in England (British Summer Time included).
     pub fn today(&self) -> NaiveDate {
-        self.now().date_naive()
+        dsr_shared::calendar::date_in_england(self.now())
     }
 }

@@ -311,3 +311,20 @@ async fn real_listener_serves_and_shuts_down_gracefully() {
     let finished = tokio::time::timeout(std::time::Duration::from_secs(10), server).await;
     assert!(matches!(finished, Ok(Ok(Ok(())))), "server did not stop cleanly: {finished:?}");
 }
+
+#[tokio::test]
+async fn today_is_the_date_in_england_so_a_birth_today_is_accepted_late_on_a_summer_evening() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
+    // 23:30 UTC on 1 July is 00:30 on 2 July in England (British Summer Time).
+    let clock = Clock::Fixed(Utc.with_ymd_and_hms(2026, 7, 1, 23, 30, 0).single().unwrap_or_default());
+    let server =
+        TestServer { app: app(AppState::new(store.clone(), clock, dir.path().join("dist"), false)), store, _dir: dir };
+    let mut body = alex(person_id(7));
+    body["date_of_birth"] = "2026-07-02".into();
+    let reply = server.post_json("/api/people", &body).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    body["id"] = json!(person_id(8));
+    body["date_of_birth"] = "2026-07-03".into();
+    assert_eq!(server.post_json("/api/people", &body).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

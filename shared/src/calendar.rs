@@ -7,7 +7,7 @@
 //! the one-off changes below. The rules are checked against the published lists for 2020-2035 in
 //! the tests. An area can add days (a newly announced one-off) through its policy.
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeDelta, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// Years whose bank holidays the tests check against the published lists.
@@ -101,6 +101,15 @@ fn last_weekday(year: i32, month: u32, weekday: Weekday) -> NaiveDate {
         .unwrap_or_else(|| nth_weekday(year, month, weekday, 4))
 }
 
+/// The date in England at the instant `now`: British Summer Time (UTC+1) runs from 01:00 UTC on the
+/// last Sunday of March to 01:00 UTC on the last Sunday of October; otherwise UTC.
+pub fn date_in_england(now: DateTime<Utc>) -> NaiveDate {
+    let year = now.year();
+    let change = |month: u32| last_weekday(year, month, Weekday::Sun).and_hms_opt(1, 0, 0).map(|t| t.and_utc());
+    let summer = matches!((change(3), change(10)), (Some(start), Some(end)) if now >= start && now < end);
+    if summer { (now + TimeDelta::hours(1)).date_naive() } else { now.date_naive() }
+}
+
 /// The working-day calendar of an area: England's bank holidays plus any days the area adds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Calendar {
@@ -154,6 +163,7 @@ impl Calendar {
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
     use proptest::prelude::*;
 
     /// The published lists (GOV.UK, England and Wales), 2020-2027.
@@ -217,6 +227,20 @@ mod tests {
         assert_eq!(calendar.add_working_days(date(2026, 4, 1), 10), date(2026, 4, 17));
         assert_eq!(calendar.count_working_days(date(2026, 4, 1), date(2026, 4, 17)), 10);
         assert_eq!(calendar.sub_working_days(date(2026, 4, 17), 10), date(2026, 4, 1));
+    }
+
+    #[test]
+    fn the_date_in_england_follows_british_summer_time() {
+        let utc = |y, m, d, h, min| Utc.with_ymd_and_hms(y, m, d, h, min, 0).single().unwrap_or_default();
+        // Summer: 23:30 UTC is already tomorrow in England.
+        assert_eq!(date_in_england(utc(2026, 7, 1, 23, 30)), date(2026, 7, 2));
+        // Winter: England is on UTC.
+        assert_eq!(date_in_england(utc(2026, 12, 1, 23, 30)), date(2026, 12, 1));
+        // BST 2026 starts 01:00 UTC on Sunday 29 March and ends 01:00 UTC on Sunday 25 October.
+        assert_eq!(date_in_england(utc(2026, 3, 28, 23, 30)), date(2026, 3, 28));
+        assert_eq!(date_in_england(utc(2026, 3, 29, 23, 30)), date(2026, 3, 30));
+        assert_eq!(date_in_england(utc(2026, 10, 24, 23, 30)), date(2026, 10, 25));
+        assert_eq!(date_in_england(utc(2026, 10, 25, 23, 30)), date(2026, 10, 25));
     }
 
     #[test]
