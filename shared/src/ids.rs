@@ -76,6 +76,10 @@ uuid_ids!(
     VisitNoteId,
     /// A user account.
     UserId,
+    /// Any synced record (a person, a review...): the envelope's id, equal to the entity's own id.
+    RecordId,
+    /// One device's copy of the app (made once per browser profile).
+    ClientId,
 );
 
 #[cfg(test)]

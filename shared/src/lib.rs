@@ -55,6 +55,7 @@ pub mod rating;
 pub mod referral;
 pub mod review;
 pub mod risk;
+pub mod sync;
 #[cfg(test)]
 mod test_support;
 pub mod text;

@@ -1,0 +1,183 @@
+//! The sync protocol: the shapes both sides use, and the server's push logic as plain Rust so that the
+//! server (on SQLite) and the seeded simulation (in memory) run the very same code.
+//! See `../shared/handbook/sync.md` for the promises.
+//!
+//! - A [`Record`] is an envelope: id, kind, server-assigned version, fields (JSON values by name),
+//!   and a tombstone flag. Deletion is a tombstone, never a disappearance.
+//! - A [`Mutation`] is one saved change from one device: `(client_id, seq)` identifies it, `seq` goes
+//!   up by one per device, and each changed field carries the value the device started from (`old`)
+//!   and its new value.
+//! - [`push::process`] applies a batch: exactly once per `(client_id, seq)`, in order (a gap is
+//!   refused), per-field merge (a field changes only if the server still holds `old`; a clash keeps the
+//!   server's value and records a [`Conflict`]); invalid results are rejected with reasons and never
+//!   block the queue.
+
+pub mod memory;
+pub mod push;
+pub mod validate;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{ClientId, FieldError, RecordId};
+
+/// A record's fields: name to JSON value. A missing field and `null` are the same.
+pub type Fields = BTreeMap<String, Value>;
+
+/// What kind of thing a record is; decides how its fields are validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Person,
+}
+
+/// A record as the server holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Record {
+    pub id: RecordId,
+    pub kind: RecordKind,
+    /// Goes up by one with every accepted change.
+    pub version: u64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub fields: Fields,
+    /// Deleted: a tombstone.
+    #[serde(default)]
+    pub deleted: bool,
+}
+
+impl Record {
+    /// A field's value; a missing field reads as `null`.
+    pub fn field(&self, name: &str) -> &Value {
+        self.fields.get(name).unwrap_or(&Value::Null)
+    }
+}
+
+/// One field's change: the value the device started from and the value it wants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldChange {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub old: Value,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub new: Value,
+}
+
+/// One saved change from one device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mutation {
+    /// Per device, starting at 1 and going up by one.
+    pub seq: u64,
+    pub record_id: RecordId,
+    pub kind: RecordKind,
+    /// The version the device started from; `None` creates the record.
+    #[serde(default)]
+    pub base_version: Option<u64>,
+    /// Changed fields (a create lists every field).
+    #[serde(default)]
+    pub changes: BTreeMap<String, FieldChange>,
+    /// Deletes the record (a tombstone).
+    #[serde(default)]
+    pub delete: bool,
+}
+
+/// `POST /api/sync/push`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushRequest {
+    pub client_id: ClientId,
+    pub mutations: Vec<Mutation>,
+}
+
+/// What happened to one mutation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum PushOutcome {
+    /// Every changed field was applied.
+    Applied { record_version: u64, change_seq: u64 },
+    /// Nothing needed changing: the server already held these values.
+    Unchanged { record_version: u64 },
+    /// Some fields clashed with changes made elsewhere: the server kept its values for those and
+    /// recorded a conflict for a person to resolve. Other fields were applied (then `change_seq` is set).
+    Conflict { record_version: u64, change_seq: Option<u64>, conflict_ids: Vec<String>, fields: Vec<String> },
+    /// Refused as it is: the reasons say why. The device keeps it for the user to fix or discard.
+    Rejected { reasons: Vec<FieldError> },
+    /// A mutation before this one is missing: send again from `expected`.
+    Gap { expected: u64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushResult {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub outcome: PushOutcome,
+    /// True when this mutation had been processed before and this is the stored answer.
+    #[serde(default)]
+    pub repeated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushResponse {
+    pub results: Vec<PushResult>,
+}
+
+/// One entry of the change log: the record as it was after the change numbered `change_seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Change {
+    pub change_seq: u64,
+    pub record: Record,
+}
+
+/// `GET /api/sync/pull?cursor=N&limit=M`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PullResponse {
+    /// Changes after the cursor, in order.
+    pub changes: Vec<Change>,
+    /// Records this user may no longer see: the device deletes its copy.
+    #[serde(default)]
+    pub removed: Vec<RecordId>,
+    /// Store this and send it next time.
+    pub cursor: u64,
+    /// More changes wait: pull again at once.
+    pub more: bool,
+}
+
+/// A clash a person must resolve: both sides changed `field` from `base`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Conflict {
+    /// `client:seq:field`.
+    pub id: String,
+    pub record_id: RecordId,
+    pub kind: RecordKind,
+    pub field: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub base: Value,
+    /// The server's value, kept.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub theirs: Value,
+    /// The device's value, not applied.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub ours: Value,
+    pub client_id: ClientId,
+    pub client_seq: u64,
+    pub at: DateTime<Utc>,
+}
+
+impl Conflict {
+    pub fn make_id(client_id: ClientId, seq: u64, field: &str) -> String {
+        format!("{client_id}:{seq}:{field}")
+    }
+}

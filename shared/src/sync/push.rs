@@ -1,0 +1,179 @@
+//! The server's push logic, as plain Rust over a [`Batch`]: the state a batch of mutations needs is
+//! loaded into it, [`process`] decides everything, and the caller writes the batch's outputs in the
+//! same transaction. The SQLite server and the in-memory simulation share this code.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+
+use super::validate::validate_fields;
+use super::{Change, Conflict, Mutation, PushOutcome, PushResult, Record};
+use crate::{ClientId, FieldError, RecordId};
+
+/// The state a push needs, and what it decided.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    /// Current state of every record the batch touches (absent: not on the server).
+    pub records: BTreeMap<RecordId, Record>,
+    /// The client's last processed seq (0 before its first).
+    pub last_seq: u64,
+    /// Stored answers for the seqs of this batch already processed.
+    pub stored: BTreeMap<u64, PushResult>,
+    /// The number the next accepted change gets in the change log.
+    pub next_change_seq: u64,
+    /// Output: new log entries, in order (their records are the records' new states).
+    pub changes: Vec<Change>,
+    /// Output: answers to store, by seq.
+    pub answered: Vec<PushResult>,
+    /// Output: conflicts to store.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Applies `mutations` from `client` to `batch`, returning one result per mutation, in order.
+pub fn process(
+    batch: &mut Batch,
+    client: ClientId,
+    mutations: &[Mutation],
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Vec<PushResult> {
+    let mut results = Vec::with_capacity(mutations.len());
+    for mutation in mutations {
+        if mutation.seq <= batch.last_seq {
+            // Sent before: the stored answer, nothing changes.
+            let stored = batch.stored.get(&mutation.seq).cloned();
+            let outcome = stored.map(|r| r.outcome).unwrap_or(PushOutcome::Rejected {
+                reasons: vec![FieldError {
+                    field: "seq".into(),
+                    message: "This change was processed long ago and its answer is no longer kept".into(),
+                }],
+            });
+            results.push(PushResult { seq: mutation.seq, outcome, repeated: true });
+            continue;
+        }
+        if mutation.seq != batch.last_seq + 1 {
+            results.push(PushResult {
+                seq: mutation.seq,
+                outcome: PushOutcome::Gap { expected: batch.last_seq + 1 },
+                repeated: false,
+            });
+            continue;
+        }
+        let outcome = apply(batch, client, mutation, now, today);
+        let result = PushResult { seq: mutation.seq, outcome, repeated: false };
+        batch.last_seq = mutation.seq;
+        batch.answered.push(result.clone());
+        batch.stored.insert(mutation.seq, result.clone());
+        results.push(result);
+    }
+    results
+}
+
+fn reject(field: &str, message: &str) -> PushOutcome {
+    PushOutcome::Rejected { reasons: vec![FieldError { field: field.into(), message: message.into() }] }
+}
+
+fn apply(batch: &mut Batch, client: ClientId, m: &Mutation, now: DateTime<Utc>, today: NaiveDate) -> PushOutcome {
+    let current = batch.records.get(&m.record_id).cloned();
+    let mut record = match (&current, m.base_version) {
+        (None, None) if m.delete => {
+            return reject("record", "There is nothing to delete: the record is not on the server");
+        }
+        (None, None) => Record { id: m.record_id, kind: m.kind, version: 0, fields: BTreeMap::new(), deleted: false },
+        (None, Some(_)) => return reject("record", "The record is not on the server"),
+        (Some(_), None) => return reject("record", "A record with this id is already on the server"),
+        (Some(r), Some(_)) if r.kind != m.kind => return reject("kind", "The record is of another kind"),
+        (Some(r), Some(_)) if r.deleted => return reject("record", "The record was deleted on the server"),
+        (Some(r), Some(_)) => r.clone(),
+    };
+
+    if m.delete {
+        if Some(record.version) != m.base_version {
+            return reject(
+                "record",
+                "The record changed on the server since this device read it: look at it again before deleting",
+            );
+        }
+        record.deleted = true;
+        return commit(batch, record);
+    }
+
+    // Per field: take the new value only where the server still holds the value the device started from.
+    let mut applied = false;
+    let mut clashes = Vec::new();
+    for (field, change) in &m.changes {
+        let server = record.field(field).clone();
+        if server == change.old || current.is_none() {
+            if server != change.new {
+                set(&mut record, field, change.new.clone());
+                applied = true;
+            }
+        } else if server != change.new {
+            clashes.push((field.clone(), change.old.clone(), server, change.new.clone()));
+        }
+    }
+
+    if let Err(reasons) = validate_fields(record.kind, record.id, &record.fields, today) {
+        return PushOutcome::Rejected { reasons };
+    }
+
+    let (version, change_seq) = if applied || current.is_none() {
+        match commit(batch, record) {
+            PushOutcome::Applied { record_version, change_seq } => (record_version, Some(change_seq)),
+            other => return other,
+        }
+    } else {
+        (record.version, None)
+    };
+
+    if clashes.is_empty() {
+        return match change_seq {
+            Some(change_seq) => PushOutcome::Applied { record_version: version, change_seq },
+            None => PushOutcome::Unchanged { record_version: version },
+        };
+    }
+    let mut conflict_ids = Vec::new();
+    let mut fields = Vec::new();
+    for (field, base, theirs, ours) in clashes {
+        let id = Conflict::make_id(client, m.seq, &field);
+        batch.conflicts.push(Conflict {
+            id: id.clone(),
+            record_id: m.record_id,
+            kind: m.kind,
+            field: field.clone(),
+            base,
+            theirs,
+            ours,
+            client_id: client,
+            client_seq: m.seq,
+            at: now,
+        });
+        conflict_ids.push(id);
+        fields.push(field);
+    }
+    PushOutcome::Conflict { record_version: version, change_seq, conflict_ids, fields }
+}
+
+fn set(record: &mut Record, field: &str, value: Value) {
+    if value.is_null() {
+        record.fields.remove(field);
+    } else {
+        record.fields.insert(field.to_string(), value);
+    }
+}
+
+/// Gives the record its next version and the change its log number.
+fn commit(batch: &mut Batch, mut record: Record) -> PushOutcome {
+    record.version += 1;
+    let change_seq = batch.next_change_seq;
+    batch.next_change_seq += 1;
+    batch.records.insert(record.id, record.clone());
+    let record_version = record.version;
+    batch.changes.push(Change { change_seq, record });
+    PushOutcome::Applied { record_version, change_seq }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests;
