@@ -1,7 +1,7 @@
 //! One error type for every handler: JSON `{ code, message, fields }`, a 4xx for the caller's
 //! mistakes, and a plain 500 (details only in the log) for ours.
 
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dsr_shared::ValidationErrors;
@@ -120,6 +120,17 @@ impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
         axum::Json(self.0).into_response()
     }
 }
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::BadRequest { status: StatusCode::BAD_REQUEST, code: "invalid_query", message: rejection.body_text() }
+    }
+}
+
+/// `axum::extract::Query`, whose rejection is an [`AppError`].
+#[derive(Debug, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct ApiQuery<T>(pub T);
 
 /// `axum::extract::Path`, whose rejection is an [`AppError`].
 #[derive(Debug, axum::extract::FromRequestParts)]

@@ -12,6 +12,7 @@ mod security;
 mod state;
 mod static_files;
 mod store;
+mod sync_store;
 
 use std::future::Future;
 
@@ -22,7 +23,7 @@ pub use clock::Clock;
 pub use config::Config;
 pub use demo::demo_people;
 pub use error::{AppError, StartError};
-pub use routes::{MAX_BODY_BYTES, openapi};
+pub use routes::{MAX_BODY_BYTES, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, openapi};
 pub use state::AppState;
 pub use store::Store;
 

@@ -2,77 +2,16 @@
 
 #![allow(clippy::panic, reason = "test helpers fail the test with a message")]
 
-use axum::Router;
+mod common;
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
+use common::{TestServer, test_server};
 use dsr_server::{AppState, Clock, Store, app};
 use dsr_shared::api::{ApiError, Health, PeopleList};
 use dsr_shared::{Person, PersonId};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-struct TestServer {
-    app: Router,
-    store: Store,
-    _dir: tempfile::TempDir,
-}
-
-const INDEX_HTML: &str = "<!doctype html><html><head><title>DSR</title>\
-    <script type=\"module\">import init from '/app.js'; init();</script></head><body></body></html>";
-
-async fn test_server() -> TestServer {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-    let static_dir = dir.path().join("dist");
-    std::fs::create_dir_all(&static_dir).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(static_dir.join("app.js"), "export default function init() {}").unwrap_or_else(|e| panic!("{e}"));
-    let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("open: {e}"));
-    let clock = Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default());
-    let state = AppState::new(store.clone(), clock, static_dir, false);
-    TestServer { app: app(state), store, _dir: dir }
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("body is not the expected JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-impl TestServer {
-    async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.app.clone().oneshot(request).await.unwrap_or_else(|e| match e {});
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
-        Reply { status, headers, body }
-    }
-
-    async fn get(&self, uri: &str) -> Reply {
-        self.send(Request::get(uri).body(Body::empty()).unwrap_or_default()).await
-    }
-
-    async fn post_json(&self, uri: &str, body: &Value) -> Reply {
-        self.send(
-            Request::post(uri)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap_or_default(),
-        )
-        .await
-    }
-}
 
 fn person_id(n: u8) -> PersonId {
     PersonId::from_time_and_random(1_764_000_000_000 + u64::from(n), [n; 10])
@@ -213,6 +152,9 @@ async fn every_api_route_is_in_the_openapi_description_and_every_described_route
         ("/api/people", "get"),
         ("/api/people", "post"),
         ("/api/people/{id}", "get"),
+        ("/api/sync/push", "post"),
+        ("/api/sync/pull", "get"),
+        ("/api/sync/conflicts", "get"),
     ];
     let mut described: Vec<(String, String)> = paths
         .iter()
@@ -319,7 +261,7 @@ async fn today_is_the_date_in_england_so_a_birth_today_is_accepted_late_on_a_sum
     // 23:30 UTC on 1 July is 00:30 on 2 July in England (British Summer Time).
     let clock = Clock::Fixed(Utc.with_ymd_and_hms(2026, 7, 1, 23, 30, 0).single().unwrap_or_default());
     let server =
-        TestServer { app: app(AppState::new(store.clone(), clock, dir.path().join("dist"), false)), store, _dir: dir };
+        TestServer { app: app(AppState::new(store.clone(), clock, dir.path().join("dist"), false)), store, dir };
     let mut body = alex(person_id(7));
     body["date_of_birth"] = "2026-07-02".into();
     let reply = server.post_json("/api/people", &body).await;

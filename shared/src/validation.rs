@@ -54,6 +54,12 @@ impl ValidationErrors {
     }
 }
 
+impl From<Vec<FieldError>> for ValidationErrors {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Self(errors)
+    }
+}
+
 impl std::fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();

@@ -3,6 +3,7 @@
 mod health;
 mod openapi_json;
 mod people;
+mod sync;
 
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use crate::{AppState, openapi::ApiDoc};
 
 /// Body size limit for API requests.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+pub use sync::{MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES};
 
 /// Every route of the API, registered with its OpenAPI description, so the two cannot drift apart.
 pub fn api_router(state: AppState) -> Router {
@@ -37,6 +39,13 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi_json::openapi_json))
         .routes(routes!(people::list_people, people::create_person))
         .routes(routes!(people::get_person))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(sync::push))
+                .layer(axum::extract::DefaultBodyLimit::max(sync::MAX_PUSH_BYTES)),
+        )
+        .routes(routes!(sync::pull))
+        .routes(routes!(sync::conflicts))
 }
 
 /// The API description as served at `/api/openapi.json`, with full paths.

@@ -1,0 +1,168 @@
+//! The sync API over HTTP and SQLite: push, pull, resends, gaps, conflicts, rejections, limits,
+//! the append-only log, and durability across reopening the database.
+
+#![allow(clippy::panic, reason = "test helpers fail the test with a message")]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestServer, test_server};
+use dsr_server::Store;
+use dsr_shared::api::ApiError;
+use dsr_shared::sync::{Conflict, PullResponse, PushOutcome, PushResponse};
+use dsr_shared::{ClientId, RecordId};
+use serde_json::{Value, json};
+
+fn client(n: u8) -> ClientId {
+    ClientId::from_time_and_random(u64::from(n), [n; 10])
+}
+
+fn record(n: u8) -> RecordId {
+    RecordId::from_time_and_random(u64::from(n), [n; 10])
+}
+
+fn create(seq: u64, id: RecordId, given: &str) -> Value {
+    json!({ "seq": seq, "record_id": id, "kind": "person", "base_version": null, "changes": {
+        "given_name": { "old": null, "new": given },
+        "family_name": { "old": null, "new": "Example" },
+        "date_of_birth": { "old": null, "new": "2011-04-23" } } })
+}
+
+fn edit(seq: u64, id: RecordId, base: u64, field: &str, old: Value, new: Value) -> Value {
+    json!({ "seq": seq, "record_id": id, "kind": "person", "base_version": base,
+            "changes": { field: { "old": old, "new": new } } })
+}
+
+async fn push(server: &TestServer, client: ClientId, mutations: Vec<Value>) -> PushResponse {
+    let reply = server.post_json("/api/sync/push", &json!({ "client_id": client, "mutations": mutations })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json()
+}
+
+async fn pull(server: &TestServer, cursor: u64, limit: u32) -> PullResponse {
+    let reply = server.get(&format!("/api/sync/pull?cursor={cursor}&limit={limit}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json()
+}
+
+#[tokio::test]
+async fn a_pushed_create_is_applied_and_pulled() {
+    let server = test_server().await;
+    let response = push(&server, client(1), vec![create(1, record(1), "Alex")]).await;
+    assert_eq!(response.results[0].outcome, PushOutcome::Applied { record_version: 1, change_seq: 1 });
+    let page = pull(&server, 0, 500).await;
+    assert_eq!((page.changes.len(), page.cursor, page.more), (1, 1, false));
+    assert_eq!(page.changes[0].record.field("given_name"), &json!("Alex"));
+    assert!(pull(&server, 1, 500).await.changes.is_empty());
+}
+
+#[tokio::test]
+async fn a_resend_gets_the_stored_answer_and_applies_once() {
+    let server = test_server().await;
+    let first = push(&server, client(1), vec![create(1, record(1), "Alex")]).await;
+    let again = push(
+        &server,
+        client(1),
+        vec![create(1, record(1), "Alex"), edit(2, record(1), 1, "given_name", json!("Alex"), json!("Sam"))],
+    )
+    .await;
+    assert_eq!(again.results[0].outcome, first.results[0].outcome);
+    assert!(again.results[0].repeated);
+    assert_eq!(again.results[1].outcome, PushOutcome::Applied { record_version: 2, change_seq: 2 });
+    assert_eq!(pull(&server, 0, 500).await.changes.len(), 2);
+}
+
+#[tokio::test]
+async fn a_gap_is_refused_with_the_seq_to_resend_from() {
+    let server = test_server().await;
+    let response = push(&server, client(1), vec![create(3, record(1), "Alex")]).await;
+    assert_eq!(response.results[0].outcome, PushOutcome::Gap { expected: 1 });
+    assert!(pull(&server, 0, 500).await.changes.is_empty());
+}
+
+#[tokio::test]
+async fn a_clash_keeps_the_servers_value_and_is_listed_as_a_conflict() {
+    let server = test_server().await;
+    push(&server, client(1), vec![create(1, record(1), "Alex")]).await;
+    push(&server, client(1), vec![edit(2, record(1), 1, "given_name", json!("Alex"), json!("Alexander"))]).await;
+    let clash = push(&server, client(2), vec![edit(1, record(1), 1, "given_name", json!("Alex"), json!("Ali"))]).await;
+    let PushOutcome::Conflict { fields, conflict_ids, .. } = &clash.results[0].outcome else { panic!("{clash:?}") };
+    assert_eq!(fields, &["given_name".to_string()]);
+    let stored = server.store.record(record(1)).await.ok().flatten().unwrap_or_else(|| panic!("no record"));
+    assert_eq!(stored.field("given_name"), &json!("Alexander"));
+    let reply = server.get("/api/sync/conflicts").await;
+    let conflicts: Vec<Conflict> = reply.json();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(&conflicts[0].id, &conflict_ids[0]);
+    assert_eq!(
+        (&conflicts[0].base, &conflicts[0].theirs, &conflicts[0].ours),
+        (&json!("Alex"), &json!("Alexander"), &json!("Ali"))
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_mutation_is_answered_with_reasons_and_does_not_block_the_next() {
+    let server = test_server().await;
+    push(&server, client(1), vec![create(1, record(1), "Alex")]).await;
+    let response = push(
+        &server,
+        client(1),
+        vec![
+            edit(2, record(1), 1, "nhs_number", Value::Null, json!("943 476 5918")),
+            edit(3, record(1), 1, "family_name", json!("Example"), json!("Sample")),
+        ],
+    )
+    .await;
+    let PushOutcome::Rejected { reasons } = &response.results[0].outcome else { panic!("{response:?}") };
+    assert_eq!(reasons[0].field, "nhs_number");
+    assert!(reasons[0].message.contains("not a valid NHS number"), "{reasons:?}");
+    assert_eq!(response.results[1].outcome, PushOutcome::Applied { record_version: 2, change_seq: 2 });
+}
+
+#[tokio::test]
+async fn pull_pages_in_order() {
+    let server = test_server().await;
+    let creates: Vec<Value> = (1..=5).map(|n| create(u64::from(n), record(n), "Alex")).collect();
+    push(&server, client(1), creates).await;
+    let first = pull(&server, 0, 2).await;
+    assert_eq!(
+        (first.changes.iter().map(|c| c.change_seq).collect::<Vec<_>>(), first.cursor, first.more),
+        (vec![1, 2], 2, true)
+    );
+    let last = pull(&server, 4, 2).await;
+    assert_eq!((last.changes.len(), last.cursor, last.more), (1, 5, false));
+}
+
+#[tokio::test]
+async fn malformed_pushes_and_pulls_get_clear_4xx_errors() {
+    let server = test_server().await;
+    let too_many: Vec<Value> =
+        (1..=1001).map(|n| edit(n, record(1), 1, "given_name", json!("A"), json!("B"))).collect();
+    let reply = server.post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": too_many })).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    assert_eq!(reply.json::<ApiError>().fields[0].field, "mutations");
+    let backwards = vec![create(2, record(1), "A"), create(1, record(2), "B")];
+    let reply = server.post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": backwards })).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reply = server.post_json("/api/sync/push", &json!({ "client_id": "not-a-uuid", "mutations": [] })).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.json::<ApiError>().message.contains("client_id"), "the error names the field");
+    assert_eq!(server.get("/api/sync/pull?cursor=abc").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(server.get("/api/sync/pull?limit=0").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(server.get("/api/sync/pull?limit=5000").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn the_change_log_is_append_only_and_survives_reopening_the_database() {
+    let server = test_server().await;
+    push(&server, client(1), vec![create(1, record(1), "Alex")]).await;
+    let path = server.dir.path().join("dsr.sqlite3");
+    let reopened = Store::open(&path).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(reopened.pull(0, 10).await.map(|p| p.changes.len()).ok(), Some(1));
+    let pool =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
+    let update = sqlx::query("UPDATE change_log SET version = 9").execute(&pool).await;
+    assert!(update.is_err_and(|e| e.to_string().contains("append-only")));
+    let delete = sqlx::query("DELETE FROM change_log").execute(&pool).await;
+    assert!(delete.is_err());
+}
