@@ -1,7 +1,7 @@
 //! The typed client of the server's JSON API (`/api`, described at `/api/openapi.json`).
 
-use dsr_shared::api::{ApiError, Health, PeopleList};
-use dsr_shared::{Person, PersonSubmission};
+use dsr_shared::api::{ApiError, Health};
+use dsr_shared::sync::{PullResponse, PushRequest, PushResponse};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 
@@ -36,11 +36,11 @@ pub async fn health() -> Result<Health, ApiFailure> {
     read(Request::get("/api/health").send().await).await
 }
 
-pub async fn list_people() -> Result<Vec<Person>, ApiFailure> {
-    read::<PeopleList>(Request::get("/api/people").send().await).await.map(|list| list.people)
+pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiFailure> {
+    let request = Request::post("/api/sync/push").json(request).map_err(|e| ApiFailure::Server(e.to_string()))?;
+    read(request.send().await).await
 }
 
-pub async fn create_person(submission: &PersonSubmission) -> Result<Person, ApiFailure> {
-    let request = Request::post("/api/people").json(submission).map_err(|e| ApiFailure::Server(e.to_string()))?;
-    read(request.send().await).await
+pub async fn pull(cursor: u64, limit: u32) -> Result<PullResponse, ApiFailure> {
+    read(Request::get(&format!("/api/sync/pull?cursor={cursor}&limit={limit}")).send().await).await
 }

@@ -1,13 +1,18 @@
-//! The app's shell: header, sync state, and the routes.
+//! The app's shell: header, sync state, the routes, the offline service worker and persistent storage.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::components::header::Header;
 use crate::components::sync_status::SyncStatusBar;
 use crate::element_ids as ids;
-use crate::pages::{add_person::AddPersonPage, not_found::NotFoundPage, register::RegisterPage};
+use crate::pages::{
+    add_person::AddPersonPage, conflicts::ConflictsPage, edit_person::EditPersonPage, not_found::NotFoundPage,
+    register::RegisterPage,
+};
 use crate::state::AppState;
 use crate::sync;
 
@@ -16,6 +21,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     sync::start(state);
+    register_service_worker();
+    spawn_local(ask_for_persistent_storage(state));
 
     view! {
         <Router>
@@ -27,9 +34,28 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=RegisterPage/>
                         <Route path=path!("/people/new") view=AddPersonPage/>
+                        <Route path=path!("/people/:id/edit") view=EditPersonPage/>
+                        <Route path=path!("/conflicts") view=ConflictsPage/>
                     </Routes>
                 </main>
             </div>
         </Router>
     }
+}
+
+/// The service worker (`/sw.js`) keeps the app shell so the app opens with no network.
+fn register_service_worker() {
+    if let Some(window) = web_sys::window() {
+        let container = window.navigator().service_worker();
+        // Ignored when the browser has no service workers: the app still works while online.
+        let _ = container.register("/sw.js");
+    }
+}
+
+/// Asks the browser not to clear this device's data under storage pressure; says so when refused.
+async fn ask_for_persistent_storage(state: AppState) {
+    let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else { return };
+    let Ok(promise) = storage.persist() else { return };
+    let granted = JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false);
+    state.storage_not_persistent.set(!granted);
 }

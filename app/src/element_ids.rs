@@ -37,3 +37,38 @@ pub fn person_row(id: &str) -> String {
 pub fn error_message(field_id: &str) -> String {
     format!("{field_id}-error")
 }
+
+// Drafts, conflicts, refused changes, storage
+pub const DRAFT_RESTORED: &str = "draft-restored";
+pub const CONFLICTS_LINK: &str = "conflicts-link";
+pub const CONFLICTS_NONE: &str = "conflicts-none";
+pub const SYNC_PROGRESS: &str = "sync-progress";
+pub const STORAGE_WARNING: &str = "storage-warning";
+
+pub fn edit_person_link(id: &str) -> String {
+    format!("edit-{id}")
+}
+
+pub fn discard_refused(seq: u64) -> String {
+    format!("discard-{seq}")
+}
+
+pub fn conflict(id: &str) -> String {
+    format!("conflict-{id}")
+}
+
+pub fn keep_theirs(id: &str) -> String {
+    format!("keep-theirs-{id}")
+}
+
+pub fn use_mine(id: &str) -> String {
+    format!("use-mine-{id}")
+}
+
+pub fn use_typed(id: &str) -> String {
+    format!("use-typed-{id}")
+}
+
+pub fn conflict_own_value(id: &str) -> String {
+    format!("own-value-{id}")
+}

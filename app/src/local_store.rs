@@ -1,52 +1,108 @@
-//! The device's own copy of the register, in IndexedDB (through rexie). Everything the user saves
-//! lands here first; the server learns of it when the sync loop can reach it.
+//! The device's own copy of everything, in IndexedDB (through rexie). Every save lands here first, in
+//! one transaction with its outbox entry; the sync loop sends the outbox and brings the server's
+//! changes back.
 //!
-//! Stores: `records` (one entry a person, keyed by id) and `meta` (small facts about this device).
-//! The version is bumped for every schema change, and `upgrade` keeps older data working.
+//! Stores (version 2):
+//! - `records`: one [`LocalRecord`] per record: the server's last word and what this device shows.
+//! - `outbox`: [`OutboxEntry`] by seq: saved changes not yet answered, and refused ones kept for the user.
+//! - `drafts`: half-typed forms, by form key.
+//! - `conflicts`: clashes the server reported, for a person to resolve.
+//! - `meta`: this device's client id, next seq, pull cursor.
+//!
+//! Version 1 (the walking skeleton) had `records` of people and `meta`; [`open`] upgrades its data
+//! (people not yet sent become outbox entries) so nothing typed before the upgrade is lost.
 
-use dsr_shared::Person;
-use rexie::{ObjectStore, Rexie, TransactionMode};
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use dsr_shared::sync::{FieldChange, Fields, Mutation, PullResponse, PushOutcome, PushResult, Record, RecordKind};
+use dsr_shared::{ClientId, FieldError, Person, RecordId};
+use rexie::{ObjectStore, Rexie, Store, TransactionMode};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use wasm_bindgen::JsValue;
 
 pub const DB_NAME: &str = "dsr";
-pub const DB_VERSION: u32 = 1;
+pub const DB_VERSION: u32 = 2;
 pub const RECORDS: &str = "records";
+pub const OUTBOX: &str = "outbox";
+pub const DRAFTS: &str = "drafts";
+pub const CONFLICTS: &str = "conflicts";
 pub const META: &str = "meta";
 
-/// A person as this device holds them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredPerson {
-    /// The person's id as text: the store's key.
+const META_CLIENT_ID: &str = "client_id";
+const META_NEXT_SEQ: &str = "next_seq";
+const META_CURSOR: &str = "cursor";
+
+/// A record as this device holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalRecord {
+    /// The record's id as text: the store's key.
     pub id: String,
-    pub person: Person,
-    /// True once the server has confirmed it holds this person.
-    pub on_server: bool,
-    /// The server's reason, when it refused this person; kept so the user can see it.
+    pub kind: RecordKind,
+    /// The server's last word; `None` until the server has it.
     #[serde(default)]
-    pub refused: Option<String>,
+    pub server: Option<Record>,
+    /// What this device shows: the server's fields with this device's unsent changes on top.
+    pub fields: Fields,
 }
 
-impl StoredPerson {
-    pub fn unsent(person: Person) -> Self {
-        Self { id: person.id.to_string(), person, on_server: false, refused: None }
-    }
+/// A saved change waiting for (or refused by) the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub seq: u64,
+    pub mutation: Mutation,
+    /// The server's reasons, when it refused the change. Kept for the user to fix or discard.
+    #[serde(default)]
+    pub refused: Option<Vec<FieldError>>,
+}
 
-    pub fn from_server(person: Person) -> Self {
-        Self { id: person.id.to_string(), person, on_server: true, refused: None }
-    }
+/// A half-typed form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub key: String,
+    pub values: BTreeMap<String, String>,
+}
 
-    /// Waiting to be sent (not on the server and not refused by it).
-    pub fn is_waiting(&self) -> bool {
-        !self.on_server && self.refused.is_none()
-    }
+/// A field both this device and someone else changed: the server kept theirs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalConflict {
+    pub id: String,
+    pub record_id: RecordId,
+    pub kind: RecordKind,
+    pub field: String,
+    /// The value this device started from.
+    pub base: Value,
+    /// The value this device wanted.
+    pub ours: Value,
+}
+
+/// A person on the register as the pages show them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRow {
+    pub id: RecordId,
+    /// `None` when the fields do not make a valid person (a refused change).
+    pub person: Option<Person>,
+    pub fields: Fields,
+    /// The server holds this device's latest version.
+    pub on_server: bool,
+    /// Refused changes to this person: (seq, reasons).
+    pub refused: Vec<(u64, Vec<FieldError>)>,
+}
+
+/// How much is waiting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub waiting: usize,
+    pub refused: usize,
+    pub conflicts: usize,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("this device's storage (IndexedDB) failed: {0}")]
     IndexedDb(String),
-    #[error("this device holds a record it cannot read: {0}")]
+    #[error("this device holds data it cannot read: {0}")]
     Data(String),
 }
 
@@ -64,73 +120,384 @@ fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, StoreError
     serde_wasm_bindgen::from_value(value).map_err(|e| StoreError::Data(e.to_string()))
 }
 
-async fn open() -> Result<Rexie, StoreError> {
-    Ok(Rexie::builder(DB_NAME)
+fn key(text: &str) -> JsValue {
+    JsValue::from_str(text)
+}
+
+fn seq_key(seq: u64) -> JsValue {
+    JsValue::from_f64(seq as f64)
+}
+
+thread_local! {
+    static UPGRADED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Opens the database, creating or upgrading its stores, and upgrades version-1 data once per page.
+pub async fn open() -> Result<Rexie, StoreError> {
+    let db = Rexie::builder(DB_NAME)
         .version(DB_VERSION)
         .add_object_store(ObjectStore::new(RECORDS).key_path("id"))
+        .add_object_store(ObjectStore::new(OUTBOX).key_path("seq"))
+        .add_object_store(ObjectStore::new(DRAFTS).key_path("key"))
+        .add_object_store(ObjectStore::new(CONFLICTS).key_path("id"))
         .add_object_store(ObjectStore::new(META))
         .build()
-        .await?)
+        .await?;
+    if !UPGRADED.with(Cell::get) {
+        upgrade_version_1_data(&db).await?;
+        UPGRADED.with(|u| u.set(true));
+    }
+    Ok(db)
 }
 
-/// Everyone this device holds, by family name then given name.
-pub async fn all_people() -> Result<Vec<StoredPerson>, StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
-    let values = tx.store(RECORDS)?.get_all(None, None).await?;
-    tx.done().await?;
-    let mut people = values.into_iter().map(from_js::<StoredPerson>).collect::<Result<Vec<_>, _>>()?;
-    people.sort_by_key(|p| {
-        (p.person.family_name.as_str().to_lowercase(), p.person.given_name.as_str().to_lowercase(), p.id.clone())
-    });
-    Ok(people)
+/// A person as version 1 stored them.
+#[derive(Deserialize)]
+struct StoredPersonV1 {
+    person: Person,
+    on_server: bool,
 }
 
-/// Saves a person made on this device, marked as not yet sent.
-pub async fn save_new_person(person: &Person) -> Result<(), StoreError> {
-    put(&StoredPerson::unsent(person.clone())).await
-}
-
-/// Records the server's answer for a person this device sent.
-pub async fn record_answer(id: &str, refused: Option<String>) -> Result<(), StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[RECORDS], TransactionMode::ReadWrite)?;
-    let store = tx.store(RECORDS)?;
-    if let Some(value) = store.get(JsValue::from_str(id)).await? {
-        let mut stored: StoredPerson = from_js(value)?;
-        stored.on_server = refused.is_none();
-        stored.refused = refused;
-        store.put(&to_js(&stored)?, None).await?;
+/// Version 1 kept people as `{ id, person, on_server, refused }`. Those the server had come back by
+/// pull (the server moved them into records); the others become outbox entries, so they are sent.
+async fn upgrade_version_1_data(db: &Rexie) -> Result<(), StoreError> {
+    let tx = db.transaction(&[RECORDS, OUTBOX, META], TransactionMode::ReadWrite)?;
+    let records = tx.store(RECORDS)?;
+    let outbox = tx.store(OUTBOX)?;
+    let meta = tx.store(META)?;
+    for value in records.get_all(None, None).await? {
+        let has_person = js_sys::Reflect::has(&value, &key("person")).unwrap_or(false);
+        if !has_person {
+            continue;
+        }
+        let old: StoredPersonV1 = from_js(value)?;
+        let id = old.person.id.to_string();
+        records.delete(key(&id)).await?;
+        if old.on_server {
+            continue;
+        }
+        let fields = person_fields(&old.person);
+        let changes =
+            fields.iter().map(|(k, v)| (k.clone(), FieldChange { old: Value::Null, new: v.clone() })).collect();
+        let seq = next_seq(&meta).await?;
+        let mutation = Mutation {
+            seq,
+            record_id: RecordId::from_uuid(old.person.id.as_uuid()),
+            kind: RecordKind::Person,
+            base_version: None,
+            changes,
+            delete: false,
+        };
+        outbox.put(&to_js(&OutboxEntry { seq, mutation, refused: None })?, None).await?;
+        let local = LocalRecord { id, kind: RecordKind::Person, server: None, fields };
+        records.put(&to_js(&local)?, None).await?;
     }
     tx.done().await?;
     Ok(())
 }
 
-/// Takes the server's list in one transaction. A person this device holds unsent keeps this device's
-/// version (it is sent on the next push); anything else takes the server's.
-pub async fn store_from_server(people: Vec<Person>) -> Result<(), StoreError> {
+/// A person's fields as a record holds them (no id, no empty values).
+pub fn person_fields(person: &Person) -> Fields {
+    match serde_json::to_value(person) {
+        Ok(Value::Object(map)) => map.into_iter().filter(|(k, v)| k != "id" && !v.is_null()).collect(),
+        _ => Fields::new(),
+    }
+}
+
+/// Reads a person from a record's fields; `None` when they do not make a valid person.
+pub fn person_from(id: RecordId, fields: &Fields) -> Option<Person> {
+    let mut object: serde_json::Map<String, Value> = fields.clone().into_iter().collect();
+    object.insert("id".into(), Value::String(id.to_string()));
+    serde_json::from_value(Value::Object(object)).ok()
+}
+
+async fn next_seq(meta: &Store) -> Result<u64, StoreError> {
+    let current = match meta.get(key(META_NEXT_SEQ)).await? {
+        Some(value) => value.as_f64().unwrap_or(1.0) as u64,
+        None => 1,
+    };
+    meta.put(&seq_key(current + 1), Some(&key(META_NEXT_SEQ))).await?;
+    Ok(current)
+}
+
+/// This device's id, made once (a UUID v7 from the browser's clock and random source).
+pub async fn client_id() -> Result<ClientId, StoreError> {
     let db = open().await?;
-    let tx = db.transaction(&[RECORDS], TransactionMode::ReadWrite)?;
-    let store = tx.store(RECORDS)?;
-    for person in people {
-        let key = JsValue::from_str(&person.id.to_string());
-        let local = match store.get(key).await? {
-            Some(value) => Some(from_js::<StoredPerson>(value)?),
-            None => None,
-        };
-        let keep_local = local.is_some_and(|l| !l.on_server && l.person != person);
-        if !keep_local {
-            store.put(&to_js(&StoredPerson::from_server(person))?, None).await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+    let meta = tx.store(META)?;
+    let id = match meta.get(key(META_CLIENT_ID)).await?.and_then(|v| v.as_string()) {
+        Some(text) => text.parse().map_err(|_| StoreError::Data("client id".into()))?,
+        None => {
+            let id = ClientId::from_time_and_random(js_sys::Date::now() as u64, random_bytes());
+            meta.put(&key(&id.to_string()), Some(&key(META_CLIENT_ID))).await?;
+            id
+        }
+    };
+    tx.done().await?;
+    Ok(id)
+}
+
+/// Ten bytes from the browser's cryptographic random source.
+pub fn random_bytes() -> [u8; 10] {
+    let mut random = [0u8; 10];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        crypto.get_random_values_with_u8_array(&mut random).ok();
+    }
+    random
+}
+
+/// Saves new values for a record's fields: the record and its outbox entry in one transaction (and,
+/// when this resolves a conflict, the conflict's removal too). Fields whose value is unchanged are left
+/// out; nothing is written when nothing changed.
+pub async fn save(kind: RecordKind, id: RecordId, values: Fields, resolving: Option<&str>) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[RECORDS, OUTBOX, META, CONFLICTS], TransactionMode::ReadWrite)?;
+    let records = tx.store(RECORDS)?;
+    let local: Option<LocalRecord> = match records.get(key(&id.to_string())).await? {
+        Some(value) => Some(from_js(value)?),
+        None => None,
+    };
+    let current = local.as_ref().map(|l| l.fields.clone()).unwrap_or_default();
+    let changes: BTreeMap<String, FieldChange> = values
+        .iter()
+        .filter(|(field, new)| current.get(*field).unwrap_or(&Value::Null) != *new)
+        .map(|(field, new)| {
+            (field.clone(), FieldChange { old: current.get(field).cloned().unwrap_or(Value::Null), new: new.clone() })
+        })
+        .collect();
+    if !changes.is_empty() {
+        // A record this device created and the server has not confirmed will be version 1 when this
+        // change arrives (a device's changes apply in order).
+        let base_version = local.as_ref().map(|l| l.server.as_ref().map_or(1, |r| r.version));
+        let meta = tx.store(META)?;
+        let seq = next_seq(&meta).await?;
+        let mutation = Mutation { seq, record_id: id, kind, base_version, changes: changes.clone(), delete: false };
+        tx.store(OUTBOX)?.put(&to_js(&OutboxEntry { seq, mutation, refused: None })?, None).await?;
+        let mut record = local.unwrap_or(LocalRecord { id: id.to_string(), kind, server: None, fields: Fields::new() });
+        for (field, change) in changes {
+            if change.new.is_null() {
+                record.fields.remove(&field);
+            } else {
+                record.fields.insert(field, change.new);
+            }
+        }
+        records.put(&to_js(&record)?, None).await?;
+    }
+    if let Some(conflict) = resolving {
+        tx.store(CONFLICTS)?.delete(key(conflict)).await?;
+    }
+    tx.done().await?;
+    Ok(())
+}
+
+/// Every outbox entry, in seq order.
+async fn outbox_entries(store: &Store) -> Result<Vec<OutboxEntry>, StoreError> {
+    let mut entries =
+        store.get_all(None, None).await?.into_iter().map(from_js::<OutboxEntry>).collect::<Result<Vec<_>, _>>()?;
+    entries.sort_by_key(|e| e.seq);
+    Ok(entries)
+}
+
+/// Saved changes waiting to be sent, in seq order.
+pub async fn waiting() -> Result<Vec<OutboxEntry>, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+    let entries = outbox_entries(&tx.store(OUTBOX)?).await?;
+    tx.done().await?;
+    Ok(entries.into_iter().filter(|e| e.refused.is_none()).collect())
+}
+
+/// Stores the server's answers: answered entries leave the outbox (a refused one stays, marked);
+/// clashes become conflicts. One transaction.
+pub async fn store_answers(results: &[PushResult]) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX, CONFLICTS], TransactionMode::ReadWrite)?;
+    let outbox = tx.store(OUTBOX)?;
+    let conflicts = tx.store(CONFLICTS)?;
+    for result in results {
+        let Some(value) = outbox.get(seq_key(result.seq)).await? else { continue };
+        let mut entry: OutboxEntry = from_js(value)?;
+        match &result.outcome {
+            PushOutcome::Applied { .. } | PushOutcome::Unchanged { .. } => outbox.delete(seq_key(result.seq)).await?,
+            PushOutcome::Conflict { conflict_ids, fields, .. } => {
+                for (id, field) in conflict_ids.iter().zip(fields) {
+                    let change = entry
+                        .mutation
+                        .changes
+                        .get(field)
+                        .cloned()
+                        .unwrap_or(FieldChange { old: Value::Null, new: Value::Null });
+                    let conflict = LocalConflict {
+                        id: id.clone(),
+                        record_id: entry.mutation.record_id,
+                        kind: entry.mutation.kind,
+                        field: field.clone(),
+                        base: change.old,
+                        ours: change.new,
+                    };
+                    conflicts.put(&to_js(&conflict)?, None).await?;
+                }
+                outbox.delete(seq_key(result.seq)).await?;
+            }
+            PushOutcome::Rejected { reasons } => {
+                entry.refused = Some(reasons.clone());
+                outbox.put(&to_js(&entry)?, None).await?;
+            }
+            PushOutcome::Gap { .. } => {}
         }
     }
     tx.done().await?;
     Ok(())
 }
 
-async fn put(stored: &StoredPerson) -> Result<(), StoreError> {
+/// Takes a page of the server's changes and the new cursor, in one transaction. Each record shows
+/// the server's fields with this device's waiting changes on top.
+pub async fn store_pulled(page: &PullResponse) -> Result<(), StoreError> {
     let db = open().await?;
-    let tx = db.transaction(&[RECORDS], TransactionMode::ReadWrite)?;
-    tx.store(RECORDS)?.put(&to_js(stored)?, None).await?;
+    let tx = db.transaction(&[RECORDS, OUTBOX, META], TransactionMode::ReadWrite)?;
+    let records = tx.store(RECORDS)?;
+    let waiting: Vec<OutboxEntry> =
+        outbox_entries(&tx.store(OUTBOX)?).await?.into_iter().filter(|e| e.refused.is_none()).collect();
+    for change in &page.changes {
+        let record = &change.record;
+        let mut fields = record.fields.clone();
+        for entry in waiting.iter().filter(|e| e.mutation.record_id == record.id) {
+            for (field, c) in &entry.mutation.changes {
+                if c.new.is_null() {
+                    fields.remove(field);
+                } else {
+                    fields.insert(field.clone(), c.new.clone());
+                }
+            }
+        }
+        let local = LocalRecord { id: record.id.to_string(), kind: record.kind, server: Some(record.clone()), fields };
+        records.put(&to_js(&local)?, None).await?;
+    }
+    for removed in &page.removed {
+        records.delete(key(&removed.to_string())).await?;
+    }
+    tx.store(META)?.put(&seq_key(page.cursor), Some(&key(META_CURSOR))).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// The cursor of the last pull (0 before the first).
+pub async fn cursor() -> Result<u64, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+    let cursor = tx.store(META)?.get(key(META_CURSOR)).await?.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
+    tx.done().await?;
+    Ok(cursor)
+}
+
+/// Everyone on this device, by family name, with what the server has of them.
+pub async fn people() -> Result<(Vec<PersonRow>, Counts), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[RECORDS, OUTBOX, CONFLICTS], TransactionMode::ReadOnly)?;
+    let records = tx
+        .store(RECORDS)?
+        .get_all(None, None)
+        .await?
+        .into_iter()
+        .map(from_js::<LocalRecord>)
+        .collect::<Result<Vec<_>, _>>()?;
+    let outbox = outbox_entries(&tx.store(OUTBOX)?).await?;
+    let conflicts = tx.store(CONFLICTS)?.count(None).await? as usize;
+    tx.done().await?;
+
+    let mut rows: Vec<PersonRow> = records
+        .into_iter()
+        .filter(|r| r.kind == RecordKind::Person && !r.server.as_ref().is_some_and(|s| s.deleted))
+        .filter_map(|r| {
+            let id: RecordId = r.id.parse().ok()?;
+            let mine = outbox.iter().filter(|e| e.mutation.record_id == id);
+            let waiting = mine.clone().any(|e| e.refused.is_none());
+            let refused = mine.filter_map(|e| e.refused.clone().map(|reasons| (e.seq, reasons))).collect();
+            Some(PersonRow {
+                id,
+                person: person_from(id, &r.fields),
+                on_server: r.server.is_some() && !waiting,
+                refused,
+                fields: r.fields,
+            })
+        })
+        .collect();
+    let name =
+        |row: &PersonRow, field: &str| row.fields.get(field).and_then(Value::as_str).unwrap_or("").to_lowercase();
+    rows.sort_by_key(|row| (name(row, "family_name"), name(row, "given_name"), row.id));
+    let counts = Counts {
+        waiting: outbox.iter().filter(|e| e.refused.is_none()).count(),
+        refused: outbox.iter().filter(|e| e.refused.is_some()).count(),
+        conflicts,
+    };
+    Ok((rows, counts))
+}
+
+/// Discards a refused change; a refused create takes its record with it.
+pub async fn discard_refused(seq: u64) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX, RECORDS], TransactionMode::ReadWrite)?;
+    let outbox = tx.store(OUTBOX)?;
+    if let Some(value) = outbox.get(seq_key(seq)).await? {
+        let entry: OutboxEntry = from_js(value)?;
+        outbox.delete(seq_key(seq)).await?;
+        let records = tx.store(RECORDS)?;
+        if let Some(value) = records.get(key(&entry.mutation.record_id.to_string())).await? {
+            let mut local: LocalRecord = from_js(value)?;
+            match &local.server {
+                None => records.delete(key(&local.id)).await?,
+                Some(server) => {
+                    local.fields = server.fields.clone();
+                    records.put(&to_js(&local)?, None).await?;
+                }
+            }
+        }
+    }
+    tx.done().await?;
+    Ok(())
+}
+
+/// Conflicts waiting for a person, with the record each is about.
+pub async fn conflicts() -> Result<Vec<(LocalConflict, Option<LocalRecord>)>, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[CONFLICTS, RECORDS], TransactionMode::ReadOnly)?;
+    let list: Vec<LocalConflict> =
+        tx.store(CONFLICTS)?.get_all(None, None).await?.into_iter().map(from_js).collect::<Result<Vec<_>, _>>()?;
+    let records = tx.store(RECORDS)?;
+    let mut out = Vec::with_capacity(list.len());
+    for conflict in list {
+        let record = match records.get(key(&conflict.record_id.to_string())).await? {
+            Some(value) => Some(from_js::<LocalRecord>(value)?),
+            None => None,
+        };
+        out.push((conflict, record));
+    }
+    tx.done().await?;
+    Ok(out)
+}
+
+pub async fn save_draft(draft: &Draft) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
+    tx.store(DRAFTS)?.put(&to_js(draft)?, None).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+pub async fn load_draft(form: &str) -> Result<Option<Draft>, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[DRAFTS], TransactionMode::ReadOnly)?;
+    let draft = match tx.store(DRAFTS)?.get(key(form)).await? {
+        Some(value) => Some(from_js(value)?),
+        None => None,
+    };
+    tx.done().await?;
+    Ok(draft)
+}
+
+pub async fn delete_draft(form: &str) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
+    tx.store(DRAFTS)?.delete(key(form)).await?;
     tx.done().await?;
     Ok(())
 }
@@ -155,21 +522,19 @@ mod tests {
     }
 
     #[test]
-    fn only_unsent_unrefused_people_wait_to_be_sent() {
-        let unsent = StoredPerson::unsent(person());
-        assert!(unsent.is_waiting());
-        assert_eq!(unsent.id, unsent.person.id.to_string(), "the store's key is the person's id");
-        assert!(!StoredPerson::from_server(person()).is_waiting());
-        let refused = StoredPerson { refused: Some("Enter the given name".into()), ..unsent };
-        assert!(!refused.is_waiting());
+    fn a_persons_fields_round_trip_without_the_id_or_empty_values() {
+        let person = person();
+        let fields = person_fields(&person);
+        assert!(!fields.contains_key("id") && !fields.contains_key("nhs_number"));
+        assert_eq!(fields.get("given_name"), Some(&Value::String("Alex".into())));
+        assert_eq!(person_from(RecordId::from_uuid(person.id.as_uuid()), &fields), Some(person));
     }
 
     #[test]
-    fn a_record_without_the_refused_field_still_reads() {
-        // Written before `refused` existed: older data keeps working.
-        let mut json = serde_json::to_value(StoredPerson::unsent(person())).unwrap_or_default();
-        json.as_object_mut().map(|o| o.remove("refused"));
-        let stored: StoredPerson = serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(stored.refused, None);
+    fn a_version_1_record_still_reads() {
+        let v1 = serde_json::json!({ "id": person().id, "person": person(), "on_server": false, "refused": null });
+        let old: StoredPersonV1 = serde_json::from_value(v1).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(old.person, person());
+        assert!(!old.on_server);
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Local};
 use leptos::prelude::*;
 
-use crate::local_store::{self, StoredPerson};
+use crate::local_store::{self, Counts, PersonRow};
 
 /// Whether this device can reach the server, as far as it knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub struct SyncState {
     pub connection: Connection,
     pub running: bool,
     pub last_sync: Option<DateTime<Local>>,
+    /// Changes received so far in the sync that is running (shown during a long first sync).
+    pub received: Option<usize>,
     /// Why the last attempt failed, in plain words.
     pub problem: Option<String>,
 }
@@ -28,7 +30,8 @@ pub struct SyncState {
 /// Shared through context; every field is a signal, so the whole thing is `Copy`.
 #[derive(Debug, Clone, Copy)]
 pub struct AppState {
-    pub people: RwSignal<Vec<StoredPerson>>,
+    pub people: RwSignal<Vec<PersonRow>, LocalStorage>,
+    pub counts: RwSignal<Counts>,
     pub sync: RwSignal<SyncState>,
     /// The server is running with fictional demo data.
     pub demo: RwSignal<bool>,
@@ -36,39 +39,39 @@ pub struct AppState {
     pub notice: RwSignal<Option<String>>,
     /// Problems reading this device's storage.
     pub storage_problem: RwSignal<Option<String>>,
+    /// The browser refused persistent storage: it may clear saved data when space runs low.
+    pub storage_not_persistent: RwSignal<bool>,
 }
 
 impl AppState {
     pub fn new() -> Self {
         Self {
-            people: RwSignal::new(Vec::new()),
+            people: RwSignal::new_local(Vec::new()),
+            counts: RwSignal::new(Counts::default()),
             sync: RwSignal::new(SyncState {
                 connection: if browser_online() { Connection::Online } else { Connection::Offline },
                 running: false,
                 last_sync: None,
+                received: None,
                 problem: None,
             }),
             demo: RwSignal::new(false),
             notice: RwSignal::new(None),
             storage_problem: RwSignal::new(None),
+            storage_not_persistent: RwSignal::new(false),
         }
     }
 
-    /// Reloads the list from IndexedDB.
-    pub async fn reload_people(self) {
-        match local_store::all_people().await {
-            Ok(people) => {
+    /// Reloads the list and counts from IndexedDB.
+    pub async fn reload(self) {
+        match local_store::people().await {
+            Ok((people, counts)) => {
                 self.people.set(people);
+                self.counts.set(counts);
                 self.storage_problem.set(None);
             }
             Err(error) => self.storage_problem.set(Some(error.to_string())),
         }
-    }
-
-    /// People saved on this device that the server does not have yet.
-    pub fn unsent_count(&self) -> Memo<usize> {
-        let people = self.people;
-        Memo::new(move |_| people.with(|p| p.iter().filter(|p| !p.on_server).count()))
     }
 }
 

@@ -1,56 +1,134 @@
-//! The plain exchange with the server: send every person saved on this device, then fetch
-//! everyone. (The sync-engine issue replaces this with the outbox, push and cursor pull.)
-//! Runs at start, after every save, when the browser comes back online, and every 30 seconds.
+//! The sync loop: push the outbox in order, store each answer, then pull every change after the
+//! cursor, page by page, storing each page with its cursor. One loop per browser: tabs take turns
+//! through the Web Locks API. Woken at start, by saves, by the `online` event and by a timer that
+//! backs off while the server cannot be reached.
+
+use std::cell::Cell;
 
 use chrono::Local;
-use gloo_timers::callback::Interval;
+use dsr_shared::sync::{PushOutcome, PushRequest};
+use gloo_timers::callback::Timeout;
+use js_sys::{Function, Object, Promise, Reflect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
 use crate::api::{self, ApiFailure};
 use crate::local_store;
 use crate::state::{AppState, Connection, browser_online};
 
-const EVERY_MS: u32 = 30_000;
+/// At most this many changes in one push.
+const PUSH_BATCH: usize = 200;
+/// At most this many changes in one pull page.
+const PULL_PAGE: u32 = 500;
+/// The timer's interval when all is well, and the longest wait when the server cannot be reached.
+const EVERY_MS: u32 = 15_000;
+const LONGEST_WAIT_MS: u32 = 120_000;
+
+thread_local! {
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
+    static FAILURES: Cell<u32> = const { Cell::new(0) };
+}
 
 /// Starts the loop: a first sync now, then on `online`/`offline` events and a timer.
 pub fn start(state: AppState) {
     spawn_local(async move {
-        state.reload_people().await;
+        state.reload().await;
         if let Ok(health) = api::health().await {
             state.demo.set(health.demo);
         }
-        sync_now(state).await;
+        run(state).await;
     });
-    let on_online = window_event_listener(leptos::ev::online, move |_| spawn_local(sync_now(state)));
+    let on_online = window_event_listener(leptos::ev::online, move |_| request(state));
     let on_offline = window_event_listener(leptos::ev::offline, move |_| {
         state.sync.update(|s| s.connection = Connection::Offline);
     });
-    // The app lives as long as the page: keep the listeners and the timer.
+    // The app lives as long as the page: keep the listeners.
     std::mem::forget((on_online, on_offline));
-    Interval::new(EVERY_MS, move || spawn_local(sync_now(state))).forget();
+    schedule(state, EVERY_MS);
 }
 
-/// Asks for a sync soon (after a save).
+/// Asks for a sync soon (after a save, or when the network comes back).
 pub fn request(state: AppState) {
-    spawn_local(sync_now(state));
+    spawn_local(run(state));
 }
 
-/// One exchange. A second call while one runs is skipped: the running one, or the next timer tick,
-/// picks up whatever is new.
-pub async fn sync_now(state: AppState) {
-    if state.sync.with_untracked(|s| s.running) {
+/// The next timed sync, after `ms`.
+fn schedule(state: AppState, ms: u32) {
+    Timeout::new(ms, move || {
+        spawn_local(async move {
+            run(state).await;
+            let failures = FAILURES.with(Cell::get);
+            let wait = if failures == 0 { EVERY_MS } else { (2_000u32 << failures.min(6)).min(LONGEST_WAIT_MS) };
+            schedule(state, wait);
+        })
+    })
+    .forget();
+}
+
+/// Runs a sync unless one is running in this tab (then it runs once more when that one ends).
+async fn run(state: AppState) {
+    if RUNNING.with(Cell::get) {
+        AGAIN.with(|a| a.set(true));
         return;
     }
+    RUNNING.with(|r| r.set(true));
+    loop {
+        AGAIN.with(|a| a.set(false));
+        with_browser_lock(async move { sync_once(state).await }).await;
+        if !AGAIN.with(Cell::get) {
+            break;
+        }
+    }
+    RUNNING.with(|r| r.set(false));
+}
+
+/// Runs `work` holding the browser-wide lock "dsr-sync"; when another tab holds it, that tab is
+/// syncing and this one skips. Without the Web Locks API, runs `work` directly.
+async fn with_browser_lock<F: std::future::Future<Output = ()> + 'static>(work: F) {
+    let locks = web_sys::window().and_then(|w| Reflect::get(&w.navigator(), &"locks".into()).ok());
+    let Some(locks) = locks.filter(|l| !l.is_undefined() && !l.is_null()) else {
+        work.await;
+        return;
+    };
+    let Some(request) = Reflect::get(&locks, &"request".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) else {
+        work.await;
+        return;
+    };
+    let options = Object::new();
+    Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE).ok();
+    let callback = Closure::once(move |lock: JsValue| -> Promise {
+        if lock.is_null() {
+            Promise::resolve(&JsValue::NULL)
+        } else {
+            future_to_promise(async move {
+                work.await;
+                Ok(JsValue::NULL)
+            })
+        }
+    });
+    let called = request.call3(&locks, &"dsr-sync".into(), &options, callback.as_ref().unchecked_ref());
+    if let Ok(promise) = called.and_then(|p| p.dyn_into::<Promise>()) {
+        JsFuture::from(promise).await.ok();
+    }
+}
+
+async fn sync_once(state: AppState) {
     if !browser_online() {
         state.sync.update(|s| s.connection = Connection::Offline);
         return;
     }
-    state.sync.update(|s| s.running = true);
-    let outcome = push_then_pull().await;
-    state.reload_people().await;
+    state.sync.update(|s| {
+        s.running = true;
+        s.received = None;
+    });
+    let outcome = push_then_pull(state).await;
+    state.reload().await;
     state.sync.update(|s| {
         s.running = false;
+        s.received = None;
         match outcome {
             Ok(()) => {
                 s.connection = Connection::Online;
@@ -64,6 +142,13 @@ pub async fn sync_now(state: AppState) {
             Err(error) => s.problem = Some(error.to_string()),
         }
     });
+    FAILURES.with(|f| {
+        f.set(if state.sync.with_untracked(|s| s.problem.is_none() && s.connection == Connection::Online) {
+            0
+        } else {
+            f.get() + 1
+        })
+    });
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,18 +159,33 @@ enum SyncError {
     Store(#[from] local_store::StoreError),
 }
 
-async fn push_then_pull() -> Result<(), SyncError> {
-    for stored in local_store::all_people().await?.into_iter().filter(|p| p.is_waiting()) {
-        match api::create_person(&stored.person.to_submission()).await {
-            Ok(_) => local_store::record_answer(&stored.id, None).await?,
-            Err(ApiFailure::Refused(error)) => {
-                let reasons: Vec<String> = error.fields.iter().map(|f| f.message.clone()).collect();
-                let why = if reasons.is_empty() { error.message } else { reasons.join("; ") };
-                local_store::record_answer(&stored.id, Some(why)).await?;
-            }
-            Err(other) => return Err(other.into()),
+async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
+    let client_id = local_store::client_id().await?;
+    loop {
+        let waiting = local_store::waiting().await?;
+        if waiting.is_empty() {
+            break;
+        }
+        let mutations: Vec<_> = waiting.iter().take(PUSH_BATCH).map(|e| e.mutation.clone()).collect();
+        let response = api::push(&PushRequest { client_id, mutations }).await?;
+        local_store::store_answers(&response.results).await?;
+        // A gap means the server lacks an earlier change this device no longer holds: nothing more
+        // can be sent in order, so stop rather than loop.
+        if response.results.iter().any(|r| matches!(r.outcome, PushOutcome::Gap { .. })) {
+            break;
         }
     }
-    local_store::store_from_server(api::list_people().await?).await?;
+    let mut cursor = local_store::cursor().await?;
+    let mut received = 0;
+    loop {
+        let page = api::pull(cursor, PULL_PAGE).await?;
+        received += page.changes.len();
+        local_store::store_pulled(&page).await?;
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+        state.sync.update(|s| s.received = Some(received));
+    }
     Ok(())
 }

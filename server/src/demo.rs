@@ -4,7 +4,42 @@
 
 use chrono::{Days, NaiveDate};
 use dsr_shared::nhs_number::check_digit;
-use dsr_shared::{NhsNumber, Person, PersonId, PersonName};
+use dsr_shared::sync::{FieldChange, Mutation, PushRequest, RecordKind};
+use dsr_shared::{ClientId, NhsNumber, Person, PersonId, PersonName, RecordId};
+use serde_json::Value;
+
+/// The demo area's own device id: its mutations have fixed seqs, so loading it again is answered
+/// from the store and changes nothing.
+pub const DEMO_CLIENT: &str = "00000000-0000-7000-8000-0000000de300";
+
+/// The demo people as a push from the demo device: one create each, seq 1 to 50.
+pub fn demo_push(today: NaiveDate) -> PushRequest {
+    let client_id = DEMO_CLIENT.parse().unwrap_or_else(|_| ClientId::from_time_and_random(0, [0xde; 10]));
+    let mutations = demo_people(today)
+        .into_iter()
+        .enumerate()
+        .map(|(i, person)| {
+            let fields = match serde_json::to_value(&person) {
+                Ok(Value::Object(map)) => map,
+                _ => serde_json::Map::new(),
+            };
+            let changes = fields
+                .into_iter()
+                .filter(|(name, value)| name != "id" && !value.is_null())
+                .map(|(name, new)| (name, FieldChange { old: Value::Null, new }))
+                .collect();
+            Mutation {
+                seq: i as u64 + 1,
+                record_id: RecordId::from_uuid(person.id.as_uuid()),
+                kind: RecordKind::Person,
+                base_version: None,
+                changes,
+                delete: false,
+            }
+        })
+        .collect();
+    PushRequest { client_id, mutations }
+}
 
 /// How many demo people there are.
 pub const DEMO_PEOPLE: usize = 50;

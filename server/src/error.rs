@@ -1,7 +1,7 @@
 //! One error type for every handler: JSON `{ code, message, fields }`, a 4xx for the caller's
 //! mistakes, and a plain 500 (details only in the log) for ours.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dsr_shared::ValidationErrors;
@@ -87,12 +87,6 @@ impl From<JsonRejection> for AppError {
     }
 }
 
-impl From<PathRejection> for AppError {
-    fn from(rejection: PathRejection) -> Self {
-        AppError::BadRequest { status: StatusCode::BAD_REQUEST, code: "invalid_path", message: rejection.body_text() }
-    }
-}
-
 /// Errors that stop the server from starting.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -131,8 +125,3 @@ impl From<QueryRejection> for AppError {
 #[derive(Debug, axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]
 pub struct ApiQuery<T>(pub T);
-
-/// `axum::extract::Path`, whose rejection is an [`AppError`].
-#[derive(Debug, axum::extract::FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(AppError))]
-pub struct ApiPath<T>(pub T);

@@ -21,7 +21,7 @@ use tower_http::trace::TraceLayer;
 
 pub use clock::Clock;
 pub use config::Config;
-pub use demo::demo_people;
+pub use demo::{DEMO_CLIENT, demo_people, demo_push};
 pub use error::{AppError, StartError};
 pub use routes::{MAX_BODY_BYTES, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, openapi};
 pub use state::AppState;

@@ -12,7 +12,6 @@ use utoipa::OpenApi;
     ),
     tags(
         (name = "system", description = "Health and this description"),
-        (name = "people", description = "People on the register"),
         (name = "sync", description = "Offline sync: push a device's changes, pull everything after a cursor"),
     ),
     components(schemas(dsr_shared::api::ApiError, dsr_shared::FieldError))

@@ -23,10 +23,11 @@ impl AppState {
         let store = Store::open(&config.database_path()).await?;
         let clock = Clock::System;
         if config.demo {
-            let added = store
-                .add_demo_people(&demo::demo_people(clock.today()), clock.now())
+            let response = store
+                .push(&demo::demo_push(clock.today()), clock.now(), clock.today())
                 .await
                 .map_err(StartError::Demo)?;
+            let added = response.results.iter().filter(|r| !r.repeated).count();
             tracing::info!(added, "demo area loaded: every person in it is fictional");
         }
         if !config.static_dir.join("index.html").is_file() {

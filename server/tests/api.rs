@@ -9,17 +9,13 @@ use axum::http::{Method, Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
 use common::{TestServer, test_server};
 use dsr_server::{AppState, Clock, Store, app};
-use dsr_shared::api::{ApiError, Health, PeopleList};
-use dsr_shared::{Person, PersonId};
+use dsr_shared::PersonId;
+use dsr_shared::api::{ApiError, Health};
+use dsr_shared::sync::{PushOutcome, PushResponse};
 use serde_json::{Value, json};
 
 fn person_id(n: u8) -> PersonId {
     PersonId::from_time_and_random(1_764_000_000_000 + u64::from(n), [n; 10])
-}
-
-fn alex(id: PersonId) -> Value {
-    json!({ "id": id, "given_name": "Alex", "family_name": "Example",
-            "date_of_birth": "2011-04-23", "nhs_number": "943 476 5919" })
 }
 
 #[tokio::test]
@@ -33,98 +29,24 @@ async fn health_answers_ok() {
 }
 
 #[tokio::test]
-async fn created_person_is_listed_and_readable() {
-    let server = test_server().await;
-    let id = person_id(1);
-    let reply = server.post_json("/api/people", &alex(id)).await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
-    let created: Person = reply.json();
-    assert_eq!(created.full_name(), "Alex Example");
-    assert_eq!(created.nhs_number.map(|n| n.digits()).as_deref(), Some("9434765919"));
-
-    let list: PeopleList = server.get("/api/people").await.json();
-    assert_eq!(list.people, vec![created.clone()]);
-
-    let one = server.get(&format!("/api/people/{id}")).await;
-    assert_eq!(one.status, StatusCode::OK);
-    assert_eq!(one.json::<Person>(), created);
-}
-
-#[tokio::test]
-async fn people_are_listed_by_family_name() {
-    let server = test_server().await;
-    for (n, family) in [(1, "Zephyr"), (2, "adams"), (3, "Morgan")] {
-        let mut body = alex(person_id(n));
-        body["family_name"] = family.into();
-        assert_eq!(server.post_json("/api/people", &body).await.status, StatusCode::CREATED);
-    }
-    let list: PeopleList = server.get("/api/people").await.json();
-    let names: Vec<String> = list.people.iter().map(|p| p.family_name.to_string()).collect();
-    assert_eq!(names, ["adams", "Morgan", "Zephyr"]);
-}
-
-#[tokio::test]
-async fn sending_the_same_person_again_changes_nothing() {
-    let server = test_server().await;
-    let id = person_id(2);
-    assert_eq!(server.post_json("/api/people", &alex(id)).await.status, StatusCode::CREATED);
-    let again = server.post_json("/api/people", &alex(id)).await;
-    assert_eq!(again.status, StatusCode::OK);
-    assert_eq!(server.get("/api/people").await.json::<PeopleList>().people.len(), 1);
-}
-
-#[tokio::test]
-async fn a_different_person_under_a_used_id_is_a_conflict_and_overwrites_nothing() {
-    let server = test_server().await;
-    let id = person_id(3);
-    assert_eq!(server.post_json("/api/people", &alex(id)).await.status, StatusCode::CREATED);
-    let mut other = alex(id);
-    other["given_name"] = "Sam".into();
-    let reply = server.post_json("/api/people", &other).await;
-    assert_eq!(reply.status, StatusCode::CONFLICT);
-    assert_eq!(reply.json::<ApiError>().code, "conflict");
-    let stored = server.store.get_person(id).await.ok().flatten().map(|p| p.given_name.to_string());
-    assert_eq!(stored.as_deref(), Some("Alex"));
-}
-
-#[tokio::test]
-async fn invalid_nhs_number_is_refused_field_by_field_and_stores_nothing() {
-    let server = test_server().await;
-    let mut body = alex(person_id(4));
-    body["nhs_number"] = "943 476 5918".into();
-    body["family_name"] = "  ".into();
-    body["date_of_birth"] = "2030-01-01".into();
-    let reply = server.post_json("/api/people", &body).await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let error: ApiError = reply.json();
-    assert_eq!(error.code, "validation_failed");
-    let fields: Vec<&str> = error.fields.iter().map(|f| f.field.as_str()).collect();
-    assert_eq!(fields, ["family_name", "date_of_birth", "nhs_number"]);
-    assert!(error.fields[2].message.contains("not a valid NHS number"));
-    assert!(server.store.list_people().await.unwrap_or_else(|e| panic!("{e}")).is_empty());
-}
-
-#[tokio::test]
 async fn bad_bodies_get_clear_4xx_json_errors_never_500() {
     let server = test_server().await;
     let json_post = |body: String| {
-        Request::post("/api/people").header(header::CONTENT_TYPE, "application/json").body(Body::from(body))
+        Request::post("/api/sync/push").header(header::CONTENT_TYPE, "application/json").body(Body::from(body))
     };
-    let too_large = format!(r#"{{"pad": "{}"}}"#, "x".repeat(dsr_server::MAX_BODY_BYTES));
-    let unknown = format!("/api/people/{}", person_id(6));
+    let too_large = format!(r#"{{"pad": "{}"}}"#, "x".repeat(dsr_server::MAX_PUSH_BYTES));
     let cases = vec![
         (json_post("{not json".into()), StatusCode::BAD_REQUEST, "malformed_json"),
         (
-            Request::post("/api/people").body(Body::from(alex(person_id(5)).to_string())),
+            Request::post("/api/sync/push").body(Body::from("{}")),
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
         ),
-        (json_post(r#"{"id": 5}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (json_post(r#"{"client_id": 5}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
         (json_post(too_large), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-        (Request::get("/api/people/not-a-uuid").body(Body::empty()), StatusCode::BAD_REQUEST, "invalid_path"),
-        (Request::get(unknown.as_str()).body(Body::empty()), StatusCode::NOT_FOUND, "not_found"),
+        (Request::get("/api/sync/pull?cursor=-1").body(Body::empty()), StatusCode::BAD_REQUEST, "invalid_query"),
         (Request::get("/api/no-such-thing").body(Body::empty()), StatusCode::NOT_FOUND, "no_such_route"),
-        (Request::delete("/api/people").body(Body::empty()), StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        (Request::delete("/api/sync/push").body(Body::empty()), StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
     ];
     for (request, status, code) in cases {
         let request = request.unwrap_or_default();
@@ -149,9 +71,6 @@ async fn every_api_route_is_in_the_openapi_description_and_every_described_route
     let served = [
         ("/api/health", "get"),
         ("/api/openapi.json", "get"),
-        ("/api/people", "get"),
-        ("/api/people", "post"),
-        ("/api/people/{id}", "get"),
         ("/api/sync/push", "post"),
         ("/api/sync/pull", "get"),
         ("/api/sync/conflicts", "get"),
@@ -167,7 +86,7 @@ async fn every_api_route_is_in_the_openapi_description_and_every_described_route
     expected.sort();
     assert_eq!(described, expected);
     for (path, method) in &described {
-        let uri = path.replace("{id}", &person_id(9).to_string());
+        let uri = path.clone();
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
         let request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, "application/json");
         let reply = server.send(request.body(Body::from("{}")).unwrap_or_default()).await;
@@ -216,14 +135,54 @@ async fn database_is_wal_with_full_sync() {
 }
 
 #[tokio::test]
-async fn demo_area_loads_once() {
+async fn demo_area_loads_once_through_the_sync_engine() {
     let server = test_server().await;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
-    let people = dsr_server::demo_people(today);
-    assert_eq!(server.store.add_demo_people(&people, Utc::now()).await.ok(), Some(50));
-    assert_eq!(server.store.add_demo_people(&people, Utc::now()).await.ok(), Some(0));
-    let list: PeopleList = server.get("/api/people").await.json();
-    assert_eq!(list.people.len(), 50);
+    let first =
+        server.store.push(&dsr_server::demo_push(today), Utc::now(), today).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.results.iter().filter(|r| matches!(r.outcome, PushOutcome::Applied { .. })).count(), 50);
+    let again =
+        server.store.push(&dsr_server::demo_push(today), Utc::now(), today).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.results.iter().all(|r| r.repeated));
+    let page = server.store.pull(0, 100).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.changes.len(), 50);
+}
+
+#[tokio::test]
+async fn people_from_the_skeletons_table_become_records() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    // A database as the walking skeleton left it: only the first migration, with two people.
+    let first = dir.path().join("first");
+    std::fs::create_dir_all(&first).unwrap_or_else(|e| panic!("{e}"));
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    std::fs::copy(migrations.join("0001_people.sql"), first.join("0001_people.sql")).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("dsr.sqlite3");
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap_or_else(|e| panic!("{e}"));
+    sqlx::migrate::Migrator::new(first.as_path())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .run(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let alex = person_id(1).to_string();
+    let sam = person_id(2).to_string();
+    sqlx::query("INSERT INTO people VALUES (?, 'Alex', 'Example', '2011-04-23', '9434765919', '2026-11-01T10:00:00Z'), (?, 'Sam', 'Sample', '2012-01-02', NULL, '2026-11-02T10:00:00Z')")
+        .bind(&alex)
+        .bind(&sam)
+        .execute(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    pool.close().await;
+
+    let store = Store::open(&path).await.unwrap_or_else(|e| panic!("{e}"));
+    let page = store.pull(0, 10).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.changes.len(), 2);
+    assert_eq!(page.changes[0].record.id.to_string(), alex);
+    assert_eq!(page.changes[0].record.field("nhs_number"), &json!("9434765919"));
+    assert_eq!(page.changes[1].record.field("nhs_number"), &Value::Null);
+    let record = store.record(page.changes[1].record.id).await.ok().flatten().unwrap_or_else(|| panic!("no record"));
+    assert_eq!((record.version, record.field("given_name")), (1, &json!("Sam")));
 }
 
 #[tokio::test]
@@ -262,11 +221,13 @@ async fn today_is_the_date_in_england_so_a_birth_today_is_accepted_late_on_a_sum
     let clock = Clock::Fixed(Utc.with_ymd_and_hms(2026, 7, 1, 23, 30, 0).single().unwrap_or_default());
     let server =
         TestServer { app: app(AppState::new(store.clone(), clock, dir.path().join("dist"), false)), store, dir };
-    let mut body = alex(person_id(7));
-    body["date_of_birth"] = "2026-07-02".into();
-    let reply = server.post_json("/api/people", &body).await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
-    body["id"] = json!(person_id(8));
-    body["date_of_birth"] = "2026-07-03".into();
-    assert_eq!(server.post_json("/api/people", &body).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let born = |seq: u64, id: PersonId, date: &str| {
+        json!({ "seq": seq, "record_id": id, "kind": "person", "changes": {
+            "given_name": { "new": "Baby" }, "family_name": { "new": "Example" }, "date_of_birth": { "new": date } } })
+    };
+    let body = json!({ "client_id": person_id(9), "mutations": [born(1, person_id(7), "2026-07-02"), born(2, person_id(8), "2026-07-03")] });
+    let reply = server.post_json("/api/sync/push", &body).await;
+    let response: PushResponse = reply.json();
+    assert!(matches!(response.results[0].outcome, PushOutcome::Applied { .. }), "{response:?}");
+    assert!(matches!(response.results[1].outcome, PushOutcome::Rejected { .. }), "{response:?}");
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldError, Person};
+use crate::FieldError;
 
 /// The body of every error response: a stable machine-readable `code`, a plain-words `message`
 /// and, for validation errors, the problem with each field.
@@ -26,11 +26,4 @@ pub struct Health {
     pub version: String,
     /// True when the server was started with fictional demo data.
     pub demo: bool,
-}
-
-/// `GET /api/people`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PeopleList {
-    pub people: Vec<Person>,
 }

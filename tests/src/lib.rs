@@ -117,9 +117,27 @@ impl Server {
         response.json().await.unwrap_or_else(|e| panic!("GET {path}: not JSON: {e}"))
     }
 
-    /// The people the server holds, as JSON objects.
+    /// The people the server holds (each record's fields with its `id` and `version`), by family name.
     pub async fn people(&self) -> Vec<serde_json::Value> {
-        self.get_json("/api/people").await["people"].as_array().cloned().unwrap_or_default()
+        let mut records: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
+        let mut cursor = 0;
+        loop {
+            let page = self.get_json(&format!("/api/sync/pull?cursor={cursor}&limit=1000")).await;
+            for change in page["changes"].as_array().cloned().unwrap_or_default() {
+                let record = &change["record"];
+                let mut person = record["fields"].clone();
+                person["id"] = record["id"].clone();
+                person["version"] = record["version"].clone();
+                records.insert(record["id"].as_str().unwrap_or("").to_string(), person);
+            }
+            cursor = page["cursor"].as_u64().unwrap_or(0);
+            if page["more"] != true {
+                break;
+            }
+        }
+        let mut people: Vec<serde_json::Value> = records.into_values().collect();
+        people.sort_by_key(|p| p["family_name"].as_str().unwrap_or("").to_lowercase());
+        people
     }
 }
 

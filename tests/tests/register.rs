@@ -51,7 +51,8 @@ async fn added_person_is_listed_kept_after_reload_and_on_the_server() {
     assert!(row.text().await.unwrap_or_default().contains("Alex Example"));
     let stored = browser.indexeddb_values("records").await;
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0]["on_server"], true);
+    assert_eq!(stored[0]["server"]["version"], 1, "the server's copy is stored with the record");
+    assert!(browser.indexeddb_values("outbox").await.is_empty(), "the answered change left the outbox");
 
     let shot = browser.screenshot("register").await;
     assert!(std::fs::metadata(&shot).map(|m| m.len() > 10_000).unwrap_or(false), "{}", shot.display());
@@ -85,6 +86,7 @@ async fn invalid_nhs_number_shows_the_error_and_stores_nothing() {
 
     // Nothing on this device, nothing on the server.
     assert!(browser.indexeddb_values("records").await.is_empty());
+    assert!(browser.indexeddb_values("outbox").await.is_empty());
     assert!(server.people().await.is_empty());
 
     // The summary's link takes the keyboard to the field.

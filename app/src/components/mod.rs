@@ -1,6 +1,8 @@
 //! Reusable parts of pages.
 
+pub mod draft;
 pub mod error_summary;
 pub mod fields;
 pub mod header;
+pub mod person_form;
 pub mod sync_status;

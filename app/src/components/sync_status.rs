@@ -1,5 +1,5 @@
-//! Always on screen: is this device online, is anything waiting to be sent, when did it last sync.
-//! Announced politely to screen readers when it changes.
+//! Always on screen: is this device online, is anything waiting to be sent, anything refused or
+//! clashing, when did it last sync. Announced politely to screen readers when it changes.
 
 use leptos::prelude::*;
 
@@ -9,21 +9,18 @@ use crate::state::{AppState, Connection};
 #[component]
 pub fn SyncStatusBar() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let unsent = state.unsent_count();
     let connection = move || state.sync.with(|s| s.connection);
-    let (tag_class, tag_text) = (
-        move || match connection() {
-            Connection::Online => "nhsuk-tag nhsuk-tag--green",
-            Connection::Offline => "nhsuk-tag nhsuk-tag--grey",
-            Connection::ServerUnreachable => "nhsuk-tag nhsuk-tag--orange",
-        },
-        move || match connection() {
-            Connection::Online => "Online",
-            Connection::Offline => "Offline",
-            Connection::ServerUnreachable => "Server not reachable",
-        },
-    );
-    let waiting = move || match unsent.get() {
+    let tag_class = move || match connection() {
+        Connection::Online => "nhsuk-tag nhsuk-tag--green",
+        Connection::Offline => "nhsuk-tag nhsuk-tag--grey",
+        Connection::ServerUnreachable => "nhsuk-tag nhsuk-tag--orange",
+    };
+    let tag_text = move || match connection() {
+        Connection::Online => "Online",
+        Connection::Offline => "Offline",
+        Connection::ServerUnreachable => "Server not reachable",
+    };
+    let waiting = move || match state.counts.with(|c| c.waiting) {
         0 => "Everything saved on this device has been sent".to_string(),
         1 => "1 change saved on this device, not sent yet".to_string(),
         n => format!("{n} changes saved on this device, not sent yet"),
@@ -35,17 +32,36 @@ pub fn SyncStatusBar() -> impl IntoView {
             (None, false) => "Not synced yet".to_string(),
         })
     };
-    let problem = move || state.sync.with(|s| s.problem.clone());
+    let conflicts = move || state.counts.with(|c| c.conflicts);
+    let refused = move || state.counts.with(|c| c.refused);
 
     view! {
         <div class="dsr-sync-status" id=ids::SYNC_STATUS role="status" aria-live="polite">
             <div class="nhsuk-width-container dsr-sync-status__row">
                 <strong class=tag_class id=ids::CONNECTION>{tag_text}</strong>
-                <span class="dsr-sync-status__item" id=ids::UNSYNCED data-count=move || unsent.get().to_string()>
+                <span class="dsr-sync-status__item" id=ids::UNSYNCED data-count=move || state.counts.with(|c| c.waiting).to_string()>
                     {waiting}
                 </span>
                 <span class="dsr-sync-status__item" id=ids::LAST_SYNC>{last}</span>
-                {move || problem().map(|p| view! { <span class="dsr-sync-status__problem">{p}</span> })}
+                {move || state.sync.with(|s| s.received).map(|n| view! {
+                    <span class="dsr-sync-status__item" id=ids::SYNC_PROGRESS>{format!("Received {n} changes so far")}</span>
+                })}
+                {move || (conflicts() > 0).then(|| view! {
+                    <a class="dsr-sync-status__problem" href="/conflicts" id=ids::CONFLICTS_LINK>
+                        {match conflicts() { 1 => "1 change clashes: choose which is right".to_string(), n => format!("{n} changes clash: choose which are right") }}
+                    </a>
+                })}
+                {move || (refused() > 0).then(|| view! {
+                    <span class="dsr-sync-status__problem">
+                        {match refused() { 1 => "1 change was refused: see the register".to_string(), n => format!("{n} changes were refused: see the register") }}
+                    </span>
+                })}
+                {move || state.sync.with(|s| s.problem.clone()).map(|p| view! { <span class="dsr-sync-status__problem">{p}</span> })}
+                <Show when=move || state.storage_not_persistent.get()>
+                    <span class="dsr-sync-status__problem" id=ids::STORAGE_WARNING>
+                        "This browser may clear data saved here when space runs low: sync when you can."
+                    </span>
+                </Show>
             </div>
         </div>
     }

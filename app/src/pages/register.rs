@@ -2,9 +2,10 @@
 
 use chrono::Local;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::element_ids as ids;
-use crate::local_store::StoredPerson;
+use crate::local_store::{self, PersonRow};
 use crate::state::AppState;
 
 #[component]
@@ -46,44 +47,70 @@ pub fn RegisterPage() -> impl IntoView {
             fallback=|| view! { <p class="nhsuk-body" id=ids::REGISTER_EMPTY>"Nobody is on the register on this device yet."</p> }
         >
             <table class="nhsuk-table" id=ids::REGISTER_TABLE>
-                    <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"People on the register"</caption>
-                    <thead class="nhsuk-table__head">
-                        <tr class="nhsuk-table__row">
-                            <th scope="col" class="nhsuk-table__header">"Name"</th>
-                            <th scope="col" class="nhsuk-table__header">"Date of birth"</th>
-                            <th scope="col" class="nhsuk-table__header">"NHS number"</th>
-                            <th scope="col" class="nhsuk-table__header">"Sent to the server"</th>
-                        </tr>
-                    </thead>
-                    <tbody class="nhsuk-table__body">
-                        <For each=move || state.people.get() key=|p| (p.id.clone(), p.on_server, p.refused.clone()) let:stored>
-                            <PersonRow stored=stored/>
-                        </For>
-                    </tbody>
+                <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"People on the register"</caption>
+                <thead class="nhsuk-table__head">
+                    <tr class="nhsuk-table__row">
+                        <th scope="col" class="nhsuk-table__header">"Name"</th>
+                        <th scope="col" class="nhsuk-table__header">"Date of birth"</th>
+                        <th scope="col" class="nhsuk-table__header">"NHS number"</th>
+                        <th scope="col" class="nhsuk-table__header">"Sent to the server"</th>
+                    </tr>
+                </thead>
+                <tbody class="nhsuk-table__body">
+                    <For each=move || state.people.get() key=|p| format!("{}:{}:{}:{:?}", p.id, p.on_server, p.refused.len(), p.fields) let:row>
+                        <PersonRowView row=row/>
+                    </For>
+                </tbody>
             </table>
         </Show>
     }
 }
 
 #[component]
-fn PersonRow(stored: StoredPerson) -> impl IntoView {
-    let person = &stored.person;
+fn PersonRowView(row: PersonRow) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = row.id.to_string();
+    let text = |field: &str| row.fields.get(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let name = format!("{} {}", text("given_name"), text("family_name"));
     let today = Local::now().date_naive();
-    let born = format!("{} (age {})", person.date_of_birth.format("%-d %B %Y"), person.age_on(today));
-    let nhs_number = person.nhs_number.map(|n| n.to_string()).unwrap_or_else(|| "Not known".into());
-    let (tag_class, tag_text) = match (&stored.refused, stored.on_server) {
-        (Some(_), _) => ("nhsuk-tag nhsuk-tag--red", "Refused by the server"),
-        (None, true) => ("nhsuk-tag nhsuk-tag--green", "Sent"),
-        (None, false) => ("nhsuk-tag nhsuk-tag--yellow", "Saved on this device, not sent yet"),
+    let (born, nhs_number) = match &row.person {
+        Some(person) => (
+            format!("{} (age {})", person.date_of_birth.format("%-d %B %Y"), person.age_on(today)),
+            person.nhs_number.map(|n| n.to_string()).unwrap_or_else(|| "Not known".into()),
+        ),
+        None => (text("date_of_birth"), text("nhs_number")),
     };
+    let (tag_class, tag_text) = match (row.refused.is_empty(), row.on_server) {
+        (false, _) => ("nhsuk-tag nhsuk-tag--red", "Refused by the server"),
+        (true, true) => ("nhsuk-tag nhsuk-tag--green", "Sent"),
+        (true, false) => ("nhsuk-tag nhsuk-tag--yellow", "Saved on this device, not sent yet"),
+    };
+    let refused = row
+        .refused
+        .iter()
+        .map(|(seq, reasons)| {
+            let seq = *seq;
+            let why = reasons.iter().map(|r| r.message.clone()).collect::<Vec<_>>().join("; ");
+            view! {
+                <p class="nhsuk-body-s dsr-refused">{why}</p>
+                <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" id=ids::discard_refused(seq)
+                    on:click=move |_| spawn_local(async move {
+                        local_store::discard_refused(seq).await.ok();
+                        state.reload().await;
+                    })>"Discard this change"</button>
+            }
+        })
+        .collect_view();
     view! {
-        <tr class="nhsuk-table__row" id=ids::person_row(&stored.id) data-on-server=stored.on_server.to_string()>
-            <td class="nhsuk-table__cell">{person.full_name()}</td>
+        <tr class="nhsuk-table__row" id=ids::person_row(&id) data-on-server=row.on_server.to_string()>
+            <td class="nhsuk-table__cell">
+                <a href=format!("/people/{id}/edit") id=ids::edit_person_link(&id)>{name}</a>
+            </td>
             <td class="nhsuk-table__cell">{born}</td>
             <td class="nhsuk-table__cell dsr-nowrap">{nhs_number}</td>
             <td class="nhsuk-table__cell">
                 <strong class=tag_class>{tag_text}</strong>
-                {stored.refused.clone().map(|why| view! { <p class="nhsuk-body-s dsr-refused">{why}</p> })}
+                {refused}
             </td>
         </tr>
     }

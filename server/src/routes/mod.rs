@@ -2,7 +2,6 @@
 
 mod health;
 mod openapi_json;
-mod people;
 mod sync;
 
 use std::sync::Arc;
@@ -37,8 +36,6 @@ fn documented_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(openapi_json::openapi_json))
-        .routes(routes!(people::list_people, people::create_person))
-        .routes(routes!(people::get_person))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(sync::push))

@@ -1,0 +1,31 @@
+//! `/people/{id}/edit`: change a person's details, on this device first.
+
+use dsr_shared::RecordId;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::person_form::PersonFormView;
+use crate::state::AppState;
+
+#[component]
+pub fn EditPersonPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<RecordId>().ok()));
+    let row = move || id().and_then(|id| state.people.with(|people| people.iter().find(|p| p.id == id).cloned()));
+    view! {
+        <a class="nhsuk-back-link" href="/">"Back to the register"</a>
+        {move || match row().and_then(|r| r.person.map(|p| (r.id, p))) {
+            Some((id, person)) => view! {
+                <h1>{format!("Change {}'s details", person.full_name())}</h1>
+                <PersonFormView id=id existing=Some(person) submit_label="Save changes"/>
+            }
+            .into_any(),
+            None => view! {
+                <h1>"Person not found on this device"</h1>
+                <p>"They may not have reached this device yet. Go back to the register and try again after the next sync."</p>
+            }
+            .into_any(),
+        }}
+    }
+}
