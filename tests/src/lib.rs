@@ -304,6 +304,50 @@ impl Browser {
         serde_json::from_value(answer.json().clone()).unwrap_or_default()
     }
 
+    /// Cuts this browser's network (or gives it back), as a tablet losing signal: `navigator.onLine`
+    /// follows, and the `online` and `offline` events fire.
+    pub async fn set_offline(&self, offline: bool) {
+        let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(self.driver.handle.clone());
+        let conditions = serde_json::json!({
+            "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1
+        });
+        devtools
+            .execute_cdp_with_params("Network.emulateNetworkConditions", conditions)
+            .await
+            .unwrap_or_else(|e| panic!("network emulation: {e}"));
+    }
+
+    /// Runs `script` (which calls `done(value)` when it has an answer) until it answers `true`.
+    pub async fn wait_until(&self, what: &str, script: &str) {
+        let deadline = Instant::now() + WAIT;
+        let script = format!("const done = arguments[arguments.length - 1]; {script}");
+        loop {
+            let answer = self.driver.execute_async(script.as_str(), Vec::new()).await.map(|a| a.json().clone());
+            if answer.as_ref().is_ok_and(|v| v == &serde_json::Value::Bool(true)) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "never true: {what} (last answer {answer:?})");
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until the service worker controls the page and has cached the app shell.
+    pub async fn wait_for_offline_shell(&self) {
+        self.wait_until(
+            "the service worker controls the page and has cached the app",
+            "navigator.serviceWorker.ready.then(() => caches.open('dsr-shell-v1')).then(c => c.keys())
+                .then(keys => done(!!navigator.serviceWorker.controller
+                    && keys.some(k => k.url.endsWith('.wasm')) && keys.some(k => new URL(k.url).pathname === '/')))
+                .catch(() => done(false));",
+        )
+        .await;
+    }
+
+    /// The value of the input with this id.
+    pub async fn input_value(&self, id: &str) -> String {
+        self.element(id).await.prop("value").await.ok().flatten().unwrap_or_default()
+    }
+
     pub async fn quit(self) {
         self.driver.quit().await.ok();
     }

@@ -1,0 +1,184 @@
+//! The sync engine end to end: the app opens and works with the server down, a half-typed form
+//! survives a reload, two devices editing the same field meet a conflict a person resolves, and data
+//! from the previous version of the app's storage keeps working.
+
+#![allow(clippy::panic, reason = "a failed step fails the test with a message")]
+
+use dsr_e2e_tests::{Browser, Server, ids};
+
+async fn fill_person(browser: &Browser, given: &str, family: &str, nhs: &str) {
+    browser.type_into(ids::GIVEN_NAME, given).await;
+    browser.type_into(ids::FAMILY_NAME, family).await;
+    browser.type_into(ids::DATE_OF_BIRTH_DAY, "9").await;
+    browser.type_into(ids::DATE_OF_BIRTH_MONTH, "12").await;
+    browser.type_into(ids::DATE_OF_BIRTH_YEAR, "2010").await;
+    browser.type_into(ids::NHS_NUMBER, nhs).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_the_server_stopped_the_app_opens_adds_and_edits_then_syncs_when_it_is_back() {
+    let mut server = Server::start().await;
+    let browser = Browser::start().await;
+    browser.goto(&server.url).await;
+    browser.element(ids::ADD_PERSON_LINK).await;
+    browser.wait_for_offline_shell().await;
+
+    server.kill().await;
+    // A cold start with no server: the service worker serves the app.
+    browser.goto(&server.url).await;
+    browser.element(ids::ADD_PERSON_LINK).await;
+    browser.click(ids::ADD_PERSON_LINK).await;
+    fill_person(&browser, "Riley", "Offline", "943 476 5919").await;
+    browser.click(ids::SAVE_PERSON).await;
+    browser.wait_for_text(ids::NOTICE, "Riley Offline was saved on this device").await;
+
+    // Edit it, still with no server.
+    let row = browser.css("tr[data-on-server='false'] a").await;
+    row.click().await.unwrap_or_else(|e| panic!("{e}"));
+    browser.element(ids::GIVEN_NAME).await;
+    assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "Riley");
+    browser.type_into(ids::GIVEN_NAME, "Rowan").await;
+    browser.click(ids::SAVE_PERSON).await;
+    browser.wait_for_text(ids::NOTICE, "Rowan Offline was saved on this device").await;
+
+    browser.reload().await;
+    let row = browser.css("tr[data-on-server='false']").await;
+    assert!(row.text().await.unwrap_or_default().contains("Rowan Offline"));
+    browser.wait_for_text(ids::UNSYNCED, "2 changes saved on this device, not sent yet").await;
+    browser.wait_for_text(ids::CONNECTION, "Server not reachable").await;
+    browser.screenshot("offline-register").await;
+
+    // The server is back; the network "comes back" too, which wakes the sync loop.
+    server.restart().await;
+    browser
+        .driver
+        .execute("window.dispatchEvent(new Event('online'))", Vec::new())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.css("tr[data-on-server='true']").await;
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+    let people = server.people().await;
+    assert_eq!(people.len(), 1);
+    assert_eq!((people[0]["given_name"].as_str(), people[0]["version"].as_u64()), (Some("Rowan"), Some(2)));
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_half_typed_form_survives_a_reload() {
+    let server = Server::start().await;
+    let browser = Browser::start().await;
+    browser.goto(&format!("{}/people/new", server.url)).await;
+    browser.type_into(ids::GIVEN_NAME, "Half").await;
+    browser.type_into(ids::FAMILY_NAME, "Typed").await;
+    browser.type_into(ids::DATE_OF_BIRTH_DAY, "3").await;
+    browser
+        .wait_until(
+            "the draft is in IndexedDB",
+            "const open = indexedDB.open('dsr'); open.onsuccess = () => { const db = open.result;
+               const get = db.transaction('drafts').objectStore('drafts').get('add-person');
+               get.onsuccess = () => { db.close(); done(!!get.result && get.result.values.dob_day === '3'); };
+               get.onerror = () => done(false); }; open.onerror = () => done(false);",
+        )
+        .await;
+    browser.reload().await;
+    browser.element(ids::DRAFT_RESTORED).await;
+    assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "Half");
+    assert_eq!(browser.input_value(ids::FAMILY_NAME).await, "Typed");
+    assert_eq!(browser.input_value(ids::DATE_OF_BIRTH_DAY).await, "3");
+    browser.screenshot("draft-restored").await;
+
+    // Finished and saved, the draft is gone: the form opens empty next time.
+    browser.type_into(ids::DATE_OF_BIRTH_MONTH, "4").await;
+    browser.type_into(ids::DATE_OF_BIRTH_YEAR, "2013").await;
+    browser.click(ids::SAVE_PERSON).await;
+    browser.wait_for_text(ids::NOTICE, "Half Typed was saved").await;
+    browser.click(ids::ADD_PERSON_LINK).await;
+    browser.element(ids::GIVEN_NAME).await;
+    assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "");
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_devices_change_the_same_field_and_a_person_resolves_the_conflict() {
+    let server = Server::start().await;
+    let first = Browser::start().await;
+    let second = Browser::start().await;
+
+    first.goto(&format!("{}/people/new", server.url)).await;
+    fill_person(&first, "Alex", "Clash", "").await;
+    first.click(ids::SAVE_PERSON).await;
+    first.css("tr[data-on-server='true']").await;
+    let id = server.people().await[0]["id"].as_str().unwrap_or_default().to_string();
+
+    second.goto(&server.url).await;
+    second.element(&ids::person_row(&id)).await;
+    second.set_offline(true).await;
+    second.wait_for_text(ids::CONNECTION, "Offline").await;
+
+    // The first device renames Alex to Alexander and it reaches the server.
+    first.click(&ids::edit_person_link(&id)).await;
+    first.type_into(ids::GIVEN_NAME, "Alexander").await;
+    first.click(ids::SAVE_PERSON).await;
+    first.wait_for_text(ids::NOTICE, "Alexander Clash was saved").await;
+    first.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+
+    // The second device, offline, renames Alex to Ali.
+    second.click(&ids::edit_person_link(&id)).await;
+    second.type_into(ids::GIVEN_NAME, "Ali").await;
+    second.click(ids::SAVE_PERSON).await;
+    second.wait_for_text(ids::NOTICE, "Ali Clash was saved on this device").await;
+
+    // Back online: the clash is reported, not overwritten.
+    second.set_offline(false).await;
+    second.wait_for_text(ids::CONFLICTS_LINK, "1 change clashes").await;
+    let people = server.people().await;
+    assert_eq!(people[0]["given_name"], "Alexander", "the server kept the first change");
+    second.click(ids::CONFLICTS_LINK).await;
+    let card = second.css("[id^='conflict-']").await;
+    let text = card.text().await.unwrap_or_default();
+    assert!(text.contains("Alex") && text.contains("Alexander") && text.contains("Ali"), "{text}");
+    second.screenshot("conflict").await;
+    let conflict_id = card.id().await.ok().flatten().unwrap_or_default().trim_start_matches("conflict-").to_string();
+    second.click(&ids::use_mine(&conflict_id)).await;
+    second.element(ids::CONFLICTS_NONE).await;
+    second.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+
+    // Both converge on the person's choice.
+    let people = server.people().await;
+    assert_eq!(people[0]["given_name"], "Ali");
+    first.reload().await;
+    let row = first.element(&ids::person_row(&id)).await;
+    first.wait_for_text(&ids::person_row(&id), "Ali Clash").await;
+    assert!(row.text().await.unwrap_or_default().contains("Sent"));
+    first.quit().await;
+    second.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn data_saved_by_the_previous_storage_version_is_kept_and_sent() {
+    let server = Server::start().await;
+    let browser = Browser::start().await;
+    // Same origin, but not the app: write the database exactly as version 1 of the app did.
+    browser.goto(&format!("{}/api/health", server.url)).await;
+    browser
+        .wait_until(
+            "a version 1 database exists",
+            "const open = indexedDB.open('dsr', 1);
+             open.onupgradeneeded = () => { const db = open.result;
+               db.createObjectStore('records', { keyPath: 'id' }); db.createObjectStore('meta'); };
+             open.onsuccess = () => { const db = open.result;
+               const tx = db.transaction('records', 'readwrite');
+               tx.objectStore('records').put({ id: '0193a000-0000-7000-8000-0000000000a1', on_server: false, refused: null,
+                 person: { id: '0193a000-0000-7000-8000-0000000000a1', given_name: 'Older', family_name: 'Version',
+                           date_of_birth: '2009-05-06', nhs_number: '9434765919' } });
+               tx.oncomplete = () => { db.close(); done(true); }; tx.onerror = () => done(false); };
+             open.onerror = () => done(false);",
+        )
+        .await;
+    browser.goto(&server.url).await;
+    let row = browser.css("tr[data-on-server='true']").await;
+    assert!(row.text().await.unwrap_or_default().contains("Older Version"));
+    let people = server.people().await;
+    assert_eq!((people.len(), people[0]["given_name"].as_str()), (1, Some("Older")));
+    browser.quit().await;
+}
