@@ -43,6 +43,7 @@ pub struct Server {
     pub url: String,
     pub addr: String,
     args: Vec<String>,
+    static_dir: PathBuf,
     data_dir: tempfile::TempDir,
 }
 
@@ -53,9 +54,16 @@ impl Server {
 
     /// Starts with extra command-line arguments (`--demo`).
     pub async fn start_with(args: &[&str]) -> Self {
+        Self::start_serving(&workspace_root().join("dist"), args).await
+    }
+
+    /// Starts serving the app from `static_dir` (a copy of `dist/` a test can change).
+    pub async fn start_serving(static_dir: &Path, args: &[&str]) -> Self {
         let data_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary data directory: {e}"));
         let args = args.iter().map(|a| a.to_string()).collect();
-        let mut server = Self { child: None, url: String::new(), addr: "127.0.0.1:0".into(), args, data_dir };
+        let static_dir = static_dir.to_path_buf();
+        let mut server =
+            Self { child: None, url: String::new(), addr: "127.0.0.1:0".into(), args, static_dir, data_dir };
         server.launch().await;
         server
     }
@@ -75,7 +83,7 @@ impl Server {
 
     async fn launch(&mut self) {
         let binary = target_dir().join("debug").join("dsr-server");
-        let dist = workspace_root().join("dist");
+        let dist = self.static_dir.clone();
         assert!(binary.is_file(), "no server binary at {}: run scripts/test.sh (it builds it)", binary.display());
         assert!(dist.join("index.html").is_file(), "no built app in {}: run scripts/test.sh", dist.display());
         let mut child = Command::new(&binary)
@@ -138,6 +146,19 @@ impl Server {
         let mut people: Vec<serde_json::Value> = records.into_values().collect();
         people.sort_by_key(|p| p["family_name"].as_str().unwrap_or("").to_lowercase());
         people
+    }
+}
+
+/// Copies a directory tree (the built app) to `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())).flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("{}: {e}", target.display()));
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 #![allow(clippy::panic, reason = "a failed step fails the test with a message")]
 
-use dsr_e2e_tests::{Browser, Server, ids};
+use dsr_e2e_tests::{Browser, Server, copy_tree, ids, workspace_root};
 
 async fn fill_person(browser: &Browser, given: &str, family: &str, nhs: &str) {
     browser.type_into(ids::GIVEN_NAME, given).await;
@@ -180,5 +180,52 @@ async fn data_saved_by_the_previous_storage_version_is_kept_and_sent() {
     assert!(row.text().await.unwrap_or_default().contains("Older Version"));
     let people = server.people().await;
     assert_eq!((people.len(), people[0]["given_name"].as_str()), (1, Some("Older")));
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_version_of_the_app_keeps_drafts_and_unsent_changes() {
+    let dist = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    copy_tree(&workspace_root().join("dist"), dist.path());
+    let mut server = Server::start_serving(dist.path(), &[]).await;
+    let browser = Browser::start().await;
+    browser.goto(&server.url).await;
+    browser.element(ids::ADD_PERSON_LINK).await;
+    browser.wait_for_offline_shell().await;
+
+    // An unsent change and a half-typed form, with the server down.
+    server.kill().await;
+    browser.click(ids::ADD_PERSON_LINK).await;
+    fill_person(&browser, "Kept", "Change", "").await;
+    browser.click(ids::SAVE_PERSON).await;
+    browser.css("tr[data-on-server='false']").await;
+    browser.click(ids::ADD_PERSON_LINK).await;
+    browser.type_into(ids::GIVEN_NAME, "Unfinished").await;
+    browser
+        .wait_until(
+            "the draft is in IndexedDB",
+            "const open = indexedDB.open('dsr'); open.onsuccess = () => { const db = open.result;
+               const get = db.transaction('drafts').objectStore('drafts').get('add-person');
+               get.onsuccess = () => { db.close(); done(!!get.result && get.result.values.given_name === 'Unfinished'); };
+               get.onerror = () => done(false); }; open.onerror = () => done(false);",
+        )
+        .await;
+
+    // A new version is deployed and the server comes back.
+    let index = dist.path().join("index.html");
+    let html = std::fs::read_to_string(&index).unwrap_or_default();
+    std::fs::write(&index, html.replace("<head>", "<head>\n    <meta name=\"dsr-version\" content=\"new\">"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    server.restart().await;
+    browser.reload().await;
+    browser
+        .wait_until("the new version is running", "done(!!document.querySelector('meta[name=dsr-version]'))")
+        .await;
+    browser.element(ids::DRAFT_RESTORED).await;
+    assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "Unfinished");
+    browser.goto(&server.url).await;
+    browser.css("tr[data-on-server='true']").await;
+    let people = server.people().await;
+    assert_eq!((people.len(), people[0]["given_name"].as_str()), (1, Some("Kept")));
     browser.quit().await;
 }
