@@ -16,6 +16,7 @@ pub const REGISTER_COUNT: &str = "register-count";
 pub const ADD_PERSON_LINK: &str = "add-person-link";
 pub const NOTICE: &str = "notice";
 pub const DEMO_BANNER: &str = "demo-banner";
+pub const SHOW_MORE: &str = "show-more";
 
 // Add person form
 pub const GIVEN_NAME: &str = "given-name";

@@ -90,6 +90,29 @@ pub struct PersonRow {
     pub refused: Vec<(u64, Vec<FieldError>)>,
 }
 
+impl PersonRow {
+    /// The register's order: family name, then given name.
+    pub fn sort_key(&self) -> (String, String, RecordId) {
+        let name = |field: &str| self.fields.get(field).and_then(Value::as_str).unwrap_or("").to_lowercase();
+        (name("family_name"), name("given_name"), self.id)
+    }
+
+    /// Changes whenever what the row shows changes (the list re-renders only such rows).
+    pub fn view_key(&self) -> String {
+        let text = |field: &str| self.fields.get(field).and_then(Value::as_str).unwrap_or("");
+        format!(
+            "{}|{}|{}|{}|{}|{}|{}",
+            self.id,
+            self.on_server,
+            self.refused.len(),
+            text("given_name"),
+            text("family_name"),
+            text("date_of_birth"),
+            text("nhs_number")
+        )
+    }
+}
+
 /// How much is waiting.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -391,15 +414,31 @@ pub async fn cursor() -> Result<u64, StoreError> {
 
 /// Everyone on this device, by family name, with what the server has of them.
 pub async fn people() -> Result<(Vec<PersonRow>, Counts), StoreError> {
+    people_among(None).await
+}
+
+/// Only the people with these ids (after a sync that touched a few): rows for those still here.
+pub async fn people_with_ids(ids: &[RecordId]) -> Result<(Vec<PersonRow>, Counts), StoreError> {
+    people_among(Some(ids)).await
+}
+
+async fn people_among(only: Option<&[RecordId]>) -> Result<(Vec<PersonRow>, Counts), StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[RECORDS, OUTBOX, CONFLICTS], TransactionMode::ReadOnly)?;
-    let records = tx
-        .store(RECORDS)?
-        .get_all(None, None)
-        .await?
-        .into_iter()
-        .map(from_js::<LocalRecord>)
-        .collect::<Result<Vec<_>, _>>()?;
+    let store = tx.store(RECORDS)?;
+    let values = match only {
+        None => store.get_all(None, None).await?,
+        Some(ids) => {
+            let mut found = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(value) = store.get(key(&id.to_string())).await? {
+                    found.push(value);
+                }
+            }
+            found
+        }
+    };
+    let records = values.into_iter().map(from_js::<LocalRecord>).collect::<Result<Vec<_>, _>>()?;
     let outbox = outbox_entries(&tx.store(OUTBOX)?).await?;
     let conflicts = tx.store(CONFLICTS)?.count(None).await? as usize;
     tx.done().await?;
@@ -421,9 +460,7 @@ pub async fn people() -> Result<(Vec<PersonRow>, Counts), StoreError> {
             })
         })
         .collect();
-    let name =
-        |row: &PersonRow, field: &str| row.fields.get(field).and_then(Value::as_str).unwrap_or("").to_lowercase();
-    rows.sort_by_key(|row| (name(row, "family_name"), name(row, "given_name"), row.id));
+    rows.sort_by_key(PersonRow::sort_key);
     let counts = Counts {
         waiting: outbox.iter().filter(|e| e.refused.is_none()).count(),
         refused: outbox.iter().filter(|e| e.refused.is_some()).count(),

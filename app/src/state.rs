@@ -62,6 +62,21 @@ impl AppState {
         }
     }
 
+    /// Refreshes only the people with these ids (after a sync that touched a few of many).
+    pub async fn refresh(self, ids: &[dsr_shared::RecordId]) {
+        match local_store::people_with_ids(ids).await {
+            Ok((rows, counts)) => {
+                self.people.update(|people| {
+                    people.retain(|p| !ids.contains(&p.id));
+                    people.extend(rows);
+                    people.sort_by_key(PersonRow::sort_key);
+                });
+                self.counts.set(counts);
+            }
+            Err(error) => self.storage_problem.set(Some(error.to_string())),
+        }
+    }
+
     /// Reloads the list and counts from IndexedDB.
     pub async fn reload(self) {
         match local_store::people().await {

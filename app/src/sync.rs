@@ -21,7 +21,9 @@ use crate::state::{AppState, Connection, browser_online};
 /// At most this many changes in one push.
 const PUSH_BATCH: usize = 200;
 /// At most this many changes in one pull page.
-const PULL_PAGE: u32 = 500;
+const PULL_PAGE: u32 = 2000;
+/// Above this many touched records, the list is reloaded whole rather than row by row.
+const REFRESH_ROWS_UP_TO: usize = 200;
 /// The timer's interval when all is well, and the longest wait when the server cannot be reached.
 const EVERY_MS: u32 = 15_000;
 const LONGEST_WAIT_MS: u32 = 120_000;
@@ -125,7 +127,11 @@ async fn sync_once(state: AppState) {
         s.received = None;
     });
     let outcome = push_then_pull(state).await;
-    state.reload().await;
+    match &outcome {
+        Ok(touched) if touched.len() <= REFRESH_ROWS_UP_TO => state.refresh(touched).await,
+        _ => state.reload().await,
+    }
+    let outcome = outcome.map(|_| ());
     state.sync.update(|s| {
         s.running = false;
         s.received = None;
@@ -159,7 +165,9 @@ enum SyncError {
     Store(#[from] local_store::StoreError),
 }
 
-async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
+/// Sends the outbox, then takes every change after the cursor; returns the records touched.
+async fn push_then_pull(state: AppState) -> Result<Vec<dsr_shared::RecordId>, SyncError> {
+    let mut touched = std::collections::BTreeSet::new();
     let client_id = local_store::client_id().await?;
     loop {
         let waiting = local_store::waiting().await?;
@@ -167,6 +175,7 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
             break;
         }
         let mutations: Vec<_> = waiting.iter().take(PUSH_BATCH).map(|e| e.mutation.clone()).collect();
+        touched.extend(mutations.iter().map(|m| m.record_id));
         let response = api::push(&PushRequest { client_id, mutations }).await?;
         local_store::store_answers(&response.results).await?;
         // A gap means the server lacks an earlier change this device no longer holds: nothing more
@@ -180,6 +189,8 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
     loop {
         let page = api::pull(cursor, PULL_PAGE).await?;
         received += page.changes.len();
+        touched.extend(page.changes.iter().map(|c| c.record.id));
+        touched.extend(page.removed.iter().copied());
         local_store::store_pulled(&page).await?;
         cursor = page.cursor;
         if !page.more {
@@ -187,5 +198,5 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
         }
         state.sync.update(|s| s.received = Some(received));
     }
-    Ok(())
+    Ok(touched.into_iter().collect())
 }

@@ -82,7 +82,10 @@ impl Server {
     }
 
     async fn launch(&mut self) {
-        let binary = target_dir().join("debug").join("dsr-server");
+        // The benchmarks point this at a release build.
+        let binary = std::env::var_os("DSR_SERVER_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| target_dir().join("debug").join("dsr-server"));
         let dist = self.static_dir.clone();
         assert!(binary.is_file(), "no server binary at {}: run scripts/test.sh (it builds it)", binary.display());
         assert!(dist.join("index.html").is_file(), "no built app in {}: run scripts/test.sh", dist.display());

@@ -147,9 +147,8 @@ async fn two_devices_change_the_same_field_and_a_person_resolves_the_conflict() 
     let people = server.people().await;
     assert_eq!(people[0]["given_name"], "Ali");
     first.reload().await;
-    let row = first.element(&ids::person_row(&id)).await;
-    first.wait_for_text(&ids::person_row(&id), "Ali Clash").await;
-    assert!(row.text().await.unwrap_or_default().contains("Sent"));
+    let row = first.wait_for_text(&ids::person_row(&id), "Ali Clash").await;
+    assert!(row.contains("Sent"), "{row}");
     first.quit().await;
     second.quit().await;
 }
@@ -218,9 +217,7 @@ async fn a_new_version_of_the_app_keeps_drafts_and_unsent_changes() {
         .unwrap_or_else(|e| panic!("{e}"));
     server.restart().await;
     browser.reload().await;
-    browser
-        .wait_until("the new version is running", "done(!!document.querySelector('meta[name=dsr-version]'))")
-        .await;
+    browser.wait_until("the new version is running", "done(!!document.querySelector('meta[name=dsr-version]'))").await;
     browser.element(ids::DRAFT_RESTORED).await;
     assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "Unfinished");
     browser.goto(&server.url).await;

@@ -8,6 +8,9 @@ use crate::element_ids as ids;
 use crate::local_store::{self, PersonRow};
 use crate::state::AppState;
 
+/// Rows shown at first, and added by "Show more".
+const PAGE_ROWS: usize = 100;
+
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -15,6 +18,8 @@ pub fn RegisterPage() -> impl IntoView {
     let notice = state.notice.get_untracked();
     state.notice.set(None);
     let count = move || state.people.with(Vec::len);
+    // A long register shows a page at a time.
+    let shown = RwSignal::new(PAGE_ROWS);
 
     view! {
         {notice.map(|text| view! {
@@ -57,11 +62,20 @@ pub fn RegisterPage() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody class="nhsuk-table__body">
-                    <For each=move || state.people.get() key=|p| format!("{}:{}:{}:{:?}", p.id, p.on_server, p.refused.len(), p.fields) let:row>
+                    <For
+                        each=move || state.people.with(|people| people.iter().take(shown.get()).cloned().collect::<Vec<_>>())
+                        key=PersonRow::view_key
+                        let:row
+                    >
                         <PersonRowView row=row/>
                     </For>
                 </tbody>
             </table>
+            <Show when=move || { count() > shown.get() }>
+                <p class="nhsuk-body">{move || format!("Showing {} of {}", shown.get().min(count()), count())}</p>
+                <button class="nhsuk-button nhsuk-button--secondary" id=ids::SHOW_MORE
+                    on:click=move |_| shown.update(|n| *n += PAGE_ROWS)>"Show more people"</button>
+            </Show>
         </Show>
     }
 }
