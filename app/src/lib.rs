@@ -9,5 +9,6 @@ pub mod local_store;
 pub mod pages;
 pub mod state;
 pub mod sync;
+pub mod timing;
 
 pub use app::App;

@@ -17,6 +17,7 @@ use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use crate::api::{self, ApiFailure};
 use crate::local_store;
 use crate::state::{AppState, Connection, browser_online};
+use crate::timing;
 
 /// At most this many changes in one push.
 const PUSH_BATCH: usize = 200;
@@ -127,10 +128,12 @@ async fn sync_once(state: AppState) {
         s.received = None;
     });
     let outcome = push_then_pull(state).await;
+    let started = timing::now();
     match &outcome {
         Ok(touched) if touched.len() <= REFRESH_ROWS_UP_TO => state.refresh(touched).await,
         _ => state.reload().await,
     }
+    timing::record("dsr-list-reload", started);
     let outcome = outcome.map(|_| ());
     state.sync.update(|s| {
         s.running = false;
@@ -187,11 +190,15 @@ async fn push_then_pull(state: AppState) -> Result<Vec<dsr_shared::RecordId>, Sy
     let mut cursor = local_store::cursor().await?;
     let mut received = 0;
     loop {
+        let started = timing::now();
         let page = api::pull(cursor, PULL_PAGE).await?;
+        timing::record("dsr-pull-fetch", started);
+        let started = timing::now();
         received += page.changes.len();
         touched.extend(page.changes.iter().map(|c| c.record.id));
         touched.extend(page.removed.iter().copied());
         local_store::store_pulled(&page).await?;
+        timing::record("dsr-pull-store", started);
         cursor = page.cursor;
         if !page.more {
             break;

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::local_store::{self, Draft};
+use crate::timing;
 
 /// How long typing must pause before the draft is written.
 pub const DEBOUNCE_MS: u32 = 250;
@@ -56,9 +57,9 @@ pub fn use_draft(key: String, fields: Vec<(&'static str, RwSignal<String>)>) -> 
                 if values.values().all(String::is_empty) {
                     local_store::delete_draft(&key).await.ok();
                 } else {
-                    let started = now();
+                    let started = timing::now();
                     local_store::save_draft(&Draft { key, values }).await.ok();
-                    record_timing("dsr-draft-save", started);
+                    timing::record("dsr-draft-save", started);
                 }
             })
         });
@@ -73,24 +74,5 @@ impl FormDraft {
     pub async fn clear(self) {
         self.pending.set_value(None);
         local_store::delete_draft(&self.key.get_value()).await.ok();
-    }
-}
-
-fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
-}
-
-/// Records how long a draft write took as a User Timing measure (read by the benchmarks and by the
-/// browser's own performance tools).
-fn record_timing(name: &str, started: f64) {
-    use wasm_bindgen::JsCast;
-    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else { return };
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"start".into(), &started.into()).ok();
-    js_sys::Reflect::set(&options, &"end".into(), &performance.now().into()).ok();
-    if let Some(measure) =
-        js_sys::Reflect::get(&performance, &"measure".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-    {
-        measure.call2(&performance, &name.into(), &options).ok();
     }
 }
