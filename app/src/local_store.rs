@@ -279,7 +279,23 @@ pub async fn save(kind: RecordKind, id: RecordId, values: Fields, resolving: Opt
         Some(value) => Some(from_js(value)?),
         None => None,
     };
-    let current = local.as_ref().map(|l| l.fields.clone()).unwrap_or_default();
+    // A record the server never accepted (its create was refused or discarded) is created again,
+    // whole: an edit of it would be refused as "not on the server".
+    let waiting_for_it = if local.as_ref().is_some_and(|l| l.server.is_none()) {
+        outbox_entries(&tx.store(OUTBOX)?).await?.iter().any(|e| e.mutation.record_id == id && e.refused.is_none())
+    } else {
+        true
+    };
+    let recreate = local.as_ref().is_some_and(|l| l.server.is_none()) && !waiting_for_it;
+    let values = if recreate {
+        let mut whole = local.as_ref().map(|l| l.fields.clone()).unwrap_or_default();
+        whole.extend(values);
+        whole.retain(|_, v| !v.is_null());
+        whole
+    } else {
+        values
+    };
+    let current = if recreate { Fields::new() } else { local.as_ref().map(|l| l.fields.clone()).unwrap_or_default() };
     let changes: BTreeMap<String, FieldChange> = values
         .iter()
         .filter(|(field, new)| current.get(*field).unwrap_or(&Value::Null) != *new)
@@ -290,12 +306,23 @@ pub async fn save(kind: RecordKind, id: RecordId, values: Fields, resolving: Opt
     if !changes.is_empty() {
         // A record this device created and the server has not confirmed will be version 1 when this
         // change arrives (a device's changes apply in order).
-        let base_version = local.as_ref().map(|l| l.server.as_ref().map_or(1, |r| r.version));
+        let base_version =
+            if recreate { None } else { local.as_ref().map(|l| l.server.as_ref().map_or(1, |r| r.version)) };
         let meta = tx.store(META)?;
         let seq = next_seq(&meta).await?;
         let mutation = Mutation { seq, record_id: id, kind, base_version, changes: changes.clone(), delete: false };
         tx.store(OUTBOX)?.put(&to_js(&OutboxEntry { seq, mutation, refused: None })?, None).await?;
         let mut record = local.unwrap_or(LocalRecord { id: id.to_string(), kind, server: None, fields: Fields::new() });
+        if recreate {
+            record.fields.clear();
+            // The fix supersedes the refused change it fixes.
+            let outbox = tx.store(OUTBOX)?;
+            for entry in outbox_entries(&outbox).await? {
+                if entry.mutation.record_id == id && entry.refused.is_some() {
+                    outbox.delete(seq_key(entry.seq)).await?;
+                }
+            }
+        }
         for (field, change) in changes {
             if change.new.is_null() {
                 record.fields.remove(&field);

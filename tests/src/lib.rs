@@ -341,6 +341,21 @@ impl Browser {
             .unwrap_or_else(|e| panic!("network emulation: {e}"));
     }
 
+    /// Makes this browser's clock run `days` ahead from the next page load (a tablet with a wrong clock).
+    pub async fn shift_clock_days(&self, days: i64) {
+        let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(self.driver.handle.clone());
+        let source = format!(
+            "(() => {{ const Real = Date; const shift = {days} * 86400000;
+               class Shifted extends Real {{ constructor(...a) {{ if (a.length === 0) {{ super(Real.now() + shift); }} else {{ super(...a); }} }}
+                 static now() {{ return Real.now() + shift; }} }}
+               window.Date = Shifted; }})();"
+        );
+        devtools
+            .execute_cdp_with_params("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": source }))
+            .await
+            .unwrap_or_else(|e| panic!("clock shift: {e}"));
+    }
+
     /// Runs `script` (which calls `done(value)` when it has an answer) until it answers `true`.
     pub async fn wait_until(&self, what: &str, script: &str) {
         let deadline = Instant::now() + WAIT;

@@ -226,3 +226,43 @@ async fn a_new_version_of_the_app_keeps_drafts_and_unsent_changes() {
     assert_eq!((people.len(), people[0]["given_name"].as_str()), (1, Some("Kept")));
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_the_server_refuses_is_shown_and_can_be_fixed() {
+    let server = Server::start().await;
+    let browser = Browser::start().await;
+    // This tablet's clock is two days fast: its own checks accept a birth "today", the server's do not.
+    browser.shift_clock_days(2).await;
+    browser.goto(&format!("{}/people/new", server.url)).await;
+    let tablet_today: String = browser
+        .driver
+        .execute("const d = new Date(); return [d.getDate(), d.getMonth() + 1, d.getFullYear()].join('/')", Vec::new())
+        .await
+        .map(|v| v.json().as_str().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    let parts: Vec<&str> = tablet_today.split('/').collect();
+    browser.type_into(ids::GIVEN_NAME, "Newborn").await;
+    browser.type_into(ids::FAMILY_NAME, "Fastclock").await;
+    browser.type_into(ids::DATE_OF_BIRTH_DAY, parts[0]).await;
+    browser.type_into(ids::DATE_OF_BIRTH_MONTH, parts[1]).await;
+    browser.type_into(ids::DATE_OF_BIRTH_YEAR, parts[2]).await;
+    browser.click(ids::SAVE_PERSON).await;
+    browser.wait_for_text(ids::NOTICE, "Newborn Fastclock was saved on this device").await;
+
+    let row = browser.css("tr[data-on-server='false']").await;
+    let id = row.id().await.ok().flatten().unwrap_or_default().trim_start_matches("person-").to_string();
+    let text = browser.wait_for_text(&ids::person_row(&id), "Refused by the server").await;
+    assert!(text.contains("Date of birth must be today or in the past"), "{text}");
+    assert!(server.people().await.is_empty());
+    browser.screenshot("refused").await;
+
+    // Fixed: the person is created again with the right date, and the refusal goes.
+    browser.click(&ids::edit_person_link(&id)).await;
+    browser.type_into(ids::DATE_OF_BIRTH_YEAR, "2020").await;
+    browser.click(ids::SAVE_PERSON).await;
+    let text = browser.wait_for_text(&ids::person_row(&id), "Sent").await;
+    assert!(!text.contains("Refused by the server"), "{text}");
+    let people = server.people().await;
+    assert_eq!((people.len(), people[0]["given_name"].as_str()), (1, Some("Newborn")));
+    browser.quit().await;
+}
