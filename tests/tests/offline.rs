@@ -266,3 +266,91 @@ async fn a_change_the_server_refuses_is_shown_and_can_be_fixed() {
     assert_eq!((people.len(), people[0]["given_name"].as_str()), (1, Some("Newborn")));
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_one_sync_runs_per_browser_and_refused_persistent_storage_is_told() {
+    let server = Server::start().await;
+    let browser = Browser::start().await;
+    browser.goto(&server.url).await;
+    browser.element(ids::ADD_PERSON_LINK).await;
+    // The app asked for persistent storage; where the browser refused, the user is told.
+    browser
+        .wait_until(
+            "persistent storage granted, or its refusal shown",
+            "navigator.storage.persisted().then(p => done(p || !!document.getElementById('storage-warning')))",
+        )
+        .await;
+
+    // Another tab holds the browser-wide sync lock: this tab must not sync meanwhile.
+    browser
+        .driver
+        .execute(
+            "navigator.locks.request('dsr-sync', () => new Promise(release => { window.releaseSyncLock = release; }));",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser
+        .wait_until(
+            "the lock is held",
+            "navigator.locks.query().then(q => done(q.held.some(l => l.name === 'dsr-sync')))",
+        )
+        .await;
+    browser.click(ids::ADD_PERSON_LINK).await;
+    fill_person(&browser, "Locked", "Out", "").await;
+    browser.click(ids::SAVE_PERSON).await;
+    browser.wait_for_text(ids::NOTICE, "Locked Out was saved on this device").await;
+    // Watch for a while: the change stays unsent while the lock is held elsewhere.
+    for _ in 0..10 {
+        browser.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let text = browser.wait_for_text(ids::UNSYNCED, "saved on this device").await;
+        assert!(text.contains("not sent yet"), "synced while another tab held the lock: {text}");
+    }
+    assert!(server.people().await.is_empty());
+
+    // The other tab finishes: the next wake-up syncs.
+    browser.driver.execute("window.releaseSyncLock()", Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
+    browser.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
+    browser.css("tr[data-on-server='true']").await;
+    assert_eq!(server.people().await.len(), 1);
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_first_sync_shows_its_progress() {
+    let server = Server::start().await;
+    // 4,500 people from another device: three pull pages.
+    let client = reqwest::Client::new();
+    for first in (1..=4500u64).step_by(500) {
+        let mutations: Vec<serde_json::Value> = (first..first + 500)
+            .map(|n| {
+                serde_json::json!({ "seq": n, "record_id": format!("0193c000-0000-7000-8000-{n:012}"), "kind": "person",
+                    "changes": { "given_name": { "new": format!("Many{n}") }, "family_name": { "new": "Progress" },
+                                 "date_of_birth": { "new": "2012-02-02" } } })
+            })
+            .collect();
+        let body = serde_json::json!({ "client_id": "0193c000-0000-7000-8000-0000000c0001", "mutations": mutations });
+        let response = client.post(format!("{}/api/sync/push", server.url)).json(&body).send().await;
+        assert!(response.is_ok_and(|r| r.status().is_success()));
+    }
+    let browser = Browser::start().await;
+    let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.driver.handle.clone());
+    devtools
+        .execute_cdp_with_params(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": "new MutationObserver(() => { const p = document.getElementById('sync-progress');
+                if (p) { window.progressSeen = p.textContent; } }).observe(document, { childList: true, subtree: true, characterData: true });" }),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.goto(&server.url).await;
+    browser
+        .wait_until("4,500 people listed", "done(document.getElementById('register-count')?.dataset.count === '4500')")
+        .await;
+    let seen = browser.driver.execute("return window.progressSeen || ''", Vec::new()).await.map(|v| v.json().clone());
+    let seen = seen.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    assert!(seen.starts_with("Received") && seen.contains("changes so far"), "progress was never shown: {seen:?}");
+    browser.element(ids::SHOW_MORE).await;
+    browser.quit().await;
+}
