@@ -52,7 +52,7 @@ impl Store {
         }
         let ids: std::collections::BTreeSet<RecordId> = request.mutations.iter().map(|m| m.record_id).collect();
         for id in ids {
-            if let Some(record) = record(&mut tx, id).await? {
+            if let Some(record) = record(&mut *tx, id).await? {
                 batch.records.insert(id, record);
             }
         }
@@ -87,13 +87,7 @@ impl Store {
 
     /// The current state of a record.
     pub async fn record(&self, id: RecordId) -> Result<Option<Record>, AppError> {
-        let mut conn = self.pool().acquire().await?;
-        let row: Option<(String, String, i64, String, i64)> =
-            sqlx::query_as("SELECT id, kind, version, fields, deleted FROM records WHERE id = ?")
-                .bind(id.to_string())
-                .fetch_optional(&mut *conn)
-                .await?;
-        row.map(to_record).transpose()
+        record(self.pool(), id).await
     }
 
     /// Every conflict not yet resolved, oldest first.
@@ -109,11 +103,14 @@ impl Store {
     }
 }
 
-async fn record(tx: &mut Transaction<'_, Sqlite>, id: RecordId) -> Result<Option<Record>, AppError> {
+async fn record<'e, E>(executor: E, id: RecordId) -> Result<Option<Record>, AppError>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
     let row: Option<(String, String, i64, String, i64)> =
         sqlx::query_as("SELECT id, kind, version, fields, deleted FROM records WHERE id = ?")
             .bind(id.to_string())
-            .fetch_optional(&mut **tx)
+            .fetch_optional(executor)
             .await?;
     row.map(to_record).transpose()
 }
