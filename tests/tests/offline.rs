@@ -6,6 +6,17 @@
 
 use dsr_e2e_tests::{Browser, Server, copy_tree, ids, workspace_root};
 
+/// Waits until the add-person draft in IndexedDB holds `value` for `field`.
+async fn wait_for_draft(browser: &Browser, field: &str, value: &str) {
+    let script = format!(
+        "const open = indexedDB.open('dsr'); open.onsuccess = () => {{ const db = open.result;
+           const get = db.transaction('drafts').objectStore('drafts').get('add-person');
+           get.onsuccess = () => {{ db.close(); done(!!get.result && get.result.values['{field}'] === '{value}'); }};
+           get.onerror = () => done(false); }}; open.onerror = () => done(false);"
+    );
+    browser.wait_until("the draft is in IndexedDB", &script).await;
+}
+
 async fn fill_person(browser: &Browser, given: &str, family: &str, nhs: &str) {
     browser.type_into(ids::GIVEN_NAME, given).await;
     browser.type_into(ids::FAMILY_NAME, family).await;
@@ -71,15 +82,7 @@ async fn a_half_typed_form_survives_a_reload() {
     browser.type_into(ids::GIVEN_NAME, "Half").await;
     browser.type_into(ids::FAMILY_NAME, "Typed").await;
     browser.type_into(ids::DATE_OF_BIRTH_DAY, "3").await;
-    browser
-        .wait_until(
-            "the draft is in IndexedDB",
-            "const open = indexedDB.open('dsr'); open.onsuccess = () => { const db = open.result;
-               const get = db.transaction('drafts').objectStore('drafts').get('add-person');
-               get.onsuccess = () => { db.close(); done(!!get.result && get.result.values.dob_day === '3'); };
-               get.onerror = () => done(false); }; open.onerror = () => done(false);",
-        )
-        .await;
+    wait_for_draft(&browser, "dob_day", "3").await;
     browser.reload().await;
     browser.element(ids::DRAFT_RESTORED).await;
     assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "Half");
@@ -200,15 +203,7 @@ async fn a_new_version_of_the_app_keeps_drafts_and_unsent_changes() {
     browser.css("tr[data-on-server='false']").await;
     browser.click(ids::ADD_PERSON_LINK).await;
     browser.type_into(ids::GIVEN_NAME, "Unfinished").await;
-    browser
-        .wait_until(
-            "the draft is in IndexedDB",
-            "const open = indexedDB.open('dsr'); open.onsuccess = () => { const db = open.result;
-               const get = db.transaction('drafts').objectStore('drafts').get('add-person');
-               get.onsuccess = () => { db.close(); done(!!get.result && get.result.values.given_name === 'Unfinished'); };
-               get.onerror = () => done(false); }; open.onerror = () => done(false);",
-        )
-        .await;
+    wait_for_draft(&browser, "given_name", "Unfinished").await;
 
     // A new version is deployed and the server comes back.
     let index = dist.path().join("index.html");
