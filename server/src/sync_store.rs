@@ -6,14 +6,23 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use dsr_shared::sync::push::{Batch, process};
-use dsr_shared::sync::{Change, PullResponse, PushRequest, PushResponse, PushResult, Record};
+use dsr_shared::sync::{Change, PullResponse, PushRequest, PushResponse, PushResult, Record, RecordKind};
 use dsr_shared::{ClientId, RecordId};
+use serde_json::Value;
 use sqlx::{Sqlite, Transaction};
 
 use crate::{AppError, Store};
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
     serde_json::to_string(value).map_err(|e| AppError::Corrupt(format!("cannot encode: {e}")))
+}
+
+/// A record kind as stored in a column (`person`): its JSON name without the quotes.
+fn kind_text(kind: RecordKind) -> Result<String, AppError> {
+    match serde_json::to_value(kind) {
+        Ok(Value::String(text)) => Ok(text),
+        _ => Err(AppError::Corrupt(format!("record kind {kind:?} has no name"))),
+    }
 }
 
 fn parse<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, AppError> {
@@ -61,7 +70,7 @@ impl Store {
         batch.next_change_seq = max_seq as u64 + 1;
 
         let results = process(&mut batch, request.client_id, &request.mutations, now, today);
-        write(&mut tx, request.client_id, &request.mutations, &batch, now).await?;
+        write(&mut tx, request.client_id, &batch, now).await?;
         tx.commit().await?;
         Ok(PushResponse { results })
     }
@@ -118,7 +127,7 @@ where
 fn to_record((id, kind, version, fields, deleted): (String, String, i64, String, i64)) -> Result<Record, AppError> {
     Ok(Record {
         id: id.parse().map_err(|_| AppError::Corrupt(format!("record id {id}")))?,
-        kind: parse(&format!("\"{kind}\""), "record kind")?,
+        kind: parse(&Value::String(kind).to_string(), "record kind")?,
         version: version as u64,
         fields: parse(&fields, "record fields")?,
         deleted: deleted != 0,
@@ -128,7 +137,6 @@ fn to_record((id, kind, version, fields, deleted): (String, String, i64, String,
 async fn write(
     tx: &mut Transaction<'_, Sqlite>,
     client: ClientId,
-    mutations: &[dsr_shared::sync::Mutation],
     batch: &Batch,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -146,9 +154,8 @@ async fn write(
         .collect();
     for change in &batch.changes {
         let record = &change.record;
-        let kind = json(&record.kind)?.trim_matches('"').to_string();
+        let kind = kind_text(record.kind)?;
         let client_seq = made_by.get(&change.change_seq).copied().unwrap_or(0);
-        debug_assert!(mutations.iter().any(|m| m.seq == client_seq));
         sqlx::query(
             "INSERT INTO change_log (change_seq, record_id, kind, version, record, client_id, client_seq, at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -203,7 +210,7 @@ async fn write(
         )
         .bind(&conflict.id)
         .bind(conflict.record_id.to_string())
-        .bind(json(&conflict.kind)?.trim_matches('"'))
+        .bind(kind_text(conflict.kind)?)
         .bind(&conflict.field)
         .bind(json(&conflict.base)?)
         .bind(json(&conflict.theirs)?)

@@ -150,6 +150,9 @@ async fn malformed_pushes_and_pulls_get_clear_4xx_errors() {
     assert_eq!(server.get("/api/sync/pull?cursor=abc").await.status, StatusCode::BAD_REQUEST);
     assert_eq!(server.get("/api/sync/pull?limit=0").await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(server.get("/api/sync/pull?limit=5000").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let huge = server.get(&format!("/api/sync/pull?cursor={}", u64::MAX)).await;
+    assert_eq!(huge.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(huge.json::<ApiError>().fields[0].field, "cursor");
 }
 
 #[tokio::test]

@@ -64,5 +64,5 @@ pub mod visit_note;
 
 pub use ids::*;
 pub use nhs_number::NhsNumber;
-pub use person::{Person, PersonForm, PersonName, PersonSubmission};
+pub use person::{Person, PersonForm, PersonName};
 pub use validation::{FieldError, Validate, ValidationErrors};

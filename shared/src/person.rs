@@ -236,17 +236,6 @@ impl Person {
     pub fn age_on(&self, day: NaiveDate) -> i32 {
         age_on(self.date_of_birth, day)
     }
-
-    /// The request body that creates this person on the server.
-    pub fn to_submission(&self) -> PersonSubmission {
-        PersonSubmission {
-            id: self.id,
-            given_name: self.given_name.to_string(),
-            family_name: self.family_name.to_string(),
-            date_of_birth: self.date_of_birth.format("%Y-%m-%d").to_string(),
-            nhs_number: self.nhs_number.map(|n| n.digits()),
-        }
-    }
 }
 
 /// Age in whole years on `day` of someone born on `born`.
@@ -291,38 +280,6 @@ pub fn date_from_parts(day: &str, month: &str, year: &str, label: &str) -> Resul
     i32::try_from(y).ok().and_then(|y| NaiveDate::from_ymd_opt(y, m, d)).ok_or_else(real_date)
 }
 
-/// The body of `POST /api/people`: what a device sends to create a person. Plain text fields, so the
-/// server can say which field is wrong; [`PersonSubmission::validate`] turns it into a [`Person`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PersonSubmission {
-    /// A UUID v7 made on the device.
-    pub id: PersonId,
-    pub given_name: String,
-    pub family_name: String,
-    /// `YYYY-MM-DD`.
-    #[cfg_attr(feature = "openapi", schema(example = "2011-04-23"))]
-    pub date_of_birth: String,
-    /// Ten digits, spaces allowed; leave out or send null when unknown.
-    #[serde(default)]
-    pub nhs_number: Option<String>,
-}
-
-impl PersonSubmission {
-    pub fn validate(&self, today: NaiveDate) -> Result<Person, ValidationErrors> {
-        let born = NaiveDate::parse_from_str(self.date_of_birth.trim(), "%Y-%m-%d")
-            .map_err(|_| "Date of birth must be a real date, written YYYY-MM-DD".to_string());
-        build_person(
-            self.id,
-            &self.given_name,
-            &self.family_name,
-            born,
-            self.nhs_number.as_deref().unwrap_or(""),
-            today,
-        )
-    }
-}
-
 /// What the "Add person" form holds while it is filled in: text exactly as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonForm {
@@ -342,7 +299,7 @@ impl PersonForm {
     }
 }
 
-/// The one place a person's fields are checked, for both the form and the API.
+/// The one place a person's typed fields are checked.
 fn build_person(
     id: PersonId,
     given_name: &str,
@@ -469,19 +426,10 @@ mod tests {
     }
 
     #[test]
-    fn submission_and_form_agree() {
+    fn a_person_from_the_form_round_trips_through_json() {
         let person = form().validate(id(), today()).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(person.to_submission().validate(today()), Ok(person));
-    }
-
-    #[test]
-    fn submission_with_a_bad_date_names_the_field() {
-        let mut submission =
-            form().validate(id(), today()).map(|p| p.to_submission()).unwrap_or_else(|e| panic!("{e}"));
-        submission.date_of_birth = "2011-02-30".into();
-        let errors = submission.validate(today()).err().unwrap_or_default();
-        assert_eq!(errors.fields().len(), 1);
-        assert_eq!(errors.fields()[0].field, "date_of_birth");
+        let json = serde_json::to_value(&person).unwrap_or_default();
+        assert_eq!(serde_json::from_value::<Person>(json).ok(), Some(person));
     }
 
     #[test]
@@ -517,7 +465,10 @@ mod tests {
         ) {
             let form = PersonForm { given_name: given, family_name: family, dob_day: dd, dob_month: mm, dob_year: yyyy, nhs_number: nhs };
             match form.validate(id(), today()) {
-                Ok(person) => prop_assert_eq!(person.to_submission().validate(today()), Ok(person)),
+                Ok(person) => {
+                    let json = serde_json::to_value(&person).unwrap_or_default();
+                    prop_assert_eq!(serde_json::from_value::<Person>(json).ok(), Some(person));
+                }
                 Err(errors) => {
                     prop_assert!(!errors.is_empty());
                     for e in errors.fields() {

@@ -2,9 +2,9 @@
 //! The promises are in `../shared/handbook/sync.md`; the logic is `dsr_shared::sync::push`.
 
 use axum::extract::State;
+use dsr_shared::ValidationErrors;
 use dsr_shared::api::ApiError;
 use dsr_shared::sync::{Conflict, PullResponse, PushRequest, PushResponse};
-use dsr_shared::{FieldError, ValidationErrors};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -66,12 +66,11 @@ pub async fn pull(
     ApiQuery(query): ApiQuery<PullQuery>,
 ) -> Result<ApiJson<PullResponse>, AppError> {
     let limit = query.limit.unwrap_or(DEFAULT_PULL);
-    if !(1..=MAX_PULL).contains(&limit) {
-        return Err(AppError::Validation(
-            vec![FieldError { field: "limit".into(), message: format!("The limit must be between 1 and {MAX_PULL}") }]
-                .into(),
-        ));
-    }
+    let mut errors = ValidationErrors::new();
+    errors.require(!(1..=MAX_PULL).contains(&limit), "limit", &format!("The limit must be between 1 and {MAX_PULL}"));
+    // Change numbers are stored as SQLite integers: a larger cursor is not one this server gave out.
+    errors.require(query.cursor > i64::MAX as u64, "cursor", "The cursor is not one this server gave out");
+    errors.into_result()?;
     Ok(ApiJson(state.store.pull(query.cursor, limit).await?))
 }
 

@@ -1,6 +1,8 @@
 //! Which fields each kind of record has, and whether a record's fields are valid: the same domain
 //! types and rules the forms use.
 
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 use serde_json::Value;
 
@@ -20,10 +22,12 @@ pub fn validate_fields(
     }
 }
 
-/// The field names a kind has (from the domain type itself, so the two cannot drift apart).
-pub fn known_fields(kind: RecordKind) -> Vec<String> {
+/// The field names a kind has (from the domain type itself, so the two cannot drift apart). Worked
+/// out once: every pushed change is checked against them.
+pub fn known_fields(kind: RecordKind) -> &'static [String] {
+    static PERSON: OnceLock<Vec<String>> = OnceLock::new();
     match kind {
-        RecordKind::Person => {
+        RecordKind::Person => PERSON.get_or_init(|| {
             let minimal = serde_json::json!({
                 "id": RecordId::from_time_and_random(0, [0; 10]),
                 "given_name": "x", "family_name": "x", "date_of_birth": "2000-01-01",
@@ -33,7 +37,7 @@ pub fn known_fields(kind: RecordKind) -> Vec<String> {
                 Ok(Value::Object(map)) => map.keys().filter(|k| *k != "id").cloned().collect(),
                 _ => Vec::new(),
             }
-        }
+        }),
     }
 }
 
