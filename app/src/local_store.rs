@@ -209,6 +209,7 @@ async fn upgrade_version_1_data(db: &Rexie) -> Result<(), StoreError> {
             base_version: None,
             changes,
             delete: false,
+            reason: None,
         };
         outbox.put(&to_js(&OutboxEntry { seq, mutation, refused: None })?, None).await?;
         let local = LocalRecord { id, kind: RecordKind::Person, server: None, fields };
@@ -310,7 +311,8 @@ pub async fn save(kind: RecordKind, id: RecordId, values: Fields, resolving: Opt
             if recreate { None } else { local.as_ref().map(|l| l.server.as_ref().map_or(1, |r| r.version)) };
         let meta = tx.store(META)?;
         let seq = next_seq(&meta).await?;
-        let mutation = Mutation { seq, record_id: id, kind, base_version, changes: changes.clone(), delete: false };
+        let mutation =
+            Mutation { seq, record_id: id, kind, base_version, changes: changes.clone(), delete: false, reason: None };
         tx.store(OUTBOX)?.put(&to_js(&OutboxEntry { seq, mutation, refused: None })?, None).await?;
         let mut record = local.unwrap_or(LocalRecord { id: id.to_string(), kind, server: None, fields: Fields::new() });
         if recreate {

@@ -35,6 +35,7 @@ pub fn demo_push(today: NaiveDate) -> PushRequest {
                 base_version: None,
                 changes,
                 delete: false,
+                reason: None,
             }
         })
         .collect();

@@ -6,13 +6,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::planner::Disagreement;
 use crate::text::{LongText, ShortText};
-use crate::{ActionId, RecommendationId, ReviewId, Validate, ValidationErrors, validated};
+use crate::{ActionId, PersonId, RecommendationId, ReviewId, Validate, ValidationErrors, validated};
 
 validated! {
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Recommendation (unchecked RecommendationUnchecked) {
         pub id: RecommendationId,
         pub review_id: ReviewId,
+        /// The person the review is about (so access is decided per person, like every other record).
+        pub person_id: PersonId,
         pub text: LongText,
     }
 }
@@ -46,6 +48,8 @@ validated! {
     pub struct Action (unchecked ActionUnchecked) {
         pub id: ActionId,
         pub review_id: ReviewId,
+        /// The person the review is about (so access is decided per person, like every other record).
+        pub person_id: PersonId,
         #[serde(default)]
         pub recommendation_id: Option<RecommendationId>,
         pub description: LongText,
@@ -110,6 +114,7 @@ mod tests {
         Action {
             id: ActionId::from_time_and_random(1, [1; 10]),
             review_id: ReviewId::from_time_and_random(1, [2; 10]),
+            person_id: PersonId::from_time_and_random(1, [3; 10]),
             recommendation_id: None,
             description: LongText::parse("Request an EHC needs assessment").unwrap_or_else(|e| panic!("{e}")),
             owner: ShortText::parse("School SENCo").unwrap_or_else(|e| panic!("{e}")),

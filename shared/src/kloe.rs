@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::review::ReviewKind;
 use crate::risk::AgeBand;
 use crate::text::LongText;
-use crate::{KloeFindingId, ReviewId, Validate, ValidationErrors, validated};
+use crate::{KloeFindingId, PersonId, ReviewId, Validate, ValidationErrors, validated};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -76,6 +76,8 @@ validated! {
     pub struct KloeFinding (unchecked KloeFindingUnchecked) {
         pub id: KloeFindingId,
         pub review_id: ReviewId,
+        /// The person the review is about (so access is decided per person, like every other record).
+        pub person_id: PersonId,
         pub question: KeyQuestion,
         pub finding: LongText,
         #[serde(default)]
@@ -115,6 +117,7 @@ mod tests {
         let finding = KloeFinding {
             id: KloeFindingId::from_time_and_random(1, [1; 10]),
             review_id: ReviewId::from_time_and_random(1, [2; 10]),
+            person_id: PersonId::from_time_and_random(1, [3; 10]),
             question: KeyQuestion::IsThePersonSafe,
             finding: LongText::parse("Safe at home with two-to-one support").unwrap_or_else(|e| panic!("{e}")),
             concerns: None,

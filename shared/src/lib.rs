@@ -37,6 +37,8 @@
 //! (`keyworker.ratings`, all), the meeting day (`meetings`, second Tuesday), and the risk tools (the
 //! example tools use the seeds' factors with illustrative weights; they are not any area's official tool).
 
+pub mod access;
+pub mod accounts;
 pub mod action;
 pub mod admission;
 pub mod api;

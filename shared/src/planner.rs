@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::text::{LongText, ShortText};
-use crate::{FamilyViewsId, PlannerId, ReviewId, Validate, ValidationErrors, validated};
+use crate::{FamilyViewsId, PersonId, PlannerId, ReviewId, Validate, ValidationErrors, validated};
 
 /// The planner's questions, in the order they are asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -102,6 +102,8 @@ validated! {
     pub struct Planner (unchecked PlannerUnchecked) {
         pub id: PlannerId,
         pub review_id: ReviewId,
+        /// The person the review is about (so access is decided per person, like every other record).
+        pub person_id: PersonId,
         /// Their own words, kept exactly as given.
         #[serde(default)]
         pub answers: BTreeMap<PlannerQuestion, LongText>,
@@ -147,6 +149,8 @@ validated! {
     pub struct FamilyViews (unchecked FamilyViewsUnchecked) {
         pub id: FamilyViewsId,
         pub review_id: ReviewId,
+        /// The person the review is about (so access is decided per person, like every other record).
+        pub person_id: PersonId,
         pub by: ShortText,
         pub relationship: ShortText,
         #[serde(default)]
@@ -181,6 +185,7 @@ mod tests {
         let mut planner = Planner {
             id: PlannerId::from_time_and_random(1, [1; 10]),
             review_id: ReviewId::from_time_and_random(1, [2; 10]),
+            person_id: PersonId::from_time_and_random(1, [3; 10]),
             answers: BTreeMap::new(),
             take_part: None,
             who_with: None,
@@ -215,6 +220,7 @@ mod tests {
         let views = FamilyViews {
             id: FamilyViewsId::from_time_and_random(1, [1; 10]),
             review_id: ReviewId::from_time_and_random(1, [2; 10]),
+            person_id: PersonId::from_time_and_random(1, [3; 10]),
             by: ShortText::parse("Pat Example").unwrap_or_else(|e| panic!("{e}")),
             relationship: ShortText::parse("Mother").unwrap_or_else(|e| panic!("{e}")),
             answers: BTreeMap::new(),

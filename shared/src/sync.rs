@@ -33,6 +33,74 @@ pub type Fields = BTreeMap<String, Value>;
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     Person,
+    Referral,
+    Consent,
+    RatingChange,
+    RiskAssessment,
+    Admission,
+    VisitNote,
+    Review,
+    Planner,
+    FamilyViews,
+    KloeFinding,
+    Recommendation,
+    Action,
+    /// A DSR meeting: about the area, not one person (its items name people).
+    DsrMeeting,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 14] = [
+        RecordKind::Person,
+        RecordKind::Referral,
+        RecordKind::Consent,
+        RecordKind::RatingChange,
+        RecordKind::RiskAssessment,
+        RecordKind::Admission,
+        RecordKind::VisitNote,
+        RecordKind::Review,
+        RecordKind::Planner,
+        RecordKind::FamilyViews,
+        RecordKind::KloeFinding,
+        RecordKind::Recommendation,
+        RecordKind::Action,
+        RecordKind::DsrMeeting,
+    ];
+
+    /// Its name in JSON and in the database (`rating_change`).
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordKind::Person => "person",
+            RecordKind::Referral => "referral",
+            RecordKind::Consent => "consent",
+            RecordKind::RatingChange => "rating_change",
+            RecordKind::RiskAssessment => "risk_assessment",
+            RecordKind::Admission => "admission",
+            RecordKind::VisitNote => "visit_note",
+            RecordKind::Review => "review",
+            RecordKind::Planner => "planner",
+            RecordKind::FamilyViews => "family_views",
+            RecordKind::KloeFinding => "kloe_finding",
+            RecordKind::Recommendation => "recommendation",
+            RecordKind::Action => "action",
+            RecordKind::DsrMeeting => "dsr_meeting",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether records of this kind are about one person (and carry `person_id`, or are the person).
+    pub fn is_about_one_person(self) -> bool {
+        self != RecordKind::DsrMeeting
+    }
+}
+
+impl std::fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// A record as the server holds it.
@@ -54,6 +122,21 @@ impl Record {
     /// A field's value; a missing field reads as `null`.
     pub fn field(&self, name: &str) -> &Value {
         self.fields.get(name).unwrap_or(&Value::Null)
+    }
+
+    /// The person this record is about: a person record is itself; other kinds name theirs in
+    /// `person_id`; a DSR meeting is about the area (`None`).
+    pub fn person_id(&self) -> Option<crate::PersonId> {
+        person_of(self.kind, self.id, &self.fields)
+    }
+}
+
+/// The person a record of `kind` with these fields is about (see [`Record::person_id`]).
+pub fn person_of(kind: RecordKind, id: RecordId, fields: &Fields) -> Option<crate::PersonId> {
+    match kind {
+        RecordKind::Person => Some(crate::PersonId::from_uuid(id.as_uuid())),
+        RecordKind::DsrMeeting => None,
+        _ => fields.get("person_id").and_then(|v| serde_json::from_value(v.clone()).ok()),
     }
 }
 
@@ -86,7 +169,13 @@ pub struct Mutation {
     /// Deletes the record (a tombstone).
     #[serde(default)]
     pub delete: bool,
+    /// Why, where the user said (kept in the audit trail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
+
+/// Longest reason a mutation may carry.
+pub const MAX_REASON_CHARS: usize = 2000;
 
 /// `POST /api/sync/push`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

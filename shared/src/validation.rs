@@ -121,6 +121,11 @@ macro_rules! validated {
             $( $(#[$fmeta])* pub $field : $ty ),*
         }
 
+        impl $name {
+            /// The field names, as they are in JSON.
+            pub const FIELDS: &'static [&'static str] = &[$( stringify!($field) ),*];
+        }
+
         impl TryFrom<$raw> for $name {
             type Error = $crate::ValidationErrors;
             fn try_from(raw: $raw) -> Result<Self, Self::Error> {

@@ -76,8 +76,15 @@ impl Device {
     }
 
     fn save(&mut self, record_id: RecordId, base_version: Option<u64>, changes: BTreeMap<String, FieldChange>) {
-        let mutation =
-            Mutation { seq: self.next_seq, record_id, kind: RecordKind::Person, base_version, changes, delete: false };
+        let mutation = Mutation {
+            seq: self.next_seq,
+            record_id,
+            kind: RecordKind::Person,
+            base_version,
+            changes,
+            delete: false,
+            reason: None,
+        };
         self.made.insert(mutation.seq, mutation.clone());
         self.outbox.push(mutation);
         self.next_seq += 1;

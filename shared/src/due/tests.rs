@@ -325,6 +325,7 @@ fn open_actions_show_when_overdue_and_leave_when_done() {
     f.actions.push(Action {
         id: ActionId::from_time_and_random(1, id_bytes(7)),
         review_id,
+        person_id: f.person.id,
         recommendation_id: None,
         description: long("Request an EHC needs assessment"),
         owner: short("School SENCo"),
@@ -396,6 +397,7 @@ fn any_file() -> impl Strategy<Value = (PersonFile, NaiveDate)> {
                     f.actions.push(Action {
                         id: ActionId::from_time_and_random(due, id_bytes(8)),
                         review_id: rv.id,
+                        person_id: f.person.id,
                         recommendation_id: None,
                         description: long("Do the thing"),
                         owner: short("Owner"),

@@ -8,8 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
 use super::validate::validate_fields;
-use super::{Change, Conflict, Mutation, PushOutcome, PushResult, Record};
-use crate::{ClientId, FieldError, RecordId};
+use super::{Change, Conflict, Fields, Mutation, PushOutcome, PushResult, Record, RecordKind, person_of};
+use crate::access::{PersonAccess, PersonFacts, Role, area_access, person_access};
+use crate::{ClientId, FieldError, PersonId, RecordId};
 
 /// The state a push needs, and what it decided.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,6 +29,65 @@ pub struct Batch {
     pub answered: Vec<PushResult>,
     /// Output: conflicts to store.
     pub conflicts: Vec<Conflict>,
+    /// Who is pushing and what they may change; `None` allows everything (the reference server).
+    pub access: Option<WriteAccess>,
+    /// Output: each change's record as it was before it (`None` for a create), in the order of `changes`.
+    pub before: Vec<Option<Record>>,
+    /// Output: people created by a user who sees only their own people, to assign to that user.
+    pub assigned: Vec<PersonId>,
+    /// Output: mutations refused for want of access (seq, record, kind, person), for the audit trail.
+    pub refused: Vec<(u64, RecordId, RecordKind, Option<PersonId>)>,
+}
+
+/// What the pushing user may change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WriteAccess {
+    pub role: Role,
+    /// What the user may do with each person the batch touches (absent: nothing).
+    pub people: BTreeMap<PersonId, PersonAccess>,
+}
+
+impl WriteAccess {
+    /// Whether this mutation is within the user's access; the reason when not.
+    fn check(&mut self, m: &Mutation, current: Option<&Record>) -> Result<Option<PersonId>, &'static str> {
+        let person = match current {
+            Some(record) => {
+                let moved = m.changes.get("person_id").is_some_and(|c| &c.new != record.field("person_id"));
+                if moved && record.kind != RecordKind::Person {
+                    return Err("A record cannot be moved to another person");
+                }
+                record.person_id()
+            }
+            None => {
+                let fields: Fields = m.changes.iter().map(|(k, c)| (k.clone(), c.new.clone())).collect();
+                person_of(m.kind, m.record_id, &fields)
+            }
+        };
+        if m.delete && !self.role.may_delete() {
+            return Err("Only a DSR coordinator can delete records");
+        }
+        if self.role.sees_whole_register() {
+            return Ok(person);
+        }
+        let Some(person) = person else {
+            return if area_access(self.role).write.contains(m.kind) {
+                Ok(None)
+            } else {
+                Err("You do not have access to this kind of record")
+            };
+        };
+        if m.kind == RecordKind::Person && current.is_none() {
+            if !self.role.may_create_person() || self.people.contains_key(&person) {
+                return Err("You cannot add people to the register");
+            }
+            return Ok(Some(person));
+        }
+        match self.people.get(&person) {
+            Some(access) if access.write.contains(m.kind) => Ok(Some(person)),
+            Some(access) if access.read.contains(m.kind) => Err("You can read this record but not change it"),
+            _ => Err("You do not have access to this person's records"),
+        }
+    }
 }
 
 /// Applies `mutations` from `client` to `batch`, returning one result per mutation, in order.
@@ -61,6 +121,15 @@ pub fn process(
             continue;
         }
         let outcome = apply(batch, client, mutation, now, today);
+        if let (PushOutcome::Applied { .. }, Some(access)) = (&outcome, batch.access.as_mut()) {
+            // A referrer who adds a person is assigned to them, so they see what they submitted.
+            let created_person = mutation.kind == RecordKind::Person && mutation.base_version.is_none();
+            if created_person && !access.role.sees_whole_register() {
+                let person = PersonId::from_uuid(mutation.record_id.as_uuid());
+                access.people.insert(person, person_access(access.role, true, PersonFacts::default()));
+                batch.assigned.push(person);
+            }
+        }
         let result = PushResult { seq: mutation.seq, outcome, repeated: false };
         batch.last_seq = mutation.seq;
         batch.answered.push(result.clone());
@@ -76,6 +145,19 @@ fn reject(field: &str, message: &str) -> PushOutcome {
 
 fn apply(batch: &mut Batch, client: ClientId, m: &Mutation, now: DateTime<Utc>, today: NaiveDate) -> PushOutcome {
     let current = batch.records.get(&m.record_id).cloned();
+    if let Some(access) = batch.access.as_mut() {
+        match access.check(m, current.as_ref()) {
+            Ok(_) => {}
+            Err(message) => {
+                let person = current.as_ref().and_then(Record::person_id);
+                batch.refused.push((m.seq, m.record_id, m.kind, person));
+                return reject("record", message);
+            }
+        }
+    }
+    if m.reason.as_ref().is_some_and(|r| r.chars().count() > super::MAX_REASON_CHARS) {
+        return reject("reason", "A reason has at most 2000 characters");
+    }
     let mut record = match (&current, m.base_version) {
         (None, None) if m.delete => {
             return reject("record", "There is nothing to delete: the record is not on the server");
@@ -165,6 +247,7 @@ fn set(record: &mut Record, field: &str, value: Value) {
 
 /// Gives the record its next version and the change its log number.
 fn commit(batch: &mut Batch, mut record: Record) -> PushOutcome {
+    batch.before.push(batch.records.get(&record.id).cloned());
     record.version += 1;
     let change_seq = batch.next_change_seq;
     batch.next_change_seq += 1;

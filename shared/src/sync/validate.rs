@@ -7,10 +7,22 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::{Fields, RecordKind};
+use crate::action::{Action, Recommendation};
+use crate::admission::Admission;
+use crate::consent::Consent;
+use crate::kloe::KloeFinding;
+use crate::meeting::DsrMeeting;
 use crate::person::{Person, check_date_of_birth};
+use crate::planner::{FamilyViews, Planner};
+use crate::rating::RatingChange;
+use crate::referral::Referral;
+use crate::review::Review;
+use crate::risk::RiskAssessment;
+use crate::visit_note::VisitNote;
 use crate::{FieldError, RecordId};
 
-/// Checks a record's fields (as they would be after a change) against its kind's rules.
+/// Checks a record's fields (as they would be after a change) against its kind's rules: the fields must
+/// make the kind's domain type (every field's own checks and the type's rules), with no unknown fields.
 pub fn validate_fields(
     kind: RecordKind,
     id: RecordId,
@@ -19,14 +31,28 @@ pub fn validate_fields(
 ) -> Result<(), Vec<FieldError>> {
     match kind {
         RecordKind::Person => validate_person(id, fields, today),
+        RecordKind::Referral => validate_as::<Referral>(kind, id, fields).map(drop),
+        RecordKind::Consent => validate_as::<Consent>(kind, id, fields).map(drop),
+        RecordKind::RatingChange => validate_as::<RatingChange>(kind, id, fields).map(drop),
+        RecordKind::RiskAssessment => validate_as::<RiskAssessment>(kind, id, fields).map(drop),
+        RecordKind::Admission => validate_as::<Admission>(kind, id, fields).map(drop),
+        RecordKind::VisitNote => {
+            validate_as::<VisitNote>(kind, id, fields)?.check_date(today).map_err(|e| e.fields().to_vec())
+        }
+        RecordKind::Review => validate_as::<Review>(kind, id, fields).map(drop),
+        RecordKind::Planner => validate_as::<Planner>(kind, id, fields).map(drop),
+        RecordKind::FamilyViews => validate_as::<FamilyViews>(kind, id, fields).map(drop),
+        RecordKind::KloeFinding => validate_as::<KloeFinding>(kind, id, fields).map(drop),
+        RecordKind::Recommendation => validate_as::<Recommendation>(kind, id, fields).map(drop),
+        RecordKind::Action => validate_as::<Action>(kind, id, fields).map(drop),
+        RecordKind::DsrMeeting => validate_as::<DsrMeeting>(kind, id, fields).map(drop),
     }
 }
 
-/// The field names a kind has (from the domain type itself, so the two cannot drift apart). Worked
-/// out once: every pushed change is checked against them.
-pub fn known_fields(kind: RecordKind) -> &'static [String] {
-    static PERSON: OnceLock<Vec<String>> = OnceLock::new();
-    match kind {
+/// The field names a kind has (from the domain type itself, so the two cannot drift apart), without `id`.
+pub fn known_fields(kind: RecordKind) -> &'static [&'static str] {
+    static PERSON: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let all: &'static [&'static str] = match kind {
         RecordKind::Person => PERSON.get_or_init(|| {
             let minimal = serde_json::json!({
                 "id": RecordId::from_time_and_random(0, [0; 10]),
@@ -34,32 +60,49 @@ pub fn known_fields(kind: RecordKind) -> &'static [String] {
             });
             let sample = serde_json::from_value::<Person>(minimal).and_then(serde_json::to_value);
             match sample {
-                Ok(Value::Object(map)) => map.keys().filter(|k| *k != "id").cloned().collect(),
+                Ok(Value::Object(map)) => {
+                    map.keys().map(|k| &*Box::leak(k.clone().into_boxed_str())).filter(|k| *k != "id").collect()
+                }
                 _ => Vec::new(),
             }
         }),
-    }
+        RecordKind::Referral => Referral::FIELDS,
+        RecordKind::Consent => Consent::FIELDS,
+        RecordKind::RatingChange => RatingChange::FIELDS,
+        RecordKind::RiskAssessment => RiskAssessment::FIELDS,
+        RecordKind::Admission => Admission::FIELDS,
+        RecordKind::VisitNote => VisitNote::FIELDS,
+        RecordKind::Review => Review::FIELDS,
+        RecordKind::Planner => Planner::FIELDS,
+        RecordKind::FamilyViews => FamilyViews::FIELDS,
+        RecordKind::KloeFinding => KloeFinding::FIELDS,
+        RecordKind::Recommendation => Recommendation::FIELDS,
+        RecordKind::Action => Action::FIELDS,
+        RecordKind::DsrMeeting => DsrMeeting::FIELDS,
+    };
+    // Every validated type's `FIELDS` starts with `id`, which is the record's own id, not a field.
+    all.strip_prefix(&["id"][..]).unwrap_or(all)
 }
 
-fn error(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), message: message.into() }
-}
-
-/// A person's fields must make a [`Person`] (every field's own checks) whose date of birth is not in
-/// the future, with no fields a person does not have.
-fn validate_person(id: RecordId, fields: &Fields, today: NaiveDate) -> Result<(), Vec<FieldError>> {
-    let known = known_fields(RecordKind::Person);
-    let mut errors: Vec<FieldError> =
-        fields.keys().filter(|k| !known.contains(k)).map(|k| error(k.as_str(), "A person has no such field")).collect();
+/// Unknown fields, then the domain type built from the fields (with the record's id): the first
+/// failing field named by its path.
+fn validate_as<T: serde::de::DeserializeOwned>(
+    kind: RecordKind,
+    id: RecordId,
+    fields: &Fields,
+) -> Result<T, Vec<FieldError>> {
+    let known = known_fields(kind);
+    let mut errors: Vec<FieldError> = fields
+        .keys()
+        .filter(|k| !known.contains(&k.as_str()))
+        .map(|k| error(k.as_str(), format!("A {} has no such field", kind.name().replace('_', " "))))
+        .collect();
     let mut object: serde_json::Map<String, Value> =
         fields.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
     object.insert("id".into(), Value::String(id.to_string()));
-    match serde_path_to_error::deserialize::<_, Person>(Value::Object(object)) {
-        Ok(person) => {
-            if let Err(message) = check_date_of_birth(person.date_of_birth, today) {
-                errors.push(error("date_of_birth", message));
-            }
-        }
+    match serde_path_to_error::deserialize::<_, T>(Value::Object(object)) {
+        Ok(value) if errors.is_empty() => return Ok(value),
+        Ok(_) => {}
         Err(problem) => {
             let path = problem.path().to_string();
             let inner = problem.into_inner().to_string();
@@ -70,7 +113,17 @@ fn validate_person(id: RecordId, fields: &Fields, today: NaiveDate) -> Result<()
             errors.push(error(field, inner));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    Err(errors)
+}
+
+fn error(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+    FieldError { field: field.into(), message: message.into() }
+}
+
+/// A person's fields must make a [`Person`] whose date of birth is not in the future.
+fn validate_person(id: RecordId, fields: &Fields, today: NaiveDate) -> Result<(), Vec<FieldError>> {
+    let person = validate_as::<Person>(RecordKind::Person, id, fields)?;
+    check_date_of_birth(person.date_of_birth, today).map(drop).map_err(|message| vec![error("date_of_birth", message)])
 }
 
 #[cfg(test)]
@@ -114,8 +167,49 @@ mod tests {
     fn a_person_has_the_fields_of_the_domain_type() {
         let known = known_fields(RecordKind::Person);
         for field in ["given_name", "family_name", "date_of_birth", "nhs_number", "diagnosis", "register_status"] {
-            assert!(known.iter().any(|k| k == field), "{field}");
+            assert!(known.contains(&field), "{field}");
         }
-        assert!(!known.iter().any(|k| k == "id"));
+        assert!(!known.contains(&"id"));
+    }
+
+    #[test]
+    fn every_kind_is_checked_by_its_domain_type() {
+        let person = RecordId::from_time_and_random(1, [2; 10]);
+        let good = fields(json!({
+            "person_id": person, "visited_on": "2026-11-20", "by": "Sam Keyworker",
+            "note": "Visited at home; Alex showed me the new timetable"
+        }));
+        assert_eq!(
+            validate_fields(RecordKind::VisitNote, id(), &good, day(2026, 11, 25)),
+            Ok(()),
+            "{:?}",
+            known_fields(RecordKind::VisitNote)
+        );
+        let mut unknown = good.clone();
+        unknown.insert("mood".into(), json!("ok"));
+        let errors =
+            validate_fields(RecordKind::VisitNote, id(), &unknown, day(2026, 11, 25)).err().unwrap_or_default();
+        assert_eq!(errors[0].field, "mood");
+        assert!(errors[0].message.contains("visit note has no such field"), "{errors:?}");
+        let mut future = good.clone();
+        future.insert("visited_on".into(), json!("2026-11-26"));
+        let errors = validate_fields(RecordKind::VisitNote, id(), &future, day(2026, 11, 25)).err().unwrap_or_default();
+        assert_eq!(errors[0].field, "visited_on", "{errors:?}");
+        let mut missing = good;
+        missing.remove("person_id");
+        let errors =
+            validate_fields(RecordKind::VisitNote, id(), &missing, day(2026, 11, 25)).err().unwrap_or_default();
+        assert_eq!(errors[0].field, "person_id", "{errors:?}");
+        for kind in RecordKind::ALL {
+            assert!(!known_fields(kind).is_empty(), "{kind}");
+            assert!(!known_fields(kind).contains(&"id"), "{kind}");
+            assert_eq!(
+                kind.is_about_one_person(),
+                kind == RecordKind::Person || known_fields(kind).contains(&"person_id"),
+                "{kind}"
+            );
+            assert_eq!(RecordKind::from_name(kind.name()), Some(kind));
+            assert_eq!(serde_json::to_value(kind).ok(), Some(json!(kind.name())));
+        }
     }
 }

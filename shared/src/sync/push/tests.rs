@@ -36,6 +36,7 @@ fn create(seq: u64, id: RecordId, given: &str) -> Mutation {
         .into_iter()
         .collect(),
         delete: false,
+        reason: None,
     }
 }
 
@@ -47,6 +48,7 @@ fn edit(seq: u64, id: RecordId, base: u64, field: &str, old: Value, new: Value) 
         base_version: Some(base),
         changes: [(field.to_string(), change(old, new))].into_iter().collect(),
         delete: false,
+        reason: None,
     }
 }
 
@@ -174,4 +176,175 @@ fn creating_an_existing_id_or_editing_a_missing_record_is_rejected() {
     assert!(matches!(run(&mut batch, client(2), &[create(1, id, "Alex")])[0], PushOutcome::Rejected { .. }));
     let missing = edit(2, record_id(9), 1, "given_name", json!("A"), json!("B"));
     assert!(matches!(run(&mut batch, client(2), &[missing])[0], PushOutcome::Rejected { .. }));
+}
+
+/// One push by a user with `role` who may do `people` to their people, over `records` already stored.
+fn push_as(
+    role: Role,
+    people: &[(RecordId, PersonAccess)],
+    records: &[Record],
+    mutations: &[Mutation],
+) -> (Vec<PushOutcome>, Batch) {
+    let mut batch = Batch {
+        records: records.iter().map(|r| (r.id, r.clone())).collect(),
+        next_change_seq: 10,
+        access: Some(WriteAccess {
+            role,
+            people: people.iter().map(|(id, a)| (PersonId::from_uuid(id.as_uuid()), *a)).collect(),
+        }),
+        ..Batch::default()
+    };
+    let results = process(&mut batch, client(1), mutations, now(), day(2026, 11, 25));
+    (results.into_iter().map(|r| r.outcome).collect(), batch)
+}
+
+fn stored_person(n: u8) -> Record {
+    let fields: Fields = [("given_name", "Alex"), ("family_name", "Example"), ("date_of_birth", "2011-04-23")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    Record { id: record_id(n), kind: RecordKind::Person, version: 1, fields, deleted: false }
+}
+
+fn visit_note(seq: u64, id: RecordId, person: RecordId) -> Mutation {
+    let changes = [
+        ("person_id", json!(person)),
+        ("visited_on", json!("2026-11-20")),
+        ("by", json!("Sam Keyworker")),
+        ("note", json!("Visited at home")),
+    ];
+    Mutation {
+        seq,
+        record_id: id,
+        kind: RecordKind::VisitNote,
+        base_version: None,
+        changes: changes.into_iter().map(|(k, v)| (k.to_string(), change(Value::Null, v))).collect(),
+        delete: false,
+        reason: None,
+    }
+}
+
+fn refused(outcome: &PushOutcome) -> bool {
+    matches!(outcome, PushOutcome::Rejected { reasons } if reasons[0].field == "record")
+}
+
+#[test]
+fn a_keyworker_writes_to_their_caseload_only() {
+    let keyworker = person_access(Role::Keyworker, true, PersonFacts::default());
+    let (outcomes, batch) = push_as(
+        Role::Keyworker,
+        &[(record_id(1), keyworker)],
+        &[stored_person(1), stored_person(2)],
+        &[
+            visit_note(1, record_id(11), record_id(1)),
+            visit_note(2, record_id(12), record_id(2)),
+            edit(3, record_id(2), 1, "given_name", json!("Alex"), json!("Alexa")),
+            create(4, record_id(3), "New"),
+        ],
+    );
+    assert!(matches!(outcomes[0], PushOutcome::Applied { .. }), "{outcomes:?}");
+    assert!(outcomes[1..].iter().all(refused), "{outcomes:?}");
+    assert_eq!(batch.refused.iter().map(|r| r.0).collect::<Vec<_>>(), vec![2, 3, 4]);
+    assert!(batch.assigned.is_empty());
+}
+
+#[test]
+fn a_family_cannot_write_what_they_may_only_read() {
+    let family = person_access(Role::Family, true, PersonFacts::default());
+    let (outcomes, _) = push_as(
+        Role::Family,
+        &[(record_id(1), family)],
+        &[stored_person(1)],
+        &[
+            edit(1, record_id(1), 1, "given_name", json!("Alex"), json!("Al")),
+            visit_note(2, record_id(11), record_id(1)),
+        ],
+    );
+    assert!(
+        matches!(&outcomes[0], PushOutcome::Rejected { reasons } if reasons[0].message.contains("read this record but not change it")),
+        "{outcomes:?}"
+    );
+    assert!(refused(&outcomes[1]), "{outcomes:?}");
+}
+
+#[test]
+fn a_referrer_who_adds_a_person_is_assigned_to_them_and_nobody_else_is() {
+    let (outcomes, batch) = push_as(
+        Role::Referrer,
+        &[],
+        &[stored_person(2)],
+        &[
+            // Invalid at first (no family name): not created, not assigned, and may be sent again fixed.
+            Mutation {
+                changes: create(1, record_id(1), "Alex")
+                    .changes
+                    .into_iter()
+                    .filter(|(k, _)| k != "family_name")
+                    .collect(),
+                ..create(1, record_id(1), "Alex")
+            },
+            create(2, record_id(1), "Alex"),
+            edit(3, record_id(2), 1, "given_name", json!("Alex"), json!("Alexa")),
+        ],
+    );
+    assert!(
+        matches!(&outcomes[0], PushOutcome::Rejected { reasons } if reasons[0].field == "family_name"),
+        "{outcomes:?}"
+    );
+    assert!(matches!(outcomes[1], PushOutcome::Applied { .. }), "{outcomes:?}");
+    assert!(refused(&outcomes[2]), "{outcomes:?}");
+    assert_eq!(batch.assigned, vec![PersonId::from_uuid(record_id(1).as_uuid())]);
+    let (outcomes, _) = push_as(Role::Keyworker, &[], &[], &[create(1, record_id(1), "Alex")]);
+    assert!(refused(&outcomes[0]), "{outcomes:?}");
+}
+
+#[test]
+fn records_stay_with_their_person_and_only_coordinators_delete() {
+    let keyworker = person_access(Role::Keyworker, true, PersonFacts::default());
+    let note = Record {
+        id: record_id(11),
+        kind: RecordKind::VisitNote,
+        version: 1,
+        fields: visit_note(1, record_id(11), record_id(1)).changes.into_iter().map(|(k, c)| (k, c.new)).collect(),
+        deleted: false,
+    };
+    let both = [(record_id(1), keyworker), (record_id(2), keyworker)];
+    let (outcomes, _) = push_as(
+        Role::Keyworker,
+        &both,
+        &[stored_person(1), stored_person(2), note.clone()],
+        &[
+            Mutation {
+                kind: RecordKind::VisitNote,
+                ..edit(1, record_id(11), 1, "person_id", json!(record_id(1)), json!(record_id(2)))
+            },
+            Mutation {
+                delete: true,
+                kind: RecordKind::VisitNote,
+                ..edit(2, record_id(11), 1, "note", Value::Null, Value::Null)
+            },
+        ],
+    );
+    assert!(
+        matches!(&outcomes[0], PushOutcome::Rejected { reasons } if reasons[0].message.contains("moved to another person")),
+        "{outcomes:?}"
+    );
+    assert!(
+        matches!(&outcomes[1], PushOutcome::Rejected { reasons } if reasons[0].message.contains("Only a DSR coordinator")),
+        "{outcomes:?}"
+    );
+    let (outcomes, batch) = push_as(
+        Role::Coordinator,
+        &[],
+        &[note],
+        &[Mutation {
+            delete: true,
+            kind: RecordKind::VisitNote,
+            reason: Some("Entered on the wrong person".into()),
+            ..edit(1, record_id(11), 1, "note", Value::Null, Value::Null)
+        }],
+    );
+    assert!(matches!(outcomes[0], PushOutcome::Applied { .. }), "{outcomes:?}");
+    assert_eq!(batch.before.len(), 1);
+    assert_eq!(batch.before[0].as_ref().map(|r| r.version), Some(1));
 }

@@ -1,0 +1,471 @@
+//! Need-to-know: who may see and change which records. Only a small group of named staff see the
+//! register; everyone else sees only the people they are assigned to, and of those only the kinds of
+//! record their part in the process needs (handbook: domain, "Who uses the product" and "Information
+//! governance"; issue 5).
+//!
+//! - A **coordinator** administers an area: its users, its policy and the whole register.
+//! - A **keyworker** sees their caseload; an **advocate** the people they support (planner and views);
+//!   a **panel member** the people whose reviews they sit on, the papers only once consent (or a
+//!   best-interests decision) for a review is recorded; a **referring professional** only what they
+//!   submitted; a **family member or young person** their own child's consent, planner, views, review
+//!   report and action plan.
+//! - When register consent is withdrawn, everyone but the coordinators and the family loses access
+//!   (withdrawal starts removal from the register).
+//!
+//! The server decides every read and write with [`person_access`]; what a device may hold is a
+//! [`View`], and [`View::changes_from`] says what a device must delete or fetch when access changes.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::PersonId;
+use crate::consent::{Consent, ConsentScope, register_consent_withdrawn};
+use crate::sync::RecordKind;
+
+/// A user's role in an area. Each user has exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Coordinator,
+    Keyworker,
+    Advocate,
+    PanelMember,
+    Referrer,
+    Family,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] =
+        [Role::Coordinator, Role::Keyworker, Role::Advocate, Role::PanelMember, Role::Referrer, Role::Family];
+
+    /// Its name in JSON and in the database.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Coordinator => "coordinator",
+            Role::Keyworker => "keyworker",
+            Role::Advocate => "advocate",
+            Role::PanelMember => "panel_member",
+            Role::Referrer => "referrer",
+            Role::Family => "family",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    /// As people say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Coordinator => "DSR coordinator",
+            Role::Keyworker => "Keyworker",
+            Role::Advocate => "Advocate",
+            Role::PanelMember => "Panel member",
+            Role::Referrer => "Referring professional",
+            Role::Family => "Family member or young person",
+        }
+    }
+
+    /// Staff accounts get a password from the coordinator's form; families are invited with a one-time
+    /// code and set their own.
+    pub fn is_staff(self) -> bool {
+        self != Role::Family
+    }
+
+    /// Whether this role sees every person in the area (otherwise only those assigned to the user).
+    pub fn sees_whole_register(self) -> bool {
+        self == Role::Coordinator
+    }
+
+    /// May put a new person on the system (a coordinator, or a professional making a referral, who is
+    /// then assigned to the person so they see what they submitted).
+    pub fn may_create_person(self) -> bool {
+        matches!(self, Role::Coordinator | Role::Referrer)
+    }
+
+    /// May delete (tombstone) a record they may write. Only coordinators delete: everyone else corrects.
+    pub fn may_delete(self) -> bool {
+        self == Role::Coordinator
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of record kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct KindSet(u32);
+
+impl KindSet {
+    pub const EMPTY: KindSet = KindSet(0);
+
+    pub fn all() -> KindSet {
+        Self::of(&RecordKind::ALL)
+    }
+
+    pub fn of(kinds: &[RecordKind]) -> KindSet {
+        KindSet(kinds.iter().fold(0, |bits, k| bits | Self::bit(*k)))
+    }
+
+    fn bit(kind: RecordKind) -> u32 {
+        let index = RecordKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        1 << index
+    }
+
+    pub fn contains(self, kind: RecordKind) -> bool {
+        self.0 & Self::bit(kind) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn union(self, other: KindSet) -> KindSet {
+        KindSet(self.0 | other.0)
+    }
+
+    /// The kinds in `self` and not in `other`.
+    pub fn without(self, other: KindSet) -> KindSet {
+        KindSet(self.0 & !other.0)
+    }
+
+    pub fn kinds(self) -> impl Iterator<Item = RecordKind> {
+        RecordKind::ALL.into_iter().filter(move |k| self.contains(*k))
+    }
+}
+
+/// What a user may do with one person's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PersonAccess {
+    pub read: KindSet,
+    pub write: KindSet,
+}
+
+impl PersonAccess {
+    pub const NONE: PersonAccess = PersonAccess { read: KindSet::EMPTY, write: KindSet::EMPTY };
+}
+
+/// What the server knows about a person that changes who may see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PersonFacts {
+    /// Register consent was given and none is in force now: the person is leaving the register.
+    pub register_consent_withdrawn: bool,
+    /// Consent (or a best-interests decision) for one of their reviews is in force: its panel may open
+    /// the papers.
+    pub review_papers_open: bool,
+}
+
+impl PersonFacts {
+    /// From the person's consent records, on `day`.
+    pub fn from_consents(consents: &[Consent], day: NaiveDate) -> PersonFacts {
+        PersonFacts {
+            register_consent_withdrawn: register_consent_withdrawn(consents, day).is_some(),
+            review_papers_open: consents.iter().any(|c| c.scope == ConsentScope::Review && c.in_force(day)),
+        }
+    }
+}
+
+use RecordKind as K;
+
+/// The papers a panel member reads once consent for the review is recorded.
+const PANEL_PAPERS: [RecordKind; 7] =
+    [K::Person, K::Consent, K::RatingChange, K::RiskAssessment, K::Admission, K::Planner, K::FamilyViews];
+
+/// The need-to-know rule: what a user with `role` may read and write of one person's records, given
+/// whether they are assigned to the person and what is known about the person.
+pub fn person_access(role: Role, assigned: bool, facts: PersonFacts) -> PersonAccess {
+    if role == Role::Coordinator {
+        return PersonAccess { read: KindSet::all(), write: KindSet::all() };
+    }
+    if !assigned || (facts.register_consent_withdrawn && role != Role::Family) {
+        return PersonAccess::NONE;
+    }
+    let (read, write): (KindSet, KindSet) = match role {
+        Role::Coordinator => (KindSet::all(), KindSet::all()),
+        Role::Keyworker => (
+            KindSet::of(&[
+                K::Person,
+                K::Referral,
+                K::Consent,
+                K::RatingChange,
+                K::RiskAssessment,
+                K::Admission,
+                K::VisitNote,
+                K::Review,
+                K::Planner,
+                K::FamilyViews,
+                K::KloeFinding,
+                K::Recommendation,
+                K::Action,
+            ]),
+            KindSet::of(&[
+                K::Person,
+                K::Consent,
+                K::RatingChange,
+                K::RiskAssessment,
+                K::VisitNote,
+                K::Planner,
+                K::FamilyViews,
+                K::Action,
+            ]),
+        ),
+        Role::Advocate => (
+            KindSet::of(&[K::Person, K::Consent, K::Review, K::Planner, K::FamilyViews, K::Recommendation, K::Action]),
+            // Actions: the advocate records the family's disagreement with one.
+            KindSet::of(&[K::Planner, K::FamilyViews, K::Action]),
+        ),
+        Role::PanelMember => {
+            let always = KindSet::of(&[K::Review, K::KloeFinding, K::Recommendation, K::Action]);
+            let papers = if facts.review_papers_open { KindSet::of(&PANEL_PAPERS) } else { KindSet::EMPTY };
+            (always.union(papers), KindSet::of(&[K::KloeFinding, K::Recommendation, K::Action]))
+        }
+        Role::Referrer => (KindSet::of(&[K::Person, K::Referral, K::Consent]), KindSet::of(&[K::Referral, K::Consent])),
+        Role::Family => (
+            KindSet::of(&[
+                K::Person,
+                K::Consent,
+                K::Review,
+                K::Planner,
+                K::FamilyViews,
+                K::KloeFinding,
+                K::Recommendation,
+                K::Action,
+            ]),
+            KindSet::of(&[K::Consent, K::Planner, K::FamilyViews]),
+        ),
+    };
+    PersonAccess { read, write }
+}
+
+/// Records about no one person (DSR meetings): the coordinators' business.
+pub fn area_access(role: Role) -> PersonAccess {
+    if role == Role::Coordinator {
+        PersonAccess { read: KindSet::all(), write: KindSet::all() }
+    } else {
+        PersonAccess::NONE
+    }
+}
+
+/// What one device may hold: the whole area, or per person the kinds it may read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    WholeArea,
+    People(BTreeMap<PersonId, KindSet>),
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View::People(BTreeMap::new())
+    }
+}
+
+/// What a device must do when its view changes: delete its copy of `lost` kinds, fetch `gained` kinds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ViewChanges {
+    pub lost: Vec<(PersonId, KindSet)>,
+    pub gained: Vec<(PersonId, KindSet)>,
+}
+
+impl View {
+    /// The kinds of a person's records this view holds.
+    pub fn kinds_for(&self, person: Option<PersonId>) -> KindSet {
+        match (self, person) {
+            (View::WholeArea, _) => KindSet::all(),
+            (View::People(_), None) => KindSet::EMPTY,
+            (View::People(people), Some(person)) => people.get(&person).copied().unwrap_or_default(),
+        }
+    }
+
+    /// How to go from `old` (what the device holds) to `self`. A device that held the whole area and
+    /// now holds less cannot be told person by person: it starts again (see [`View::needs_reset_from`]).
+    pub fn changes_from(&self, old: &View) -> ViewChanges {
+        let (View::People(new), View::People(old)) = (self, old) else {
+            return ViewChanges::default();
+        };
+        let mut changes = ViewChanges::default();
+        for (person, kinds) in old {
+            let lost = kinds.without(new.get(person).copied().unwrap_or_default());
+            if !lost.is_empty() {
+                changes.lost.push((*person, lost));
+            }
+        }
+        for (person, kinds) in new {
+            let gained = kinds.without(old.get(person).copied().unwrap_or_default());
+            if !gained.is_empty() {
+                changes.gained.push((*person, gained));
+            }
+        }
+        changes
+    }
+
+    /// True when going from `old` to `self` cannot be done by removing and fetching some people's
+    /// records: from the whole area to less, or from some people to the whole area.
+    pub fn needs_reset_from(&self, old: &View) -> bool {
+        matches!((old, self), (View::WholeArea, View::People(_)) | (View::People(_), View::WholeArea))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use super::*;
+    use crate::consent::GivenBy;
+    use crate::test_support::{day, short};
+    use crate::{ConsentId, ReviewId};
+    use proptest::prelude::*;
+
+    const OPEN: PersonFacts = PersonFacts { register_consent_withdrawn: false, review_papers_open: true };
+    const CLOSED: PersonFacts = PersonFacts { register_consent_withdrawn: false, review_papers_open: false };
+    const WITHDRAWN: PersonFacts = PersonFacts { register_consent_withdrawn: true, review_papers_open: true };
+
+    #[test]
+    fn coordinators_see_and_change_everything_in_their_area() {
+        for facts in [OPEN, CLOSED, WITHDRAWN] {
+            for assigned in [true, false] {
+                let access = person_access(Role::Coordinator, assigned, facts);
+                assert_eq!(access.read, KindSet::all());
+                assert_eq!(access.write, KindSet::all());
+            }
+        }
+        assert_eq!(area_access(Role::Coordinator).read, KindSet::all());
+    }
+
+    #[test]
+    fn nobody_else_sees_a_person_they_are_not_assigned_to_nor_meetings() {
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::Coordinator) {
+            assert_eq!(person_access(role, false, OPEN), PersonAccess::NONE, "{role}");
+            assert_eq!(area_access(role), PersonAccess::NONE, "{role}");
+        }
+    }
+
+    #[test]
+    fn families_see_the_report_and_plan_but_not_visit_notes_or_risk_scores() {
+        let family = person_access(Role::Family, true, CLOSED);
+        for kind in [K::Person, K::Consent, K::Review, K::Planner, K::FamilyViews, K::Recommendation, K::Action] {
+            assert!(family.read.contains(kind), "{kind}");
+        }
+        for kind in [K::VisitNote, K::RiskAssessment, K::RatingChange, K::Referral, K::DsrMeeting] {
+            assert!(!family.read.contains(kind), "{kind}");
+        }
+        assert!(family.write.contains(K::Planner) && family.write.contains(K::Consent));
+        assert!(!family.write.contains(K::Person));
+    }
+
+    #[test]
+    fn panel_members_open_the_papers_only_once_consent_is_recorded() {
+        let before = person_access(Role::PanelMember, true, CLOSED);
+        assert!(before.read.contains(K::Review) && before.read.contains(K::KloeFinding));
+        for kind in PANEL_PAPERS {
+            assert!(!before.read.contains(kind), "{kind} before consent");
+        }
+        let after = person_access(Role::PanelMember, true, OPEN);
+        for kind in PANEL_PAPERS {
+            assert!(after.read.contains(kind), "{kind} after consent");
+        }
+        assert!(!after.read.contains(K::VisitNote));
+    }
+
+    #[test]
+    fn withdrawn_consent_ends_access_for_all_but_coordinators_and_the_family() {
+        for role in [Role::Keyworker, Role::Advocate, Role::PanelMember, Role::Referrer] {
+            assert_eq!(person_access(role, true, WITHDRAWN), PersonAccess::NONE, "{role}");
+        }
+        assert!(person_access(Role::Family, true, WITHDRAWN).read.contains(K::Consent));
+    }
+
+    #[test]
+    fn referrers_see_only_what_they_submitted() {
+        let referrer = person_access(Role::Referrer, true, OPEN);
+        assert_eq!(referrer.read, KindSet::of(&[K::Person, K::Referral, K::Consent]));
+        assert!(Role::Referrer.may_create_person() && !Role::Keyworker.may_create_person());
+    }
+
+    #[test]
+    fn what_a_role_may_write_it_may_read() {
+        for role in Role::ALL {
+            for facts in [OPEN, CLOSED] {
+                let access = person_access(role, true, facts);
+                assert_eq!(access.write.without(access.read), KindSet::EMPTY, "{role}");
+            }
+        }
+    }
+
+    #[test]
+    fn facts_come_from_the_consent_records() {
+        let person = PersonId::from_time_and_random(1, [1; 10]);
+        let consent = |scope, review_id, withdrawn_on| Consent {
+            id: ConsentId::from_time_and_random(1, [2; 10]),
+            person_id: person,
+            scope,
+            review_id,
+            given_by: GivenBy::ThePerson { gillick_competent: false },
+            given_on: day(2026, 1, 5),
+            withdrawn_on,
+            recorded_by: short("Jo Coordinator"),
+        };
+        let review = Some(ReviewId::from_time_and_random(1, [3; 10]));
+        let today = day(2026, 11, 25);
+        assert_eq!(PersonFacts::from_consents(&[], today), CLOSED);
+        let on_register = consent(ConsentScope::Register, None, None);
+        let for_review = consent(ConsentScope::Review, review, None);
+        assert_eq!(PersonFacts::from_consents(&[on_register.clone(), for_review.clone()], today), OPEN);
+        let withdrawn = consent(ConsentScope::Register, None, Some(day(2026, 11, 1)));
+        assert!(PersonFacts::from_consents(&[withdrawn, for_review], today).register_consent_withdrawn);
+    }
+
+    fn view(entries: &[(u8, &[RecordKind])]) -> View {
+        View::People(
+            entries
+                .iter()
+                .map(|(n, kinds)| (PersonId::from_time_and_random(1, [*n; 10]), KindSet::of(kinds)))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_view_change_names_what_to_delete_and_what_to_fetch() {
+        let old = view(&[(1, &[K::Person, K::VisitNote]), (2, &[K::Person])]);
+        let new = view(&[(1, &[K::Person]), (3, &[K::Person, K::Consent])]);
+        let changes = new.changes_from(&old);
+        let p = |n: u8| PersonId::from_time_and_random(1, [n; 10]);
+        assert_eq!(changes.lost, vec![(p(1), KindSet::of(&[K::VisitNote])), (p(2), KindSet::of(&[K::Person]))]);
+        assert_eq!(changes.gained, vec![(p(3), KindSet::of(&[K::Person, K::Consent]))]);
+        assert!(!new.needs_reset_from(&old));
+        assert!(new.needs_reset_from(&View::WholeArea));
+        assert_eq!(View::WholeArea.kinds_for(None), KindSet::all());
+        assert_eq!(new.kinds_for(None), KindSet::EMPTY);
+    }
+
+    proptest! {
+        #[test]
+        fn applying_a_view_change_gives_the_new_view(
+            old in proptest::collection::btree_map(0u8..8, 0u32..(1 << 14), 0..6),
+            new in proptest::collection::btree_map(0u8..8, 0u32..(1 << 14), 0..6),
+        ) {
+            let make = |m: &BTreeMap<u8, u32>| m.iter()
+                .map(|(n, bits)| (PersonId::from_time_and_random(1, [*n; 10]), KindSet(*bits)))
+                .filter(|(_, k)| !k.is_empty())
+                .collect::<BTreeMap<_, _>>();
+            let (old, new) = (make(&old), make(&new));
+            let changes = View::People(new.clone()).changes_from(&View::People(old.clone()));
+            let mut held = old;
+            for (person, lost) in changes.lost {
+                let left = held.get(&person).copied().unwrap_or_default().without(lost);
+                if left.is_empty() { held.remove(&person); } else { held.insert(person, left); }
+            }
+            for (person, gained) in changes.gained {
+                let kinds = held.get(&person).copied().unwrap_or_default().union(gained);
+                held.insert(person, kinds);
+            }
+            prop_assert_eq!(held, new);
+        }
+    }
+}
