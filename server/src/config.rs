@@ -18,9 +18,40 @@ pub struct Config {
     #[arg(long, env = "DSR_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
 
-    /// Load a fictional demo area (about 50 people with NHS numbers from the 999 test range).
+    /// Load a fictional demo area (about 50 people with NHS numbers from the 999 test range) and one
+    /// account per role, whose sign-in details are printed at start.
     #[arg(long, env = "DSR_DEMO")]
     pub demo: bool,
+
+    /// Hours a sign-in lasts (devices keep working offline; they sign in again to sync).
+    #[arg(long, env = "DSR_SESSION_HOURS", default_value_t = crate::state::DEFAULT_SESSION_HOURS,
+          value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub session_hours: u32,
+
+    /// Mark the session cookie Secure (when a proxy in front serves HTTPS without `X-Forwarded-Proto`).
+    #[arg(long, env = "DSR_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Administration commands (without one, the server serves).
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Creates an area (when missing) and its first DSR coordinator. The password is read from
+    /// DSR_NEW_PASSWORD, or from the first line of standard input.
+    CreateCoordinator {
+        /// The area's name, e.g. "North Example ICB".
+        #[arg(long)]
+        area: String,
+        /// The coordinator's username.
+        #[arg(long)]
+        username: String,
+        /// The coordinator's name as others see it.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 impl Config {

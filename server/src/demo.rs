@@ -3,10 +3,15 @@
 //! loading it twice adds nobody twice.
 
 use chrono::{Days, NaiveDate};
+use dsr_shared::access::Role;
 use dsr_shared::nhs_number::check_digit;
 use dsr_shared::sync::{FieldChange, Mutation, PushRequest, RecordKind};
 use dsr_shared::{ClientId, NhsNumber, Person, PersonId, PersonName, RecordId};
 use serde_json::Value;
+
+use crate::accounts_store::NewUser;
+use crate::auth::hash_password;
+use crate::{AppError, Clock, Store};
 
 /// The demo area's own device id: its mutations have fixed seqs, so loading it again is answered
 /// from the store and changes nothing.
@@ -40,6 +45,61 @@ pub fn demo_push(today: NaiveDate) -> PushRequest {
         })
         .collect();
     PushRequest { client_id, mutations }
+}
+
+/// The demo area's name.
+pub const DEMO_AREA: &str = "Demo area (fictional)";
+/// Every demo account's password (the demo is fictional; never use demo mode for real people).
+pub const DEMO_PASSWORD: &str = "dsr-demo-password";
+
+/// One demo account per role: username, name, role, and the demo people (by index) assigned to it.
+pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &[usize])] = &[
+    ("coordinator", "Jo Coordinator (demo)", Role::Coordinator, &[]),
+    ("keyworker", "Sam Keyworker (demo)", Role::Keyworker, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    ("advocate", "Ali Advocate (demo)", Role::Advocate, &[0, 2, 4]),
+    ("panel", "Pat Panel (demo)", Role::PanelMember, &[0, 1]),
+    ("referrer", "Rae Referrer (demo)", Role::Referrer, &[]),
+    ("family", "Chris Family (demo)", Role::Family, &[0]),
+];
+
+/// Loads the demo area: its accounts (once) and its people (pushed by the demo coordinator's fixed
+/// device, so loading again changes nothing). Returns how many people were added.
+pub async fn load_demo(store: &Store, clock: &Clock) -> Result<usize, AppError> {
+    let now = clock.now();
+    let area = match store.area_by_name(DEMO_AREA).await? {
+        Some(area) => area,
+        None => store.create_area(DEMO_AREA, now).await?,
+    };
+    let mut ids = Vec::new();
+    for (username, name, role, _) in DEMO_ACCOUNTS {
+        let id = match store.user_by_username(username).await? {
+            Some(user) => user.id,
+            None => {
+                let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
+                let user = NewUser {
+                    area_id: &area.id,
+                    username: Some(username),
+                    display_name: name,
+                    role: *role,
+                    password_hash: Some(&hash),
+                    created_by: None,
+                };
+                store.create_user(&user, now).await?
+            }
+        };
+        ids.push(id);
+    }
+    let coordinator = store.acting_as(ids[0]).await?;
+    let response = store.push(&coordinator, &demo_push(clock.today()), now, clock.today()).await?;
+    let people = demo_people(clock.today());
+    for ((_, _, _, assigned), user) in DEMO_ACCOUNTS.iter().zip(&ids) {
+        for index in *assigned {
+            if let Some(person) = people.get(*index) {
+                store.assign(*user, person.id, ids[0], now).await?;
+            }
+        }
+    }
+    Ok(response.results.iter().filter(|r| !r.repeated).count())
 }
 
 /// How many demo people there are.

@@ -21,6 +21,21 @@ pub enum AppError {
     Database(#[from] sqlx::Error),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    /// Too many failed attempts: try again after this many seconds.
+    #[error("too many attempts")]
+    Throttled { retry_after_secs: u64 },
+}
+
+impl AppError {
+    /// 401: no valid session. The app asks the user to sign in again and keeps what is on the device.
+    pub fn unauthorized(code: &'static str, message: &str) -> Self {
+        AppError::BadRequest { status: StatusCode::UNAUTHORIZED, code, message: message.into() }
+    }
+
+    /// 403: signed in, but this is not theirs to see or do.
+    pub fn forbidden(message: &str) -> Self {
+        AppError::BadRequest { status: StatusCode::FORBIDDEN, code: "forbidden", message: message.into() }
+    }
 }
 
 impl AppError {
@@ -41,6 +56,16 @@ impl AppError {
             AppError::BadRequest { status, code, message } => (*status, body(code, message.clone())),
             AppError::NotFound(message) => (StatusCode::NOT_FOUND, body("not_found", message.clone())),
             AppError::Conflict(message) => (StatusCode::CONFLICT, body("conflict", message.clone())),
+            AppError::Throttled { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                body(
+                    "too_many_attempts",
+                    format!(
+                        "Too many wrong passwords for this username. Try again in {} minutes.",
+                        retry_after_secs.div_ceil(60)
+                    ),
+                ),
+            ),
             AppError::Database(_) | AppError::Corrupt(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 body(
@@ -59,7 +84,13 @@ impl IntoResponse for AppError {
             // The message names the failing operation, never a person's data.
             tracing::error!(error = %self, "request failed");
         }
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let AppError::Throttled { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(retry_after_secs));
+        }
+        response
     }
 }
 
@@ -100,6 +131,8 @@ pub enum StartError {
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("cannot load the demo area: {0}")]
     Demo(AppError),
+    #[error("{}", describe(.0))]
+    Admin(AppError),
     #[error("server error: {0}")]
     Serve(std::io::Error),
 }
@@ -125,3 +158,13 @@ impl From<QueryRejection> for AppError {
 #[derive(Debug, axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]
 pub struct ApiQuery<T>(pub T);
+
+/// An error of an administration command, with the fields that need attention.
+fn describe(error: &AppError) -> String {
+    match error {
+        AppError::Validation(errors) => {
+            errors.fields().iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    }
+}

@@ -2,6 +2,11 @@
 //! and the SQLite database. `main.rs` only reads configuration and calls [`AppState::open`] and [`serve`];
 //! tests drive the same [`app`].
 
+mod access_store;
+mod accounts_store;
+pub mod admin;
+mod audit_store;
+mod auth;
 mod clock;
 mod config;
 mod demo;
@@ -19,6 +24,8 @@ use std::future::Future;
 use axum::Router;
 use tower_http::trace::TraceLayer;
 
+pub use accounts_store::NewUser;
+pub use auth::{CurrentUser, SESSION_COOKIE, hash_password};
 pub use clock::Clock;
 pub use config::Config;
 pub use demo::{DEMO_CLIENT, demo_people, demo_push};
@@ -26,6 +33,7 @@ pub use error::{AppError, StartError};
 pub use routes::{MAX_BODY_BYTES, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, openapi};
 pub use state::AppState;
 pub use store::Store;
+pub use sync_store::PullRequest;
 
 /// The whole HTTP application: `/api` (JSON), then the app's static files with `index.html` for app routes.
 pub fn app(state: AppState) -> Router {

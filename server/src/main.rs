@@ -21,6 +21,9 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), dsr_server::StartError> {
+    if let Some(command) = &config.command {
+        return dsr_server::admin::run(&config, command).await;
+    }
     let state = AppState::open(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

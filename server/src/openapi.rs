@@ -13,6 +13,9 @@ use utoipa::OpenApi;
     tags(
         (name = "system", description = "Health and this description"),
         (name = "sync", description = "Offline sync: push a device's changes, pull everything after a cursor"),
+        (name = "session", description = "Sign in and out. Every other route except health and this description needs the session cookie."),
+        (name = "accounts", description = "A coordinator's accounts for their area: staff, family invitations, caseloads"),
+        (name = "audit", description = "The audit trail: every read of a person's record and every change"),
     ),
     components(schemas(dsr_shared::api::ApiError, dsr_shared::FieldError))
 )]

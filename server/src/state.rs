@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use crate::{Clock, Config, StartError, Store, demo, security};
 
+/// How long a sign-in lasts unless configured.
+pub const DEFAULT_SESSION_HOURS: u32 = 12;
+
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
@@ -12,6 +15,10 @@ pub struct AppState {
     pub demo: bool,
     /// The Content-Security-Policy, with the hashes of the app's inline start-up script.
     pub csp: String,
+    /// How long a sign-in lasts.
+    pub session_lifetime: chrono::Duration,
+    /// Mark the session cookie Secure even without `X-Forwarded-Proto: https`.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -23,21 +30,32 @@ impl AppState {
         let store = Store::open(&config.database_path()).await?;
         let clock = Clock::System;
         if config.demo {
-            let response = store
-                .push(&demo::demo_push(clock.today()), clock.now(), clock.today())
-                .await
-                .map_err(StartError::Demo)?;
-            let added = response.results.iter().filter(|r| !r.repeated).count();
+            let added = demo::load_demo(&store, &clock).await.map_err(StartError::Demo)?;
             tracing::info!(added, "demo area loaded: every person in it is fictional");
+            println!("Demo area: sign in with any of these usernames and the password {}", demo::DEMO_PASSWORD);
+            for (username, name, role, _) in demo::DEMO_ACCOUNTS {
+                println!("  {username:<12} {name} ({})", role.label());
+            }
         }
         if !config.static_dir.join("index.html").is_file() {
             tracing::warn!(dir = %config.static_dir.display(), "no index.html: build the app with `trunk build --release`");
         }
-        Ok(Self::new(store, clock, config.static_dir.clone(), config.demo))
+        let mut state = Self::new(store, clock, config.static_dir.clone(), config.demo);
+        state.session_lifetime = chrono::Duration::hours(i64::from(config.session_hours));
+        state.secure_cookies = config.secure_cookies;
+        Ok(state)
     }
 
     pub fn new(store: Store, clock: Clock, static_dir: PathBuf, demo: bool) -> Self {
         let csp = security::content_security_policy(&static_dir);
-        Self { store, clock, static_dir, demo, csp }
+        Self {
+            store,
+            clock,
+            static_dir,
+            demo,
+            csp,
+            session_lifetime: chrono::Duration::hours(DEFAULT_SESSION_HOURS.into()),
+            secure_cookies: false,
+        }
     }
 }

@@ -2,27 +2,26 @@
 //! `BEGIN IMMEDIATE` transaction (SQLite's single writer, so change numbers have no gaps) and answers
 //! only after the commit is durable (`synchronous=FULL`). Pull pages the change log by number.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use dsr_shared::access::View;
 use dsr_shared::sync::push::{Batch, process};
-use dsr_shared::sync::{Change, PullResponse, PushRequest, PushResponse, PushResult, Record, RecordKind};
-use dsr_shared::{ClientId, RecordId};
+use dsr_shared::sync::{
+    Change, Conflict, Fields, Mutation, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult, Record,
+    RecordKind, person_of,
+};
+use dsr_shared::{ClientId, PersonId, RecordId};
 use serde_json::Value;
 use sqlx::{Sqlite, Transaction};
 
+use crate::access_store::{view_for, write_access};
+use crate::audit_store::{AuditEvent, audit_in};
+use crate::auth::CurrentUser;
 use crate::{AppError, Store};
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
     serde_json::to_string(value).map_err(|e| AppError::Corrupt(format!("cannot encode: {e}")))
-}
-
-/// A record kind as stored in a column (`person`): its JSON name without the quotes.
-fn kind_text(kind: RecordKind) -> Result<String, AppError> {
-    match serde_json::to_value(kind) {
-        Ok(Value::String(text)) => Ok(text),
-        _ => Err(AppError::Corrupt(format!("record kind {kind:?} has no name"))),
-    }
 }
 
 fn parse<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, AppError> {
@@ -30,20 +29,19 @@ fn parse<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, Ap
 }
 
 impl Store {
-    /// Applies a device's mutations: exactly once per (client, seq), in order, merged per field.
+    /// Applies a device's mutations for `user`: exactly once per (client, seq), in order, merged per
+    /// field, each within the user's access; every change and every refusal is audited.
     pub async fn push(
         &self,
+        user: &CurrentUser,
         request: &PushRequest,
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<PushResponse, AppError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let client = request.client_id.to_string();
-        let last_seq: Option<(i64,)> = sqlx::query_as("SELECT last_seq FROM sync_clients WHERE client_id = ?")
-            .bind(&client)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let last_seq = last_seq.map_or(0, |(s,)| s as u64);
+        let device = claim_device(&mut tx, &client, user).await?;
+        let last_seq = device.last_seq;
         let mut batch = Batch { last_seq, ..Batch::default() };
 
         let repeated: Vec<i64> = request.mutations.iter().filter(|m| m.seq <= last_seq).map(|m| m.seq as i64).collect();
@@ -59,130 +57,401 @@ impl Store {
                 batch.stored.insert(seq as u64, parse::<PushResult>(&result, "stored answer")?);
             }
         }
-        let ids: std::collections::BTreeSet<RecordId> = request.mutations.iter().map(|m| m.record_id).collect();
+        let ids: BTreeSet<RecordId> = request.mutations.iter().map(|m| m.record_id).collect();
+        let mut foreign = BTreeSet::new();
+        let mut touched = BTreeSet::new();
         for id in ids {
-            if let Some(record) = record(&mut *tx, id).await? {
+            if let Some((record, area)) = record_with_area(&mut *tx, id).await? {
+                if area.as_deref() != Some(user.area_id.as_str()) {
+                    foreign.insert(id);
+                }
+                touched.extend(record.person_id());
                 batch.records.insert(id, record);
             }
         }
+        for m in &request.mutations {
+            let fields: Fields = m.changes.iter().map(|(k, c)| (k.clone(), c.new.clone())).collect();
+            touched.extend(person_of(m.kind, m.record_id, &fields));
+        }
+        batch.access = Some(write_access(&mut tx, user, &touched, foreign, today).await?);
         let (max_seq,): (i64,) =
             sqlx::query_as("SELECT COALESCE(MAX(change_seq), 0) FROM change_log").fetch_one(&mut *tx).await?;
         batch.next_change_seq = max_seq as u64 + 1;
 
         let results = process(&mut batch, request.client_id, &request.mutations, now, today);
-        write(&mut tx, request.client_id, &batch, now).await?;
+        write(&mut tx, user, request, &batch, now).await?;
         tx.commit().await?;
         Ok(PushResponse { results })
     }
 
-    /// Up to `limit` changes after `cursor`, in order.
-    pub async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse, AppError> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT change_seq, record FROM change_log WHERE change_seq > ? ORDER BY change_seq LIMIT ?",
-        )
-        .bind(cursor as i64)
-        .bind(i64::from(limit) + 1)
-        .fetch_all(self.pool())
-        .await?;
+    /// Up to `limit` changes after `cursor` that `user` may see, with what the device must delete or
+    /// fetch because the user's access changed since its view `view_no`; each person whose records
+    /// are sent is audited as read.
+    pub async fn pull(
+        &self,
+        user: &CurrentUser,
+        request: PullRequest,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<PullResponse, AppError> {
+        let PullRequest { client, cursor, view_no, limit } = request;
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let client_text = client.to_string();
+        let device = claim_device(&mut tx, &client_text, user).await?;
+        let view = view_for(&mut tx, user, today).await?;
+        let base = if cursor == 0 {
+            // A device with nothing: the log from the start, filtered by the view, is all it needs.
+            Some(view.clone())
+        } else if view_no == device.view_no {
+            Some(device.view.clone())
+        } else if Some(view_no) == device.prev_view_no {
+            device.prev_view.clone()
+        } else {
+            None
+        };
+        let Some(base) = base.filter(|base| !view.needs_reset_from(base)) else {
+            tx.commit().await?;
+            return Ok(PullResponse {
+                changes: Vec::new(),
+                removed: Vec::new(),
+                cursor: 0,
+                more: true,
+                view: 0,
+                reset: true,
+            });
+        };
+
+        let mut changes = Vec::new();
+        let mut removed = Vec::new();
+        let mut answer_view = view_no;
+        if view != base {
+            let delta = view.changes_from(&base);
+            for (person, lost) in &delta.lost {
+                for (id, kind, _) in person_records(&mut tx, person, &user.area_id).await? {
+                    if lost.contains(kind) {
+                        removed.push(id);
+                    }
+                }
+            }
+            for (person, gained) in &delta.gained {
+                for (_, kind, row) in person_records(&mut tx, person, &user.area_id).await? {
+                    // Later changes come through the log below: only what the device missed before it.
+                    if gained.contains(kind) && !row.record.deleted && row.change_seq <= cursor {
+                        changes.push(row);
+                    }
+                }
+            }
+            answer_view = device.view_no.max(view_no) + 1;
+            sqlx::query(
+                "UPDATE sync_clients SET view_no = ?, view = ?, prev_view_no = ?, prev_view = ? WHERE client_id = ?",
+            )
+            .bind(answer_view as i64)
+            .bind(json(&view)?)
+            .bind(view_no as i64)
+            .bind(json(&base)?)
+            .bind(&client_text)
+            .execute(&mut *tx)
+            .await?;
+        } else if cursor == 0 {
+            answer_view = device.view_no.max(view_no) + 1;
+            sqlx::query("UPDATE sync_clients SET view_no = ?, view = ?, prev_view_no = NULL, prev_view = NULL WHERE client_id = ?")
+                .bind(answer_view as i64)
+                .bind(json(&view)?)
+                .bind(&client_text)
+                .execute(&mut *tx)
+                .await?;
+        }
+
+        let scope = if user.role.sees_whole_register() {
+            ""
+        } else {
+            " AND r.person_id IN (SELECT person_id FROM caseload WHERE user_id = ?3)"
+        };
+        let sql = format!(
+            "SELECT c.change_seq, c.record FROM change_log c JOIN records r ON r.id = c.record_id
+             WHERE c.change_seq > ?1 AND r.area_id = ?2{scope} ORDER BY c.change_seq LIMIT ?4"
+        );
+        let rows: Vec<(i64, String)> = sqlx::query_as(&sql)
+            .bind(cursor as i64)
+            .bind(&user.area_id)
+            .bind(user.id.to_string())
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&mut *tx)
+            .await?;
         let more = rows.len() > limit as usize;
-        let changes = rows
-            .into_iter()
-            .take(limit as usize)
-            .map(|(seq, record)| Ok(Change { change_seq: seq as u64, record: parse(&record, "change log")? }))
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let cursor = changes.last().map_or(cursor, |c| c.change_seq);
-        Ok(PullResponse { changes, removed: Vec::new(), cursor, more })
+        let mut new_cursor = cursor;
+        for (seq, record) in rows.into_iter().take(limit as usize) {
+            new_cursor = seq as u64;
+            let record: Record = parse(&record, "change log")?;
+            if view.kinds_for(record.person_id()).contains(record.kind) {
+                changes.push(Change { change_seq: seq as u64, record });
+            }
+        }
+
+        let mut sent: BTreeMap<Option<PersonId>, usize> = BTreeMap::new();
+        for change in &changes {
+            *sent.entry(change.record.person_id()).or_default() += 1;
+        }
+        for (person, count) in sent {
+            let event = AuditEvent {
+                person_id: person,
+                client_id: Some(client_text.clone()),
+                ..AuditEvent::by(user, "person.sent").detail(format!("{count} record(s) sent to the device"))
+            };
+            audit_in(&mut tx, &event, now).await?;
+        }
+        tx.commit().await?;
+        Ok(PullResponse { changes, removed, cursor: new_cursor, more, view: answer_view, reset: false })
     }
 
     /// The current state of a record.
     pub async fn record(&self, id: RecordId) -> Result<Option<Record>, AppError> {
-        record(self.pool(), id).await
+        Ok(record_with_area(self.pool(), id).await?.map(|(record, _)| record))
     }
 
-    /// Every conflict not yet resolved, oldest first.
-    pub async fn open_conflicts(&self) -> Result<Vec<dsr_shared::sync::Conflict>, AppError> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT json_object('id', id, 'record_id', record_id, 'kind', kind, 'field', field, 'base', json(base),
-                    'theirs', json(theirs), 'ours', json(ours), 'client_id', client_id, 'client_seq', client_seq, 'at', at)
-             FROM conflicts WHERE resolved_at IS NULL ORDER BY at, id",
+    /// Conflicts not yet resolved on records `user` may see, oldest first (each person's values read
+    /// is audited).
+    pub async fn open_conflicts(
+        &self,
+        user: &CurrentUser,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Vec<Conflict>, AppError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let view = view_for(&mut tx, user, today).await?;
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT json_object('id', c.id, 'record_id', c.record_id, 'kind', c.kind, 'field', c.field, 'base', json(c.base),
+                    'theirs', json(c.theirs), 'ours', json(c.ours), 'client_id', c.client_id, 'client_seq', c.client_seq, 'at', c.at),
+                    r.person_id
+             FROM conflicts c JOIN records r ON r.id = c.record_id
+             WHERE c.resolved_at IS NULL AND r.area_id = ? ORDER BY c.at, c.id",
         )
-        .fetch_all(self.pool())
+        .bind(&user.area_id)
+        .fetch_all(&mut *tx)
         .await?;
-        rows.iter().map(|(row,)| parse(row, "conflict")).collect()
+        let mut conflicts = Vec::new();
+        let mut people = BTreeSet::new();
+        for (row, person) in rows {
+            let conflict: Conflict = parse(&row, "conflict")?;
+            let person: Option<PersonId> = person.and_then(|p| p.parse().ok());
+            if view.kinds_for(person).contains(conflict.kind) {
+                people.insert(person);
+                conflicts.push(conflict);
+            }
+        }
+        for person in people {
+            let event = AuditEvent {
+                person_id: person,
+                ..AuditEvent::by(user, "person.sent").detail("conflicting values sent")
+            };
+            audit_in(&mut tx, &event, now).await?;
+        }
+        tx.commit().await?;
+        Ok(conflicts)
     }
 }
 
-async fn record<'e, E>(executor: E, id: RecordId) -> Result<Option<Record>, AppError>
+/// What a pull asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct PullRequest {
+    pub client: ClientId,
+    pub cursor: u64,
+    pub view_no: u64,
+    pub limit: u32,
+}
+
+/// A device as the server knows it.
+struct Device {
+    last_seq: u64,
+    view_no: u64,
+    view: View,
+    prev_view_no: Option<u64>,
+    prev_view: Option<View>,
+}
+
+/// The device's state, making it the user's on first contact. A device used by someone else is
+/// refused: each sign-in starts with a wiped device and a new device id.
+async fn claim_device(tx: &mut Transaction<'_, Sqlite>, client: &str, user: &CurrentUser) -> Result<Device, AppError> {
+    type Row = (i64, Option<String>, i64, Option<String>, Option<i64>, Option<String>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT last_seq, user_id, view_no, view, prev_view_no, prev_view FROM sync_clients WHERE client_id = ?",
+    )
+    .bind(client)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let me = user.id.to_string();
+    let Some((last_seq, owner, view_no, view, prev_view_no, prev_view)) = row else {
+        sqlx::query("INSERT INTO sync_clients (client_id, last_seq, user_id) VALUES (?, 0, ?)")
+            .bind(client)
+            .bind(&me)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(Device { last_seq: 0, view_no: 0, view: View::default(), prev_view_no: None, prev_view: None });
+    };
+    match owner {
+        Some(owner) if owner != me => {
+            return Err(AppError::BadRequest {
+                status: axum::http::StatusCode::FORBIDDEN,
+                code: "device_of_another_user",
+                message: "This device's data belongs to another account: sign out, then sign in again".into(),
+            });
+        }
+        Some(_) => {}
+        None => {
+            // A device from before accounts: the first user to sync it owns it.
+            sqlx::query("UPDATE sync_clients SET user_id = ? WHERE client_id = ?")
+                .bind(&me)
+                .bind(client)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    let view_of = |text: Option<String>| text.map(|t| parse::<View>(&t, "device view")).transpose();
+    Ok(Device {
+        last_seq: last_seq as u64,
+        view_no: view_no as u64,
+        view: view_of(view)?.unwrap_or_default(),
+        prev_view_no: prev_view_no.map(|n| n as u64),
+        prev_view: view_of(prev_view)?,
+    })
+}
+
+/// Every record about a person in an area: id, kind, and the record with the change that made it.
+async fn person_records(
+    tx: &mut Transaction<'_, Sqlite>,
+    person: &PersonId,
+    area: &str,
+) -> Result<Vec<(RecordId, RecordKind, Change)>, AppError> {
+    let rows: Vec<RecordRow> = sqlx::query_as(
+        "SELECT id, kind, version, fields, deleted, area_id, change_seq FROM records WHERE person_id = ? AND area_id = ?",
+    )
+    .bind(person.to_string())
+    .bind(area)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let change_seq = row.6 as u64;
+            let (record, _) = to_record(row)?;
+            Ok((record.id, record.kind, Change { change_seq, record }))
+        })
+        .collect()
+}
+
+type RecordRow = (String, String, i64, String, i64, Option<String>, i64);
+
+async fn record_with_area<'e, E>(executor: E, id: RecordId) -> Result<Option<(Record, Option<String>)>, AppError>
 where
     E: sqlx::Executor<'e, Database = Sqlite>,
 {
-    let row: Option<(String, String, i64, String, i64)> =
-        sqlx::query_as("SELECT id, kind, version, fields, deleted FROM records WHERE id = ?")
+    let row: Option<RecordRow> =
+        sqlx::query_as("SELECT id, kind, version, fields, deleted, area_id, change_seq FROM records WHERE id = ?")
             .bind(id.to_string())
             .fetch_optional(executor)
             .await?;
     row.map(to_record).transpose()
 }
 
-fn to_record((id, kind, version, fields, deleted): (String, String, i64, String, i64)) -> Result<Record, AppError> {
-    Ok(Record {
-        id: id.parse().map_err(|_| AppError::Corrupt(format!("record id {id}")))?,
-        kind: parse(&Value::String(kind).to_string(), "record kind")?,
-        version: version as u64,
-        fields: parse(&fields, "record fields")?,
-        deleted: deleted != 0,
-    })
+fn to_record((id, kind, version, fields, deleted, area, _): RecordRow) -> Result<(Record, Option<String>), AppError> {
+    Ok((
+        Record {
+            id: id.parse().map_err(|_| AppError::Corrupt(format!("record id {id}")))?,
+            kind: RecordKind::from_name(&kind).ok_or_else(|| AppError::Corrupt(format!("record kind {kind}")))?,
+            version: version as u64,
+            fields: parse(&fields, "record fields")?,
+            deleted: deleted != 0,
+        },
+        area,
+    ))
 }
 
 async fn write(
     tx: &mut Transaction<'_, Sqlite>,
-    client: ClientId,
+    user: &CurrentUser,
+    request: &PushRequest,
     batch: &Batch,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let at = now.to_rfc3339();
-    let client_text = client.to_string();
+    let client_text = request.client_id.to_string();
+    let user_text = user.id.to_string();
+    let mutations: BTreeMap<u64, &Mutation> = request.mutations.iter().map(|m| (m.seq, m)).collect();
     // Which mutation made each change (for the log's audit columns).
     let made_by: BTreeMap<u64, u64> = batch
         .answered
         .iter()
         .filter_map(|r| match &r.outcome {
-            dsr_shared::sync::PushOutcome::Applied { change_seq, .. } => Some((*change_seq, r.seq)),
-            dsr_shared::sync::PushOutcome::Conflict { change_seq: Some(change_seq), .. } => Some((*change_seq, r.seq)),
+            PushOutcome::Applied { change_seq, .. } => Some((*change_seq, r.seq)),
+            PushOutcome::Conflict { change_seq: Some(change_seq), .. } => Some((*change_seq, r.seq)),
             _ => None,
         })
         .collect();
-    for change in &batch.changes {
+    for (change, before) in batch.changes.iter().zip(&batch.before) {
         let record = &change.record;
-        let kind = kind_text(record.kind)?;
+        let kind = record.kind.name();
+        let person = record.person_id().map(|p| p.to_string());
         let client_seq = made_by.get(&change.change_seq).copied().unwrap_or(0);
         sqlx::query(
-            "INSERT INTO change_log (change_seq, record_id, kind, version, record, client_id, client_seq, at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO change_log (change_seq, record_id, kind, version, record, client_id, client_seq, at, user_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(change.change_seq as i64)
         .bind(record.id.to_string())
-        .bind(&kind)
+        .bind(kind)
         .bind(record.version as i64)
         .bind(json(record)?)
         .bind(&client_text)
         .bind(client_seq as i64)
         .bind(&at)
+        .bind(&user_text)
         .execute(&mut **tx)
         .await?;
+        // A record's area and person are set when it is made and never change.
         sqlx::query(
-            "INSERT INTO records (id, kind, version, fields, deleted, change_seq) VALUES (?, ?, ?, ?, ?, ?)
+            "INSERT INTO records (id, kind, version, fields, deleted, change_seq, area_id, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET version = excluded.version, fields = excluded.fields,
                  deleted = excluded.deleted, change_seq = excluded.change_seq",
         )
         .bind(record.id.to_string())
-        .bind(&kind)
+        .bind(kind)
         .bind(record.version as i64)
         .bind(json(&record.fields)?)
         .bind(i64::from(record.deleted))
         .bind(change.change_seq as i64)
+        .bind(&user.area_id)
+        .bind(&person)
         .execute(&mut **tx)
         .await?;
+        let action = match (before, record.deleted) {
+            (None, _) => "record.create",
+            (Some(_), true) => "record.delete",
+            (Some(_), false) => "record.update",
+        };
+        let event = AuditEvent {
+            client_id: Some(client_text.clone()),
+            person_id: record.person_id(),
+            record_id: Some(record.id.to_string()),
+            kind: Some(kind.to_string()),
+            changes: Some(field_changes(before.as_ref(), record)),
+            reason: mutations.get(&client_seq).and_then(|m| m.reason.clone()),
+            detail: Some(format!("version {}", record.version)),
+            ..AuditEvent::by(user, action)
+        };
+        audit_in(tx, &event, now).await?;
+    }
+    for (seq, record_id, kind, person) in &batch.refused {
+        let event = AuditEvent {
+            client_id: Some(client_text.clone()),
+            person_id: *person,
+            record_id: Some(record_id.to_string()),
+            kind: Some(kind.name().to_string()),
+            detail: Some(format!("change {seq} refused: no access")),
+            ..AuditEvent::by(user, "record.refused")
+        };
+        audit_in(tx, &event, now).await?;
+    }
+    for person in &batch.assigned {
+        crate::accounts_store::assign(tx, user.id, *person, user.id, now).await?;
     }
     for result in &batch.answered {
         sqlx::query("INSERT INTO client_mutations (client_id, seq, result, at) VALUES (?, ?, ?, ?)")
@@ -194,23 +463,20 @@ async fn write(
             .await?;
     }
     if !batch.answered.is_empty() {
-        sqlx::query(
-            "INSERT INTO sync_clients (client_id, last_seq) VALUES (?, ?)
-             ON CONFLICT (client_id) DO UPDATE SET last_seq = excluded.last_seq",
-        )
-        .bind(&client_text)
-        .bind(batch.last_seq as i64)
-        .execute(&mut **tx)
-        .await?;
+        sqlx::query("UPDATE sync_clients SET last_seq = ? WHERE client_id = ?")
+            .bind(batch.last_seq as i64)
+            .bind(&client_text)
+            .execute(&mut **tx)
+            .await?;
     }
     for conflict in &batch.conflicts {
         sqlx::query(
-            "INSERT INTO conflicts (id, record_id, kind, field, base, theirs, ours, client_id, client_seq, at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO conflicts (id, record_id, kind, field, base, theirs, ours, client_id, client_seq, at, area_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&conflict.id)
         .bind(conflict.record_id.to_string())
-        .bind(kind_text(conflict.kind)?)
+        .bind(conflict.kind.name())
         .bind(&conflict.field)
         .bind(json(&conflict.base)?)
         .bind(json(&conflict.theirs)?)
@@ -218,8 +484,24 @@ async fn write(
         .bind(&client_text)
         .bind(conflict.client_seq as i64)
         .bind(conflict.at.to_rfc3339())
+        .bind(&user.area_id)
         .execute(&mut **tx)
         .await?;
     }
     Ok(())
+}
+
+/// The fields a change altered: `{field: {old, new}}`.
+fn field_changes(before: Option<&Record>, after: &Record) -> Value {
+    let empty = Fields::new();
+    let old = before.map_or(&empty, |r| &r.fields);
+    let names: BTreeSet<&String> = old.keys().chain(after.fields.keys()).collect();
+    let mut changes = serde_json::Map::new();
+    for name in names {
+        let (o, n) = (old.get(name).unwrap_or(&Value::Null), after.field(name));
+        if o != n {
+            changes.insert(name.clone(), serde_json::json!({ "old": o, "new": n }));
+        }
+    }
+    Value::Object(changes)
 }

@@ -7,11 +7,11 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
-use common::{TestServer, test_server};
-use dsr_server::{AppState, Clock, Store, app};
-use dsr_shared::PersonId;
+use common::test_server;
+use dsr_server::{AppState, Clock, PullRequest, Store};
 use dsr_shared::api::{ApiError, Health};
 use dsr_shared::sync::{PushOutcome, PushResponse};
+use dsr_shared::{ClientId, PersonId};
 use serde_json::{Value, json};
 
 fn person_id(n: u8) -> PersonId {
@@ -74,6 +74,19 @@ async fn every_api_route_is_in_the_openapi_description_and_every_described_route
         ("/api/sync/push", "post"),
         ("/api/sync/pull", "get"),
         ("/api/sync/conflicts", "get"),
+        ("/api/session/login", "post"),
+        ("/api/session", "get"),
+        ("/api/session/logout", "post"),
+        ("/api/users", "get"),
+        ("/api/users", "post"),
+        ("/api/users/{id}/disable", "post"),
+        ("/api/users/{id}/people", "post"),
+        ("/api/users/{id}/people/{person_id}", "delete"),
+        ("/api/invites", "post"),
+        ("/api/invites/accept", "post"),
+        ("/api/audit", "get"),
+        ("/api/audit/export", "get"),
+        ("/api/audit/views", "post"),
     ];
     let mut described: Vec<(String, String)> = paths
         .iter()
@@ -86,7 +99,7 @@ async fn every_api_route_is_in_the_openapi_description_and_every_described_route
     expected.sort();
     assert_eq!(described, expected);
     for (path, method) in &described {
-        let uri = path.clone();
+        let uri = path.replace("{id}", &person_id(1).to_string()).replace("{person_id}", &person_id(2).to_string());
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
         let request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, "application/json");
         let reply = server.send(request.body(Body::from("{}")).unwrap_or_default()).await;
@@ -138,13 +151,21 @@ async fn database_is_wal_with_full_sync() {
 async fn demo_area_loads_once_through_the_sync_engine() {
     let server = test_server().await;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
-    let first =
-        server.store.push(&dsr_server::demo_push(today), Utc::now(), today).await.unwrap_or_else(|e| panic!("{e}"));
+    let me = server.coordinator_user().await;
+    let first = server
+        .store
+        .push(&me, &dsr_server::demo_push(today), Utc::now(), today)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(first.results.iter().filter(|r| matches!(r.outcome, PushOutcome::Applied { .. })).count(), 50);
-    let again =
-        server.store.push(&dsr_server::demo_push(today), Utc::now(), today).await.unwrap_or_else(|e| panic!("{e}"));
+    let again = server
+        .store
+        .push(&me, &dsr_server::demo_push(today), Utc::now(), today)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(again.results.iter().all(|r| r.repeated));
-    let page = server.store.pull(0, 100).await.unwrap_or_else(|e| panic!("{e}"));
+    let request = PullRequest { client: ClientId::from_time_and_random(9, [9; 10]), cursor: 0, view_no: 0, limit: 100 };
+    let page = server.store.pull(&me, request, Utc::now(), today).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(page.changes.len(), 50);
 }
 
@@ -176,7 +197,14 @@ async fn people_from_the_skeletons_table_become_records() {
     pool.close().await;
 
     let store = Store::open(&path).await.unwrap_or_else(|e| panic!("{e}"));
-    let page = store.pull(0, 10).await.unwrap_or_else(|e| panic!("{e}"));
+    // The first area made adopts them.
+    dsr_server::admin::create_coordinator(&store, &Clock::System, "First area", "first", "Jo First", "a long password")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let first = store.user_by_username("first").await.ok().flatten().unwrap_or_else(|| panic!("no user"));
+    let me = store.acting_as(first.id).await.unwrap_or_else(|e| panic!("{e}"));
+    let request = PullRequest { client: ClientId::from_time_and_random(9, [9; 10]), cursor: 0, view_no: 0, limit: 10 };
+    let page = store.pull(&me, request, Utc::now(), Utc::now().date_naive()).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(page.changes.len(), 2);
     assert_eq!(page.changes[0].record.id.to_string(), alex);
     assert_eq!(page.changes[0].record.field("nhs_number"), &json!("9434765919"));
@@ -215,12 +243,9 @@ async fn real_listener_serves_and_shuts_down_gracefully() {
 
 #[tokio::test]
 async fn today_is_the_date_in_england_so_a_birth_today_is_accepted_late_on_a_summer_evening() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
     // 23:30 UTC on 1 July is 00:30 on 2 July in England (British Summer Time).
     let clock = Clock::Fixed(Utc.with_ymd_and_hms(2026, 7, 1, 23, 30, 0).single().unwrap_or_default());
-    let server =
-        TestServer { app: app(AppState::new(store.clone(), clock, dir.path().join("dist"), false)), store, dir };
+    let server = common::test_server_at(clock).await;
     let born = |seq: u64, id: PersonId, date: &str| {
         json!({ "seq": seq, "record_id": id, "kind": "person", "changes": {
             "given_name": { "new": "Baby" }, "family_name": { "new": "Example" }, "date_of_birth": { "new": date } } })

@@ -40,7 +40,13 @@ async fn push(server: &TestServer, client: ClientId, mutations: Vec<Value>) -> P
 }
 
 async fn pull(server: &TestServer, cursor: u64, limit: u32) -> PullResponse {
-    let reply = server.get(&format!("/api/sync/pull?cursor={cursor}&limit={limit}")).await;
+    pull_view(server, cursor, 1, limit).await
+}
+
+/// A pull by client 1 that holds view `view` (the first pull of a fresh device answers view 1).
+async fn pull_view(server: &TestServer, cursor: u64, view: u64, limit: u32) -> PullResponse {
+    let reply =
+        server.get(&format!("/api/sync/pull?client_id={}&cursor={cursor}&view={view}&limit={limit}", client(1))).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     reply.json()
 }
@@ -124,13 +130,16 @@ async fn pull_pages_in_order() {
     let server = test_server().await;
     let creates: Vec<Value> = (1..=5).map(|n| create(u64::from(n), record(n), "Alex")).collect();
     push(&server, client(1), creates).await;
-    let first = pull(&server, 0, 2).await;
+    let first = pull_view(&server, 0, 0, 2).await;
     assert_eq!(
-        (first.changes.iter().map(|c| c.change_seq).collect::<Vec<_>>(), first.cursor, first.more),
-        (vec![1, 2], 2, true)
+        (first.changes.iter().map(|c| c.change_seq).collect::<Vec<_>>(), first.cursor, first.more, first.view),
+        (vec![1, 2], 2, true, 1)
     );
-    let last = pull(&server, 4, 2).await;
-    assert_eq!((last.changes.len(), last.cursor, last.more), (1, 5, false));
+    let last = pull_view(&server, 4, first.view, 2).await;
+    assert_eq!((last.changes.len(), last.cursor, last.more, last.view), (1, 5, false, 1));
+    // A view this server never gave: start again.
+    let stranger = pull_view(&server, 4, 7, 2).await;
+    assert!(stranger.reset && stranger.changes.is_empty() && stranger.cursor == 0, "{stranger:?}");
 }
 
 #[tokio::test]
@@ -147,10 +156,19 @@ async fn malformed_pushes_and_pulls_get_clear_4xx_errors() {
     let reply = server.post_json("/api/sync/push", &json!({ "client_id": "not-a-uuid", "mutations": [] })).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.json::<ApiError>().message.contains("client_id"), "the error names the field");
-    assert_eq!(server.get("/api/sync/pull?cursor=abc").await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(server.get("/api/sync/pull?limit=0").await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(server.get("/api/sync/pull?limit=5000").await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let huge = server.get(&format!("/api/sync/pull?cursor={}", u64::MAX)).await;
+    assert_eq!(
+        server.get(&format!("/api/sync/pull?client_id={}&cursor=abc", client(1))).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        server.get(&format!("/api/sync/pull?client_id={}&limit=0", client(1))).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        server.get(&format!("/api/sync/pull?client_id={}&limit=5000", client(1))).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let huge = server.get(&format!("/api/sync/pull?client_id={}&cursor={}", client(1), u64::MAX)).await;
     assert_eq!(huge.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(huge.json::<ApiError>().fields[0].field, "cursor");
 }
@@ -161,11 +179,18 @@ async fn the_change_log_is_append_only_and_survives_reopening_the_database() {
     push(&server, client(1), vec![create(1, record(1), "Alex")]).await;
     let path = server.dir.path().join("dsr.sqlite3");
     let reopened = Store::open(&path).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(reopened.pull(0, 10).await.map(|p| p.changes.len()).ok(), Some(1));
+    let me = reopened.acting_as(server.coordinator).await.unwrap_or_else(|e| panic!("{e}"));
+    let request = dsr_server::PullRequest { client: client(2), cursor: 0, view_no: 0, limit: 10 };
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+    assert_eq!(reopened.pull(&me, request, chrono::Utc::now(), today).await.map(|p| p.changes.len()).ok(), Some(1));
     let pool =
         sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
     let update = sqlx::query("UPDATE change_log SET version = 9").execute(&pool).await;
     assert!(update.is_err_and(|e| e.to_string().contains("append-only")));
     let delete = sqlx::query("DELETE FROM change_log").execute(&pool).await;
     assert!(delete.is_err());
+    for statement in ["UPDATE audit SET action = 'x'", "DELETE FROM audit"] {
+        let changed = sqlx::query(statement).execute(&pool).await;
+        assert!(changed.is_err_and(|e| e.to_string().contains("append-only")), "{statement}");
+    }
 }

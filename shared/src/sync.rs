@@ -241,6 +241,13 @@ pub struct PullResponse {
     pub cursor: u64,
     /// More changes wait: pull again at once.
     pub more: bool,
+    /// The number of what this device may now hold (its view): store it with `cursor`, send it next time.
+    #[serde(default)]
+    pub view: u64,
+    /// What this device may hold changed too much to say record by record: delete every record (keep
+    /// unsent changes and drafts) and pull again from cursor 0, view 0.
+    #[serde(default)]
+    pub reset: bool,
 }
 
 /// A clash a person must resolve: both sides changed `field` from `base`.

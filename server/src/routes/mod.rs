@@ -1,8 +1,11 @@
 //! The JSON API under `/api`, one module per area of the API.
 
+mod audit;
 mod health;
 mod openapi_json;
+mod session;
 mod sync;
+mod users;
 
 use std::sync::Arc;
 
@@ -43,6 +46,18 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         )
         .routes(routes!(sync::pull))
         .routes(routes!(sync::conflicts))
+        .routes(routes!(session::login))
+        .routes(routes!(session::current))
+        .routes(routes!(session::logout))
+        .routes(routes!(users::list, users::create_staff))
+        .routes(routes!(users::disable))
+        .routes(routes!(users::assign))
+        .routes(routes!(users::unassign))
+        .routes(routes!(users::invite))
+        .routes(routes!(users::accept))
+        .routes(routes!(audit::list))
+        .routes(routes!(audit::export))
+        .routes(routes!(audit::views))
 }
 
 /// The API description as served at `/api/openapi.json`, with full paths.

@@ -8,6 +8,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
 use dsr_server::{AppState, Clock, Store, app};
+use dsr_shared::UserId;
+use dsr_shared::access::Role;
+use dsr_shared::accounts::{SessionInfo, UserSummary};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
@@ -16,21 +19,48 @@ pub struct TestServer {
     pub app: Router,
     pub store: Store,
     pub dir: tempfile::TempDir,
+    /// The test area's coordinator, signed in: requests carry this cookie unless they have their own.
+    pub coordinator: UserId,
+    pub cookie: String,
+    pub area: String,
 }
+
+/// Every test account's password.
+pub const PASSWORD: &str = "a long test password";
+pub const AREA: &str = "Test area";
 
 pub const INDEX_HTML: &str = "<!doctype html><html><head><title>DSR</title>\
     <script type=\"module\">import init from '/app.js'; init();</script></head><body></body></html>";
 
 pub async fn test_server() -> TestServer {
+    test_server_at(Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default())).await
+}
+
+/// A fresh server whose clock says `clock`.
+pub async fn test_server_at(clock: Clock) -> TestServer {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let static_dir = dir.path().join("dist");
     std::fs::create_dir_all(&static_dir).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(static_dir.join("app.js"), "export default function init() {}").unwrap_or_else(|e| panic!("{e}"));
     let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("open: {e}"));
-    let clock = Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default());
     let state = AppState::new(store.clone(), clock, static_dir, false);
-    TestServer { app: app(state), store, dir }
+    dsr_server::admin::create_coordinator(&store, &clock, AREA, "coordinator", "Jo Coordinator", PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("coordinator: {e}"));
+    let mut server = TestServer {
+        app: app(state),
+        store,
+        dir,
+        coordinator: UserId::from_time_and_random(0, [0; 10]),
+        cookie: String::new(),
+        area: String::new(),
+    };
+    let (session, cookie) = server.login("coordinator", PASSWORD).await;
+    server.coordinator = session.user.id;
+    server.area = session.area.id;
+    server.cookie = cookie;
+    server
 }
 
 pub struct Reply {
@@ -50,7 +80,18 @@ impl Reply {
 }
 
 impl TestServer {
-    pub async fn send(&self, request: Request<Body>) -> Reply {
+    /// Sends a request as the test coordinator (unless it carries a cookie of its own).
+    pub async fn send(&self, mut request: Request<Body>) -> Reply {
+        if !request.headers().contains_key(header::COOKIE) {
+            if let Ok(value) = header::HeaderValue::from_str(&self.cookie) {
+                request.headers_mut().insert(header::COOKIE, value);
+            }
+        }
+        self.send_raw(request).await
+    }
+
+    /// Sends a request as it is (no cookie added).
+    pub async fn send_raw(&self, request: Request<Body>) -> Reply {
         let response = self.app.clone().oneshot(request).await.unwrap_or_else(|e| match e {});
         let status = response.status();
         let headers = response.headers().clone();
@@ -60,6 +101,52 @@ impl TestServer {
 
     pub async fn get(&self, uri: &str) -> Reply {
         self.send(Request::get(uri).body(Body::empty()).unwrap_or_default()).await
+    }
+
+    /// Signs in; returns the session and the `Cookie` header value to send.
+    pub async fn login(&self, username: &str, password: &str) -> (SessionInfo, String) {
+        let body = serde_json::json!({ "username": username, "password": password });
+        let request = Request::post("/api/session/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap_or_default();
+        let reply = self.send_raw(request).await;
+        assert_eq!(reply.status, StatusCode::OK, "login {username}: {}", reply.text());
+        let set_cookie = reply.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let cookie = set_cookie.split(';').next().unwrap_or_default().to_string();
+        (reply.json(), cookie)
+    }
+
+    /// A staff account made by the coordinator through the API, signed in: (id, cookie).
+    pub async fn staff(&self, username: &str, role: Role) -> (UserId, String) {
+        let body = serde_json::json!({
+            "username": username, "display_name": format!("Test {username}"), "role": role, "password": PASSWORD
+        });
+        let reply = self.post_json("/api/users", &body).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        let user: UserSummary = reply.json();
+        let (_, cookie) = self.login(username, PASSWORD).await;
+        (user.id, cookie)
+    }
+
+    /// The coordinator acting through the store (as the server does for the demo area).
+    pub async fn coordinator_user(&self) -> dsr_server::CurrentUser {
+        self.store.acting_as(self.coordinator).await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub async fn get_as(&self, cookie: &str, uri: &str) -> Reply {
+        self.send_raw(Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).unwrap_or_default()).await
+    }
+
+    pub async fn post_json_as(&self, cookie: &str, uri: &str, body: &Value) -> Reply {
+        self.send_raw(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::COOKIE, cookie)
+                .body(Body::from(body.to_string()))
+                .unwrap_or_default(),
+        )
+        .await
     }
 
     pub async fn post_json(&self, uri: &str, body: &Value) -> Reply {

@@ -60,6 +60,6 @@ impl MemoryServer {
         let changes: Vec<Change> = self.log[start..].iter().take(limit.max(1)).cloned().collect();
         let cursor = changes.last().map_or(cursor, |c| c.change_seq);
         let more = (cursor as usize) < self.log.len();
-        PullResponse { changes, removed: Vec::new(), cursor, more }
+        PullResponse { changes, removed: Vec::new(), cursor, more, view: 0, reset: false }
     }
 }

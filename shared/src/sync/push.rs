@@ -45,11 +45,16 @@ pub struct WriteAccess {
     pub role: Role,
     /// What the user may do with each person the batch touches (absent: nothing).
     pub people: BTreeMap<PersonId, PersonAccess>,
+    /// Records of another area: nobody here may touch them (not even to create one with that id).
+    pub foreign: std::collections::BTreeSet<RecordId>,
 }
 
 impl WriteAccess {
     /// Whether this mutation is within the user's access; the reason when not.
     fn check(&mut self, m: &Mutation, current: Option<&Record>) -> Result<Option<PersonId>, &'static str> {
+        if self.foreign.contains(&m.record_id) {
+            return Err("You do not have access to this record");
+        }
         let person = match current {
             Some(record) => {
                 let moved = m.changes.get("person_id").is_some_and(|c| &c.new != record.field("person_id"));
@@ -65,9 +70,6 @@ impl WriteAccess {
         };
         if m.delete && !self.role.may_delete() {
             return Err("Only a DSR coordinator can delete records");
-        }
-        if self.role.sees_whole_register() {
-            return Ok(person);
         }
         let Some(person) = person else {
             return if area_access(self.role).write.contains(m.kind) {
@@ -123,11 +125,12 @@ pub fn process(
         let outcome = apply(batch, client, mutation, now, today);
         if let (PushOutcome::Applied { .. }, Some(access)) = (&outcome, batch.access.as_mut()) {
             // A referrer who adds a person is assigned to them, so they see what they submitted.
-            let created_person = mutation.kind == RecordKind::Person && mutation.base_version.is_none();
-            if created_person && !access.role.sees_whole_register() {
+            if mutation.kind == RecordKind::Person && mutation.base_version.is_none() {
                 let person = PersonId::from_uuid(mutation.record_id.as_uuid());
                 access.people.insert(person, person_access(access.role, true, PersonFacts::default()));
-                batch.assigned.push(person);
+                if !access.role.sees_whole_register() {
+                    batch.assigned.push(person);
+                }
             }
         }
         let result = PushResult { seq: mutation.seq, outcome, repeated: false };

@@ -191,6 +191,7 @@ fn push_as(
         access: Some(WriteAccess {
             role,
             people: people.iter().map(|(id, a)| (PersonId::from_uuid(id.as_uuid()), *a)).collect(),
+            foreign: records.iter().filter(|r| r.fields.contains_key("foreign")).map(|r| r.id).collect(),
         }),
         ..Batch::default()
     };
@@ -333,9 +334,10 @@ fn records_stay_with_their_person_and_only_coordinators_delete() {
         matches!(&outcomes[1], PushOutcome::Rejected { reasons } if reasons[0].message.contains("Only a DSR coordinator")),
         "{outcomes:?}"
     );
+    let coordinator = person_access(Role::Coordinator, true, PersonFacts::default());
     let (outcomes, batch) = push_as(
         Role::Coordinator,
-        &[],
+        &[(record_id(1), coordinator)],
         &[note],
         &[Mutation {
             delete: true,
@@ -347,4 +349,30 @@ fn records_stay_with_their_person_and_only_coordinators_delete() {
     assert!(matches!(outcomes[0], PushOutcome::Applied { .. }), "{outcomes:?}");
     assert_eq!(batch.before.len(), 1);
     assert_eq!(batch.before[0].as_ref().map(|r| r.version), Some(1));
+}
+
+#[test]
+fn another_areas_records_cannot_be_touched_even_by_a_coordinator() {
+    let mut theirs = stored_person(5);
+    theirs.fields.insert("foreign".into(), json!(true));
+    let (outcomes, _) = push_as(
+        Role::Coordinator,
+        &[],
+        &[theirs],
+        &[
+            create(1, record_id(5), "Alex"),
+            edit(2, record_id(5), 1, "given_name", json!("Alex"), json!("Al")),
+            visit_note(3, record_id(12), record_id(5)),
+        ],
+    );
+    assert!(outcomes.iter().all(refused), "{outcomes:?}");
+    // A coordinator adds a person and a note about them in one push.
+    let (outcomes, batch) = push_as(
+        Role::Coordinator,
+        &[],
+        &[],
+        &[create(1, record_id(6), "Sam"), visit_note(2, record_id(13), record_id(6))],
+    );
+    assert!(outcomes.iter().all(|o| matches!(o, PushOutcome::Applied { .. })), "{outcomes:?}");
+    assert!(batch.assigned.is_empty());
 }

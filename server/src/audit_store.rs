@@ -1,0 +1,251 @@
+//! The audit trail: who read or changed what, when, with old and new values and the reason given.
+//! Append-only (triggers refuse UPDATE and DELETE); written in the same transaction as what it records.
+
+use chrono::{DateTime, Utc};
+use dsr_shared::accounts::AuditEntry;
+use dsr_shared::{PersonId, UserId};
+use sqlx::{Sqlite, Transaction};
+
+use crate::auth::CurrentUser;
+use crate::{AppError, Store};
+
+/// One thing to record.
+#[derive(Debug, Clone, Default)]
+pub struct AuditEvent {
+    pub action: &'static str,
+    pub area_id: Option<String>,
+    pub user_id: Option<UserId>,
+    pub client_id: Option<String>,
+    pub person_id: Option<PersonId>,
+    pub record_id: Option<String>,
+    pub kind: Option<String>,
+    pub changes: Option<serde_json::Value>,
+    pub reason: Option<String>,
+    pub detail: Option<String>,
+    pub happened_at: Option<DateTime<Utc>>,
+}
+
+impl AuditEvent {
+    /// An event done by the signed-in `user`.
+    pub fn by(user: &CurrentUser, action: &'static str) -> Self {
+        AuditEvent { action, area_id: Some(user.area_id.clone()), user_id: Some(user.id), ..AuditEvent::default() }
+    }
+
+    /// An event done by the user of a session just opened.
+    pub fn by_user_of(session: &dsr_shared::accounts::SessionInfo, action: &'static str) -> Self {
+        AuditEvent {
+            action,
+            area_id: Some(session.area.id.clone()),
+            user_id: Some(session.user.id),
+            ..AuditEvent::default()
+        }
+    }
+
+    pub fn person(mut self, person: PersonId) -> Self {
+        self.person_id = Some(person);
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+/// Which entries to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuditFilter {
+    pub person: Option<PersonId>,
+    pub user: Option<UserId>,
+}
+
+impl Store {
+    /// Records device-reported reads; an event id seen before is skipped. Returns how many were new.
+    pub async fn audit_device_views(
+        &self,
+        user: &CurrentUser,
+        client: &str,
+        events: &[dsr_shared::accounts::ViewEvent],
+        now: DateTime<Utc>,
+        today: chrono::NaiveDate,
+    ) -> Result<usize, AppError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let view = crate::access_store::view_for(&mut tx, user, today).await?;
+        if events.iter().any(|e| view.kinds_for(Some(e.person_id)).is_empty()) {
+            return Err(AppError::forbidden("You do not have access to a person named in these events"));
+        }
+        let mut recorded = 0;
+        for event in events {
+            let new = sqlx::query("INSERT INTO audit_device_events (id) VALUES (?) ON CONFLICT DO NOTHING")
+                .bind(event.id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            if new.rows_affected() == 0 {
+                continue;
+            }
+            let entry = AuditEvent {
+                client_id: Some(client.to_string()),
+                happened_at: Some(event.at),
+                ..AuditEvent::by(user, "person.viewed").person(event.person_id).detail(event.screen.clone())
+            };
+            audit_in(&mut tx, &entry, now).await?;
+            recorded += 1;
+        }
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
+    /// Records one event on its own.
+    pub async fn audit(&self, event: &AuditEvent, now: DateTime<Utc>) -> Result<(), AppError> {
+        let mut tx = self.pool().begin().await?;
+        audit_in(&mut tx, event, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An area's entries, newest first, filtered by person and/or user, at most `limit`.
+    pub async fn audit_entries(
+        &self,
+        area_id: &str,
+        filter: AuditFilter,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        type Row = (
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT a.id, a.at, a.happened_at, a.user_id, u.display_name, a.action, a.person_id, a.record_id, a.kind,
+                    a.changes, a.reason, a.detail
+             FROM audit a LEFT JOIN users u ON u.id = a.user_id
+             WHERE a.area_id = ?1 AND (?2 IS NULL OR a.person_id = ?2) AND (?3 IS NULL OR a.user_id = ?3)
+             ORDER BY a.id DESC LIMIT ?4",
+        )
+        .bind(area_id)
+        .bind(filter.person.map(|p| p.to_string()))
+        .bind(filter.user.map(|u| u.to_string()))
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    at,
+                    happened_at,
+                    user_id,
+                    user_name,
+                    action,
+                    person_id,
+                    record_id,
+                    kind,
+                    changes,
+                    reason,
+                    detail,
+                )| {
+                    let time = |t: &str| {
+                        DateTime::parse_from_rfc3339(t)
+                            .map(|t| t.with_timezone(&Utc))
+                            .map_err(|_| AppError::Corrupt(format!("audit time {t}")))
+                    };
+                    Ok(AuditEntry {
+                        id: id as u64,
+                        at: time(&at)?,
+                        happened_at: happened_at.as_deref().map(time).transpose()?,
+                        user_id: user_id.and_then(|u| u.parse().ok()),
+                        user_name,
+                        action,
+                        person_id: person_id.and_then(|p| p.parse().ok()),
+                        record_id,
+                        kind,
+                        changes: changes
+                            .map(|c| serde_json::from_str(&c))
+                            .transpose()
+                            .map_err(|e| AppError::Corrupt(format!("audit changes: {e}")))?,
+                        reason,
+                        detail,
+                    })
+                },
+            )
+            .collect()
+    }
+}
+
+/// Records one event inside `tx`.
+pub(crate) async fn audit_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    event: &AuditEvent,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit (at, happened_at, area_id, user_id, client_id, action, person_id, record_id, kind, changes,
+                            reason, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(now.to_rfc3339())
+    .bind(event.happened_at.map(|t| t.to_rfc3339()))
+    .bind(&event.area_id)
+    .bind(event.user_id.map(|u| u.to_string()))
+    .bind(&event.client_id)
+    .bind(event.action)
+    .bind(event.person_id.map(|p| p.to_string()))
+    .bind(&event.record_id)
+    .bind(&event.kind)
+    .bind(event.changes.as_ref().map(|c| c.to_string()))
+    .bind(&event.reason)
+    .bind(&event.detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The entries as CSV (RFC 4180), oldest first, for a spreadsheet.
+pub fn to_csv(entries: &[AuditEntry]) -> Result<String, AppError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "id",
+        "at",
+        "happened_at",
+        "user_id",
+        "user_name",
+        "action",
+        "person_id",
+        "record_id",
+        "kind",
+        "changes",
+        "reason",
+        "detail",
+    ];
+    let fail = |e: csv::Error| AppError::Corrupt(format!("cannot write CSV: {e}"));
+    writer.write_record(header).map_err(fail)?;
+    for e in entries.iter().rev() {
+        writer
+            .write_record([
+                e.id.to_string(),
+                e.at.to_rfc3339(),
+                e.happened_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                e.user_id.map(|u| u.to_string()).unwrap_or_default(),
+                e.user_name.clone().unwrap_or_default(),
+                e.action.clone(),
+                e.person_id.map(|p| p.to_string()).unwrap_or_default(),
+                e.record_id.clone().unwrap_or_default(),
+                e.kind.clone().unwrap_or_default(),
+                e.changes.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+                e.reason.clone().unwrap_or_default(),
+                e.detail.clone().unwrap_or_default(),
+            ])
+            .map_err(fail)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| AppError::Corrupt(format!("cannot write CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| AppError::Corrupt(format!("CSV is not UTF-8: {e}")))
+}

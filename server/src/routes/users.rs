@@ -1,0 +1,237 @@
+//! `/api/users` and `/api/invites`: a coordinator's accounts for their area (staff with a first
+//! password, families invited with a one-time code), caseloads; families accepting their invite.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum_extra::extract::cookie::CookieJar;
+use chrono::Duration;
+use dsr_shared::access::Role;
+use dsr_shared::accounts::{
+    AcceptInvite, Assignment, InviteCreated, NewFamilyInvite, NewStaffUser, SessionInfo, UserSummary,
+    check_display_name, invite_code_from, normalise_invite_code, normalise_username,
+};
+use dsr_shared::api::ApiError;
+use dsr_shared::{PersonId, UserId, ValidationErrors};
+use rand::RngCore;
+
+use crate::AppState;
+use crate::accounts_store::NewUser;
+use crate::audit_store::AuditEvent;
+use crate::auth::{self, CurrentUser};
+use crate::error::{ApiJson, AppError};
+
+/// How long a family has to use their invite code.
+pub const INVITE_DAYS: i64 = 14;
+
+#[utoipa::path(get, path = "/users", tag = "accounts",
+    responses(
+        (status = 200, description = "Every account in the coordinator's area, with the people each is assigned to", body = Vec<UserSummary>),
+        (status = 401, description = "Not signed in", body = ApiError),
+        (status = 403, description = "Not a DSR coordinator", body = ApiError),
+    ))]
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<ApiJson<Vec<UserSummary>>, AppError> {
+    user.require_coordinator()?;
+    Ok(ApiJson(state.store.users(&user.area_id).await?))
+}
+
+#[utoipa::path(post, path = "/users", tag = "accounts",
+    request_body = NewStaffUser,
+    responses(
+        (status = 201, description = "The staff account, in the coordinator's area", body = UserSummary),
+        (status = 401, description = "Not signed in", body = ApiError),
+        (status = 403, description = "Not a DSR coordinator", body = ApiError),
+        (status = 422, description = "A field needs attention (username taken, password too short, family role)", body = ApiError),
+    ))]
+pub async fn create_staff(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(new): ApiJson<NewStaffUser>,
+) -> Result<(StatusCode, ApiJson<UserSummary>), AppError> {
+    user.require_coordinator()?;
+    new.validate()?;
+    let username = normalise_username(&new.username);
+    let hash = auth::hash_password(new.password.clone()).await?;
+    let now = state.clock.now();
+    let id = state
+        .store
+        .create_user(
+            &NewUser {
+                area_id: &user.area_id,
+                username: Some(&username),
+                display_name: &new.display_name,
+                role: new.role,
+                password_hash: Some(&hash),
+                created_by: Some(user.id),
+            },
+            now,
+        )
+        .await?;
+    let event = AuditEvent::by(&user, "user.create").detail(format!("{} account {id}", new.role.name()));
+    state.store.audit(&event, now).await?;
+    Ok((StatusCode::CREATED, ApiJson(state.store.user_summary(&user.area_id, id).await?)))
+}
+
+#[utoipa::path(post, path = "/users/{id}/disable", tag = "accounts",
+    params(("id" = UserId, Path, description = "The account to close")),
+    responses(
+        (status = 200, description = "Closed: the user cannot sign in, and their devices delete their copy on next sync", body = UserSummary),
+        (status = 401, description = "Not signed in", body = ApiError),
+        (status = 403, description = "Not a DSR coordinator", body = ApiError),
+        (status = 404, description = "No such user in this area", body = ApiError),
+        (status = 422, description = "A coordinator cannot close their own account", body = ApiError),
+    ))]
+pub async fn disable(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<UserId>,
+) -> Result<ApiJson<UserSummary>, AppError> {
+    user.require_coordinator()?;
+    state.store.user_in_area(&user.area_id, id).await?;
+    let mut errors = ValidationErrors::new();
+    errors.require(id == user.id, "id", "You cannot close your own account; ask another coordinator");
+    errors.into_result()?;
+    let now = state.clock.now();
+    state.store.disable_user(id, now).await?;
+    state.store.audit(&AuditEvent::by(&user, "user.disable").detail(format!("account {id}")), now).await?;
+    Ok(ApiJson(state.store.user_summary(&user.area_id, id).await?))
+}
+
+#[utoipa::path(post, path = "/users/{id}/people", tag = "accounts",
+    params(("id" = UserId, Path, description = "The keyworker, advocate, panel member, referrer or family member")),
+    request_body = Assignment,
+    responses(
+        (status = 200, description = "Assigned: the person's records reach the user's devices on their next sync", body = UserSummary),
+        (status = 401, description = "Not signed in", body = ApiError),
+        (status = 403, description = "Not a DSR coordinator", body = ApiError),
+        (status = 404, description = "No such user or person in this area", body = ApiError),
+        (status = 422, description = "Coordinators see everyone already", body = ApiError),
+    ))]
+pub async fn assign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<UserId>,
+    ApiJson(assignment): ApiJson<Assignment>,
+) -> Result<ApiJson<UserSummary>, AppError> {
+    user.require_coordinator()?;
+    let target = state.store.user_in_area(&user.area_id, id).await?;
+    let mut errors = ValidationErrors::new();
+    errors.require(target.role.sees_whole_register(), "id", "A DSR coordinator sees everyone in the area already");
+    errors.into_result()?;
+    person_in_area(&state, &user, assignment.person_id).await?;
+    let now = state.clock.now();
+    if state.store.assign(id, assignment.person_id, user.id, now).await? {
+        let event =
+            AuditEvent::by(&user, "caseload.add").person(assignment.person_id).detail(format!("assigned to {id}"));
+        state.store.audit(&event, now).await?;
+    }
+    Ok(ApiJson(state.store.user_summary(&user.area_id, id).await?))
+}
+
+#[utoipa::path(delete, path = "/users/{id}/people/{person_id}", tag = "accounts",
+    params(
+        ("id" = UserId, Path, description = "The user"),
+        ("person_id" = PersonId, Path, description = "The person they no longer work with"),
+    ),
+    responses(
+        (status = 200, description = "No longer assigned: their devices delete the person's records on next sync", body = UserSummary),
+        (status = 401, description = "Not signed in", body = ApiError),
+        (status = 403, description = "Not a DSR coordinator", body = ApiError),
+        (status = 404, description = "No such user in this area, or not assigned", body = ApiError),
+    ))]
+pub async fn unassign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, person)): Path<(UserId, PersonId)>,
+) -> Result<ApiJson<UserSummary>, AppError> {
+    user.require_coordinator()?;
+    state.store.user_in_area(&user.area_id, id).await?;
+    if !state.store.unassign(id, person).await? {
+        return Err(AppError::NotFound("This user is not assigned to that person".into()));
+    }
+    let now = state.clock.now();
+    let event = AuditEvent::by(&user, "caseload.remove").person(person).detail(format!("no longer assigned to {id}"));
+    state.store.audit(&event, now).await?;
+    Ok(ApiJson(state.store.user_summary(&user.area_id, id).await?))
+}
+
+async fn person_in_area(state: &AppState, user: &CurrentUser, person: PersonId) -> Result<(), AppError> {
+    if state.store.person_in_area(&user.area_id, person).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("There is no such person on your area's register".into()))
+    }
+}
+
+#[utoipa::path(post, path = "/invites", tag = "accounts",
+    request_body = NewFamilyInvite,
+    responses(
+        (status = 201, description = "The family member's account, and the one-time code to pass on (shown once)", body = InviteCreated),
+        (status = 401, description = "Not signed in", body = ApiError),
+        (status = 403, description = "Not a DSR coordinator", body = ApiError),
+        (status = 404, description = "No such person in this area", body = ApiError),
+        (status = 422, description = "The name needs attention", body = ApiError),
+    ))]
+pub async fn invite(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(new): ApiJson<NewFamilyInvite>,
+) -> Result<(StatusCode, ApiJson<InviteCreated>), AppError> {
+    user.require_coordinator()?;
+    let mut errors = ValidationErrors::new();
+    check_display_name(&mut errors, "display_name", &new.display_name);
+    errors.into_result()?;
+    person_in_area(&state, &user, new.person_id).await?;
+    let mut random = [0u8; 12];
+    rand::rng().fill_bytes(&mut random);
+    let code = invite_code_from(&random);
+    let now = state.clock.now();
+    let expires = now + Duration::days(INVITE_DAYS);
+    let account = NewUser {
+        area_id: &user.area_id,
+        username: None,
+        display_name: &new.display_name,
+        role: Role::Family,
+        password_hash: None,
+        created_by: Some(user.id),
+    };
+    let id = state.store.create_invite(&account, new.person_id, &auth::token_hash(&code), now, expires).await?;
+    let event = AuditEvent::by(&user, "user.invite").person(new.person_id).detail(format!("family account {id}"));
+    state.store.audit(&event, now).await?;
+    let created = InviteCreated {
+        user: state.store.user_summary(&user.area_id, id).await?,
+        code,
+        expires_on: dsr_shared::calendar::date_in_england(expires),
+    };
+    Ok((StatusCode::CREATED, ApiJson(created)))
+}
+
+#[utoipa::path(post, path = "/invites/accept", tag = "accounts",
+    request_body = AcceptInvite,
+    responses(
+        (status = 200, description = "The account is ready and signed in", body = SessionInfo),
+        (status = 422, description = "The code is not right, used or expired; or the username or password needs attention", body = ApiError),
+    ))]
+pub async fn accept(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    ApiJson(request): ApiJson<AcceptInvite>,
+) -> Result<(CookieJar, ApiJson<SessionInfo>), AppError> {
+    request.validate()?;
+    let username = normalise_username(&request.username);
+    let hash = auth::hash_password(request.password.clone()).await?;
+    let now = state.clock.now();
+    let code_hash = auth::token_hash(&normalise_invite_code(&request.code));
+    let Some(id) = state.store.accept_invite(&code_hash, &username, &hash, now).await? else {
+        let mut errors = ValidationErrors::new();
+        errors.add(
+            "code",
+            "This code is not right, has been used already or has expired. Check it, or ask for a new one.",
+        );
+        return Err(errors.into());
+    };
+    let (jar, info) = super::session::start_session(&state, &headers, jar, id).await?;
+    let event = AuditEvent::by_user_of(&info, "invite.accept");
+    state.store.audit(&event, now).await?;
+    Ok((jar, ApiJson(info)))
+}
