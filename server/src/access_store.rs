@@ -122,3 +122,13 @@ pub(crate) async fn write_access(
         facts.into_iter().map(|(person, facts)| (person, person_access(user.role, true, facts))).collect();
     Ok(WriteAccess { role: user.role, people, foreign })
 }
+
+/// Whether a person is (or was: a deleted person's tombstone keeps its area) in an area.
+pub(crate) async fn person_in_area(db: &mut SqliteConnection, area: &str, person: PersonId) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM records WHERE id = ? AND kind = 'person' AND area_id = ?")
+        .bind(person.to_string())
+        .bind(area)
+        .fetch_optional(&mut *db)
+        .await?;
+    Ok(row.is_some())
+}

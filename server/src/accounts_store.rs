@@ -347,6 +347,12 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Whether a person is or was in an area (see `access_store::person_in_area`).
+    pub async fn person_known_in_area(&self, area_id: &str, person: PersonId) -> Result<bool, AppError> {
+        let mut db = self.pool().acquire().await?;
+        crate::access_store::person_in_area(&mut db, area_id, person).await
+    }
+
     /// Whether a person (record) exists in an area.
     pub async fn person_in_area(&self, area_id: &str, person: PersonId) -> Result<bool, AppError> {
         let row: Option<(i64,)> =

@@ -31,16 +31,6 @@ impl AuditEvent {
         AuditEvent { action, area_id: Some(user.area_id.clone()), user_id: Some(user.id), ..AuditEvent::default() }
     }
 
-    /// An event done by the user of a session just opened.
-    pub fn by_user_of(session: &dsr_shared::accounts::SessionInfo, action: &'static str) -> Self {
-        AuditEvent {
-            action,
-            area_id: Some(session.area.id.clone()),
-            user_id: Some(session.user.id),
-            ..AuditEvent::default()
-        }
-    }
-
     pub fn person(mut self, person: PersonId) -> Self {
         self.person_id = Some(person);
         self
@@ -71,7 +61,17 @@ impl Store {
     ) -> Result<usize, AppError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let view = crate::access_store::view_for(&mut tx, user, today).await?;
-        if events.iter().any(|e| view.kinds_for(Some(e.person_id)).is_empty()) {
+        let mut denied = false;
+        for event in events {
+            denied |= match view {
+                // The whole area: the person must be in this area.
+                dsr_shared::access::View::WholeArea => {
+                    !crate::access_store::person_in_area(&mut tx, &user.area_id, event.person_id).await?
+                }
+                dsr_shared::access::View::People(_) => view.kinds_for(Some(event.person_id)).is_empty(),
+            };
+        }
+        if denied {
             return Err(AppError::forbidden("You do not have access to a person named in these events"));
         }
         let mut recorded = 0;

@@ -47,6 +47,11 @@ async fn entries(
     if let Some(id) = query.user_id {
         state.store.user_in_area(&user.area_id, id).await?;
     }
+    if let Some(person) = query.person_id
+        && !state.store.person_known_in_area(&user.area_id, person).await?
+    {
+        return Err(AppError::NotFound("There is no such person in your area".into()));
+    }
     let filter = AuditFilter { person: query.person_id, user: query.user_id };
     let found = state.store.audit_entries(&user.area_id, filter, limit).await?;
     // Reading the trail is itself recorded (the entries show what was done to a person).
@@ -65,7 +70,7 @@ async fn entries(
         (status = 200, description = "Audit entries of the coordinator's area, newest first", body = Vec<AuditEntry>),
         (status = 401, description = "Not signed in", body = ApiError),
         (status = 403, description = "Not a DSR coordinator", body = ApiError),
-        (status = 404, description = "No such user in this area", body = ApiError),
+        (status = 404, description = "No such user or person in this area", body = ApiError),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -81,6 +86,7 @@ pub async fn list(
         (status = 200, description = "The same entries as CSV, oldest first", content_type = "text/csv", body = String),
         (status = 401, description = "Not signed in", body = ApiError),
         (status = 403, description = "Not a DSR coordinator", body = ApiError),
+        (status = 404, description = "No such user or person in this area", body = ApiError),
     ))]
 pub async fn export(
     State(state): State<AppState>,

@@ -70,7 +70,7 @@ pub async fn login(
         });
     }
     state.store.clear_login_failures(&username).await?;
-    let (jar, info) = start_session(&state, &headers, jar, user.id).await?;
+    let (jar, info) = start_session(&state, &headers, jar, user.id, "session.login").await?;
     Ok((jar, ApiJson(info)))
 }
 
@@ -80,6 +80,7 @@ pub async fn start_session(
     headers: &HeaderMap,
     jar: CookieJar,
     user: dsr_shared::UserId,
+    action: &'static str,
 ) -> Result<(CookieJar, SessionInfo), AppError> {
     let now = state.clock.now();
     let token = auth::new_token();
@@ -88,7 +89,7 @@ pub async fn start_session(
     let Some(found) = state.store.session_user(&hash).await? else {
         return Err(AppError::Corrupt("a session just made is missing".into()));
     };
-    state.store.audit(&AuditEvent::by(&found.user, "session.login"), now).await?;
+    state.store.audit(&AuditEvent::by(&found.user, action), now).await?;
     let secure = auth::is_secure(headers, state.secure_cookies);
     let jar = jar.add(auth::session_cookie(token, state.session_lifetime.num_seconds(), secure));
     let info = session_info(state, &found.user).await?;

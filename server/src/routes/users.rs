@@ -230,8 +230,6 @@ pub async fn accept(
         );
         return Err(errors.into());
     };
-    let (jar, info) = super::session::start_session(&state, &headers, jar, id).await?;
-    let event = AuditEvent::by_user_of(&info, "invite.accept");
-    state.store.audit(&event, now).await?;
+    let (jar, info) = super::session::start_session(&state, &headers, jar, id, "invite.accept").await?;
     Ok((jar, ApiJson(info)))
 }

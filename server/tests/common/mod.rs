@@ -82,10 +82,10 @@ impl Reply {
 impl TestServer {
     /// Sends a request as the test coordinator (unless it carries a cookie of its own).
     pub async fn send(&self, mut request: Request<Body>) -> Reply {
-        if !request.headers().contains_key(header::COOKIE) {
-            if let Ok(value) = header::HeaderValue::from_str(&self.cookie) {
-                request.headers_mut().insert(header::COOKIE, value);
-            }
+        if !request.headers().contains_key(header::COOKIE)
+            && let Ok(value) = header::HeaderValue::from_str(&self.cookie)
+        {
+            request.headers_mut().insert(header::COOKIE, value);
         }
         self.send_raw(request).await
     }

@@ -1,0 +1,215 @@
+//! The audit trail is complete: every write path and every read of a person's record leaves exactly
+//! one entry (who, when, what, old and new values, reason); coordinators list it per person and per
+//! user and export it as CSV.
+
+#![allow(clippy::panic, reason = "test helpers fail the test with a message")]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{PASSWORD, TestServer, test_server};
+use dsr_shared::access::Role;
+use dsr_shared::accounts::{AuditEntry, InviteCreated};
+use dsr_shared::sync::PullResponse;
+use dsr_shared::{ClientId, PersonId, RecordId};
+use serde_json::{Value, json};
+
+fn id(n: u8) -> RecordId {
+    RecordId::from_time_and_random(1_764_000_000_000 + u64::from(n), [n; 10])
+}
+
+fn person(n: u8) -> PersonId {
+    PersonId::from_uuid(id(n).as_uuid())
+}
+
+fn client(n: u8) -> ClientId {
+    ClientId::from_time_and_random(1_764_000_000_000 + u64::from(n), [n; 10])
+}
+
+/// The audit entries recorded so far, read straight from the database file.
+async fn entries(server: &TestServer) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+    let path = server.dir.path().join("dsr.sqlite3");
+    let pool =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
+    let rows = sqlx::query_as("SELECT action, person_id, changes, reason FROM audit ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    pool.close().await;
+    rows
+}
+
+/// Runs `step` and returns its value and the entries it added.
+macro_rules! added {
+    ($server:expr, $step:expr) => {{
+        let before = entries($server).await.len();
+        let value = $step;
+        let after = entries($server).await;
+        (value, after[before..].to_vec())
+    }};
+}
+
+fn actions(added: &[(String, Option<String>, Option<String>, Option<String>)]) -> Vec<&str> {
+    added.iter().map(|(a, ..)| a.as_str()).collect()
+}
+
+async fn push(server: &TestServer, cookie: &str, client: ClientId, mutations: Value) -> Value {
+    let reply =
+        server.post_json_as(cookie, "/api/sync/push", &json!({ "client_id": client, "mutations": mutations })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json()
+}
+
+fn create(seq: u64, n: u8, given: &str) -> Value {
+    json!({ "seq": seq, "record_id": id(n), "kind": "person", "changes": {
+        "given_name": { "new": given }, "family_name": { "new": "Example" }, "date_of_birth": { "new": "2011-04-23" } } })
+}
+
+#[tokio::test]
+async fn every_write_and_every_read_of_a_person_leaves_exactly_one_entry() {
+    let server = test_server().await;
+    let me = server.cookie.clone();
+    let c = client(1);
+
+    let (_, added) = added!(&server, push(&server, &me, c, json!([create(1, 1, "Alex"), create(2, 2, "Sam")])).await);
+    assert_eq!(actions(&added), ["record.create", "record.create"]);
+    let changes: Value = serde_json::from_str(added[0].2.as_deref().unwrap_or("null")).unwrap_or_default();
+    assert_eq!(changes["given_name"], json!({ "old": null, "new": "Alex" }));
+    assert_eq!(added[0].1.as_deref(), Some(person(1).to_string().as_str()));
+
+    let edit = json!([{ "seq": 3, "record_id": id(1), "kind": "person", "base_version": 1,
+        "changes": { "given_name": { "old": "Alex", "new": "Alexa" } }, "reason": "Prefers Alexa" }]);
+    let (_, added) = added!(&server, push(&server, &me, c, edit.clone()).await);
+    assert_eq!(actions(&added), ["record.update"]);
+    let changes: Value = serde_json::from_str(added[0].2.as_deref().unwrap_or("null")).unwrap_or_default();
+    assert_eq!(changes, json!({ "given_name": { "old": "Alex", "new": "Alexa" } }), "only the changed field");
+    assert_eq!(added[0].3.as_deref(), Some("Prefers Alexa"));
+
+    // Sent again: the stored answer, no second entry. A change to what is already there: no write.
+    assert!(added!(&server, push(&server, &me, c, edit).await).1.is_empty());
+    let same = json!([{ "seq": 4, "record_id": id(1), "kind": "person", "base_version": 2,
+        "changes": { "given_name": { "old": "Alexa", "new": "Alexa" } } }]);
+    assert!(added!(&server, push(&server, &me, c, same).await).1.is_empty());
+
+    let delete = json!([{ "seq": 5, "record_id": id(2), "kind": "person", "base_version": 1, "delete": true, "reason": "Entered twice" }]);
+    let (_, added) = added!(&server, push(&server, &me, c, delete).await);
+    assert_eq!(actions(&added), ["record.delete"]);
+    assert_eq!(added[0].3.as_deref(), Some("Entered twice"));
+
+    // A refused change (no access) is recorded too.
+    let (keyworker, kw) = server.staff("keyworker", Role::Keyworker).await;
+    let sneaky = json!([{ "seq": 1, "record_id": id(1), "kind": "person", "base_version": 2,
+        "changes": { "given_name": { "old": "Alexa", "new": "Changed" } } }]);
+    let (_, added) = added!(&server, push(&server, &kw, client(2), sneaky).await);
+    assert_eq!(actions(&added), ["record.refused"]);
+
+    // A pull is a read of each person whose records it sends: one entry per person.
+    let (_, added) = added!(&server, {
+        let reply = server.get(&format!("/api/sync/pull?client_id={c}&cursor=0")).await;
+        let page: PullResponse = reply.json();
+        // Four changes (two creates, an update, a delete) about two people.
+        assert_eq!(page.changes.len(), 4);
+    });
+    assert_eq!(actions(&added), ["person.sent", "person.sent"]);
+
+    // Reads on the device, reported later: once each, however often sent.
+    let event_a = json!({ "id": uuid::Uuid::now_v7(), "person_id": person(1), "at": "2026-11-25T08:00:00Z", "screen": "person page" });
+    let event_b = json!({ "id": uuid::Uuid::now_v7(), "person_id": person(1), "at": "2026-11-25T08:05:00Z", "screen": "edit form" });
+    let views = json!({ "client_id": c, "events": [event_a, event_b] });
+    let (_, added) =
+        added!(&server, assert_eq!(server.post_json("/api/audit/views", &views).await.status, StatusCode::OK));
+    assert_eq!(actions(&added), ["person.viewed", "person.viewed"]);
+    assert!(added!(&server, server.post_json("/api/audit/views", &views).await).1.is_empty());
+
+    // Accounts: each change one entry.
+    let (_, added) = added!(&server, server.staff("advocate", Role::Advocate).await);
+    assert_eq!(actions(&added), ["user.create", "session.login"]);
+    let (_, added) = added!(
+        &server,
+        server.post_json(&format!("/api/users/{keyworker}/people"), &json!({ "person_id": person(1) })).await
+    );
+    assert_eq!(actions(&added), ["caseload.add"]);
+    let (_, added) = added!(&server, {
+        let request = Request::delete(format!("/api/users/{keyworker}/people/{}", person(1)))
+            .body(Body::empty())
+            .unwrap_or_default();
+        server.send(request).await
+    });
+    assert_eq!(actions(&added), ["caseload.remove"]);
+    let (invite, added) = added!(
+        &server,
+        server
+            .post_json("/api/invites", &json!({ "display_name": "Chris Parent", "person_id": person(1) }))
+            .await
+            .json::<InviteCreated>()
+    );
+    assert_eq!(actions(&added), ["user.invite"]);
+    let code = invite.code;
+    let accept = json!({ "code": code, "username": "chris", "password": "our own long password" });
+    let (_, added) = added!(
+        &server,
+        server
+            .send_raw(
+                Request::post("/api/invites/accept")
+                    .header("content-type", "application/json")
+                    .body(Body::from(accept.to_string()))
+                    .unwrap_or_default()
+            )
+            .await
+    );
+    assert_eq!(actions(&added), ["invite.accept"]);
+    let (_, added) = added!(&server, server.post_json(&format!("/api/users/{keyworker}/disable"), &json!({})).await);
+    assert_eq!(actions(&added), ["user.disable"]);
+
+    // Sessions.
+    let bad = json!({ "username": "coordinator", "password": "wrong password" });
+    let (_, added) = added!(
+        &server,
+        server
+            .send_raw(
+                Request::post("/api/session/login")
+                    .header("content-type", "application/json")
+                    .body(Body::from(bad.to_string()))
+                    .unwrap_or_default()
+            )
+            .await
+    );
+    assert_eq!(actions(&added), ["session.login_failed"]);
+    let (cookie, added) = added!(&server, server.login("advocate", PASSWORD).await.1);
+    assert_eq!(actions(&added), ["session.login"]);
+    let (_, added) = added!(
+        &server,
+        server
+            .send_raw(
+                Request::post("/api/session/logout").header("cookie", &cookie).body(Body::empty()).unwrap_or_default()
+            )
+            .await
+    );
+    assert_eq!(actions(&added), ["session.logout"]);
+
+    // Reading the trail is recorded; per person it shows who did what, with old and new values.
+    let (listed, added) =
+        added!(&server, server.get(&format!("/api/audit?person_id={}", person(1))).await.json::<Vec<AuditEntry>>());
+    assert_eq!(actions(&added), ["audit.read"]);
+    let update = listed.iter().find(|e| e.action == "record.update").unwrap_or_else(|| panic!("no update listed"));
+    assert_eq!(update.user_name.as_deref(), Some("Jo Coordinator"));
+    assert_eq!(update.changes.as_ref().map(|c| c["given_name"]["new"].clone()), Some(json!("Alexa")));
+    assert!(listed.iter().all(|e| e.person_id == Some(person(1))));
+    let by_user: Vec<AuditEntry> = server.get(&format!("/api/audit?user_id={keyworker}")).await.json();
+    assert!(
+        by_user.iter().any(|e| e.action == "record.refused") && by_user.iter().all(|e| e.user_id == Some(keyworker))
+    );
+
+    let (csv, added) = added!(&server, server.get(&format!("/api/audit/export?person_id={}", person(1))).await.text());
+    assert_eq!(actions(&added), ["audit.export"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader.headers().map(|h| h.iter().map(String::from).collect()).unwrap_or_default();
+    assert_eq!(&header[..6], ["id", "at", "happened_at", "user_id", "user_name", "action"]);
+    let rows: Vec<csv::StringRecord> = reader.records().filter_map(Result::ok).collect();
+    assert!(
+        rows.iter().any(|r| &r[5] == "record.update" && r[9].contains("Alexa") && &r[10] == "Prefers Alexa"),
+        "{csv}"
+    );
+    assert!(rows.iter().any(|r| &r[5] == "person.viewed" && &r[2] == "2026-11-25T08:00:00+00:00"), "{csv}");
+}
