@@ -363,9 +363,6 @@ async fn every_endpoint_for_every_role_on_own_other_and_other_area_people_follow
         assert_eq!(reply.status, StatusCode::OK, "session of {role}");
         let reply = w.server.get_as(cookie, "/api/sync/conflicts").await;
         assert_eq!(reply.status, StatusCode::OK, "conflicts for {role}");
-        for status in [reply.status] {
-            assert!(!status.is_server_error());
-        }
         cases += 6;
     }
     // Another area's coordinator: none of area A's users or people.
