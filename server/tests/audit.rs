@@ -28,7 +28,10 @@ fn client(n: u8) -> ClientId {
 }
 
 /// The audit entries recorded so far, read straight from the database file.
-async fn entries(server: &TestServer) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+/// Action, person, changes, reason.
+type Entry = (String, Option<String>, Option<String>, Option<String>);
+
+async fn entries(server: &TestServer) -> Vec<Entry> {
     let path = server.dir.path().join("dsr.sqlite3");
     let pool =
         sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
@@ -50,7 +53,7 @@ macro_rules! added {
     }};
 }
 
-fn actions(added: &[(String, Option<String>, Option<String>, Option<String>)]) -> Vec<&str> {
+fn actions(added: &[Entry]) -> Vec<&str> {
     added.iter().map(|(a, ..)| a.as_str()).collect()
 }
 
