@@ -1,8 +1,15 @@
-//! The typed client of the server's JSON API (`/api`, described at `/api/openapi.json`).
+//! The typed client of the server's JSON API (`/api`, described at `/api/openapi.json`). The session
+//! cookie (HttpOnly) goes with every request by itself.
 
+use dsr_shared::accounts::{
+    AcceptInvite, Assignment, AuditEntry, InviteCreated, LoginRequest, NewFamilyInvite, NewStaffUser, SessionInfo,
+    UserSummary, ViewEvents,
+};
 use dsr_shared::api::{ApiError, Health};
 use dsr_shared::sync::{PullResponse, PushRequest, PushResponse};
+use dsr_shared::{ClientId, PersonId, UserId};
 use gloo_net::http::{Request, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Why a call did not succeed.
@@ -11,6 +18,12 @@ pub enum ApiFailure {
     /// No answer: offline, or the server is down. Try again later.
     #[error("cannot reach the server")]
     Unreachable,
+    /// Not signed in, or the session ended: sign in again. Nothing on the device is lost.
+    #[error("{}", .0.message)]
+    SignedOut(ApiError),
+    /// The account was closed, or this device's data belongs to another account: delete the copy.
+    #[error("{}", .0.message)]
+    AccessEnded(ApiError),
     /// The server refused the request (4xx): it will not succeed as it is.
     #[error("{}", .0.message)]
     Refused(ApiError),
@@ -19,17 +32,35 @@ pub enum ApiFailure {
     Server(String),
 }
 
+async fn failure(response: Response) -> ApiFailure {
+    let status = response.status();
+    match response.json::<ApiError>().await {
+        Ok(error) if status == 401 => ApiFailure::SignedOut(error),
+        Ok(error) if status == 403 && matches!(error.code.as_str(), "account_disabled" | "device_of_another_user") => {
+            ApiFailure::AccessEnded(error)
+        }
+        Ok(error) if (400..500).contains(&status) => ApiFailure::Refused(error),
+        Ok(error) => ApiFailure::Server(error.message),
+        Err(_) => ApiFailure::Server(format!("status {status}")),
+    }
+}
+
 async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
     let response = response.map_err(|_| ApiFailure::Unreachable)?;
-    let status = response.status();
     if response.ok() {
         return response.json::<T>().await.map_err(|e| ApiFailure::Server(e.to_string()));
     }
-    match response.json::<ApiError>().await {
-        Ok(error) if (400..500).contains(&status) => Err(ApiFailure::Refused(error)),
-        Ok(error) => Err(ApiFailure::Server(error.message)),
-        Err(_) => Err(ApiFailure::Server(format!("status {status}"))),
-    }
+    Err(failure(response).await)
+}
+
+async fn read_empty(response: Result<Response, gloo_net::Error>) -> Result<(), ApiFailure> {
+    let response = response.map_err(|_| ApiFailure::Unreachable)?;
+    if response.ok() { Ok(()) } else { Err(failure(response).await) }
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiFailure> {
+    let request = Request::post(path).json(body).map_err(|e| ApiFailure::Server(e.to_string()))?;
+    read(request.send().await).await
 }
 
 pub async fn health() -> Result<Health, ApiFailure> {
@@ -37,10 +68,73 @@ pub async fn health() -> Result<Health, ApiFailure> {
 }
 
 pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiFailure> {
-    let request = Request::post("/api/sync/push").json(request).map_err(|e| ApiFailure::Server(e.to_string()))?;
-    read(request.send().await).await
+    post("/api/sync/push", request).await
 }
 
-pub async fn pull(cursor: u64, limit: u32) -> Result<PullResponse, ApiFailure> {
-    read(Request::get(&format!("/api/sync/pull?cursor={cursor}&limit={limit}")).send().await).await
+pub async fn pull(client: ClientId, cursor: u64, view: u64, limit: u32) -> Result<PullResponse, ApiFailure> {
+    let path = format!("/api/sync/pull?client_id={client}&cursor={cursor}&view={view}&limit={limit}");
+    read(Request::get(&path).send().await).await
+}
+
+pub async fn login(username: &str, password: &str) -> Result<SessionInfo, ApiFailure> {
+    post("/api/session/login", &LoginRequest { username: username.into(), password: password.into() }).await
+}
+
+pub async fn session() -> Result<SessionInfo, ApiFailure> {
+    read(Request::get("/api/session").send().await).await
+}
+
+pub async fn logout() -> Result<(), ApiFailure> {
+    read_empty(Request::post("/api/session/logout").send().await).await
+}
+
+pub async fn accept_invite(request: &AcceptInvite) -> Result<SessionInfo, ApiFailure> {
+    post("/api/invites/accept", request).await
+}
+
+pub async fn users() -> Result<Vec<UserSummary>, ApiFailure> {
+    read(Request::get("/api/users").send().await).await
+}
+
+pub async fn create_staff(user: &NewStaffUser) -> Result<UserSummary, ApiFailure> {
+    post("/api/users", user).await
+}
+
+pub async fn invite(invite: &NewFamilyInvite) -> Result<InviteCreated, ApiFailure> {
+    post("/api/invites", invite).await
+}
+
+pub async fn disable(user: UserId) -> Result<UserSummary, ApiFailure> {
+    post(&format!("/api/users/{user}/disable"), &serde_json::json!({})).await
+}
+
+pub async fn assign(user: UserId, person_id: PersonId) -> Result<UserSummary, ApiFailure> {
+    post(&format!("/api/users/{user}/people"), &Assignment { person_id }).await
+}
+
+pub async fn unassign(user: UserId, person: PersonId) -> Result<UserSummary, ApiFailure> {
+    read(Request::delete(&format!("/api/users/{user}/people/{person}")).send().await).await
+}
+
+/// The audit trail about a person or by a user.
+pub async fn audit(person: Option<PersonId>, user: Option<UserId>) -> Result<Vec<AuditEntry>, ApiFailure> {
+    read(Request::get(&audit_path("/api/audit", person, user)).send().await).await
+}
+
+/// Where the CSV export of the same entries is (a link: the browser downloads it).
+pub fn audit_export_path(person: Option<PersonId>, user: Option<UserId>) -> String {
+    audit_path("/api/audit/export", person, user)
+}
+
+fn audit_path(base: &str, person: Option<PersonId>, user: Option<UserId>) -> String {
+    match (person, user) {
+        (Some(p), _) => format!("{base}?person_id={p}"),
+        (None, Some(u)) => format!("{base}?user_id={u}"),
+        (None, None) => base.to_string(),
+    }
+}
+
+pub async fn send_views(events: &ViewEvents) -> Result<(), ApiFailure> {
+    let request = Request::post("/api/audit/views").json(events).map_err(|e| ApiFailure::Server(e.to_string()))?;
+    read_empty(request.send().await).await
 }

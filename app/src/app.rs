@@ -10,17 +10,18 @@ use crate::components::header::Header;
 use crate::components::sync_status::SyncStatusBar;
 use crate::element_ids as ids;
 use crate::pages::{
-    add_person::AddPersonPage, conflicts::ConflictsPage, edit_person::EditPersonPage, not_found::NotFoundPage,
-    register::RegisterPage,
+    accounts::AccountsPage, add_person::AddPersonPage, audit::AuditPage, conflicts::ConflictsPage,
+    edit_person::EditPersonPage, invitation::InvitationPage, not_found::NotFoundPage, register::RegisterPage,
+    sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
 };
-use crate::state::AppState;
-use crate::sync;
+use crate::session;
+use crate::state::{AppState, Session};
 
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    sync::start(state);
+    session::start(state);
     register_service_worker();
     spawn_local(ask_for_persistent_storage(state));
 
@@ -31,12 +32,31 @@ pub fn App() -> impl IntoView {
             <SyncStatusBar/>
             <div class="nhsuk-width-container">
                 <main class="nhsuk-main-wrapper" id=ids::MAIN role="main">
-                    <Routes fallback=NotFoundPage>
-                        <Route path=path!("/") view=RegisterPage/>
-                        <Route path=path!("/people/new") view=AddPersonPage/>
-                        <Route path=path!("/people/:id/edit") view=EditPersonPage/>
-                        <Route path=path!("/conflicts") view=ConflictsPage/>
-                    </Routes>
+                    {move || match state.session.get() {
+                        Session::Starting => view! { <p class="nhsuk-body">"Opening…"</p> }.into_any(),
+                        Session::SignedOut => view! {
+                            <Routes fallback=SignInPage>
+                                <Route path=path!("/invitation") view=InvitationPage/>
+                            </Routes>
+                        }.into_any(),
+                        Session::Locked(lock) => view! {
+                            <Routes fallback=move || view! { <UnlockPage lock=lock.clone()/> }>
+                                <Route path=path!("/sign-out") view=SignOutPage/>
+                            </Routes>
+                        }.into_any(),
+                        Session::Open(_) => view! {
+                            <Routes fallback=NotFoundPage>
+                                <Route path=path!("/") view=RegisterPage/>
+                                <Route path=path!("/people/new") view=AddPersonPage/>
+                                <Route path=path!("/people/:id/edit") view=EditPersonPage/>
+                                <Route path=path!("/conflicts") view=ConflictsPage/>
+                                <Route path=path!("/sign-in") view=SignInPage/>
+                                <Route path=path!("/sign-out") view=SignOutPage/>
+                                <Route path=path!("/accounts") view=AccountsPage/>
+                                <Route path=path!("/audit") view=AuditPage/>
+                            </Routes>
+                        }.into_any(),
+                    }}
                 </main>
             </div>
         </Router>

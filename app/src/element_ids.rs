@@ -41,6 +41,7 @@ pub fn error_message(field_id: &str) -> String {
 
 // Drafts, conflicts, refused changes, storage
 pub const DRAFT_RESTORED: &str = "draft-restored";
+pub const DRAFT_SAVED: &str = "draft-saved";
 pub const CONFLICTS_LINK: &str = "conflicts-link";
 pub const CONFLICTS_NONE: &str = "conflicts-none";
 pub const SYNC_PROGRESS: &str = "sync-progress";
@@ -73,3 +74,60 @@ pub fn use_typed(id: &str) -> String {
 pub fn conflict_own_value(id: &str) -> String {
     format!("own-value-{id}")
 }
+
+// Signing in and out, unlocking, invitations
+pub const SIGN_IN_USERNAME: &str = "sign-in-username";
+pub const SIGN_IN_PASSWORD: &str = "sign-in-password";
+pub const SIGN_IN_BUTTON: &str = "sign-in";
+pub const SIGN_IN_MESSAGE: &str = "sign-in-message";
+pub const UNLOCK_PASSWORD: &str = "unlock-password";
+pub const UNLOCK_BUTTON: &str = "unlock";
+pub const SIGNED_IN_AS: &str = "signed-in-as";
+pub const SIGN_OUT_LINK: &str = "sign-out-link";
+pub const SIGN_OUT_BUTTON: &str = "sign-out";
+pub const SIGN_OUT_WARNING: &str = "sign-out-warning";
+pub const SIGN_IN_AGAIN_LINK: &str = "sign-in-again-link";
+pub const INVITATION_LINK: &str = "invitation-link";
+pub const INVITE_CODE: &str = "invite-code";
+pub const INVITE_USERNAME: &str = "invite-username";
+pub const INVITE_PASSWORD: &str = "invite-password";
+pub const ACCEPT_INVITE_BUTTON: &str = "accept-invite";
+
+// Accounts (coordinators)
+pub const ACCOUNTS_LINK: &str = "accounts-link";
+pub const USERS_TABLE: &str = "users-table";
+pub const STAFF_USERNAME: &str = "staff-username";
+pub const STAFF_NAME: &str = "staff-name";
+pub const STAFF_ROLE: &str = "staff-role";
+pub const STAFF_PASSWORD: &str = "staff-password";
+pub const ADD_STAFF_BUTTON: &str = "add-staff";
+pub const FAMILY_DISPLAY_NAME: &str = "family-display-name";
+pub const FAMILY_PERSON: &str = "family-person";
+pub const INVITE_BUTTON: &str = "invite-family";
+pub const INVITE_CODE_SHOWN: &str = "invite-code-shown";
+pub const ACCOUNTS_NOTICE: &str = "accounts-notice";
+
+pub fn user_row(id: &str) -> String {
+    format!("user-{id}")
+}
+
+pub fn disable_user(id: &str) -> String {
+    format!("disable-{id}")
+}
+
+pub fn assign_select(id: &str) -> String {
+    format!("assign-person-{id}")
+}
+
+pub fn assign_button(id: &str) -> String {
+    format!("assign-{id}")
+}
+
+pub fn unassign_button(user: &str, person: &str) -> String {
+    format!("unassign-{user}-{person}")
+}
+
+// Audit trail
+pub const AUDIT_TABLE: &str = "audit-table";
+pub const AUDIT_EXPORT: &str = "audit-export";
+pub const AUDIT_LINK: &str = "audit-link";

@@ -4,9 +4,11 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod crypto;
 pub mod element_ids;
 pub mod local_store;
 pub mod pages;
+pub mod session;
 pub mod state;
 pub mod sync;
 pub mod timing;

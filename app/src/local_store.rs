@@ -2,15 +2,23 @@
 //! one transaction with its outbox entry; the sync loop sends the outbox and brings the server's
 //! changes back.
 //!
-//! Stores (version 2):
+//! Stores (version 3):
 //! - `records`: one [`LocalRecord`] per record: the server's last word and what this device shows.
 //! - `outbox`: [`OutboxEntry`] by seq: saved changes not yet answered, and refused ones kept for the user.
 //! - `drafts`: half-typed forms, by form key.
 //! - `conflicts`: clashes the server reported, for a person to resolve.
-//! - `meta`: this device's client id, next seq, pull cursor.
+//! - `meta`: this device's client id, next seq, pull cursor and view, and the sign-in [`Lock`].
+//! - `views`: reads of a person's record on this device, waiting to go to the audit trail.
+//!
+//! Everything in `records`, `outbox`, `drafts` and `conflicts` is sealed (AES-GCM, see [`crate::crypto`]):
+//! an entry is `{ <key>, sealed: bytes }`. Encryption is not an IndexedDB request, so it never happens
+//! inside a transaction (which would commit early): values are read in one transaction, opened,
+//! changed and sealed outside it, and written in a second one that first checks nothing changed
+//! meanwhile (and starts again if it did).
 //!
 //! Version 1 (the walking skeleton) had `records` of people and `meta`; [`open`] upgrades its data
-//! (people not yet sent become outbox entries) so nothing typed before the upgrade is lost.
+//! (people not yet sent become outbox entries) so nothing typed before the upgrade is lost. Data from
+//! before encryption is read as it is and sealed at the first unlock ([`seal_plaintext`]).
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -20,19 +28,26 @@ use dsr_shared::{ClientId, FieldError, Person, RecordId};
 use rexie::{ObjectStore, Rexie, Store, TransactionMode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub const DB_NAME: &str = "dsr";
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 pub const RECORDS: &str = "records";
 pub const OUTBOX: &str = "outbox";
 pub const DRAFTS: &str = "drafts";
 pub const CONFLICTS: &str = "conflicts";
 pub const META: &str = "meta";
+pub const VIEWS: &str = "views";
+/// Every store, for wiping.
+pub const ALL_STORES: [&str; 6] = [RECORDS, OUTBOX, DRAFTS, CONFLICTS, META, VIEWS];
 
 const META_CLIENT_ID: &str = "client_id";
 const META_NEXT_SEQ: &str = "next_seq";
 const META_CURSOR: &str = "cursor";
+const META_VIEW: &str = "view";
+const META_LOCK: &str = "lock";
+/// How often a two-step write starts again when something changed between its steps.
+const ATTEMPTS: usize = 5;
 
 /// A record as this device holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,6 +142,8 @@ pub enum StoreError {
     IndexedDb(String),
     #[error("this device holds data it cannot read: {0}")]
     Data(String),
+    #[error("{0}")]
+    Crypto(#[from] crate::crypto::CryptoError),
 }
 
 impl From<rexie::Error> for StoreError {
@@ -164,6 +181,7 @@ pub async fn open() -> Result<Rexie, StoreError> {
         .add_object_store(ObjectStore::new(DRAFTS).key_path("key"))
         .add_object_store(ObjectStore::new(CONFLICTS).key_path("id"))
         .add_object_store(ObjectStore::new(META))
+        .add_object_store(ObjectStore::new(VIEWS).key_path("id"))
         .build()
         .await?;
     if !UPGRADED.with(Cell::get) {
@@ -269,25 +287,269 @@ pub fn random_bytes() -> [u8; 10] {
     random
 }
 
+/// The sign-in this device's data belongs to, with the wrapped data key. Kept in `meta`, in clear:
+/// it holds nothing about anyone on the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lock {
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: dsr_shared::access::Role,
+    pub area_name: String,
+    pub key: crate::crypto::WrappedKey,
+}
+
+/// The sign-in this device's data belongs to, if any.
+pub async fn lock() -> Result<Option<Lock>, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+    let value = tx.store(META)?.get(key(META_LOCK)).await?;
+    tx.done().await?;
+    value.map(from_js).transpose()
+}
+
+pub async fn set_lock(lock: &Lock) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+    tx.store(META)?.put(&to_js(lock)?, Some(&key(META_LOCK))).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// Deletes everything this device holds (sign-out, a closed account): every store emptied in one
+/// transaction, then the data key forgotten.
+pub async fn wipe() -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&ALL_STORES, TransactionMode::ReadWrite)?;
+    for store in ALL_STORES {
+        tx.store(store)?.clear().await?;
+    }
+    tx.done().await?;
+    crate::crypto::lock();
+    Ok(())
+}
+
+/// Deletes the records (keeping unsent changes, drafts and the sign-in) and starts pulling from the
+/// beginning: the server said what this device may hold changed too much to say record by record.
+pub async fn forget_records() -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[RECORDS, META], TransactionMode::ReadWrite)?;
+    tx.store(RECORDS)?.clear().await?;
+    let meta = tx.store(META)?;
+    meta.put(&seq_key(0), Some(&key(META_CURSOR))).await?;
+    meta.put(&seq_key(0), Some(&key(META_VIEW))).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// Seals `value` as `{ <key_field>: key, sealed: bytes }`.
+async fn seal<T: Serialize>(key_field: &str, key_value: JsValue, value: &T) -> Result<JsValue, StoreError> {
+    let json = serde_json::to_vec(value).map_err(|e| StoreError::Data(e.to_string()))?;
+    let sealed = crate::crypto::seal_bytes(&json).await?;
+    let entry = js_sys::Object::new();
+    js_sys::Reflect::set(&entry, &key(key_field), &key_value).map_err(|_| StoreError::Data("entry".into()))?;
+    js_sys::Reflect::set(&entry, &key("sealed"), &sealed).map_err(|_| StoreError::Data("entry".into()))?;
+    Ok(entry.into())
+}
+
+/// Opens what [`seal`] made. An entry from before encryption (no `sealed`) is read as it is.
+async fn unseal<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, StoreError> {
+    let sealed = js_sys::Reflect::get(&value, &key("sealed")).unwrap_or(JsValue::UNDEFINED);
+    if sealed.is_undefined() {
+        return from_js(value);
+    }
+    let bytes = crate::crypto::open_bytes(&sealed.unchecked_into()).await?;
+    serde_json::from_slice(&bytes).map_err(|e| StoreError::Data(e.to_string()))
+}
+
+/// Opens many entries at once (WebCrypto works on them in parallel).
+async fn unseal_all<T: for<'de> Deserialize<'de>>(values: Vec<JsValue>) -> Result<Vec<T>, StoreError> {
+    futures::future::join_all(values.into_iter().map(unseal::<T>)).await.into_iter().collect()
+}
+
+fn sealed_bytes(value: &Option<JsValue>) -> Option<Vec<u8>> {
+    let value = value.as_ref()?;
+    let sealed = js_sys::Reflect::get(value, &key("sealed")).ok().filter(|v| !v.is_undefined())?;
+    Some(sealed.unchecked_into::<js_sys::Uint8Array>().to_vec())
+}
+
+/// An outbox entry as sealed: its seq stays in clear (the store's key), and the mutation inside is
+/// sealed without it, so a seq can be given out in the same transaction that writes the entry.
+#[derive(Serialize, Deserialize)]
+struct SealedOutbox {
+    mutation: Mutation,
+    #[serde(default)]
+    refused: Option<Vec<FieldError>>,
+}
+
+async fn seal_outbox(entry: &OutboxEntry) -> Result<JsValue, StoreError> {
+    seal("seq", seq_key(entry.seq), &SealedOutbox { mutation: entry.mutation.clone(), refused: entry.refused.clone() })
+        .await
+}
+
+async fn unseal_outbox(values: Vec<JsValue>) -> Result<Vec<OutboxEntry>, StoreError> {
+    let seqs: Vec<u64> = values
+        .iter()
+        .map(|v| js_sys::Reflect::get(v, &key("seq")).ok().and_then(|s| s.as_f64()).unwrap_or(0.0) as u64)
+        .collect();
+    let plain =
+        values.iter().any(|v| js_sys::Reflect::get(v, &key("sealed")).map(|s| s.is_undefined()).unwrap_or(true));
+    let mut entries: Vec<OutboxEntry> = if plain {
+        // Entries from before encryption are whole OutboxEntry values.
+        let mut out = Vec::with_capacity(values.len());
+        for value in values {
+            let sealed = js_sys::Reflect::get(&value, &key("sealed")).unwrap_or(JsValue::UNDEFINED);
+            if sealed.is_undefined() {
+                out.push(from_js::<OutboxEntry>(value)?);
+            } else {
+                let inner: SealedOutbox = unseal(value).await?;
+                out.push(OutboxEntry { seq: 0, mutation: inner.mutation, refused: inner.refused });
+            }
+        }
+        out
+    } else {
+        unseal_all::<SealedOutbox>(values)
+            .await?
+            .into_iter()
+            .map(|inner| OutboxEntry { seq: 0, mutation: inner.mutation, refused: inner.refused })
+            .collect()
+    };
+    for (entry, seq) in entries.iter_mut().zip(seqs) {
+        entry.seq = seq;
+        entry.mutation.seq = seq;
+    }
+    entries.sort_by_key(|e| e.seq);
+    Ok(entries)
+}
+
+/// Every outbox entry, in seq order, and the raw values (to check nothing changed before writing).
+async fn read_outbox(db: &Rexie) -> Result<(Vec<OutboxEntry>, Vec<JsValue>), StoreError> {
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+    let keys = tx.store(OUTBOX)?.get_all_keys(None, None).await?;
+    let values = tx.store(OUTBOX)?.get_all(None, None).await?;
+    tx.done().await?;
+    Ok((unseal_outbox(values).await?, keys))
+}
+
+fn same_keys(a: &[JsValue], b: &[JsValue]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.as_f64() == y.as_f64())
+}
+
+/// Seals whatever is still in clear from before encryption (records, outbox, drafts, conflicts).
+/// Run once the data key is unlocked.
+pub async fn seal_plaintext() -> Result<usize, StoreError> {
+    let db = open().await?;
+    let mut sealed = 0;
+    for (store, key_field) in [(RECORDS, "id"), (DRAFTS, "key"), (CONFLICTS, "id"), (OUTBOX, "seq")] {
+        let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+        let values = tx.store(store)?.get_all(None, None).await?;
+        tx.done().await?;
+        let plain: Vec<JsValue> = values
+            .into_iter()
+            .filter(|v| js_sys::Reflect::get(v, &key("sealed")).map(|s| s.is_undefined()).unwrap_or(false))
+            .collect();
+        if plain.is_empty() {
+            continue;
+        }
+        let mut rewritten = Vec::with_capacity(plain.len());
+        for value in plain {
+            let key_value = js_sys::Reflect::get(&value, &key(key_field)).unwrap_or(JsValue::UNDEFINED);
+            let entry = if store == OUTBOX {
+                let entry: OutboxEntry = from_js(value)?;
+                seal_outbox(&entry).await?
+            } else {
+                let json: Value = from_js(value)?;
+                seal(key_field, key_value, &json).await?
+            };
+            rewritten.push(entry);
+        }
+        sealed += rewritten.len();
+        let tx = db.transaction(&[store], TransactionMode::ReadWrite)?;
+        let target = tx.store(store)?;
+        for entry in rewritten {
+            target.put(&entry, None).await?;
+        }
+        tx.done().await?;
+    }
+    Ok(sealed)
+}
+
 /// Saves new values for a record's fields: the record and its outbox entry in one transaction (and,
 /// when this resolves a conflict, the conflict's removal too). Fields whose value is unchanged are left
 /// out; nothing is written when nothing changed.
 pub async fn save(kind: RecordKind, id: RecordId, values: Fields, resolving: Option<&str>) -> Result<(), StoreError> {
     let db = open().await?;
-    let tx = db.transaction(&[RECORDS, OUTBOX, META, CONFLICTS], TransactionMode::ReadWrite)?;
-    let records = tx.store(RECORDS)?;
-    let local: Option<LocalRecord> = match records.get(key(&id.to_string())).await? {
-        Some(value) => Some(from_js(value)?),
-        None => None,
-    };
+    for _ in 0..ATTEMPTS {
+        // Read.
+        let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let raw = tx.store(RECORDS)?.get(key(&id.to_string())).await?;
+        tx.done().await?;
+        let (outbox, outbox_keys) = read_outbox(&db).await?;
+        let local: Option<LocalRecord> = match raw.clone() {
+            Some(value) => Some(unseal(value).await?),
+            None => None,
+        };
+        // Decide.
+        let Some(plan) = plan_save(kind, id, local, &outbox, values.clone()) else {
+            if let Some(conflict) = resolving {
+                let tx = db.transaction(&[CONFLICTS], TransactionMode::ReadWrite)?;
+                tx.store(CONFLICTS)?.delete(key(conflict)).await?;
+                tx.done().await?;
+            }
+            return Ok(());
+        };
+        let record = seal("id", key(&id.to_string()), &plan.record).await?;
+        let mutation = seal_outbox(&OutboxEntry { seq: 0, mutation: plan.mutation, refused: None }).await?;
+        // Write, if nothing changed meanwhile.
+        let tx = db.transaction(&[RECORDS, OUTBOX, META, CONFLICTS], TransactionMode::ReadWrite)?;
+        let records = tx.store(RECORDS)?;
+        let outbox_store = tx.store(OUTBOX)?;
+        let now_raw = records.get(key(&id.to_string())).await?;
+        let now_keys = outbox_store.get_all_keys(None, None).await?;
+        if sealed_bytes(&now_raw) != sealed_bytes(&raw)
+            || now_raw.is_some() != raw.is_some()
+            || !same_keys(&now_keys, &outbox_keys)
+        {
+            tx.abort().await.ok();
+            continue;
+        }
+        let seq = next_seq(&tx.store(META)?).await?;
+        js_sys::Reflect::set(&mutation, &key("seq"), &seq_key(seq)).map_err(|_| StoreError::Data("entry".into()))?;
+        outbox_store.put(&mutation, None).await?;
+        for superseded in plan.superseded {
+            outbox_store.delete(seq_key(superseded)).await?;
+        }
+        records.put(&record, None).await?;
+        if let Some(conflict) = resolving {
+            tx.store(CONFLICTS)?.delete(key(conflict)).await?;
+        }
+        tx.done().await?;
+        return Ok(());
+    }
+    Err(StoreError::IndexedDb("this device kept changing the record while saving; try again".into()))
+}
+
+/// What a save writes.
+struct SavePlan {
+    record: LocalRecord,
+    /// Its seq is given when written.
+    mutation: Mutation,
+    /// Refused changes the save supersedes (their seqs).
+    superseded: Vec<u64>,
+}
+
+fn plan_save(
+    kind: RecordKind,
+    id: RecordId,
+    local: Option<LocalRecord>,
+    outbox: &[OutboxEntry],
+    values: Fields,
+) -> Option<SavePlan> {
     // A record the server never accepted (its create was refused or discarded) is created again,
     // whole: an edit of it would be refused as "not on the server".
-    let waiting_for_it = if local.as_ref().is_some_and(|l| l.server.is_none()) {
-        outbox_entries(&tx.store(OUTBOX)?).await?.iter().any(|e| e.mutation.record_id == id && e.refused.is_none())
-    } else {
-        true
-    };
-    let recreate = local.as_ref().is_some_and(|l| l.server.is_none()) && !waiting_for_it;
+    let never_accepted = local.as_ref().is_some_and(|l| l.server.is_none());
+    let waiting_for_it = outbox.iter().any(|e| e.mutation.record_id == id && e.refused.is_none());
+    let recreate = never_accepted && !waiting_for_it;
     let values = if recreate {
         let mut whole = local.as_ref().map(|l| l.fields.clone()).unwrap_or_default();
         whole.extend(values);
@@ -304,72 +566,60 @@ pub async fn save(kind: RecordKind, id: RecordId, values: Fields, resolving: Opt
             (field.clone(), FieldChange { old: current.get(field).cloned().unwrap_or(Value::Null), new: new.clone() })
         })
         .collect();
-    if !changes.is_empty() {
-        // A record this device created and the server has not confirmed will be version 1 when this
-        // change arrives (a device's changes apply in order).
-        let base_version =
-            if recreate { None } else { local.as_ref().map(|l| l.server.as_ref().map_or(1, |r| r.version)) };
-        let meta = tx.store(META)?;
-        let seq = next_seq(&meta).await?;
-        let mutation =
-            Mutation { seq, record_id: id, kind, base_version, changes: changes.clone(), delete: false, reason: None };
-        tx.store(OUTBOX)?.put(&to_js(&OutboxEntry { seq, mutation, refused: None })?, None).await?;
-        let mut record = local.unwrap_or(LocalRecord { id: id.to_string(), kind, server: None, fields: Fields::new() });
-        if recreate {
-            record.fields.clear();
-            // The fix supersedes the refused change it fixes.
-            let outbox = tx.store(OUTBOX)?;
-            for entry in outbox_entries(&outbox).await? {
-                if entry.mutation.record_id == id && entry.refused.is_some() {
-                    outbox.delete(seq_key(entry.seq)).await?;
-                }
-            }
-        }
-        for (field, change) in changes {
-            if change.new.is_null() {
-                record.fields.remove(&field);
-            } else {
-                record.fields.insert(field, change.new);
-            }
-        }
-        records.put(&to_js(&record)?, None).await?;
+    if changes.is_empty() {
+        return None;
     }
-    if let Some(conflict) = resolving {
-        tx.store(CONFLICTS)?.delete(key(conflict)).await?;
+    // A record this device created and the server has not confirmed will be version 1 when this
+    // change arrives (a device's changes apply in order).
+    let base_version = if recreate { None } else { local.as_ref().map(|l| l.server.as_ref().map_or(1, |r| r.version)) };
+    let mutation =
+        Mutation { seq: 0, record_id: id, kind, base_version, changes: changes.clone(), delete: false, reason: None };
+    let mut record = local.unwrap_or(LocalRecord { id: id.to_string(), kind, server: None, fields: Fields::new() });
+    let mut superseded = Vec::new();
+    if recreate {
+        record.fields.clear();
+        // The fix supersedes the refused change it fixes.
+        superseded =
+            outbox.iter().filter(|e| e.mutation.record_id == id && e.refused.is_some()).map(|e| e.seq).collect();
     }
-    tx.done().await?;
-    Ok(())
-}
-
-/// Every outbox entry, in seq order.
-async fn outbox_entries(store: &Store) -> Result<Vec<OutboxEntry>, StoreError> {
-    let mut entries =
-        store.get_all(None, None).await?.into_iter().map(from_js::<OutboxEntry>).collect::<Result<Vec<_>, _>>()?;
-    entries.sort_by_key(|e| e.seq);
-    Ok(entries)
+    for (field, change) in changes {
+        if change.new.is_null() {
+            record.fields.remove(&field);
+        } else {
+            record.fields.insert(field, change.new);
+        }
+    }
+    Some(SavePlan { record, mutation, superseded })
 }
 
 /// Saved changes waiting to be sent, in seq order.
 pub async fn waiting() -> Result<Vec<OutboxEntry>, StoreError> {
     let db = open().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
-    let entries = outbox_entries(&tx.store(OUTBOX)?).await?;
-    tx.done().await?;
+    let (entries, _) = read_outbox(&db).await?;
     Ok(entries.into_iter().filter(|e| e.refused.is_none()).collect())
 }
 
+/// How many saved changes wait to be sent (no decryption needed).
+pub async fn outbox_count() -> Result<usize, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+    let count = tx.store(OUTBOX)?.count(None).await?;
+    tx.done().await?;
+    Ok(count as usize)
+}
+
 /// Stores the server's answers: answered entries leave the outbox (a refused one stays, marked);
-/// clashes become conflicts. One transaction.
+/// clashes become conflicts.
 pub async fn store_answers(results: &[PushResult]) -> Result<(), StoreError> {
     let db = open().await?;
-    let tx = db.transaction(&[OUTBOX, CONFLICTS], TransactionMode::ReadWrite)?;
-    let outbox = tx.store(OUTBOX)?;
-    let conflicts = tx.store(CONFLICTS)?;
+    let (entries, _) = read_outbox(&db).await?;
+    let mut delete = Vec::new();
+    let mut put = Vec::new();
+    let mut conflicts = Vec::new();
     for result in results {
-        let Some(value) = outbox.get(seq_key(result.seq)).await? else { continue };
-        let mut entry: OutboxEntry = from_js(value)?;
+        let Some(entry) = entries.iter().find(|e| e.seq == result.seq) else { continue };
         match &result.outcome {
-            PushOutcome::Applied { .. } | PushOutcome::Unchanged { .. } => outbox.delete(seq_key(result.seq)).await?,
+            PushOutcome::Applied { .. } | PushOutcome::Unchanged { .. } => delete.push(result.seq),
             PushOutcome::Conflict { conflict_ids, fields, .. } => {
                 for (id, field) in conflict_ids.iter().zip(fields) {
                     let change = entry
@@ -386,16 +636,28 @@ pub async fn store_answers(results: &[PushResult]) -> Result<(), StoreError> {
                         base: change.old,
                         ours: change.new,
                     };
-                    conflicts.put(&to_js(&conflict)?, None).await?;
+                    conflicts.push(seal("id", key(id), &conflict).await?);
                 }
-                outbox.delete(seq_key(result.seq)).await?;
+                delete.push(result.seq);
             }
             PushOutcome::Rejected { reasons } => {
-                entry.refused = Some(reasons.clone());
-                outbox.put(&to_js(&entry)?, None).await?;
+                let refused = OutboxEntry { refused: Some(reasons.clone()), ..entry.clone() };
+                put.push(seal_outbox(&refused).await?);
             }
             PushOutcome::Gap { .. } => {}
         }
+    }
+    let tx = db.transaction(&[OUTBOX, CONFLICTS], TransactionMode::ReadWrite)?;
+    let outbox = tx.store(OUTBOX)?;
+    for seq in delete {
+        outbox.delete(seq_key(seq)).await?;
+    }
+    for entry in put {
+        outbox.put(&entry, None).await?;
+    }
+    let store = tx.store(CONFLICTS)?;
+    for conflict in conflicts {
+        store.put(&conflict, None).await?;
     }
     tx.done().await?;
     Ok(())
@@ -406,14 +668,14 @@ pub async fn store_answers(results: &[PushResult]) -> Result<(), StoreError> {
 const PULL_CHUNK: usize = 250;
 
 /// Takes a page of the server's changes. Each chunk of records is stored in one transaction with the
-/// cursor that covers it, so the cursor never runs ahead of what is stored. Each record shows the
-/// server's fields with this device's waiting changes on top.
+/// cursor (and view) that covers it, so the cursor never runs ahead of what is stored. Each record
+/// shows the server's fields with this device's waiting changes on top. Removed records go.
 pub async fn store_pulled(page: &PullResponse) -> Result<(), StoreError> {
     let db = open().await?;
     let chunks: Vec<&[dsr_shared::sync::Change]> = page.changes.chunks(PULL_CHUNK).collect();
     let last = chunks.len().saturating_sub(1);
     if chunks.is_empty() {
-        return store_chunk(&db, &[], &page.removed, page.cursor).await;
+        return store_chunk(&db, &[], &page.removed, page.cursor, page.view).await;
     }
     for (i, chunk) in chunks.into_iter().enumerate() {
         let (removed, cursor) = if i == last {
@@ -421,7 +683,7 @@ pub async fn store_pulled(page: &PullResponse) -> Result<(), StoreError> {
         } else {
             (&[][..], chunk.last().map_or(page.cursor, |c| c.change_seq))
         };
-        store_chunk(&db, chunk, removed, cursor).await?;
+        store_chunk(&db, chunk, removed, cursor, page.view).await?;
     }
     Ok(())
 }
@@ -431,44 +693,63 @@ async fn store_chunk(
     changes: &[dsr_shared::sync::Change],
     removed: &[RecordId],
     cursor: u64,
+    view: u64,
 ) -> Result<(), StoreError> {
-    let tx = db.transaction(&[RECORDS, OUTBOX, META], TransactionMode::ReadWrite)?;
-    let records = tx.store(RECORDS)?;
-    let waiting: Vec<OutboxEntry> =
-        outbox_entries(&tx.store(OUTBOX)?).await?.into_iter().filter(|e| e.refused.is_none()).collect();
-    // Every put is issued at once and the transaction awaited once: far faster than one await each.
-    let mut values = Vec::with_capacity(changes.len());
-    for change in changes {
-        let record = &change.record;
-        let mut fields = record.fields.clone();
-        for entry in waiting.iter().filter(|e| e.mutation.record_id == record.id) {
-            for (field, c) in &entry.mutation.changes {
-                if c.new.is_null() {
-                    fields.remove(field);
-                } else {
-                    fields.insert(field.clone(), c.new.clone());
+    for _ in 0..ATTEMPTS {
+        let (outbox, outbox_keys) = read_outbox(db).await?;
+        let waiting: Vec<&OutboxEntry> = outbox.iter().filter(|e| e.refused.is_none()).collect();
+        let mut values = Vec::with_capacity(changes.len());
+        let mut sealing = Vec::with_capacity(changes.len());
+        for change in changes {
+            let record = &change.record;
+            let mut fields = record.fields.clone();
+            for entry in waiting.iter().filter(|e| e.mutation.record_id == record.id) {
+                for (field, c) in &entry.mutation.changes {
+                    if c.new.is_null() {
+                        fields.remove(field);
+                    } else {
+                        fields.insert(field.clone(), c.new.clone());
+                    }
                 }
             }
+            let local =
+                LocalRecord { id: record.id.to_string(), kind: record.kind, server: Some(record.clone()), fields };
+            sealing.push(local);
         }
-        let local = LocalRecord { id: record.id.to_string(), kind: record.kind, server: Some(record.clone()), fields };
-        values.push((to_js(&local)?, None));
+        for sealed in futures::future::join_all(sealing.iter().map(|l| seal("id", key(&l.id), l))).await {
+            values.push((sealed?, None));
+        }
+        let tx = db.transaction(&[RECORDS, OUTBOX, META], TransactionMode::ReadWrite)?;
+        // A save landed meanwhile: its change must show on top of these records, so start again.
+        if !same_keys(&tx.store(OUTBOX)?.get_all_keys(None, None).await?, &outbox_keys) {
+            tx.abort().await.ok();
+            continue;
+        }
+        let records = tx.store(RECORDS)?;
+        records.put_all(values.into_iter()).await?;
+        for id in removed {
+            records.delete(key(&id.to_string())).await?;
+        }
+        let meta = tx.store(META)?;
+        meta.put(&seq_key(cursor), Some(&key(META_CURSOR))).await?;
+        meta.put(&seq_key(view), Some(&key(META_VIEW))).await?;
+        tx.done().await?;
+        return Ok(());
     }
-    records.put_all(values.into_iter()).await?;
-    for id in removed {
-        records.delete(key(&id.to_string())).await?;
-    }
-    tx.store(META)?.put(&seq_key(cursor), Some(&key(META_CURSOR))).await?;
-    tx.done().await?;
-    Ok(())
+    Err(StoreError::IndexedDb(
+        "this device kept changing while storing the server's changes; trying again later".into(),
+    ))
 }
 
-/// The cursor of the last pull (0 before the first).
-pub async fn cursor() -> Result<u64, StoreError> {
+/// The cursor and view of the last pull (0 before the first).
+pub async fn cursor() -> Result<(u64, u64), StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
-    let cursor = tx.store(META)?.get(key(META_CURSOR)).await?.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
+    let meta = tx.store(META)?;
+    let cursor = meta.get(key(META_CURSOR)).await?.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
+    let view = meta.get(key(META_VIEW)).await?.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
     tx.done().await?;
-    Ok(cursor)
+    Ok((cursor, view))
 }
 
 /// Everyone on this device, by family name, with what the server has of them.
@@ -497,10 +778,11 @@ async fn people_among(only: Option<&[RecordId]>) -> Result<(Vec<PersonRow>, Coun
             found
         }
     };
-    let records = values.into_iter().map(from_js::<LocalRecord>).collect::<Result<Vec<_>, _>>()?;
-    let outbox = outbox_entries(&tx.store(OUTBOX)?).await?;
+    let outbox_values = tx.store(OUTBOX)?.get_all(None, None).await?;
     let conflicts = tx.store(CONFLICTS)?.count(None).await? as usize;
     tx.done().await?;
+    let records = unseal_all::<LocalRecord>(values).await?;
+    let outbox = unseal_outbox(outbox_values).await?;
 
     let mut rows: Vec<PersonRow> = records
         .into_iter()
@@ -531,22 +813,34 @@ async fn people_among(only: Option<&[RecordId]>) -> Result<(Vec<PersonRow>, Coun
 /// Discards a refused change; a refused create takes its record with it.
 pub async fn discard_refused(seq: u64) -> Result<(), StoreError> {
     let db = open().await?;
-    let tx = db.transaction(&[OUTBOX, RECORDS], TransactionMode::ReadWrite)?;
-    let outbox = tx.store(OUTBOX)?;
-    if let Some(value) = outbox.get(seq_key(seq)).await? {
-        let entry: OutboxEntry = from_js(value)?;
-        outbox.delete(seq_key(seq)).await?;
-        let records = tx.store(RECORDS)?;
-        if let Some(value) = records.get(key(&entry.mutation.record_id.to_string())).await? {
-            let mut local: LocalRecord = from_js(value)?;
-            match &local.server {
-                None => records.delete(key(&local.id)).await?,
-                Some(server) => {
-                    local.fields = server.fields.clone();
-                    records.put(&to_js(&local)?, None).await?;
-                }
+    let (entries, _) = read_outbox(&db).await?;
+    let Some(entry) = entries.into_iter().find(|e| e.seq == seq) else { return Ok(()) };
+    let record_key = entry.mutation.record_id.to_string();
+    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+    let raw = tx.store(RECORDS)?.get(key(&record_key)).await?;
+    tx.done().await?;
+    let local: Option<LocalRecord> = match raw {
+        Some(value) => Some(unseal(value).await?),
+        None => None,
+    };
+    let restored = match &local {
+        Some(l) => match &l.server {
+            Some(server) => {
+                Some(seal("id", key(&l.id), &LocalRecord { fields: server.fields.clone(), ..l.clone() }).await?)
             }
+            None => None,
+        },
+        None => None,
+    };
+    let tx = db.transaction(&[OUTBOX, RECORDS], TransactionMode::ReadWrite)?;
+    tx.store(OUTBOX)?.delete(seq_key(seq)).await?;
+    let records = tx.store(RECORDS)?;
+    match (local, restored) {
+        (Some(_), Some(restored)) => {
+            records.put(&restored, None).await?;
         }
+        (Some(_), None) => records.delete(key(&record_key)).await?,
+        (None, _) => {}
     }
     tx.done().await?;
     Ok(())
@@ -556,25 +850,35 @@ pub async fn discard_refused(seq: u64) -> Result<(), StoreError> {
 pub async fn conflicts() -> Result<Vec<(LocalConflict, Option<LocalRecord>)>, StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[CONFLICTS, RECORDS], TransactionMode::ReadOnly)?;
-    let list: Vec<LocalConflict> =
-        tx.store(CONFLICTS)?.get_all(None, None).await?.into_iter().map(from_js).collect::<Result<Vec<_>, _>>()?;
-    let records = tx.store(RECORDS)?;
-    let mut out = Vec::with_capacity(list.len());
-    for conflict in list {
-        let record = match records.get(key(&conflict.record_id.to_string())).await? {
-            Some(value) => Some(from_js::<LocalRecord>(value)?),
-            None => None,
-        };
-        out.push((conflict, record));
-    }
+    let list = tx.store(CONFLICTS)?.get_all(None, None).await?;
+    let records = tx.store(RECORDS)?.get_all(None, None).await?;
     tx.done().await?;
-    Ok(out)
+    let list: Vec<LocalConflict> = unseal_all(list).await?;
+    let wanted: std::collections::BTreeSet<String> = list.iter().map(|c| c.record_id.to_string()).collect();
+    let records: Vec<JsValue> = records
+        .into_iter()
+        .filter(|r| {
+            js_sys::Reflect::get(r, &key("id"))
+                .ok()
+                .and_then(|id| id.as_string())
+                .is_some_and(|id| wanted.contains(&id))
+        })
+        .collect();
+    let records: Vec<LocalRecord> = unseal_all(records).await?;
+    Ok(list
+        .into_iter()
+        .map(|c| {
+            let record = records.iter().find(|r| r.id == c.record_id.to_string()).cloned();
+            (c, record)
+        })
+        .collect())
 }
 
 pub async fn save_draft(draft: &Draft) -> Result<(), StoreError> {
+    let entry = seal("key", key(&draft.key), draft).await?;
     let db = open().await?;
     let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
-    tx.store(DRAFTS)?.put(&to_js(draft)?, None).await?;
+    tx.store(DRAFTS)?.put(&entry, None).await?;
     tx.done().await?;
     Ok(())
 }
@@ -582,18 +886,62 @@ pub async fn save_draft(draft: &Draft) -> Result<(), StoreError> {
 pub async fn load_draft(form: &str) -> Result<Option<Draft>, StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[DRAFTS], TransactionMode::ReadOnly)?;
-    let draft = match tx.store(DRAFTS)?.get(key(form)).await? {
-        Some(value) => Some(from_js(value)?),
-        None => None,
-    };
+    let value = tx.store(DRAFTS)?.get(key(form)).await?;
     tx.done().await?;
-    Ok(draft)
+    match value {
+        Some(value) => Ok(Some(unseal(value).await?)),
+        None => Ok(None),
+    }
 }
 
 pub async fn delete_draft(form: &str) -> Result<(), StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
     tx.store(DRAFTS)?.delete(key(form)).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// A read of a person's record on this device, for the audit trail (no personal data: ids and time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewRecord {
+    pub id: String,
+    pub event: dsr_shared::accounts::ViewEvent,
+}
+
+/// Notes that a person's record was opened here; sent to the server's audit trail by the sync loop.
+pub async fn record_view(person: dsr_shared::PersonId, screen: &str) -> Result<(), StoreError> {
+    let millis = js_sys::Date::now() as u64;
+    let id = uuid::Builder::from_unix_timestamp_millis(millis, &random_bytes()).into_uuid();
+    let at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(millis as i64).unwrap_or_default();
+    let view = ViewRecord {
+        id: id.to_string(),
+        event: dsr_shared::accounts::ViewEvent { id, person_id: person, at, screen: screen.into() },
+    };
+    let db = open().await?;
+    let tx = db.transaction(&[VIEWS], TransactionMode::ReadWrite)?;
+    tx.store(VIEWS)?.put(&to_js(&view)?, None).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// Reads waiting to be sent.
+pub async fn views() -> Result<Vec<ViewRecord>, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[VIEWS], TransactionMode::ReadOnly)?;
+    let values = tx.store(VIEWS)?.get_all(None, None).await?;
+    tx.done().await?;
+    values.into_iter().map(from_js).collect()
+}
+
+/// Forgets reads the server has recorded.
+pub async fn views_sent(ids: &[String]) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[VIEWS], TransactionMode::ReadWrite)?;
+    let store = tx.store(VIEWS)?;
+    for id in ids {
+        store.delete(key(id)).await?;
+    }
     tx.done().await?;
     Ok(())
 }

@@ -3,7 +3,29 @@
 use chrono::{DateTime, Local};
 use leptos::prelude::*;
 
-use crate::local_store::{self, Counts, PersonRow};
+use crate::local_store::{self, Counts, Lock, PersonRow};
+
+/// Who is using this device, and whether their data is open.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Session {
+    /// Reading the device's storage.
+    Starting,
+    /// Nobody's data is on this device: sign in (or accept an invitation).
+    SignedOut,
+    /// Someone's data is here, locked: their password opens it (works offline).
+    Locked(Lock),
+    /// Open for this user.
+    Open(Lock),
+}
+
+impl Session {
+    pub fn user(&self) -> Option<&Lock> {
+        match self {
+            Session::Open(lock) => Some(lock),
+            _ => None,
+        }
+    }
+}
 
 /// Whether this device can reach the server, as far as it knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +63,9 @@ pub struct AppState {
     pub storage_problem: RwSignal<Option<String>>,
     /// The browser refused persistent storage: it may clear saved data when space runs low.
     pub storage_not_persistent: RwSignal<bool>,
+    pub session: RwSignal<Session>,
+    /// The server wants the user to sign in again before it takes or gives changes (nothing is lost).
+    pub needs_sign_in: RwSignal<bool>,
 }
 
 impl AppState {
@@ -59,6 +84,8 @@ impl AppState {
             notice: RwSignal::new(None),
             storage_problem: RwSignal::new(None),
             storage_not_persistent: RwSignal::new(false),
+            session: RwSignal::new(Session::Starting),
+            needs_sign_in: RwSignal::new(false),
         }
     }
 

@@ -6,6 +6,7 @@
 use std::cell::Cell;
 
 use chrono::Local;
+use dsr_shared::accounts::ViewEvents;
 use dsr_shared::sync::{PushOutcome, PushRequest};
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise, Reflect};
@@ -19,6 +20,8 @@ use crate::local_store;
 use crate::state::{AppState, Connection, browser_online};
 use crate::timing;
 
+/// At most this many reads sent to the audit trail at once (the server's limit).
+const MAX_VIEW_EVENTS: usize = 500;
 /// At most this many changes in one push.
 const PUSH_BATCH: usize = 200;
 /// At most this many changes in one pull page.
@@ -33,10 +36,16 @@ thread_local! {
     static RUNNING: Cell<bool> = const { Cell::new(false) };
     static AGAIN: Cell<bool> = const { Cell::new(false) };
     static FAILURES: Cell<u32> = const { Cell::new(0) };
+    static STARTED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Starts the loop: a first sync now, then on `online`/`offline` events and a timer.
+/// Starts the loop (once per page, when the user's data is open): a first sync now, then on
+/// `online`/`offline` events and a timer.
 pub fn start(state: AppState) {
+    if STARTED.with(|s| s.replace(true)) {
+        request(state);
+        return;
+    }
     spawn_local(async move {
         state.reload().await;
         if let Ok(health) = api::health().await {
@@ -119,6 +128,9 @@ async fn with_browser_lock<F: std::future::Future<Output = ()> + 'static>(work: 
 }
 
 async fn sync_once(state: AppState) {
+    if state.needs_sign_in.get_untracked() {
+        return;
+    }
     if !browser_online() {
         state.sync.update(|s| s.connection = Connection::Offline);
         return;
@@ -147,6 +159,15 @@ async fn sync_once(state: AppState) {
             Err(SyncError::Api(ApiFailure::Unreachable)) => {
                 s.connection = if browser_online() { Connection::ServerUnreachable } else { Connection::Offline };
                 s.problem = None;
+            }
+            Err(SyncError::Api(ApiFailure::SignedOut(_))) => {
+                s.connection = Connection::Online;
+                s.problem = None;
+                state.needs_sign_in.set(true);
+            }
+            Err(SyncError::Api(ApiFailure::AccessEnded(error))) => {
+                let code = error.code.clone();
+                spawn_local(async move { crate::session::sign_out(Some(&code)).await });
             }
             Err(error) => s.problem = Some(error.to_string()),
         }
@@ -187,12 +208,25 @@ async fn push_then_pull(state: AppState) -> Result<Vec<dsr_shared::RecordId>, Sy
             break;
         }
     }
-    let mut cursor = local_store::cursor().await?;
+    // Reads of people's records on this device, for the audit trail.
+    let views = local_store::views().await?;
+    for chunk in views.chunks(MAX_VIEW_EVENTS) {
+        let events = chunk.iter().map(|v| v.event.clone()).collect();
+        api::send_views(&ViewEvents { client_id, events }).await?;
+        local_store::views_sent(&chunk.iter().map(|v| v.id.clone()).collect::<Vec<_>>()).await?;
+    }
+    let (mut cursor, mut view) = local_store::cursor().await?;
     let mut received = 0;
     loop {
         let started = timing::now();
-        let page = api::pull(cursor, PULL_PAGE).await?;
+        let page = api::pull(client_id, cursor, view, PULL_PAGE).await?;
         timing::record("dsr-pull-fetch", started);
+        if page.reset {
+            // What this device may hold changed too much to say record by record: start again.
+            local_store::forget_records().await?;
+            (cursor, view) = (0, 0);
+            continue;
+        }
         let started = timing::now();
         received += page.changes.len();
         touched.extend(page.changes.iter().map(|c| c.record.id));
@@ -200,6 +234,7 @@ async fn push_then_pull(state: AppState) -> Result<Vec<dsr_shared::RecordId>, Sy
         local_store::store_pulled(&page).await?;
         timing::record("dsr-pull-store", started);
         cursor = page.cursor;
+        view = page.view;
         if !page.more {
             break;
         }

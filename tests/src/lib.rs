@@ -37,6 +37,12 @@ pub fn screenshot_path(name: &str) -> PathBuf {
     dir.join(format!("{name}.png"))
 }
 
+/// The test area's coordinator, made with the server's `create-coordinator` command.
+pub const COORDINATOR: &str = "coordinator";
+/// Every test account's password (and the demo accounts' in demo mode).
+pub const PASSWORD: &str = "a long test password";
+pub const DEMO_PASSWORD: &str = "dsr-demo-password";
+
 /// The real server binary, started on a free port with its own data directory.
 pub struct Server {
     child: Option<Child>,
@@ -45,6 +51,10 @@ pub struct Server {
     args: Vec<String>,
     static_dir: PathBuf,
     data_dir: tempfile::TempDir,
+    /// The coordinator's session, for the test's own API calls (`Cookie` header value).
+    pub cookie: String,
+    /// The coordinator's password (the demo's in demo mode).
+    pub password: String,
 }
 
 impl Server {
@@ -60,12 +70,80 @@ impl Server {
     /// Starts serving the app from `static_dir` (a copy of `dist/` a test can change).
     pub async fn start_serving(static_dir: &Path, args: &[&str]) -> Self {
         let data_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary data directory: {e}"));
-        let args = args.iter().map(|a| a.to_string()).collect();
         let static_dir = static_dir.to_path_buf();
-        let mut server =
-            Self { child: None, url: String::new(), addr: "127.0.0.1:0".into(), args, static_dir, data_dir };
+        let demo = args.contains(&"--demo");
+        let args = args.iter().map(|a| a.to_string()).collect();
+        let password = if demo { DEMO_PASSWORD } else { PASSWORD }.to_string();
+        let mut server = Self {
+            child: None,
+            url: String::new(),
+            addr: "127.0.0.1:0".into(),
+            args,
+            static_dir,
+            data_dir,
+            cookie: String::new(),
+            password,
+        };
+        if !demo {
+            server.create_coordinator().await;
+        }
         server.launch().await;
+        server.cookie = server.login(COORDINATOR, &server.password.clone()).await;
         server
+    }
+
+    fn binary() -> PathBuf {
+        // The benchmarks point this at a release build.
+        std::env::var_os("DSR_SERVER_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| target_dir().join("debug").join("dsr-server"))
+    }
+
+    /// The first coordinator, made as an administrator would: `dsr-server create-coordinator`.
+    async fn create_coordinator(&self) {
+        let output = Command::new(Self::binary())
+            .arg("--data-dir")
+            .arg(self.data_dir.path())
+            .args(["create-coordinator", "--area", "Test area", "--username", COORDINATOR, "--name", "Jo Coordinator"])
+            .env("DSR_NEW_PASSWORD", PASSWORD)
+            .env("RUST_LOG", "warn")
+            .output()
+            .await
+            .unwrap_or_else(|e| panic!("create-coordinator: {e}"));
+        assert!(output.status.success(), "create-coordinator failed: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(String::from_utf8_lossy(&output.stdout).contains("Created DSR coordinator coordinator for Test area"));
+    }
+
+    /// Signs in through the API; returns the `Cookie` header value.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/session/login", self.url))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("login {username}: {e}"));
+        assert!(response.status().is_success(), "login {username}: {}", response.status());
+        let set_cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        set_cookie.split(';').next().unwrap_or_default().to_string()
+    }
+
+    /// `POST` JSON to an API path as the coordinator; the JSON answer.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.url))
+            .header("cookie", &self.cookie)
+            .json(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        assert!(response.status().is_success(), "POST {path}: {}", response.status());
+        response.json().await.unwrap_or_else(|e| panic!("POST {path}: not JSON: {e}"))
+    }
+
+    /// A staff account made by the coordinator; its id.
+    pub async fn staff(&self, username: &str, role: &str) -> String {
+        let body = serde_json::json!({ "username": username, "display_name": format!("Test {username}"), "role": role, "password": PASSWORD });
+        self.post_json("/api/users", &body).await["id"].as_str().unwrap_or_default().to_string()
     }
 
     /// Stops the process at once (SIGKILL), as a power cut or crash would.
@@ -82,10 +160,7 @@ impl Server {
     }
 
     async fn launch(&mut self) {
-        // The benchmarks point this at a release build.
-        let binary = std::env::var_os("DSR_SERVER_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| target_dir().join("debug").join("dsr-server"));
+        let binary = Self::binary();
         let dist = self.static_dir.clone();
         assert!(binary.is_file(), "no server binary at {}: run scripts/test.sh (it builds it)", binary.display());
         assert!(dist.join("index.html").is_file(), "no built app in {}: run scripts/test.sh", dist.display());
@@ -121,9 +196,14 @@ impl Server {
         self.child = Some(child);
     }
 
-    /// `GET` an API path and parse the JSON answer.
+    /// `GET` an API path as the coordinator and parse the JSON answer.
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
-        let response = reqwest::get(format!("{}{path}", self.url)).await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let response = reqwest::Client::new()
+            .get(format!("{}{path}", self.url))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
         assert!(response.status().is_success(), "GET {path}: {}", response.status());
         response.json().await.unwrap_or_else(|e| panic!("GET {path}: not JSON: {e}"))
     }
@@ -133,7 +213,7 @@ impl Server {
         let mut records: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
         let mut cursor = 0;
         loop {
-            let page = self.get_json(&format!("/api/sync/pull?cursor={cursor}&limit=1000")).await;
+            let page = self.get_json(&format!("/api/sync/pull?client_id={HARNESS_CLIENT}&cursor={cursor}&limit=1000")).await;
             for change in page["changes"].as_array().cloned().unwrap_or_default() {
                 let record = &change["record"];
                 let mut person = record["fields"].clone();
@@ -151,6 +231,9 @@ impl Server {
         people
     }
 }
+
+/// The device id the harness pulls with (as the coordinator).
+pub const HARNESS_CLIENT: &str = "00000000-0000-7000-8000-00000000e2e0";
 
 /// Copies a directory tree (the built app) to `to`.
 pub fn copy_tree(from: &Path, to: &Path) {
@@ -208,6 +291,31 @@ impl Browser {
         }
         let driver = WebDriver::new(&driver_url, caps).await.unwrap_or_else(|e| panic!("cannot start Chromium: {e}"));
         Self { driver, _chromedriver: chromedriver, _profile: profile }
+    }
+
+    /// Opens the app and signs in (a fresh device: the sign-in page), then waits for the register.
+    pub async fn sign_in(&self, server: &Server, username: &str, password: &str) {
+        self.goto(&server.url).await;
+        self.type_into(ids::SIGN_IN_USERNAME, username).await;
+        self.type_into(ids::SIGN_IN_PASSWORD, password).await;
+        self.click(ids::SIGN_IN_BUTTON).await;
+        self.element(ids::REGISTER_COUNT).await;
+    }
+
+    /// Signs in as the server's coordinator.
+    pub async fn sign_in_as_coordinator(&self, server: &Server) {
+        self.sign_in(server, COORDINATOR, &server.password).await;
+    }
+
+    /// Unlocks the device's data (the app asks after every page load) and waits for the app.
+    pub async fn unlock(&self, password: &str) {
+        self.type_into(ids::UNLOCK_PASSWORD, password).await;
+        self.click(ids::UNLOCK_BUTTON).await;
+        self.wait_until(
+            "the app is unlocked",
+            &format!("done(!document.getElementById('{}'))", ids::UNLOCK_PASSWORD),
+        )
+        .await;
     }
 
     pub async fn goto(&self, url: &str) {
@@ -294,6 +402,32 @@ impl Browser {
         let answer = answer.json().clone();
         assert!(answer.get("error").is_none(), "IndexedDB read failed: {answer}");
         answer["values"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Everything in the app's IndexedDB, as text: each store's values as JSON, with byte arrays
+    /// (sealed data) as their raw bytes, so a test can look for a name in what is stored.
+    pub async fn indexeddb_dump(&self) -> String {
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            const open = indexedDB.open('dsr');
+            open.onerror = () => done('');
+            open.onsuccess = () => {
+                const db = open.result;
+                const names = Array.from(db.objectStoreNames);
+                if (names.length === 0) { db.close(); done(''); return; }
+                const tx = db.transaction(names, 'readonly');
+                const parts = [];
+                const bytes = (k, v) => v instanceof Uint8Array ? String.fromCharCode(...v) : v;
+                for (const name of names) {
+                    const all = tx.objectStore(name).getAll();
+                    all.onsuccess = () => parts.push(name + ':' + JSON.stringify(all.result, bytes));
+                }
+                tx.oncomplete = () => { db.close(); done(parts.join('\n')); };
+                tx.onerror = () => { db.close(); done(''); };
+            };
+        "#;
+        let answer = self.driver.execute_async(script, Vec::new()).await.unwrap_or_else(|e| panic!("IndexedDB dump: {e}"));
+        answer.json().as_str().unwrap_or_default().to_string()
     }
 
     /// Resizes the window to `width` by `height` CSS pixels (a tablet: 1024 by 768, 768 by 1024).

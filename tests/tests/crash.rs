@@ -22,11 +22,11 @@ fn create(seq: u64) -> Value {
         "date_of_birth": { "old": null, "new": "2010-01-01" } } })
 }
 
-async fn push(url: &str, from: u64, to: u64) -> Option<Value> {
+async fn push(url: &str, cookie: &str, from: u64, to: u64) -> Option<Value> {
     let mutations: Vec<Value> = (from..=to).map(create).collect();
     let body = json!({ "client_id": "0193a000-0000-7000-8000-00000000c1a5", "mutations": mutations });
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().ok()?;
-    let response = client.post(format!("{url}/api/sync/push")).json(&body).send().await.ok()?;
+    let response = client.post(format!("{url}/api/sync/push")).header("cookie", cookie).json(&body).send().await.ok()?;
     if !response.status().is_success() {
         return None;
     }
@@ -44,8 +44,8 @@ async fn acknowledged_changes_survive_sigkill_and_resends_apply_once() {
 
     while next <= CHANGES {
         let to = (next + BATCH - 1).min(CHANGES);
-        let url = server.url.clone();
-        let in_flight = tokio::spawn(async move { push(&url, next, to).await });
+        let (url, cookie) = (server.url.clone(), server.cookie.clone());
+        let in_flight = tokio::spawn(async move { push(&url, &cookie, next, to).await });
         if kills < KILLS && next > u64::from(kills) * (CHANGES / u64::from(KILLS)) {
             // Kill somewhere between before the request arrives and after it is answered.
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
@@ -79,7 +79,9 @@ async fn acknowledged_changes_survive_sigkill_and_resends_apply_once() {
     let mut cursor = 0;
     let mut log_entries = 0;
     loop {
-        let page = server.get_json(&format!("/api/sync/pull?cursor={cursor}&limit=100")).await;
+        let page = server
+            .get_json(&format!("/api/sync/pull?client_id={}&cursor={cursor}&limit=100", dsr_e2e_tests::HARNESS_CLIENT))
+            .await;
         for change in page["changes"].as_array().cloned().unwrap_or_default() {
             log_entries += 1;
             records.insert(change["record"]["id"].as_str().unwrap_or("").to_string(), change["record"].clone());

@@ -4,15 +4,19 @@
 
 #![allow(clippy::panic, reason = "a failed step fails the test with a message")]
 
-use dsr_e2e_tests::{Browser, Server, copy_tree, ids, workspace_root};
+use dsr_e2e_tests::{Browser, PASSWORD, Server, copy_tree, ids, workspace_root};
 
-/// Waits until the add-person draft in IndexedDB holds `value` for `field`.
+/// Waits until the add-person draft written to IndexedDB holds `value` for `field` (the form says what
+/// it wrote: the stored draft is encrypted), and the store has it.
 async fn wait_for_draft(browser: &Browser, field: &str, value: &str) {
     let script = format!(
-        "const open = indexedDB.open('dsr'); open.onsuccess = () => {{ const db = open.result;
+        "const saved = document.getElementById('{}'); const values = saved ? JSON.parse(saved.dataset.values) : {{}};
+         if (values['{field}'] !== '{value}') {{ done(false); }} else {{
+         const open = indexedDB.open('dsr'); open.onsuccess = () => {{ const db = open.result;
            const get = db.transaction('drafts').objectStore('drafts').get('add-person');
-           get.onsuccess = () => {{ db.close(); done(!!get.result && get.result.values['{field}'] === '{value}'); }};
-           get.onerror = () => done(false); }}; open.onerror = () => done(false);"
+           get.onsuccess = () => {{ db.close(); done(!!get.result && get.result.sealed instanceof Uint8Array); }};
+           get.onerror = () => done(false); }}; open.onerror = () => done(false); }}",
+        ids::DRAFT_SAVED
     );
     browser.wait_until("the draft is in IndexedDB", &script).await;
 }
@@ -30,13 +34,14 @@ async fn fill_person(browser: &Browser, given: &str, family: &str, nhs: &str) {
 async fn with_the_server_stopped_the_app_opens_adds_and_edits_then_syncs_when_it_is_back() {
     let mut server = Server::start().await;
     let browser = Browser::start().await;
-    browser.goto(&server.url).await;
+    browser.sign_in_as_coordinator(&server).await;
     browser.element(ids::ADD_PERSON_LINK).await;
     browser.wait_for_offline_shell().await;
 
     server.kill().await;
-    // A cold start with no server: the service worker serves the app.
+    // A cold start with no server: the service worker serves the app, the password unlocks it.
     browser.goto(&server.url).await;
+    browser.unlock(PASSWORD).await;
     browser.element(ids::ADD_PERSON_LINK).await;
     browser.click(ids::ADD_PERSON_LINK).await;
     fill_person(&browser, "Riley", "Offline", "943 476 5919").await;
@@ -53,6 +58,7 @@ async fn with_the_server_stopped_the_app_opens_adds_and_edits_then_syncs_when_it
     browser.wait_for_text(ids::NOTICE, "Rowan Offline was saved on this device").await;
 
     browser.reload().await;
+    browser.unlock(PASSWORD).await;
     let row = browser.css("tr[data-on-server='false']").await;
     assert!(row.text().await.unwrap_or_default().contains("Rowan Offline"));
     browser.wait_for_text(ids::UNSYNCED, "2 changes saved on this device, not sent yet").await;
@@ -78,12 +84,14 @@ async fn with_the_server_stopped_the_app_opens_adds_and_edits_then_syncs_when_it
 async fn a_half_typed_form_survives_a_reload() {
     let server = Server::start().await;
     let browser = Browser::start().await;
-    browser.goto(&format!("{}/people/new", server.url)).await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.click(ids::ADD_PERSON_LINK).await;
     browser.type_into(ids::GIVEN_NAME, "Half").await;
     browser.type_into(ids::FAMILY_NAME, "Typed").await;
     browser.type_into(ids::DATE_OF_BIRTH_DAY, "3").await;
     wait_for_draft(&browser, "dob_day", "3").await;
     browser.reload().await;
+    browser.unlock(PASSWORD).await;
     browser.element(ids::DRAFT_RESTORED).await;
     assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "Half");
     assert_eq!(browser.input_value(ids::FAMILY_NAME).await, "Typed");
@@ -107,13 +115,14 @@ async fn two_devices_change_the_same_field_and_a_person_resolves_the_conflict() 
     let first = Browser::start().await;
     let second = Browser::start().await;
 
-    first.goto(&format!("{}/people/new", server.url)).await;
+    first.sign_in_as_coordinator(&server).await;
+    first.click(ids::ADD_PERSON_LINK).await;
     fill_person(&first, "Alex", "Clash", "").await;
     first.click(ids::SAVE_PERSON).await;
     first.css("tr[data-on-server='true']").await;
     let id = server.people().await[0]["id"].as_str().unwrap_or_default().to_string();
 
-    second.goto(&server.url).await;
+    second.sign_in_as_coordinator(&server).await;
     second.element(&ids::person_row(&id)).await;
     second.set_offline(true).await;
     second.wait_for_text(ids::CONNECTION, "Offline").await;
@@ -150,6 +159,7 @@ async fn two_devices_change_the_same_field_and_a_person_resolves_the_conflict() 
     let people = server.people().await;
     assert_eq!(people[0]["given_name"], "Ali");
     first.reload().await;
+    first.unlock(PASSWORD).await;
     let row = first.wait_for_text(&ids::person_row(&id), "Ali Clash").await;
     assert!(row.contains("Sent"), "{row}");
     first.quit().await;
@@ -177,9 +187,11 @@ async fn data_saved_by_the_previous_storage_version_is_kept_and_sent() {
              open.onerror = () => done(false);",
         )
         .await;
-    browser.goto(&server.url).await;
+    // Signing in seals the older data and sends it.
+    browser.sign_in_as_coordinator(&server).await;
     let row = browser.css("tr[data-on-server='true']").await;
     assert!(row.text().await.unwrap_or_default().contains("Older Version"));
+    assert!(!browser.indexeddb_dump().await.contains("Older"), "the older data is encrypted now");
     let people = server.people().await;
     assert_eq!((people.len(), people[0]["given_name"].as_str()), (1, Some("Older")));
     browser.quit().await;
@@ -191,7 +203,7 @@ async fn a_new_version_of_the_app_keeps_drafts_and_unsent_changes() {
     copy_tree(&workspace_root().join("dist"), dist.path());
     let mut server = Server::start_serving(dist.path(), &[]).await;
     let browser = Browser::start().await;
-    browser.goto(&server.url).await;
+    browser.sign_in_as_coordinator(&server).await;
     browser.element(ids::ADD_PERSON_LINK).await;
     browser.wait_for_offline_shell().await;
 
@@ -213,9 +225,11 @@ async fn a_new_version_of_the_app_keeps_drafts_and_unsent_changes() {
     server.restart().await;
     browser.reload().await;
     browser.wait_until("the new version is running", "done(!!document.querySelector('meta[name=dsr-version]'))").await;
+    browser.unlock(PASSWORD).await;
     browser.element(ids::DRAFT_RESTORED).await;
     assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "Unfinished");
     browser.goto(&server.url).await;
+    browser.unlock(PASSWORD).await;
     browser.css("tr[data-on-server='true']").await;
     let people = server.people().await;
     assert_eq!((people.len(), people[0]["given_name"].as_str()), (1, Some("Kept")));
@@ -228,7 +242,9 @@ async fn a_change_the_server_refuses_is_shown_and_can_be_fixed() {
     let browser = Browser::start().await;
     // This tablet's clock is two days fast: its own checks accept a birth "today", the server's do not.
     browser.shift_clock_days(2).await;
-    browser.goto(&format!("{}/people/new", server.url)).await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.click(ids::ADD_PERSON_LINK).await;
+    browser.element(ids::GIVEN_NAME).await;
     let tablet_today: String = browser
         .driver
         .execute("const d = new Date(); return [d.getDate(), d.getMonth() + 1, d.getFullYear()].join('/')", Vec::new())
@@ -266,7 +282,7 @@ async fn a_change_the_server_refuses_is_shown_and_can_be_fixed() {
 async fn only_one_sync_runs_per_browser_and_refused_persistent_storage_is_told() {
     let server = Server::start().await;
     let browser = Browser::start().await;
-    browser.goto(&server.url).await;
+    browser.sign_in_as_coordinator(&server).await;
     browser.element(ids::ADD_PERSON_LINK).await;
     // The app asked for persistent storage; where the browser refused, the user is told.
     browser
@@ -326,7 +342,8 @@ async fn a_long_first_sync_shows_its_progress() {
             })
             .collect();
         let body = serde_json::json!({ "client_id": "0193c000-0000-7000-8000-0000000c0001", "mutations": mutations });
-        let response = client.post(format!("{}/api/sync/push", server.url)).json(&body).send().await;
+        let response =
+            client.post(format!("{}/api/sync/push", server.url)).header("cookie", &server.cookie).json(&body).send().await;
         assert!(response.is_ok_and(|r| r.status().is_success()));
     }
     let browser = Browser::start().await;
@@ -339,7 +356,7 @@ async fn a_long_first_sync_shows_its_progress() {
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    browser.goto(&server.url).await;
+    browser.sign_in_as_coordinator(&server).await;
     browser
         .wait_until("4,500 people listed", "done(document.getElementById('register-count')?.dataset.count === '4500')")
         .await;

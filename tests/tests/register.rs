@@ -3,7 +3,7 @@
 
 #![allow(clippy::panic, reason = "test helpers fail the test with a message")]
 
-use dsr_e2e_tests::{Browser, Server, ids};
+use dsr_e2e_tests::{Browser, PASSWORD, Server, ids};
 
 /// Fills the "Add person" form (the page must be open).
 async fn fill_person_form(browser: &Browser, given: &str, family: &str, dob: (&str, &str, &str), nhs: &str) {
@@ -16,7 +16,7 @@ async fn fill_person_form(browser: &Browser, given: &str, family: &str, dob: (&s
 }
 
 async fn open_add_person(browser: &Browser, server: &Server) {
-    browser.goto(&server.url).await;
+    browser.sign_in_as_coordinator(server).await;
     browser.click(ids::ADD_PERSON_LINK).await;
     browser.element(ids::GIVEN_NAME).await;
     assert_eq!(browser.path().await, "/people/new");
@@ -47,11 +47,14 @@ async fn added_person_is_listed_kept_after_reload_and_on_the_server() {
     let id = people[0]["id"].as_str().unwrap_or_default().to_string();
 
     browser.reload().await;
+    browser.unlock(PASSWORD).await;
     let row = browser.element(&ids::person_row(&id)).await;
     assert!(row.text().await.unwrap_or_default().contains("Alex Example"));
     let stored = browser.indexeddb_values("records").await;
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0]["server"]["version"], 1, "the server's copy is stored with the record");
+    assert_eq!(stored[0]["id"], id.as_str());
+    assert!(stored[0].get("fields").is_none(), "the record is stored sealed: {}", stored[0]);
+    assert!(!browser.indexeddb_dump().await.contains("Example"), "no name in the stored bytes");
     assert!(browser.indexeddb_values("outbox").await.is_empty(), "the answered change left the outbox");
 
     let shot = browser.screenshot("register").await;
@@ -121,6 +124,7 @@ async fn person_saved_while_the_server_is_down_is_marked_not_sent_then_sent() {
     // Back up: the next sync (here, the one a reload starts) sends it.
     server.restart().await;
     browser.reload().await;
+    browser.unlock(PASSWORD).await;
     browser.css("tr[data-on-server='true']").await;
     browser.wait_for_text(ids::CONNECTION, "Online").await;
     let people = server.people().await;
@@ -134,7 +138,7 @@ async fn person_saved_while_the_server_is_down_is_marked_not_sent_then_sent() {
 async fn demo_area_lists_fifty_fictional_people() {
     let server = Server::start_with(&["--demo"]).await;
     let browser = Browser::start().await;
-    browser.goto(&server.url).await;
+    browser.sign_in_as_coordinator(&server).await;
     browser.wait_for_text(ids::DEMO_BANNER, "Everyone listed is fictional").await;
     browser.wait_for_text(ids::REGISTER_COUNT, "50 people").await;
     let sent = browser.driver.find_all(thirtyfour::By::Css("tr[data-on-server='true']")).await.unwrap_or_default();

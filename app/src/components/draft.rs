@@ -21,6 +21,8 @@ pub struct FormDraft {
     pending: StoredValue<Option<Timeout>, LocalStorage>,
     /// True when the form was filled in from a draft.
     pub restored: RwSignal<bool>,
+    /// What was last written to this device (shown as "Draft saved on this device").
+    pub saved: RwSignal<Option<BTreeMap<String, String>>>,
 }
 
 /// Restores the draft saved under `key` into `fields` (name, signal), then saves the fields there
@@ -29,7 +31,8 @@ pub fn use_draft(key: String, fields: Vec<(&'static str, RwSignal<String>)>) -> 
     let ready = RwSignal::new(false);
     let restored = RwSignal::new(false);
     let pending = StoredValue::new_local(None::<Timeout>);
-    let draft = FormDraft { key: StoredValue::new(key.clone()), pending, restored };
+    let saved = RwSignal::new(None);
+    let draft = FormDraft { key: StoredValue::new(key.clone()), pending, restored, saved };
     {
         let fields = fields.clone();
         let key = key.clone();
@@ -56,10 +59,14 @@ pub fn use_draft(key: String, fields: Vec<(&'static str, RwSignal<String>)>) -> 
             spawn_local(async move {
                 if values.values().all(String::is_empty) {
                     local_store::delete_draft(&key).await.ok();
+                    saved.set(None);
                 } else {
                     let started = timing::now();
-                    local_store::save_draft(&Draft { key, values }).await.ok();
+                    let written = local_store::save_draft(&Draft { key, values: values.clone() }).await;
                     timing::record("dsr-draft-save", started);
+                    if written.is_ok() {
+                        saved.set(Some(values));
+                    }
                 }
             })
         });
@@ -67,6 +74,21 @@ pub fn use_draft(key: String, fields: Vec<(&'static str, RwSignal<String>)>) -> 
         pending.set_value(Some(write));
     });
     draft
+}
+
+/// "Draft saved on this device", once a draft is written (its `data-values` are what was written).
+#[component]
+pub fn DraftSaved(draft: FormDraft) -> impl IntoView {
+    move || {
+        draft.saved.get().map(|values| {
+            let written = serde_json::to_string(&values).unwrap_or_default();
+            view! {
+                <p class="nhsuk-body-s dsr-draft-saved" id=crate::element_ids::DRAFT_SAVED data-values=written>
+                    "Draft saved on this device"
+                </p>
+            }
+        })
+    }
 }
 
 impl FormDraft {

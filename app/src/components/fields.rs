@@ -50,6 +50,35 @@ pub fn TextField(
     }
 }
 
+/// A password input (never autocompleted into someone else's account: `autocomplete` says which).
+#[component]
+pub fn PasswordField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "current-password")] autocomplete: &'static str,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class=group_class(error)>
+            <label class="nhsuk-label" for=id>{label}</label>
+            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
+            <ErrorMessage field_id=id error=error/>
+            <input
+                class=input_class("nhsuk-input nhsuk-u-width-two-thirds".to_string(), error)
+                id=id
+                name=id
+                type="password"
+                autocomplete=autocomplete
+                spellcheck="false"
+                bind:value=value
+            />
+        </div>
+    }
+}
+
 /// A date in three fields (day, month, year), as the design system asks, never a date picker.
 #[component]
 pub fn DateField(

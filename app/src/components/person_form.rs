@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 
-use crate::components::draft::use_draft;
+use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextField};
 use crate::element_ids as ids;
@@ -138,6 +138,7 @@ pub fn PersonFormView(
             <TextField id=ids::NHS_NUMBER label="NHS number (optional)"
                 hint="10 digits, for example 485 777 3456. Leave it blank if you do not know it."
                 value=nhs_number error=error_for("nhs_number") width_class="nhsuk-input--width-10" input_mode="numeric"/>
+            <DraftSaved draft=draft/>
             <button class="nhsuk-button" id=ids::SAVE_PERSON type="submit" disabled=move || saving.get()>
                 {submit_label}
             </button>

@@ -57,6 +57,11 @@ pub fn SyncStatusBar() -> impl IntoView {
                     </span>
                 })}
                 {move || state.sync.with(|s| s.problem.clone()).map(|p| view! { <span class="dsr-sync-status__problem">{p}</span> })}
+                <Show when=move || state.needs_sign_in.get()>
+                    <a class="dsr-sync-status__problem" href="/sign-in" id=ids::SIGN_IN_AGAIN_LINK>
+                        "Sign in again to send and fetch changes"
+                    </a>
+                </Show>
                 <Show when=move || state.storage_not_persistent.get()>
                     <span class="dsr-sync-status__problem" id=ids::STORAGE_WARNING>
                         "This browser may clear data saved here when space runs low: sync when you can."

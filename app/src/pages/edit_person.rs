@@ -13,11 +13,29 @@ pub fn EditPersonPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<RecordId>().ok()));
     let row = move || id().and_then(|id| state.people.with(|people| people.iter().find(|p| p.id == id).cloned()));
+    // Opening a person's record is a read: noted here (even offline) for the audit trail.
+    Effect::new(move |_| {
+        if let Some(id) = id() {
+            let person = dsr_shared::PersonId::from_uuid(id.as_uuid());
+            leptos::task::spawn_local(async move {
+                if let Err(error) = crate::local_store::record_view(person, "edit form").await {
+                    state.storage_problem.set(Some(error.to_string()));
+                }
+            });
+        }
+    });
+    let coordinator =
+        move || state.session.with(|s| s.user().is_some_and(|u| u.role == dsr_shared::access::Role::Coordinator));
     view! {
         <a class="nhsuk-back-link" href="/">"Back to the register"</a>
         {move || match row().and_then(|r| r.person.map(|p| (r.id, p))) {
             Some((id, person)) => view! {
                 <h1>{format!("Change {}'s details", person.full_name())}</h1>
+                <Show when=coordinator>
+                    <p class="nhsuk-body">
+                        <a href=format!("/audit?person={id}") id=crate::element_ids::AUDIT_LINK>"Who has read or changed this record"</a>
+                    </p>
+                </Show>
                 <PersonFormView id=id existing=Some(person) submit_label="Save changes"/>
             }
             .into_any(),
