@@ -180,17 +180,18 @@ impl Server {
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
         let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
         let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(WAIT, lines.next_line())
-            .await
-            .unwrap_or_else(|_| panic!("the server did not say where it listens within {WAIT:?}"))
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("unexpected first line from the server: {line:?}"))
-            .to_string();
+        // Demo mode prints its accounts first; the line that says where it listens comes last.
+        let url = tokio::time::timeout(WAIT, async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line.contains("listening on") {
+                    return line.split_whitespace().find(|w| w.starts_with("http://")).map(str::to_owned);
+                }
+            }
+            None
+        })
+        .await
+        .unwrap_or_else(|_| panic!("the server did not say where it listens within {WAIT:?}"))
+        .unwrap_or_else(|| panic!("the server stopped before saying where it listens"));
         self.addr = url.trim_start_matches("http://").to_string();
         self.url = url;
         self.child = Some(child);
@@ -211,9 +212,13 @@ impl Server {
     /// The people the server holds (each record's fields with its `id` and `version`), by family name.
     pub async fn people(&self) -> Vec<serde_json::Value> {
         let mut records: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
-        let mut cursor = 0;
+        let (mut cursor, mut view) = (0, 0);
         loop {
-            let page = self.get_json(&format!("/api/sync/pull?client_id={HARNESS_CLIENT}&cursor={cursor}&limit=1000")).await;
+            let page = self
+                .get_json(&format!("/api/sync/pull?client_id={HARNESS_CLIENT}&cursor={cursor}&view={view}&limit=1000"))
+                .await;
+            assert_ne!(page["reset"], true, "a pull with the view the server gave was answered with a reset");
+            view = page["view"].as_u64().unwrap_or(0);
             for change in page["changes"].as_array().cloned().unwrap_or_default() {
                 let record = &change["record"];
                 let mut person = record["fields"].clone();
@@ -311,11 +316,8 @@ impl Browser {
     pub async fn unlock(&self, password: &str) {
         self.type_into(ids::UNLOCK_PASSWORD, password).await;
         self.click(ids::UNLOCK_BUTTON).await;
-        self.wait_until(
-            "the app is unlocked",
-            &format!("done(!document.getElementById('{}'))", ids::UNLOCK_PASSWORD),
-        )
-        .await;
+        self.wait_until("the app is unlocked", &format!("done(!document.getElementById('{}'))", ids::UNLOCK_PASSWORD))
+            .await;
     }
 
     pub async fn goto(&self, url: &str) {
@@ -426,7 +428,8 @@ impl Browser {
                 tx.onerror = () => { db.close(); done(''); };
             };
         "#;
-        let answer = self.driver.execute_async(script, Vec::new()).await.unwrap_or_else(|e| panic!("IndexedDB dump: {e}"));
+        let answer =
+            self.driver.execute_async(script, Vec::new()).await.unwrap_or_else(|e| panic!("IndexedDB dump: {e}"));
         answer.json().as_str().unwrap_or_default().to_string()
     }
 

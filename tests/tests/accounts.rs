@@ -95,8 +95,16 @@ async fn a_family_invited_with_a_code_sees_only_their_child_and_a_keyworker_lose
     add_person(&coordinator, "Sam", "Otherchild").await;
     coordinator.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
     let people = server.people().await;
-    let alex = people.iter().find(|p| p["given_name"] == "Alex").map(|p| p["id"].as_str().unwrap_or("").to_string()).unwrap_or_default();
-    let sam = people.iter().find(|p| p["given_name"] == "Sam").map(|p| p["id"].as_str().unwrap_or("").to_string()).unwrap_or_default();
+    let alex = people
+        .iter()
+        .find(|p| p["given_name"] == "Alex")
+        .map(|p| p["id"].as_str().unwrap_or("").to_string())
+        .unwrap_or_default();
+    let sam = people
+        .iter()
+        .find(|p| p["given_name"] == "Sam")
+        .map(|p| p["id"].as_str().unwrap_or("").to_string())
+        .unwrap_or_default();
 
     // The coordinator invites Alex's parent on the accounts page; the code is shown once.
     coordinator.click(ids::ACCOUNTS_LINK).await;

@@ -41,8 +41,13 @@ async fn sync_benchmarks() {
         let mutations: Vec<Value> = (first..first + BATCH).map(create).collect();
         let body = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c1", "mutations": mutations });
         bytes += body.to_string().len();
-        let response =
-            client.post(&push_url).header("cookie", &server.cookie).json(&body).send().await.unwrap_or_else(|e| panic!("{e}"));
+        let response = client
+            .post(&push_url)
+            .header("cookie", &server.cookie)
+            .json(&body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert!(response.status().is_success());
     }
     let seconds = started.elapsed().as_secs_f64();
@@ -93,7 +98,13 @@ async fn sync_benchmarks() {
     let change = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c2", "mutations": [
         { "seq": 1, "record_id": record_id(1), "kind": "person", "base_version": 1,
           "changes": { "given_name": { "old": "Bench1", "new": "Bench1 changed" } } } ] });
-    client.post(&push_url).header("cookie", &server.cookie).json(&change).send().await.unwrap_or_else(|e| panic!("{e}"));
+    client
+        .post(&push_url)
+        .header("cookie", &server.cookie)
+        .json(&change)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     // Record 1 sorts first, so its row is on the first page of the register.
     let row_id = ids::person_row(&record_id(1));
     let script = format!(

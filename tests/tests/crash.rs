@@ -26,7 +26,8 @@ async fn push(url: &str, cookie: &str, from: u64, to: u64) -> Option<Value> {
     let mutations: Vec<Value> = (from..=to).map(create).collect();
     let body = json!({ "client_id": "0193a000-0000-7000-8000-00000000c1a5", "mutations": mutations });
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().ok()?;
-    let response = client.post(format!("{url}/api/sync/push")).header("cookie", cookie).json(&body).send().await.ok()?;
+    let response =
+        client.post(format!("{url}/api/sync/push")).header("cookie", cookie).json(&body).send().await.ok()?;
     if !response.status().is_success() {
         return None;
     }
@@ -76,12 +77,17 @@ async fn acknowledged_changes_survive_sigkill_and_resends_apply_once() {
     // Restart once more and read everything back.
     server.restart().await;
     let mut records: BTreeMap<String, Value> = BTreeMap::new();
-    let mut cursor = 0;
+    let (mut cursor, mut view) = (0, 0);
     let mut log_entries = 0;
     loop {
         let page = server
-            .get_json(&format!("/api/sync/pull?client_id={}&cursor={cursor}&limit=100", dsr_e2e_tests::HARNESS_CLIENT))
+            .get_json(&format!(
+                "/api/sync/pull?client_id={}&cursor={cursor}&view={view}&limit=100",
+                dsr_e2e_tests::HARNESS_CLIENT
+            ))
             .await;
+        assert_ne!(page["reset"], true);
+        view = page["view"].as_u64().unwrap_or(0);
         for change in page["changes"].as_array().cloned().unwrap_or_default() {
             log_entries += 1;
             records.insert(change["record"]["id"].as_str().unwrap_or("").to_string(), change["record"].clone());

@@ -342,8 +342,12 @@ async fn a_long_first_sync_shows_its_progress() {
             })
             .collect();
         let body = serde_json::json!({ "client_id": "0193c000-0000-7000-8000-0000000c0001", "mutations": mutations });
-        let response =
-            client.post(format!("{}/api/sync/push", server.url)).header("cookie", &server.cookie).json(&body).send().await;
+        let response = client
+            .post(format!("{}/api/sync/push", server.url))
+            .header("cookie", &server.cookie)
+            .json(&body)
+            .send()
+            .await;
         assert!(response.is_ok_and(|r| r.status().is_success()));
     }
     let browser = Browser::start().await;
