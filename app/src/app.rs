@@ -29,7 +29,10 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="nhsuk-skip-link" href=format!("#{}", ids::MAIN)>"Skip to main content"</a>
             <Header/>
-            <SyncStatusBar/>
+            // The sync state of this user's data; nothing to show before someone signs in.
+            <Show when=move || state.session.with(|s| s.user().is_some())>
+                <SyncStatusBar/>
+            </Show>
             <div class="nhsuk-width-container">
                 <main class="nhsuk-main-wrapper" id=ids::MAIN role="main">
                     {move || match state.session.get() {

@@ -111,6 +111,12 @@ impl Store {
         row.map(to_user).transpose()?.ok_or_else(|| AppError::NotFound("There is no such user in your area".into()))
     }
 
+    /// How many accounts there are (in every area).
+    pub async fn user_count(&self) -> Result<u64, AppError> {
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(self.pool()).await?;
+        Ok(count as u64)
+    }
+
     /// A user as if signed in, for work the server does on their behalf (loading the demo area).
     pub async fn acting_as(&self, id: UserId) -> Result<CurrentUser, AppError> {
         let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))

@@ -133,6 +133,8 @@ pub enum StartError {
     Demo(AppError),
     #[error("{}", describe(.0))]
     Admin(AppError),
+    #[error("cannot read the database: {0}")]
+    Store(AppError),
     #[error("server error: {0}")]
     Serve(std::io::Error),
 }

@@ -17,6 +17,24 @@ use utoipa::OpenApi;
         (name = "accounts", description = "A coordinator's accounts for their area: staff, family invitations, caseloads"),
         (name = "audit", description = "The audit trail: every read of a person's record and every change"),
     ),
-    components(schemas(dsr_shared::api::ApiError, dsr_shared::FieldError))
+    components(schemas(dsr_shared::api::ApiError, dsr_shared::FieldError)),
+    modifiers(&SessionCookie),
+    security(("session" = []))
 )]
 pub struct ApiDoc;
+
+/// Every route but health, this description, sign-in and invite acceptance needs the session cookie
+/// that `POST /api/session/login` sets (HttpOnly, SameSite=Strict).
+struct SessionCookie;
+
+impl utoipa::Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            utoipa::openapi::security::SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::new(crate::auth::SESSION_COOKIE),
+            )),
+        );
+    }
+}

@@ -37,6 +37,11 @@ impl AppState {
                 println!("  {username:<12} {name} ({})", role.label());
             }
         }
+        if store.user_count().await.map_err(StartError::Store)? == 0 {
+            println!(
+                "No accounts yet. Make the first DSR coordinator with:\n  dsr-server create-coordinator --area \"Your area\" --username you --name \"Your Name\"\n(or ./scripts/run.sh create-coordinator ...; the password is asked for), or start with --demo for a fictional area."
+            );
+        }
         if !config.static_dir.join("index.html").is_file() {
             tracing::warn!(dir = %config.static_dir.display(), "no index.html: build the app with `trunk build --release`");
         }

@@ -112,7 +112,7 @@ async fn a_family_invited_with_a_code_sees_only_their_child_and_a_keyworker_lose
     coordinator
         .element(ids::FAMILY_PERSON)
         .await
-        .find(thirtyfour::By::Css(&format!("option[value='{alex}']")))
+        .find(thirtyfour::By::Css(format!("option[value='{alex}']")))
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .click()
