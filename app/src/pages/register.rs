@@ -43,7 +43,10 @@ pub fn RegisterPage() -> impl IntoView {
         {move || state.storage_problem.get().map(|p| view! {
             <div class="nhsuk-error-summary" role="alert"><h2 class="nhsuk-error-summary__title">{p}</h2></div>
         })}
-        <a class="nhsuk-button" id=ids::ADD_PERSON_LINK href="/people/new" role="button" draggable="false">"Add a person"</a>
+        // Coordinators add people; a referring professional adds the people they refer.
+        <Show when=move || state.session.with(|s| s.user().is_some_and(|u| u.role.may_create_person()))>
+            <a class="nhsuk-button" id=ids::ADD_PERSON_LINK href="/people/new" role="button" draggable="false">"Add a person"</a>
+        </Show>
         <p class="nhsuk-body" id=ids::REGISTER_COUNT data-count=move || count().to_string()>
             {move || match count() { 1 => "1 person".to_string(), n => format!("{n} people") }}
         </p>
