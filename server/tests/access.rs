@@ -7,25 +7,13 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{PASSWORD, TestServer, test_server};
+use common::{PASSWORD, TestServer, client, id, person, test_server};
 use dsr_shared::access::Role;
 use dsr_shared::accounts::{InviteCreated, SessionInfo, UserSummary};
 use dsr_shared::api::ApiError;
 use dsr_shared::sync::{PullResponse, PushOutcome, PushResponse};
-use dsr_shared::{ClientId, PersonId, RecordId, UserId};
+use dsr_shared::{ClientId, RecordId, UserId};
 use serde_json::{Value, json};
-
-fn id(n: u8) -> RecordId {
-    RecordId::from_time_and_random(1_764_000_000_000 + u64::from(n), [n; 10])
-}
-
-fn person(n: u8) -> PersonId {
-    PersonId::from_uuid(id(n).as_uuid())
-}
-
-fn client(n: u8) -> ClientId {
-    ClientId::from_time_and_random(1_764_000_000_000 + u64::from(n), [n; 10])
-}
 
 fn create_person(seq: u64, n: u8, given: &str) -> Value {
     json!({ "seq": seq, "record_id": id(n), "kind": "person", "changes": {

@@ -8,24 +8,12 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{PASSWORD, TestServer, test_server};
+use common::{PASSWORD, TestServer, client, id, person, test_server};
+use dsr_shared::ClientId;
 use dsr_shared::access::Role;
 use dsr_shared::accounts::{AuditEntry, InviteCreated};
 use dsr_shared::sync::PullResponse;
-use dsr_shared::{ClientId, PersonId, RecordId};
 use serde_json::{Value, json};
-
-fn id(n: u8) -> RecordId {
-    RecordId::from_time_and_random(1_764_000_000_000 + u64::from(n), [n; 10])
-}
-
-fn person(n: u8) -> PersonId {
-    PersonId::from_uuid(id(n).as_uuid())
-}
-
-fn client(n: u8) -> ClientId {
-    ClientId::from_time_and_random(1_764_000_000_000 + u64::from(n), [n; 10])
-}
 
 /// The audit entries recorded so far, read straight from the database file.
 /// Action, person, changes, reason.

@@ -11,8 +11,7 @@ use crate::api;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{PasswordField, TextField};
 use crate::element_ids as ids;
-use crate::pages::sign_in::problem;
-use crate::session;
+use crate::pages::sign_in::open_signed_in;
 use crate::state::AppState;
 
 fn field_element(field: &str) -> &'static str {
@@ -51,14 +50,8 @@ pub fn InvitationPage() -> impl IntoView {
         busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            let result = match api::accept_invite(&request).await {
-                Ok(info) => session::signed_in(state, &info, &request.username, &request.password).await.map_err(|e| {
-                    let mut errors = ValidationErrors::new();
-                    errors.add("form", e.to_string());
-                    errors
-                }),
-                Err(error) => Err(problem(error)),
-            };
+            let answer = api::accept_invite(&request).await;
+            let result = open_signed_in(state, answer, &request.username, &request.password).await;
             match result {
                 // The register, whatever address the sign-in was on.
                 Ok(()) => navigate("/", Default::default()),

@@ -56,6 +56,22 @@ pub fn problem(error: ApiFailure) -> ValidationErrors {
     errors
 }
 
+/// After the server's answer to a sign-in (or an accepted invitation): this device's data opens for
+/// the user, or the form says what went wrong.
+pub async fn open_signed_in(
+    state: AppState,
+    answer: Result<dsr_shared::accounts::SessionInfo, ApiFailure>,
+    username: &str,
+    password: &str,
+) -> Result<(), ValidationErrors> {
+    let info = answer.map_err(problem)?;
+    session::signed_in(state, &info, username, password).await.map_err(|e| {
+        let mut errors = ValidationErrors::new();
+        errors.add("form", e.to_string());
+        errors
+    })
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -95,12 +111,7 @@ pub fn SignInPage() -> impl IntoView {
                     }
                     Ok(())
                 }
-                Ok(info) => session::signed_in(state, &info, &name, &secret).await.map_err(|e| {
-                    let mut errors = ValidationErrors::new();
-                    errors.add("form", e.to_string());
-                    errors
-                }),
-                Err(error) => Err(problem(error)),
+                answer => open_signed_in(state, answer, &name, &secret).await,
             };
             match result {
                 // The register, whatever address the sign-in was on.

@@ -159,3 +159,16 @@ impl TestServer {
         .await
     }
 }
+
+/// The `n`th test record id (and the same as a person id, and a device id).
+pub fn id(n: u8) -> dsr_shared::RecordId {
+    dsr_shared::RecordId::from_time_and_random(1_764_000_000_000 + u64::from(n), [n; 10])
+}
+
+pub fn person(n: u8) -> dsr_shared::PersonId {
+    dsr_shared::PersonId::from_uuid(id(n).as_uuid())
+}
+
+pub fn client(n: u8) -> dsr_shared::ClientId {
+    dsr_shared::ClientId::from_time_and_random(1_764_000_000_000 + u64::from(n), [n; 10])
+}
