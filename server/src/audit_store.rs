@@ -209,6 +209,47 @@ pub(crate) async fn audit_in(
     Ok(())
 }
 
+/// Records many events inside `tx` with one statement (a pull's reads, a push's changes).
+pub(crate) async fn audit_many(
+    tx: &mut Transaction<'_, Sqlite>,
+    events: &[AuditEvent],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = events
+        .iter()
+        .map(|e| {
+            serde_json::json!([
+                e.happened_at.map(|t| t.to_rfc3339()),
+                e.area_id,
+                e.user_id.map(|u| u.to_string()),
+                e.client_id,
+                e.action,
+                e.person_id.map(|p| p.to_string()),
+                e.record_id,
+                e.kind,
+                e.changes.as_ref().map(|c| c.to_string()),
+                e.reason,
+                e.detail,
+            ])
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO audit (at, happened_at, area_id, user_id, client_id, action, person_id, record_id, kind, changes,
+                            reason, detail)
+         SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
+                value ->> 7, value ->> 8, value ->> 9, value ->> 10
+         FROM json_each(?) ORDER BY key",
+    )
+    .bind(now.to_rfc3339())
+    .bind(serde_json::Value::Array(rows).to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The entries as CSV (RFC 4180), oldest first, for a spreadsheet.
 pub fn to_csv(entries: &[AuditEntry]) -> Result<String, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());

@@ -16,7 +16,7 @@ use serde_json::Value;
 use sqlx::{Sqlite, Transaction};
 
 use crate::access_store::{view_for, write_access};
-use crate::audit_store::{AuditEvent, audit_in};
+use crate::audit_store::{AuditEvent, audit_in, audit_many};
 use crate::auth::CurrentUser;
 use crate::{AppError, Store};
 
@@ -192,14 +192,15 @@ impl Store {
         for change in &changes {
             *sent.entry(change.record.person_id()).or_default() += 1;
         }
-        for (person, count) in sent {
-            let event = AuditEvent {
+        let events: Vec<AuditEvent> = sent
+            .into_iter()
+            .map(|(person, count)| AuditEvent {
                 person_id: person,
                 client_id: Some(client_text.clone()),
                 ..AuditEvent::by(user, "person.sent").detail(format!("{count} record(s) sent to the device"))
-            };
-            audit_in(&mut tx, &event, now).await?;
-        }
+            })
+            .collect();
+        audit_many(&mut tx, &events, now).await?;
         tx.commit().await?;
         Ok(PullResponse { changes, removed, cursor: new_cursor, more, view: answer_view, reset: false })
     }
@@ -386,6 +387,7 @@ async fn write(
             _ => None,
         })
         .collect();
+    let mut events = Vec::with_capacity(batch.changes.len() + batch.refused.len());
     for (change, before) in batch.changes.iter().zip(&batch.before) {
         let record = &change.record;
         let kind = record.kind.name();
@@ -437,7 +439,7 @@ async fn write(
             detail: Some(format!("version {}", record.version)),
             ..AuditEvent::by(user, action)
         };
-        audit_in(tx, &event, now).await?;
+        events.push(event);
     }
     for (seq, record_id, kind, person) in &batch.refused {
         let event = AuditEvent {
@@ -448,8 +450,9 @@ async fn write(
             detail: Some(format!("change {seq} refused: no access")),
             ..AuditEvent::by(user, "record.refused")
         };
-        audit_in(tx, &event, now).await?;
+        events.push(event);
     }
+    audit_many(tx, &events, now).await?;
     for person in &batch.assigned {
         crate::accounts_store::assign(tx, user.id, *person, user.id, now).await?;
     }
