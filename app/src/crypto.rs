@@ -158,10 +158,6 @@ pub fn lock() {
     DATA_KEY.with(|k| *k.borrow_mut() = None);
 }
 
-pub fn is_unlocked() -> bool {
-    DATA_KEY.with(|k| k.borrow().is_some())
-}
-
 fn data_key() -> Result<CryptoKey, CryptoError> {
     DATA_KEY.with(|k| k.borrow().clone()).ok_or(CryptoError::Locked)
 }

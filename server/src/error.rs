@@ -1,7 +1,7 @@
 //! One error type for every handler: JSON `{ code, message, fields }`, a 4xx for the caller's
 //! mistakes, and a plain 500 (details only in the log) for ours.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dsr_shared::ValidationErrors;
@@ -170,3 +170,18 @@ fn describe(error: &AppError) -> String {
         other => other.to_string(),
     }
 }
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        AppError::BadRequest {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_path",
+            message: format!("The address names something that cannot exist: {}", rejection.body_text()),
+        }
+    }
+}
+
+/// `axum::extract::Path`, whose rejection is an [`AppError`] (a malformed id gets the JSON error shape).
+#[derive(Debug, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct ApiPath<T>(pub T);

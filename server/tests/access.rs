@@ -353,6 +353,10 @@ async fn every_endpoint_for_every_role_on_own_other_and_other_area_people_follow
         assert_eq!(reply.status, StatusCode::OK, "conflicts for {role}");
         cases += 6;
     }
+    // A malformed id in the address: a clear JSON 400, not a plain-text one.
+    let reply = w.server.post_json("/api/users/not-an-id/disable", &json!({})).await;
+    assert_eq!((reply.status, reply.json::<ApiError>().code), (StatusCode::BAD_REQUEST, "invalid_path".to_string()));
+    cases += 1;
     // Another area's coordinator: none of area A's users or people.
     let reply = w.server.get_as(&w.other_coordinator, &format!("/api/audit?user_id={keyworker}")).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);

@@ -1,7 +1,7 @@
 //! `/api/users` and `/api/invites`: a coordinator's accounts for their area (staff with a first
 //! password, families invited with a one-time code), caseloads; families accepting their invite.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::CookieJar;
 use chrono::Duration;
@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::accounts_store::NewUser;
 use crate::audit_store::AuditEvent;
 use crate::auth::{self, CurrentUser};
-use crate::error::{ApiJson, AppError};
+use crate::error::{ApiJson, ApiPath, AppError};
 
 /// How long a family has to use their invite code.
 pub const INVITE_DAYS: i64 = 14;
@@ -83,7 +83,7 @@ pub async fn create_staff(
 pub async fn disable(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<UserId>,
+    ApiPath(id): ApiPath<UserId>,
 ) -> Result<ApiJson<UserSummary>, AppError> {
     user.require_coordinator()?;
     state.store.user_in_area(&user.area_id, id).await?;
@@ -109,7 +109,7 @@ pub async fn disable(
 pub async fn assign(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<UserId>,
+    ApiPath(id): ApiPath<UserId>,
     ApiJson(assignment): ApiJson<Assignment>,
 ) -> Result<ApiJson<UserSummary>, AppError> {
     user.require_coordinator()?;
@@ -141,7 +141,7 @@ pub async fn assign(
 pub async fn unassign(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, person)): Path<(UserId, PersonId)>,
+    ApiPath((id, person)): ApiPath<(UserId, PersonId)>,
 ) -> Result<ApiJson<UserSummary>, AppError> {
     user.require_coordinator()?;
     state.store.user_in_area(&user.area_id, id).await?;
