@@ -247,6 +247,11 @@ impl Store {
     }
 
     pub async fn record_login_failure(&self, username: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        // Failures older than a day no longer count for anything.
+        sqlx::query("DELETE FROM login_failures WHERE at < ?")
+            .bind((now - Duration::days(1)).to_rfc3339())
+            .execute(self.pool())
+            .await?;
         sqlx::query("INSERT INTO login_failures (username, at) VALUES (?, ?)")
             .bind(username)
             .bind(now.to_rfc3339())

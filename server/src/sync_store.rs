@@ -103,7 +103,8 @@ impl Store {
             // A device with nothing: the log from the start, filtered by the view, is all it needs.
             Some(view.clone())
         } else if view_no == device.view_no {
-            Some(device.view.clone())
+            // None for a device that synced before accounts: it may hold anything, so it starts again.
+            device.view.clone()
         } else if Some(view_no) == device.prev_view_no {
             device.prev_view.clone()
         } else {
@@ -265,7 +266,7 @@ pub struct PullRequest {
 struct Device {
     last_seq: u64,
     view_no: u64,
-    view: View,
+    view: Option<View>,
     prev_view_no: Option<u64>,
     prev_view: Option<View>,
 }
@@ -287,7 +288,7 @@ async fn claim_device(tx: &mut Transaction<'_, Sqlite>, client: &str, user: &Cur
             .bind(&me)
             .execute(&mut **tx)
             .await?;
-        return Ok(Device { last_seq: 0, view_no: 0, view: View::default(), prev_view_no: None, prev_view: None });
+        return Ok(Device { last_seq: 0, view_no: 0, view: None, prev_view_no: None, prev_view: None });
     };
     match owner {
         Some(owner) if owner != me => {
@@ -311,7 +312,7 @@ async fn claim_device(tx: &mut Transaction<'_, Sqlite>, client: &str, user: &Cur
     Ok(Device {
         last_seq: last_seq as u64,
         view_no: view_no as u64,
-        view: view_of(view)?.unwrap_or_default(),
+        view: view_of(view)?,
         prev_view_no: prev_view_no.map(|n| n as u64),
         prev_view: view_of(prev_view)?,
     })

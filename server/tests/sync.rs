@@ -194,3 +194,25 @@ async fn the_change_log_is_append_only_and_survives_reopening_the_database() {
         assert!(changed.is_err_and(|e| e.to_string().contains("append-only")), "{statement}");
     }
 }
+
+#[tokio::test]
+async fn a_device_that_synced_before_accounts_starts_again_and_becomes_its_users() {
+    let server = test_server().await;
+    push(&server, client(1), vec![create(1, record(1), "Alex")]).await;
+    // As the sync engine left it before accounts: no owner, no view.
+    let path = server.dir.path().join("dsr.sqlite3");
+    let pool =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
+    sqlx::query("INSERT INTO sync_clients (client_id, last_seq) VALUES (?, 3)")
+        .bind(client(7).to_string())
+        .execute(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    pool.close().await;
+    let reply = server.get(&format!("/api/sync/pull?client_id={}&cursor=1&view=0", client(7))).await;
+    let page: PullResponse = reply.json();
+    assert!(page.reset, "it may hold anything: it must start again ({page:?})");
+    let reply = server.get(&format!("/api/sync/pull?client_id={}&cursor=0&view=0", client(7))).await;
+    let page: PullResponse = reply.json();
+    assert!(!page.reset && page.changes.len() == 1 && page.view > 0, "{page:?}");
+}
