@@ -212,7 +212,11 @@ async fn push_then_pull(state: AppState) -> Result<Vec<dsr_shared::RecordId>, Sy
     let views = local_store::views().await?;
     for chunk in views.chunks(MAX_VIEW_EVENTS) {
         let events = chunk.iter().map(|v| v.event.clone()).collect();
-        api::send_views(&ViewEvents { client_id, events }).await?;
+        match api::send_views(&ViewEvents { client_id, events }).await {
+            // Refused as they are, they would block every later sync: they are dropped.
+            Ok(()) | Err(ApiFailure::Refused(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
         local_store::views_sent(&chunk.iter().map(|v| v.id.clone()).collect::<Vec<_>>()).await?;
     }
     let (mut cursor, mut view) = local_store::cursor().await?;

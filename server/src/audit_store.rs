@@ -61,21 +61,12 @@ impl Store {
     ) -> Result<usize, AppError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let view = crate::access_store::view_for(&mut tx, user, today).await?;
-        let mut denied = false;
-        for event in events {
-            denied |= match view {
-                // The whole area: the person must be in this area.
-                dsr_shared::access::View::WholeArea => {
-                    !crate::access_store::person_in_area(&mut tx, &user.area_id, event.person_id).await?
-                }
-                dsr_shared::access::View::People(_) => view.kinds_for(Some(event.person_id)).is_empty(),
-            };
-        }
-        if denied {
-            return Err(AppError::forbidden("You do not have access to a person named in these events"));
-        }
         let mut recorded = 0;
         for event in events {
+            // Only people of the user's own area: a read of anyone else cannot have happened.
+            if !crate::access_store::person_in_area(&mut tx, &user.area_id, event.person_id).await? {
+                continue;
+            }
             let new = sqlx::query("INSERT INTO audit_device_events (id) VALUES (?) ON CONFLICT DO NOTHING")
                 .bind(event.id.to_string())
                 .execute(&mut *tx)
@@ -86,7 +77,14 @@ impl Store {
             let entry = AuditEvent {
                 client_id: Some(client.to_string()),
                 happened_at: Some(event.at),
-                ..AuditEvent::by(user, "person.viewed").person(event.person_id).detail(event.screen.clone())
+                // Read while assigned, reported after the assignment ended: still a read, and said so.
+                ..AuditEvent::by(user, "person.viewed").person(event.person_id).detail(
+                    if view.kinds_for(Some(event.person_id)).is_empty() {
+                        format!("{} (no longer assigned when reported)", event.screen)
+                    } else {
+                        event.screen.clone()
+                    },
+                )
             };
             audit_in(&mut tx, &entry, now).await?;
             recorded += 1;

@@ -117,9 +117,8 @@ pub struct Recorded {
 #[utoipa::path(post, path = "/audit/views", tag = "audit",
     request_body = ViewEvents,
     responses(
-        (status = 200, description = "Recorded (an event sent before is recorded once)", body = Recorded),
+        (status = 200, description = "Recorded: events sent before, or naming someone outside the user's area, are not recorded again", body = Recorded),
         (status = 401, description = "Not signed in", body = ApiError),
-        (status = 403, description = "A person named is not one this user may see", body = ApiError),
         (status = 422, description = "Too many events at once", body = ApiError),
     ))]
 pub async fn views(
