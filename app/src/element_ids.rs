@@ -17,6 +17,17 @@ pub const ADD_PERSON_LINK: &str = "add-person-link";
 pub const NOTICE: &str = "notice";
 pub const DEMO_BANNER: &str = "demo-banner";
 pub const SHOW_MORE: &str = "show-more";
+pub const RATING_COUNTS: &str = "rating-counts";
+pub const REGISTER_SEARCH: &str = "register-search";
+pub const FILTER_STATUS: &str = "filter-status";
+pub const FILTER_OVERDUE: &str = "filter-overdue";
+pub const REGISTER_SORT: &str = "register-sort";
+pub const REGISTER_SHOWING: &str = "register-showing";
+
+/// The count button of a rating ("Red", "Amber", "Green", "Blue", "Not rated").
+pub fn rating_count(label: &str) -> String {
+    format!("count-{}", label.to_lowercase().replace(' ', "-"))
+}
 
 // Add person form
 pub const GIVEN_NAME: &str = "given-name";

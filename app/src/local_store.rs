@@ -103,6 +103,11 @@ pub struct PersonRow {
     pub on_server: bool,
     /// Refused changes to this person: (seq, reasons).
     pub refused: Vec<(u64, Vec<FieldError>)>,
+    /// The person's records of other kinds this device holds (consents, ratings, reviews...), for the
+    /// due engine and the person page. `None` when the person's own fields do not make a person.
+    pub file: Option<dsr_shared::due::PersonFile>,
+    /// The register's view of them (rating, next due item), worked out when loaded.
+    pub register: Option<dsr_shared::register::RegisterRow>,
 }
 
 impl PersonRow {
@@ -116,15 +121,27 @@ impl PersonRow {
     pub fn view_key(&self) -> String {
         let text = |field: &str| self.fields.get(field).and_then(Value::as_str).unwrap_or("");
         format!(
-            "{}|{}|{}|{}|{}|{}|{}",
+            "{}|{}|{}|{}|{}|{}|{}|{:?}",
             self.id,
             self.on_server,
             self.refused.len(),
             text("given_name"),
             text("family_name"),
             text("date_of_birth"),
-            text("nhs_number")
+            text("nhs_number"),
+            self.register.as_ref().map(|r| (
+                r.rating,
+                r.keyworker.clone(),
+                r.next_due.as_ref().map(|d| (d.rule, d.due_on)),
+                r.status
+            ))
         )
+    }
+
+    /// Works out the register's view of this person from their file.
+    pub fn with_register(mut self, policy: &dsr_shared::policy::AreaPolicy, today: chrono::NaiveDate) -> Self {
+        self.register = self.file.as_ref().map(|f| dsr_shared::register::RegisterRow::of(f, policy, today));
+        self
     }
 }
 
@@ -758,8 +775,24 @@ pub async fn people() -> Result<(Vec<PersonRow>, Counts), StoreError> {
 }
 
 /// Only the people with these ids (after a sync that touched a few): rows for those still here.
-pub async fn people_with_ids(ids: &[RecordId]) -> Result<(Vec<PersonRow>, Counts), StoreError> {
-    people_among(Some(ids)).await
+/// `None` when some of the ids are records of other kinds (a consent, a rating...): then the people
+/// they belong to need their whole file again, and the caller reloads everyone.
+pub async fn people_with_ids(ids: &[RecordId]) -> Result<Option<(Vec<PersonRow>, Counts)>, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+    let store = tx.store(RECORDS)?;
+    let mut values = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(value) = store.get(key(&id.to_string())).await? {
+            values.push(value);
+        }
+    }
+    tx.done().await?;
+    let records = unseal_all::<LocalRecord>(values).await?;
+    if records.iter().any(|r| r.kind != RecordKind::Person) {
+        return Ok(None);
+    }
+    people_among(Some(ids)).await.map(Some)
 }
 
 async fn people_among(only: Option<&[RecordId]>) -> Result<(Vec<PersonRow>, Counts), StoreError> {
@@ -784,21 +817,34 @@ async fn people_among(only: Option<&[RecordId]>) -> Result<(Vec<PersonRow>, Coun
     let records = unseal_all::<LocalRecord>(values).await?;
     let outbox = unseal_outbox(outbox_values).await?;
 
-    let mut rows: Vec<PersonRow> = records
+    let (people, others): (Vec<LocalRecord>, Vec<LocalRecord>) = records
         .into_iter()
-        .filter(|r| r.kind == RecordKind::Person && !r.server.as_ref().is_some_and(|s| s.deleted))
+        .filter(|r| !r.server.as_ref().is_some_and(|s| s.deleted))
+        .partition(|r| r.kind == RecordKind::Person);
+    let mut extras = extras_by_person(&others);
+    let policy = dsr_shared::policy::AreaPolicy::default();
+    let today = chrono::Local::now().date_naive();
+    let mut rows: Vec<PersonRow> = people
+        .into_iter()
         .filter_map(|r| {
             let id: RecordId = r.id.parse().ok()?;
             let mine = outbox.iter().filter(|e| e.mutation.record_id == id);
             let waiting = mine.clone().any(|e| e.refused.is_none());
             let refused = mine.filter_map(|e| e.refused.clone().map(|reasons| (e.seq, reasons))).collect();
-            Some(PersonRow {
-                id,
-                person: person_from(id, &r.fields),
-                on_server: r.server.is_some() && !waiting,
-                refused,
-                fields: r.fields,
-            })
+            let person = person_from(id, &r.fields);
+            let file = person.clone().map(|person| extras.remove(&person.id).unwrap_or_default().into_file(person));
+            Some(
+                PersonRow {
+                    id,
+                    person,
+                    on_server: r.server.is_some() && !waiting,
+                    refused,
+                    fields: r.fields,
+                    file,
+                    register: None,
+                }
+                .with_register(&policy, today),
+            )
         })
         .collect();
     rows.sort_by_key(PersonRow::sort_key);
@@ -808,6 +854,60 @@ async fn people_among(only: Option<&[RecordId]>) -> Result<(Vec<PersonRow>, Coun
         conflicts,
     };
     Ok((rows, counts))
+}
+
+/// A record of another kind as its domain type (`None` when its fields do not make one).
+fn domain<T: for<'de> Deserialize<'de>>(record: &LocalRecord) -> Option<T> {
+    let mut object: serde_json::Map<String, Value> = record.fields.clone().into_iter().collect();
+    object.insert("id".into(), Value::String(record.id.clone()));
+    serde_json::from_value(Value::Object(object)).ok()
+}
+
+/// A person's records of other kinds, waiting for the person's own record.
+#[derive(Default)]
+struct Extras {
+    referrals: Vec<dsr_shared::referral::Referral>,
+    consents: Vec<dsr_shared::consent::Consent>,
+    ratings: Vec<dsr_shared::rating::RatingChange>,
+    admissions: Vec<dsr_shared::admission::Admission>,
+    reviews: Vec<dsr_shared::review::Review>,
+    actions: Vec<dsr_shared::action::Action>,
+}
+
+impl Extras {
+    fn into_file(self, person: Person) -> dsr_shared::due::PersonFile {
+        dsr_shared::due::PersonFile {
+            person,
+            referrals: self.referrals,
+            consents: self.consents,
+            ratings: self.ratings,
+            admissions: self.admissions,
+            reviews: self.reviews,
+            actions: self.actions,
+        }
+    }
+}
+
+/// Each person's records of other kinds, by person.
+fn extras_by_person(records: &[LocalRecord]) -> BTreeMap<dsr_shared::PersonId, Extras> {
+    let mut found: BTreeMap<dsr_shared::PersonId, Extras> = BTreeMap::new();
+    for record in records {
+        let Some(person_id) = record.fields.get("person_id").and_then(|v| serde_json::from_value(v.clone()).ok())
+        else {
+            continue;
+        };
+        let extras = found.entry(person_id).or_default();
+        match record.kind {
+            RecordKind::Referral => extras.referrals.extend(domain(record)),
+            RecordKind::Consent => extras.consents.extend(domain(record)),
+            RecordKind::RatingChange => extras.ratings.extend(domain(record)),
+            RecordKind::Admission => extras.admissions.extend(domain(record)),
+            RecordKind::Review => extras.reviews.extend(domain(record)),
+            RecordKind::Action => extras.actions.extend(domain(record)),
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Discards a refused change; a refused create takes its record with it.

@@ -92,14 +92,28 @@ impl AppState {
     /// Refreshes only the people with these ids (after a sync that touched a few of many).
     pub async fn refresh(self, ids: &[dsr_shared::RecordId]) {
         match local_store::people_with_ids(ids).await {
-            Ok((rows, counts)) => {
+            Ok(Some((rows, counts))) => {
+                let policy = dsr_shared::policy::AreaPolicy::default();
+                let today = chrono::Local::now().date_naive();
                 self.people.update(|people| {
+                    // Only people's own records changed: their other records are as they were.
+                    let rows: Vec<PersonRow> = rows
+                        .into_iter()
+                        .map(|mut row| {
+                            let before = people.iter().find(|p| p.id == row.id).and_then(|p| p.file.clone());
+                            if let (Some(file), Some(before)) = (row.file.as_mut(), before) {
+                                *file = dsr_shared::due::PersonFile { person: file.person.clone(), ..before };
+                            }
+                            row.with_register(&policy, today)
+                        })
+                        .collect();
                     people.retain(|p| !ids.contains(&p.id));
                     people.extend(rows);
                     people.sort_by_key(PersonRow::sort_key);
                 });
                 self.counts.set(counts);
             }
+            Ok(None) => self.reload().await,
             Err(error) => self.storage_problem.set(Some(error.to_string())),
         }
     }

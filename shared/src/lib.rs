@@ -55,6 +55,7 @@ pub mod planner;
 pub mod policy;
 pub mod rating;
 pub mod referral;
+pub mod register;
 pub mod review;
 pub mod risk;
 pub mod sync;

@@ -1,6 +1,10 @@
-//! `/`: everyone on the register this device holds, with whether each is on the server yet.
+//! `/`: everyone on the register this device holds: counts per rating, filters (rating, status,
+//! overdue), search by name or NHS number, sorted by the next due date; each row with its rating (tag
+//! with text), age, keyworker, next due item and whether the server has it yet.
 
 use chrono::Local;
+use dsr_shared::rating::Rating;
+use dsr_shared::register::{RatingCounts, RegisterFilter, RegisterRow, SortBy, StatusFilter};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -20,6 +24,24 @@ pub fn RegisterPage() -> impl IntoView {
     let count = move || state.people.with(Vec::len);
     // A long register shows a page at a time.
     let shown = RwSignal::new(PAGE_ROWS);
+    let filter = RwSignal::new(RegisterFilter::default());
+    // Indices into `state.people` to show, in order: rows whose fields do not make a person (a refused
+    // change to fix) first, then the register's order.
+    let visible = Memo::new(move |_| {
+        state.people.with(|people| {
+            let (with_row, without): (Vec<usize>, Vec<usize>) =
+                (0..people.len()).partition(|i| people[*i].register.is_some());
+            let rows: Vec<RegisterRow> = with_row.iter().filter_map(|i| people[*i].register.clone()).collect();
+            let order = filter.with(|f| f.apply(&rows));
+            without.into_iter().chain(order.into_iter().map(|i| with_row[i])).collect::<Vec<usize>>()
+        })
+    });
+    let counts = Memo::new(move |_| {
+        state.people.with(|people| {
+            let rows: Vec<RegisterRow> = people.iter().filter_map(|p| p.register.clone()).collect();
+            RatingCounts::of(&rows)
+        })
+    });
 
     view! {
         {notice.map(|text| view! {
@@ -50,6 +72,11 @@ pub fn RegisterPage() -> impl IntoView {
         <p class="nhsuk-body" id=ids::REGISTER_COUNT data-count=move || count().to_string()>
             {move || match count() { 1 => "1 person".to_string(), n => format!("{n} people") }}
         </p>
+        <RatingCountsView counts=counts filter=filter/>
+        <FilterForm filter=filter/>
+        <p class="nhsuk-body" id=ids::REGISTER_SHOWING data-count=move || visible.with(Vec::len).to_string()>
+            {move || format!("Showing {} of {}", visible.with(Vec::len), count())}
+        </p>
         <Show
             when=move || { count() > 0 }
             fallback=|| view! { <p class="nhsuk-body" id=ids::REGISTER_EMPTY>"Nobody is on the register on this device yet."</p> }
@@ -58,15 +85,18 @@ pub fn RegisterPage() -> impl IntoView {
                 <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"People on the register"</caption>
                 <thead class="nhsuk-table__head">
                     <tr class="nhsuk-table__row">
-                        <th scope="col" class="nhsuk-table__header">"Name"</th>
-                        <th scope="col" class="nhsuk-table__header">"Date of birth"</th>
-                        <th scope="col" class="nhsuk-table__header">"NHS number"</th>
+                        <th scope="col" class="nhsuk-table__header">"Name, age and NHS number"</th>
+                        <th scope="col" class="nhsuk-table__header">"Rating"</th>
+                        <th scope="col" class="nhsuk-table__header">"Keyworker"</th>
+                        <th scope="col" class="nhsuk-table__header">"Next due"</th>
                         <th scope="col" class="nhsuk-table__header">"Sent to the server"</th>
                     </tr>
                 </thead>
                 <tbody class="nhsuk-table__body">
                     <For
-                        each=move || state.people.with(|people| people.iter().take(shown.get()).cloned().collect::<Vec<_>>())
+                        each=move || state.people.with(|people| {
+                            visible.with(|v| v.iter().take(shown.get()).filter_map(|i| people.get(*i).cloned()).collect::<Vec<_>>())
+                        })
                         key=PersonRow::view_key
                         let:row
                     >
@@ -74,8 +104,8 @@ pub fn RegisterPage() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
-            <Show when=move || { count() > shown.get() }>
-                <p class="nhsuk-body">{move || format!("Showing {} of {}", shown.get().min(count()), count())}</p>
+            <Show when=move || { visible.with(Vec::len) > shown.get() }>
+                <p class="nhsuk-body">{move || format!("Showing {} of {}", shown.get().min(visible.with(Vec::len)), visible.with(Vec::len))}</p>
                 <button class="nhsuk-button nhsuk-button--secondary" id=ids::SHOW_MORE
                     on:click=move |_| shown.update(|n| *n += PAGE_ROWS)>"Show more people"</button>
             </Show>
@@ -122,13 +152,114 @@ fn PersonRowView(row: PersonRow) -> impl IntoView {
         <tr class="nhsuk-table__row" id=ids::person_row(&id) data-on-server=row.on_server.to_string()>
             <td class="nhsuk-table__cell">
                 <a href=format!("/people/{id}/edit") id=ids::edit_person_link(&id)>{name}</a>
+                <span class="dsr-cell-detail">{born}</span>
+                <span class="dsr-cell-detail dsr-nowrap">{format!("NHS number: {nhs_number}")}</span>
             </td>
-            <td class="nhsuk-table__cell">{born}</td>
-            <td class="nhsuk-table__cell dsr-nowrap">{nhs_number}</td>
+            <td class="nhsuk-table__cell">{rating_tag(row.register.as_ref().and_then(|r| r.rating))}</td>
+            <td class="nhsuk-table__cell">{row.register.as_ref().and_then(|r| r.keyworker.clone()).unwrap_or_else(|| "None yet".into())}</td>
+            <td class="nhsuk-table__cell">{next_due(row.register.as_ref())}</td>
             <td class="nhsuk-table__cell">
                 <strong class=tag_class>{tag_text}</strong>
                 {refused}
             </td>
         </tr>
+    }
+}
+
+/// A rating as a tag with its word (never colour alone).
+pub fn rating_tag(rating: Option<Rating>) -> impl IntoView {
+    let (class, text) = match rating {
+        Some(Rating::Red) => ("nhsuk-tag nhsuk-tag--red", "Red"),
+        Some(Rating::Amber) => ("nhsuk-tag nhsuk-tag--orange", "Amber"),
+        Some(Rating::Green) => ("nhsuk-tag nhsuk-tag--green", "Green"),
+        Some(Rating::Blue) => ("nhsuk-tag nhsuk-tag--blue", "Blue"),
+        None => ("nhsuk-tag nhsuk-tag--grey", "Not rated"),
+    };
+    view! { <strong class=class data-rating=text>{text}</strong> }
+}
+
+/// The next due item: its date and what it is, "Overdue" when past.
+fn next_due(row: Option<&RegisterRow>) -> impl IntoView + use<> {
+    let item = row.and_then(|r| r.next_due.clone());
+    let overdue = row.map_or(0, |r| r.overdue);
+    match item {
+        None => view! { <span>"Nothing due"</span> }.into_any(),
+        Some(item) => view! {
+            <span class=if item.overdue { "dsr-overdue" } else { "" } data-overdue=overdue.to_string()>
+                {item.overdue.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong>" " })}
+                {item.due_on.format("%-d %b %Y").to_string()}
+                <span class="dsr-cell-detail">{item.reason.clone()}</span>
+            </span>
+        }
+        .into_any(),
+    }
+}
+
+/// The number of people per rating at the top; each a button that shows only those people.
+#[component]
+fn RatingCountsView(counts: Memo<RatingCounts>, filter: RwSignal<RegisterFilter>) -> impl IntoView {
+    let choices: [(Option<Rating>, &'static str); 5] = [
+        (Some(Rating::Red), "Red"),
+        (Some(Rating::Amber), "Amber"),
+        (Some(Rating::Green), "Green"),
+        (Some(Rating::Blue), "Blue"),
+        (None, "Not rated"),
+    ];
+    view! {
+        <ul class="dsr-rating-counts" id=ids::RATING_COUNTS aria-label="People per rating">
+            {choices.into_iter().map(|(rating, label)| {
+                let pressed = move || filter.with(|f| f.ratings == vec![rating]);
+                view! {
+                    <li>
+                        <button type="button" class="dsr-rating-count" id=ids::rating_count(label)
+                            aria-pressed=move || pressed().to_string()
+                            data-count=move || counts.with(|c| c.get(rating)).to_string()
+                            on:click=move |_| filter.update(|f| {
+                                f.ratings = if f.ratings == vec![rating] { Vec::new() } else { vec![rating] };
+                            })>
+                            {rating_tag(rating)}
+                            <span class="dsr-rating-count__number">{move || counts.with(|c| c.get(rating))}</span>
+                        </button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Search, status, overdue and sort.
+#[component]
+fn FilterForm(filter: RwSignal<RegisterFilter>) -> impl IntoView {
+    view! {
+        <div class="dsr-filters">
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for=ids::REGISTER_SEARCH>"Search by name or NHS number"</label>
+                <input class="nhsuk-input" id=ids::REGISTER_SEARCH type="search" autocomplete="off" spellcheck="false"
+                    on:input=move |ev| filter.update(|f| f.search = event_target_value(&ev))/>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for=ids::FILTER_STATUS>"Status"</label>
+                <select class="nhsuk-select" id=ids::FILTER_STATUS
+                    on:change=move |ev| filter.update(|f| f.status = StatusFilter::from_name(&event_target_value(&ev)))>
+                    <option value="">"Everyone"</option>
+                    {StatusFilter::ALL.into_iter().map(|s| view! { <option value=s.name()>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for=ids::REGISTER_SORT>"Order"</label>
+                <select class="nhsuk-select" id=ids::REGISTER_SORT
+                    on:change=move |ev| filter.update(|f| f.sort = if event_target_value(&ev) == "name" { SortBy::Name } else { SortBy::NextDue })>
+                    <option value="due">"Next due first"</option>
+                    <option value="name">"Name"</option>
+                </select>
+            </div>
+            <div class="nhsuk-checkboxes nhsuk-checkboxes--small dsr-filters__overdue">
+                <div class="nhsuk-checkboxes__item">
+                    <input class="nhsuk-checkboxes__input" id=ids::FILTER_OVERDUE type="checkbox"
+                        on:change=move |ev| filter.update(|f| f.overdue_only = event_target_checked(&ev))/>
+                    <label class="nhsuk-label nhsuk-checkboxes__label" for=ids::FILTER_OVERDUE>"Only people with something overdue"</label>
+                </div>
+            </div>
+        </div>
     }
 }

@@ -1,0 +1,143 @@
+//! The register list on a tablet: counts per rating, each rating as a tag with its word, filters by
+//! rating, status and overdue, search by name or NHS number, the next due item from the due engine.
+
+#![allow(clippy::panic, reason = "a failed step fails the test with a message")]
+
+use dsr_e2e_tests::{Browser, Server, ids};
+use serde_json::{Value, json};
+
+fn person_id(n: u64) -> String {
+    format!("0193d000-0000-7000-8000-{n:012}")
+}
+
+fn person(seq: u64, n: u64, given: &str, family: &str, nhs: Option<&str>, status: Value) -> Value {
+    let mut changes = json!({
+        "given_name": { "new": given }, "family_name": { "new": family }, "date_of_birth": { "new": "2012-03-04" },
+        "register_status": { "new": status },
+        "keyworker": { "new": { "name": format!("Keyworker of {given}"), "role": "Keyworker" } } });
+    if let Some(nhs) = nhs {
+        changes["nhs_number"] = json!({ "new": nhs });
+    }
+    json!({ "seq": seq, "record_id": person_id(n), "kind": "person", "changes": changes })
+}
+
+fn rating(seq: u64, n: u64, to: &str) -> Value {
+    json!({ "seq": seq, "record_id": format!("0193d000-0000-7000-8000-{:012}", 100 + n), "kind": "rating_change", "changes": {
+        "person_id": { "new": person_id(n) }, "to": { "new": to }, "reason": { "new": "Discussed at the DSR meeting" },
+        "by": { "new": "Jo Coordinator" }, "at": { "new": "2026-10-01T10:00:00Z" }, "source": { "new": "dsr_meeting" } } })
+}
+
+async fn count(browser: &Browser, label: &str) -> String {
+    browser.element(&ids::rating_count(label)).await.attr("data-count").await.ok().flatten().unwrap_or_default()
+}
+
+async fn showing(browser: &Browser) -> String {
+    browser.element(ids::REGISTER_SHOWING).await.attr("data-count").await.ok().flatten().unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_register_counts_filters_searches_and_shows_what_is_due() {
+    let server = Server::start().await;
+    let on = json!({ "status": "on_register", "since": "2026-09-01" });
+    let mutations = vec![
+        person(1, 1, "Alex", "Redperson", Some("9434765919"), on.clone()),
+        person(2, 2, "Sam", "Amberperson", None, on.clone()),
+        person(3, 3, "Kai", "Greenperson", None, on.clone()),
+        person(4, 4, "Robin", "Referredperson", None, json!({ "status": "referred" })),
+        rating(5, 1, "red"),
+        rating(6, 2, "amber"),
+        rating(7, 3, "green"),
+    ];
+    let answer = server
+        .post_json(
+            "/api/sync/push",
+            &json!({ "client_id": "0193d000-0000-7000-8000-0000000d0001", "mutations": mutations }),
+        )
+        .await;
+    for result in answer["results"].as_array().cloned().unwrap_or_default() {
+        assert_eq!(result["status"], "applied", "{result}");
+    }
+
+    let browser = Browser::start().await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.wait_for_text(ids::REGISTER_COUNT, "4 people").await;
+    browser
+        .wait_until("the ratings are counted", "done(document.getElementById('count-red')?.dataset.count === '1')")
+        .await;
+    for (label, expected) in [("Red", "1"), ("Amber", "1"), ("Green", "1"), ("Blue", "0"), ("Not rated", "1")] {
+        assert_eq!(count(&browser, label).await, expected, "{label}");
+    }
+    // Each rating is a tag with its word; keyworkers and what is due show on the row.
+    let row = browser.wait_for_text(&ids::person_row(&person_id(1)), "Red").await;
+    assert!(row.contains("Keyworker of Alex") && row.contains("943 476 5919") && row.contains("Overdue"), "{row}");
+    browser.screenshot("register-list").await;
+    browser.driver.execute("document.getElementById('register-table').scrollIntoView()", Vec::new()).await.ok();
+    browser.screenshot("register-list-rows").await;
+
+    // Only the Reds.
+    browser.click(&ids::rating_count("Red")).await;
+    browser
+        .wait_until("one person shown", "done(document.getElementById('register-showing').dataset.count === '1')")
+        .await;
+    browser.element(&ids::person_row(&person_id(1))).await;
+    browser.click(&ids::rating_count("Red")).await;
+    assert_eq!(showing(&browser).await, "4");
+
+    // Search by NHS number (spaces ignored) and by name.
+    browser.type_into(ids::REGISTER_SEARCH, "943 476").await;
+    browser
+        .wait_until("the search applies", "done(document.getElementById('register-showing').dataset.count === '1')")
+        .await;
+    browser.type_into(ids::REGISTER_SEARCH, "kai").await;
+    browser
+        .wait_until("the search applies", "done(document.getElementById('register-showing').dataset.count === '1')")
+        .await;
+    browser.element(&ids::person_row(&person_id(3))).await;
+    // A blank search (clearing alone fires no input event) shows everyone again.
+    browser.type_into(ids::REGISTER_SEARCH, " ").await;
+
+    // Status: the referral waiting for a decision.
+    browser
+        .element(ids::FILTER_STATUS)
+        .await
+        .find(thirtyfour::By::Css("option[value='referred']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.wait_until("one referral", "done(document.getElementById('register-showing').dataset.count === '1')").await;
+    browser.element(&ids::person_row(&person_id(4))).await;
+    browser
+        .element(ids::FILTER_STATUS)
+        .await
+        .find(thirtyfour::By::Css("option[value='']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    // Overdue only: every row shown has something overdue.
+    browser.click(ids::FILTER_OVERDUE).await;
+    browser.wait_until("the overdue filter applies", "done(document.getElementById('filter-overdue').checked)").await;
+    let overdue: Vec<String> = browser
+        .driver
+        .execute(
+            "return Array.from(document.querySelectorAll('#register-table [data-overdue]')).map(e => e.dataset.overdue)",
+            Vec::new(),
+        )
+        .await
+        .map(|v| serde_json::from_value(v.json().clone()).unwrap_or_default())
+        .unwrap_or_default();
+    assert!(!overdue.is_empty() && overdue.iter().all(|n| n != "0"), "{overdue:?}");
+
+    // A tablet either way up: nothing scrolls sideways.
+    for (width, height, name) in [(1024, 768, "register-list-landscape"), (768, 1024, "register-list-portrait")] {
+        browser.resize(width, height).await;
+        browser.element(ids::REGISTER_TABLE).await;
+        assert_eq!(browser.sideways_overflow().await, Vec::<String>::new(), "{width}x{height}");
+        browser.screenshot(name).await;
+    }
+    browser.quit().await;
+}
