@@ -11,8 +11,8 @@ use crate::components::sync_status::SyncStatusBar;
 use crate::element_ids as ids;
 use crate::pages::{
     accounts::AccountsPage, add_person::AddPersonPage, audit::AuditPage, conflicts::ConflictsPage,
-    edit_person::EditPersonPage, invitation::InvitationPage, not_found::NotFoundPage, register::RegisterPage,
-    sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
+    edit_person::EditPersonPage, invitation::InvitationPage, not_found::NotFoundPage, person::PersonPage,
+    register::RegisterPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
 };
 use crate::session;
 use crate::state::{AppState, Session};
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                             <Routes fallback=NotFoundPage>
                                 <Route path=path!("/") view=RegisterPage/>
                                 <Route path=path!("/people/new") view=AddPersonPage/>
+                                <Route path=path!("/people/:id") view=PersonPage/>
                                 <Route path=path!("/people/:id/edit") view=EditPersonPage/>
                                 <Route path=path!("/conflicts") view=ConflictsPage/>
                                 <Route path=path!("/sign-in") view=SignInPage/>

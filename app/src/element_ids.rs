@@ -142,3 +142,14 @@ pub fn unassign_button(user: &str, person: &str) -> String {
 pub const AUDIT_TABLE: &str = "audit-table";
 pub const AUDIT_EXPORT: &str = "audit-export";
 pub const AUDIT_LINK: &str = "audit-link";
+
+// Person page
+pub const PERSON_NAME: &str = "person-name";
+pub const PERSON_DUE: &str = "person-due";
+pub const RATING_HISTORY: &str = "rating-history";
+pub const PERSON_CONSENT: &str = "person-consent";
+pub const PERSON_CONTACTS: &str = "person-contacts";
+
+pub fn person_link(id: &str) -> String {
+    format!("person-link-{id}")
+}

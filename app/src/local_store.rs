@@ -106,6 +106,7 @@ pub struct PersonRow {
     /// The person's records of other kinds this device holds (consents, ratings, reviews...), for the
     /// due engine and the person page. `None` when the person's own fields do not make a person.
     pub file: Option<dsr_shared::due::PersonFile>,
+    pub visit_notes: Vec<dsr_shared::visit_note::VisitNote>,
     /// The register's view of them (rating, next due item), worked out when loaded.
     pub register: Option<dsr_shared::register::RegisterRow>,
 }
@@ -832,19 +833,16 @@ async fn people_among(only: Option<&[RecordId]>) -> Result<(Vec<PersonRow>, Coun
             let waiting = mine.clone().any(|e| e.refused.is_none());
             let refused = mine.filter_map(|e| e.refused.clone().map(|reasons| (e.seq, reasons))).collect();
             let person = person_from(id, &r.fields);
-            let file = person.clone().map(|person| extras.remove(&person.id).unwrap_or_default().into_file(person));
-            Some(
-                PersonRow {
-                    id,
-                    person,
-                    on_server: r.server.is_some() && !waiting,
-                    refused,
-                    fields: r.fields,
-                    file,
-                    register: None,
+            let (file, visit_notes) = match person.clone() {
+                Some(person) => {
+                    let (file, notes) = extras.remove(&person.id).unwrap_or_default().into_file(person);
+                    (Some(file), notes)
                 }
-                .with_register(&policy, today),
-            )
+                None => (None, Vec::new()),
+            };
+            let on_server = r.server.is_some() && !waiting;
+            let row = PersonRow { id, person, on_server, refused, fields: r.fields, file, visit_notes, register: None };
+            Some(row.with_register(&policy, today))
         })
         .collect();
     rows.sort_by_key(PersonRow::sort_key);
@@ -872,11 +870,13 @@ struct Extras {
     admissions: Vec<dsr_shared::admission::Admission>,
     reviews: Vec<dsr_shared::review::Review>,
     actions: Vec<dsr_shared::action::Action>,
+    visit_notes: Vec<dsr_shared::visit_note::VisitNote>,
 }
 
 impl Extras {
-    fn into_file(self, person: Person) -> dsr_shared::due::PersonFile {
-        dsr_shared::due::PersonFile {
+    /// The person's file (what the due engine reads) and their visit notes.
+    fn into_file(self, person: Person) -> (dsr_shared::due::PersonFile, Vec<dsr_shared::visit_note::VisitNote>) {
+        let file = dsr_shared::due::PersonFile {
             person,
             referrals: self.referrals,
             consents: self.consents,
@@ -884,7 +884,8 @@ impl Extras {
             admissions: self.admissions,
             reviews: self.reviews,
             actions: self.actions,
-        }
+        };
+        (file, self.visit_notes)
     }
 }
 
@@ -904,6 +905,7 @@ fn extras_by_person(records: &[LocalRecord]) -> BTreeMap<dsr_shared::PersonId, E
             RecordKind::Admission => extras.admissions.extend(domain(record)),
             RecordKind::Review => extras.reviews.extend(domain(record)),
             RecordKind::Action => extras.actions.extend(domain(record)),
+            RecordKind::VisitNote => extras.visit_notes.extend(domain(record)),
             _ => {}
         }
     }

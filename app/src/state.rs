@@ -100,9 +100,11 @@ impl AppState {
                     let rows: Vec<PersonRow> = rows
                         .into_iter()
                         .map(|mut row| {
-                            let before = people.iter().find(|p| p.id == row.id).and_then(|p| p.file.clone());
-                            if let (Some(file), Some(before)) = (row.file.as_mut(), before) {
-                                *file = dsr_shared::due::PersonFile { person: file.person.clone(), ..before };
+                            if let Some(before) = people.iter().find(|p| p.id == row.id) {
+                                if let (Some(file), Some(old)) = (row.file.as_mut(), before.file.clone()) {
+                                    *file = dsr_shared::due::PersonFile { person: file.person.clone(), ..old };
+                                }
+                                row.visit_notes = before.visit_notes.clone();
                             }
                             row.with_register(&policy, today)
                         })

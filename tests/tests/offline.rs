@@ -49,7 +49,7 @@ async fn with_the_server_stopped_the_app_opens_adds_and_edits_then_syncs_when_it
     browser.wait_for_text(ids::NOTICE, "Riley Offline was saved on this device").await;
 
     // Edit it, still with no server.
-    let row = browser.css("tr[data-on-server='false'] a").await;
+    let row = browser.css("tr[data-on-server='false'] a[id^='edit-']").await;
     row.click().await.unwrap_or_else(|e| panic!("{e}"));
     browser.element(ids::GIVEN_NAME).await;
     assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "Riley");

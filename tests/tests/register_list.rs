@@ -132,6 +132,27 @@ async fn the_register_counts_filters_searches_and_shows_what_is_due() {
         .unwrap_or_default();
     assert!(!overdue.is_empty() && overdue.iter().all(|n| n != "0"), "{overdue:?}");
 
+    // The person page: rating with its history, what is due, consent, contacts.
+    browser.click(ids::FILTER_OVERDUE).await;
+    browser.click(&ids::person_link(&person_id(1))).await;
+    let name = browser.wait_for_text(ids::PERSON_NAME, "Alex Redperson").await;
+    assert!(name.contains("Red"), "{name}");
+    let history = browser.wait_for_text(ids::RATING_HISTORY, "Discussed at the DSR meeting").await;
+    assert!(history.contains("Jo Coordinator") && history.contains("DSR meeting"), "{history}");
+    browser.wait_for_text(ids::PERSON_DUE, "Overdue").await;
+    browser.wait_for_text(ids::PERSON_CONSENT, "No consent").await;
+    browser.wait_for_text(ids::PERSON_CONTACTS, "Keyworker of Alex").await;
+    for (width, height, name) in [(1024, 768, "person-landscape"), (768, 1024, "person-portrait")] {
+        browser.resize(width, height).await;
+        assert_eq!(browser.sideways_overflow().await, Vec::<String>::new(), "{width}x{height}");
+        browser.screenshot(name).await;
+    }
+    browser.click(ids::AUDIT_LINK).await;
+    browser.wait_for_text(ids::AUDIT_TABLE, "Jo Coordinator").await;
+    browser.driver.back().await.ok();
+    browser.driver.back().await.ok();
+    browser.element(ids::REGISTER_TABLE).await;
+
     // A tablet either way up: nothing scrolls sideways.
     for (width, height, name) in [(1024, 768, "register-list-landscape"), (768, 1024, "register-list-portrait")] {
         browser.resize(width, height).await;

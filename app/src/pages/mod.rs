@@ -7,6 +7,7 @@ pub mod conflicts;
 pub mod edit_person;
 pub mod invitation;
 pub mod not_found;
+pub mod person;
 pub mod register;
 pub mod sign_in;
 pub mod sign_out;

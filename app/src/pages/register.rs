@@ -151,7 +151,11 @@ fn PersonRowView(row: PersonRow) -> impl IntoView {
     view! {
         <tr class="nhsuk-table__row" id=ids::person_row(&id) data-on-server=row.on_server.to_string()>
             <td class="nhsuk-table__cell">
-                <a href=format!("/people/{id}/edit") id=ids::edit_person_link(&id)>{name}</a>
+                <a href=format!("/people/{id}") id=ids::person_link(&id)>{name.clone()}</a>
+                " "
+                <a class="dsr-cell-detail-link" href=format!("/people/{id}/edit") id=ids::edit_person_link(&id)>
+                    "Change"<span class="nhsuk-u-visually-hidden">{format!(" {name}'s details")}</span>
+                </a>
                 <span class="dsr-cell-detail">{born}</span>
                 <span class="dsr-cell-detail dsr-nowrap">{format!("NHS number: {nhs_number}")}</span>
             </td>

@@ -1,0 +1,244 @@
+//! `/people/{id}`: one person: details, teams and contacts, consent, the rating with its history
+//! (who, when, why, where from), what is due and overdue (the due engine), reviews, actions and visit
+//! notes. Opening it is a read, noted for the audit trail (even offline).
+
+use chrono::Local;
+use dsr_shared::RecordId;
+use dsr_shared::access::Role;
+use dsr_shared::consent::{ConsentScope, GivenBy, has_consent, register_consent_withdrawn};
+use dsr_shared::due::due_items;
+use dsr_shared::person::Professional;
+use dsr_shared::policy::AreaPolicy;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde::Serialize;
+
+use crate::element_ids as ids;
+use crate::local_store::{self, PersonRow};
+use crate::pages::register::rating_tag;
+use crate::state::AppState;
+
+/// A domain value's name in plain words (`best_interests` -> "Best interests").
+fn words<T: Serialize>(value: &T) -> String {
+    let name = match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(o)) => o.values().next().and_then(|v| v.as_str()).unwrap_or_default().to_string(),
+        _ => String::new(),
+    };
+    let spaced = name.replace('_', " ").replace("dsr ", "DSR ").replace("ehc", "EHC");
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+        .replace("Dsr ", "DSR ")
+}
+
+fn professional(p: &Professional) -> String {
+    let mut parts = vec![format!("{} ({})", p.name.as_str(), p.role.as_str())];
+    parts.extend(p.team.as_ref().map(|t| t.as_str().to_string()));
+    parts.extend(p.contact.as_ref().map(|c| c.as_str().to_string()));
+    parts.join(", ")
+}
+
+fn summary_row(key: &'static str, value: String) -> impl IntoView {
+    view! {
+        <div class="nhsuk-summary-list__row">
+            <dt class="nhsuk-summary-list__key">{key}</dt>
+            <dd class="nhsuk-summary-list__value">{value}</dd>
+        </div>
+    }
+}
+
+#[component]
+pub fn PersonPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<RecordId>().ok()));
+    let row = move || id().and_then(|id| state.people.with(|people| people.iter().find(|p| p.id == id).cloned()));
+    Effect::new(move |_| {
+        if let Some(id) = id() {
+            let person = dsr_shared::PersonId::from_uuid(id.as_uuid());
+            leptos::task::spawn_local(async move {
+                if let Err(error) = local_store::record_view(person, "person page").await {
+                    state.storage_problem.set(Some(error.to_string()));
+                }
+            });
+        }
+    });
+    let role = move || state.session.with(|s| s.user().map(|u| u.role));
+    view! {
+        <a class="nhsuk-back-link" href="/">"Back to the register"</a>
+        {move || match row() {
+            Some(row) => person_view(row, role()).into_any(),
+            None => view! {
+                <h1>"Person not found on this device"</h1>
+                <p class="nhsuk-body">"They may not have reached this device yet, or you no longer work with them."</p>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+fn person_view(row: PersonRow, role: Option<Role>) -> impl IntoView {
+    let today = Local::now().date_naive();
+    let policy = AreaPolicy::default();
+    let (Some(person), Some(file)) = (row.person.clone(), row.file.clone()) else {
+        return view! {
+            <h1>"This record needs fixing"</h1>
+            <p class="nhsuk-body">"A change to it was refused by the server. Open the register to fix or discard it."</p>
+        }
+        .into_any();
+    };
+    let id = row.id.to_string();
+    let rating = row.register.as_ref().and_then(|r| r.rating);
+    let mut due = due_items(&file, &policy, today);
+    due.sort_by_key(|d| (d.due_on, d.rule));
+    let mut history = file.ratings.clone();
+    history.sort_by_key(|r| std::cmp::Reverse((r.at, r.id)));
+    let registered = has_consent(&file.consents, ConsentScope::Register, None, today);
+    let withdrawn = register_consent_withdrawn(&file.consents, today);
+    let consent_text = match (registered, withdrawn) {
+        (true, _) => "Consent to be on the register is recorded".to_string(),
+        (false, Some(on)) => format!("Consent was withdrawn on {}: removal has started", on.format("%-d %B %Y")),
+        (false, None) => "No consent (or best-interests decision) recorded yet".to_string(),
+    };
+    let mut notes = row.visit_notes.clone();
+    notes.sort_by_key(|n| std::cmp::Reverse(n.visited_on));
+    let may_change = matches!(role, Some(Role::Coordinator | Role::Keyworker));
+    let coordinator = role == Some(Role::Coordinator);
+    let text = |t: &Option<dsr_shared::text::LongText>| {
+        t.as_ref().map(|t| t.as_str().to_string()).unwrap_or_else(|| "Not recorded".into())
+    };
+
+    view! {
+        <span class="nhsuk-caption-l">{format!("Age {}", person.age_on(today))}</span>
+        <h1 id=ids::PERSON_NAME>{person.full_name()}" "{rating_tag(rating)}</h1>
+        <p class="nhsuk-body">
+            {rating.map(|r| r.meaning().to_string()).unwrap_or_else(|| "Not rated yet".into())}
+        </p>
+        <div class="dsr-button-row">
+            {may_change.then(|| view! {
+                <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/edit") id=ids::edit_person_link(&id)>"Change details"</a>
+            })}
+            {coordinator.then(|| view! {
+                <a class="nhsuk-button nhsuk-button--secondary" href=format!("/audit?person={id}") id=ids::AUDIT_LINK>"Who has read or changed this record"</a>
+            })}
+        </div>
+
+        <h2>"Due and overdue"</h2>
+        {if due.is_empty() {
+            view! { <p class="nhsuk-body" id=ids::PERSON_DUE>"Nothing is due."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="nhsuk-list nhsuk-list--border" id=ids::PERSON_DUE>
+                    {due.into_iter().map(|item| view! {
+                        <li data-rule=words(&item.rule) data-overdue=item.overdue.to_string()>
+                            {item.overdue.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong>" " })}
+                            <strong>{item.due_on.format("%-d %B %Y").to_string()}</strong>": "{item.reason}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+
+        <h2>"Rating history"</h2>
+        {if history.is_empty() {
+            view! { <p class="nhsuk-body" id=ids::RATING_HISTORY>"No rating recorded yet."</p> }.into_any()
+        } else {
+            view! {
+                <ol class="dsr-timeline" id=ids::RATING_HISTORY>
+                    {history.into_iter().map(|change| view! {
+                        <li class="dsr-timeline__item">
+                            <p class="dsr-timeline__what">
+                                {change.from.map(|f| view! { {rating_tag(Some(f))}" to " })}
+                                {rating_tag(Some(change.to))}
+                            </p>
+                            <p class="dsr-cell-detail">{format!("{} by {} · {}", change.at.with_timezone(&Local).format("%-d %B %Y"), change.by.as_str(), words(&change.source))}</p>
+                            <p class="dsr-cell-detail">{format!("Why: {}", change.reason.as_str())}</p>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+
+        <h2>"Consent"</h2>
+        <p class="nhsuk-body" id=ids::PERSON_CONSENT>{consent_text}</p>
+        <ul class="nhsuk-list">
+            {file.consents.iter().map(|c| {
+                let given = match &c.given_by {
+                    GivenBy::ThePerson { .. } => "by the person".to_string(),
+                    GivenBy::ParentalResponsibility { name, relationship, .. } => format!("by {} ({})", name.as_str(), relationship.as_str()),
+                    GivenBy::BestInterests { decision_maker, reason } => format!("best-interests decision by {}: {}", decision_maker.as_str(), reason.as_str()),
+                };
+                let withdrawn = c.withdrawn_on.map(|w| format!(", withdrawn {}", w.format("%-d %B %Y"))).unwrap_or_default();
+                view! { <li>{format!("{}: given {} on {}{}", words(&c.scope), given, c.given_on.format("%-d %B %Y"), withdrawn)}</li> }
+            }).collect_view()}
+        </ul>
+
+        <h2>"Details"</h2>
+        <dl class="nhsuk-summary-list">
+            {summary_row("Date of birth", person.date_of_birth.format("%-d %B %Y").to_string())}
+            {summary_row("NHS number", person.nhs_number.map(|n| n.to_string()).unwrap_or_else(|| "Not known".into()))}
+            {summary_row("Diagnosis", person.diagnosis.as_ref().map(words).unwrap_or_else(|| "Not recorded".into()))}
+            {summary_row("Local authority or postcode", person.local_authority_or_postcode.as_ref().map(|t| t.as_str().to_string()).unwrap_or_else(|| "Not recorded".into()))}
+            {summary_row("Status", row.register.as_ref().map(|r| r.status.label().to_string()).unwrap_or_default())}
+            {summary_row("Why enhanced support may be needed", text(&person.why_support_may_be_needed))}
+            {summary_row("What has been tried", text(&person.what_has_been_tried))}
+            {summary_row("What could reduce the risk", text(&person.what_could_reduce_risk))}
+            {summary_row("EHC plan", words(&person.ehc_plan))}
+            {summary_row("Education placement", person.education_placement.as_ref().map(|t| t.as_str().to_string()).unwrap_or_else(|| "Not recorded".into()))}
+        </dl>
+
+        <h2>"Teams and contacts"</h2>
+        <dl class="nhsuk-summary-list" id=ids::PERSON_CONTACTS>
+            {summary_row("Keyworker", person.keyworker.as_ref().map(professional).unwrap_or_else(|| "None yet".into()))}
+            {summary_row("Care coordinator", person.care_coordinator.as_ref().map(professional).unwrap_or_else(|| "None yet".into()))}
+            {person.professionals.iter().map(|p| summary_row("Professional", professional(p))).collect_view()}
+        </dl>
+
+        <h2>"Reviews"</h2>
+        {if file.reviews.is_empty() {
+            view! { <p class="nhsuk-body">"No review yet."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="nhsuk-list nhsuk-list--border">
+                    {file.reviews.iter().map(|r| view! {
+                        <li>{format!("{} review, {}{}", words(&r.kind), words(&r.status).to_lowercase(),
+                            r.meeting_on.map(|d| format!(", meeting {}", d.format("%-d %B %Y"))).unwrap_or_default())}</li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+
+        <h2>"Actions"</h2>
+        {if file.actions.is_empty() {
+            view! { <p class="nhsuk-body">"No actions yet."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="nhsuk-list nhsuk-list--border">
+                    {file.actions.iter().map(|a| view! {
+                        <li>{format!("{} — {}, due {}, {}", a.description.as_str(), a.owner.as_str(), a.due_on.format("%-d %B %Y"), words(&a.status).to_lowercase())}</li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+
+        <h2>"Visit notes"</h2>
+        {if notes.is_empty() {
+            view! { <p class="nhsuk-body">"No visit notes on this device."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="nhsuk-list nhsuk-list--border">
+                    {notes.into_iter().map(|n| view! {
+                        <li>
+                            <strong>{format!("{} by {}", n.visited_on.format("%-d %B %Y"), n.by.as_str())}</strong>
+                            <p class="dsr-cell-detail">{n.note.as_str().to_string()}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+    .into_any()
+}
