@@ -153,3 +153,17 @@ pub const PERSON_CONTACTS: &str = "person-contacts";
 pub fn person_link(id: &str) -> String {
     format!("person-link-{id}")
 }
+
+// Home-visit note
+pub const ADD_VISIT_NOTE: &str = "add-visit-note";
+pub const VISIT_DATE: &str = "visit-date";
+pub const VISIT_DAY: &str = "visit-date-day";
+pub const VISIT_MONTH: &str = "visit-date-month";
+pub const VISIT_YEAR: &str = "visit-date-year";
+pub const VISIT_PLACE: &str = "visit-place";
+pub const VISIT_NOTE: &str = "visit-note";
+pub const VISIT_YOUNG_PERSON: &str = "visit-young-person";
+pub const VISIT_FAMILY: &str = "visit-family";
+pub const VISIT_RISKS: &str = "visit-risks";
+pub const SAVE_VISIT_NOTE: &str = "save-visit-note";
+pub const VISIT_NOTES: &str = "visit-notes";

@@ -162,3 +162,64 @@ async fn the_register_counts_filters_searches_and_shows_what_is_due() {
     }
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_keyworker_writes_a_visit_note_with_no_signal_and_it_is_sent_later() {
+    let server = Server::start().await;
+    let on = json!({ "status": "on_register", "since": "2026-09-01" });
+    let body = json!({ "client_id": "0193d000-0000-7000-8000-0000000d0002", "mutations": [person(1, 7, "Jamie", "Visited", None, on)] });
+    server.post_json("/api/sync/push", &body).await;
+    let keyworker = server.staff("sam.keyworker", "keyworker").await;
+    server.post_json(&format!("/api/users/{keyworker}/people"), &json!({ "person_id": person_id(7) })).await;
+
+    let browser = Browser::start().await;
+    browser.sign_in(&server, "sam.keyworker", dsr_e2e_tests::PASSWORD).await;
+    browser.wait_for_text(ids::MAIN, "Your caseload").await;
+    browser.element(&ids::person_row(&person_id(7))).await;
+    browser.wait_for_offline_shell().await;
+
+    // In the living room, no signal.
+    browser.set_offline(true).await;
+    browser.wait_for_text(ids::CONNECTION, "Offline").await;
+    browser.click(&ids::person_link(&person_id(7))).await;
+    browser.click(ids::ADD_VISIT_NOTE).await;
+    browser.type_into(ids::VISIT_PLACE, "At home").await;
+    browser.type_into(ids::VISIT_NOTE, "Jamie showed me the new visual timetable; mornings are calmer.").await;
+    browser.type_into(ids::VISIT_YOUNG_PERSON, "I like the pictures").await;
+    browser
+        .wait_until(
+            "the draft is written",
+            &format!(
+                "done((document.getElementById('{}')?.dataset.values || '').includes('I like the pictures'))",
+                ids::DRAFT_SAVED
+            ),
+        )
+        .await;
+    browser.screenshot("visit-note").await;
+    // The tablet sleeps and the page reloads: the password opens it, the note is still there.
+    browser.reload().await;
+    browser.unlock(dsr_e2e_tests::PASSWORD).await;
+    browser.element(ids::DRAFT_RESTORED).await;
+    assert_eq!(browser.input_value(ids::VISIT_YOUNG_PERSON).await, "I like the pictures");
+    browser.click(ids::SAVE_VISIT_NOTE).await;
+    browser.wait_for_text(ids::NOTICE, "The visit note was saved on this device").await;
+    browser.wait_for_text(ids::VISIT_NOTES, "visual timetable").await;
+    browser.wait_for_text(ids::UNSYNCED, "1 change saved on this device, not sent yet").await;
+
+    // Back in signal: it is sent, and the server holds it as the keyworker's.
+    browser.set_offline(false).await;
+    browser.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+    let page = server.get_json(&format!("/api/sync/pull?client_id={}&cursor=0", dsr_e2e_tests::HARNESS_CLIENT)).await;
+    let note = page["changes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|c| c["record"]["kind"] == "visit_note")
+        .unwrap_or_else(|| panic!("no visit note on the server: {page}"));
+    assert_eq!(note["record"]["fields"]["young_persons_views"], "I like the pictures");
+    assert_eq!(note["record"]["fields"]["by"], "Test sam.keyworker");
+    assert_eq!(note["record"]["fields"]["person_id"], person_id(7));
+    browser.quit().await;
+}

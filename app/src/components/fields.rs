@@ -50,6 +50,34 @@ pub fn TextField(
     }
 }
 
+/// A multi-line text box, for notes and people's own words (kept exactly as typed).
+#[component]
+pub fn TextAreaField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = 5)] rows: u32,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class=group_class(error)>
+            <label class="nhsuk-label" for=id>{label}</label>
+            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
+            <ErrorMessage field_id=id error=error/>
+            <textarea
+                class=input_class("nhsuk-textarea".to_string(), error)
+                id=id
+                name=id
+                rows=rows
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+        </div>
+    }
+}
+
 /// A password input (never autocompleted into someone else's account: `autocomplete` says which).
 #[component]
 pub fn PasswordField(

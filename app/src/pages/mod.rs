@@ -12,3 +12,4 @@ pub mod register;
 pub mod sign_in;
 pub mod sign_out;
 pub mod unlock;
+pub mod visit_note;

@@ -67,8 +67,14 @@ pub fn PersonPage() -> impl IntoView {
         }
     });
     let role = move || state.session.with(|s| s.user().map(|u| u.role));
+    // Shown once, after a save that came back here.
+    let notice = state.notice.get_untracked();
+    state.notice.set(None);
     view! {
         <a class="nhsuk-back-link" href="/">"Back to the register"</a>
+        {notice.map(|text| view! {
+            <div class="nhsuk-inset-text" id=ids::NOTICE role="status"><p>{text}</p></div>
+        })}
         {move || match row() {
             Some(row) => person_view(row, role()).into_any(),
             None => view! {
@@ -120,6 +126,9 @@ fn person_view(row: PersonRow, role: Option<Role>) -> impl IntoView {
         <div class="dsr-button-row">
             {may_change.then(|| view! {
                 <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/edit") id=ids::edit_person_link(&id)>"Change details"</a>
+            })}
+            {may_change.then(|| view! {
+                <a class="nhsuk-button" href=format!("/people/{id}/visit-notes/new") id=ids::ADD_VISIT_NOTE>"Write a home visit note"</a>
             })}
             {coordinator.then(|| view! {
                 <a class="nhsuk-button nhsuk-button--secondary" href=format!("/audit?person={id}") id=ids::AUDIT_LINK>"Who has read or changed this record"</a>
@@ -229,7 +238,7 @@ fn person_view(row: PersonRow, role: Option<Role>) -> impl IntoView {
             view! { <p class="nhsuk-body">"No visit notes on this device."</p> }.into_any()
         } else {
             view! {
-                <ul class="nhsuk-list nhsuk-list--border">
+                <ul class="nhsuk-list nhsuk-list--border" id=ids::VISIT_NOTES>
                     {notes.into_iter().map(|n| view! {
                         <li>
                             <strong>{format!("{} by {}", n.visited_on.format("%-d %B %Y"), n.by.as_str())}</strong>

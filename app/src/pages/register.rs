@@ -55,7 +55,8 @@ pub fn RegisterPage() -> impl IntoView {
                 </div>
             </div>
         })}
-        <h1>"Register"</h1>
+        // A keyworker's register is their caseload (the server sends only their people).
+        <h1>{move || if state.session.with(|s| s.user().is_some_and(|u| u.role == dsr_shared::access::Role::Keyworker)) { "Your caseload" } else { "Register" }}</h1>
         <Show when=move || state.demo.get()>
             <div class="nhsuk-inset-text" id=ids::DEMO_BANNER>
                 <span class="nhsuk-u-visually-hidden">"Information: "</span>
