@@ -11,8 +11,9 @@ use crate::components::sync_status::SyncStatusBar;
 use crate::element_ids as ids;
 use crate::pages::{
     accounts::AccountsPage, add_person::AddPersonPage, audit::AuditPage, conflicts::ConflictsPage,
-    edit_person::EditPersonPage, invitation::InvitationPage, not_found::NotFoundPage, person::PersonPage,
-    register::RegisterPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
+    consent::ConsentPage, edit_person::EditPersonPage, invitation::InvitationPage, not_found::NotFoundPage,
+    person::PersonPage, register::RegisterPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
+    visit_note::VisitNotePage,
 };
 use crate::session;
 use crate::state::{AppState, Session};
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/people/:id") view=PersonPage/>
                                 <Route path=path!("/people/:id/edit") view=EditPersonPage/>
                                 <Route path=path!("/people/:id/visit-notes/new") view=VisitNotePage/>
+                                <Route path=path!("/people/:id/consent/new") view=ConsentPage/>
                                 <Route path=path!("/conflicts") view=ConflictsPage/>
                                 <Route path=path!("/sign-in") view=SignInPage/>
                                 <Route path=path!("/sign-out") view=SignOutPage/>

@@ -167,3 +167,25 @@ pub const VISIT_FAMILY: &str = "visit-family";
 pub const VISIT_RISKS: &str = "visit-risks";
 pub const SAVE_VISIT_NOTE: &str = "save-visit-note";
 pub const VISIT_NOTES: &str = "visit-notes";
+
+// Consent
+pub const ADD_CONSENT: &str = "add-consent";
+pub const WHO_MAY_CONSENT: &str = "who-may-consent";
+pub const CONSENT_SCOPE_REGISTER: &str = "consent-scope-register";
+pub const CONSENT_GIVER: &str = "consent-giver";
+pub const CONSENT_BY_PERSON: &str = "consent-by-person";
+pub const CONSENT_BY_PARENT: &str = "consent-by-parent";
+pub const CONSENT_BY_BEST_INTERESTS: &str = "consent-by-best-interests";
+pub const CONSENT_GILLICK: &str = "consent-gillick";
+pub const CONSENT_PARENT_NAME: &str = "consent-parent-name";
+pub const CONSENT_PARENT_RELATIONSHIP: &str = "consent-parent-relationship";
+pub const CONSENT_CHILD_AGREED: &str = "consent-child-agreed";
+pub const CONSENT_DECISION_MAKER: &str = "consent-decision-maker";
+pub const CONSENT_REASON: &str = "consent-reason";
+pub const CONSENT_DATE: &str = "consent-date";
+pub const CONSENT_DAY: &str = "consent-date-day";
+pub const SAVE_CONSENT: &str = "save-consent";
+
+pub fn withdraw_consent(id: &str) -> String {
+    format!("withdraw-{id}")
+}

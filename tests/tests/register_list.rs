@@ -223,3 +223,51 @@ async fn a_keyworker_writes_a_visit_note_with_no_signal_and_it_is_sent_later() {
     assert_eq!(note["record"]["fields"]["person_id"], person_id(7));
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn consent_is_recorded_by_who_the_policy_says_and_withdrawn() {
+    let server = Server::start().await;
+    let on = json!({ "status": "on_register", "since": "2026-09-01" });
+    let body = json!({ "client_id": "0193d000-0000-7000-8000-0000000d0003", "mutations": [person(1, 8, "Jo", "Fourteen", None, on)] });
+    server.post_json("/api/sync/push", &body).await;
+    let browser = Browser::start().await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.click(&ids::person_link(&person_id(8))).await;
+    browser.wait_for_text(ids::PERSON_CONSENT, "No consent").await;
+    browser.click(ids::ADD_CONSENT).await;
+    // Born March 2012: 14, so a parent consents, or the child if Gillick competent (the default policy).
+    let who = browser.wait_for_text(ids::WHO_MAY_CONSENT, "parental responsibility").await;
+    assert!(who.contains("At 14") && who.contains("Gillick competent"), "{who}");
+    browser.click(ids::SAVE_CONSENT).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "Enter the name of the person with parental responsibility").await;
+    // The child alone, not Gillick competent: the policy's rule refuses it.
+    browser.click(ids::CONSENT_BY_PERSON).await;
+    browser.click(ids::SAVE_CONSENT).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "only if Gillick competent").await;
+    browser.screenshot("consent-form").await;
+    browser.click(ids::CONSENT_BY_PARENT).await;
+    browser.type_into(ids::CONSENT_PARENT_NAME, "Pat Fourteen").await;
+    browser.type_into(ids::CONSENT_PARENT_RELATIONSHIP, "Mother").await;
+    browser.click(ids::SAVE_CONSENT).await;
+    browser.wait_for_text(ids::NOTICE, "Consent was recorded on this device").await;
+    browser.wait_for_text(ids::PERSON_CONSENT, "Consent to be on the register is recorded").await;
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+
+    // Withdrawn: recorded, and removal starts.
+    let withdraw = browser.css("[id^='withdraw-']").await;
+    withdraw.click().await.unwrap_or_else(|e| panic!("{e}"));
+    browser.wait_for_text(ids::PERSON_CONSENT, "Consent was withdrawn").await;
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+    let page = server.get_json(&format!("/api/sync/pull?client_id={}&cursor=0", dsr_e2e_tests::HARNESS_CLIENT)).await;
+    let consents: Vec<Value> = page["changes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| c["record"]["kind"] == "consent")
+        .collect();
+    let last = consents.last().unwrap_or_else(|| panic!("no consent on the server"));
+    assert_eq!(last["record"]["fields"]["given_by"]["name"], "Pat Fourteen");
+    assert!(last["record"]["fields"]["withdrawn_on"].is_string(), "{last}");
+    browser.quit().await;
+}

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod add_person;
 pub mod audit;
 pub mod conflicts;
+pub mod consent;
 pub mod edit_person;
 pub mod invitation;
 pub mod not_found;

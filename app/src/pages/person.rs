@@ -112,6 +112,7 @@ fn person_view(row: PersonRow, role: Option<Role>) -> impl IntoView {
     let mut notes = row.visit_notes.clone();
     notes.sort_by_key(|n| std::cmp::Reverse(n.visited_on));
     let may_change = matches!(role, Some(Role::Coordinator | Role::Keyworker));
+    let may_consent = matches!(role, Some(Role::Coordinator | Role::Keyworker | Role::Family));
     let coordinator = role == Some(Role::Coordinator);
     let text = |t: &Option<dsr_shared::text::LongText>| {
         t.as_ref().map(|t| t.as_str().to_string()).unwrap_or_else(|| "Not recorded".into())
@@ -173,15 +174,40 @@ fn person_view(row: PersonRow, role: Option<Role>) -> impl IntoView {
 
         <h2>"Consent"</h2>
         <p class="nhsuk-body" id=ids::PERSON_CONSENT>{consent_text}</p>
+        {may_consent.then(|| view! {
+            <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/consent/new") id=ids::ADD_CONSENT>"Record consent"</a>
+        })}
         <ul class="nhsuk-list">
             {file.consents.iter().map(|c| {
+                let consent_id = c.id.to_string();
+                let withdraw = (may_consent && c.in_force(today)).then(|| {
+                    let record = RecordId::from_uuid(c.id.as_uuid());
+                    view! {
+                        " "
+                        <button class="dsr-link-button" type="button" id=ids::withdraw_consent(&consent_id)
+                            on:click=move |_| {
+                                let state = expect_context::<AppState>();
+                                let mut fields = dsr_shared::sync::Fields::new();
+                                fields.insert("withdrawn_on".into(), serde_json::Value::String(Local::now().date_naive().to_string()));
+                                leptos::task::spawn_local(async move {
+                                    match local_store::save(dsr_shared::sync::RecordKind::Consent, record, fields, None).await {
+                                        Ok(()) => {
+                                            state.reload().await;
+                                            crate::sync::request(state);
+                                        }
+                                        Err(error) => state.storage_problem.set(Some(error.to_string())),
+                                    }
+                                });
+                            }>"Record that it was withdrawn"</button>
+                    }
+                });
                 let given = match &c.given_by {
                     GivenBy::ThePerson { .. } => "by the person".to_string(),
                     GivenBy::ParentalResponsibility { name, relationship, .. } => format!("by {} ({})", name.as_str(), relationship.as_str()),
                     GivenBy::BestInterests { decision_maker, reason } => format!("best-interests decision by {}: {}", decision_maker.as_str(), reason.as_str()),
                 };
                 let withdrawn = c.withdrawn_on.map(|w| format!(", withdrawn {}", w.format("%-d %B %Y"))).unwrap_or_default();
-                view! { <li>{format!("{}: given {} on {}{}", words(&c.scope), given, c.given_on.format("%-d %B %Y"), withdrawn)}</li> }
+                view! { <li>{format!("{}: given {} on {}{}", words(&c.scope), given, c.given_on.format("%-d %B %Y"), withdrawn)}{withdraw}</li> }
             }).collect_view()}
         </ul>
 

@@ -1,0 +1,263 @@
+//! `/people/{id}/consent/new`: recording consent to be on the register (or to share information), or a
+//! best-interests decision in its place. The form says, from the area's policy and the person's age,
+//! who may consent; the same rules check the answer. Withdrawal is recorded from the person page.
+
+use dsr_shared::consent::{Consent, who_may_consent};
+use dsr_shared::person::date_from_parts;
+use dsr_shared::policy::AreaPolicy;
+use dsr_shared::sync::{Fields, RecordKind};
+use dsr_shared::{RecordId, ValidationErrors};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use serde_json::{Value, json};
+
+use crate::components::draft::{DraftSaved, use_draft};
+use crate::components::error_summary::ErrorSummary;
+use crate::components::fields::{DateField, TextAreaField, TextField};
+use crate::element_ids as ids;
+use crate::local_store;
+use crate::state::AppState;
+use crate::sync;
+
+fn field_element(field: &str) -> &'static str {
+    match field {
+        "given_on" => ids::CONSENT_DAY,
+        "parent_name" => ids::CONSENT_PARENT_NAME,
+        "parent_relationship" => ids::CONSENT_PARENT_RELATIONSHIP,
+        "decision_maker" => ids::CONSENT_DECISION_MAKER,
+        "reason" => ids::CONSENT_REASON,
+        _ => ids::CONSENT_GIVER,
+    }
+}
+
+/// A radio button in the design system's pattern.
+fn radio(
+    name: &'static str,
+    id: String,
+    value: &'static str,
+    label: &'static str,
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="nhsuk-radios__item">
+            <input class="nhsuk-radios__input" id=id.clone() name=name type="radio" value=value
+                prop:checked=move || chosen.get() == value
+                on:change=move |_| chosen.set(value.to_string())/>
+            <label class="nhsuk-label nhsuk-radios__label" for=id>{label}</label>
+        </div>
+    }
+}
+
+#[component]
+pub fn ConsentPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let params = use_params_map();
+    let person_id = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<RecordId>().ok()));
+    let person = person_id.and_then(|id| {
+        state.people.with_untracked(|people| people.iter().find(|p| p.id == id).and_then(|p| p.person.clone()))
+    });
+    let policy = AreaPolicy::default();
+    let today = chrono::Local::now().date_naive();
+    let who = person.as_ref().map(|p| who_may_consent(p.date_of_birth, today, &policy.consent));
+
+    let scope = RwSignal::new("register".to_string());
+    let giver = RwSignal::new(
+        if who.is_some_and(|w| w.the_person) { "the_person" } else { "parental_responsibility" }.to_string(),
+    );
+    let gillick = RwSignal::new(String::new());
+    let parent_name = RwSignal::new(String::new());
+    let parent_relationship = RwSignal::new(String::new());
+    let child_agreed = RwSignal::new(String::new());
+    let decision_maker = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let day = RwSignal::new(today.format("%-d").to_string());
+    let month = RwSignal::new(today.format("%-m").to_string());
+    let year = RwSignal::new(today.format("%Y").to_string());
+    let draft = use_draft(
+        format!("consent:{}", person_id.map(|p| p.to_string()).unwrap_or_default()),
+        vec![
+            ("scope", scope),
+            ("giver", giver),
+            ("gillick", gillick),
+            ("parent_name", parent_name),
+            ("parent_relationship", parent_relationship),
+            ("child_agreed", child_agreed),
+            ("decision_maker", decision_maker),
+            ("reason", reason),
+            ("day", day),
+            ("month", month),
+            ("year", year),
+        ],
+    );
+    let errors = RwSignal::new(ValidationErrors::new());
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
+    let born = person.as_ref().map(|p| p.date_of_birth);
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (Some(person_id), Some(born)) = (person_id, born) else { return };
+        let mut found = ValidationErrors::new();
+        let given_on = date_from_parts(&day.get_untracked(), &month.get_untracked(), &year.get_untracked(), "The date")
+            .map_err(|m| found.add("given_on", m))
+            .ok();
+        let given_by = match giver.get_untracked().as_str() {
+            "the_person" => json!({ "kind": "the_person", "gillick_competent": gillick.get_untracked() == "yes" }),
+            "parental_responsibility" => {
+                found.require(
+                    parent_name.with_untracked(|n| n.trim().is_empty()),
+                    "parent_name",
+                    "Enter the name of the person with parental responsibility",
+                );
+                found.require(
+                    parent_relationship.with_untracked(|n| n.trim().is_empty()),
+                    "parent_relationship",
+                    "Enter their relationship to the child",
+                );
+                let agreed = match child_agreed.get_untracked().as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                };
+                json!({ "kind": "parental_responsibility", "name": parent_name.get_untracked().trim(),
+                        "relationship": parent_relationship.get_untracked().trim(), "child_agreed": agreed })
+            }
+            _ => {
+                found.require(
+                    decision_maker.with_untracked(|n| n.trim().is_empty()),
+                    "decision_maker",
+                    "Enter who made the best-interests decision",
+                );
+                found.require(
+                    reason.with_untracked(|n| n.trim().is_empty()),
+                    "reason",
+                    "Say why the decision is in their best interests",
+                );
+                json!({ "kind": "best_interests", "decision_maker": decision_maker.get_untracked().trim(), "reason": reason.get_untracked().trim() })
+            }
+        };
+        let Some(given_on) = given_on.filter(|_| found.is_empty()) else { return errors.set(found) };
+        let recorded_by =
+            state.session.with_untracked(|s| s.user().map(|u| u.display_name.clone())).unwrap_or_default();
+        let mut fields = Fields::new();
+        fields.insert("person_id".into(), Value::String(person_id.to_string()));
+        fields.insert("scope".into(), Value::String(scope.get_untracked()));
+        fields.insert("given_by".into(), given_by);
+        fields.insert("given_on".into(), Value::String(given_on.to_string()));
+        fields.insert("recorded_by".into(), Value::String(recorded_by));
+        let id = RecordId::from_time_and_random(js_sys::Date::now() as u64, local_store::random_bytes());
+        // The server's checks, then the policy's rule on who may consent at this age.
+        let checked =
+            dsr_shared::sync::validate::validate_fields(RecordKind::Consent, id, &fields, today).map_err(|reasons| {
+                let mut found = ValidationErrors::new();
+                for r in reasons {
+                    found.add(if r.field == "given_by" { "giver" } else { &r.field }, r.message);
+                }
+                found
+            });
+        let consent: Result<Consent, ValidationErrors> = checked.and_then(|()| {
+            let mut object: serde_json::Map<String, Value> = fields.clone().into_iter().collect();
+            object.insert("id".into(), Value::String(id.to_string()));
+            serde_json::from_value::<Consent>(Value::Object(object)).map_err(|e| {
+                let mut found = ValidationErrors::new();
+                found.add("giver", e.to_string());
+                found
+            })
+        });
+        let consent = consent.and_then(|c| {
+            c.check_giver(born, &AreaPolicy::default().consent).map_err(|e| {
+                let mut found = ValidationErrors::new();
+                for f in e.into_fields() {
+                    found.add("giver", f.message);
+                }
+                found
+            })
+        });
+        if let Err(found) = consent {
+            return errors.set(found);
+        }
+        errors.set(ValidationErrors::new());
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match local_store::save(RecordKind::Consent, id, fields, None).await {
+                Ok(()) => {
+                    draft.clear().await;
+                    state.notice.set(Some("Consent was recorded on this device".into()));
+                    state.reload().await;
+                    sync::request(state);
+                    navigate(&format!("/people/{person_id}"), Default::default());
+                }
+                Err(error) => {
+                    let mut problem = ValidationErrors::new();
+                    problem.add("giver", format!("Nothing was saved: {error}"));
+                    errors.set(problem);
+                }
+            }
+        });
+    };
+
+    view! {
+        <a class="nhsuk-back-link" href=person_id.map(|p| format!("/people/{p}")).unwrap_or_else(|| "/".into())>"Back"</a>
+        <span class="nhsuk-caption-l">{person.as_ref().map(|p| p.full_name()).unwrap_or_default()}</span>
+        <h1>"Record consent"</h1>
+        <div class="nhsuk-inset-text" id=ids::WHO_MAY_CONSENT><p>{who.map(|w| w.explain()).unwrap_or_default()}</p></div>
+        <ErrorSummary errors=errors field_id=field_element/>
+        <form novalidate on:submit=on_submit>
+            <div class="nhsuk-form-group">
+                <fieldset class="nhsuk-fieldset">
+                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Consent to"</legend>
+                    <div class="nhsuk-radios">
+                        {radio("scope", ids::CONSENT_SCOPE_REGISTER.into(), "register", "Being on the register", scope)}
+                        {radio("scope", "consent-scope-sharing".into(), "information_sharing", "Sharing information between services", scope)}
+                    </div>
+                </fieldset>
+            </div>
+            <div class=move || if error_for("giver").get().is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
+                <fieldset class="nhsuk-fieldset" id=ids::CONSENT_GIVER>
+                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Given by"</legend>
+                    {move || error_for("giver").get().map(|m| view! { <span class="nhsuk-error-message" id=ids::error_message(ids::CONSENT_GIVER)>{m}</span> })}
+                    <div class="nhsuk-radios">
+                        {radio("giver", ids::CONSENT_BY_PERSON.into(), "the_person", "The person themselves", giver)}
+                        {radio("giver", ids::CONSENT_BY_PARENT.into(), "parental_responsibility", "Someone with parental responsibility", giver)}
+                        {radio("giver", ids::CONSENT_BY_BEST_INTERESTS.into(), "best_interests", "A best-interests decision (they lack capacity to decide)", giver)}
+                    </div>
+                </fieldset>
+            </div>
+            <Show when=move || giver.get() == "the_person" && who.is_some_and(|w| !w.the_person)>
+                <div class="nhsuk-checkboxes__item nhsuk-u-margin-bottom-4">
+                    <input class="nhsuk-checkboxes__input" id=ids::CONSENT_GILLICK type="checkbox"
+                        prop:checked=move || gillick.get() == "yes"
+                        on:change=move |ev| gillick.set(if event_target_checked(&ev) { "yes".into() } else { String::new() })/>
+                    <label class="nhsuk-label nhsuk-checkboxes__label" for=ids::CONSENT_GILLICK>"They are Gillick competent to decide"</label>
+                </div>
+            </Show>
+            <Show when=move || giver.get() == "parental_responsibility">
+                <TextField id=ids::CONSENT_PARENT_NAME label="Their name" value=parent_name error=error_for("parent_name") width_class="nhsuk-u-width-two-thirds"/>
+                <TextField id=ids::CONSENT_PARENT_RELATIONSHIP label="Relationship to the child" hint="For example: mother, foster carer"
+                    value=parent_relationship error=error_for("parent_relationship") width_class="nhsuk-u-width-one-half"/>
+                <Show when=move || who.is_some_and(|w| w.child_must_agree)>
+                    <div class="nhsuk-form-group">
+                        <fieldset class="nhsuk-fieldset">
+                            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Does the young person agree?"</legend>
+                            <div class="nhsuk-radios nhsuk-radios--inline">
+                                {radio("child_agreed", ids::CONSENT_CHILD_AGREED.into(), "yes", "Yes", child_agreed)}
+                                {radio("child_agreed", "consent-child-disagreed".into(), "no", "No", child_agreed)}
+                            </div>
+                        </fieldset>
+                    </div>
+                </Show>
+            </Show>
+            <Show when=move || giver.get() == "best_interests">
+                <TextField id=ids::CONSENT_DECISION_MAKER label="Who made the decision" value=decision_maker error=error_for("decision_maker") width_class="nhsuk-u-width-two-thirds"/>
+                <TextAreaField id=ids::CONSENT_REASON label="Why it is in their best interests" value=reason error=error_for("reason")/>
+            </Show>
+            <DateField id=ids::CONSENT_DATE legend="Date given" day=day month=month year=year error=error_for("given_on")
+                part_ids=[ids::CONSENT_DAY, "consent-date-month", "consent-date-year"]/>
+            <DraftSaved draft=draft/>
+            <button class="nhsuk-button" id=ids::SAVE_CONSENT type="submit">"Record consent"</button>
+        </form>
+    }
+}
