@@ -120,6 +120,12 @@ fn PersonRowView(row: PersonRow) -> impl IntoView {
     let id = row.id.to_string();
     let text = |field: &str| row.fields.get(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
     let name = format!("{} {}", text("given_name"), text("family_name"));
+    // Only those who may change a person's record are offered to (the server decides anyway).
+    let may_change = state.session.with_untracked(|s| {
+        s.user().is_some_and(|u| {
+            matches!(u.role, dsr_shared::access::Role::Coordinator | dsr_shared::access::Role::Keyworker)
+        })
+    });
     let today = Local::now().date_naive();
     let (born, nhs_number) = match &row.person {
         Some(person) => (
@@ -154,9 +160,11 @@ fn PersonRowView(row: PersonRow) -> impl IntoView {
             <td class="nhsuk-table__cell">
                 <a href=format!("/people/{id}") id=ids::person_link(&id)>{name.clone()}</a>
                 " "
-                <a class="dsr-cell-detail-link" href=format!("/people/{id}/edit") id=ids::edit_person_link(&id)>
-                    "Change"<span class="nhsuk-u-visually-hidden">{format!(" {name}'s details")}</span>
-                </a>
+                {may_change.then(|| view! {
+                    <a class="dsr-cell-detail-link" href=format!("/people/{id}/edit") id=ids::edit_person_link(&id)>
+                        "Change"<span class="nhsuk-u-visually-hidden">{format!(" {name}'s details")}</span>
+                    </a>
+                })}
                 <span class="dsr-cell-detail">{born}</span>
                 <span class="dsr-cell-detail dsr-nowrap">{format!("NHS number: {nhs_number}")}</span>
             </td>
