@@ -10,10 +10,10 @@ use crate::components::header::Header;
 use crate::components::sync_status::SyncStatusBar;
 use crate::element_ids as ids;
 use crate::pages::{
-    accounts::AccountsPage, add_person::AddPersonPage, audit::AuditPage, conflicts::ConflictsPage,
-    consent::ConsentPage, edit_person::EditPersonPage, invitation::InvitationPage, not_found::NotFoundPage,
-    person::PersonPage, register::RegisterPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
-    visit_note::VisitNotePage,
+    accounts::AccountsPage, add_person::AddPersonPage, admission::AdmissionPage, admission::DischargePage,
+    audit::AuditPage, conflicts::ConflictsPage, consent::ConsentPage, edit_person::EditPersonPage,
+    invitation::InvitationPage, not_found::NotFoundPage, person::PersonPage, register::RegisterPage,
+    sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
 };
 use crate::session;
 use crate::state::{AppState, Session};
@@ -56,6 +56,8 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/people/:id/edit") view=EditPersonPage/>
                                 <Route path=path!("/people/:id/visit-notes/new") view=VisitNotePage/>
                                 <Route path=path!("/people/:id/consent/new") view=ConsentPage/>
+                                <Route path=path!("/people/:id/admission/new") view=AdmissionPage/>
+                                <Route path=path!("/people/:id/discharge") view=DischargePage/>
                                 <Route path=path!("/conflicts") view=ConflictsPage/>
                                 <Route path=path!("/sign-in") view=SignInPage/>
                                 <Route path=path!("/sign-out") view=SignOutPage/>

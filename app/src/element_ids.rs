@@ -189,3 +189,22 @@ pub const SAVE_CONSENT: &str = "save-consent";
 pub fn withdraw_consent(id: &str) -> String {
     format!("withdraw-{id}")
 }
+
+// Admission and discharge
+pub const ADD_ADMISSION: &str = "add-admission";
+pub const ADD_DISCHARGE: &str = "add-discharge";
+pub const ADMISSION_HOSPITAL: &str = "admission-hospital";
+pub const ADMISSION_DATE: &str = "admission-date";
+pub const ADMISSION_DAY: &str = "admission-date-day";
+pub const ADMISSION_SECURE: &str = "admission-secure";
+pub const ADMISSION_OUT_OF_AREA: &str = "admission-out-of-area";
+pub const ADMISSION_COMMUNITY_REVIEW: &str = "admission-community-review";
+pub const SAVE_ADMISSION: &str = "save-admission";
+pub const DISCHARGE_DATE: &str = "discharge-date";
+pub const DISCHARGE_DAY: &str = "discharge-date-day";
+pub const DISCHARGE_RATING: &str = "discharge-rating";
+pub const DISCHARGE_RED: &str = "discharge-red";
+pub const DISCHARGE_AMBER: &str = "discharge-amber";
+pub const DISCHARGE_GREEN: &str = "discharge-green";
+pub const DISCHARGE_REASON: &str = "discharge-reason";
+pub const SAVE_DISCHARGE: &str = "save-discharge";

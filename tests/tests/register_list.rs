@@ -271,3 +271,54 @@ async fn consent_is_recorded_by_who_the_policy_says_and_withdrawn() {
     assert!(last["record"]["fields"]["withdrawn_on"].is_string(), "{last}");
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admission_makes_the_person_blue_and_a_discharge_asks_for_the_new_rating() {
+    let server = Server::start().await;
+    let on = json!({ "status": "on_register", "since": "2026-09-01" });
+    let body = json!({ "client_id": "0193d000-0000-7000-8000-0000000d0004",
+        "mutations": [person(1, 9, "Riley", "Admitted", None, on), rating(2, 9, "amber")] });
+    server.post_json("/api/sync/push", &body).await;
+    let browser = Browser::start().await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.click(&ids::person_link(&person_id(9))).await;
+    browser.wait_for_text(ids::PERSON_NAME, "Amber").await;
+    browser.click(ids::ADD_ADMISSION).await;
+    browser.click(ids::SAVE_ADMISSION).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "Enter the hospital").await;
+    browser.type_into(ids::ADMISSION_HOSPITAL, "Northfield Hospital").await;
+    browser.click(ids::ADMISSION_OUT_OF_AREA).await;
+    browser.click(ids::SAVE_ADMISSION).await;
+    browser.wait_for_text(ids::NOTICE, "the person is Blue").await;
+    browser.wait_for_text(ids::PERSON_NAME, "Blue").await;
+    // The inpatient clock: a post-admission review is due.
+    let due = browser.wait_for_text(ids::PERSON_DUE, "review").await;
+    assert!(due.to_lowercase().contains("admi"), "{due}");
+    browser.screenshot("person-admitted").await;
+
+    browser.click(ids::ADD_DISCHARGE).await;
+    browser.click(ids::SAVE_DISCHARGE).await;
+    let errors = browser.wait_for_text(ids::ERROR_SUMMARY, "Choose the rating after discharge").await;
+    assert!(errors.contains("Say why this rating"), "{errors}");
+    browser.click(ids::DISCHARGE_GREEN).await;
+    browser.type_into(ids::DISCHARGE_REASON, "Home with a new support package").await;
+    browser.click(ids::SAVE_DISCHARGE).await;
+    browser.wait_for_text(ids::NOTICE, "The discharge was recorded").await;
+    browser.wait_for_text(ids::PERSON_NAME, "Green").await;
+    let history = browser.wait_for_text(ids::RATING_HISTORY, "Home with a new support package").await;
+    assert!(history.contains("Admitted to Northfield Hospital"), "{history}");
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+    let page = server.get_json(&format!("/api/sync/pull?client_id={}&cursor=0", dsr_e2e_tests::HARNESS_CLIENT)).await;
+    let admissions: Vec<Value> = page["changes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| c["record"]["kind"] == "admission")
+        .collect();
+    let last = admissions.last().unwrap_or_else(|| panic!("no admission on the server"));
+    assert_eq!(last["record"]["fields"]["hospital"], "Northfield Hospital");
+    assert_eq!(last["record"]["fields"]["out_of_area"], true);
+    assert!(last["record"]["fields"]["discharged_on"].is_string(), "{last}");
+    browser.quit().await;
+}

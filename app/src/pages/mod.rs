@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod add_person;
+pub mod admission;
 pub mod audit;
 pub mod conflicts;
 pub mod consent;

@@ -114,6 +114,7 @@ fn person_view(row: PersonRow, role: Option<Role>) -> impl IntoView {
     let may_change = matches!(role, Some(Role::Coordinator | Role::Keyworker));
     let may_consent = matches!(role, Some(Role::Coordinator | Role::Keyworker | Role::Family));
     let coordinator = role == Some(Role::Coordinator);
+    let in_hospital = dsr_shared::admission::current_admission(&file.admissions, today).is_some();
     let text = |t: &Option<dsr_shared::text::LongText>| {
         t.as_ref().map(|t| t.as_str().to_string()).unwrap_or_else(|| "Not recorded".into())
     };
@@ -130,6 +131,11 @@ fn person_view(row: PersonRow, role: Option<Role>) -> impl IntoView {
             })}
             {may_change.then(|| view! {
                 <a class="nhsuk-button" href=format!("/people/{id}/visit-notes/new") id=ids::ADD_VISIT_NOTE>"Write a home visit note"</a>
+            })}
+            {coordinator.then(|| if in_hospital {
+                view! { <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/discharge") id=ids::ADD_DISCHARGE>"Record a discharge"</a> }.into_any()
+            } else {
+                view! { <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/admission/new") id=ids::ADD_ADMISSION>"Record an admission"</a> }.into_any()
             })}
             {coordinator.then(|| view! {
                 <a class="nhsuk-button nhsuk-button--secondary" href=format!("/audit?person={id}") id=ids::AUDIT_LINK>"Who has read or changed this record"</a>

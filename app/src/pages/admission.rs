@@ -1,0 +1,287 @@
+//! `/people/{id}/admission/new` and `/people/{id}/discharge`: recording an admission to a mental health
+//! hospital makes the person Blue (a rating change with the admission as its source) and starts the
+//! inpatient review clock; a discharge asks for the new rating and why.
+
+use dsr_shared::admission::current_admission;
+use dsr_shared::person::date_from_parts;
+use dsr_shared::rating::{Rating, current_rating};
+use dsr_shared::sync::{Fields, RecordKind};
+use dsr_shared::{RecordId, ValidationErrors};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use serde_json::{Value, json};
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::fields::{DateField, TextAreaField, TextField};
+use crate::element_ids as ids;
+use crate::local_store::{self, PersonRow};
+use crate::state::AppState;
+use crate::sync;
+
+fn field_element(field: &str) -> &'static str {
+    match field {
+        "hospital" => ids::ADMISSION_HOSPITAL,
+        "admitted_on" => ids::ADMISSION_DAY,
+        "discharged_on" => ids::DISCHARGE_DAY,
+        "to" => ids::DISCHARGE_RATING,
+        "reason" => ids::DISCHARGE_REASON,
+        _ => ids::MAIN,
+    }
+}
+
+fn new_id() -> RecordId {
+    RecordId::from_time_and_random(js_sys::Date::now() as u64, local_store::random_bytes())
+}
+
+/// A rating change's fields.
+fn rating_change(person: RecordId, from: Option<Rating>, to: Rating, reason: &str, by: &str, source: &str) -> Fields {
+    let value = json!({
+        "person_id": person.to_string(), "from": from, "to": to, "reason": reason, "by": by,
+        "at": chrono::Utc::now().to_rfc3339(), "source": source,
+    });
+    match value {
+        Value::Object(map) => map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
+        _ => Fields::new(),
+    }
+}
+
+/// Checks records with the server's rules, then saves them in order (each on this device first).
+async fn save_all(records: Vec<(RecordKind, RecordId, Fields)>) -> Result<(), ValidationErrors> {
+    let today = chrono::Local::now().date_naive();
+    for (kind, id, fields) in &records {
+        if let Err(reasons) = dsr_shared::sync::validate::validate_fields(*kind, *id, fields, today) {
+            let mut found = ValidationErrors::new();
+            for reason in reasons {
+                found.add(&reason.field, reason.message);
+            }
+            return Err(found);
+        }
+    }
+    for (kind, id, fields) in records {
+        local_store::save(kind, id, fields, None).await.map_err(|e| {
+            let mut found = ValidationErrors::new();
+            found.add("form", format!("Nothing more was saved: {e}"));
+            found
+        })?;
+    }
+    Ok(())
+}
+
+fn person_row(state: AppState) -> Option<PersonRow> {
+    let params = use_params_map();
+    let id = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<RecordId>().ok()))?;
+    state.people.with_untracked(|people| people.iter().find(|p| p.id == id).cloned())
+}
+
+fn signed_in_name(state: AppState) -> String {
+    state.session.with_untracked(|s| s.user().map(|u| u.display_name.clone())).unwrap_or_default()
+}
+
+fn checkbox(id: &'static str, label: &'static str, value: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <div class="nhsuk-checkboxes__item">
+            <input class="nhsuk-checkboxes__input" id=id type="checkbox" prop:checked=move || value.get()
+                on:change=move |ev| value.set(event_target_checked(&ev))/>
+            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{label}</label>
+        </div>
+    }
+}
+
+#[component]
+pub fn AdmissionPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let row = person_row(state);
+    let today = chrono::Local::now().date_naive();
+    let hospital = RwSignal::new(String::new());
+    let (day, month, year) = (
+        RwSignal::new(today.format("%-d").to_string()),
+        RwSignal::new(today.format("%-m").to_string()),
+        RwSignal::new(today.format("%Y").to_string()),
+    );
+    let secure = RwSignal::new(false);
+    let out_of_area = RwSignal::new(false);
+    let community_review = RwSignal::new(false);
+    let errors = RwSignal::new(ValidationErrors::new());
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
+    let name = row.as_ref().and_then(|r| r.person.as_ref().map(|p| p.full_name())).unwrap_or_default();
+    let person = row.as_ref().map(|r| r.id);
+    let from = row.as_ref().and_then(|r| r.file.as_ref()).and_then(|f| current_rating(&f.ratings)).map(|r| r.to);
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(person) = person else { return };
+        let mut found = ValidationErrors::new();
+        let admitted_on =
+            date_from_parts(&day.get_untracked(), &month.get_untracked(), &year.get_untracked(), "The admission date")
+                .map_err(|m| found.add("admitted_on", m))
+                .ok();
+        found.require(hospital.with_untracked(|h| h.trim().is_empty()), "hospital", "Enter the hospital");
+        let Some(admitted_on) = admitted_on.filter(|_| found.is_empty()) else { return errors.set(found) };
+        let hospital_name = hospital.get_untracked().trim().to_string();
+        let admission: Fields = [
+            ("person_id", json!(person.to_string())),
+            ("hospital", json!(hospital_name)),
+            ("admitted_on", json!(admitted_on.to_string())),
+            ("secure", json!(secure.get_untracked())),
+            ("out_of_area", json!(out_of_area.get_untracked())),
+            ("community_review_before", json!(community_review.get_untracked())),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let blue = rating_change(
+            person,
+            from,
+            Rating::Blue,
+            &format!("Admitted to {hospital_name}"),
+            &signed_in_name(state),
+            "admission",
+        );
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match save_all(vec![
+                (RecordKind::Admission, new_id(), admission),
+                (RecordKind::RatingChange, new_id(), blue),
+            ])
+            .await
+            {
+                Ok(()) => {
+                    state.notice.set(Some("The admission was recorded on this device: the person is Blue".into()));
+                    state.reload().await;
+                    sync::request(state);
+                    navigate(&format!("/people/{person}"), Default::default());
+                }
+                Err(found) => errors.set(found),
+            }
+        });
+    };
+    view! {
+        <a class="nhsuk-back-link" href=person.map(|p| format!("/people/{p}")).unwrap_or_else(|| "/".into())>"Back"</a>
+        <span class="nhsuk-caption-l">{name}</span>
+        <h1>"Record an admission"</h1>
+        <p class="nhsuk-body">"The person becomes Blue, and the inpatient review clock starts."</p>
+        <ErrorSummary errors=errors field_id=field_element/>
+        <form novalidate on:submit=on_submit>
+            <TextField id=ids::ADMISSION_HOSPITAL label="Hospital" value=hospital error=error_for("hospital") width_class="nhsuk-u-width-two-thirds"/>
+            <DateField id=ids::ADMISSION_DATE legend="Date of admission" day=day month=month year=year error=error_for("admitted_on")
+                part_ids=[ids::ADMISSION_DAY, "admission-date-month", "admission-date-year"]/>
+            <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-5">
+                {checkbox(ids::ADMISSION_SECURE, "A secure setting", secure)}
+                {checkbox(ids::ADMISSION_OUT_OF_AREA, "Placed out of area", out_of_area)}
+                {checkbox(ids::ADMISSION_COMMUNITY_REVIEW, "A community C(E)TR took place before the admission", community_review)}
+            </div>
+            <button class="nhsuk-button" id=ids::SAVE_ADMISSION type="submit">"Record the admission"</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn DischargePage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let row = person_row(state);
+    let today = chrono::Local::now().date_naive();
+    let (day, month, year) = (
+        RwSignal::new(today.format("%-d").to_string()),
+        RwSignal::new(today.format("%-m").to_string()),
+        RwSignal::new(today.format("%Y").to_string()),
+    );
+    let rating = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let errors = RwSignal::new(ValidationErrors::new());
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
+    let name = row.as_ref().and_then(|r| r.person.as_ref().map(|p| p.full_name())).unwrap_or_default();
+    let person = row.as_ref().map(|r| r.id);
+    let admission =
+        row.as_ref().and_then(|r| r.file.as_ref()).and_then(|f| current_admission(&f.admissions, today).cloned());
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (Some(person), Some(admission)) = (person, admission.clone()) else { return };
+        let mut found = ValidationErrors::new();
+        let discharged_on =
+            date_from_parts(&day.get_untracked(), &month.get_untracked(), &year.get_untracked(), "The discharge date")
+                .map_err(|m| found.add("discharged_on", m))
+                .ok();
+        let to = match rating.get_untracked().as_str() {
+            "red" => Some(Rating::Red),
+            "amber" => Some(Rating::Amber),
+            "green" => Some(Rating::Green),
+            _ => None,
+        };
+        found.require(to.is_none(), "to", "Choose the rating after discharge");
+        found.require(reason.with_untracked(|r| r.trim().is_empty()), "reason", "Say why this rating");
+        let (Some(discharged_on), Some(to)) = (discharged_on, to) else { return errors.set(found) };
+        if !found.is_empty() {
+            return errors.set(found);
+        }
+        let mut stay: Fields = match serde_json::to_value(&admission) {
+            Ok(Value::Object(map)) => map.into_iter().filter(|(k, v)| k != "id" && !v.is_null()).collect(),
+            _ => Fields::new(),
+        };
+        stay.insert("discharged_on".into(), json!(discharged_on.to_string()));
+        let change = rating_change(
+            person,
+            Some(Rating::Blue),
+            to,
+            reason.get_untracked().trim(),
+            &signed_in_name(state),
+            "discharge",
+        );
+        let admission_id = RecordId::from_uuid(admission.id.as_uuid());
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match save_all(vec![
+                (RecordKind::Admission, admission_id, stay),
+                (RecordKind::RatingChange, new_id(), change),
+            ])
+            .await
+            {
+                Ok(()) => {
+                    state.notice.set(Some("The discharge was recorded on this device".into()));
+                    state.reload().await;
+                    sync::request(state);
+                    navigate(&format!("/people/{person}"), Default::default());
+                }
+                Err(found) => errors.set(found),
+            }
+        });
+    };
+    let radio = move |id: &'static str, value: &'static str, label: &'static str| {
+        view! {
+            <div class="nhsuk-radios__item">
+                <input class="nhsuk-radios__input" id=id name="rating" type="radio" value=value
+                    prop:checked=move || rating.get() == value on:change=move |_| rating.set(value.to_string())/>
+                <label class="nhsuk-label nhsuk-radios__label" for=id>{label}</label>
+            </div>
+        }
+    };
+    view! {
+        <a class="nhsuk-back-link" href=person.map(|p| format!("/people/{p}")).unwrap_or_else(|| "/".into())>"Back"</a>
+        <span class="nhsuk-caption-l">{name}</span>
+        <h1>"Record a discharge"</h1>
+        <ErrorSummary errors=errors field_id=field_element/>
+        <form novalidate on:submit=on_submit>
+            <DateField id=ids::DISCHARGE_DATE legend="Date of discharge" day=day month=month year=year error=error_for("discharged_on")
+                part_ids=[ids::DISCHARGE_DAY, "discharge-date-month", "discharge-date-year"]/>
+            <div class=move || if error_for("to").get().is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
+                <fieldset class="nhsuk-fieldset" id=ids::DISCHARGE_RATING>
+                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Their rating now"</legend>
+                    {move || error_for("to").get().map(|m| view! { <span class="nhsuk-error-message">{m}</span> })}
+                    <div class="nhsuk-radios">
+                        {radio(ids::DISCHARGE_RED, "red", "Red: immediate risk of admission")}
+                        {radio(ids::DISCHARGE_AMBER, "amber", "Amber: at risk without urgent help")}
+                        {radio(ids::DISCHARGE_GREEN, "green", "Green: risks managed well at the moment")}
+                    </div>
+                </fieldset>
+            </div>
+            <TextAreaField id=ids::DISCHARGE_REASON label="Why this rating" value=reason error=error_for("reason")/>
+            <button class="nhsuk-button" id=ids::SAVE_DISCHARGE type="submit">"Record the discharge"</button>
+        </form>
+    }
+}
