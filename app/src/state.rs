@@ -120,6 +120,24 @@ impl AppState {
         }
     }
 
+    /// After a save on this device: the message for the next page, the list reloaded, a sync asked for.
+    pub async fn saved(self, notice: impl Into<String>) {
+        self.notice.set(Some(notice.into()));
+        self.reload().await;
+        crate::sync::request(self);
+    }
+
+    /// Notes that a person's record was opened on `screen`, for the audit trail (kept on the device,
+    /// even offline, and sent by the sync loop).
+    pub fn record_read(self, id: dsr_shared::RecordId, screen: &'static str) {
+        let person = dsr_shared::PersonId::from_uuid(id.as_uuid());
+        leptos::task::spawn_local(async move {
+            if let Err(error) = local_store::record_view(person, screen).await {
+                self.storage_problem.set(Some(error.to_string()));
+            }
+        });
+    }
+
     /// Reloads the list and counts from IndexedDB.
     pub async fn reload(self) {
         match local_store::people().await {

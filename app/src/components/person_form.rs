@@ -15,7 +15,6 @@ use crate::components::fields::{DateField, TextField};
 use crate::element_ids as ids;
 use crate::local_store;
 use crate::state::AppState;
-use crate::sync;
 
 /// The element that an error on each field of the form links to.
 fn field_element(field: &str) -> &'static str {
@@ -105,9 +104,7 @@ pub fn PersonFormView(
             match local_store::save(RecordKind::Person, id, values, None).await {
                 Ok(()) => {
                     draft.clear().await;
-                    state.notice.set(Some(format!("{} was saved on this device", person.full_name())));
-                    state.reload().await;
-                    sync::request(state);
+                    state.saved(format!("{} was saved on this device", person.full_name())).await;
                     navigate("/", Default::default());
                 }
                 Err(error) => {

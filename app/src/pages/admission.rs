@@ -18,7 +18,6 @@ use crate::components::fields::{DateField, TextAreaField, TextField};
 use crate::element_ids as ids;
 use crate::local_store::{self, PersonRow};
 use crate::state::AppState;
-use crate::sync;
 
 fn field_element(field: &str) -> &'static str {
     match field {
@@ -150,9 +149,7 @@ pub fn AdmissionPage() -> impl IntoView {
             .await
             {
                 Ok(()) => {
-                    state.notice.set(Some("The admission was recorded on this device: the person is Blue".into()));
-                    state.reload().await;
-                    sync::request(state);
+                    state.saved("The admission was recorded on this device: the person is Blue").await;
                     navigate(&format!("/people/{person}"), Default::default());
                 }
                 Err(found) => errors.set(found),
@@ -243,9 +240,7 @@ pub fn DischargePage() -> impl IntoView {
             .await
             {
                 Ok(()) => {
-                    state.notice.set(Some("The discharge was recorded on this device".into()));
-                    state.reload().await;
-                    sync::request(state);
+                    state.saved("The discharge was recorded on this device").await;
                     navigate(&format!("/people/{person}"), Default::default());
                 }
                 Err(found) => errors.set(found),

@@ -19,7 +19,6 @@ use crate::components::fields::{DateField, TextAreaField, TextField};
 use crate::element_ids as ids;
 use crate::local_store;
 use crate::state::AppState;
-use crate::sync;
 
 fn field_element(field: &str) -> &'static str {
     match field {
@@ -185,9 +184,7 @@ pub fn ConsentPage() -> impl IntoView {
             match local_store::save(RecordKind::Consent, id, fields, None).await {
                 Ok(()) => {
                     draft.clear().await;
-                    state.notice.set(Some("Consent was recorded on this device".into()));
-                    state.reload().await;
-                    sync::request(state);
+                    state.saved("Consent was recorded on this device").await;
                     navigate(&format!("/people/{person_id}"), Default::default());
                 }
                 Err(error) => {

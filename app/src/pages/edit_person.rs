@@ -16,12 +16,7 @@ pub fn EditPersonPage() -> impl IntoView {
     // Opening a person's record is a read: noted here (even offline) for the audit trail.
     Effect::new(move |_| {
         if let Some(id) = id() {
-            let person = dsr_shared::PersonId::from_uuid(id.as_uuid());
-            leptos::task::spawn_local(async move {
-                if let Err(error) = crate::local_store::record_view(person, "edit form").await {
-                    state.storage_problem.set(Some(error.to_string()));
-                }
-            });
+            state.record_read(id, "edit form");
         }
     });
     let coordinator =

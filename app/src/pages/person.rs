@@ -58,12 +58,7 @@ pub fn PersonPage() -> impl IntoView {
     let row = move || id().and_then(|id| state.people.with(|people| people.iter().find(|p| p.id == id).cloned()));
     Effect::new(move |_| {
         if let Some(id) = id() {
-            let person = dsr_shared::PersonId::from_uuid(id.as_uuid());
-            leptos::task::spawn_local(async move {
-                if let Err(error) = local_store::record_view(person, "person page").await {
-                    state.storage_problem.set(Some(error.to_string()));
-                }
-            });
+            state.record_read(id, "person page");
         }
     });
     let role = move || state.session.with(|s| s.user().map(|u| u.role));

@@ -17,7 +17,6 @@ use crate::components::fields::{DateField, TextAreaField, TextField};
 use crate::element_ids as ids;
 use crate::local_store;
 use crate::state::AppState;
-use crate::sync;
 
 fn field_element(field: &str) -> &'static str {
     match field {
@@ -131,9 +130,7 @@ pub fn VisitNotePage() -> impl IntoView {
             match local_store::save(RecordKind::VisitNote, id, fields, None).await {
                 Ok(()) => {
                     draft.clear().await;
-                    state.notice.set(Some("The visit note was saved on this device".into()));
-                    state.reload().await;
-                    sync::request(state);
+                    state.saved("The visit note was saved on this device").await;
                     navigate(&format!("/people/{person}"), Default::default());
                 }
                 Err(error) => {
