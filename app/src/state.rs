@@ -120,6 +120,11 @@ impl AppState {
         }
     }
 
+    /// The person with this record id as this device holds them (tracked: pages follow changes).
+    pub fn person(self, id: dsr_shared::RecordId) -> Option<PersonRow> {
+        self.people.with(|people| people.iter().find(|p| p.id == id).cloned())
+    }
+
     /// After a save on this device: the message for the next page, the list reloaded, a sync asked for.
     pub async fn saved(self, notice: impl Into<String>) {
         self.notice.set(Some(notice.into()));

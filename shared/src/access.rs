@@ -135,10 +135,6 @@ impl KindSet {
     pub fn without(self, other: KindSet) -> KindSet {
         KindSet(self.0 & !other.0)
     }
-
-    pub fn kinds(self) -> impl Iterator<Item = RecordKind> {
-        RecordKind::ALL.into_iter().filter(move |k| self.contains(*k))
-    }
 }
 
 /// What a user may do with one person's records.

@@ -135,7 +135,7 @@ impl Record {
 pub fn person_of(kind: RecordKind, id: RecordId, fields: &Fields) -> Option<crate::PersonId> {
     match kind {
         RecordKind::Person => Some(crate::PersonId::from_uuid(id.as_uuid())),
-        RecordKind::DsrMeeting => None,
+        kind if !kind.is_about_one_person() => None,
         _ => fields.get("person_id").and_then(|v| serde_json::from_value(v.clone()).ok()),
     }
 }

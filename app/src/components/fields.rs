@@ -4,6 +4,44 @@ use leptos::prelude::*;
 
 use crate::element_ids as ids;
 
+/// The parts every one-input field shares: the group (marked on error), label, hint and error message
+/// above the input.
+#[component]
+fn FieldGroup(
+    id: &'static str,
+    label: &'static str,
+    error: Signal<Option<String>>,
+    hint: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class=group_class(error)>
+            <label class="nhsuk-label" for=id>{label}</label>
+            {hint.map(|h| view! { <div class="nhsuk-hint" id=format!("{id}-hint")>{h}</div> })}
+            <ErrorMessage field_id=id error=error/>
+            {children()}
+        </div>
+    }
+}
+
+/// The input's `aria-describedby`: its hint and, when there is one, its error message.
+fn described_by(
+    id: &'static str,
+    hint: Option<&'static str>,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> {
+    move || {
+        let mut parts = Vec::new();
+        if hint.is_some() {
+            parts.push(format!("{id}-hint"));
+        }
+        if error.with(Option::is_some) {
+            parts.push(ids::error_message(id));
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+}
+
 /// A one-line text input.
 #[component]
 pub fn TextField(
@@ -16,25 +54,8 @@ pub fn TextField(
     #[prop(default = "text")] input_mode: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), ids::error_message(id));
-        move || {
-            let mut parts = Vec::new();
-            if hint.is_some() {
-                parts.push(hint_id.clone());
-            }
-            if error.with(Option::is_some) {
-                parts.push(error_id.clone());
-            }
-            (!parts.is_empty()).then(|| parts.join(" "))
-        }
-    };
     view! {
-        <div class=group_class(error)>
-            <label class="nhsuk-label" for=id>{label}</label>
-            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
-            <ErrorMessage field_id=id error=error/>
+        <FieldGroup id=id label=label error=error hint=hint>
             <input
                 class=input_class(format!("nhsuk-input {width_class}"), error)
                 id=id
@@ -43,10 +64,10 @@ pub fn TextField(
                 inputmode=input_mode
                 autocomplete=autocomplete
                 spellcheck="false"
-                aria-describedby=described_by
+                aria-describedby=described_by(id, hint, error)
                 bind:value=value
             />
-        </div>
+        </FieldGroup>
     }
 }
 
@@ -60,21 +81,18 @@ pub fn TextAreaField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = 5)] rows: u32,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
     view! {
-        <div class=group_class(error)>
-            <label class="nhsuk-label" for=id>{label}</label>
-            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
-            <ErrorMessage field_id=id error=error/>
+        <FieldGroup id=id label=label error=error hint=hint>
             <textarea
                 class=input_class("nhsuk-textarea".to_string(), error)
                 id=id
                 name=id
                 rows=rows
+                aria-describedby=described_by(id, hint, error)
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             ></textarea>
-        </div>
+        </FieldGroup>
     }
 }
 
@@ -88,12 +106,8 @@ pub fn PasswordField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = "current-password")] autocomplete: &'static str,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
     view! {
-        <div class=group_class(error)>
-            <label class="nhsuk-label" for=id>{label}</label>
-            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
-            <ErrorMessage field_id=id error=error/>
+        <FieldGroup id=id label=label error=error hint=hint>
             <input
                 class=input_class("nhsuk-input nhsuk-u-width-two-thirds".to_string(), error)
                 id=id
@@ -101,9 +115,10 @@ pub fn PasswordField(
                 type="password"
                 autocomplete=autocomplete
                 spellcheck="false"
+                aria-describedby=described_by(id, hint, error)
                 bind:value=value
             />
-        </div>
+        </FieldGroup>
     }
 }
 

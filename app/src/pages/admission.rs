@@ -10,7 +10,7 @@ use dsr_shared::{RecordId, ValidationErrors};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use serde_json::{Value, json};
 
 use crate::components::error_summary::ErrorSummary;
@@ -69,9 +69,8 @@ async fn save_all(records: Vec<(RecordKind, RecordId, Fields)>) -> Result<(), Va
 }
 
 fn person_row(state: AppState) -> Option<PersonRow> {
-    let params = use_params_map();
-    let id = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<RecordId>().ok()))?;
-    state.people.with_untracked(|people| people.iter().find(|p| p.id == id).cloned())
+    let id = untrack(super::route_person_id())?;
+    untrack(|| state.person(id))
 }
 
 fn signed_in_name(state: AppState) -> String {

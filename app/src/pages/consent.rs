@@ -10,7 +10,7 @@ use dsr_shared::{RecordId, ValidationErrors};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use serde_json::{Value, json};
 
 use crate::components::draft::{DraftSaved, use_draft};
@@ -53,11 +53,8 @@ fn radio(
 pub fn ConsentPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let navigate = use_navigate();
-    let params = use_params_map();
-    let person_id = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<RecordId>().ok()));
-    let person = person_id.and_then(|id| {
-        state.people.with_untracked(|people| people.iter().find(|p| p.id == id).and_then(|p| p.person.clone()))
-    });
+    let person_id = untrack(super::route_person_id());
+    let person = person_id.and_then(|id| untrack(|| state.person(id))).and_then(|r| r.person);
     let policy = AreaPolicy::default();
     let today = chrono::Local::now().date_naive();
     let who = person.as_ref().map(|p| who_may_consent(p.date_of_birth, today, &policy.consent));

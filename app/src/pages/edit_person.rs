@@ -1,8 +1,6 @@
 //! `/people/{id}/edit`: change a person's details, on this device first.
 
-use dsr_shared::RecordId;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::person_form::PersonFormView;
 use crate::state::AppState;
@@ -10,9 +8,8 @@ use crate::state::AppState;
 #[component]
 pub fn EditPersonPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<RecordId>().ok()));
-    let row = move || id().and_then(|id| state.people.with(|people| people.iter().find(|p| p.id == id).cloned()));
+    let id = super::route_person_id();
+    let row = move || id().and_then(|id| state.person(id));
     // Opening a person's record is a read: noted here (even offline) for the audit trail.
     Effect::new(move |_| {
         if let Some(id) = id() {

@@ -10,7 +10,6 @@ use dsr_shared::due::due_items;
 use dsr_shared::person::Professional;
 use dsr_shared::policy::AreaPolicy;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use serde::Serialize;
 
 use crate::element_ids as ids;
@@ -53,9 +52,8 @@ fn summary_row(key: &'static str, value: String) -> impl IntoView {
 #[component]
 pub fn PersonPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<RecordId>().ok()));
-    let row = move || id().and_then(|id| state.people.with(|people| people.iter().find(|p| p.id == id).cloned()));
+    let id = super::route_person_id();
+    let row = move || id().and_then(|id| state.person(id));
     Effect::new(move |_| {
         if let Some(id) = id() {
             state.record_read(id, "person page");

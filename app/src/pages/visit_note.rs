@@ -8,7 +8,7 @@ use dsr_shared::{RecordId, ValidationErrors};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 
 use crate::components::draft::{DraftSaved, use_draft};
@@ -47,13 +47,8 @@ fn note_fields(person: RecordId, visited_on: chrono::NaiveDate, by: &str, texts:
 pub fn VisitNotePage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let navigate = use_navigate();
-    let params = use_params_map();
-    let person = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<RecordId>().ok()));
-    let name = person.and_then(|id| {
-        state.people.with_untracked(|people| {
-            people.iter().find(|p| p.id == id).and_then(|p| p.person.as_ref().map(|x| x.full_name()))
-        })
-    });
+    let person = untrack(super::route_person_id());
+    let name = person.and_then(|id| untrack(|| state.person(id))).and_then(|r| r.person.map(|p| p.full_name()));
     let today = chrono::Local::now().date_naive();
     let day = RwSignal::new(today.format("%-d").to_string());
     let month = RwSignal::new(today.format("%-m").to_string());
