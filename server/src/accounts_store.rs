@@ -443,3 +443,10 @@ pub(crate) async fn assign(
     .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// The name of the area `id`.
+pub(crate) async fn area_name(db: &mut sqlx::SqliteConnection, id: &str) -> Result<String, AppError> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM areas WHERE id = ?").bind(id).fetch_optional(db).await?;
+    row.map(|(name,)| name).ok_or_else(|| AppError::Corrupt(format!("area {id}")))
+}

@@ -12,6 +12,7 @@ mod config;
 mod demo;
 mod error;
 mod openapi;
+mod policy_store;
 mod routes;
 mod security;
 mod state;

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use dsr_shared::access::View;
 use dsr_shared::sync::push::{Batch, process};
+use dsr_shared::sync::validate::AreaRules;
 use dsr_shared::sync::{
     Change, Conflict, Fields, Mutation, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult, Record,
     RecordKind, person_of,
@@ -18,6 +19,7 @@ use sqlx::{Sqlite, Transaction};
 use crate::access_store::{view_for, write_access};
 use crate::audit_store::{AuditEvent, audit_in, audit_many};
 use crate::auth::CurrentUser;
+use crate::policy_store::{area_policy, dates_of_birth};
 use crate::{AppError, Store};
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
@@ -74,6 +76,22 @@ impl Store {
             touched.extend(person_of(m.kind, m.record_id, &fields));
         }
         batch.access = Some(write_access(&mut tx, user, &touched, foreign, today).await?);
+        // New consents and risk assessments are checked against the area's own policy.
+        let checked_people: BTreeSet<PersonId> = request
+            .mutations
+            .iter()
+            .filter(|m| m.base_version.is_none() && matches!(m.kind, RecordKind::Consent | RecordKind::RiskAssessment))
+            .filter_map(|m| {
+                let fields: Fields = m.changes.iter().map(|(k, c)| (k.clone(), c.new.clone())).collect();
+                person_of(m.kind, m.record_id, &fields)
+            })
+            .collect();
+        if !checked_people.is_empty() {
+            let area = crate::accounts_store::area_name(&mut tx, &user.area_id).await?;
+            let policy = area_policy(&mut tx, &user.area_id, &area).await?.policy;
+            let born = dates_of_birth(&mut tx, &checked_people).await?;
+            batch.rules = Some(AreaRules { policy, born });
+        }
         let (max_seq,): (i64,) =
             sqlx::query_as("SELECT COALESCE(MAX(change_seq), 0) FROM change_log").fetch_one(&mut *tx).await?;
         batch.next_change_seq = max_seq as u64 + 1;

@@ -23,7 +23,7 @@ fn create_person(seq: u64, n: u8, given: &str) -> Value {
 fn consent(seq: u64, n: u8, of: u8, scope: &str, withdrawn_on: Option<&str>) -> Value {
     let mut changes = json!({
         "person_id": { "new": id(of) }, "scope": { "new": scope },
-        "given_by": { "new": { "kind": "the_person", "gillick_competent": false } },
+        "given_by": { "new": { "kind": "the_person", "gillick_competent": true } },
         "given_on": { "new": "2026-01-05" }, "recorded_by": { "new": "Jo Coordinator" } });
     if scope == "review" {
         changes["review_id"] = json!({ "new": id(99) });
@@ -354,7 +354,19 @@ async fn every_endpoint_for_every_role_on_own_other_and_other_area_people_follow
         assert_eq!(reply.status, StatusCode::OK, "session of {role}");
         let reply = w.server.get_as(cookie, "/api/sync/conflicts").await;
         assert_eq!(reply.status, StatusCode::OK, "conflicts for {role}");
-        cases += 6;
+        // Everyone follows the area's policy; only coordinators change it.
+        let reply = w.server.get_as(cookie, "/api/area/policy").await;
+        assert_eq!(reply.status, StatusCode::OK, "policy read by {role}");
+        let mut document: Value = reply.json();
+        document["policy"]["reviews"]["report_within"] = json!(format!("{} weeks", 3 + cases % 5));
+        let update = json!({ "base_version": document["version"], "policy": document["policy"] });
+        let request = with_cookie(json_request(Method::PUT, "/api/area/policy", &update), cookie);
+        let reply = w.server.send_raw(request).await;
+        assert_eq!(reply.status == StatusCode::OK, coordinator, "policy change by {role}: {}", reply.text());
+        if !coordinator {
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text());
+        }
+        cases += 8;
     }
     // A malformed id in the address: a clear JSON 400, not a plain-text one.
     let reply = w.server.post_json("/api/users/not-an-id/disable", &json!({})).await;

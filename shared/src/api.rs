@@ -27,3 +27,32 @@ pub struct Health {
     /// True when the server was started with fictional demo data.
     pub demo: bool,
 }
+
+/// `GET /api/area/policy`: the signed-in user's area's policy, and which version of it this is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PolicyDocument {
+    /// Goes up by one with every change; 0 while the area still has the handbook's defaults.
+    pub version: u64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub policy: crate::policy::AreaPolicy,
+    /// When and by whom it was last changed (none for the defaults).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub changed_by: Option<String>,
+}
+
+/// `PUT /api/area/policy`: a coordinator's edit of the version they opened (`base_version`), so that
+/// two coordinators editing at once never overwrite each other silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PolicyUpdate {
+    pub base_version: u64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub policy: crate::policy::AreaPolicy,
+    /// Why it changed (kept in the audit trail).
+    #[serde(default)]
+    pub reason: Option<String>,
+}

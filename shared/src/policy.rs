@@ -193,6 +193,37 @@ impl AreaPolicy {
     }
 }
 
+impl AreaPolicy {
+    /// A tool by its id and version (an assessment names the version it was made with).
+    pub fn risk_tool_version(&self, id: crate::RiskToolId, version: u32) -> Option<&RiskTool> {
+        self.risk_tools.iter().find(|t| t.id == id && t.version == version)
+    }
+
+    /// The policy a coordinator's edit makes: everything as `proposed`, except that a risk tool is never
+    /// changed in place. A tool whose questions, weights or thresholds differ from the version it names
+    /// becomes a new version of its band; every version this policy had is kept, so old assessments
+    /// keep theirs.
+    pub fn revise(&self, proposed: AreaPolicy) -> AreaPolicy {
+        let mut tools = self.risk_tools.clone();
+        for mut tool in proposed.risk_tools.clone() {
+            let same_version =
+                self.risk_tools.iter().find(|t| t.age_band == tool.age_band && t.version == tool.version);
+            match same_version {
+                Some(old) if *old == tool => {}
+                _ => {
+                    let newest = tools.iter().filter(|t| t.age_band == tool.age_band).map(|t| t.version).max();
+                    if let Some(old) = self.risk_tools.iter().find(|t| t.age_band == tool.age_band) {
+                        tool.id = old.id;
+                    }
+                    tool.version = newest.map_or(1, |v| v + 1);
+                    tools.push(tool);
+                }
+            }
+        }
+        AreaPolicy { risk_tools: tools, ..proposed }
+    }
+}
+
 impl Validate for AreaPolicy {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
@@ -304,6 +335,32 @@ mod tests {
         assert!(zero.unwrap_or_default().contains("reviews.report_within"));
         let ages = AreaPolicy::from_toml("[consent]\nchild_must_agree_from = 16").err().map(|e| e.to_string());
         assert!(ages.unwrap_or_default().contains("consent.child_must_agree_from"));
+    }
+
+    #[test]
+    fn a_changed_risk_tool_becomes_a_new_version_and_old_versions_stay() {
+        let policy = AreaPolicy::default();
+        let mut proposed = policy.clone();
+        proposed.reviews.report_within = Period::Weeks(3);
+        // Unchanged tools: nothing new.
+        let same = policy.revise(proposed.clone());
+        assert_eq!(same.risk_tools, policy.risk_tools);
+        assert_eq!(same.reviews.report_within, Period::Weeks(3));
+        // A changed threshold: a new version with the same id, the old one kept.
+        let adult = proposed.risk_tools.iter_mut().find(|t| t.age_band == AgeBand::Adult);
+        let Some(adult) = adult else { panic!("no adult tool") };
+        adult.red_from = 9;
+        let old = policy.risk_tool(AgeBand::Adult).cloned().unwrap_or_else(|| panic!("no adult tool"));
+        let revised = policy.revise(proposed.clone());
+        assert_eq!(revised.validate(), Ok(()));
+        assert_eq!(revised.risk_tools.len(), 3);
+        let newest = revised.risk_tool(AgeBand::Adult).unwrap_or_else(|| panic!("no adult tool"));
+        assert_eq!((newest.version, newest.red_from, newest.id), (2, 9, old.id));
+        assert_eq!(revised.risk_tool_version(old.id, 1), Some(&old));
+        // Dropping a version from the proposal does not delete it.
+        let mut fewer = revised.clone();
+        fewer.risk_tools.retain(|t| t.version == 2 || t.age_band == AgeBand::Under18);
+        assert_eq!(revised.revise(fewer).risk_tools.len(), 3);
     }
 
     #[test]

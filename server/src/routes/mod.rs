@@ -3,6 +3,7 @@
 mod audit;
 mod health;
 mod openapi_json;
+mod policy;
 mod session;
 mod sync;
 mod users;
@@ -58,6 +59,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::list))
         .routes(routes!(audit::export))
         .routes(routes!(audit::views))
+        .routes(routes!(policy::get, policy::put))
 }
 
 /// The API description as served at `/api/openapi.json`, with full paths.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
-use super::validate::validate_fields;
+use super::validate::{AreaRules, check_with_policy, validate_fields};
 use super::{Change, Conflict, Fields, Mutation, PushOutcome, PushResult, Record, RecordKind, person_of};
 use crate::access::{PersonAccess, PersonFacts, Role, area_access, person_access};
 use crate::{ClientId, FieldError, PersonId, RecordId};
@@ -35,6 +35,8 @@ pub struct Batch {
     pub before: Vec<Option<Record>>,
     /// Output: people created by a user who sees only their own people, to assign to that user.
     pub assigned: Vec<PersonId>,
+    /// The area's rules new records are checked against (`None`: only each kind's own rules).
+    pub rules: Option<AreaRules>,
     /// Output: mutations refused for want of access (seq, record, kind, person), for the audit trail.
     pub refused: Vec<(u64, RecordId, RecordKind, Option<PersonId>)>,
 }
@@ -201,6 +203,17 @@ fn apply(batch: &mut Batch, client: ClientId, m: &Mutation, now: DateTime<Utc>, 
 
     if let Err(reasons) = validate_fields(record.kind, record.id, &record.fields, today) {
         return PushOutcome::Rejected { reasons };
+    }
+    if let (None, Some(rules)) = (&current, &batch.rules) {
+        let born = record.person_id().and_then(|p| {
+            rules.born.get(&p).copied().or_else(|| {
+                let person = batch.records.get(&RecordId::from_uuid(p.as_uuid()))?;
+                serde_json::from_value(person.field("date_of_birth").clone()).ok()
+            })
+        });
+        if let Err(reasons) = check_with_policy(record.kind, record.id, &record.fields, born, &rules.policy) {
+            return PushOutcome::Rejected { reasons };
+        }
     }
 
     let (version, change_seq) = if applied || current.is_none() {

@@ -1,6 +1,7 @@
 //! Which fields each kind of record has, and whether a record's fields are valid: the same domain
 //! types and rules the forms use.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
@@ -14,12 +15,13 @@ use crate::kloe::KloeFinding;
 use crate::meeting::DsrMeeting;
 use crate::person::{Person, check_date_of_birth};
 use crate::planner::{FamilyViews, Planner};
+use crate::policy::AreaPolicy;
 use crate::rating::RatingChange;
 use crate::referral::Referral;
 use crate::review::Review;
-use crate::risk::RiskAssessment;
+use crate::risk::{RiskAssessment, RiskDecision};
 use crate::visit_note::VisitNote;
-use crate::{FieldError, RecordId};
+use crate::{FieldError, PersonId, RecordId, ValidationErrors};
 
 /// Checks a record's fields (as they would be after a change) against its kind's rules: the fields must
 /// make the kind's domain type (every field's own checks and the type's rules), with no unknown fields.
@@ -46,6 +48,65 @@ pub fn validate_fields(
         RecordKind::Recommendation => validate_as::<Recommendation>(kind, id, fields).map(drop),
         RecordKind::Action => validate_as::<Action>(kind, id, fields).map(drop),
         RecordKind::DsrMeeting => validate_as::<DsrMeeting>(kind, id, fields).map(drop),
+    }
+}
+
+/// The rules of an area that a record is checked against when it is made, beyond its own type's: who
+/// may consent at the person's age, and that a risk assessment was scored with a version of the
+/// area's tool as that tool scores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaRules {
+    pub policy: AreaPolicy,
+    /// The dates of birth of the people a batch touches.
+    pub born: BTreeMap<PersonId, NaiveDate>,
+}
+
+/// Checks a new record of `kind` (its fields already valid for the kind) against the area's policy;
+/// `born` is the date of birth of the person it is about, where known.
+pub fn check_with_policy(
+    kind: RecordKind,
+    id: RecordId,
+    fields: &Fields,
+    born: Option<NaiveDate>,
+    policy: &AreaPolicy,
+) -> Result<(), Vec<FieldError>> {
+    match kind {
+        RecordKind::Consent => {
+            let (Ok(consent), Some(born)) = (validate_as::<Consent>(kind, id, fields), born) else { return Ok(()) };
+            consent.check_giver(born, &policy.consent).map_err(ValidationErrors::into_fields)
+        }
+        RecordKind::RiskAssessment => {
+            let Ok(assessment) = validate_as::<RiskAssessment>(kind, id, fields) else { return Ok(()) };
+            let Some(tool) = policy.risk_tool_version(assessment.tool_id, assessment.tool_version) else {
+                return Err(vec![error("tool_version", "The area has no such version of this risk tool")]);
+            };
+            let decision = RiskDecision {
+                confirmed: assessment.confirmed,
+                override_reason: assessment.override_reason.clone(),
+                by: assessment.by.clone(),
+                at: assessment.at,
+            };
+            let scored = RiskAssessment::complete(
+                assessment.id,
+                assessment.person_id,
+                tool,
+                assessment.answers.clone(),
+                decision,
+            )
+            .map_err(ValidationErrors::into_fields)?;
+            let mut errors = Vec::new();
+            if scored.score != assessment.score {
+                errors.push(error("score", format!("The answers score {}, not {}", scored.score, assessment.score)));
+            }
+            if scored.suggested != assessment.suggested {
+                errors.push(error(
+                    "suggested",
+                    format!("The answers suggest {}, not {}", scored.suggested.label(), assessment.suggested.label()),
+                ));
+            }
+            if errors.is_empty() { Ok(()) } else { Err(errors) }
+        }
+        _ => Ok(()),
     }
 }
 

@@ -376,3 +376,96 @@ fn another_areas_records_cannot_be_touched_even_by_a_coordinator() {
     assert!(outcomes.iter().all(|o| matches!(o, PushOutcome::Applied { .. })), "{outcomes:?}");
     assert!(batch.assigned.is_empty());
 }
+
+fn create_of(seq: u64, id: RecordId, kind: RecordKind, fields: Value) -> Mutation {
+    let fields: Fields = serde_json::from_value(fields).unwrap_or_default();
+    Mutation {
+        seq,
+        record_id: id,
+        kind,
+        base_version: None,
+        changes: fields.into_iter().map(|(k, v)| (k, change(Value::Null, v))).collect(),
+        delete: false,
+        reason: None,
+    }
+}
+
+fn with_rules(policy: crate::policy::AreaPolicy, records: &[Record], mutations: &[Mutation]) -> Vec<PushOutcome> {
+    let mut batch = Batch {
+        records: records.iter().map(|r| (r.id, r.clone())).collect(),
+        next_change_seq: 10,
+        rules: Some(AreaRules { policy, born: BTreeMap::new() }),
+        ..Batch::default()
+    };
+    process(&mut batch, client(1), mutations, now(), day(2026, 11, 25)).into_iter().map(|r| r.outcome).collect()
+}
+
+#[test]
+fn a_new_consent_is_checked_against_the_areas_consent_ages() {
+    // Alex was born 2011-04-23: 15 on the day. By default a parent consents; the area may ask the child to agree.
+    let person = stored_person(1);
+    let consent = |seq, n| {
+        create_of(
+            seq,
+            record_id(n),
+            RecordKind::Consent,
+            json!({ "person_id": person.id, "scope": "register", "given_on": "2026-11-20", "recorded_by": "Jo",
+                    "given_by": { "kind": "parental_responsibility", "name": "Pat", "relationship": "Mother",
+                                  "child_agreed": null } }),
+        )
+    };
+    let default = crate::policy::AreaPolicy::default();
+    assert!(matches!(
+        with_rules(default, std::slice::from_ref(&person), &[consent(1, 20)])[0],
+        PushOutcome::Applied { .. }
+    ));
+    let mut strict = crate::policy::AreaPolicy::default();
+    strict.consent.child_must_agree_from = Some(14);
+    let outcome = &with_rules(strict, std::slice::from_ref(&person), &[consent(1, 21)])[0];
+    assert!(
+        matches!(outcome, PushOutcome::Rejected { reasons } if reasons[0].field == "given_by" && reasons[0].message.contains("must agree")),
+        "{outcome:?}"
+    );
+    // A person made in the same push counts too.
+    let mut younger = crate::policy::AreaPolicy::default();
+    younger.consent.consents_for_themselves_from = 15;
+    let made = create(1, record_id(2), "Sam");
+    let mut parent = consent(2, 22);
+    parent.changes.insert("person_id".into(), change(Value::Null, json!(record_id(2))));
+    let outcomes = with_rules(younger, &[], &[made, parent]);
+    assert!(
+        matches!(&outcomes[1], PushOutcome::Rejected { reasons } if reasons[0].field == "given_by"),
+        "{outcomes:?}"
+    );
+}
+
+#[test]
+fn a_risk_assessment_must_be_scored_by_a_version_of_the_areas_tool() {
+    let policy = crate::policy::AreaPolicy::default();
+    let Some(tool) = policy.risk_tool(crate::risk::AgeBand::Under18).cloned() else { panic!("no tool") };
+    let answers: BTreeMap<String, bool> = tool.items.iter().map(|i| (i.key.clone(), i.weight > 1)).collect();
+    let score = tool.score(&answers);
+    let suggested = tool.suggest(&answers);
+    let assessment = |seq, n, score: u32, version: u32| {
+        create_of(
+            seq,
+            record_id(n),
+            RecordKind::RiskAssessment,
+            json!({ "person_id": record_id(1), "tool_id": tool.id, "tool_version": version, "answers": answers,
+                    "score": score, "suggested": suggested, "confirmed": suggested, "by": "Sam Keyworker",
+                    "at": "2026-11-25T09:00:00Z" }),
+        )
+    };
+    let person = stored_person(1);
+    let outcomes = with_rules(
+        policy,
+        &[person],
+        &[assessment(1, 30, score, 1), assessment(2, 31, score + 1, 1), assessment(3, 32, score, 7)],
+    );
+    assert!(matches!(outcomes[0], PushOutcome::Applied { .. }), "{outcomes:?}");
+    assert!(matches!(&outcomes[1], PushOutcome::Rejected { reasons } if reasons[0].field == "score"), "{outcomes:?}");
+    assert!(
+        matches!(&outcomes[2], PushOutcome::Rejected { reasons } if reasons[0].field == "tool_version"),
+        "{outcomes:?}"
+    );
+}
