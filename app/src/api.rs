@@ -5,7 +5,7 @@ use dsr_shared::accounts::{
     AcceptInvite, Assignment, AuditEntry, InviteCreated, LoginRequest, NewFamilyInvite, NewStaffUser, SessionInfo,
     UserSummary, ViewEvents,
 };
-use dsr_shared::api::{ApiError, Health};
+use dsr_shared::api::{ApiError, Health, PolicyDocument, PolicyUpdate};
 use dsr_shared::sync::{PullResponse, PushRequest, PushResponse};
 use dsr_shared::{ClientId, PersonId, UserId};
 use gloo_net::http::{Request, Response};
@@ -132,6 +132,17 @@ fn audit_path(base: &str, person: Option<PersonId>, user: Option<UserId>) -> Str
         (None, Some(u)) => format!("{base}?user_id={u}"),
         (None, None) => base.to_string(),
     }
+}
+
+/// The area's policy.
+pub async fn policy() -> Result<PolicyDocument, ApiFailure> {
+    read(Request::get("/api/area/policy").send().await).await
+}
+
+/// A coordinator's change to the area's policy, made from the version they opened.
+pub async fn change_policy(update: &PolicyUpdate) -> Result<PolicyDocument, ApiFailure> {
+    let request = Request::put("/api/area/policy").json(update).map_err(|e| ApiFailure::Server(e.to_string()))?;
+    read(request.send().await).await
 }
 
 pub async fn send_views(events: &ViewEvents) -> Result<(), ApiFailure> {

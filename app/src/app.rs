@@ -12,8 +12,9 @@ use crate::element_ids as ids;
 use crate::pages::{
     accounts::AccountsPage, add_person::AddPersonPage, admission::AdmissionPage, admission::DischargePage,
     audit::AuditPage, conflicts::ConflictsPage, consent::ConsentPage, edit_person::EditPersonPage,
-    invitation::InvitationPage, not_found::NotFoundPage, person::PersonPage, register::RegisterPage,
-    sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
+    invitation::InvitationPage, not_found::NotFoundPage, person::PersonPage, policy::EditPolicyPage,
+    policy::PolicyPage, register::RegisterPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
+    visit_note::VisitNotePage,
 };
 use crate::session;
 use crate::state::{AppState, Session};
@@ -63,6 +64,8 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/sign-out") view=SignOutPage/>
                                 <Route path=path!("/accounts") view=AccountsPage/>
                                 <Route path=path!("/audit") view=AuditPage/>
+                                <Route path=path!("/policy") view=PolicyPage/>
+                                <Route path=path!("/policy/edit") view=EditPolicyPage/>
                             </Routes>
                         }.into_any(),
                     }}

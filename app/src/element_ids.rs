@@ -208,3 +208,26 @@ pub const DISCHARGE_AMBER: &str = "discharge-amber";
 pub const DISCHARGE_GREEN: &str = "discharge-green";
 pub const DISCHARGE_REASON: &str = "discharge-reason";
 pub const SAVE_DISCHARGE: &str = "save-discharge";
+
+// Area policy
+pub const POLICY_LINK: &str = "policy-link";
+pub const POLICY_VERSION: &str = "policy-version";
+pub const CHANGE_POLICY: &str = "change-policy";
+pub const POLICY_REASON: &str = "policy-reason";
+pub const SAVE_POLICY: &str = "save-policy";
+pub const POLICY_OFFLINE: &str = "policy-offline";
+
+/// The input of a policy setting (`reviews.report_within` is `policy-reviews-report_within`).
+pub fn policy_field(field: &str) -> String {
+    format!("policy-{}", field.replace('.', "-"))
+}
+
+/// The shown value of a policy setting.
+pub fn policy_value(field: &str) -> String {
+    format!("policy-value-{}", field.replace('.', "-"))
+}
+
+/// The section showing a band's risk checklist (`under_18`, `adult`).
+pub fn policy_risk_tool(band: &str) -> String {
+    format!("policy-risk-{band}")
+}

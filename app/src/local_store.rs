@@ -23,6 +23,8 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
+use dsr_shared::api::PolicyDocument;
+use dsr_shared::policy::AreaPolicy;
 use dsr_shared::sync::{FieldChange, Fields, Mutation, PullResponse, PushOutcome, PushResult, Record, RecordKind};
 use dsr_shared::{ClientId, FieldError, Person, RecordId};
 use rexie::{ObjectStore, Rexie, Store, TransactionMode};
@@ -46,6 +48,7 @@ const META_NEXT_SEQ: &str = "next_seq";
 const META_CURSOR: &str = "cursor";
 const META_VIEW: &str = "view";
 const META_LOCK: &str = "lock";
+const META_POLICY: &str = "policy";
 /// How often a two-step write starts again when something changed between its steps.
 const ATTEMPTS: usize = 5;
 
@@ -330,6 +333,28 @@ pub async fn set_lock(lock: &Lock) -> Result<(), StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
     tx.store(META)?.put(&to_js(lock)?, Some(&key(META_LOCK))).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// The area's policy as this device last fetched it. Not about anyone on the register, so kept in
+/// clear (the app needs it to show the sign-in's forms); wiped with everything else at sign-out.
+pub async fn policy() -> Result<Option<PolicyDocument>, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+    let value = tx.store(META)?.get(key(META_POLICY)).await?;
+    tx.done().await?;
+    value
+        .and_then(|v| v.as_string())
+        .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::Data(format!("policy: {e}"))))
+        .transpose()
+}
+
+pub async fn set_policy(document: &PolicyDocument) -> Result<(), StoreError> {
+    let json = serde_json::to_string(document).map_err(|e| StoreError::Data(e.to_string()))?;
+    let db = open().await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+    tx.store(META)?.put(&key(&json), Some(&key(META_POLICY))).await?;
     tx.done().await?;
     Ok(())
 }
@@ -771,14 +796,17 @@ pub async fn cursor() -> Result<(u64, u64), StoreError> {
 }
 
 /// Everyone on this device, by family name, with what the server has of them.
-pub async fn people() -> Result<(Vec<PersonRow>, Counts), StoreError> {
-    people_among(None).await
+pub async fn people(policy: &AreaPolicy) -> Result<(Vec<PersonRow>, Counts), StoreError> {
+    people_among(None, policy).await
 }
 
 /// Only the people with these ids (after a sync that touched a few): rows for those still here.
 /// `None` when some of the ids are records of other kinds (a consent, a rating...): then the people
 /// they belong to need their whole file again, and the caller reloads everyone.
-pub async fn people_with_ids(ids: &[RecordId]) -> Result<Option<(Vec<PersonRow>, Counts)>, StoreError> {
+pub async fn people_with_ids(
+    ids: &[RecordId],
+    policy: &AreaPolicy,
+) -> Result<Option<(Vec<PersonRow>, Counts)>, StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
     let store = tx.store(RECORDS)?;
@@ -793,10 +821,10 @@ pub async fn people_with_ids(ids: &[RecordId]) -> Result<Option<(Vec<PersonRow>,
     if records.iter().any(|r| r.kind != RecordKind::Person) {
         return Ok(None);
     }
-    people_among(Some(ids)).await.map(Some)
+    people_among(Some(ids), policy).await.map(Some)
 }
 
-async fn people_among(only: Option<&[RecordId]>) -> Result<(Vec<PersonRow>, Counts), StoreError> {
+async fn people_among(only: Option<&[RecordId]>, policy: &AreaPolicy) -> Result<(Vec<PersonRow>, Counts), StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[RECORDS, OUTBOX, CONFLICTS], TransactionMode::ReadOnly)?;
     let store = tx.store(RECORDS)?;
@@ -823,7 +851,6 @@ async fn people_among(only: Option<&[RecordId]>) -> Result<(Vec<PersonRow>, Coun
         .filter(|r| !r.server.as_ref().is_some_and(|s| s.deleted))
         .partition(|r| r.kind == RecordKind::Person);
     let mut extras = extras_by_person(&others);
-    let policy = dsr_shared::policy::AreaPolicy::default();
     let today = chrono::Local::now().date_naive();
     let mut rows: Vec<PersonRow> = people
         .into_iter()
@@ -842,7 +869,7 @@ async fn people_among(only: Option<&[RecordId]>) -> Result<(Vec<PersonRow>, Coun
             };
             let on_server = r.server.is_some() && !waiting;
             let row = PersonRow { id, person, on_server, refused, fields: r.fields, file, visit_notes, register: None };
-            Some(row.with_register(&policy, today))
+            Some(row.with_register(policy, today))
         })
         .collect();
     rows.sort_by_key(PersonRow::sort_key);

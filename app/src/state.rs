@@ -1,6 +1,8 @@
 //! What every page can reach: the device's copy of the register and the sync state.
 
 use chrono::{DateTime, Local};
+use dsr_shared::api::PolicyDocument;
+use dsr_shared::policy::AreaPolicy;
 use leptos::prelude::*;
 
 use crate::local_store::{self, Counts, Lock, PersonRow};
@@ -66,6 +68,8 @@ pub struct AppState {
     pub session: RwSignal<Session>,
     /// The server wants the user to sign in again before it takes or gives changes (nothing is lost).
     pub needs_sign_in: RwSignal<bool>,
+    /// The area's policy as this device last fetched it (the handbook's defaults before the first sync).
+    pub policy: RwSignal<PolicyDocument>,
 }
 
 impl AppState {
@@ -86,14 +90,20 @@ impl AppState {
             storage_not_persistent: RwSignal::new(false),
             session: RwSignal::new(Session::Starting),
             needs_sign_in: RwSignal::new(false),
+            policy: RwSignal::new(PolicyDocument {
+                version: 0,
+                policy: AreaPolicy::default(),
+                changed_at: None,
+                changed_by: None,
+            }),
         }
     }
 
     /// Refreshes only the people with these ids (after a sync that touched a few of many).
     pub async fn refresh(self, ids: &[dsr_shared::RecordId]) {
-        match local_store::people_with_ids(ids).await {
+        let policy = self.area_policy();
+        match local_store::people_with_ids(ids, &policy).await {
             Ok(Some((rows, counts))) => {
-                let policy = dsr_shared::policy::AreaPolicy::default();
                 let today = chrono::Local::now().date_naive();
                 self.people.update(|people| {
                     // Only people's own records changed: their other records are as they were.
@@ -118,6 +128,20 @@ impl AppState {
             Ok(None) => self.reload().await,
             Err(error) => self.storage_problem.set(Some(error.to_string())),
         }
+    }
+
+    /// The area's policy, untracked (for work done once: a reload, a save).
+    pub fn area_policy(self) -> AreaPolicy {
+        self.policy.with_untracked(|d| d.policy.clone())
+    }
+
+    /// Uses the policy this device keeps (at start) or the server just sent; the list follows it.
+    pub async fn use_policy(self, document: PolicyDocument) {
+        if self.policy.with_untracked(|d| *d == document) {
+            return;
+        }
+        self.policy.set(document);
+        self.reload().await;
     }
 
     /// The person with this record id as this device holds them (tracked: pages follow changes).
@@ -145,7 +169,7 @@ impl AppState {
 
     /// Reloads the list and counts from IndexedDB.
     pub async fn reload(self) {
-        match local_store::people().await {
+        match local_store::people(&self.area_policy()).await {
             Ok((people, counts)) => {
                 self.people.set(people);
                 self.counts.set(counts);

@@ -47,6 +47,11 @@ pub fn start(state: AppState) {
         return;
     }
     spawn_local(async move {
+        match local_store::policy().await {
+            Ok(Some(document)) => state.policy.set(document),
+            Ok(None) => {}
+            Err(error) => state.storage_problem.set(Some(error.to_string())),
+        }
         state.reload().await;
         if let Ok(health) = api::health().await {
             state.demo.set(health.demo);
@@ -140,6 +145,10 @@ async fn sync_once(state: AppState) {
         s.received = None;
     });
     let outcome = push_then_pull(state).await;
+    let outcome = match outcome {
+        Ok(touched) => fetch_policy(state).await.map(|()| touched),
+        Err(error) => Err(error),
+    };
     let started = timing::now();
     match &outcome {
         Ok(touched) if touched.len() <= REFRESH_ROWS_UP_TO => state.refresh(touched).await,
@@ -187,6 +196,16 @@ enum SyncError {
     Api(#[from] ApiFailure),
     #[error("{0}")]
     Store(#[from] local_store::StoreError),
+}
+
+/// The area's policy, kept on the device when it changed (the forms and due dates follow it offline).
+async fn fetch_policy(state: AppState) -> Result<(), SyncError> {
+    let document = api::policy().await?;
+    if state.policy.with_untracked(|d| *d != document) {
+        local_store::set_policy(&document).await?;
+        state.use_policy(document).await;
+    }
+    Ok(())
 }
 
 /// Sends the outbox, then takes every change after the cursor; returns the records touched.

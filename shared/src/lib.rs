@@ -53,6 +53,7 @@ pub mod period;
 pub mod person;
 pub mod planner;
 pub mod policy;
+pub mod policy_form;
 pub mod rating;
 pub mod referral;
 pub mod register;

@@ -27,7 +27,8 @@ pub struct FormDraft {
 
 /// Restores the draft saved under `key` into `fields` (name, signal), then saves the fields there
 /// whenever they change.
-pub fn use_draft(key: String, fields: Vec<(&'static str, RwSignal<String>)>) -> FormDraft {
+pub fn use_draft(key: String, fields: Vec<(impl Into<String>, RwSignal<String>)>) -> FormDraft {
+    let fields: Vec<(String, RwSignal<String>)> = fields.into_iter().map(|(n, s)| (n.into(), s)).collect();
     let ready = RwSignal::new(false);
     let restored = RwSignal::new(false);
     let pending = StoredValue::new_local(None::<Timeout>);
@@ -39,7 +40,7 @@ pub fn use_draft(key: String, fields: Vec<(&'static str, RwSignal<String>)>) -> 
         spawn_local(async move {
             if let Ok(Some(saved)) = local_store::load_draft(&key).await {
                 for (name, signal) in &fields {
-                    if let Some(value) = saved.values.get(*name) {
+                    if let Some(value) = saved.values.get(name) {
                         signal.set(value.clone());
                     }
                 }
@@ -50,7 +51,7 @@ pub fn use_draft(key: String, fields: Vec<(&'static str, RwSignal<String>)>) -> 
     }
     Effect::new(move |_| {
         let values: BTreeMap<String, String> =
-            fields.iter().map(|(name, signal)| (name.to_string(), signal.get())).collect();
+            fields.iter().map(|(name, signal)| (name.clone(), signal.get())).collect();
         if !ready.get() {
             return;
         }

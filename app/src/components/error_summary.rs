@@ -9,7 +9,11 @@ use crate::element_ids as ids;
 
 /// Shows `errors` (nothing when empty). `field_id` maps a field name to the element to focus.
 #[component]
-pub fn ErrorSummary(errors: RwSignal<ValidationErrors>, field_id: fn(&str) -> &'static str) -> impl IntoView {
+pub fn ErrorSummary<F, S>(errors: RwSignal<ValidationErrors>, field_id: F) -> impl IntoView
+where
+    F: Fn(&str) -> S + Copy + Send + Sync + 'static,
+    S: Into<String>,
+{
     move || {
         let errors = errors.get();
         (!errors.is_empty()).then(|| {
@@ -17,12 +21,13 @@ pub fn ErrorSummary(errors: RwSignal<ValidationErrors>, field_id: fn(&str) -> &'
                 .into_fields()
                 .into_iter()
                 .map(|e| {
-                    let target = field_id(&e.field);
+                    let target: String = field_id(&e.field).into();
+                    let href = format!("#{target}");
                     view! {
                         <li>
-                            <a href=format!("#{target}") on:click=move |ev| {
+                            <a href=href on:click=move |ev| {
                                 ev.prevent_default();
-                                focus(target);
+                                focus(&target);
                             }>{e.message}</a>
                         </li>
                     }

@@ -32,6 +32,7 @@ pub fn Header() -> impl IntoView {
                         {(user.role == Role::Coordinator).then(|| view! {
                             <a href="/accounts" id=ids::ACCOUNTS_LINK>"Accounts"</a>
                         })}
+                        <a href="/policy" id=ids::POLICY_LINK>"Area policy"</a>
                         <a href="/sign-out" id=ids::SIGN_OUT_LINK>"Sign out"</a>
                     </nav>
                 })}

@@ -4,7 +4,6 @@
 
 use dsr_shared::consent::{Consent, who_may_consent};
 use dsr_shared::person::date_from_parts;
-use dsr_shared::policy::AreaPolicy;
 use dsr_shared::sync::{Fields, RecordKind};
 use dsr_shared::{RecordId, ValidationErrors};
 use leptos::ev::SubmitEvent;
@@ -55,7 +54,7 @@ pub fn ConsentPage() -> impl IntoView {
     let navigate = use_navigate();
     let person_id = untrack(super::route_person_id());
     let person = person_id.and_then(|id| untrack(|| state.person(id))).and_then(|r| r.person);
-    let policy = AreaPolicy::default();
+    let policy = state.area_policy();
     let today = chrono::Local::now().date_naive();
     let who = person.as_ref().map(|p| who_may_consent(p.date_of_birth, today, &policy.consent));
 
@@ -164,7 +163,7 @@ pub fn ConsentPage() -> impl IntoView {
             })
         });
         let consent = consent.and_then(|c| {
-            c.check_giver(born, &AreaPolicy::default().consent).map_err(|e| {
+            c.check_giver(born, &state.area_policy().consent).map_err(|e| {
                 let mut found = ValidationErrors::new();
                 for f in e.into_fields() {
                     found.add("giver", f.message);

@@ -10,6 +10,7 @@ pub mod edit_person;
 pub mod invitation;
 pub mod not_found;
 pub mod person;
+pub mod policy;
 pub mod register;
 pub mod sign_in;
 pub mod sign_out;

@@ -69,7 +69,7 @@ pub fn PersonPage() -> impl IntoView {
             <div class="nhsuk-inset-text" id=ids::NOTICE role="status"><p>{text}</p></div>
         })}
         {move || match row() {
-            Some(row) => person_view(row, role()).into_any(),
+            Some(row) => person_view(row, role(), &state.policy.with(|d| d.policy.clone())).into_any(),
             None => view! {
                 <h1>"Person not found on this device"</h1>
                 <p class="nhsuk-body">"They may not have reached this device yet, or you no longer work with them."</p>
@@ -79,9 +79,8 @@ pub fn PersonPage() -> impl IntoView {
     }
 }
 
-fn person_view(row: PersonRow, role: Option<Role>) -> impl IntoView {
+fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl IntoView {
     let today = Local::now().date_naive();
-    let policy = AreaPolicy::default();
     let (Some(person), Some(file)) = (row.person.clone(), row.file.clone()) else {
         return view! {
             <h1>"This record needs fixing"</h1>
@@ -91,7 +90,7 @@ fn person_view(row: PersonRow, role: Option<Role>) -> impl IntoView {
     };
     let id = row.id.to_string();
     let rating = row.register.as_ref().and_then(|r| r.rating);
-    let mut due = due_items(&file, &policy, today);
+    let mut due = due_items(&file, policy, today);
     due.sort_by_key(|d| (d.due_on, d.rule));
     let mut history = file.ratings.clone();
     history.sort_by_key(|r| std::cmp::Reverse((r.at, r.id)));

@@ -1,0 +1,555 @@
+//! The area policy as a coordinator edits it: every setting as the words typed into one field, named
+//! by the same dotted path the policy's own checks use (`reviews.report_within`), so an error lands on
+//! its field. [`PolicyForm::of`] fills the form from a policy; [`PolicyForm::apply`] makes the policy
+//! the form says, or names every field that needs attention.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, Weekday};
+
+use crate::meeting::MeetingCadence;
+use crate::period::Period;
+use crate::policy::AreaPolicy;
+use crate::rating::Rating;
+use crate::risk::{AgeBand, RiskItem, RiskTool};
+use crate::text::ShortText;
+use crate::{Validate, ValidationErrors};
+
+/// One setting of the form: its field name, its label and hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Setting {
+    pub field: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+}
+
+const fn setting(field: &'static str, label: &'static str, hint: &'static str) -> Setting {
+    Setting { field, label, hint }
+}
+
+const PERIOD_HINT: &str = "A number and a unit: days, working days, weeks, months or hours";
+
+/// The settings, in the order the page shows them, grouped under headings.
+pub const SECTIONS: [(&str, &[Setting]); 6] = [
+    (
+        "C(E)TR timescales",
+        &[
+            setting(
+                "reviews.arrangements_before",
+                "Arrangements start at least this long before the meeting",
+                PERIOD_HINT,
+            ),
+            setting(
+                "reviews.papers_before",
+                "Papers reach the panel at least this long before the meeting",
+                PERIOD_HINT,
+            ),
+            setting("reviews.report_within", "The report is shared within this after the meeting", PERIOD_HINT),
+            setting("reviews.post_admission_child", "Post-admission review for a child: within", PERIOD_HINT),
+            setting("reviews.post_admission_adult", "Post-admission review for an adult: within", PERIOD_HINT),
+            setting("reviews.inpatient_repeat_child", "Inpatient review for a child: every", PERIOD_HINT),
+            setting(
+                "reviews.inpatient_after_community_child",
+                "Child admitted after a community review: next review within",
+                PERIOD_HINT,
+            ),
+            setting("reviews.inpatient_repeat_adult", "Inpatient review for an adult: every", PERIOD_HINT),
+            setting(
+                "reviews.inpatient_repeat_adult_secure",
+                "Inpatient review for an adult in a secure setting: every",
+                PERIOD_HINT,
+            ),
+            setting("reviews.red_review_within", "Someone rated Red has a community review within", PERIOD_HINT),
+            setting(
+                "reviews.cetr_education_age_limit",
+                "A broken-down education placement means a CETR up to this age",
+                "In years",
+            ),
+            setting("adult_age", "Adult timescales and the adult risk tool apply from this age", "In years, 16 to 21"),
+        ],
+    ),
+    (
+        "Oversight visits",
+        &[
+            setting(
+                "oversight_visits.child_every",
+                "Commissioner oversight visit for a child in hospital: every",
+                PERIOD_HINT,
+            ),
+            setting(
+                "oversight_visits.adult_every",
+                "Commissioner oversight visit for an adult in hospital: every",
+                PERIOD_HINT,
+            ),
+            setting("oversight_visits.out_of_area_only", "Only for people placed out of area", "Yes or no"),
+        ],
+    ),
+    (
+        "Consent",
+        &[
+            setting(
+                "consent.consents_for_themselves_from",
+                "A young person consents for themselves from this age",
+                "In years",
+            ),
+            setting(
+                "consent.child_must_agree_from",
+                "From this age a parent's consent also needs the young person's agreement",
+                "In years; leave empty if your area does not ask for it",
+            ),
+        ],
+    ),
+    (
+        "Referrals and meetings",
+        &[
+            setting("referrals.triage_within", "A professional referral is risk-reviewed within", PERIOD_HINT),
+            setting(
+                "referrals.self_referral_contact_within",
+                "A family who self-refer is contacted within",
+                "A length of time; leave empty if your area sets no deadline",
+            ),
+            setting(
+                "meetings",
+                "DSR meetings",
+                "For example: 'second Tuesday of the month', 'last Friday of the month' or 'every 2 weeks from 2026-12-08'",
+            ),
+            setting(
+                "calendar.extra_holidays",
+                "Extra non-working days",
+                "Dates such as 2027-06-04, separated by commas; bank holidays in England are already known",
+            ),
+        ],
+    ),
+    (
+        "Keyworkers",
+        &[
+            setting("keyworker.younger_than", "A keyworker is offered to people younger than", "In years"),
+            setting(
+                "keyworker.ratings",
+                "A keyworker is offered at these ratings",
+                "Red, Amber, Green, Blue: separated by commas",
+            ),
+        ],
+    ),
+    (
+        "Leaving the register",
+        &[setting(
+            "retention_after_leaving",
+            "Details are removed this long after someone leaves the register",
+            PERIOD_HINT,
+        )],
+    ),
+];
+
+/// The form's values: field name to the text in it. Risk tool fields are named
+/// `risk.<band>.amber_from`, `risk.<band>.red_from` and `risk.<band>.<n>.question` / `.weight`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PolicyForm(pub BTreeMap<String, String>);
+
+const ORDINALS: [&str; 5] = ["first", "second", "third", "fourth", "last"];
+const DAY_NAMES: [(&str, Weekday); 7] = [
+    ("monday", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("saturday", Weekday::Sat),
+    ("sunday", Weekday::Sun),
+];
+
+/// A meeting cadence in words.
+pub fn cadence_words(cadence: &MeetingCadence) -> String {
+    match cadence {
+        MeetingCadence::Monthly { week, weekday } => {
+            let ordinal = ORDINALS[usize::from(week.clamp(&1, &5) - 1)];
+            let day = DAY_NAMES.iter().find(|(_, d)| d == weekday).map_or("tuesday", |(n, _)| n);
+            let mut day = day.to_string();
+            day[..1].make_ascii_uppercase();
+            format!("{ordinal} {day} of the month")
+        }
+        MeetingCadence::Every { weeks, from } => format!("every {weeks} weeks from {from}"),
+    }
+}
+
+/// Reads a cadence from words (see [`cadence_words`]).
+pub fn parse_cadence(text: &str) -> Result<MeetingCadence, String> {
+    let text = text.trim().to_lowercase();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let problem = || {
+        format!(
+            "'{text}' is not a meeting pattern: write, for example, 'second Tuesday of the month' or 'every 2 weeks from 2026-12-08'"
+        )
+    };
+    match words.as_slice() {
+        ["every", n, "weeks" | "week", "from", date] => {
+            let weeks: u32 = n.parse().map_err(|_| problem())?;
+            let from: NaiveDate = date.parse().map_err(|_| problem())?;
+            if weeks == 0 {
+                return Err("Meetings must be at least a week apart".into());
+            }
+            Ok(MeetingCadence::Every { weeks, from })
+        }
+        [ordinal, day, "of", "the", "month"] | [ordinal, day, "of", "each", "month"] => {
+            let week = ORDINALS.iter().position(|o| o == ordinal).ok_or_else(problem)? as u8 + 1;
+            let weekday = DAY_NAMES.iter().find(|(n, _)| n == day).map(|(_, d)| *d).ok_or_else(problem)?;
+            Ok(MeetingCadence::Monthly { week, weekday })
+        }
+        _ => Err(problem()),
+    }
+}
+
+/// The band's name in field names.
+pub fn band_field(band: AgeBand) -> &'static str {
+    match band {
+        AgeBand::Under18 => "under_18",
+        AgeBand::Adult => "adult",
+    }
+}
+
+fn period_fields(policy: &AreaPolicy) -> [(&'static str, Period); 13] {
+    let r = &policy.reviews;
+    [
+        ("reviews.arrangements_before", r.arrangements_before),
+        ("reviews.papers_before", r.papers_before),
+        ("reviews.report_within", r.report_within),
+        ("reviews.post_admission_child", r.post_admission_child),
+        ("reviews.post_admission_adult", r.post_admission_adult),
+        ("reviews.inpatient_repeat_child", r.inpatient_repeat_child),
+        ("reviews.inpatient_after_community_child", r.inpatient_after_community_child),
+        ("reviews.inpatient_repeat_adult", r.inpatient_repeat_adult),
+        ("reviews.inpatient_repeat_adult_secure", r.inpatient_repeat_adult_secure),
+        ("reviews.red_review_within", r.red_review_within),
+        ("oversight_visits.child_every", policy.oversight_visits.child_every),
+        ("oversight_visits.adult_every", policy.oversight_visits.adult_every),
+        ("referrals.triage_within", policy.referrals.triage_within),
+    ]
+}
+
+impl PolicyForm {
+    /// The form filled from `policy`; each band's risk tool is its newest version.
+    pub fn of(policy: &AreaPolicy) -> PolicyForm {
+        let mut form = BTreeMap::new();
+        let mut put = |k: &str, v: String| {
+            form.insert(k.to_string(), v);
+        };
+        for (field, period) in period_fields(policy) {
+            put(field, period.to_string());
+        }
+        put("retention_after_leaving", policy.retention_after_leaving.to_string());
+        put("reviews.cetr_education_age_limit", policy.reviews.cetr_education_age_limit.to_string());
+        put("adult_age", policy.adult_age.to_string());
+        put("oversight_visits.out_of_area_only", yes_no(policy.oversight_visits.out_of_area_only).into());
+        put("consent.consents_for_themselves_from", policy.consent.consents_for_themselves_from.to_string());
+        put(
+            "consent.child_must_agree_from",
+            policy.consent.child_must_agree_from.map(|a| a.to_string()).unwrap_or_default(),
+        );
+        put(
+            "referrals.self_referral_contact_within",
+            policy.referrals.self_referral_contact_within.map(|p| p.to_string()).unwrap_or_default(),
+        );
+        put("meetings", cadence_words(&policy.meetings));
+        put(
+            "calendar.extra_holidays",
+            policy.calendar.extra_holidays.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        );
+        put("keyworker.younger_than", policy.keyworker.younger_than.to_string());
+        put("keyworker.ratings", policy.keyworker.ratings.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "));
+        for band in [AgeBand::Under18, AgeBand::Adult] {
+            let Some(tool) = policy.risk_tool(band) else { continue };
+            let b = band_field(band);
+            put(&format!("risk.{b}.amber_from"), tool.amber_from.to_string());
+            put(&format!("risk.{b}.red_from"), tool.red_from.to_string());
+            for (n, item) in tool.items.iter().enumerate() {
+                put(&format!("risk.{b}.{n}.question"), item.question.to_string());
+                put(&format!("risk.{b}.{n}.weight"), item.weight.to_string());
+            }
+        }
+        PolicyForm(form)
+    }
+
+    fn get(&self, field: &str) -> &str {
+        self.0.get(field).map_or("", |v| v.trim())
+    }
+
+    /// The policy this form makes from `base` (what it leaves out stays as in `base`), checked by the
+    /// policy's own rules. Changed risk tools keep their version number here: the server makes them
+    /// new versions ([`AreaPolicy::revise`]).
+    pub fn apply(&self, base: &AreaPolicy) -> Result<AreaPolicy, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let mut policy = base.clone();
+        let period = |field: &str, errors: &mut ValidationErrors| -> Option<Period> {
+            errors.check(field, Period::parse(self.get(field)))
+        };
+        macro_rules! set_period {
+            ($field:literal, $target:expr) => {
+                if let Some(p) = period($field, &mut errors) {
+                    $target = p;
+                }
+            };
+        }
+        set_period!("reviews.arrangements_before", policy.reviews.arrangements_before);
+        set_period!("reviews.papers_before", policy.reviews.papers_before);
+        set_period!("reviews.report_within", policy.reviews.report_within);
+        set_period!("reviews.post_admission_child", policy.reviews.post_admission_child);
+        set_period!("reviews.post_admission_adult", policy.reviews.post_admission_adult);
+        set_period!("reviews.inpatient_repeat_child", policy.reviews.inpatient_repeat_child);
+        set_period!("reviews.inpatient_after_community_child", policy.reviews.inpatient_after_community_child);
+        set_period!("reviews.inpatient_repeat_adult", policy.reviews.inpatient_repeat_adult);
+        set_period!("reviews.inpatient_repeat_adult_secure", policy.reviews.inpatient_repeat_adult_secure);
+        set_period!("reviews.red_review_within", policy.reviews.red_review_within);
+        set_period!("oversight_visits.child_every", policy.oversight_visits.child_every);
+        set_period!("oversight_visits.adult_every", policy.oversight_visits.adult_every);
+        set_period!("referrals.triage_within", policy.referrals.triage_within);
+        set_period!("retention_after_leaving", policy.retention_after_leaving);
+        let contact = self.get("referrals.self_referral_contact_within");
+        policy.referrals.self_referral_contact_within = if contact.is_empty() {
+            None
+        } else {
+            errors.check("referrals.self_referral_contact_within", Period::parse(contact))
+        };
+
+        let age = |field: &str, errors: &mut ValidationErrors| -> Option<u8> {
+            let text = self.get(field);
+            let parsed = text.parse::<u8>().ok().filter(|a| *a <= 130);
+            if parsed.is_none() {
+                errors.add(field, format!("Enter an age in whole years, like 16 ('{text}' is not one)"));
+            }
+            parsed
+        };
+        if let Some(a) = age("adult_age", &mut errors) {
+            policy.adult_age = a;
+        }
+        if let Some(a) = age("reviews.cetr_education_age_limit", &mut errors) {
+            policy.reviews.cetr_education_age_limit = a;
+        }
+        if let Some(a) = age("consent.consents_for_themselves_from", &mut errors) {
+            policy.consent.consents_for_themselves_from = a;
+        }
+        policy.consent.child_must_agree_from = if self.get("consent.child_must_agree_from").is_empty() {
+            None
+        } else {
+            age("consent.child_must_agree_from", &mut errors)
+        };
+        if let Some(a) = age("keyworker.younger_than", &mut errors) {
+            policy.keyworker.younger_than = a;
+        }
+        match self.get("oversight_visits.out_of_area_only").to_lowercase().as_str() {
+            "yes" => policy.oversight_visits.out_of_area_only = true,
+            "no" => policy.oversight_visits.out_of_area_only = false,
+            _ => errors.add("oversight_visits.out_of_area_only", "Answer yes or no"),
+        }
+        match parse_cadence(self.get("meetings")) {
+            Ok(cadence) => policy.meetings = cadence,
+            Err(message) => errors.add("meetings", message),
+        }
+        let mut holidays = Vec::new();
+        for day in self.get("calendar.extra_holidays").split(',').map(str::trim).filter(|d| !d.is_empty()) {
+            match day.parse::<NaiveDate>() {
+                Ok(day) => holidays.push(day),
+                Err(_) => errors.add("calendar.extra_holidays", format!("'{day}' is not a date like 2027-06-04")),
+            }
+        }
+        holidays.sort();
+        holidays.dedup();
+        policy.calendar.extra_holidays = holidays;
+        let mut ratings = Vec::new();
+        for word in self.get("keyworker.ratings").split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            match Rating::ALL.into_iter().find(|r| r.label().eq_ignore_ascii_case(word)) {
+                Some(r) if !ratings.contains(&r) => ratings.push(r),
+                Some(_) => {}
+                None => {
+                    errors.add("keyworker.ratings", format!("'{word}' is not a rating: use Red, Amber, Green or Blue"))
+                }
+            }
+        }
+        policy.keyworker.ratings = ratings;
+
+        for band in [AgeBand::Under18, AgeBand::Adult] {
+            let Some(tool) = base.risk_tool(band) else { continue };
+            let edited = self.risk_tool(tool, &mut errors);
+            if edited != *tool {
+                policy.risk_tools.retain(|t| !(t.age_band == band && t.version == tool.version));
+                policy.risk_tools.push(edited);
+            }
+        }
+        errors.into_result()?;
+        policy.validate()?;
+        Ok(policy)
+    }
+
+    /// `tool` as the form edits it: thresholds, and each question's words and weight (a question
+    /// emptied is removed; `risk.<band>.new.question` adds one).
+    fn risk_tool(&self, tool: &RiskTool, errors: &mut ValidationErrors) -> RiskTool {
+        let b = band_field(tool.age_band);
+        let mut edited = tool.clone();
+        let number = |field: String, errors: &mut ValidationErrors| -> Option<u32> {
+            let text = self.get(&field);
+            let n = text.parse::<u32>().ok();
+            if n.is_none() {
+                errors.add(field, format!("Enter a whole number ('{text}' is not one)"));
+            }
+            n
+        };
+        if let Some(n) = number(format!("risk.{b}.amber_from"), errors) {
+            edited.amber_from = n;
+        }
+        if let Some(n) = number(format!("risk.{b}.red_from"), errors) {
+            edited.red_from = n;
+        }
+        let mut items = Vec::new();
+        for (n, item) in tool.items.iter().enumerate() {
+            let question = self.get(&format!("risk.{b}.{n}.question"));
+            if question.is_empty() {
+                continue;
+            }
+            let mut item = item.clone();
+            if let Some(q) = errors.check(&format!("risk.{b}.{n}.question"), ShortText::parse(question)) {
+                item.question = q;
+            }
+            if let Some(w) = number(format!("risk.{b}.{n}.weight"), errors) {
+                item.weight = w;
+            }
+            items.push(item);
+        }
+        let new_question = self.get(&format!("risk.{b}.new.question"));
+        if !new_question.is_empty() {
+            let weight = number(format!("risk.{b}.new.weight"), errors).unwrap_or(1);
+            if let Some(question) = errors.check(&format!("risk.{b}.new.question"), ShortText::parse(new_question)) {
+                items.push(RiskItem { key: question_key(&question, &items), question, hint: None, weight });
+            }
+        }
+        // An "all of these" rule naming a removed question loses that question (a rule left empty goes).
+        edited.red_if_all = tool
+            .red_if_all
+            .iter()
+            .map(|rule| rule.iter().filter(|k| items.iter().any(|i| &&i.key == k)).cloned().collect::<Vec<_>>())
+            .filter(|rule| !rule.is_empty())
+            .collect();
+        edited.items = items;
+        edited
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value { "yes" } else { "no" }
+}
+
+/// A key for a new question, from its words, not used by any other question.
+fn question_key(question: &ShortText, items: &[RiskItem]) -> String {
+    let base: String = question
+        .as_str()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect::<String>()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .take(4)
+        .collect::<Vec<_>>()
+        .join("_");
+    let base = if base.is_empty() { "question".to_string() } else { base };
+    let mut key = base.clone();
+    let mut n = 2;
+    while items.iter().any(|i| i.key == key) {
+        key = format!("{base}_{n}");
+        n += 1;
+    }
+    key
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use super::*;
+
+    fn form_of(policy: &AreaPolicy) -> PolicyForm {
+        PolicyForm::of(policy)
+    }
+
+    #[test]
+    fn an_untouched_form_gives_back_the_same_policy() {
+        let policy = AreaPolicy::default();
+        assert_eq!(form_of(&policy).apply(&policy), Ok(policy.clone()));
+        for (_, settings) in SECTIONS {
+            for setting in settings {
+                assert!(form_of(&policy).0.contains_key(setting.field), "{}", setting.field);
+            }
+        }
+    }
+
+    #[test]
+    fn edits_change_the_policy_and_bad_values_name_their_fields() {
+        let policy = AreaPolicy::default();
+        let mut form = form_of(&policy);
+        form.0.insert("reviews.post_admission_child".into(), "5 working days".into());
+        form.0.insert("consent.child_must_agree_from".into(), "14".into());
+        form.0.insert("referrals.self_referral_contact_within".into(), String::new());
+        form.0.insert("meetings".into(), "last Friday of the month".into());
+        form.0.insert("keyworker.ratings".into(), "red, Amber, blue".into());
+        form.0.insert("calendar.extra_holidays".into(), "2027-06-04".into());
+        let edited = form.apply(&policy).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(edited.reviews.post_admission_child, Period::WorkingDays(5));
+        assert_eq!(edited.consent.child_must_agree_from, Some(14));
+        assert_eq!(edited.referrals.self_referral_contact_within, None);
+        assert_eq!(edited.meetings, MeetingCadence::Monthly { week: 5, weekday: Weekday::Fri });
+        assert_eq!(edited.keyworker.ratings, vec![Rating::Red, Rating::Amber, Rating::Blue]);
+        assert_eq!(edited.calendar.extra_holidays.len(), 1);
+
+        let mut bad = form_of(&policy);
+        bad.0.insert("reviews.report_within".into(), "soon".into());
+        bad.0.insert("consent.consents_for_themselves_from".into(), "sixteen".into());
+        bad.0.insert("meetings".into(), "whenever".into());
+        bad.0.insert("keyworker.ratings".into(), "purple".into());
+        let errors = bad.apply(&policy).err().unwrap_or_default();
+        for field in ["reviews.report_within", "consent.consents_for_themselves_from", "meetings", "keyworker.ratings"]
+        {
+            assert!(errors.message_for(field).is_some(), "{field}: {errors}");
+        }
+        // The policy's own rules, on their fields.
+        let mut ages = form_of(&policy);
+        ages.0.insert("consent.child_must_agree_from".into(), "17".into());
+        let errors = ages.apply(&policy).err().unwrap_or_default();
+        assert!(errors.message_for("consent.child_must_agree_from").is_some(), "{errors}");
+    }
+
+    #[test]
+    fn risk_questions_are_edited_added_and_removed() {
+        let policy = AreaPolicy::default();
+        let Some(tool) = policy.risk_tool(AgeBand::Under18).cloned() else { panic!("no tool") };
+        let mut form = form_of(&policy);
+        form.0.insert("risk.under_18.red_from".into(), "9".into());
+        form.0.insert("risk.under_18.0.weight".into(), "3".into());
+        // Removing a question named by the "all of these" rule takes it out of the rule.
+        let in_rule = tool.items.iter().position(|i| i.key == "recent_crises").unwrap_or_else(|| panic!("no item"));
+        form.0.insert(format!("risk.under_18.{in_rule}.question"), String::new());
+        form.0.insert("risk.under_18.new.question".into(), "Sleeping much less than usual".into());
+        form.0.insert("risk.under_18.new.weight".into(), "2".into());
+        let edited = form.apply(&policy).unwrap_or_else(|e| panic!("{e}"));
+        let new = edited.risk_tool(AgeBand::Under18).unwrap_or_else(|| panic!("no tool"));
+        assert_eq!(new.red_from, 9);
+        assert_eq!(new.items[0].weight, 3);
+        assert_eq!(new.items.len(), tool.items.len());
+        assert!(new.items.iter().all(|i| i.key != "recent_crises"));
+        assert!(new.red_if_all.iter().all(|rule| !rule.contains(&"recent_crises".to_string())));
+        let added = new.items.last().unwrap_or_else(|| panic!("no items"));
+        assert_eq!((added.key.as_str(), added.weight), ("sleeping_much_less_than", 2));
+        // The server makes it a new version; the old one stays for old assessments.
+        let revised = policy.revise(edited);
+        assert_eq!(revised.risk_tool(AgeBand::Under18).map(|t| t.version), Some(2));
+        assert_eq!(revised.risk_tool_version(tool.id, 1), Some(&tool));
+    }
+
+    #[test]
+    fn cadences_read_back_as_written() {
+        for cadence in [
+            MeetingCadence::default(),
+            MeetingCadence::Monthly { week: 5, weekday: Weekday::Fri },
+            MeetingCadence::Every { weeks: 2, from: NaiveDate::from_ymd_opt(2026, 12, 8).unwrap_or_default() },
+        ] {
+            assert_eq!(parse_cadence(&cadence_words(&cadence)), Ok(cadence));
+        }
+        assert_eq!(cadence_words(&MeetingCadence::default()), "second Tuesday of the month");
+        assert!(parse_cadence("every 0 weeks from 2026-12-08").is_err());
+    }
+}

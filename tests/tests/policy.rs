@@ -1,0 +1,64 @@
+//! The area's policy on a tablet: a coordinator reads it, changes it (a wrong value is named on its
+//! field, a changed risk checklist becomes a new version), and the app's forms follow the new policy.
+
+#![allow(clippy::panic, reason = "a failed step fails the test with a message")]
+
+use dsr_e2e_tests::{Browser, Server, ids};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
+    let server = Server::start().await;
+    // Jo, 14 (born March 2012), on the register.
+    let person = "0193d000-0000-7000-8000-000000000021";
+    let body = json!({ "client_id": "0193d000-0000-7000-8000-0000000d0021", "mutations": [
+        { "seq": 1, "record_id": person, "kind": "person", "changes": {
+            "given_name": { "new": "Jo" }, "family_name": { "new": "Fourteen" }, "date_of_birth": { "new": "2012-03-04" },
+            "register_status": { "new": { "status": "on_register", "since": "2026-09-01" } } } } ] });
+    server.post_json("/api/sync/push", &body).await;
+
+    let browser = Browser::start().await;
+    browser.resize(768, 1024).await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.click(ids::POLICY_LINK).await;
+    browser.wait_for_text(ids::POLICY_VERSION, "The handbook's defaults").await;
+    browser.wait_for_text(&ids::policy_value("reviews.post_admission_child"), "10 working days").await;
+    browser.wait_for_text(&ids::policy_risk_tool("under_18"), "version 1").await;
+    browser.screenshot("policy").await;
+
+    browser.click(ids::CHANGE_POLICY).await;
+    let field = |name: &str| ids::policy_field(name);
+    browser.element(&field("reviews.post_admission_child")).await.clear().await.ok();
+    browser.type_into(&field("reviews.post_admission_child"), "soon").await;
+    browser.type_into(&field("consent.child_must_agree_from"), "14").await;
+    browser.element(&field("risk.under_18.red_from")).await.clear().await.ok();
+    browser.type_into(&field("risk.under_18.red_from"), "9").await;
+    browser.type_into(&field("risk.under_18.new.question"), "Sleeping much less than usual").await;
+    browser.type_into(ids::POLICY_REASON, "Agreed at the November DSR meeting").await;
+    browser.click(ids::SAVE_POLICY).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "'soon' is not a length of time").await;
+    browser.screenshot("policy-edit-error").await;
+    browser.element(&field("reviews.post_admission_child")).await.clear().await.ok();
+    browser.type_into(&field("reviews.post_admission_child"), "5 working days").await;
+    browser.click(ids::SAVE_POLICY).await;
+    browser.wait_for_text(ids::NOTICE, "saved as version 1").await;
+    browser.wait_for_text(&ids::policy_value("reviews.post_admission_child"), "5 working days").await;
+    browser.wait_for_text(&ids::policy_value("consent.child_must_agree_from"), "14").await;
+    let tool = browser.wait_for_text(&ids::policy_risk_tool("under_18"), "version 2").await;
+    assert!(tool.contains("Red 9 or more") && tool.contains("Sleeping much less than usual"), "{tool}");
+    assert!(tool.contains("Earlier versions are kept") && tool.contains("version 1"), "{tool}");
+    let version = browser.element(ids::POLICY_VERSION).await.text().await.unwrap_or_default();
+    assert!(version.contains("Version 1") && version.contains("Jo Coordinator"), "{version}");
+
+    // The server holds it, with the reason in the audit trail.
+    let stored = server.get_json("/api/area/policy").await;
+    assert_eq!(stored["policy"]["consent"]["child_must_agree_from"], 14);
+    let audit = server.get_json("/api/audit").await;
+    assert!(audit.to_string().contains("Agreed at the November DSR meeting"), "{audit}");
+
+    // The consent form follows the new policy: at 14 the young person must agree as well.
+    browser.goto(&format!("{}/people/{person}/consent/new", server.url)).await;
+    browser.unlock(dsr_e2e_tests::PASSWORD).await;
+    browser.wait_for_text(ids::WHO_MAY_CONSENT, "the young person must agree too").await;
+    browser.quit().await;
+}
