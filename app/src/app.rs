@@ -13,8 +13,8 @@ use crate::pages::{
     accounts::AccountsPage, add_person::AddPersonPage, admission::AdmissionPage, admission::DischargePage,
     audit::AuditPage, conflicts::ConflictsPage, consent::ConsentPage, edit_person::EditPersonPage,
     invitation::InvitationPage, not_found::NotFoundPage, person::PersonPage, policy::EditPolicyPage,
-    policy::PolicyPage, register::RegisterPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
-    visit_note::VisitNotePage,
+    policy::PolicyPage, register::RegisterPage, risk::RiskPage, sign_in::SignInPage, sign_out::SignOutPage,
+    unlock::UnlockPage, visit_note::VisitNotePage,
 };
 use crate::session;
 use crate::state::{AppState, Session};
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/people/:id/consent/new") view=ConsentPage/>
                                 <Route path=path!("/people/:id/admission/new") view=AdmissionPage/>
                                 <Route path=path!("/people/:id/discharge") view=DischargePage/>
+                                <Route path=path!("/people/:id/risk/new") view=RiskPage/>
                                 <Route path=path!("/conflicts") view=ConflictsPage/>
                                 <Route path=path!("/sign-in") view=SignInPage/>
                                 <Route path=path!("/sign-out") view=SignOutPage/>

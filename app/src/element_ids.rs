@@ -231,3 +231,20 @@ pub fn policy_value(field: &str) -> String {
 pub fn policy_risk_tool(band: &str) -> String {
     format!("policy-risk-{band}")
 }
+
+// Risk checklist
+pub const ADD_RISK_ASSESSMENT: &str = "add-risk-assessment";
+pub const RISK_SCORE: &str = "risk-score";
+pub const RISK_CONFIRM: &str = "risk-confirm";
+pub const RISK_REASON: &str = "risk-reason";
+pub const SAVE_RISK: &str = "save-risk";
+
+/// The yes or no answer to a checklist question.
+pub fn risk_answer(key: &str, yes: bool) -> String {
+    format!("risk-{key}-{}", if yes { "yes" } else { "no" })
+}
+
+/// The choice of a confirmed rating ("Red", "Amber", "Green").
+pub fn risk_confirm(label: &str) -> String {
+    format!("risk-confirm-{}", label.to_lowercase())
+}

@@ -4,7 +4,7 @@
 
 use dsr_shared::admission::current_admission;
 use dsr_shared::person::date_from_parts;
-use dsr_shared::rating::{Rating, current_rating};
+use dsr_shared::rating::{Rating, RatingSource, current_rating};
 use dsr_shared::sync::{Fields, RecordKind};
 use dsr_shared::{RecordId, ValidationErrors};
 use leptos::ev::SubmitEvent;
@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField, TextField};
 use crate::element_ids as ids;
-use crate::local_store::{self, PersonRow};
+use crate::record_forms::{new_id, person_row, rating_change, save_all, signed_in_name};
 use crate::state::AppState;
 
 fn field_element(field: &str) -> &'static str {
@@ -28,53 +28,6 @@ fn field_element(field: &str) -> &'static str {
         "reason" => ids::DISCHARGE_REASON,
         _ => ids::MAIN,
     }
-}
-
-fn new_id() -> RecordId {
-    RecordId::from_time_and_random(js_sys::Date::now() as u64, local_store::random_bytes())
-}
-
-/// A rating change's fields.
-fn rating_change(person: RecordId, from: Option<Rating>, to: Rating, reason: &str, by: &str, source: &str) -> Fields {
-    let value = json!({
-        "person_id": person.to_string(), "from": from, "to": to, "reason": reason, "by": by,
-        "at": chrono::Utc::now().to_rfc3339(), "source": source,
-    });
-    match value {
-        Value::Object(map) => map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
-        _ => Fields::new(),
-    }
-}
-
-/// Checks records with the server's rules, then saves them in order (each on this device first).
-async fn save_all(records: Vec<(RecordKind, RecordId, Fields)>) -> Result<(), ValidationErrors> {
-    let today = chrono::Local::now().date_naive();
-    for (kind, id, fields) in &records {
-        if let Err(reasons) = dsr_shared::sync::validate::validate_fields(*kind, *id, fields, today) {
-            let mut found = ValidationErrors::new();
-            for reason in reasons {
-                found.add(&reason.field, reason.message);
-            }
-            return Err(found);
-        }
-    }
-    for (kind, id, fields) in records {
-        local_store::save(kind, id, fields, None).await.map_err(|e| {
-            let mut found = ValidationErrors::new();
-            found.add("form", format!("Nothing more was saved: {e}"));
-            found
-        })?;
-    }
-    Ok(())
-}
-
-fn person_row(state: AppState) -> Option<PersonRow> {
-    let id = untrack(super::route_person_id())?;
-    untrack(|| state.person(id))
-}
-
-fn signed_in_name(state: AppState) -> String {
-    state.session.with_untracked(|s| s.user().map(|u| u.display_name.clone())).unwrap_or_default()
 }
 
 fn checkbox(id: &'static str, label: &'static str, value: RwSignal<bool>) -> impl IntoView {
@@ -137,7 +90,7 @@ pub fn AdmissionPage() -> impl IntoView {
             Rating::Blue,
             &format!("Admitted to {hospital_name}"),
             &signed_in_name(state),
-            "admission",
+            RatingSource::Admission,
         );
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -227,7 +180,7 @@ pub fn DischargePage() -> impl IntoView {
             to,
             reason.get_untracked().trim(),
             &signed_in_name(state),
-            "discharge",
+            RatingSource::Discharge,
         );
         let admission_id = RecordId::from_uuid(admission.id.as_uuid());
         let navigate = navigate.clone();

@@ -12,6 +12,7 @@ pub mod not_found;
 pub mod person;
 pub mod policy;
 pub mod register;
+pub mod risk;
 pub mod sign_in;
 pub mod sign_out;
 pub mod unlock;

@@ -124,6 +124,9 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
             {may_change.then(|| view! {
                 <a class="nhsuk-button" href=format!("/people/{id}/visit-notes/new") id=ids::ADD_VISIT_NOTE>"Write a home visit note"</a>
             })}
+            {(may_change && !in_hospital).then(|| view! {
+                <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/risk/new") id=ids::ADD_RISK_ASSESSMENT>"Fill in the risk checklist"</a>
+            })}
             {coordinator.then(|| if in_hospital {
                 view! { <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/discharge") id=ids::ADD_DISCHARGE>"Record a discharge"</a> }.into_any()
             } else {
