@@ -37,6 +37,11 @@ fn to_user(
     })
 }
 
+/// The user id the online self-referral form acts as (no account row: it cannot sign in).
+fn self_referral_form_id() -> UserId {
+    UserId::from_uuid(uuid::Uuid::from_u128(0x0000_0000_0000_7000_8000_5e1f_4ef0_0001))
+}
+
 const USER_COLUMNS: &str = "id, area_id, username, display_name, role, password_hash, disabled_at";
 
 /// A new user's details.
@@ -76,6 +81,34 @@ impl Store {
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT id, name FROM areas WHERE name = ?").bind(name).fetch_optional(self.pool()).await?;
         Ok(row.map(|(id, name)| AreaSummary { id, name }))
+    }
+
+    /// Every area, by name (public: the self-referral form lets a family choose theirs).
+    pub async fn areas(&self) -> Result<Vec<AreaSummary>, AppError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, name FROM areas ORDER BY name").fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(|(id, name)| AreaSummary { id, name }).collect())
+    }
+
+    /// The area `id`, if there is one.
+    pub async fn area_if_any(&self, id: &str) -> Result<Option<AreaSummary>, AppError> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT id, name FROM areas WHERE id = ?").bind(id).fetch_optional(self.pool()).await?;
+        Ok(row.map(|(id, name)| AreaSummary { id, name }))
+    }
+
+    /// The area's online self-referral form, acting as a user of its own: changes it makes are its,
+    /// in the change log and the audit trail. It cannot sign in (it has no account row, no password).
+    pub fn self_referral_form(&self, area_id: &str, now: DateTime<Utc>) -> CurrentUser {
+        CurrentUser {
+            id: self_referral_form_id(),
+            area_id: area_id.to_string(),
+            role: Role::Coordinator,
+            display_name: "Online self-referral form".into(),
+            username: String::new(),
+            session_hash: String::new(),
+            expires_at: now,
+        }
     }
 
     pub async fn area(&self, id: &str) -> Result<AreaSummary, AppError> {

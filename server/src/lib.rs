@@ -31,7 +31,7 @@ pub use clock::Clock;
 pub use config::Config;
 pub use demo::{DEMO_CLIENT, demo_people, demo_push};
 pub use error::{AppError, StartError};
-pub use routes::{MAX_BODY_BYTES, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, openapi};
+pub use routes::{MAX_BODY_BYTES, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, MAX_SELF_REFERRALS, openapi};
 pub use state::AppState;
 pub use store::Store;
 pub use sync_store::PullRequest;

@@ -76,6 +76,12 @@ impl Store {
         area_policy(&mut db, &area.id, &area.name).await
     }
 
+    /// The policy of `area`.
+    pub async fn policy_of_area(&self, area: &dsr_shared::accounts::AreaSummary) -> Result<PolicyDocument, AppError> {
+        let mut db = self.pool().acquire().await?;
+        area_policy(&mut db, &area.id, &area.name).await
+    }
+
     /// Saves a coordinator's change to their area's policy, made from version `base_version`. Refused
     /// (409) when someone changed it since; checked by the policy's own rules (422); audited.
     pub async fn change_policy(

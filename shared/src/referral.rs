@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::person::Professional;
+use crate::person::{Person, PersonForm, Professional};
 use crate::policy::AreaPolicy;
 use crate::text::{LongText, ShortText};
 use crate::{PersonId, ReferralId, Validate, ValidationErrors, validated};
@@ -15,8 +15,13 @@ use crate::{PersonId, ReferralId, Validate, ValidationErrors, validated};
 pub enum ReferralRoute {
     /// CAMHS, social care, a school SENCo, an EHCP coordinator, a GP... Needs consent.
     Professional { referrer: Professional, consent_confirmed: bool },
-    /// The family or the young person.
-    SelfReferral { by: ShortText, relationship: ShortText },
+    /// The family or the young person, with how to reach them.
+    SelfReferral {
+        by: ShortText,
+        relationship: ShortText,
+        #[serde(default)]
+        contact: Option<ShortText>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +114,104 @@ impl Referral {
     }
 }
 
+/// `POST /api/referrals/self`: a family or young person refers themselves from the public form, with
+/// no account. The person's details are as typed (checked by the same rules as every form).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SelfReferralRequest {
+    /// The area (ICB) whose register this is for (`GET /api/areas`).
+    pub area_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub person: PersonForm,
+    /// Their postcode or council.
+    #[serde(default)]
+    pub where_they_live: String,
+    /// What is worrying the family, in their words.
+    pub reason: String,
+    /// Who is filling in the form.
+    pub by: String,
+    /// Who they are to the person ("Mother", "I am the young person").
+    pub relationship: String,
+    /// A phone number or email address to reach them.
+    pub contact: String,
+    /// They agree to the DSR team contacting them and looking at what services know, to decide.
+    pub agreed: bool,
+}
+
+/// What the family is told once their self-referral is received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SelfReferralReceived {
+    /// Their reference, to quote if they call.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub reference: ReferralId,
+    /// The DSR meeting that will consider it.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub considered_on: NaiveDate,
+    /// The area promises to contact them by then (where its policy sets a deadline).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub contact_by: Option<NaiveDate>,
+}
+
+impl SelfReferralRequest {
+    /// The person (referred, not yet on the register) and their self-referral, or every field that
+    /// needs attention, named as in this request (`given_name`, `reason`, `contact`...).
+    pub fn to_records(
+        &self,
+        person_id: PersonId,
+        referral_id: ReferralId,
+        today: NaiveDate,
+    ) -> Result<(Person, Referral), ValidationErrors> {
+        let person = self.person.validate(person_id, today);
+        let mut errors = person.as_ref().err().cloned().unwrap_or_default();
+        let short = |errors: &mut ValidationErrors, field: &str, text: &str, missing: &str| {
+            if text.trim().is_empty() {
+                errors.add(field, missing);
+                None
+            } else {
+                errors.check(field, ShortText::parse(text))
+            }
+        };
+        let by = short(&mut errors, "by", &self.by, "Enter your name");
+        let relationship =
+            short(&mut errors, "relationship", &self.relationship, "Say who you are to them (or that it is you)");
+        let contact =
+            short(&mut errors, "contact", &self.contact, "Enter a phone number or email address we can reach you on");
+        let reason = if self.reason.trim().is_empty() {
+            errors.add("reason", "Tell us what is worrying you");
+            None
+        } else {
+            errors.check("reason", LongText::parse(&self.reason))
+        };
+        let place = if self.where_they_live.trim().is_empty() {
+            None
+        } else {
+            errors.check("where_they_live", ShortText::parse(&self.where_they_live))
+        };
+        errors.require(!self.agreed, "agreed", "Tick the box to say you agree, so we can look at the referral");
+        let (Ok(mut person), Some(by), Some(relationship), Some(contact), Some(reason)) =
+            (person, by, relationship, contact, reason)
+        else {
+            return Err(errors);
+        };
+        errors.into_result()?;
+        person.local_authority_or_postcode = place;
+        person.why_support_may_be_needed = Some(reason.clone());
+        let referral = Referral {
+            id: referral_id,
+            person_id,
+            route: ReferralRoute::SelfReferral { by, relationship, contact: Some(contact) },
+            reason,
+            submitted_on: today,
+            contacted_on: None,
+            triage: None,
+            family_told_on: None,
+        };
+        referral.validate()?;
+        Ok((person, referral))
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
@@ -119,7 +222,11 @@ mod tests {
         Referral {
             id: ReferralId::from_time_and_random(1, [1; 10]),
             person_id: PersonId::from_time_and_random(1, [2; 10]),
-            route: ReferralRoute::SelfReferral { by: text("Pat Example"), relationship: text("Mother") },
+            route: ReferralRoute::SelfReferral {
+                by: text("Pat Example"),
+                relationship: text("Mother"),
+                contact: Some(text("07700 900123")),
+            },
             reason: LongText::parse("We are worried he will be sent to hospital").unwrap_or_else(|e| panic!("{e}")),
             submitted_on,
             contacted_on: None,
@@ -162,5 +269,49 @@ mod tests {
         assert!(r.validate().is_err());
         r.family_told_on = Some(day(2026, 11, 11));
         assert_eq!(r.validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_self_referral_from_the_public_form_makes_a_referred_person_and_names_each_missing_answer() {
+        let request = SelfReferralRequest {
+            area_id: "area".into(),
+            person: PersonForm {
+                given_name: "Kai".into(),
+                family_name: "Example".into(),
+                dob_day: "4".into(),
+                dob_month: "3".into(),
+                dob_year: "2012".into(),
+                nhs_number: String::new(),
+            },
+            where_they_live: "Northtown council".into(),
+            reason: "He has stopped going to school and we are scared he will be sent away".into(),
+            by: "Pat Example".into(),
+            relationship: "Mother".into(),
+            contact: "07700 900123".into(),
+            agreed: true,
+        };
+        let (person, referral) = request
+            .to_records(
+                PersonId::from_time_and_random(1, [1; 10]),
+                ReferralId::from_time_and_random(1, [2; 10]),
+                day(2026, 11, 11),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(person.register_status, crate::person::RegisterStatus::Referred);
+        assert!(referral.is_self_referral() && referral.person_id == person.id);
+        assert_eq!(person.why_support_may_be_needed.as_ref().map(LongText::as_str), Some(request.reason.as_str()));
+        let empty = SelfReferralRequest { area_id: "area".into(), ..SelfReferralRequest::default() };
+        let errors = empty
+            .to_records(
+                PersonId::from_time_and_random(1, [1; 10]),
+                ReferralId::from_time_and_random(1, [2; 10]),
+                day(2026, 11, 11),
+            )
+            .err()
+            .unwrap_or_default();
+        for field in ["given_name", "family_name", "date_of_birth", "by", "relationship", "contact", "reason", "agreed"]
+        {
+            assert!(errors.message_for(field).is_some(), "{field}: {errors}");
+        }
     }
 }

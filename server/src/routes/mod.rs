@@ -4,6 +4,7 @@ mod audit;
 mod health;
 mod openapi_json;
 mod policy;
+mod referrals;
 mod session;
 mod sync;
 mod users;
@@ -21,6 +22,7 @@ use crate::{AppState, openapi::ApiDoc};
 
 /// Body size limit for API requests.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+pub use referrals::MAX_SELF_REFERRALS;
 pub use sync::{MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES};
 
 /// Every route of the API, registered with its OpenAPI description, so the two cannot drift apart.
@@ -60,6 +62,8 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::export))
         .routes(routes!(audit::views))
         .routes(routes!(policy::get, policy::put))
+        .routes(routes!(referrals::areas))
+        .routes(routes!(referrals::self_referral))
 }
 
 /// The API description as served at `/api/openapi.json`, with full paths.

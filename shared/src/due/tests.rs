@@ -273,7 +273,7 @@ fn referrals_are_triaged_and_families_told() {
     f.referrals.push(Referral {
         id: ReferralId::from_time_and_random(1, id_bytes(6)),
         person_id: f.person.id,
-        route: ReferralRoute::SelfReferral { by: short("Pat Example"), relationship: short("Mother") },
+        route: ReferralRoute::SelfReferral { by: short("Pat Example"), relationship: short("Mother"), contact: None },
         reason: long("We are frightened he will be sent away"),
         submitted_on: day(2026, 11, 11),
         contacted_on: None,

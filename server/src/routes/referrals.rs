@@ -1,0 +1,125 @@
+//! `/api/areas` and `/api/referrals/self`: the public side of the register. A family or young person
+//! refers themselves with no account; the referral enters the area's register through the sync engine
+//! (as changes of the area's "online self-referral form"), waits in the coordinators' triage queue for
+//! the next DSR meeting, and is audited. Nothing about anyone is ever sent back.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use dsr_shared::accounts::AreaSummary;
+use dsr_shared::api::ApiError;
+use dsr_shared::referral::{SelfReferralReceived, SelfReferralRequest};
+use dsr_shared::sync::{FieldChange, Fields, Mutation, PushOutcome, PushRequest, RecordKind};
+use dsr_shared::{ClientId, PersonId, RecordId, ReferralId};
+use rand::RngCore;
+
+use crate::AppState;
+use crate::audit_store::AuditEvent;
+use crate::error::{ApiJson, AppError};
+
+/// At most this many self-referrals to one area within [`THROTTLE_MINUTES`] (a form being abused).
+pub const MAX_SELF_REFERRALS: u32 = 20;
+pub const THROTTLE_MINUTES: i64 = 10;
+
+#[utoipa::path(get, path = "/areas", tag = "referrals",
+    security(()),
+    responses(
+        (status = 200, description = "The areas (ICBs) this service holds registers for, to choose where a self-referral goes", body = Vec<AreaSummary>),
+    ))]
+pub async fn areas(State(state): State<AppState>) -> Result<ApiJson<Vec<AreaSummary>>, AppError> {
+    Ok(ApiJson(state.store.areas().await?))
+}
+
+#[utoipa::path(post, path = "/referrals/self", tag = "referrals",
+    security(()),
+    request_body = SelfReferralRequest,
+    responses(
+        (status = 201, description = "Received: it waits for the area's next DSR meeting; the family is contacted by `contact_by`", body = SelfReferralReceived),
+        (status = 404, description = "No such area", body = ApiError),
+        (status = 422, description = "A field needs attention (each is named)", body = ApiError),
+        (status = 429, description = "Too many self-referrals to this area just now: try again in a few minutes", body = ApiError),
+    ))]
+pub async fn self_referral(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<SelfReferralRequest>,
+) -> Result<(StatusCode, ApiJson<SelfReferralReceived>), AppError> {
+    let area = state
+        .store
+        .area_if_any(&request.area_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such area: choose your area from the list".into()))?;
+    let now = state.clock.now();
+    let today = state.clock.today();
+    let recent =
+        state.store.audit_count(&area.id, "referral.self", now - chrono::Duration::minutes(THROTTLE_MINUTES)).await?;
+    if recent >= MAX_SELF_REFERRALS {
+        return Err(AppError::Throttled { retry_after_secs: (THROTTLE_MINUTES * 60) as u64 });
+    }
+    let new_id = || {
+        let mut random = [0u8; 10];
+        rand::rng().fill_bytes(&mut random);
+        RecordId::from_time_and_random(now.timestamp_millis().max(0) as u64, random)
+    };
+    let (person_id, referral_id) = (new_id(), new_id());
+    let (person, referral) = request.to_records(
+        PersonId::from_uuid(person_id.as_uuid()),
+        ReferralId::from_uuid(referral_id.as_uuid()),
+        today,
+    )?;
+    let create = |seq: u64, id: RecordId, kind: RecordKind, fields: Fields| Mutation {
+        seq,
+        record_id: id,
+        kind,
+        base_version: None,
+        changes: fields.into_iter().map(|(k, v)| (k, FieldChange { old: serde_json::Value::Null, new: v })).collect(),
+        delete: false,
+        reason: Some("Online self-referral".into()),
+    };
+    // Each submission is its own device: two families sending at once never share a sequence.
+    let push = PushRequest {
+        client_id: ClientId::from_uuid(new_id().as_uuid()),
+        mutations: vec![
+            create(1, person_id, RecordKind::Person, fields_of(&person)),
+            create(2, referral_id, RecordKind::Referral, fields_of(&referral)),
+        ],
+    };
+    let form = state.store.self_referral_form(&area.id, now);
+    let answer = state.store.push(&form, &push, now, today).await?;
+    if let Some(refused) = answer.results.iter().find(|r| !matches!(r.outcome, PushOutcome::Applied { .. })) {
+        return match &refused.outcome {
+            PushOutcome::Rejected { reasons } => {
+                let mut errors = dsr_shared::ValidationErrors::new();
+                for r in reasons {
+                    errors.add(r.field.clone(), r.message.clone());
+                }
+                Err(AppError::Validation(errors))
+            }
+            other => Err(AppError::Corrupt(format!("self-referral not applied: {other:?}"))),
+        };
+    }
+    let event = AuditEvent {
+        action: "referral.self",
+        area_id: Some(area.id.clone()),
+        person_id: Some(person.id),
+        record_id: Some(referral_id.to_string()),
+        kind: Some("referral".into()),
+        detail: Some("online self-referral received".into()),
+        ..AuditEvent::default()
+    };
+    state.store.audit(&event, now).await?;
+    let policy = state.store.policy_of_area(&area).await?.policy;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(SelfReferralReceived {
+            reference: referral.id,
+            considered_on: referral.triage_due(&policy),
+            contact_by: referral.contact_due(&policy),
+        }),
+    ))
+}
+
+fn fields_of<T: serde::Serialize>(value: &T) -> Fields {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(map)) => map.into_iter().filter(|(k, v)| k != "id" && !v.is_null()).collect(),
+        _ => Fields::new(),
+    }
+}
