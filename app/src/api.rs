@@ -134,6 +134,18 @@ fn audit_path(base: &str, person: Option<PersonId>, user: Option<UserId>) -> Str
     }
 }
 
+/// The areas this service holds registers for (public).
+pub async fn areas() -> Result<Vec<dsr_shared::accounts::AreaSummary>, ApiFailure> {
+    read(Request::get("/api/areas").send().await).await
+}
+
+/// A family's or young person's self-referral (public: no account).
+pub async fn self_referral(
+    request: &dsr_shared::referral::SelfReferralRequest,
+) -> Result<dsr_shared::referral::SelfReferralReceived, ApiFailure> {
+    post("/api/referrals/self", request).await
+}
+
 /// The area's policy.
 pub async fn policy() -> Result<PolicyDocument, ApiFailure> {
     read(Request::get("/api/area/policy").send().await).await

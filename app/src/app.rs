@@ -9,12 +9,15 @@ use wasm_bindgen_futures::JsFuture;
 use crate::components::header::Header;
 use crate::components::sync_status::SyncStatusBar;
 use crate::element_ids as ids;
+use crate::pages::referrals::referral_loaded;
+use crate::pages::{OnceLoaded, person_loaded};
 use crate::pages::{
     accounts::AccountsPage, add_person::AddPersonPage, admission::AdmissionPage, admission::DischargePage,
     audit::AuditPage, conflicts::ConflictsPage, consent::ConsentPage, edit_person::EditPersonPage,
     invitation::InvitationPage, not_found::NotFoundPage, person::PersonPage, policy::EditPolicyPage,
-    policy::PolicyPage, register::RegisterPage, risk::RiskPage, sign_in::SignInPage, sign_out::SignOutPage,
-    unlock::UnlockPage, visit_note::VisitNotePage,
+    policy::PolicyPage, referrals::NewReferralPage, referrals::ReferralPage, referrals::TriageQueuePage,
+    register::RegisterPage, risk::RiskPage, self_referral::SelfReferralPage, sign_in::SignInPage,
+    sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
 };
 use crate::session;
 use crate::state::{AppState, Session};
@@ -42,6 +45,7 @@ pub fn App() -> impl IntoView {
                         Session::SignedOut => view! {
                             <Routes fallback=SignInPage>
                                 <Route path=path!("/invitation") view=InvitationPage/>
+                                <Route path=path!("/self-referral") view=SelfReferralPage/>
                             </Routes>
                         }.into_any(),
                         Session::Locked(lock) => view! {
@@ -56,16 +60,19 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/people/:id") view=PersonPage/>
                                 <Route path=path!("/people/:id/edit") view=EditPersonPage/>
                                 <Route path=path!("/people/:id/visit-notes/new") view=VisitNotePage/>
-                                <Route path=path!("/people/:id/consent/new") view=ConsentPage/>
-                                <Route path=path!("/people/:id/admission/new") view=AdmissionPage/>
-                                <Route path=path!("/people/:id/discharge") view=DischargePage/>
-                                <Route path=path!("/people/:id/risk/new") view=RiskPage/>
+                                <Route path=path!("/people/:id/consent/new") view=|| view! { <OnceLoaded loaded=person_loaded()><ConsentPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/admission/new") view=|| view! { <OnceLoaded loaded=person_loaded()><AdmissionPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/discharge") view=|| view! { <OnceLoaded loaded=person_loaded()><DischargePage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/risk/new") view=|| view! { <OnceLoaded loaded=person_loaded()><RiskPage/></OnceLoaded> }/>
                                 <Route path=path!("/conflicts") view=ConflictsPage/>
                                 <Route path=path!("/sign-in") view=SignInPage/>
                                 <Route path=path!("/sign-out") view=SignOutPage/>
                                 <Route path=path!("/accounts") view=AccountsPage/>
                                 <Route path=path!("/audit") view=AuditPage/>
                                 <Route path=path!("/policy") view=PolicyPage/>
+                                <Route path=path!("/referrals") view=TriageQueuePage/>
+                                <Route path=path!("/referrals/new") view=NewReferralPage/>
+                                <Route path=path!("/referrals/:id") view=|| view! { <OnceLoaded loaded=referral_loaded()><ReferralPage/></OnceLoaded> }/>
                                 <Route path=path!("/policy/edit") view=EditPolicyPage/>
                             </Routes>
                         }.into_any(),

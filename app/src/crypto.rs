@@ -154,6 +154,11 @@ pub async fn unlock(wrapped: &WrappedKey, password: &str) -> Result<(), CryptoEr
 }
 
 /// Forgets the data key (sign-out, or locking the app).
+/// Whether this device's data key is open (someone is signed in and unlocked).
+pub fn is_unlocked() -> bool {
+    DATA_KEY.with(|k| k.borrow().is_some())
+}
+
 pub fn lock() {
     DATA_KEY.with(|k| *k.borrow_mut() = None);
 }

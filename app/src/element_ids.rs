@@ -248,3 +248,48 @@ pub fn risk_answer(key: &str, yes: bool) -> String {
 pub fn risk_confirm(label: &str) -> String {
     format!("risk-confirm-{}", label.to_lowercase())
 }
+
+// Self-referral (public) and professional referral
+pub const SELF_REFERRAL_LINK: &str = "self-referral-link";
+pub const SELF_AREA: &str = "self-area";
+pub const SELF_WHERE: &str = "self-where";
+pub const SELF_REASON: &str = "self-reason";
+pub const SELF_BY: &str = "self-by";
+pub const SELF_RELATIONSHIP: &str = "self-relationship";
+pub const SELF_CONTACT: &str = "self-contact";
+pub const SELF_AGREED: &str = "self-agreed";
+pub const SEND_SELF_REFERRAL: &str = "send-self-referral";
+pub const SELF_REFERRAL_SENT: &str = "self-referral-sent";
+
+/// The choice of an area on the self-referral form.
+pub fn self_area(id: &str) -> String {
+    format!("self-area-{id}")
+}
+
+// Referrals: the triage queue, a referral, a professional referral
+pub const REFERRALS_LINK: &str = "referrals-link";
+pub const TRIAGE_QUEUE: &str = "triage-queue";
+pub const NEW_REFERRAL: &str = "new-referral";
+pub const REFERRAL_DETAILS: &str = "referral-details";
+pub const RECORD_CONTACT: &str = "record-contact";
+pub const DECISION: &str = "decision";
+pub const DECISION_ACCEPT: &str = "decision-accept";
+pub const DECISION_DECLINE: &str = "decision-decline";
+pub const DECLINE_REASON: &str = "decline-reason";
+pub const FAMILY_TOLD: &str = "family-told";
+pub const SAVE_DECISION: &str = "save-decision";
+pub const RECORD_FAMILY_TOLD: &str = "record-family-told";
+pub const REFERRER_NAME: &str = "referrer-name";
+pub const REFERRER_ROLE: &str = "referrer-role";
+pub const REFERRER_TEAM: &str = "referrer-team";
+pub const REFERRER_CONTACT: &str = "referrer-contact";
+pub const REFERRAL_REASON: &str = "referral-reason";
+pub const REFERRAL_TRIED: &str = "referral-tried";
+pub const REFERRAL_WHERE: &str = "referral-where";
+pub const REFERRAL_CONSENT: &str = "referral-consent";
+pub const SAVE_REFERRAL: &str = "save-referral";
+
+/// A referral's row in the triage queue.
+pub fn queue_row(referral_id: &str) -> String {
+    format!("queue-{referral_id}")
+}

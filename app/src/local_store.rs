@@ -337,24 +337,24 @@ pub async fn set_lock(lock: &Lock) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The area's policy as this device last fetched it. Not about anyone on the register, so kept in
-/// clear (the app needs it to show the sign-in's forms); wiped with everything else at sign-out.
+/// The area's policy as this device last fetched it (sealed like everything the sign-in holds; wiped
+/// with the rest at sign-out).
 pub async fn policy() -> Result<Option<PolicyDocument>, StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
     let value = tx.store(META)?.get(key(META_POLICY)).await?;
     tx.done().await?;
-    value
-        .and_then(|v| v.as_string())
-        .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::Data(format!("policy: {e}"))))
-        .transpose()
+    let Some(value) = value else { return Ok(None) };
+    let json = crate::crypto::open_bytes(&value.unchecked_into()).await?;
+    serde_json::from_slice(&json).map(Some).map_err(|e| StoreError::Data(format!("policy: {e}")))
 }
 
 pub async fn set_policy(document: &PolicyDocument) -> Result<(), StoreError> {
-    let json = serde_json::to_string(document).map_err(|e| StoreError::Data(e.to_string()))?;
+    let json = serde_json::to_vec(document).map_err(|e| StoreError::Data(e.to_string()))?;
+    let sealed = crate::crypto::seal_bytes(&json).await?;
     let db = open().await?;
     let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
-    tx.store(META)?.put(&key(&json), Some(&key(META_POLICY))).await?;
+    tx.store(META)?.put(&sealed, Some(&key(META_POLICY))).await?;
     tx.done().await?;
     Ok(())
 }
@@ -1003,8 +1003,17 @@ pub async fn conflicts() -> Result<Vec<(LocalConflict, Option<LocalRecord>)>, St
         .collect())
 }
 
+/// Drafts of forms used with no account (the public self-referral form) start with this. With no
+/// sign-in there is no data key, so they are kept in clear on the family's own device until sent
+/// (and sealed like the rest if someone signs in on it before then).
+pub const PUBLIC_DRAFT: &str = "public:";
+
 pub async fn save_draft(draft: &Draft) -> Result<(), StoreError> {
-    let entry = seal("key", key(&draft.key), draft).await?;
+    let entry = if draft.key.starts_with(PUBLIC_DRAFT) && !crate::crypto::is_unlocked() {
+        to_js(draft)?
+    } else {
+        seal("key", key(&draft.key), draft).await?
+    };
     let db = open().await?;
     let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
     tx.store(DRAFTS)?.put(&entry, None).await?;

@@ -414,7 +414,9 @@ impl PolicyForm {
         }
         let new_question = self.get(&format!("risk.{b}.new.question"));
         if !new_question.is_empty() {
-            let weight = number(format!("risk.{b}.new.weight"), errors).unwrap_or(1);
+            // A new question scores 1 unless a score is given.
+            let weight_field = format!("risk.{b}.new.weight");
+            let weight = if self.get(&weight_field).is_empty() { 1 } else { number(weight_field, errors).unwrap_or(1) };
             if let Some(question) = errors.check(&format!("risk.{b}.new.question"), ShortText::parse(new_question)) {
                 items.push(RiskItem { key: question_key(&question, &items), question, hint: None, weight });
             }
@@ -524,6 +526,11 @@ mod tests {
         let in_rule = tool.items.iter().position(|i| i.key == "recent_crises").unwrap_or_else(|| panic!("no item"));
         form.0.insert(format!("risk.under_18.{in_rule}.question"), String::new());
         form.0.insert("risk.under_18.new.question".into(), "Sleeping much less than usual".into());
+        // Left empty, a new question scores 1.
+        let mut empty_weight = form.clone();
+        empty_weight.0.insert("risk.under_18.new.weight".into(), String::new());
+        let added = empty_weight.apply(&policy).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(added.risk_tool(AgeBand::Under18).and_then(|t| t.items.last()).map(|i| i.weight), Some(1));
         form.0.insert("risk.under_18.new.weight".into(), "2".into());
         let edited = form.apply(&policy).unwrap_or_else(|e| panic!("{e}"));
         let new = edited.risk_tool(AgeBand::Under18).unwrap_or_else(|| panic!("no tool"));

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::person::{Person, PersonForm, Professional};
+use crate::person::{LeaveReason, Person, PersonForm, Professional, RegisterStatus};
 use crate::policy::AreaPolicy;
 use crate::text::{LongText, ShortText};
 use crate::{PersonId, ReferralId, Validate, ValidationErrors, validated};
@@ -112,6 +112,62 @@ impl Referral {
         let within = policy.referrals.self_referral_contact_within?;
         self.is_self_referral().then(|| within.after(self.submitted_on, &policy.calendar))
     }
+}
+
+impl TriageOutcome {
+    /// Where the person stands on the register after this decision on `day`: on it from that day, or
+    /// off it (the referral declined).
+    pub fn register_status(&self, day: NaiveDate) -> RegisterStatus {
+        match self {
+            TriageOutcome::Accepted => RegisterStatus::OnRegister { since: day },
+            TriageOutcome::Declined { .. } => RegisterStatus::Left { on: day, reason: LeaveReason::ReferralDeclined },
+        }
+    }
+}
+
+/// What a referral in the triage queue waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriageStep {
+    /// The decision: at the next DSR meeting (self-referrals) or within the triage time.
+    Decide,
+    /// The family to be told the decision.
+    TellFamily,
+}
+
+/// One referral in the coordinators' triage queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueEntry {
+    pub referral: Referral,
+    pub step: TriageStep,
+    /// By when the step is due (the policy's deadline).
+    pub due_on: NaiveDate,
+    pub overdue: bool,
+    /// For a self-referral not yet contacted: the contact deadline.
+    pub contact_due: Option<NaiveDate>,
+}
+
+/// Every referral waiting for a decision or for the family to be told, soonest due first.
+pub fn triage_queue<'a>(
+    referrals: impl IntoIterator<Item = &'a Referral>,
+    policy: &AreaPolicy,
+    today: NaiveDate,
+) -> Vec<QueueEntry> {
+    let mut queue: Vec<QueueEntry> = referrals
+        .into_iter()
+        .filter_map(|referral| {
+            let (step, due_on) = match &referral.triage {
+                None => (TriageStep::Decide, referral.triage_due(policy)),
+                Some(triage) if referral.family_told_on.is_none() => (TriageStep::TellFamily, triage.decided_on),
+                Some(_) => return None,
+            };
+            let contact_due =
+                referral.contact_due(policy).filter(|_| referral.contacted_on.is_none() && step == TriageStep::Decide);
+            Some(QueueEntry { referral: referral.clone(), step, due_on, overdue: due_on < today, contact_due })
+        })
+        .collect();
+    queue.sort_by_key(|e| (e.due_on, e.step, e.referral.submitted_on, e.referral.id));
+    queue
 }
 
 /// `POST /api/referrals/self`: a family or young person refers themselves from the public form, with
@@ -313,5 +369,36 @@ mod tests {
         {
             assert!(errors.message_for(field).is_some(), "{field}: {errors}");
         }
+    }
+
+    #[test]
+    fn the_triage_queue_holds_undecided_referrals_and_untold_families_soonest_first() {
+        let policy = AreaPolicy::default();
+        let waiting = self_referral(day(2026, 11, 11)); // decide at the meeting on 8 December
+        let mut decided = self_referral(day(2026, 10, 1));
+        decided.id = ReferralId::from_time_and_random(2, [3; 10]);
+        decided.triage =
+            Some(Triage { outcome: TriageOutcome::Accepted, decided_on: day(2026, 10, 13), by: text("DSR meeting") });
+        let mut done = decided.clone();
+        done.id = ReferralId::from_time_and_random(3, [4; 10]);
+        done.family_told_on = Some(day(2026, 10, 14));
+        let queue = triage_queue([&waiting, &decided, &done], &policy, day(2026, 11, 25));
+        let steps: Vec<(TriageStep, NaiveDate, bool)> = queue.iter().map(|e| (e.step, e.due_on, e.overdue)).collect();
+        assert_eq!(
+            steps,
+            vec![(TriageStep::TellFamily, day(2026, 10, 13), true), (TriageStep::Decide, day(2026, 12, 8), false)]
+        );
+        assert_eq!(queue[1].contact_due, Some(day(2026, 11, 18)));
+        assert_eq!(
+            TriageOutcome::Accepted.register_status(day(2026, 12, 8)),
+            RegisterStatus::OnRegister { since: day(2026, 12, 8) }
+        );
+        let declined = TriageOutcome::Declined {
+            reason: LongText::parse("Needs are met by CAMHS").unwrap_or_else(|e| panic!("{e}")),
+        };
+        assert_eq!(
+            declined.register_status(day(2026, 12, 8)),
+            RegisterStatus::Left { on: day(2026, 12, 8), reason: LeaveReason::ReferralDeclined }
+        );
     }
 }

@@ -260,8 +260,16 @@ async fn a_change_the_server_refuses_is_shown_and_can_be_fixed() {
     browser.click(ids::SAVE_PERSON).await;
     browser.wait_for_text(ids::NOTICE, "Newborn Fastclock was saved on this device").await;
 
-    let row = browser.css("tr[data-on-server='false']").await;
-    let id = row.id().await.ok().flatten().unwrap_or_default().trim_start_matches("person-").to_string();
+    // Read in the page: the list may re-render (a sync, the area's policy arriving) between two calls.
+    browser
+        .wait_until("a row not yet on the server", "done(!!document.querySelector(\"tr[data-on-server='false']\")?.id)")
+        .await;
+    let id = browser
+        .driver
+        .execute("return document.querySelector(\"tr[data-on-server='false']\").id", Vec::new())
+        .await
+        .map(|v| v.json().as_str().unwrap_or_default().trim_start_matches("person-").to_string())
+        .unwrap_or_default();
     let text = browser.wait_for_text(&ids::person_row(&id), "Refused by the server").await;
     assert!(text.contains("Date of birth must be today or in the past"), "{text}");
     assert!(server.people().await.is_empty());

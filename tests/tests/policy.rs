@@ -57,8 +57,12 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     assert!(audit.to_string().contains("Agreed at the November DSR meeting"), "{audit}");
 
     // The consent form follows the new policy: at 14 the young person must agree as well.
-    browser.goto(&format!("{}/people/{person}/consent/new", server.url)).await;
+    // Also after the tablet reloads: the policy is kept on the device.
+    browser.reload().await;
     browser.unlock(dsr_e2e_tests::PASSWORD).await;
+    browser.css(".nhsuk-header__service-logo").await.click().await.unwrap_or_else(|e| panic!("{e}"));
+    browser.click(&ids::person_link(person)).await;
+    browser.click(ids::ADD_CONSENT).await;
     browser.wait_for_text(ids::WHO_MAY_CONSENT, "the young person must agree too").await;
     browser.quit().await;
 }

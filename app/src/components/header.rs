@@ -30,7 +30,11 @@ pub fn Header() -> impl IntoView {
                     <nav class="dsr-header-account" aria-label="Your account">
                         <span id=ids::SIGNED_IN_AS>{format!("{} · {}", user.display_name, user.role.label())}</span>
                         {(user.role == Role::Coordinator).then(|| view! {
+                            <a href="/referrals" id=ids::REFERRALS_LINK>"Referrals"</a>
                             <a href="/accounts" id=ids::ACCOUNTS_LINK>"Accounts"</a>
+                        })}
+                        {(user.role == Role::Referrer).then(|| view! {
+                            <a href="/referrals/new" id=ids::REFERRALS_LINK>"Make a referral"</a>
                         })}
                         <a href="/policy" id=ids::POLICY_LINK>"Area policy"</a>
                         <a href="/sign-out" id=ids::SIGN_OUT_LINK>"Sign out"</a>

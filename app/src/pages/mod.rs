@@ -11,8 +11,10 @@ pub mod invitation;
 pub mod not_found;
 pub mod person;
 pub mod policy;
+pub mod referrals;
 pub mod register;
 pub mod risk;
+pub mod self_referral;
 pub mod sign_in;
 pub mod sign_out;
 pub mod unlock;
@@ -22,4 +24,35 @@ pub mod visit_note;
 pub(crate) fn route_person_id() -> impl Fn() -> Option<dsr_shared::RecordId> + Copy {
     let params = leptos_router::hooks::use_params_map();
     move || leptos::prelude::With::with(&params, |p| p.get("id").and_then(|id| id.parse().ok()))
+}
+
+/// Whether this device's copy of the person in the route has been read (at once, or just after an
+/// unlock, when the list loads a moment later).
+pub(crate) fn person_loaded() -> leptos::prelude::Signal<bool> {
+    use leptos::prelude::*;
+    let state = expect_context::<crate::state::AppState>();
+    let id = route_person_id();
+    Signal::derive(move || id().is_some_and(|id| state.person(id).is_some()))
+}
+
+/// Shows its page once `loaded` (this device's copy of what the page is about has been read), and
+/// makes it once: later syncs never reset a form being filled in.
+#[leptos::component]
+pub(crate) fn OnceLoaded(
+    #[prop(into)] loaded: leptos::prelude::Signal<bool>,
+    children: leptos::children::ChildrenFn,
+) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let ready = Memo::new(move |_| loaded.get());
+    move || {
+        if ready.get() {
+            untrack(|| children()).into_any()
+        } else {
+            view! {
+                <h1>"Opening…"</h1>
+                <p class="nhsuk-body">"If this stays, it is not on this device: it may not have reached it yet, or you no longer work with this person."</p>
+            }
+            .into_any()
+        }
+    }
 }

@@ -144,6 +144,10 @@ pub fn SignInPage() -> impl IntoView {
                 <a href="/invitation" id=ids::INVITATION_LINK>"I have an invitation code"</a>
             </p>
             <p class="nhsuk-body">"Forgotten your password? Ask your DSR coordinator."</p>
+            <h2>"No account?"</h2>
+            <p class="nhsuk-body">
+                <a href="/self-referral" id=ids::SELF_REFERRAL_LINK>"Ask for support for yourself or your child"</a>
+            </p>
         </Show>
     }
 }
