@@ -32,6 +32,12 @@ pub struct Config {
     #[arg(long, env = "DSR_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
+    /// Minutes between runs of the retention job, which removes the details of people who left the
+    /// register longer ago than their area's retention period (it also runs at start).
+    #[arg(long, env = "DSR_PURGE_EVERY_MINUTES", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=10_080))]
+    pub purge_every_minutes: u64,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

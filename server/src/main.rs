@@ -25,6 +25,11 @@ async fn run(config: Config) -> Result<(), dsr_server::StartError> {
         return dsr_server::admin::run(&config, command).await;
     }
     let state = AppState::open(&config).await?;
+    dsr_server::spawn_purge_job(
+        state.store.clone(),
+        state.clock,
+        std::time::Duration::from_secs(config.purge_every_minutes * 60),
+    );
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| dsr_server::StartError::Bind { addr: config.listen, source })?;

@@ -366,7 +366,18 @@ async fn every_endpoint_for_every_role_on_own_other_and_other_area_people_follow
         if !coordinator {
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text());
         }
-        cases += 8;
+        // Only a coordinator carries out an erasure request (here of person 2, whom nobody else sees).
+        let erase = with_cookie(
+            json_request(
+                Method::POST,
+                &format!("/api/people/{}/erase", person(2)),
+                &json!({ "reason": "Asked in writing" }),
+            ),
+            cookie,
+        );
+        let reply = w.server.send_raw(erase).await;
+        assert_eq!(reply.status == StatusCode::OK, coordinator, "erasure by {role}: {}", reply.text());
+        cases += 9;
     }
     // A malformed id in the address: a clear JSON 400, not a plain-text one.
     let reply = w.server.post_json("/api/users/not-an-id/disable", &json!({})).await;
@@ -380,7 +391,12 @@ async fn every_endpoint_for_every_role_on_own_other_and_other_area_people_follow
         &w.other_coordinator,
     );
     assert_eq!(w.server.send_raw(request).await.status, StatusCode::NOT_FOUND);
-    cases += 2;
+    let erase = with_cookie(
+        json_request(Method::POST, &format!("/api/people/{}/erase", person(1)), &json!({ "reason": "Asked" })),
+        &w.other_coordinator,
+    );
+    assert_eq!(w.server.send_raw(erase).await.status, StatusCode::NOT_FOUND);
+    cases += 3;
     // Nobody signed in: 401 from every route but health, the description, sign-in and invite acceptance.
     let spec: Value = w.server.get("/api/openapi.json").await.json();
     let open = [

@@ -56,3 +56,19 @@ pub struct PolicyUpdate {
     #[serde(default)]
     pub reason: Option<String>,
 }
+
+/// `POST /api/people/{person_id}/erase`: an erasure request, carried out at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErasureRequest {
+    /// Who asked, and how (kept in the audit trail).
+    pub reason: String,
+}
+
+/// What an erasure removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Erased {
+    /// How many records about the person were removed.
+    pub records: usize,
+}

@@ -190,6 +190,33 @@ pub enum LeaveReason {
     Died,
 }
 
+impl LeaveReason {
+    /// The reasons a coordinator chooses from when someone leaves (a declined referral is recorded
+    /// by the triage decision).
+    pub const CHOSEN: [LeaveReason; 4] =
+        [LeaveReason::RiskGone, LeaveReason::ConsentWithdrawn, LeaveReason::MovedAway, LeaveReason::Died];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LeaveReason::RiskGone => "The risk has gone",
+            LeaveReason::ConsentWithdrawn => "Consent was withdrawn (on request)",
+            LeaveReason::MovedAway => "Moved out of the area",
+            LeaveReason::ReferralDeclined => "The referral was declined",
+            LeaveReason::Died => "Died",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LeaveReason::RiskGone => "risk_gone",
+            LeaveReason::ConsentWithdrawn => "consent_withdrawn",
+            LeaveReason::MovedAway => "moved_away",
+            LeaveReason::ReferralDeclined => "referral_declined",
+            LeaveReason::Died => "died",
+        }
+    }
+}
+
 impl Person {
     /// A newly referred person with only the details every record has.
     pub fn new(
@@ -225,6 +252,15 @@ impl Person {
     /// On the register on `day` (since on or before it, and not left).
     pub fn on_register(&self, day: NaiveDate) -> bool {
         matches!(self.register_status, RegisterStatus::OnRegister { since } if since <= day)
+    }
+
+    /// When this person's details are to be removed: the policy's retention period after they left
+    /// the register (seed 001: 12 months). `None` while they are on it or referred.
+    pub fn purge_due(&self, policy: &crate::policy::AreaPolicy) -> Option<NaiveDate> {
+        match self.register_status {
+            RegisterStatus::Left { on, .. } => Some(policy.retention_after_leaving.after(on, &policy.calendar)),
+            _ => None,
+        }
     }
 
     pub fn full_name(&self) -> String {
@@ -408,6 +444,17 @@ mod tests {
         assert!(check_date_of_birth(today(), today()).is_ok());
         assert!(check_date_of_birth(day(2026, 11, 26), today()).is_err());
         assert!(check_date_of_birth(day(1900, 1, 1), today()).is_err());
+    }
+
+    #[test]
+    fn details_are_removed_the_policys_retention_period_after_leaving() {
+        let mut person = form().validate(id(), today()).unwrap_or_else(|e| panic!("{e}"));
+        let mut policy = crate::policy::AreaPolicy::default();
+        assert_eq!(person.purge_due(&policy), None);
+        person.register_status = RegisterStatus::Left { on: day(2025, 11, 30), reason: LeaveReason::RiskGone };
+        assert_eq!(person.purge_due(&policy), Some(day(2026, 11, 30)));
+        policy.retention_after_leaving = crate::period::Period::Months(24);
+        assert_eq!(person.purge_due(&policy), Some(day(2027, 11, 30)));
     }
 
     #[test]

@@ -131,6 +131,20 @@ impl Record {
     }
 }
 
+impl Record {
+    /// This record purged: a tombstone keeping only which person it was about (so every device that
+    /// held it is told to delete its copy), none of its content.
+    pub fn purged(&self) -> Record {
+        let mut fields = Fields::new();
+        if self.kind != RecordKind::Person
+            && let Some(person) = self.fields.get("person_id")
+        {
+            fields.insert("person_id".into(), person.clone());
+        }
+        Record { id: self.id, kind: self.kind, version: self.version, fields, deleted: true }
+    }
+}
+
 /// The person a record of `kind` with these fields is about (see [`Record::person_id`]).
 pub fn person_of(kind: RecordKind, id: RecordId, fields: &Fields) -> Option<crate::PersonId> {
     match kind {

@@ -109,10 +109,11 @@ fn RiskForm(
         ev.prevent_default();
         let mut found = ValidationErrors::new();
         let Some(choice) = chosen() else {
-            found.add("confirmed", "Confirm the suggested rating or choose another");
+            // In the form's order: the questions, then the rating.
             if unanswered() > 0 {
                 found.add("answers", format!("Answer every question ({} left)", unanswered()));
             }
+            found.add("confirmed", "Confirm the suggested rating or choose another");
             return errors.set(found);
         };
         let by = ShortText::parse(&signed_in_name(state)).ok();

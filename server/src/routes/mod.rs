@@ -3,6 +3,7 @@
 mod audit;
 mod health;
 mod openapi_json;
+mod people;
 mod policy;
 mod referrals;
 mod session;
@@ -63,6 +64,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::views))
         .routes(routes!(policy::get, policy::put))
         .routes(routes!(referrals::areas))
+        .routes(routes!(people::erase))
         .routes(routes!(referrals::self_referral))
 }
 

@@ -1,0 +1,47 @@
+//! `/api/people/{person_id}/erase`: a coordinator carries out an erasure request at once (the retention
+//! job does the same for people who left the register longer ago than the area's retention period).
+
+use axum::extract::State;
+use dsr_shared::api::{ApiError, Erased, ErasureRequest};
+use dsr_shared::{PersonId, ValidationErrors};
+
+use crate::AppState;
+use crate::audit_store::AuditEvent;
+use crate::auth::CurrentUser;
+use crate::error::{ApiJson, ApiPath, AppError};
+use crate::purge::PurgeReason;
+
+#[utoipa::path(post, path = "/people/{person_id}/erase", tag = "people",
+    params(("person_id" = PersonId, Path, description = "The person whose details are to be erased")),
+    request_body = ErasureRequest,
+    responses(
+        (status = 200, description = "Erased: every record about the person is a tombstone, which devices delete on their next sync; old and new values are blanked in the audit trail", body = Erased),
+        (status = 401, description = "Not signed in", body = ApiError),
+        (status = 403, description = "Not a DSR coordinator", body = ApiError),
+        (status = 404, description = "No such person on this area's register", body = ApiError),
+        (status = 422, description = "Say who asked for the erasure", body = ApiError),
+    ))]
+pub async fn erase(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(person): ApiPath<PersonId>,
+    ApiJson(request): ApiJson<ErasureRequest>,
+) -> Result<ApiJson<Erased>, AppError> {
+    user.require_coordinator()?;
+    if !state.store.person_in_area(&user.area_id, person).await? {
+        return Err(AppError::NotFound("There is no such person on your area's register".into()));
+    }
+    let mut errors = ValidationErrors::new();
+    errors.require(request.reason.trim().is_empty(), "reason", "Say who asked for the erasure, and how");
+    errors.require(request.reason.chars().count() > 2000, "reason", "A reason has at most 2000 characters");
+    errors.into_result()?;
+    let now = state.clock.now();
+    let records = state.store.purge_person(&user.area_id, person, PurgeReason::Erasure, Some(&user), now).await?;
+    // The request itself, after the purge (so its reason is not blanked with the rest).
+    let event = AuditEvent {
+        reason: Some(request.reason.trim().to_string()),
+        ..AuditEvent::by(&user, "person.erasure_request").person(person)
+    };
+    state.store.audit(&event.detail(format!("{records} record(s) removed")), now).await?;
+    Ok(ApiJson(Erased { records }))
+}

@@ -1,0 +1,186 @@
+//! Leaving the register: a person's details are removed when the area's retention period after they
+//! left has passed (the job, run with a moved clock) and at once on an erasure request. Devices are told
+//! to delete their copies; the change log and the audit trail keep who did what and when, not the content.
+
+#![allow(clippy::panic, reason = "test helpers fail the test with a message")]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{NaiveDate, TimeZone, Utc};
+use common::{PASSWORD, TestServer, client, id, person, test_server};
+use dsr_shared::access::Role;
+use dsr_shared::sync::{PullResponse, PushOutcome, PushResponse};
+use serde_json::{Value, json};
+
+fn left(n: u8, given: &str, on: &str) -> Value {
+    json!({ "seq": u64::from(n), "record_id": id(n), "kind": "person", "changes": {
+        "given_name": { "new": given }, "family_name": { "new": "Leaver" }, "date_of_birth": { "new": "2011-04-23" },
+        "register_status": { "new": { "status": "left", "on": on, "reason": "risk_gone" } } } })
+}
+
+fn note(seq: u64, n: u8, of: u8) -> Value {
+    json!({ "seq": seq, "record_id": id(n), "kind": "visit_note", "changes": {
+        "person_id": { "new": id(of) }, "visited_on": { "new": "2025-10-20" }, "by": { "new": "Sam" },
+        "note": { "new": "Quentin talked about his new school" } } })
+}
+
+async fn push(server: &TestServer, cookie: &str, mutations: Vec<Value>) {
+    let reply =
+        server.post_json_as(cookie, "/api/sync/push", &json!({ "client_id": client(1), "mutations": mutations })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    for result in reply.json::<PushResponse>().results {
+        assert!(matches!(result.outcome, PushOutcome::Applied { .. }), "{result:?}");
+    }
+}
+
+async fn db(server: &TestServer) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(&format!("sqlite://{}", server.dir.path().join("dsr.sqlite3").display()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn at(day: NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&day.and_hms_opt(2, 0, 0).unwrap_or_default())
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn details_are_removed_once_the_retention_period_after_leaving_has_passed() {
+    let server = test_server().await; // 25 November 2026; retention 12 months
+    push(
+        &server,
+        &server.cookie,
+        vec![left(1, "Quentin", "2025-11-01"), left(2, "Rowena", "2026-06-01"), note(3, 3, 1)],
+    )
+    .await;
+    // A keyworker whose tablet holds Quentin's records.
+    let (keyworker, cookie) = server.staff("sam", Role::Keyworker).await;
+    server.store.assign(keyworker, person(1), server.coordinator, Utc::now()).await.unwrap_or_else(|e| panic!("{e}"));
+    let before: PullResponse =
+        server.get_as(&cookie, &format!("/api/sync/pull?client_id={}&cursor=0&limit=100", client(5))).await.json();
+    assert!(before.changes.iter().any(|c| c.record.id == id(3)));
+
+    // The job on the server's day: Quentin's 12 months have passed, Rowena's have not.
+    let purged =
+        server.store.purge_due(at(day(2026, 11, 25)), day(2026, 11, 25)).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(purged, 1);
+    let quentin = server.store.record(id(1)).await.ok().flatten().unwrap_or_else(|| panic!("no record"));
+    assert!(quentin.deleted && quentin.fields.is_empty(), "{quentin:?}");
+    let rowena = server.store.record(id(2)).await.ok().flatten().unwrap_or_else(|| panic!("no record"));
+    assert!(!rowena.deleted && rowena.field("given_name") == "Rowena");
+
+    // The keyworker's tablet is told to delete its copies.
+    let after: PullResponse = server
+        .get_as(
+            &cookie,
+            &format!("/api/sync/pull?client_id={}&cursor={}&view={}&limit=100", client(5), before.cursor, before.view),
+        )
+        .await
+        .json();
+    assert!(after.removed.contains(&id(1)) && after.removed.contains(&id(3)), "{after:?}");
+    // A coordinator's tablet gets tombstones that keep only whose record it was.
+    let coordinator: PullResponse =
+        server.get(&format!("/api/sync/pull?client_id={}&cursor=0&limit=100", client(7))).await.json();
+    let note =
+        coordinator.changes.iter().rev().find(|c| c.record.id == id(3)).unwrap_or_else(|| panic!("no tombstone"));
+    assert!(note.record.deleted && note.record.fields.keys().all(|k| k == "person_id"), "{note:?}");
+    // Nothing of Quentin is left in the log, the audit trail, or what a new device receives.
+    let pool = db(&server).await;
+    let log: Vec<(String,)> =
+        sqlx::query_as("SELECT record FROM change_log").fetch_all(&pool).await.unwrap_or_default();
+    let log = format!("{log:?}");
+    assert!(!log.contains("Quentin") && !log.contains("new school") && log.contains("Rowena"), "{log}");
+    let audit: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT changes FROM audit").fetch_all(&pool).await.unwrap_or_default();
+    assert!(!format!("{audit:?}").contains("Quentin"), "audit still holds the name");
+    let fresh = server.get(&format!("/api/sync/pull?client_id={}&cursor=0&limit=100", client(6))).await.text();
+    assert!(!fresh.contains("Quentin") && fresh.contains("Rowena"), "{fresh}");
+    // The trail still says what happened, and the log and trail refuse any other rewrite.
+    let purges: Vec<(String, String)> =
+        sqlx::query_as("SELECT person_id, why FROM purges").fetch_all(&pool).await.unwrap_or_default();
+    assert_eq!(purges, vec![(person(1).to_string(), "retention".to_string())]);
+    assert!(sqlx::query("UPDATE change_log SET record = '{}' WHERE change_seq = 2").execute(&pool).await.is_err());
+    assert!(sqlx::query("UPDATE audit SET action = 'x'").execute(&pool).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit").execute(&pool).await.is_err());
+
+    // The clock moves on past Rowena's date: the next run removes hers.
+    let purged = server.store.purge_due(at(day(2027, 6, 2)), day(2027, 6, 2)).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(purged, 1);
+    assert!(server.store.record(id(2)).await.ok().flatten().is_some_and(|r| r.deleted));
+    // Nothing left to do: running again changes nothing.
+    assert_eq!(server.store.purge_due(at(day(2027, 6, 3)), day(2027, 6, 3)).await.unwrap_or_default(), 0);
+}
+
+#[tokio::test]
+async fn the_job_runs_by_itself_with_the_servers_clock() {
+    let server = common::test_server_at(dsr_server::Clock::Fixed(at(day(2027, 1, 10)))).await;
+    push(&server, &server.cookie, vec![left(1, "Quentin", "2025-12-01")]).await;
+    dsr_server::spawn_purge_job(
+        server.store.clone(),
+        dsr_server::Clock::Fixed(at(day(2027, 1, 10))),
+        std::time::Duration::from_secs(3600),
+    );
+    for _ in 0..100 {
+        if server.store.record(id(1)).await.ok().flatten().is_some_and(|r| r.deleted) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the job did not remove the details of someone who left more than 12 months ago");
+}
+
+#[tokio::test]
+async fn an_erasure_request_removes_a_persons_details_at_once_and_only_a_coordinator_may_make_it() {
+    let server = test_server().await;
+    push(&server, &server.cookie, vec![left(1, "Quentin", "2026-11-01"), note(2, 3, 1)]).await;
+    let erase = |cookie: String, body: Value| {
+        Request::post(format!("/api/people/{}/erase", person(1)))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body.to_string()))
+            .unwrap_or_default()
+    };
+    let (_, keyworker) = server.staff("sam", Role::Keyworker).await;
+    let reply = server.send_raw(erase(keyworker, json!({ "reason": "asked" }))).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    dsr_server::admin::create_coordinator(
+        &server.store,
+        &dsr_server::Clock::System,
+        "Area B",
+        "coord.b",
+        "Bo",
+        PASSWORD,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (_, other) = server.login("coord.b", PASSWORD).await;
+    let reply = server.send_raw(erase(other, json!({ "reason": "asked" }))).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let reply = server.send_raw(erase(server.cookie.clone(), json!({ "reason": " " }))).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!server.store.record(id(1)).await.ok().flatten().is_some_and(|r| r.deleted), "nothing erased yet");
+
+    let reply =
+        server.send_raw(erase(server.cookie.clone(), json!({ "reason": "Letter from his mother, 20 November" }))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json::<Value>()["records"], 2);
+    for n in [1, 3] {
+        assert!(
+            server
+                .store
+                .record(id(n))
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|r| r.deleted && !r.fields.contains_key("note"))
+        );
+    }
+    let audit = server.get(&format!("/api/audit?person_id={}", person(1))).await.text();
+    assert!(audit.contains("person.erased") && audit.contains("Letter from his mother"), "{audit}");
+    assert!(!audit.contains("Quentin"), "{audit}");
+}
