@@ -123,9 +123,8 @@ async fn purge_in(
     }
     let (max_seq,): (i64,) =
         sqlx::query_as("SELECT COALESCE(MAX(change_seq), 0) FROM change_log").fetch_one(&mut **tx).await?;
-    let mut next_seq = max_seq + 1;
     let at = now.to_rfc3339();
-    for row in &rows {
+    for (next_seq, row) in (max_seq + 1..).zip(rows.iter()) {
         let record = record_of(row)?;
         // Every earlier state in the log: blanked, as tombstones of their versions.
         let history: Vec<(i64, i64)> = sqlx::query_as("SELECT change_seq, version FROM change_log WHERE record_id = ?")
@@ -165,7 +164,6 @@ async fn purge_in(
             .execute(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM conflicts WHERE record_id = ?").bind(record.id.to_string()).execute(&mut **tx).await?;
-        next_seq += 1;
     }
     // Old and new values, and reasons, in the audit trail: blanked; who, when and what stay.
     sqlx::query("UPDATE audit SET changes = NULL, reason = NULL, detail = ? WHERE person_id = ?")
