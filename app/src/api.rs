@@ -146,6 +146,14 @@ pub async fn self_referral(
     post("/api/referrals/self", request).await
 }
 
+/// Carries out an erasure request for a person (coordinators).
+pub async fn erase(
+    person: dsr_shared::PersonId,
+    request: &dsr_shared::api::ErasureRequest,
+) -> Result<dsr_shared::api::Erased, ApiFailure> {
+    post(&format!("/api/people/{person}/erase"), request).await
+}
+
 /// The area's policy.
 pub async fn policy() -> Result<PolicyDocument, ApiFailure> {
     read(Request::get("/api/area/policy").send().await).await

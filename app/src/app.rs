@@ -14,10 +14,10 @@ use crate::pages::{OnceLoaded, person_loaded};
 use crate::pages::{
     accounts::AccountsPage, add_person::AddPersonPage, admission::AdmissionPage, admission::DischargePage,
     audit::AuditPage, conflicts::ConflictsPage, consent::ConsentPage, edit_person::EditPersonPage,
-    invitation::InvitationPage, not_found::NotFoundPage, person::PersonPage, policy::EditPolicyPage,
-    policy::PolicyPage, referrals::NewReferralPage, referrals::ReferralPage, referrals::TriageQueuePage,
-    register::RegisterPage, risk::RiskPage, self_referral::SelfReferralPage, sign_in::SignInPage,
-    sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
+    invitation::InvitationPage, leave::ErasePage, leave::LeavePage, not_found::NotFoundPage, person::PersonPage,
+    policy::EditPolicyPage, policy::PolicyPage, referrals::NewReferralPage, referrals::ReferralPage,
+    referrals::TriageQueuePage, register::RegisterPage, risk::RiskPage, self_referral::SelfReferralPage,
+    sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
 };
 use crate::session;
 use crate::state::{AppState, Session};
@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/people/:id/consent/new") view=|| view! { <OnceLoaded loaded=person_loaded()><ConsentPage/></OnceLoaded> }/>
                                 <Route path=path!("/people/:id/admission/new") view=|| view! { <OnceLoaded loaded=person_loaded()><AdmissionPage/></OnceLoaded> }/>
                                 <Route path=path!("/people/:id/discharge") view=|| view! { <OnceLoaded loaded=person_loaded()><DischargePage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/leave") view=|| view! { <OnceLoaded loaded=person_loaded()><LeavePage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/erase") view=|| view! { <OnceLoaded loaded=person_loaded()><ErasePage/></OnceLoaded> }/>
                                 <Route path=path!("/people/:id/risk/new") view=|| view! { <OnceLoaded loaded=person_loaded()><RiskPage/></OnceLoaded> }/>
                                 <Route path=path!("/conflicts") view=ConflictsPage/>
                                 <Route path=path!("/sign-in") view=SignInPage/>

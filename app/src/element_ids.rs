@@ -293,3 +293,20 @@ pub const SAVE_REFERRAL: &str = "save-referral";
 pub fn queue_row(referral_id: &str) -> String {
     format!("queue-{referral_id}")
 }
+
+// Leaving the register, erasure, keyworker referral
+pub const PERSON_STATUS: &str = "person-status";
+pub const LEAVE_REGISTER: &str = "leave-register";
+pub const LEAVE_REASON: &str = "leave-reason";
+pub const LEAVE_DATE: &str = "leave-date";
+pub const LEAVE_DAY: &str = "leave-date-day";
+pub const SAVE_LEAVE: &str = "save-leave";
+pub const ERASE_PERSON: &str = "erase-person";
+pub const ERASE_REASON: &str = "erase-reason";
+pub const CONFIRM_ERASE: &str = "confirm-erase";
+pub const KEYWORKER_OFFERED: &str = "keyworker-offered";
+
+/// The choice of why someone leaves the register (`risk_gone`...).
+pub fn leave_reason(name: &str) -> String {
+    format!("leave-{name}")
+}

@@ -8,6 +8,7 @@ pub mod conflicts;
 pub mod consent;
 pub mod edit_person;
 pub mod invitation;
+pub mod leave;
 pub mod not_found;
 pub mod person;
 pub mod policy;

@@ -7,7 +7,7 @@ use dsr_shared::RecordId;
 use dsr_shared::access::Role;
 use dsr_shared::consent::{ConsentScope, GivenBy, has_consent, register_consent_withdrawn};
 use dsr_shared::due::due_items;
-use dsr_shared::person::Professional;
+use dsr_shared::person::{Professional, RegisterStatus};
 use dsr_shared::policy::AreaPolicy;
 use leptos::prelude::*;
 use serde::Serialize;
@@ -92,6 +92,37 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
     let rating = row.register.as_ref().and_then(|r| r.rating);
     let mut due = due_items(&file, policy, today);
     due.sort_by_key(|d| (d.due_on, d.rule));
+    let keyworker_due = due.iter().any(|d| d.rule == dsr_shared::due::DueRule::KeyworkerReferral);
+    let status_text = match person.register_status {
+        RegisterStatus::Referred => "Referred: waiting for the DSR team's decision".to_string(),
+        RegisterStatus::OnRegister { since } => format!("On the register since {}", since.format("%-d %B %Y")),
+        RegisterStatus::Left { on, reason } => format!(
+            "Left the register on {} ({}). Their details are removed on {}.",
+            on.format("%-d %B %Y"),
+            reason.label().to_lowercase(),
+            person.purge_due(policy).map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_default()
+        ),
+    };
+    let has_left = matches!(person.register_status, RegisterStatus::Left { .. });
+    let offer_keyworker = {
+        let person = person.clone();
+        let record = row.id;
+        move |_| {
+            let state = expect_context::<AppState>();
+            let updated =
+                dsr_shared::Person { keyworker_referral_offered: Some(Local::now().date_naive()), ..person.clone() };
+            leptos::task::spawn_local(async move {
+                let fields = crate::record_forms::fields_of(&updated);
+                match local_store::save(dsr_shared::sync::RecordKind::Person, record, fields, None).await {
+                    Ok(()) => {
+                        state.reload().await;
+                        crate::sync::request(state);
+                    }
+                    Err(error) => state.storage_problem.set(Some(error.to_string())),
+                }
+            });
+        }
+    };
     let mut history = file.ratings.clone();
     history.sort_by_key(|r| std::cmp::Reverse((r.at, r.id)));
     let registered = has_consent(&file.consents, ConsentScope::Register, None, today);
@@ -137,6 +168,16 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
             })}
         </div>
 
+        <p class="nhsuk-body" id=ids::PERSON_STATUS>{status_text}</p>
+        {coordinator.then(|| view! {
+            <div class="dsr-button-row">
+                {(!has_left).then(|| view! {
+                    <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/leave") id=ids::LEAVE_REGISTER>"Take off the register"</a>
+                })}
+                <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/erase") id=ids::ERASE_PERSON>"Erasure request"</a>
+            </div>
+        })}
+
         <h2>"Due and overdue"</h2>
         {if due.is_empty() {
             view! { <p class="nhsuk-body" id=ids::PERSON_DUE>"Nothing is due."</p> }.into_any()
@@ -152,6 +193,12 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
                 </ul>
             }.into_any()
         }}
+
+        {(keyworker_due && may_change).then(|| view! {
+            <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::KEYWORKER_OFFERED on:click=offer_keyworker>
+                "Record that a keyworker referral was offered today"
+            </button>
+        })}
 
         <h2>"Rating history"</h2>
         {if history.is_empty() {

@@ -1,0 +1,182 @@
+//! `/people/{id}/leave`: taking someone off the register, with the reason and the date; their details
+//! are removed by the server when the area's retention period has passed. `/people/{id}/erase`: an
+//! erasure request, carried out at once by the server (it needs a connection).
+
+use dsr_shared::person::{LeaveReason, Person, RegisterStatus, date_from_parts};
+use dsr_shared::sync::RecordKind;
+use dsr_shared::{PersonId, ValidationErrors};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{self, ApiFailure};
+use crate::components::error_summary::ErrorSummary;
+use crate::components::fields::{DateField, TextAreaField};
+use crate::element_ids as ids;
+use crate::local_store;
+use crate::record_forms::{fields_of, person_row};
+use crate::state::AppState;
+
+fn field_element(field: &str) -> &'static str {
+    match field {
+        "on" => ids::LEAVE_DAY,
+        "reason" => ids::ERASE_REASON,
+        _ => ids::LEAVE_REASON,
+    }
+}
+
+#[component]
+pub fn LeavePage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let Some((id, person)) = person_row(state).and_then(|r| Some((r.id, r.person?))) else {
+        return view! { <h1>"This person's record needs fixing first"</h1> }.into_any();
+    };
+    let today = chrono::Local::now().date_naive();
+    let reason = RwSignal::new(String::new());
+    let (day, month, year) = (
+        RwSignal::new(today.format("%-d").to_string()),
+        RwSignal::new(today.format("%-m").to_string()),
+        RwSignal::new(today.format("%Y").to_string()),
+    );
+    let errors = RwSignal::new(ValidationErrors::new());
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
+    let retention = state.area_policy().retention_after_leaving;
+    let name = person.full_name();
+    let on_submit = {
+        let person = person.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let mut found = ValidationErrors::new();
+            let chosen = LeaveReason::CHOSEN.into_iter().find(|r| r.name() == reason.get_untracked());
+            if chosen.is_none() {
+                found.add("leave", "Choose why they are leaving the register");
+            }
+            let on = date_from_parts(&day.get_untracked(), &month.get_untracked(), &year.get_untracked(), "The date")
+                .map_err(|m| found.add("on", m))
+                .ok();
+            found.require(on.is_some_and(|on| on > today), "on", "The date they leave cannot be in the future");
+            let (Some(reason), Some(on)) = (chosen.filter(|_| found.is_empty()), on) else { return errors.set(found) };
+            let updated = Person { register_status: RegisterStatus::Left { on, reason }, ..person.clone() };
+            let navigate = navigate.clone();
+            let name = person.full_name();
+            spawn_local(async move {
+                match local_store::save(RecordKind::Person, id, fields_of(&updated), None).await {
+                    Ok(()) => {
+                        state.saved(format!("{name} is off the register. This was saved on this device.")).await;
+                        navigate(&format!("/people/{id}"), Default::default());
+                    }
+                    Err(error) => {
+                        let mut found = ValidationErrors::new();
+                        found.add("leave", format!("Nothing was saved: {error}"));
+                        errors.set(found);
+                    }
+                }
+            });
+        }
+    };
+    view! {
+        <a class="nhsuk-back-link" href=format!("/people/{id}")>"Back"</a>
+        <span class="nhsuk-caption-l">{name}</span>
+        <h1>"Take off the register"</h1>
+        <p class="nhsuk-body">{format!("Their details are removed {retention} after the date they leave, as your area's policy says. If they ask for their data to be erased now, use an erasure request instead.")}</p>
+        <ErrorSummary errors=errors field_id=field_element/>
+        <form novalidate on:submit=on_submit>
+            <div class=move || if error_for("leave").get().is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
+                <fieldset class="nhsuk-fieldset" id=ids::LEAVE_REASON>
+                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Why are they leaving?"</legend>
+                    {move || error_for("leave").get().map(|m| view! { <span class="nhsuk-error-message">{m}</span> })}
+                    <div class="nhsuk-radios">
+                        {LeaveReason::CHOSEN.into_iter().map(|r| {
+                            let id = ids::leave_reason(r.name());
+                            view! {
+                                <div class="nhsuk-radios__item">
+                                    <input class="nhsuk-radios__input" id=id.clone() name="leave" type="radio" value=r.name()
+                                        prop:checked=move || reason.get() == r.name() on:change=move |_| reason.set(r.name().into())/>
+                                    <label class="nhsuk-label nhsuk-radios__label" for=id>{r.label()}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            </div>
+            <DateField id=ids::LEAVE_DATE legend="Date they leave" day=day month=month year=year error=error_for("on")
+                part_ids=[ids::LEAVE_DAY, "leave-date-month", "leave-date-year"]/>
+            <button class="nhsuk-button" id=ids::SAVE_LEAVE type="submit">"Take off the register"</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ErasePage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let Some((id, person)) = person_row(state).and_then(|r| Some((r.id, r.person?))) else {
+        return view! { <h1>"This person's record needs fixing first"</h1> }.into_any();
+    };
+    let reason = RwSignal::new(String::new());
+    let errors = RwSignal::new(ValidationErrors::new());
+    let busy = RwSignal::new(false);
+    let reason_error = Signal::derive(move || errors.with(|e| e.message_for("reason").map(str::to_owned)));
+    let name = person.full_name();
+    let on_submit = {
+        let name = name.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if reason.with_untracked(|r| r.trim().is_empty()) {
+                let mut found = ValidationErrors::new();
+                found.add("reason", "Say who asked for the erasure, and how");
+                return errors.set(found);
+            }
+            busy.set(true);
+            let request = dsr_shared::api::ErasureRequest { reason: reason.get_untracked() };
+            let navigate = navigate.clone();
+            let name = name.clone();
+            spawn_local(async move {
+                match api::erase(PersonId::from_uuid(id.as_uuid()), &request).await {
+                    Ok(erased) => {
+                        state.notice.set(Some(format!(
+                            "{name}'s details were erased ({} records). Every device deletes its copy when it next syncs.",
+                            erased.records
+                        )));
+                        crate::sync::request(state);
+                        navigate("/", Default::default());
+                    }
+                    Err(failure) => {
+                        let mut found = ValidationErrors::new();
+                        found.add(
+                            "reason",
+                            match failure {
+                                ApiFailure::Unreachable => {
+                                    "The server cannot be reached: an erasure is carried out on the server, so try again when you are connected".to_string()
+                                }
+                                other => other.to_string(),
+                            },
+                        );
+                        errors.set(found);
+                    }
+                }
+                busy.set(false);
+            });
+        }
+    };
+    view! {
+        <a class="nhsuk-back-link" href=format!("/people/{id}")>"Back"</a>
+        <span class="nhsuk-caption-l">{name.clone()}</span>
+        <h1>"Erasure request"</h1>
+        <div class="nhsuk-warning-callout">
+            <h3 class="nhsuk-warning-callout__label">"This cannot be undone"</h3>
+            <p>{format!("Everything the register holds about {name} is removed now, from the server and from every device when it next syncs. The audit trail keeps who did what and when, not what was written.")}</p>
+        </div>
+        <ErrorSummary errors=errors field_id=field_element/>
+        <form novalidate on:submit=on_submit>
+            <TextAreaField id=ids::ERASE_REASON label="Who asked for the erasure, and how" hint="For example: a letter from their mother, 20 November. Kept in the audit trail."
+                value=reason error=reason_error rows=3/>
+            <button class="nhsuk-button nhsuk-button--warning" id=ids::CONFIRM_ERASE type="submit" disabled=move || busy.get()>"Erase everything about them now"</button>
+        </form>
+    }
+    .into_any()
+}
