@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiFailure};
+use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField};
 use crate::element_ids as ids;
@@ -40,6 +41,7 @@ pub fn LeavePage() -> impl IntoView {
         RwSignal::new(today.format("%-m").to_string()),
         RwSignal::new(today.format("%Y").to_string()),
     );
+    let draft = use_draft(format!("leave:{id}"), vec![("reason", reason), ("day", day), ("month", month), ("year", year)]);
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
@@ -65,6 +67,7 @@ pub fn LeavePage() -> impl IntoView {
             spawn_local(async move {
                 match local_store::save(RecordKind::Person, id, fields_of(&updated), None).await {
                     Ok(()) => {
+                        draft.clear().await;
                         state.saved(format!("{name} is off the register. This was saved on this device.")).await;
                         navigate(&format!("/people/{id}"), Default::default());
                     }
@@ -104,6 +107,7 @@ pub fn LeavePage() -> impl IntoView {
             </div>
             <DateField id=ids::LEAVE_DATE legend="Date they leave" day=day month=month year=year error=error_for("on")
                 part_ids=[ids::LEAVE_DAY, "leave-date-month", "leave-date-year"]/>
+            <DraftSaved draft=draft/>
             <button class="nhsuk-button" id=ids::SAVE_LEAVE type="submit">"Take off the register"</button>
         </form>
     }

@@ -373,6 +373,7 @@ pub fn NewReferralPage() -> impl IntoView {
     let referrer_name = RwSignal::new(signed_in_name(state));
     let (referrer_role, referrer_team, referrer_contact) = (text(), text(), text());
     let (giver, parent_name, parent_relationship, child_agreed, confirmed) = (text(), text(), text(), text(), text());
+    let gillick = text();
     let draft = use_draft(
         "referral:new".to_string(),
         vec![
@@ -393,6 +394,7 @@ pub fn NewReferralPage() -> impl IntoView {
             ("parent_name", parent_name),
             ("parent_relationship", parent_relationship),
             ("child_agreed", child_agreed),
+            ("gillick", gillick),
             ("confirmed", confirmed),
         ],
     );
@@ -459,7 +461,7 @@ pub fn NewReferralPage() -> impl IntoView {
             "A professional referral needs consent: confirm it was given",
         );
         let given_by = match giver.get_untracked().as_str() {
-            "the_person" => Some(json!({ "kind": "the_person", "gillick_competent": true })),
+            "the_person" => Some(json!({ "kind": "the_person", "gillick_competent": gillick.get_untracked() == "yes" })),
             "parental_responsibility" => {
                 let n = short(
                     &mut found,
@@ -595,6 +597,14 @@ pub fn NewReferralPage() -> impl IntoView {
                     </div>
                 </fieldset>
             </div>
+            <Show when=move || giver.get() == "the_person" && who().is_some_and(|w| !w.the_person)>
+                <div class="nhsuk-checkboxes__item nhsuk-u-margin-bottom-4">
+                    <input class="nhsuk-checkboxes__input" id=ids::CONSENT_GILLICK type="checkbox"
+                        prop:checked=move || gillick.get() == "yes"
+                        on:change=move |ev| gillick.set(if event_target_checked(&ev) { "yes".into() } else { String::new() })/>
+                    <label class="nhsuk-label nhsuk-checkboxes__label" for=ids::CONSENT_GILLICK>"They are Gillick competent to decide"</label>
+                </div>
+            </Show>
             <Show when=move || giver.get() == "parental_responsibility">
                 <TextField id=ids::CONSENT_PARENT_NAME label="Their name" value=parent_name error=error_for("parent_name") width_class="nhsuk-u-width-two-thirds"/>
                 <TextField id=ids::CONSENT_PARENT_RELATIONSHIP label="Relationship to the child" value=parent_relationship error=error_for("parent_relationship") width_class="nhsuk-u-width-one-half"/>
