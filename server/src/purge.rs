@@ -22,19 +22,19 @@ const PURGED_DETAIL: &str = "details removed (purge)";
 const PURGE_CLIENT: &str = "purge";
 
 /// Why a person's details were removed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PurgeReason {
     /// The policy's retention period after leaving the register has passed.
     Retention,
-    /// The person (or someone for them) asked for their data to be erased.
-    Erasure,
+    /// The person (or someone for them) asked for their data to be erased: who asked, and how.
+    Erasure(String),
 }
 
 impl PurgeReason {
-    fn name(self) -> &'static str {
+    fn name(&self) -> &'static str {
         match self {
             PurgeReason::Retention => "retention",
-            PurgeReason::Erasure => "erasure",
+            PurgeReason::Erasure(_) => "erasure",
         }
     }
 }
@@ -184,8 +184,13 @@ async fn purge_in(
     .bind(rows.len() as i64)
     .execute(&mut **tx)
     .await?;
+    // One entry for the purge, written after the blanking (so an erasure's request stays readable).
     let event = AuditEvent {
-        action: if why == PurgeReason::Erasure { "person.erased" } else { "person.purged" },
+        action: if matches!(why, PurgeReason::Erasure(_)) { "person.erased" } else { "person.purged" },
+        reason: match &why {
+            PurgeReason::Erasure(request) => Some(request.clone()),
+            PurgeReason::Retention => None,
+        },
         area_id: Some(area_id.to_string()),
         user_id: requested_by.map(|u| u.id),
         person_id: Some(person),

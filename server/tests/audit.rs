@@ -153,6 +153,28 @@ async fn every_write_and_every_read_of_a_person_leaves_exactly_one_entry() {
     let (_, added) = added!(&server, server.post_json(&format!("/api/users/{keyworker}/disable"), &json!({})).await);
     assert_eq!(actions(&added), ["user.disable"]);
 
+    // The area's policy: one entry, with the sections that changed and the reason.
+    let mut document: Value = server.get("/api/area/policy").await.json();
+    document["policy"]["retention_after_leaving"] = json!("24 months");
+    let update =
+        json!({ "base_version": document["version"], "policy": document["policy"], "reason": "Agreed at the meeting" });
+    let (_, added) = added!(&server, {
+        let request = Request::put("/api/area/policy")
+            .header("content-type", "application/json")
+            .body(Body::from(update.to_string()))
+            .unwrap_or_default();
+        assert_eq!(server.send(request).await.status, StatusCode::OK)
+    });
+    assert_eq!(actions(&added), ["policy.change"]);
+    assert!(added[0].2.as_deref().unwrap_or_default().contains("24 months"));
+    assert_eq!(added[0].3.as_deref(), Some("Agreed at the meeting"));
+    // An erasure request: one entry for it (the records' own entries are blanked, not added to).
+    let (_, added) = added!(
+        &server,
+        server.post_json(&format!("/api/people/{}/erase", person(2)), &json!({ "reason": "Asked in writing" })).await
+    );
+    assert_eq!(actions(&added), ["person.erased"]);
+
     // Sessions.
     let bad = json!({ "username": "coordinator", "password": "wrong password" });
     let (_, added) = added!(

@@ -41,7 +41,8 @@ pub fn LeavePage() -> impl IntoView {
         RwSignal::new(today.format("%-m").to_string()),
         RwSignal::new(today.format("%Y").to_string()),
     );
-    let draft = use_draft(format!("leave:{id}"), vec![("reason", reason), ("day", day), ("month", month), ("year", year)]);
+    let draft =
+        use_draft(format!("leave:{id}"), vec![("reason", reason), ("day", day), ("month", month), ("year", year)]);
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));

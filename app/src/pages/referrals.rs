@@ -461,7 +461,9 @@ pub fn NewReferralPage() -> impl IntoView {
             "A professional referral needs consent: confirm it was given",
         );
         let given_by = match giver.get_untracked().as_str() {
-            "the_person" => Some(json!({ "kind": "the_person", "gillick_competent": gillick.get_untracked() == "yes" })),
+            "the_person" => {
+                Some(json!({ "kind": "the_person", "gillick_competent": gillick.get_untracked() == "yes" }))
+            }
             "parental_responsibility" => {
                 let n = short(
                     &mut found,

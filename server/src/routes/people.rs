@@ -6,7 +6,6 @@ use dsr_shared::api::{ApiError, Erased, ErasureRequest};
 use dsr_shared::{PersonId, ValidationErrors};
 
 use crate::AppState;
-use crate::audit_store::AuditEvent;
 use crate::auth::CurrentUser;
 use crate::error::{ApiJson, ApiPath, AppError};
 use crate::purge::PurgeReason;
@@ -28,20 +27,15 @@ pub async fn erase(
     ApiJson(request): ApiJson<ErasureRequest>,
 ) -> Result<ApiJson<Erased>, AppError> {
     user.require_coordinator()?;
-    if !state.store.person_in_area(&user.area_id, person).await? {
-        return Err(AppError::NotFound("There is no such person on your area's register".into()));
-    }
     let mut errors = ValidationErrors::new();
     errors.require(request.reason.trim().is_empty(), "reason", "Say who asked for the erasure, and how");
     errors.require(request.reason.chars().count() > 2000, "reason", "A reason has at most 2000 characters");
     errors.into_result()?;
     let now = state.clock.now();
-    let records = state.store.purge_person(&user.area_id, person, PurgeReason::Erasure, Some(&user), now).await?;
-    // The request itself, after the purge (so its reason is not blanked with the rest).
-    let event = AuditEvent {
-        reason: Some(request.reason.trim().to_string()),
-        ..AuditEvent::by(&user, "person.erasure_request").person(person)
-    };
-    state.store.audit(&event.detail(format!("{records} record(s) removed")), now).await?;
-    Ok(ApiJson(Erased { records }))
+    let why = PurgeReason::Erasure(request.reason.trim().to_string());
+    // Deleted records are erased too: a tombstone's history still holds what was written.
+    match state.store.purge_person(&user.area_id, person, why, Some(&user), now).await? {
+        0 => Err(AppError::NotFound("There is no such person on your area's register".into())),
+        records => Ok(ApiJson(Erased { records })),
+    }
 }
