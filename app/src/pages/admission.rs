@@ -13,6 +13,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use serde_json::{Value, json};
 
+use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField, TextField};
 use crate::element_ids as ids;
@@ -55,6 +56,11 @@ pub fn AdmissionPage() -> impl IntoView {
     let secure = RwSignal::new(false);
     let out_of_area = RwSignal::new(false);
     let community_review = RwSignal::new(false);
+    let key = row.as_ref().map(|r| r.id.to_string()).unwrap_or_default();
+    let draft = use_draft(
+        format!("admission:{key}"),
+        vec![("hospital", hospital), ("day", day), ("month", month), ("year", year)],
+    );
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
@@ -101,6 +107,7 @@ pub fn AdmissionPage() -> impl IntoView {
             .await
             {
                 Ok(()) => {
+                    draft.clear().await;
                     state.saved("The admission was recorded on this device: the person is Blue").await;
                     navigate(&format!("/people/{person}"), Default::default());
                 }
@@ -123,6 +130,7 @@ pub fn AdmissionPage() -> impl IntoView {
                 {checkbox(ids::ADMISSION_OUT_OF_AREA, "Placed out of area", out_of_area)}
                 {checkbox(ids::ADMISSION_COMMUNITY_REVIEW, "A community C(E)TR took place before the admission", community_review)}
             </div>
+            <DraftSaved draft=draft/>
             <button class="nhsuk-button" id=ids::SAVE_ADMISSION type="submit">"Record the admission"</button>
         </form>
     }
@@ -141,6 +149,11 @@ pub fn DischargePage() -> impl IntoView {
     );
     let rating = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
+    let key = row.as_ref().map(|r| r.id.to_string()).unwrap_or_default();
+    let draft = use_draft(
+        format!("discharge:{key}"),
+        vec![("rating", rating), ("reason", reason), ("day", day), ("month", month), ("year", year)],
+    );
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
@@ -192,6 +205,7 @@ pub fn DischargePage() -> impl IntoView {
             .await
             {
                 Ok(()) => {
+                    draft.clear().await;
                     state.saved("The discharge was recorded on this device").await;
                     navigate(&format!("/people/{person}"), Default::default());
                 }
@@ -228,6 +242,7 @@ pub fn DischargePage() -> impl IntoView {
                 </fieldset>
             </div>
             <TextAreaField id=ids::DISCHARGE_REASON label="Why this rating" value=reason error=error_for("reason")/>
+            <DraftSaved draft=draft/>
             <button class="nhsuk-button" id=ids::SAVE_DISCHARGE type="submit">"Record the discharge"</button>
         </form>
     }
