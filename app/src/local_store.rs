@@ -260,10 +260,7 @@ async fn upgrade_version_1_data(db: &Rexie) -> Result<(), StoreError> {
 
 /// A person's fields as a record holds them (no id, no empty values).
 pub fn person_fields(person: &Person) -> Fields {
-    match serde_json::to_value(person) {
-        Ok(Value::Object(map)) => map.into_iter().filter(|(k, v)| k != "id" && !v.is_null()).collect(),
-        _ => Fields::new(),
-    }
+    dsr_shared::sync::fields_of(person)
 }
 
 /// Reads a person from a record's fields; `None` when they do not make a valid person.

@@ -15,13 +15,7 @@ pub fn new_id() -> RecordId {
     RecordId::from_time_and_random(js_sys::Date::now() as u64, local_store::random_bytes())
 }
 
-/// A value's fields as a record holds them: no `id`, no empty values.
-pub fn fields_of<T: serde::Serialize>(value: &T) -> Fields {
-    match serde_json::to_value(value) {
-        Ok(Value::Object(map)) => map.into_iter().filter(|(k, v)| k != "id" && !v.is_null()).collect(),
-        _ => Fields::new(),
-    }
-}
+pub use dsr_shared::sync::fields_of;
 
 /// A rating change's fields.
 pub fn rating_change(

@@ -145,6 +145,14 @@ impl Record {
     }
 }
 
+/// A domain value's fields as a record holds them: no `id` (the record's own), no empty values.
+pub fn fields_of<T: Serialize>(value: &T) -> Fields {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => map.into_iter().filter(|(k, v)| k != "id" && !v.is_null()).collect(),
+        _ => Fields::new(),
+    }
+}
+
 /// The person a record of `kind` with these fields is about (see [`Record::person_id`]).
 pub fn person_of(kind: RecordKind, id: RecordId, fields: &Fields) -> Option<crate::PersonId> {
     match kind {

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use dsr_shared::accounts::AreaSummary;
 use dsr_shared::api::ApiError;
 use dsr_shared::referral::{SelfReferralReceived, SelfReferralRequest};
-use dsr_shared::sync::{FieldChange, Fields, Mutation, PushOutcome, PushRequest, RecordKind};
+use dsr_shared::sync::{FieldChange, Fields, Mutation, PushOutcome, PushRequest, RecordKind, fields_of};
 use dsr_shared::{ClientId, PersonId, RecordId, ReferralId};
 use rand::RngCore;
 
@@ -115,11 +115,4 @@ pub async fn self_referral(
             contact_by: referral.contact_due(&policy),
         }),
     ))
-}
-
-fn fields_of<T: serde::Serialize>(value: &T) -> Fields {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::Object(map)) => map.into_iter().filter(|(k, v)| k != "id" && !v.is_null()).collect(),
-        _ => Fields::new(),
-    }
 }
