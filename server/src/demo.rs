@@ -5,9 +5,10 @@
 use chrono::{Days, NaiveDate};
 use dsr_shared::access::Role;
 use dsr_shared::nhs_number::check_digit;
-use dsr_shared::sync::{FieldChange, Mutation, PushRequest, RecordKind};
+use dsr_shared::person::{LeaveReason, RegisterStatus};
+use dsr_shared::sync::{FieldChange, Fields, Mutation, PushRequest, RecordKind, fields_of};
 use dsr_shared::{ClientId, NhsNumber, Person, PersonId, PersonName, RecordId};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::accounts_store::NewUser;
 use crate::auth::hash_password;
@@ -17,35 +18,105 @@ use crate::{AppError, Clock, Store};
 /// from the store and changes nothing.
 pub const DEMO_CLIENT: &str = "00000000-0000-7000-8000-0000000de300";
 
-/// The demo people as a push from the demo device: one create each, seq 1 to 50.
+/// The demo people as a push from the demo device: one create each (seq 1 to 50), then their other
+/// records (seq 51 on): so the area shows every state: Red, Amber, Green and Blue people on the register
+/// with consent, ratings and an admission; referrals waiting for the triage queue; people who left.
 pub fn demo_push(today: NaiveDate) -> PushRequest {
     let client_id = DEMO_CLIENT.parse().unwrap_or_else(|_| ClientId::from_time_and_random(0, [0xde; 10]));
-    let mutations = demo_people(today)
-        .into_iter()
+    let people = demo_people(today);
+    let create = |seq: u64, id: RecordId, kind: RecordKind, fields: Fields| Mutation {
+        seq,
+        record_id: id,
+        kind,
+        base_version: None,
+        changes: fields.into_iter().map(|(name, new)| (name, FieldChange { old: Value::Null, new })).collect(),
+        delete: false,
+        reason: None,
+    };
+    let mut mutations: Vec<Mutation> = people
+        .iter()
         .enumerate()
         .map(|(i, person)| {
-            let fields = match serde_json::to_value(&person) {
-                Ok(Value::Object(map)) => map,
-                _ => serde_json::Map::new(),
-            };
-            let changes = fields
-                .into_iter()
-                .filter(|(name, value)| name != "id" && !value.is_null())
-                .map(|(name, new)| (name, FieldChange { old: Value::Null, new }))
-                .collect();
-            Mutation {
-                seq: i as u64 + 1,
-                record_id: RecordId::from_uuid(person.id.as_uuid()),
-                kind: RecordKind::Person,
-                base_version: None,
-                changes,
-                delete: false,
-                reason: None,
-            }
+            create(i as u64 + 1, RecordId::from_uuid(person.id.as_uuid()), RecordKind::Person, fields_of(person))
         })
         .collect();
+    for (i, person) in people.iter().enumerate() {
+        let record = |n: u8| RecordId::from_time_and_random(1_704_067_200_000 + i as u64, [n; 10]);
+        let mut add = |id: RecordId, kind: RecordKind, fields: Value| {
+            let fields: Fields = serde_json::from_value(fields).unwrap_or_default();
+            mutations.push(create(mutations.len() as u64 + 1, id, kind, fields));
+        };
+        let days_ago = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
+        let person_id = person.id;
+        if i < DEMO_ON_REGISTER {
+            // Who consented follows their age on the day they did.
+            let adult = person.age_on(days_ago(200)) >= 16;
+            let given_by = if adult {
+                json!({ "kind": "the_person", "gillick_competent": false })
+            } else {
+                json!({ "kind": "parental_responsibility", "name": format!("Parent of {}", person.given_name),
+                        "relationship": "Parent", "child_agreed": null })
+            };
+            add(
+                record(0xc0),
+                RecordKind::Consent,
+                json!({ "person_id": person_id, "scope": "register",
+                "given_by": given_by, "given_on": days_ago(200), "recorded_by": "Jo Coordinator (demo)" }),
+            );
+            let (rating, why) = DEMO_RATINGS[i % DEMO_RATINGS.len()];
+            let at = format!("{}T10:00:00Z", days_ago(30 + (i as u64 % 20)));
+            if rating == "blue" {
+                add(
+                    record(0xad),
+                    RecordKind::Admission,
+                    json!({ "person_id": person_id, "hospital": "Northfield Hospital (fictional)",
+                    "admitted_on": days_ago(30 + (i as u64 % 20)), "secure": false, "out_of_area": i % 2 == 0,
+                    "community_review_before": false }),
+                );
+                add(
+                    record(0xab),
+                    RecordKind::RatingChange,
+                    json!({ "person_id": person_id, "from": "amber", "to": "blue",
+                    "reason": why, "by": "Jo Coordinator (demo)", "at": at, "source": "admission" }),
+                );
+            } else {
+                add(
+                    record(0xab),
+                    RecordKind::RatingChange,
+                    json!({ "person_id": person_id, "to": rating,
+                    "reason": why, "by": "Jo Coordinator (demo)", "at": at, "source": "dsr_meeting" }),
+                );
+            }
+        } else if i < DEMO_ON_REGISTER + DEMO_REFERRED {
+            let route = if i % 2 == 0 {
+                json!({ "route": "self_referral", "by": format!("Parent of {}", person.given_name), "relationship": "Parent",
+                        "contact": "07700 900000 (fictional)" })
+            } else {
+                json!({ "route": "professional", "consent_confirmed": true,
+                        "referrer": { "name": "Rae Referrer (demo)", "role": "CAMHS clinician", "team": "Demo CAMHS" } })
+            };
+            add(
+                record(0x7e),
+                RecordKind::Referral,
+                json!({ "person_id": person_id, "route": route,
+                "reason": "Placement at risk; two crisis calls this month (fictional)", "submitted_on": days_ago(3 + i as u64 % 10) }),
+            );
+        }
+    }
     PushRequest { client_id, mutations }
 }
+
+/// How many demo people are on the register (the first), referred and waiting (the next); the rest left.
+const DEMO_ON_REGISTER: usize = 40;
+const DEMO_REFERRED: usize = 5;
+
+/// The demo ratings in turn, with why.
+const DEMO_RATINGS: [(&str, &str); 4] = [
+    ("red", "Crisis at home; placement breaking down (fictional)"),
+    ("amber", "Risk rising after a change of school (fictional)"),
+    ("green", "Risks managed well with the current support (fictional)"),
+    ("blue", "Admitted after a crisis (fictional)"),
+];
 
 /// The demo area's name.
 pub const DEMO_AREA: &str = "Demo area (fictional)";
@@ -144,7 +215,7 @@ pub fn demo_people(today: NaiveDate) -> Vec<Person> {
         ) else {
             continue;
         };
-        people.push(Person::new(
+        let mut person = Person::new(
             // Fixed ids (1 January 2024 plus i milliseconds) so a second load finds them already there.
             PersonId::from_time_and_random(1_704_067_200_000 + i as u64, [0xd5; 10]),
             given_name,
@@ -152,7 +223,17 @@ pub fn demo_people(today: NaiveDate) -> Vec<Person> {
             date_of_birth,
             // One in five without an NHS number, as at some self-referrals.
             if i % 5 == 4 { None } else { Some(nhs_number) },
-        ));
+        );
+        let since = today.checked_sub_days(Days::new(200)).unwrap_or(today);
+        person.register_status = match i {
+            i if i < DEMO_ON_REGISTER => RegisterStatus::OnRegister { since },
+            i if i < DEMO_ON_REGISTER + DEMO_REFERRED => RegisterStatus::Referred,
+            _ => RegisterStatus::Left {
+                on: today.checked_sub_days(Days::new(60)).unwrap_or(today),
+                reason: LeaveReason::RiskGone,
+            },
+        };
+        people.push(person);
     }
     people
 }
@@ -182,5 +263,34 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), DEMO_PEOPLE);
         assert_eq!(demo_people(today), people, "the same every time");
+    }
+
+    #[test]
+    fn every_demo_record_passes_the_rules_and_every_state_is_there() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        let push = demo_push(today);
+        let seqs: Vec<u64> = push.mutations.iter().map(|m| m.seq).collect();
+        assert_eq!(seqs, (1..=push.mutations.len() as u64).collect::<Vec<_>>(), "one device, no gaps");
+        // With the rules of an area with the handbook's policy, as the server loads it.
+        let rules = dsr_shared::sync::validate::AreaRules {
+            policy: dsr_shared::policy::AreaPolicy::default(),
+            born: demo_people(today).iter().map(|p| (p.id, p.date_of_birth)).collect(),
+        };
+        let mut batch = dsr_shared::sync::push::Batch { rules: Some(rules), next_change_seq: 1, ..Default::default() };
+        let now = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 10, 0, 0).single().unwrap_or_default();
+        let results = dsr_shared::sync::push::process(&mut batch, push.client_id, &push.mutations, now, today);
+        for result in &results {
+            assert!(matches!(result.outcome, dsr_shared::sync::PushOutcome::Applied { .. }), "{result:?}");
+        }
+        let kinds: std::collections::BTreeSet<RecordKind> = push.mutations.iter().map(|m| m.kind).collect();
+        for kind in [
+            RecordKind::Person,
+            RecordKind::Consent,
+            RecordKind::RatingChange,
+            RecordKind::Admission,
+            RecordKind::Referral,
+        ] {
+            assert!(kinds.contains(&kind), "{kind}");
+        }
     }
 }
