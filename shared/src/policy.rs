@@ -194,6 +194,27 @@ impl AreaPolicy {
 }
 
 impl AreaPolicy {
+    /// Every length of time the policy sets, named by its field path (`reviews.report_within`).
+    pub fn periods(&self) -> [(&'static str, Period); 14] {
+        let r = &self.reviews;
+        [
+            ("reviews.arrangements_before", r.arrangements_before),
+            ("reviews.papers_before", r.papers_before),
+            ("reviews.report_within", r.report_within),
+            ("reviews.post_admission_child", r.post_admission_child),
+            ("reviews.post_admission_adult", r.post_admission_adult),
+            ("reviews.inpatient_repeat_child", r.inpatient_repeat_child),
+            ("reviews.inpatient_after_community_child", r.inpatient_after_community_child),
+            ("reviews.inpatient_repeat_adult", r.inpatient_repeat_adult),
+            ("reviews.inpatient_repeat_adult_secure", r.inpatient_repeat_adult_secure),
+            ("reviews.red_review_within", r.red_review_within),
+            ("oversight_visits.child_every", self.oversight_visits.child_every),
+            ("oversight_visits.adult_every", self.oversight_visits.adult_every),
+            ("referrals.triage_within", self.referrals.triage_within),
+            ("retention_after_leaving", self.retention_after_leaving),
+        ]
+    }
+
     /// A tool by its id and version (an assessment names the version it was made with).
     pub fn risk_tool_version(&self, id: crate::RiskToolId, version: u32) -> Option<&RiskTool> {
         self.risk_tools.iter().find(|t| t.id == id && t.version == version)
@@ -240,23 +261,8 @@ impl Validate for AreaPolicy {
             "consent.child_must_agree_from",
             "The age a child must agree must be below the age they consent for themselves",
         );
-        let r = &self.reviews;
-        let periods = [
-            ("reviews.arrangements_before", r.arrangements_before),
-            ("reviews.report_within", r.report_within),
-            ("reviews.post_admission_child", r.post_admission_child),
-            ("reviews.post_admission_adult", r.post_admission_adult),
-            ("reviews.inpatient_repeat_child", r.inpatient_repeat_child),
-            ("reviews.inpatient_after_community_child", r.inpatient_after_community_child),
-            ("reviews.inpatient_repeat_adult", r.inpatient_repeat_adult),
-            ("reviews.inpatient_repeat_adult_secure", r.inpatient_repeat_adult_secure),
-            ("reviews.red_review_within", r.red_review_within),
-            ("oversight_visits.child_every", self.oversight_visits.child_every),
-            ("oversight_visits.adult_every", self.oversight_visits.adult_every),
-            ("referrals.triage_within", self.referrals.triage_within),
-            ("retention_after_leaving", self.retention_after_leaving),
-        ];
-        for (field, period) in periods {
+        // Papers may reach the panel on the day itself; every other length of time must be longer than zero.
+        for (field, period) in self.periods().into_iter().filter(|(f, _)| *f != "reviews.papers_before") {
             errors.require(period.is_zero(), field, "Must be longer than zero");
         }
         errors.require(self.keyworker.ratings.is_empty(), "keyworker.ratings", "Name at least one rating");

@@ -206,25 +206,6 @@ pub fn band_field(band: AgeBand) -> &'static str {
     }
 }
 
-fn period_fields(policy: &AreaPolicy) -> [(&'static str, Period); 13] {
-    let r = &policy.reviews;
-    [
-        ("reviews.arrangements_before", r.arrangements_before),
-        ("reviews.papers_before", r.papers_before),
-        ("reviews.report_within", r.report_within),
-        ("reviews.post_admission_child", r.post_admission_child),
-        ("reviews.post_admission_adult", r.post_admission_adult),
-        ("reviews.inpatient_repeat_child", r.inpatient_repeat_child),
-        ("reviews.inpatient_after_community_child", r.inpatient_after_community_child),
-        ("reviews.inpatient_repeat_adult", r.inpatient_repeat_adult),
-        ("reviews.inpatient_repeat_adult_secure", r.inpatient_repeat_adult_secure),
-        ("reviews.red_review_within", r.red_review_within),
-        ("oversight_visits.child_every", policy.oversight_visits.child_every),
-        ("oversight_visits.adult_every", policy.oversight_visits.adult_every),
-        ("referrals.triage_within", policy.referrals.triage_within),
-    ]
-}
-
 impl PolicyForm {
     /// The form filled from `policy`; each band's risk tool is its newest version.
     pub fn of(policy: &AreaPolicy) -> PolicyForm {
@@ -232,10 +213,9 @@ impl PolicyForm {
         let mut put = |k: &str, v: String| {
             form.insert(k.to_string(), v);
         };
-        for (field, period) in period_fields(policy) {
+        for (field, period) in policy.periods() {
             put(field, period.to_string());
         }
-        put("retention_after_leaving", policy.retention_after_leaving.to_string());
         put("reviews.cetr_education_age_limit", policy.reviews.cetr_education_age_limit.to_string());
         put("adult_age", policy.adult_age.to_string());
         put("oversight_visits.out_of_area_only", yes_no(policy.oversight_visits.out_of_area_only).into());
