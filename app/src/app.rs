@@ -10,9 +10,11 @@ use crate::components::header::Header;
 use crate::components::sync_status::SyncStatusBar;
 use crate::element_ids as ids;
 use crate::pages::referrals::referral_loaded;
-use crate::pages::{OnceLoaded, person_loaded};
+use crate::pages::{OnceLoaded, action_loaded, person_loaded, review_loaded};
 use crate::pages::{
-    accounts::AccountsPage, add_person::AddPersonPage, admission::AdmissionPage, admission::DischargePage,
+    accounts::AccountsPage, action_plan::ActionPage, action_plan::ActionPlanPage, add_person::AddPersonPage,
+    follow_up::FollowUpPage, meeting::MeetingPage, planner::FamilyViewsPage, planner::PlannerPage, report::ReportPage,
+    reviews::ArrangeReviewPage, reviews::ReviewPage, admission::AdmissionPage, admission::DischargePage,
     audit::AuditPage, conflicts::ConflictsPage, consent::ConsentPage, edit_person::EditPersonPage,
     invitation::InvitationPage, leave::ErasePage, leave::LeavePage, not_found::NotFoundPage, person::PersonPage,
     policy::EditPolicyPage, policy::PolicyPage, referrals::NewReferralPage, referrals::ReferralPage,
@@ -66,6 +68,16 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/people/:id/leave") view=|| view! { <OnceLoaded loaded=person_loaded()><LeavePage/></OnceLoaded> }/>
                                 <Route path=path!("/people/:id/erase") view=|| view! { <OnceLoaded loaded=person_loaded()><ErasePage/></OnceLoaded> }/>
                                 <Route path=path!("/people/:id/risk/new") view=|| view! { <OnceLoaded loaded=person_loaded()><RiskPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/reviews/new") view=|| view! { <OnceLoaded loaded=person_loaded()><ArrangeReviewPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/reviews/:review") view=|| view! { <OnceLoaded loaded=review_loaded()><ReviewPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/reviews/:review/arrange") view=|| view! { <OnceLoaded loaded=review_loaded()><ArrangeReviewPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/reviews/:review/planner") view=|| view! { <OnceLoaded loaded=review_loaded()><PlannerPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/reviews/:review/family-views") view=|| view! { <OnceLoaded loaded=review_loaded()><FamilyViewsPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/reviews/:review/meeting") view=|| view! { <OnceLoaded loaded=review_loaded()><MeetingPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/reviews/:review/actions") view=|| view! { <OnceLoaded loaded=review_loaded()><ActionPlanPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/reviews/:review/report") view=|| view! { <OnceLoaded loaded=review_loaded()><ReportPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/actions/:action") view=|| view! { <OnceLoaded loaded=action_loaded()><ActionPage/></OnceLoaded> }/>
+                                <Route path=path!("/actions") view=FollowUpPage/>
                                 <Route path=path!("/conflicts") view=ConflictsPage/>
                                 <Route path=path!("/sign-in") view=SignInPage/>
                                 <Route path=path!("/sign-out") view=SignOutPage/>

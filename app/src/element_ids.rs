@@ -310,3 +310,132 @@ pub const KEYWORKER_OFFERED: &str = "keyworker-offered";
 pub fn leave_reason(name: &str) -> String {
     format!("leave-{name}")
 }
+
+// Reviews (C(E)TRs): arranging, the review page, the planner, family views, the meeting, the action
+// plan, the report and the follow-up
+pub const ARRANGE_REVIEW: &str = "arrange-review";
+pub const REVIEW_KIND: &str = "review-kind";
+pub const REVIEW_NAME: &str = "review-name";
+pub const REVIEW_DATE: &str = "review-date";
+pub const REVIEW_DAY: &str = "review-date-day";
+pub const REVIEW_MONTH: &str = "review-date-month";
+pub const REVIEW_YEAR: &str = "review-date-year";
+pub const REVIEW_PLACE: &str = "review-place";
+pub const REVIEW_FORMAT: &str = "review-format";
+pub const REVIEW_CHAIR: &str = "review-chair";
+pub const REVIEW_CLINICAL_EXPERT: &str = "review-clinical-expert";
+pub const REVIEW_EXPERT_BY_EXPERIENCE: &str = "review-expert-by-experience";
+pub const REVIEW_ATTENDEES: &str = "review-attendees";
+pub const SAVE_REVIEW: &str = "save-review";
+pub const REVIEW_DATES: &str = "review-dates";
+pub const REVIEW_STATUS: &str = "review-status";
+pub const REVIEW_CONSENT: &str = "review-consent";
+pub const RECORD_REVIEW_CONSENT: &str = "record-review-consent";
+pub const CHANGE_ARRANGEMENTS: &str = "change-arrangements";
+pub const OPEN_PLANNER: &str = "open-planner";
+pub const OPEN_FAMILY_VIEWS: &str = "open-family-views";
+pub const OPEN_MEETING: &str = "open-meeting";
+pub const OPEN_ACTION_PLAN: &str = "open-action-plan";
+pub const OPEN_REPORT: &str = "open-report";
+pub const PERSON_REVIEWS: &str = "person-reviews";
+pub const PERSON_ACTIONS: &str = "person-actions";
+pub const CONSENT_SCOPE_REVIEW: &str = "consent-scope-review";
+pub const EASY_READ: &str = "easy-read";
+pub const PLANNER_TAKE_PART: &str = "planner-take-part";
+pub const PLANNER_WHO_WITH: &str = "planner-who-with";
+pub const PLANNER_COMMUNICATION: &str = "planner-communication";
+pub const PLANNER_HELPER_NAME: &str = "planner-helper-name";
+pub const PLANNER_HELPER_ROLE: &str = "planner-helper-role";
+pub const DISAGREEMENT: &str = "disagreement";
+pub const SAVE_PLANNER: &str = "save-planner";
+pub const VIEWS_BY: &str = "views-by";
+pub const VIEWS_RELATIONSHIP: &str = "views-relationship";
+pub const VIEWS_ANYTHING_ELSE: &str = "views-anything-else";
+pub const SAVE_FAMILY_VIEWS: &str = "save-family-views";
+pub const VERBAL_FEEDBACK: &str = "verbal-feedback";
+pub const MEETING_HELD: &str = "meeting-held";
+pub const SAVE_MEETING: &str = "save-meeting";
+pub const PAPERS_CLOSED: &str = "papers-closed";
+pub const RECOMMENDATION_TEXT: &str = "recommendation-text";
+pub const ADD_RECOMMENDATION: &str = "add-recommendation";
+pub const RECOMMENDATIONS: &str = "recommendations";
+pub const ACTION_DESCRIPTION: &str = "action-description";
+pub const ACTION_OWNER: &str = "action-owner";
+pub const ACTION_DUE: &str = "action-due";
+pub const ACTION_DUE_DAY: &str = "action-due-day";
+pub const ACTION_DUE_MONTH: &str = "action-due-month";
+pub const ACTION_DUE_YEAR: &str = "action-due-year";
+pub const ADD_ACTION: &str = "add-action";
+pub const ACTION_PLAN: &str = "action-plan";
+pub const RERATE: &str = "rerate";
+pub const RERATE_REASON: &str = "rerate-reason";
+pub const SAVE_RERATE: &str = "save-rerate";
+pub const ACTION_STATUS: &str = "action-status";
+pub const ACTION_NOTE: &str = "action-note";
+pub const SAVE_ACTION_UPDATE: &str = "save-action-update";
+pub const ACTION_DISAGREEMENT: &str = "action-disagreement";
+pub const SAVE_ACTION_DISAGREEMENT: &str = "save-action-disagreement";
+pub const ACTION_UPDATES: &str = "action-updates";
+pub const REPORT: &str = "report";
+pub const REPORT_DUE: &str = "report-due";
+pub const PRINT_REPORT: &str = "print-report";
+pub const SHARED_WITH: &str = "shared-with";
+pub const SAVE_SHARED: &str = "save-shared";
+pub const REPORT_SHARED: &str = "report-shared";
+pub const FOLLOW_UP_LINK: &str = "follow-up-link";
+pub const FOLLOW_UP: &str = "follow-up";
+pub const FOLLOW_UP_OVERDUE_ONLY: &str = "follow-up-overdue-only";
+
+/// A review's row on the person page (a link to the review).
+pub fn review_link(review_id: &str) -> String {
+    format!("review-{review_id}")
+}
+
+/// The kind of review chosen on the arranging form (`community`...).
+pub fn review_kind(name: &str) -> String {
+    format!("review-kind-{name}")
+}
+
+/// The meeting format chosen on the arranging form (`in_person`...).
+pub fn review_format(name: &str) -> String {
+    format!("review-format-{name}")
+}
+
+/// The planner's (or family views') answer to a question (`are_you_safe`...).
+pub fn planner_answer(question: &str) -> String {
+    format!("answer-{question}")
+}
+
+/// How the young person wants to take part (`video`...).
+pub fn take_part(name: &str) -> String {
+    format!("take-part-{name}")
+}
+
+/// The panel's finding, and its concerns, under a key question (`is_the_person_safe`...).
+pub fn finding(question: &str) -> String {
+    format!("finding-{question}")
+}
+
+pub fn concerns(question: &str) -> String {
+    format!("concerns-{question}")
+}
+
+/// Whether an attendee came (by their place in the list).
+pub fn attended(index: usize) -> String {
+    format!("attended-{index}")
+}
+
+/// An action's row (a link to the action's page).
+pub fn action_link(action_id: &str) -> String {
+    format!("action-{action_id}")
+}
+
+/// The new rating chosen on the action plan page (`amber`...).
+pub fn rerate_to(rating: &str) -> String {
+    format!("rerate-{rating}")
+}
+
+/// An action's status chosen on its page (`in_progress`...).
+pub fn action_status(name: &str) -> String {
+    format!("action-status-{name}")
+}

@@ -110,11 +110,36 @@ pub struct PersonRow {
     /// due engine and the person page. `None` when the person's own fields do not make a person.
     pub file: Option<dsr_shared::due::PersonFile>,
     pub visit_notes: Vec<dsr_shared::visit_note::VisitNote>,
+    /// Their reviews' planners, views, findings and recommendations.
+    pub papers: ReviewPapers,
     /// The register's view of them (rating, next due item), worked out when loaded.
     pub register: Option<dsr_shared::register::RegisterRow>,
 }
 
+/// What was recorded for a person's reviews besides the reviews and actions (which the due engine reads).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReviewPapers {
+    pub planners: Vec<dsr_shared::planner::Planner>,
+    pub family_views: Vec<dsr_shared::planner::FamilyViews>,
+    pub findings: Vec<dsr_shared::kloe::KloeFinding>,
+    pub recommendations: Vec<dsr_shared::action::Recommendation>,
+}
+
 impl PersonRow {
+    /// Everything recorded for one of this person's reviews.
+    pub fn review_file(&self, review: dsr_shared::ReviewId) -> Option<dsr_shared::report::ReviewFile> {
+        let file = self.file.as_ref()?;
+        let found = file.reviews.iter().find(|r| r.id == review)?.clone();
+        Some(dsr_shared::report::ReviewFile {
+            review: found,
+            planners: self.papers.planners.iter().filter(|p| p.review_id == review).cloned().collect(),
+            family_views: self.papers.family_views.iter().filter(|v| v.review_id == review).cloned().collect(),
+            findings: self.papers.findings.iter().filter(|f| f.review_id == review).cloned().collect(),
+            recommendations: self.papers.recommendations.iter().filter(|r| r.review_id == review).cloned().collect(),
+            actions: file.actions.iter().filter(|a| a.review_id == review).cloned().collect(),
+        })
+    }
+
     /// The register's order: family name, then given name.
     pub fn sort_key(&self) -> (String, String, RecordId) {
         let name = |field: &str| self.fields.get(field).and_then(Value::as_str).unwrap_or("").to_lowercase();
@@ -857,15 +882,16 @@ async fn people_among(only: Option<&[RecordId]>, policy: &AreaPolicy) -> Result<
             let waiting = mine.clone().any(|e| e.refused.is_none());
             let refused = mine.filter_map(|e| e.refused.clone().map(|reasons| (e.seq, reasons))).collect();
             let person = person_from(id, &r.fields);
-            let (file, visit_notes) = match person.clone() {
+            let (file, visit_notes, papers) = match person.clone() {
                 Some(person) => {
-                    let (file, notes) = extras.remove(&person.id).unwrap_or_default().into_file(person);
-                    (Some(file), notes)
+                    let (file, notes, papers) = extras.remove(&person.id).unwrap_or_default().into_file(person);
+                    (Some(file), notes, papers)
                 }
-                None => (None, Vec::new()),
+                None => (None, Vec::new(), ReviewPapers::default()),
             };
             let on_server = r.server.is_some() && !waiting;
-            let row = PersonRow { id, person, on_server, refused, fields: r.fields, file, visit_notes, register: None };
+            let row =
+                PersonRow { id, person, on_server, refused, fields: r.fields, file, visit_notes, papers, register: None };
             Some(row.with_register(policy, today))
         })
         .collect();
@@ -895,11 +921,15 @@ struct Extras {
     reviews: Vec<dsr_shared::review::Review>,
     actions: Vec<dsr_shared::action::Action>,
     visit_notes: Vec<dsr_shared::visit_note::VisitNote>,
+    papers: ReviewPapers,
 }
 
 impl Extras {
-    /// The person's file (what the due engine reads) and their visit notes.
-    fn into_file(self, person: Person) -> (dsr_shared::due::PersonFile, Vec<dsr_shared::visit_note::VisitNote>) {
+    /// The person's file (what the due engine reads), their visit notes and their reviews' papers.
+    fn into_file(
+        self,
+        person: Person,
+    ) -> (dsr_shared::due::PersonFile, Vec<dsr_shared::visit_note::VisitNote>, ReviewPapers) {
         let file = dsr_shared::due::PersonFile {
             person,
             referrals: self.referrals,
@@ -909,7 +939,7 @@ impl Extras {
             reviews: self.reviews,
             actions: self.actions,
         };
-        (file, self.visit_notes)
+        (file, self.visit_notes, self.papers)
     }
 }
 
@@ -930,6 +960,10 @@ fn extras_by_person(records: &[LocalRecord]) -> BTreeMap<dsr_shared::PersonId, E
             RecordKind::Review => extras.reviews.extend(domain(record)),
             RecordKind::Action => extras.actions.extend(domain(record)),
             RecordKind::VisitNote => extras.visit_notes.extend(domain(record)),
+            RecordKind::Planner => extras.papers.planners.extend(domain(record)),
+            RecordKind::FamilyViews => extras.papers.family_views.extend(domain(record)),
+            RecordKind::KloeFinding => extras.papers.findings.extend(domain(record)),
+            RecordKind::Recommendation => extras.papers.recommendations.extend(domain(record)),
             _ => {}
         }
     }

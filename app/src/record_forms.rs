@@ -68,3 +68,35 @@ pub fn person_row(state: AppState) -> Option<PersonRow> {
 pub fn signed_in_name(state: AppState) -> String {
     state.session.with_untracked(|s| s.user().map(|u| u.display_name.clone())).unwrap_or_default()
 }
+
+/// What the signed-in user may read and write of this person's records: the server's own rule, for a
+/// person this device holds (so one the user is assigned to).
+pub fn access_to(state: AppState, row: &PersonRow) -> dsr_shared::access::PersonAccess {
+    use dsr_shared::access::{PersonAccess, PersonFacts, person_access};
+    let Some(role) = state.session.with_untracked(|s| s.user().map(|u| u.role)) else { return PersonAccess::NONE };
+    let today = chrono::Local::now().date_naive();
+    let facts = row.file.as_ref().map(|f| PersonFacts::from_consents(&f.consents, today)).unwrap_or_default();
+    person_access(role, true, facts)
+}
+
+/// A record id for a domain id (they are the same UUID).
+pub fn record_id(uuid: uuid::Uuid) -> RecordId {
+    RecordId::from_uuid(uuid)
+}
+
+/// Validation errors with one message.
+pub fn one_error(field: &str, message: impl Into<String>) -> ValidationErrors {
+    let mut found = ValidationErrors::new();
+    found.add(field, message.into());
+    found
+}
+
+/// A day as the pages write it: "1 December 2026".
+pub fn long_date(day: chrono::NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
+}
+
+/// Today on this device.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}

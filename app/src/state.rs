@@ -115,6 +115,7 @@ impl AppState {
                                     *file = dsr_shared::due::PersonFile { person: file.person.clone(), ..old };
                                 }
                                 row.visit_notes = before.visit_notes.clone();
+                                row.papers = before.papers.clone();
                             }
                             row.with_register(&policy, today)
                         })

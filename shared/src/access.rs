@@ -220,7 +220,8 @@ pub fn person_access(role: Role, assigned: bool, facts: PersonFacts) -> PersonAc
         Role::PanelMember => {
             let always = KindSet::of(&[K::Review, K::KloeFinding, K::Recommendation, K::Action]);
             let papers = if facts.review_papers_open { KindSet::of(&PANEL_PAPERS) } else { KindSet::EMPTY };
-            (always.union(papers), KindSet::of(&[K::KloeFinding, K::Recommendation, K::Action]))
+            // The review: the panel records on the day who came, that feedback was given, that it was held.
+            (always.union(papers), KindSet::of(&[K::Review, K::KloeFinding, K::Recommendation, K::Action]))
         }
         Role::Referrer => (KindSet::of(&[K::Person, K::Referral, K::Consent]), KindSet::of(&[K::Referral, K::Consent])),
         Role::Family => (

@@ -35,6 +35,33 @@ pub enum ActionStatus {
     Dropped,
 }
 
+impl ActionStatus {
+    pub const ALL: [ActionStatus; 4] =
+        [ActionStatus::Open, ActionStatus::InProgress, ActionStatus::Done, ActionStatus::Dropped];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::InProgress => "in_progress",
+            ActionStatus::Done => "done",
+            ActionStatus::Dropped => "dropped",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ActionStatus> {
+        ActionStatus::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "Not started",
+            ActionStatus::InProgress => "In progress",
+            ActionStatus::Done => "Done",
+            ActionStatus::Dropped => "No longer needed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionUpdate {
     pub on: NaiveDate,
@@ -104,9 +131,46 @@ impl Action {
     }
 }
 
+/// One owner's open actions across the area, earliest due first (the coordinator's follow-up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerActions<T> {
+    pub owner: String,
+    /// Each open action with what the caller attached to it (the person's name, say).
+    pub actions: Vec<(Action, T)>,
+    pub overdue: usize,
+}
+
+/// The open actions grouped by owner (owners in name order, ignoring case and spaces around), each
+/// owner's actions by due date; with `only_overdue`, only those past their date.
+pub fn open_actions_by_owner<T: Clone>(
+    actions: &[(Action, T)],
+    today: NaiveDate,
+    only_overdue: bool,
+) -> Vec<OwnerActions<T>> {
+    let mut by_owner: std::collections::BTreeMap<String, OwnerActions<T>> = std::collections::BTreeMap::new();
+    for (action, extra) in actions {
+        if !action.is_open() || (only_overdue && !action.is_overdue(today)) {
+            continue;
+        }
+        let owner = action.owner.as_str().trim().to_string();
+        let group = by_owner
+            .entry(owner.to_lowercase())
+            .or_insert_with(|| OwnerActions { owner, actions: Vec::new(), overdue: 0 });
+        group.overdue += usize::from(action.is_overdue(today));
+        group.actions.push((action.clone(), extra.clone()));
+    }
+    by_owner
+        .into_values()
+        .map(|mut group| {
+            group.actions.sort_by_key(|(a, _)| (a.due_on, a.id));
+            group
+        })
+        .collect()
+}
+
 #[cfg(test)]
 #[allow(clippy::panic, reason = "a failed step fails the test")]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::test_support::day;
 
@@ -141,6 +205,27 @@ mod tests {
         assert!(a.is_overdue(day(2026, 12, 2)));
         assert_eq!(a.update(update(day(2026, 12, 3), ActionStatus::Done)), Ok(()));
         assert!(!a.is_overdue(day(2026, 12, 4)));
+    }
+
+    #[test]
+    fn follow_up_groups_open_actions_by_owner_earliest_first() {
+        let mut a = action(day(2026, 12, 10));
+        a.owner = ShortText::parse("school SENCo").unwrap_or_else(|e| panic!("{e}"));
+        let mut b = action(day(2026, 11, 20));
+        b.id = ActionId::from_time_and_random(2, [2; 10]);
+        let mut c = action(day(2026, 11, 1));
+        c.id = ActionId::from_time_and_random(3, [3; 10]);
+        c.owner = ShortText::parse("CAMHS").unwrap_or_else(|e| panic!("{e}"));
+        let mut done = action(day(2026, 10, 1));
+        done.status = ActionStatus::Done;
+        let all = [(a, "Alex"), (b, "Sam"), (c, "Kim"), (done, "Lee")];
+        let groups = open_actions_by_owner(&all, day(2026, 12, 1), false);
+        assert_eq!(groups.iter().map(|g| g.owner.as_str()).collect::<Vec<_>>(), ["CAMHS", "school SENCo"]);
+        assert_eq!(groups[1].actions.iter().map(|(_, who)| *who).collect::<Vec<_>>(), ["Sam", "Alex"]);
+        assert_eq!((groups[0].overdue, groups[1].overdue), (1, 1));
+        let overdue = open_actions_by_owner(&all, day(2026, 12, 1), true);
+        assert_eq!(overdue.iter().map(|g| g.actions.len()).sum::<usize>(), 2);
+        assert_eq!(ActionStatus::from_name("in_progress"), Some(ActionStatus::InProgress));
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub mod policy_form;
 pub mod rating;
 pub mod referral;
 pub mod register;
+pub mod report;
 pub mod review;
 pub mod risk;
 pub mod sync;

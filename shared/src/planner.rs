@@ -72,6 +72,33 @@ pub enum TakePart {
     NotAtAll,
 }
 
+impl TakePart {
+    pub const ALL: [TakePart; 4] = [TakePart::InPerson, TakePart::Video, TakePart::PartOnly, TakePart::NotAtAll];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TakePart::InPerson => "in_person",
+            TakePart::Video => "video",
+            TakePart::PartOnly => "part_only",
+            TakePart::NotAtAll => "not_at_all",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<TakePart> {
+        TakePart::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// In plain words, as the young person would say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TakePart::InPerson => "I want to be in the room",
+            TakePart::Video => "I want to join by video",
+            TakePart::PartOnly => "I want to join for part of it",
+            TakePart::NotAtAll => "I do not want to join; someone can tell them what I think",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HelperRole {
@@ -79,6 +106,32 @@ pub enum HelperRole {
     Family,
     Keyworker,
     Other,
+}
+
+impl HelperRole {
+    pub const ALL: [HelperRole; 4] = [HelperRole::Advocate, HelperRole::Family, HelperRole::Keyworker, HelperRole::Other];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            HelperRole::Advocate => "advocate",
+            HelperRole::Family => "family",
+            HelperRole::Keyworker => "keyworker",
+            HelperRole::Other => "other",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<HelperRole> {
+        HelperRole::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HelperRole::Advocate => "An advocate",
+            HelperRole::Family => "Someone in the family",
+            HelperRole::Keyworker => "The keyworker",
+            HelperRole::Other => "Someone else",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

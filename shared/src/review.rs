@@ -27,6 +27,43 @@ pub enum ReviewKind {
 }
 
 impl ReviewKind {
+    pub const ALL: [ReviewKind; 4] =
+        [ReviewKind::Community, ReviewKind::Laep, ReviewKind::PostAdmission, ReviewKind::Inpatient];
+
+    /// Its name in JSON and in forms.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReviewKind::Community => "community",
+            ReviewKind::Laep => "laep",
+            ReviewKind::PostAdmission => "post_admission",
+            ReviewKind::Inpatient => "inpatient",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ReviewKind> {
+        ReviewKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// As people say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewKind::Community => "Community review: at risk of admission, living at home",
+            ReviewKind::Laep => "Local Area Emergency Protocol (LAEP): urgent, at the point of admission",
+            ReviewKind::PostAdmission => "Post-admission review: admitted without a community review",
+            ReviewKind::Inpatient => "Inpatient review: a repeat review while in hospital",
+        }
+    }
+
+    /// A short name for lists.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            ReviewKind::Community => "Community",
+            ReviewKind::Laep => "LAEP",
+            ReviewKind::PostAdmission => "Post-admission",
+            ReviewKind::Inpatient => "Inpatient",
+        }
+    }
+
     pub fn is_inpatient(&self) -> bool {
         matches!(self, ReviewKind::PostAdmission | ReviewKind::Inpatient)
     }
@@ -85,12 +122,69 @@ pub enum ReviewStatus {
     Cancelled,
 }
 
+impl ReviewStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewStatus::Requested => "Requested",
+            ReviewStatus::Arranged => "Arranged",
+            ReviewStatus::Held => "Meeting held",
+            ReviewStatus::ReportShared => "Report shared",
+            ReviewStatus::Cancelled => "Cancelled",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MeetingFormat {
     InPerson,
     Video,
     Both,
+}
+
+impl MeetingFormat {
+    pub const ALL: [MeetingFormat; 3] = [MeetingFormat::InPerson, MeetingFormat::Video, MeetingFormat::Both];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MeetingFormat::InPerson => "in_person",
+            MeetingFormat::Video => "video",
+            MeetingFormat::Both => "both",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<MeetingFormat> {
+        MeetingFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MeetingFormat::InPerson => "In person",
+            MeetingFormat::Video => "By video",
+            MeetingFormat::Both => "Both: in the room and by video",
+        }
+    }
+}
+
+/// The attendees typed one per line as "name, role" (the role after the first comma). Blank lines
+/// are skipped; a line with no role, or a name or role that is not one line of text, is refused with
+/// its line number.
+pub fn parse_attendees(text: &str) -> Result<Vec<Attendee>, String> {
+    let mut attendees = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let Some((name, role)) = line.split_once(',') else {
+            return Err(format!("Line {}: write the name, a comma, then their role (for example: Sam Parent, mother)", n + 1));
+        };
+        let name = ShortText::parse(name).map_err(|e| format!("Line {}: the name {e}", n + 1))?;
+        let role = ShortText::parse(role).map_err(|e| format!("Line {}: the role {e}", n + 1))?;
+        attendees.push(Attendee { name, role, attended: None });
+    }
+    Ok(attendees)
+}
+
+/// The attendees as [`parse_attendees`] reads them.
+pub fn attendees_text(attendees: &[Attendee]) -> String {
+    attendees.iter().map(|a| format!("{}, {}", a.name.as_str(), a.role.as_str())).collect::<Vec<_>>().join("\n")
 }
 
 /// The panel: a chair (a commissioner not involved in everyday care), a clinical expert and an
@@ -219,6 +313,11 @@ impl Review {
         self.meeting_on.map(|m| policy.reviews.report_within.after(m, &policy.calendar))
     }
 
+    /// The report is late: the meeting was held, it has not gone to anyone, and its due date has passed.
+    pub fn report_overdue(&self, policy: &AreaPolicy, today: NaiveDate) -> bool {
+        self.status == ReviewStatus::Held && self.report_due(policy).is_some_and(|due| due < today)
+    }
+
     /// The panel may open the papers only once consent for this review (or a best-interests decision)
     /// is in force.
     pub fn panel_may_open_papers(&self, consents: &[Consent], day: NaiveDate) -> bool {
@@ -268,6 +367,30 @@ pub(crate) mod tests {
         assert_eq!(review_name(22, Some(false), true, &policy), ReviewName::Cetr);
         assert_eq!(review_name(26, Some(false), true, &policy), ReviewName::Ctr);
         assert_eq!(ReviewName::Cetr.full(), "Care, Education and Treatment Review (CETR)");
+    }
+
+    #[test]
+    fn attendees_are_typed_one_per_line_as_name_and_role() {
+        let attendees = parse_attendees("Sam Parent, mother\n\n  Jo Advocate ,  advocate, independent\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(attendees.len(), 2);
+        assert_eq!(attendees[1].name.as_str(), "Jo Advocate");
+        assert_eq!(attendees[1].role.as_str(), "advocate, independent");
+        assert_eq!(parse_attendees(&attendees_text(&attendees)), Ok(attendees));
+        assert!(parse_attendees("Sam Parent").is_err_and(|e| e.starts_with("Line 1")));
+        assert!(parse_attendees("ok, fine\n, mother").is_err_and(|e| e.starts_with("Line 2: the name")));
+        assert_eq!(ReviewKind::from_name("post_admission"), Some(ReviewKind::PostAdmission));
+        assert_eq!(MeetingFormat::from_name("both"), Some(MeetingFormat::Both));
+    }
+
+    #[test]
+    fn the_report_is_overdue_two_weeks_after_the_meeting_until_shared() {
+        let policy = AreaPolicy::default();
+        let mut r = review(ReviewKind::Community, ReviewStatus::Held, Some(day(2026, 12, 10)));
+        assert!(!r.report_overdue(&policy, day(2026, 12, 24)));
+        assert!(r.report_overdue(&policy, day(2026, 12, 25)));
+        r.status = ReviewStatus::ReportShared;
+        assert!(!r.report_overdue(&policy, day(2026, 12, 25)));
     }
 
     #[test]

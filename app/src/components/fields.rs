@@ -192,3 +192,79 @@ fn group_class(error: Signal<Option<String>>) -> impl Fn() -> &'static str {
 fn input_class(base: String, error: Signal<Option<String>>) -> impl Fn() -> String {
     move || if error.with(Option::is_some) { format!("{base} nhsuk-input--error") } else { base.clone() }
 }
+
+/// A radio button in the design system's pattern.
+pub fn radio(
+    name: &'static str,
+    id: String,
+    value: &'static str,
+    label: &'static str,
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="nhsuk-radios__item">
+            <input class="nhsuk-radios__input" id=id.clone() name=name type="radio" value=value
+                prop:checked=move || chosen.get() == value
+                on:change=move |_| chosen.set(value.to_string())/>
+            <label class="nhsuk-label nhsuk-radios__label" for=id>{label}</label>
+        </div>
+    }
+}
+
+/// A checkbox in the design system's pattern, for a yes or no.
+pub fn checkbox(id: impl Into<String>, label: impl Into<String>, value: RwSignal<bool>) -> impl IntoView {
+    let (id, label): (String, String) = (id.into(), label.into());
+    view! {
+        <div class="nhsuk-checkboxes__item">
+            <input class="nhsuk-checkboxes__input" id=id.clone() type="checkbox" prop:checked=move || value.get()
+                on:change=move |ev| value.set(event_target_checked(&ev))/>
+            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{label}</label>
+        </div>
+    }
+}
+
+/// A group of radio buttons with its legend and error message, in the design system's pattern.
+pub fn radio_group(
+    id: &'static str,
+    legend: &'static str,
+    options: Vec<(String, &'static str, &'static str)>,
+    chosen: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class=move || if error.with(Option::is_some) { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
+            <fieldset class="nhsuk-fieldset" id=id>
+                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
+                <ErrorMessage field_id=id error=error/>
+                <div class="nhsuk-radios">
+                    {options.into_iter().map(|(option_id, value, label)| radio(id, option_id, value, label, chosen)).collect_view()}
+                </div>
+            </fieldset>
+        </div>
+    }
+}
+
+/// A multi-line text box whose id is made at run time and whose label can change (the planner's
+/// questions, in plain words or easy read).
+#[component]
+pub fn WordsField(
+    id: String,
+    #[prop(into)] label: Signal<String>,
+    value: RwSignal<String>,
+    #[prop(into, optional)] error: Signal<Option<String>>,
+    #[prop(default = 4)] rows: u32,
+) -> impl IntoView {
+    let error_id = ids::error_message(&id);
+    view! {
+        <div class=group_class(error)>
+            <label class="nhsuk-label" for=id.clone()>{move || label.get()}</label>
+            {move || error.get().map(|message| view! {
+                <span class="nhsuk-error-message" id=error_id.clone()>
+                    <span class="nhsuk-u-visually-hidden">"Error: "</span>{message}
+                </span>
+            })}
+            <textarea class=input_class("nhsuk-textarea".to_string(), error) id=id.clone() name=id rows=rows
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+        </div>
+    }
+}

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
-use crate::components::fields::{DateField, TextAreaField, TextField};
+use crate::components::fields::{DateField, TextAreaField, TextField, checkbox};
 use crate::element_ids as ids;
 use crate::record_forms::{new_id, person_row, rating_change, save_all, signed_in_name};
 use crate::state::AppState;
@@ -28,16 +28,6 @@ fn field_element(field: &str) -> &'static str {
         "to" => ids::DISCHARGE_RATING,
         "reason" => ids::DISCHARGE_REASON,
         _ => ids::MAIN,
-    }
-}
-
-fn checkbox(id: &'static str, label: &'static str, value: RwSignal<bool>) -> impl IntoView {
-    view! {
-        <div class="nhsuk-checkboxes__item">
-            <input class="nhsuk-checkboxes__input" id=id type="checkbox" prop:checked=move || value.get()
-                on:change=move |ev| value.set(event_target_checked(&ev))/>
-            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{label}</label>
-        </div>
     }
 }
 

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
-use crate::components::fields::{DateField, TextAreaField, TextField};
+use crate::components::fields::{DateField, TextAreaField, TextField, radio};
 use crate::element_ids as ids;
 use crate::local_store;
 use crate::state::AppState;
@@ -30,24 +30,6 @@ fn field_element(field: &str) -> &'static str {
     }
 }
 
-/// A radio button in the design system's pattern.
-fn radio(
-    name: &'static str,
-    id: String,
-    value: &'static str,
-    label: &'static str,
-    chosen: RwSignal<String>,
-) -> impl IntoView {
-    view! {
-        <div class="nhsuk-radios__item">
-            <input class="nhsuk-radios__input" id=id.clone() name=name type="radio" value=value
-                prop:checked=move || chosen.get() == value
-                on:change=move |_| chosen.set(value.to_string())/>
-            <label class="nhsuk-label nhsuk-radios__label" for=id>{label}</label>
-        </div>
-    }
-}
-
 #[component]
 pub fn ConsentPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -58,7 +40,14 @@ pub fn ConsentPage() -> impl IntoView {
     let today = chrono::Local::now().date_naive();
     let who = person.as_ref().map(|p| who_may_consent(p.date_of_birth, today, &policy.consent));
 
-    let scope = RwSignal::new("register".to_string());
+    // From a review's page: consent for that review, so its panel may open the papers.
+    let query = leptos_router::hooks::use_query_map();
+    let review: Option<dsr_shared::review::Review> = untrack(|| query.with(|q| q.get("review")))
+        .and_then(|id| id.parse::<dsr_shared::ReviewId>().ok())
+        .and_then(|id| {
+            person_id.and_then(|p| untrack(|| state.person(p))).and_then(|r| r.file).and_then(|f| f.reviews.into_iter().find(|r| r.id == id))
+        });
+    let scope = RwSignal::new(if review.is_some() { "review" } else { "register" }.to_string());
     let giver = RwSignal::new(
         if who.is_some_and(|w| w.the_person) { "the_person" } else { "parental_responsibility" }.to_string(),
     );
@@ -91,6 +80,14 @@ pub fn ConsentPage() -> impl IntoView {
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
     let born = person.as_ref().map(|p| p.date_of_birth);
+    let review_id = review.as_ref().map(|r| r.id);
+    let review_label = review.as_ref().map(|r| format!("The {} on {}: the panel may read the papers", r.name.short(),
+        r.meeting_on.map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_else(|| "a date to be set".into())));
+    let back_to = match (person_id, review_id) {
+        (Some(p), Some(r)) => format!("/people/{p}/reviews/{r}"),
+        (Some(p), None) => format!("/people/{p}"),
+        _ => "/".into(),
+    };
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -140,6 +137,11 @@ pub fn ConsentPage() -> impl IntoView {
         let mut fields = Fields::new();
         fields.insert("person_id".into(), Value::String(person_id.to_string()));
         fields.insert("scope".into(), Value::String(scope.get_untracked()));
+        if scope.get_untracked() == "review"
+            && let Some(review) = review_id
+        {
+            fields.insert("review_id".into(), Value::String(review.to_string()));
+        }
         fields.insert("given_by".into(), given_by);
         fields.insert("given_on".into(), Value::String(given_on.to_string()));
         fields.insert("recorded_by".into(), Value::String(recorded_by));
@@ -176,12 +178,13 @@ pub fn ConsentPage() -> impl IntoView {
         }
         errors.set(ValidationErrors::new());
         let navigate = navigate.clone();
+        let back_to = back_to.clone();
         spawn_local(async move {
             match local_store::save(RecordKind::Consent, id, fields, None).await {
                 Ok(()) => {
                     draft.clear().await;
                     state.saved("Consent was recorded on this device").await;
-                    navigate(&format!("/people/{person_id}"), Default::default());
+                    navigate(&back_to, Default::default());
                 }
                 Err(error) => {
                     let mut problem = ValidationErrors::new();
@@ -205,6 +208,13 @@ pub fn ConsentPage() -> impl IntoView {
                     <div class="nhsuk-radios">
                         {radio("scope", ids::CONSENT_SCOPE_REGISTER.into(), "register", "Being on the register", scope)}
                         {radio("scope", "consent-scope-sharing".into(), "information_sharing", "Sharing information between services", scope)}
+                        {review_label.clone().map(|label| view! {
+                            <div class="nhsuk-radios__item">
+                                <input class="nhsuk-radios__input" id=ids::CONSENT_SCOPE_REVIEW name="scope" type="radio" value="review"
+                                    prop:checked=move || scope.get() == "review" on:change=move |_| scope.set("review".into())/>
+                                <label class="nhsuk-label nhsuk-radios__label" for=ids::CONSENT_SCOPE_REVIEW>{label}</label>
+                            </div>
+                        })}
                     </div>
                 </fieldset>
             </div>

@@ -1,19 +1,25 @@
 //! One module per route.
 
 pub mod accounts;
+pub mod action_plan;
 pub mod add_person;
 pub mod admission;
 pub mod audit;
 pub mod conflicts;
 pub mod consent;
 pub mod edit_person;
+pub mod follow_up;
 pub mod invitation;
 pub mod leave;
+pub mod meeting;
 pub mod not_found;
 pub mod person;
+pub mod planner;
 pub mod policy;
 pub mod referrals;
 pub mod register;
+pub mod report;
+pub mod reviews;
 pub mod risk;
 pub mod self_referral;
 pub mod sign_in;
@@ -56,4 +62,38 @@ pub(crate) fn OnceLoaded(
             .into_any()
         }
     }
+}
+
+/// The review id in the route (`/people/:id/reviews/:review/...`).
+pub(crate) fn route_review_id() -> impl Fn() -> Option<dsr_shared::ReviewId> + Copy {
+    let params = leptos_router::hooks::use_params_map();
+    move || leptos::prelude::With::with(&params, |p| p.get("review").and_then(|id| id.parse().ok()))
+}
+
+/// The action id in the route (`/people/:id/actions/:action`).
+pub(crate) fn route_action_id() -> impl Fn() -> Option<dsr_shared::ActionId> + Copy {
+    let params = leptos_router::hooks::use_params_map();
+    move || leptos::prelude::With::with(&params, |p| p.get("action").and_then(|id| id.parse().ok()))
+}
+
+/// Whether this device holds the person in the route and their review in the route.
+pub(crate) fn review_loaded() -> leptos::prelude::Signal<bool> {
+    use leptos::prelude::*;
+    let state = expect_context::<crate::state::AppState>();
+    let (person, review) = (route_person_id(), route_review_id());
+    Signal::derive(move || {
+        let (Some(person), Some(review)) = (person(), review()) else { return false };
+        state.person(person).is_some_and(|row| row.review_file(review).is_some())
+    })
+}
+
+/// Whether this device holds the person in the route and their action in the route.
+pub(crate) fn action_loaded() -> leptos::prelude::Signal<bool> {
+    use leptos::prelude::*;
+    let state = expect_context::<crate::state::AppState>();
+    let (person, action) = (route_person_id(), route_action_id());
+    Signal::derive(move || {
+        let (Some(person), Some(action)) = (person(), action()) else { return false };
+        state.person(person).is_some_and(|row| row.file.is_some_and(|f| f.actions.iter().any(|a| a.id == action)))
+    })
 }

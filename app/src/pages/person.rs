@@ -281,14 +281,29 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
         </dl>
 
         <h2>"Reviews"</h2>
+        {coordinator.then(|| view! {
+            <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/reviews/new") id=ids::ARRANGE_REVIEW>"Request a review"</a>
+        })}
         {if file.reviews.is_empty() {
-            view! { <p class="nhsuk-body">"No review yet."</p> }.into_any()
+            view! { <p class="nhsuk-body" id=ids::PERSON_REVIEWS>"No review yet."</p> }.into_any()
         } else {
+            let mut reviews = file.reviews.clone();
+            reviews.sort_by_key(|r| std::cmp::Reverse((r.meeting_on.unwrap_or(r.requested_on), r.id)));
             view! {
-                <ul class="nhsuk-list nhsuk-list--border">
-                    {file.reviews.iter().map(|r| view! {
-                        <li>{format!("{} review, {}{}", words(&r.kind), words(&r.status).to_lowercase(),
-                            r.meeting_on.map(|d| format!(", meeting {}", d.format("%-d %B %Y"))).unwrap_or_default())}</li>
+                <ul class="nhsuk-list nhsuk-list--border" id=ids::PERSON_REVIEWS>
+                    {reviews.into_iter().map(|r| {
+                        let review_id = r.id.to_string();
+                        let overdue = r.report_overdue(policy, today);
+                        view! {
+                            <li>
+                                <a href=format!("/people/{id}/reviews/{review_id}") id=ids::review_link(&review_id)>
+                                    {format!("{} {}", r.kind.short_label(), r.name.short())}
+                                </a>
+                                {format!(": {}{}", r.status.label().to_lowercase(),
+                                    r.meeting_on.map(|d| format!(", meeting {}", d.format("%-d %B %Y"))).unwrap_or_default())}
+                                {overdue.then(|| view! { " "<strong class="nhsuk-tag nhsuk-tag--red">"Report overdue"</strong> })}
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             }.into_any()
@@ -296,12 +311,21 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
 
         <h2>"Actions"</h2>
         {if file.actions.is_empty() {
-            view! { <p class="nhsuk-body">"No actions yet."</p> }.into_any()
+            view! { <p class="nhsuk-body" id=ids::PERSON_ACTIONS>"No actions yet."</p> }.into_any()
         } else {
+            let mut actions = file.actions.clone();
+            actions.sort_by_key(|a| (!a.is_open(), a.due_on, a.id));
             view! {
-                <ul class="nhsuk-list nhsuk-list--border">
-                    {file.actions.iter().map(|a| view! {
-                        <li>{format!("{} — {}, due {}, {}", a.description.as_str(), a.owner.as_str(), a.due_on.format("%-d %B %Y"), words(&a.status).to_lowercase())}</li>
+                <ul class="nhsuk-list nhsuk-list--border" id=ids::PERSON_ACTIONS>
+                    {actions.into_iter().map(|a| {
+                        let action_id = a.id.to_string();
+                        view! {
+                            <li data-overdue=a.is_overdue(today).to_string()>
+                                {a.is_overdue(today).then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong>" " })}
+                                <a href=format!("/people/{id}/actions/{action_id}") id=ids::action_link(&action_id)>{a.description.as_str().to_string()}</a>
+                                {format!(": {}, due {}, {}", a.owner.as_str(), a.due_on.format("%-d %B %Y"), a.status.label().to_lowercase())}
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             }.into_any()

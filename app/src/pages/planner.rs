@@ -1,0 +1,383 @@
+//! Before the meeting, in their own words.
+//!
+//! - `/people/{id}/reviews/{review}/planner`: the young person's planner: an answer to each question
+//!   (in plain words or easy read), how they want to take part, who they want with them, how to
+//!   communicate with them, who helped, and any disagreement with a proposed intervention (usually
+//!   recorded by their advocate). The family can fill it in on their own account.
+//! - `/people/{id}/reviews/{review}/family-views`: the family's views, likewise.
+//!
+//! Both keep a draft on the device as they are typed (no signal needed), and save on the device, to be
+//! sent when there is a connection. Words are kept exactly as given.
+
+use std::collections::BTreeMap;
+
+use dsr_shared::planner::{
+    Disagreement, FamilyViews, Helper, HelperRole, Planner, PlannerQuestion, TakePart,
+};
+use dsr_shared::sync::RecordKind;
+use dsr_shared::text::{LongText, ShortText};
+use dsr_shared::{FamilyViewsId, PlannerId, ValidationErrors};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::components::draft::{DraftSaved, FormDraft, use_draft};
+use crate::components::error_summary::ErrorSummary;
+use crate::components::fields::{TextAreaField, TextField, WordsField, checkbox, radio_group};
+use crate::element_ids as ids;
+use crate::record_forms::{fields_of, long_date, new_id, person_row, record_id, save_all, signed_in_name, today};
+use crate::state::AppState;
+
+/// The question's name as its answer's element id uses it (`are_you_safe`).
+fn question_name(q: PlannerQuestion) -> String {
+    serde_json::to_value(q).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn field_element(field: &str) -> String {
+    match field {
+        "who_with" => ids::PLANNER_WHO_WITH.into(),
+        "communication_needs" => ids::PLANNER_COMMUNICATION.into(),
+        "helped_by" => ids::PLANNER_HELPER_NAME.into(),
+        "disagreement" => ids::DISAGREEMENT.into(),
+        "by" => ids::VIEWS_BY.into(),
+        "relationship" => ids::VIEWS_RELATIONSHIP.into(),
+        "anything_else" | "answers" => ids::VIEWS_ANYTHING_ELSE.into(),
+        other => other.strip_prefix("answer:").map(ids::planner_answer).unwrap_or_else(|| ids::MAIN.into()),
+    }
+}
+
+/// Someone's words: empty is `None`; too long is an error for `field`.
+fn words(text: &str, field: &str, errors: &mut ValidationErrors) -> Option<LongText> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    LongText::parse(text).map_err(|e| errors.add(field, format!("This answer {e}"))).ok()
+}
+
+/// One text box per planner question, with the question in plain words or easy read.
+struct Answers(Vec<(PlannerQuestion, RwSignal<String>)>);
+
+impl Answers {
+    fn new(from: &BTreeMap<PlannerQuestion, LongText>) -> Self {
+        Answers(
+            PlannerQuestion::ALL
+                .into_iter()
+                .map(|q| (q, RwSignal::new(from.get(&q).map(|a| a.as_str().to_string()).unwrap_or_default())))
+                .collect(),
+        )
+    }
+
+    fn draft_fields(&self) -> Vec<(String, RwSignal<String>)> {
+        self.0.iter().map(|(q, s)| (format!("answer:{}", question_name(*q)), *s)).collect()
+    }
+
+    fn read(&self, errors: &mut ValidationErrors) -> BTreeMap<PlannerQuestion, LongText> {
+        self.0
+            .iter()
+            .filter_map(|(q, s)| {
+                words(&s.get_untracked(), &format!("answer:{}", question_name(*q)), errors).map(|w| (*q, w))
+            })
+            .collect()
+    }
+
+    fn view(&self, easy_read: RwSignal<bool>, errors: RwSignal<ValidationErrors>) -> impl IntoView + use<> {
+        self.0
+            .iter()
+            .map(|(q, value)| {
+                let q = *q;
+                let field = format!("answer:{}", question_name(q));
+                let label = Signal::derive(move || if easy_read.get() { q.easy_read() } else { q.text() }.to_string());
+                let error = Signal::derive(move || errors.with(|e| e.message_for(&field).map(str::to_owned)));
+                view! { <WordsField id=ids::planner_answer(&question_name(q)) label=label value=*value error=error/> }
+            })
+            .collect_view()
+    }
+}
+
+/// Disagreements recorded so far.
+fn disagreements_view(list: &[Disagreement]) -> impl IntoView + use<> {
+    (!list.is_empty()).then(|| {
+        view! {
+            <h2>"Disagreements recorded"</h2>
+            <ul class="nhsuk-list nhsuk-list--border">
+                {list.iter().map(|d| view! {
+                    <li>{d.about.as_str().to_string()}<p class="dsr-cell-detail">{format!("Recorded by {} on {}", d.recorded_by.as_str(), long_date(d.on))}</p></li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// Saves one record, then goes back to the review with a notice.
+fn save_and_return(
+    state: AppState,
+    (saving, errors, draft): (RwSignal<bool>, RwSignal<ValidationErrors>, FormDraft),
+    record: (RecordKind, dsr_shared::RecordId, dsr_shared::sync::Fields),
+    back_to: String,
+    notice: &'static str,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
+    saving.set(true);
+    spawn_local(async move {
+        match save_all(vec![record]).await {
+            Ok(()) => {
+                draft.clear().await;
+                state.saved(notice).await;
+                navigate(&back_to, Default::default());
+            }
+            Err(found) => {
+                errors.set(found);
+                saving.set(false);
+            }
+        }
+    });
+}
+
+/// `/people/{id}/reviews/{review}/planner`.
+#[component]
+pub fn PlannerPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let row = person_row(state);
+    let review_id = untrack(super::route_review_id());
+    let file = row.as_ref().zip(review_id).and_then(|(r, id)| r.review_file(id));
+    let existing: Option<Planner> = file.as_ref().and_then(|f| f.planners.first().cloned());
+    let answers = Answers::new(&existing.as_ref().map(|p| p.answers.clone()).unwrap_or_default());
+    let opt = |t: &Option<LongText>| t.as_ref().map(|t| t.as_str().to_string()).unwrap_or_default();
+    let take_part = RwSignal::new(existing.as_ref().and_then(|p| p.take_part).map(|t| t.name().to_string()).unwrap_or_default());
+    let who_with = RwSignal::new(existing.as_ref().map(|p| opt(&p.who_with)).unwrap_or_default());
+    let communication = RwSignal::new(existing.as_ref().map(|p| opt(&p.communication_needs)).unwrap_or_default());
+    let helper_name = RwSignal::new(
+        existing.as_ref().and_then(|p| p.helped_by.as_ref()).map(|h| h.name.as_str().to_string()).unwrap_or_default(),
+    );
+    let helper_role =
+        RwSignal::new(existing.as_ref().and_then(|p| p.helped_by.as_ref()).map(|h| h.role.name().to_string()).unwrap_or_default());
+    let disagreement = RwSignal::new(String::new());
+    let easy_read = RwSignal::new(false);
+    let mut draft_fields = answers.draft_fields();
+    draft_fields.extend([
+        ("take_part".to_string(), take_part),
+        ("who_with".to_string(), who_with),
+        ("communication_needs".to_string(), communication),
+        ("helper_name".to_string(), helper_name),
+        ("helper_role".to_string(), helper_role),
+        ("disagreement".to_string(), disagreement),
+    ]);
+    let draft = use_draft(format!("planner:{}", review_id.map(|r| r.to_string()).unwrap_or_default()), draft_fields);
+    let errors = RwSignal::new(ValidationErrors::new());
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
+    let saving = RwSignal::new(false);
+    let earlier = existing.as_ref().map(|p| p.disagreements.clone()).unwrap_or_default();
+    let back = row
+        .as_ref()
+        .zip(review_id)
+        .map(|(r, id)| format!("/people/{}/reviews/{id}", r.id))
+        .unwrap_or_else(|| "/".into());
+
+    let answer_fields = answers.view(easy_read, errors);
+    let person_name = row.as_ref().and_then(|r| r.person.as_ref()).map(|p| p.full_name()).unwrap_or_default();
+    let navigate = use_navigate();
+    let on_submit = {
+        let back = back.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let (Some(file), Some(row)) = (file.as_ref(), row.as_ref()) else { return };
+            if saving.get_untracked() {
+                return;
+            }
+            let mut found = ValidationErrors::new();
+            let given = answers.read(&mut found);
+            let helped_by = match (helper_name.get_untracked().trim(), HelperRole::from_name(&helper_role.get_untracked())) {
+                ("", None) => None,
+                ("", Some(_)) => {
+                    found.add("helped_by", "Write the name of who helped");
+                    None
+                }
+                (name, role) => ShortText::parse(name)
+                    .map(|name| Helper { name, role: role.unwrap_or(HelperRole::Other) })
+                    .map_err(|e| found.add("helped_by", format!("The name {e}")))
+                    .ok(),
+            };
+            let mut disagreements = existing.as_ref().map(|p| p.disagreements.clone()).unwrap_or_default();
+            if let Some(about) = words(&disagreement.get_untracked(), "disagreement", &mut found) {
+                let recorded_by = ShortText::parse(&signed_in_name(state)).ok();
+                disagreements.extend(recorded_by.map(|recorded_by| Disagreement { about, recorded_by, on: today() }));
+            }
+            let planner = Planner {
+                id: existing.as_ref().map(|p| p.id).unwrap_or_else(|| PlannerId::from_uuid(new_id().as_uuid())),
+                review_id: file.review.id,
+                person_id: file.review.person_id,
+                answers: given,
+                take_part: TakePart::from_name(&take_part.get_untracked()),
+                who_with: words(&who_with.get_untracked(), "who_with", &mut found),
+                communication_needs: words(&communication.get_untracked(), "communication_needs", &mut found),
+                helped_by,
+                disagreements,
+            };
+            if !found.is_empty() {
+                return errors.set(found);
+            }
+            if let Err(e) = dsr_shared::Validate::validate(&planner) {
+                return errors.set(e);
+            }
+            errors.set(ValidationErrors::new());
+            let _ = row;
+            let record = (RecordKind::Planner, record_id(planner.id.as_uuid()), fields_of(&planner));
+            save_and_return(state, (saving, errors, draft), record, back.clone(), "The planner was saved on this device", navigate.clone());
+        }
+    };
+
+    let take_part_options: Vec<(String, &'static str, &'static str)> =
+        TakePart::ALL.iter().map(|t| (ids::take_part(t.name()), t.name(), t.label())).collect();
+    let helper_options: Vec<(String, &'static str, &'static str)> =
+        HelperRole::ALL.iter().map(|r| (format!("{}-{}", ids::PLANNER_HELPER_ROLE, r.name()), r.name(), r.label())).collect();
+    view! {
+        <a class="nhsuk-back-link" href=back>"Back to the review"</a>
+        <span class="nhsuk-caption-l">{person_name}</span>
+        <h1>"My planner"</h1>
+        <p class="nhsuk-body-l">"This is your chance to say what matters to you, in your own words. You can answer as much or as little as you like, and come back to it."</p>
+        <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">
+            {checkbox(ids::EASY_READ, "Show the questions in easy read", easy_read)}
+        </div>
+        <ErrorSummary errors=errors field_id=field_element/>
+        <Show when=move || draft.restored.get()>
+            <div class="nhsuk-inset-text" id=ids::DRAFT_RESTORED><p>"We put back what you had typed before."</p></div>
+        </Show>
+        <form novalidate on:submit=on_submit class=move || if easy_read.get() { "dsr-easy-read" } else { "" }>
+            {answer_fields}
+            {radio_group(ids::PLANNER_TAKE_PART, "How do you want to take part in the meeting?", take_part_options, take_part, error_for("take_part"))}
+            <TextAreaField id=ids::PLANNER_WHO_WITH label="Who do you want with you?" value=who_with error=error_for("who_with") rows=2/>
+            <TextAreaField id=ids::PLANNER_COMMUNICATION label="How should people talk with you?"
+                hint="For example: pictures, short sentences, time to answer, a quiet room" value=communication
+                error=error_for("communication_needs") rows=3/>
+            <TextField id=ids::PLANNER_HELPER_NAME label="Who helped fill this in? (optional)" value=helper_name
+                error=error_for("helped_by") width_class="nhsuk-u-width-two-thirds"/>
+            {radio_group(ids::PLANNER_HELPER_ROLE, "They are", helper_options, helper_role, Signal::derive(|| None))}
+            {disagreements_view(&earlier)}
+            <TextAreaField id=ids::DISAGREEMENT label="Do you disagree with something that is planned for you? (optional)"
+                hint="An advocate can write it here in the young person's words. It goes in the report."
+                value=disagreement error=error_for("disagreement") rows=3/>
+            <DraftSaved draft=draft/>
+            <button class="nhsuk-button" id=ids::SAVE_PLANNER type="submit" disabled=move || saving.get()>"Save my planner"</button>
+        </form>
+    }
+}
+
+/// `/people/{id}/reviews/{review}/family-views`: the signed-in person's own views (one record each).
+#[component]
+pub fn FamilyViewsPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let row = person_row(state);
+    let review_id = untrack(super::route_review_id());
+    let file = row.as_ref().zip(review_id).and_then(|(r, id)| r.review_file(id));
+    let me = signed_in_name(state);
+    let existing: Option<FamilyViews> =
+        file.as_ref().and_then(|f| f.family_views.iter().find(|v| v.by.as_str() == me).cloned());
+    let others: Vec<FamilyViews> =
+        file.as_ref().map(|f| f.family_views.iter().filter(|v| v.by.as_str() != me).cloned().collect()).unwrap_or_default();
+    let answers = Answers::new(&existing.as_ref().map(|v| v.answers.clone()).unwrap_or_default());
+    let by = RwSignal::new(existing.as_ref().map(|v| v.by.as_str().to_string()).unwrap_or_else(|| me.clone()));
+    let relationship = RwSignal::new(existing.as_ref().map(|v| v.relationship.as_str().to_string()).unwrap_or_default());
+    let anything_else =
+        RwSignal::new(existing.as_ref().and_then(|v| v.anything_else.as_ref()).map(|t| t.as_str().to_string()).unwrap_or_default());
+    let disagreement = RwSignal::new(String::new());
+    let easy_read = RwSignal::new(false);
+    let mut draft_fields = answers.draft_fields();
+    draft_fields.extend([
+        ("by".to_string(), by),
+        ("relationship".to_string(), relationship),
+        ("anything_else".to_string(), anything_else),
+        ("disagreement".to_string(), disagreement),
+    ]);
+    let draft = use_draft(format!("family-views:{}", review_id.map(|r| r.to_string()).unwrap_or_default()), draft_fields);
+    let errors = RwSignal::new(ValidationErrors::new());
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
+    let saving = RwSignal::new(false);
+    let earlier = existing.as_ref().map(|v| v.disagreements.clone()).unwrap_or_default();
+    let back = row
+        .as_ref()
+        .zip(review_id)
+        .map(|(r, id)| format!("/people/{}/reviews/{id}", r.id))
+        .unwrap_or_else(|| "/".into());
+    let answer_fields = answers.view(easy_read, errors);
+    let person_name = row.as_ref().and_then(|r| r.person.as_ref()).map(|p| p.full_name()).unwrap_or_default();
+    let navigate = use_navigate();
+    let on_submit = {
+        let back = back.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let Some(file) = file.as_ref() else { return };
+            if saving.get_untracked() {
+                return;
+            }
+            let mut found = ValidationErrors::new();
+            let given = answers.read(&mut found);
+            let by_name = ShortText::parse(&by.get_untracked()).map_err(|e| found.add("by", format!("Your name {e}"))).ok();
+            let relation = ShortText::parse(&relationship.get_untracked())
+                .map_err(|_| found.add("relationship", "Say how you are related to them (for example: mother)"))
+                .ok();
+            let mut disagreements = existing.as_ref().map(|v| v.disagreements.clone()).unwrap_or_default();
+            if let Some(about) = words(&disagreement.get_untracked(), "disagreement", &mut found) {
+                disagreements.extend(
+                    ShortText::parse(&signed_in_name(state)).ok().map(|recorded_by| Disagreement { about, recorded_by, on: today() }),
+                );
+            }
+            let else_words = words(&anything_else.get_untracked(), "anything_else", &mut found);
+            let (Some(by_name), Some(relation)) = (by_name, relation) else { return errors.set(found) };
+            if !found.is_empty() {
+                return errors.set(found);
+            }
+            let views = FamilyViews {
+                id: existing.as_ref().map(|v| v.id).unwrap_or_else(|| FamilyViewsId::from_uuid(new_id().as_uuid())),
+                review_id: file.review.id,
+                person_id: file.review.person_id,
+                by: by_name,
+                relationship: relation,
+                answers: given,
+                anything_else: else_words,
+                disagreements,
+            };
+            if let Err(e) = dsr_shared::Validate::validate(&views) {
+                return errors.set(e);
+            }
+            errors.set(ValidationErrors::new());
+            let record = (RecordKind::FamilyViews, record_id(views.id.as_uuid()), fields_of(&views));
+            save_and_return(state, (saving, errors, draft), record, back.clone(), "Your views were saved on this device", navigate.clone());
+        }
+    };
+    view! {
+        <a class="nhsuk-back-link" href=back>"Back to the review"</a>
+        <span class="nhsuk-caption-l">{person_name}</span>
+        <h1>"The family's views"</h1>
+        <p class="nhsuk-body">"What you think, before the meeting. The panel reads it, and it goes in the report."</p>
+        <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">
+            {checkbox(ids::EASY_READ, "Show the questions in easy read", easy_read)}
+        </div>
+        <ErrorSummary errors=errors field_id=field_element/>
+        <form novalidate on:submit=on_submit>
+            <TextField id=ids::VIEWS_BY label="Your name" value=by error=error_for("by") width_class="nhsuk-u-width-two-thirds"/>
+            <TextField id=ids::VIEWS_RELATIONSHIP label="How you are related to them" hint="For example: mother, grandfather, foster carer"
+                value=relationship error=error_for("relationship") width_class="nhsuk-u-width-one-half"/>
+            {answer_fields}
+            <TextAreaField id=ids::VIEWS_ANYTHING_ELSE label="Anything else you want the panel to know" value=anything_else
+                error=error_for("anything_else") rows=4/>
+            {disagreements_view(&earlier)}
+            <TextAreaField id=ids::DISAGREEMENT label="Do you disagree with something that is planned? (optional)"
+                value=disagreement error=error_for("disagreement") rows=3/>
+            <DraftSaved draft=draft/>
+            <button class="nhsuk-button" id=ids::SAVE_FAMILY_VIEWS type="submit" disabled=move || saving.get()>"Save our views"</button>
+        </form>
+        {(!others.is_empty()).then(|| view! {
+            <h2>"Views others have given"</h2>
+            {others.iter().map(|v| view! {
+                <h3>{format!("{} ({})", v.by.as_str(), v.relationship.as_str())}</h3>
+                {PlannerQuestion::ALL.into_iter().filter_map(|q| v.answers.get(&q).map(|a| view! {
+                    <p class="nhsuk-body"><strong>{q.text()}</strong><br/>{a.as_str().to_string()}</p>
+                })).collect_view()}
+                {v.anything_else.as_ref().map(|t| view! { <p class="nhsuk-body">{t.as_str().to_string()}</p> })}
+            }).collect_view()}
+        })}
+    }
+}

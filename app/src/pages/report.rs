@@ -1,0 +1,182 @@
+//! `/people/{id}/reviews/{review}/report`: the review's report, one version for the family and the care
+//! network ("tell it once"). A plain page that prints cleanly (the print stylesheet leaves out the
+//! app's header, buttons and forms), so "Print or save as PDF" gives the PDF. It says when it is due
+//! (overdue marked), and the coordinator records when and to whom it went. The family reads it in their
+//! own account.
+
+use dsr_shared::report::Report;
+use dsr_shared::review::{ReportShare, Review, ReviewStatus};
+use dsr_shared::sync::RecordKind;
+use dsr_shared::text::ShortText;
+use dsr_shared::ValidationErrors;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::fields::TextField;
+use crate::element_ids as ids;
+use crate::record_forms::{access_to, fields_of, long_date, one_error, record_id, save_all, today};
+use crate::state::AppState;
+
+fn said_list(saids: Vec<dsr_shared::report::Said>, empty: &'static str) -> impl IntoView {
+    if saids.is_empty() {
+        return view! { <p class="nhsuk-body">{empty}</p> }.into_any();
+    }
+    saids
+        .into_iter()
+        .map(|said| {
+            view! {
+                <h3>{said.heading}</h3>
+                {if said.words.is_empty() {
+                    view! { <p class="nhsuk-body">"Nothing recorded."</p> }.into_any()
+                } else {
+                    said.words.into_iter().map(|w| view! { <p class="nhsuk-body dsr-own-words">{w}</p> }).collect_view().into_any()
+                }}
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let person = super::route_person_id();
+    let review = super::route_review_id();
+    let page = move || {
+        let row = person().and_then(|id| state.person(id))?;
+        let file = row.review_file(review()?)?;
+        Some((row, file))
+    };
+    Effect::new(move |_| {
+        if let Some(id) = person() {
+            state.record_read(id, "review report");
+        }
+    });
+    let shared_with = RwSignal::new(String::new());
+    let errors = RwSignal::new(ValidationErrors::new());
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
+    let save_shared = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some((_, file)) = untrack(page) else { return };
+        let Ok(to) = ShortText::parse(&shared_with.get_untracked()) else {
+            return errors.set(one_error("report_shared", "Say who the report went to (for example: Sam Parent, the family)"));
+        };
+        let mut review: Review = file.review.clone();
+        review.report_shared.push(ReportShare { to, on: today() });
+        if review.status == ReviewStatus::Held {
+            review.status = ReviewStatus::ReportShared;
+        }
+        if let Err(e) = dsr_shared::Validate::validate(&review) {
+            return errors.set(e);
+        }
+        let records = vec![(RecordKind::Review, record_id(review.id.as_uuid()), fields_of(&review))];
+        spawn_local(async move {
+            match save_all(records).await {
+                Ok(()) => {
+                    errors.set(ValidationErrors::new());
+                    shared_with.set(String::new());
+                    state.saved("Recorded on this device that the report was shared").await;
+                }
+                Err(found) => errors.set(found),
+            }
+        });
+    };
+    let print = |_| {
+        if let Some(window) = web_sys::window() {
+            // Nothing to do when the browser cannot print: the page itself is the report.
+            let _ = window.print();
+        }
+    };
+
+    move || {
+        let Some((row, file)) = page() else {
+            return view! { <h1>"Review not found on this device"</h1> }.into_any();
+        };
+        let Some(person) = row.person.clone() else {
+            return view! { <h1>"This record needs fixing"</h1> }.into_any();
+        };
+        let policy = state.policy.with(|d| d.policy.clone());
+        let report = Report::of(&file, &person, &policy, today());
+        let access = access_to(state, &row);
+        let may_share = access.write.contains(RecordKind::Review)
+            && state.session.with_untracked(|s| s.user().map(|u| u.role)) == Some(dsr_shared::access::Role::Coordinator)
+            && file.review.was_held();
+        let actions = report.actions.clone();
+        view! {
+            <div class="dsr-no-print">
+                <a class="nhsuk-back-link" href=format!("/people/{}/reviews/{}", row.id, file.review.id)>"Back to the review"</a>
+                <p class="nhsuk-body" id=ids::REPORT_DUE>
+                    {report.overdue.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong>" " })}
+                    {match (report.due_on, report.shared.is_empty()) {
+                        (Some(due), true) => format!("The report is due by {}.", long_date(due)),
+                        (Some(due), false) => format!("The report was due by {}; it has been shared.", long_date(due)),
+                        (None, _) => "The report is due two weeks after the meeting, once a date is set.".to_string(),
+                    }}
+                </p>
+                <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::PRINT_REPORT on:click=print>"Print or save as PDF"</button>
+            </div>
+            <article class="dsr-report" id=ids::REPORT>
+                <h1>{report.title.clone()}</h1>
+                <dl class="nhsuk-summary-list">
+                    {report.meeting.iter().map(|(k, v)| view! {
+                        <div class="nhsuk-summary-list__row">
+                            <dt class="nhsuk-summary-list__key">{k.clone()}</dt>
+                            <dd class="nhsuk-summary-list__value">{v.clone()}</dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+                <h2>"In the young person's own words"</h2>
+                {said_list(report.young_person.clone(), "The young person's planner was not filled in.")}
+                <h2>"The family's views"</h2>
+                {said_list(report.family.clone(), "No views were recorded.")}
+                <h2>"What the panel found"</h2>
+                {said_list(report.findings.clone(), "")}
+                <h2>"Recommendations"</h2>
+                {if report.recommendations.is_empty() {
+                    view! { <p class="nhsuk-body">"None."</p> }.into_any()
+                } else {
+                    view! { <ol class="nhsuk-list nhsuk-list--number">{report.recommendations.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ol> }.into_any()
+                }}
+                <h2>"Action plan"</h2>
+                {if actions.is_empty() {
+                    view! { <p class="nhsuk-body">"No actions."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="nhsuk-table">
+                            <thead class="nhsuk-table__head"><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Status"</th></tr></thead>
+                            <tbody class="nhsuk-table__body">
+                                {actions.into_iter().map(|a| view! {
+                                    <tr class="nhsuk-table__row">
+                                        <td class="nhsuk-table__cell">{a.description}</td>
+                                        <td class="nhsuk-table__cell">{a.owner}</td>
+                                        <td class="nhsuk-table__cell">{long_date(a.due_on)}{a.overdue.then_some(" (overdue)")}</td>
+                                        <td class="nhsuk-table__cell">{a.status}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+                {(!report.disagreements.is_empty()).then(|| view! {
+                    <h2>"Disagreements recorded"</h2>
+                    <ul class="nhsuk-list nhsuk-list--bullet">{report.disagreements.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
+                })}
+                <h2>"Who the report went to"</h2>
+                <p class="nhsuk-body" id=ids::REPORT_SHARED>{if report.shared.is_empty() { "Not shared yet.".to_string() } else { report.shared.join("; ") }}</p>
+            </article>
+            {may_share.then(|| view! {
+                <form novalidate on:submit=save_shared class="dsr-no-print">
+                    <h2>"Record that the report was shared"</h2>
+                    <ErrorSummary errors=errors field_id=|_: &str| ids::SHARED_WITH/>
+                    <TextField id=ids::SHARED_WITH label="Who it went to today" hint="The same version goes to the family and everyone who took part"
+                        value=shared_with error=error_for("report_shared") width_class="nhsuk-u-width-two-thirds"/>
+                    <button class="nhsuk-button" id=ids::SAVE_SHARED type="submit">"Record that it was shared"</button>
+                </form>
+            })}
+        }
+        .into_any()
+    }
+}

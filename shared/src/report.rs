@@ -1,0 +1,350 @@
+//! A review's report: one version for the family and everyone in the care network ("tell it once",
+//! seed 000), built from the review, the young person's planner, the family's views, the panel's
+//! findings under the four key questions, the recommendations and the action plan. Due two weeks after
+//! the meeting (the policy's `report_within`). The app shows it as a printable page; this builds its
+//! content, so every device and the tests agree on what it says.
+
+use chrono::NaiveDate;
+
+use crate::action::Action;
+use crate::kloe::{KeyQuestion, KloeFinding, KloeTemplate};
+use crate::person::Person;
+use crate::planner::{FamilyViews, Planner, PlannerQuestion};
+use crate::policy::AreaPolicy;
+use crate::action::Recommendation;
+use crate::review::Review;
+use crate::risk::AgeBand;
+
+/// Everything recorded for one review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewFile {
+    pub review: Review,
+    pub planners: Vec<Planner>,
+    pub family_views: Vec<FamilyViews>,
+    pub findings: Vec<KloeFinding>,
+    pub recommendations: Vec<Recommendation>,
+    pub actions: Vec<Action>,
+}
+
+/// A heading and what was said under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub heading: String,
+    pub words: Vec<String>,
+}
+
+/// One line of the action plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionLine {
+    pub description: String,
+    pub owner: String,
+    pub due_on: NaiveDate,
+    pub status: String,
+    pub overdue: bool,
+    pub family_disagreement: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// "Care, Education and Treatment Review (CETR) for Alex Example".
+    pub title: String,
+    /// The meeting's facts: (what, value).
+    pub meeting: Vec<(String, String)>,
+    /// The young person's own words, question by question (as they gave them).
+    pub young_person: Vec<Said>,
+    /// The family's views, one entry per person who gave them.
+    pub family: Vec<Said>,
+    /// The panel's findings under each of the four key questions, worded for this review.
+    pub findings: Vec<Said>,
+    pub recommendations: Vec<String>,
+    pub actions: Vec<ActionLine>,
+    /// Disagreements recorded by the young person, their advocate or family.
+    pub disagreements: Vec<String>,
+    pub due_on: Option<NaiveDate>,
+    pub overdue: bool,
+    /// "Sam Parent on 20 December 2026".
+    pub shared: Vec<String>,
+}
+
+fn long_date(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
+}
+
+impl Report {
+    /// The report for `file`, about `person`, under the area's `policy`, as it stands on `today`.
+    pub fn of(file: &ReviewFile, person: &Person, policy: &AreaPolicy, today: NaiveDate) -> Report {
+        let review = &file.review;
+        let on_day = review.meeting_on.unwrap_or(today);
+        let band = AgeBand::for_age(person.age_on(on_day), policy.adult_age);
+        let template = KloeTemplate::for_review(band, review.kind);
+
+        let mut meeting = vec![
+            ("Kind of review".to_string(), review.kind.short_label().to_string()),
+            ("Date".to_string(), review.meeting_on.map(long_date).unwrap_or_else(|| "Not set yet".into())),
+        ];
+        if let Some(place) = &review.place {
+            meeting.push(("Place".into(), place.as_str().to_string()));
+        }
+        if let Some(format) = review.format {
+            meeting.push(("How".into(), format.label().to_string()));
+        }
+        let panel = [
+            ("Chair", &review.panel.chair),
+            ("Clinical expert", &review.panel.clinical_expert),
+            ("Expert by experience", &review.panel.expert_by_experience),
+        ];
+        for (role, name) in panel {
+            if let Some(name) = name {
+                meeting.push((role.to_string(), name.as_str().to_string()));
+            }
+        }
+        let came: Vec<String> = review
+            .attendees
+            .iter()
+            .filter(|a| a.attended != Some(false))
+            .map(|a| format!("{} ({})", a.name.as_str(), a.role.as_str()))
+            .collect();
+        if !came.is_empty() {
+            meeting.push(("Who took part".into(), came.join(", ")));
+        }
+        let apologies: Vec<String> =
+            review.attendees.iter().filter(|a| a.attended == Some(false)).map(|a| a.name.as_str().to_string()).collect();
+        if !apologies.is_empty() {
+            meeting.push(("Could not come".into(), apologies.join(", ")));
+        }
+        if review.was_held() {
+            let feedback = if review.verbal_feedback_given { "Yes, at the end of the meeting" } else { "No" };
+            meeting.push(("Verbal feedback given to the family".into(), feedback.into()));
+        }
+
+        let mut disagreements = Vec::new();
+        let mut young_person = Vec::new();
+        for planner in &file.planners {
+            for question in PlannerQuestion::ALL {
+                if let Some(answer) = planner.answers.get(&question) {
+                    young_person.push(Said { heading: question.text().into(), words: vec![answer.as_str().into()] });
+                }
+            }
+            if let Some(take_part) = planner.take_part {
+                young_person.push(Said { heading: "How I want to take part".into(), words: vec![take_part.label().into()] });
+            }
+            if let Some(who) = &planner.who_with {
+                young_person.push(Said { heading: "Who I want with me".into(), words: vec![who.as_str().into()] });
+            }
+            if let Some(needs) = &planner.communication_needs {
+                young_person.push(Said { heading: "How to communicate with me".into(), words: vec![needs.as_str().into()] });
+            }
+            disagreements.extend(planner.disagreements.iter().map(|d| {
+                format!("{} (recorded by {} on {})", d.about.as_str(), d.recorded_by.as_str(), long_date(d.on))
+            }));
+        }
+        let family = file
+            .family_views
+            .iter()
+            .map(|views| {
+                let mut words: Vec<String> = PlannerQuestion::ALL
+                    .into_iter()
+                    .filter_map(|q| views.answers.get(&q).map(|a| format!("{} {}", q.text(), a.as_str())))
+                    .collect();
+                words.extend(views.anything_else.as_ref().map(|t| t.as_str().to_string()));
+                disagreements.extend(views.disagreements.iter().map(|d| {
+                    format!("{} (recorded by {} on {})", d.about.as_str(), d.recorded_by.as_str(), long_date(d.on))
+                }));
+                Said { heading: format!("{} ({})", views.by.as_str(), views.relationship.as_str()), words }
+            })
+            .collect();
+        let findings = KeyQuestion::ALL
+            .into_iter()
+            .map(|question| {
+                let mut words = Vec::new();
+                for finding in file.findings.iter().filter(|f| f.question == question) {
+                    words.push(finding.finding.as_str().to_string());
+                    words.extend(finding.concerns.as_ref().map(|c| format!("Concerns: {}", c.as_str())));
+                }
+                Said { heading: question.text(template).to_string(), words }
+            })
+            .collect();
+        let mut actions: Vec<&Action> = file.actions.iter().collect();
+        actions.sort_by_key(|a| (a.due_on, a.id));
+        let actions = actions
+            .into_iter()
+            .map(|a| {
+                if let Some(d) = &a.family_disagreement {
+                    disagreements.push(format!(
+                        "With the action \"{}\": {} (recorded by {} on {})",
+                        a.description.as_str(),
+                        d.about.as_str(),
+                        d.recorded_by.as_str(),
+                        long_date(d.on)
+                    ));
+                }
+                ActionLine {
+                    description: a.description.as_str().to_string(),
+                    owner: a.owner.as_str().to_string(),
+                    due_on: a.due_on,
+                    status: a.status.label().to_string(),
+                    overdue: a.is_overdue(today),
+                    family_disagreement: a.family_disagreement.as_ref().map(|d| d.about.as_str().to_string()),
+                }
+            })
+            .collect();
+        Report {
+            title: format!("{} for {}", review.name.full(), person.full_name()),
+            meeting,
+            young_person,
+            family,
+            findings,
+            recommendations: file.recommendations.iter().map(|r| r.text.as_str().to_string()).collect(),
+            actions,
+            disagreements,
+            due_on: review.report_due(policy),
+            overdue: review.report_overdue(policy, today),
+            shared: review.report_shared.iter().map(|s| format!("{} on {}", s.to.as_str(), long_date(s.on))).collect(),
+        }
+    }
+
+    /// The whole report as plain text, in reading order (what a PDF of the page must say).
+    pub fn plain_text(&self) -> String {
+        let mut out = vec![self.title.clone()];
+        out.extend(self.meeting.iter().map(|(k, v)| format!("{k}: {v}")));
+        for said in self.young_person.iter().chain(&self.family).chain(&self.findings) {
+            out.push(said.heading.clone());
+            out.extend(said.words.iter().cloned());
+        }
+        out.extend(self.recommendations.iter().cloned());
+        out.extend(self.actions.iter().map(|a| format!("{} {} {}", a.description, a.owner, long_date(a.due_on))));
+        out.extend(self.disagreements.iter().cloned());
+        out.join("\n")
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::action::ActionStatus;
+    use crate::planner::{Disagreement, TakePart};
+    use crate::review::tests::review;
+    use crate::review::{Attendee, ReportShare, ReviewKind, ReviewStatus};
+    use crate::test_support::{day, long, short};
+    use crate::{ActionId, FamilyViewsId, KloeFindingId, PlannerId, RecommendationId};
+
+    fn person(born: NaiveDate) -> Person {
+        let form = crate::PersonForm {
+            given_name: "Alex".into(),
+            family_name: "Example".into(),
+            dob_day: born.format("%-d").to_string(),
+            dob_month: born.format("%-m").to_string(),
+            dob_year: born.format("%Y").to_string(),
+            nhs_number: String::new(),
+        };
+        form.validate(crate::PersonId::from_time_and_random(1, [3; 10]), day(2026, 12, 1)).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn file() -> ReviewFile {
+        let mut r = review(ReviewKind::Community, ReviewStatus::Held, Some(day(2026, 12, 10)));
+        r.attendees = vec![
+            Attendee { name: short("Sam Parent"), role: short("Mother"), attended: Some(true) },
+            Attendee { name: short("Dr Far"), role: short("Psychiatrist"), attended: Some(false) },
+        ];
+        r.verbal_feedback_given = true;
+        let mut answers = BTreeMap::new();
+        answers.insert(PlannerQuestion::AreYouSafe, long("I feel safe with Mum"));
+        let planner = Planner {
+            id: PlannerId::from_time_and_random(1, [5; 10]),
+            review_id: r.id,
+            person_id: r.person_id,
+            answers,
+            take_part: Some(TakePart::Video),
+            who_with: Some(long("Mum and Jo")),
+            communication_needs: None,
+            helped_by: None,
+            disagreements: vec![Disagreement {
+                about: long("I do not want to move to a new school"),
+                recorded_by: short("Jo Advocate"),
+                on: day(2026, 12, 1),
+            }],
+        };
+        let views = FamilyViews {
+            id: FamilyViewsId::from_time_and_random(1, [6; 10]),
+            review_id: r.id,
+            person_id: r.person_id,
+            by: short("Sam Parent"),
+            relationship: short("Mother"),
+            answers: BTreeMap::new(),
+            anything_else: Some(long("We need respite at weekends")),
+            disagreements: Vec::new(),
+        };
+        let finding = KloeFinding {
+            id: KloeFindingId::from_time_and_random(1, [7; 10]),
+            review_id: r.id,
+            person_id: r.person_id,
+            question: KeyQuestion::PlansForTheFuture,
+            finding: long("No school place since September"),
+            concerns: Some(long("Transition to college not planned")),
+        };
+        let recommendation = Recommendation {
+            id: RecommendationId::from_time_and_random(1, [8; 10]),
+            review_id: r.id,
+            person_id: r.person_id,
+            text: long("Find a school place"),
+        };
+        let mut action = crate::action::tests::action(day(2026, 12, 20));
+        action.id = ActionId::from_time_and_random(1, [9; 10]);
+        action.family_disagreement =
+            Some(Disagreement { about: long("Too slow"), recorded_by: short("Sam Parent"), on: day(2026, 12, 11) });
+        ReviewFile {
+            review: r,
+            planners: vec![planner],
+            family_views: vec![views],
+            findings: vec![finding],
+            recommendations: vec![recommendation],
+            actions: vec![action],
+        }
+    }
+
+    #[test]
+    fn the_report_tells_it_once_from_everything_recorded() {
+        let policy = AreaPolicy::default();
+        let report = Report::of(&file(), &person(day(2012, 1, 1)), &policy, day(2026, 12, 21));
+        assert!(report.title.starts_with("Care, Education and Treatment Review (CETR) for "), "{}", report.title);
+        let text = report.plain_text();
+        for expected in [
+            "Who took part: Sam Parent (Mother)",
+            "Could not come: Dr Far",
+            "Verbal feedback given to the family: Yes",
+            "Are you safe?\nI feel safe with Mum",
+            "I want to join by video",
+            "Sam Parent (Mother)\nWe need respite at weekends",
+            "What are the plans for the future, including education?\nNo school place since September\nConcerns: Transition",
+            "Find a school place",
+            "I do not want to move to a new school (recorded by Jo Advocate on 1 December 2026)",
+            "With the action \"Request an EHC needs assessment\": Too slow",
+        ] {
+            assert!(text.contains(expected), "{expected:?} missing from\n{text}");
+        }
+        assert_eq!(report.findings.len(), 4, "every key question has its heading, found or not");
+        assert!(report.actions[0].overdue);
+        assert_eq!(report.actions[0].status, ActionStatus::Open.label());
+        assert_eq!(report.due_on, Some(day(2026, 12, 24)));
+        assert!(!report.overdue);
+        assert!(Report::of(&file(), &person(day(2012, 1, 1)), &policy, day(2026, 12, 28)).overdue);
+    }
+
+    #[test]
+    fn adults_in_hospital_get_the_adult_inpatient_wording_and_sharing_is_listed() {
+        let policy = AreaPolicy::default();
+        let mut f = file();
+        f.review.kind = ReviewKind::Inpatient;
+        f.review.status = ReviewStatus::ReportShared;
+        f.review.report_shared.push(ReportShare { to: short("Sam Parent"), on: day(2026, 12, 20) });
+        let report = Report::of(&f, &person(day(1990, 1, 1)), &policy, day(2026, 12, 28));
+        assert!(report.title.contains("for "));
+        assert!(report.findings[3].heading.contains("discharge"), "{:?}", report.findings[3]);
+        assert!(!report.findings[2].heading.contains("education"));
+        assert_eq!(report.shared, ["Sam Parent on 20 December 2026"]);
+        assert!(!report.overdue);
+    }
+}
