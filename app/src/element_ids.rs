@@ -439,3 +439,5 @@ pub fn rerate_to(rating: &str) -> String {
 pub fn action_status(name: &str) -> String {
     format!("action-status-{name}")
 }
+pub const PAPERS_SENT: &str = "papers-sent";
+pub const CANCEL_REVIEW: &str = "cancel-review";

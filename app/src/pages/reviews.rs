@@ -275,6 +275,16 @@ fn blank_review() -> Review {
     }
 }
 
+/// Saves a changed review on this device (a button on the review page).
+fn change_review(state: AppState, review: Review, notice: &'static str) {
+    spawn_local(async move {
+        match save_all(vec![(RecordKind::Review, record_id(review.id.as_uuid()), fields_of(&review))]).await {
+            Ok(()) => state.saved(notice).await,
+            Err(found) => state.storage_problem.set(Some(found.to_string())),
+        }
+    });
+}
+
 fn summary_row(key: &'static str, value: String) -> impl IntoView {
     view! {
         <div class="nhsuk-summary-list__row">
@@ -355,6 +365,10 @@ fn review_view(
     let may_consent = access.write.contains(RecordKind::Consent);
     let reads = |k| access.read.contains(k);
     let meeting_link = access.write.contains(RecordKind::KloeFinding);
+    let papers_due = review.papers_sent_on.is_none()
+        && matches!(review.status, ReviewStatus::Requested | ReviewStatus::Arranged);
+    let papers_sent = Review { papers_sent_on: Some(today), ..review.clone() };
+    let cancelled = Review { status: ReviewStatus::Cancelled, ..review.clone() };
     view! {
         <a class="nhsuk-back-link" href=format!("/people/{person_id}")>"Back to "{name.clone()}</a>
         <span class="nhsuk-caption-l">{name.clone()}" "{rating_tag(rating)}</span>
@@ -379,8 +393,23 @@ fn review_view(
             {summary_row("Invited", if invited.is_empty() { "Nobody yet".into() } else { invited })}
         </dl>
         {may_arrange.then(|| view! {
-            <a class="nhsuk-button nhsuk-button--secondary" href=format!("{base}/arrange") id=ids::CHANGE_ARRANGEMENTS>"Change the arrangements"</a>
+            <div class="dsr-button-row">
+                <a class="nhsuk-button nhsuk-button--secondary" href=format!("{base}/arrange") id=ids::CHANGE_ARRANGEMENTS>"Change the arrangements"</a>
+                {papers_due.then(|| view! {
+                    <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::PAPERS_SENT
+                        on:click=move |_| change_review(state, papers_sent.clone(), "Recorded that the papers went to the panel")>
+                        "Record that the papers went to the panel today"
+                    </button>
+                })}
+                {(!review.was_held()).then(|| view! {
+                    <button class="nhsuk-button nhsuk-button--warning" type="button" id=ids::CANCEL_REVIEW
+                        on:click=move |_| change_review(state, cancelled.clone(), "The review was cancelled")>
+                        "Cancel the review"
+                    </button>
+                })}
+            </div>
         })}
+        {review.papers_sent_on.map(|d| view! { <p class="nhsuk-body">{format!("Papers went to the panel on {}.", long_date(d))}</p> })}
 
         <h2>"Consent for this review"</h2>
         <div class="nhsuk-inset-text" id=ids::REVIEW_CONSENT>

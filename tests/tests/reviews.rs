@@ -1,0 +1,353 @@
+//! A Care, Education and Treatment Review from end to end, on tablet-sized windows: the coordinator
+//! arranges it and records consent for it; the family fills in the planner and their views on their own
+//! account; the panel records its findings, who came and the feedback with no network; recommendations
+//! and actions follow and the review re-rates the person; the report prints to a PDF that says it all
+//! (and none of the app around it), is shared and is read by the family; and an action left open past
+//! its date shows as overdue on the register, the person page and the follow-up list.
+
+#![allow(clippy::panic, reason = "a failed step fails the test with a message")]
+
+use dsr_e2e_tests::{Browser, PASSWORD, Server, ids, screenshot_path};
+use serde_json::json;
+use thirtyfour::By;
+
+const PERSON: &str = "0193d000-0000-7000-8000-000000000071";
+
+/// Today as the app's date fields take it: (day, month, year), `days` ahead.
+fn date_parts(days: i64) -> (String, String, String) {
+    let day = chrono_like_today(days);
+    (day.2.to_string(), day.1.to_string(), day.0.to_string())
+}
+
+/// (year, month, day) of today plus `days`, from the system clock (no date crate needed here).
+fn chrono_like_today(days: i64) -> (i64, i64, i64) {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
+    civil_from_days(secs / 86_400 + days)
+}
+
+/// Howard Hinnant's days-to-civil algorithm: days since 1970-01-01 to (year, month, day).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+async fn type_date(browser: &Browser, parts: [&str; 3], days: i64) {
+    let (d, m, y) = date_parts(days);
+    for (id, value) in parts.into_iter().zip([d, m, y]) {
+        browser.element(id).await.clear().await.ok();
+        browser.type_into(id, &value).await;
+    }
+}
+
+async fn click_if_present(browser: &Browser, id: &str) {
+    if let Ok(element) = browser.driver.find(By::Id(id)).await {
+        element.click().await.unwrap_or_else(|e| panic!("{id}: {e}"));
+    }
+}
+
+async fn text_of(browser: &Browser, id: &str) -> String {
+    browser.element(id).await.text().await.unwrap_or_default()
+}
+
+/// Waits until this browser has sent everything it saved.
+async fn all_sent(browser: &Browser) {
+    browser.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+}
+
+/// Opens a page of the app on this browser after a full load (which asks for the password again).
+async fn open(browser: &Browser, server: &Server, path: &str, password: &str) {
+    browser.goto(&format!("{}{path}", server.url)).await;
+    browser.unlock(password).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
+    let server = Server::start().await;
+    // Alex, 15, on the register with consent, rated Amber.
+    let (y, m, d) = chrono_like_today(-15 * 366);
+    let born = format!("{y:04}-{m:02}-{d:02}");
+    server
+        .post_json(
+            "/api/sync/push",
+            &json!({ "client_id": "0193d000-0000-7000-8000-0000000d0071", "mutations": [
+                { "seq": 1, "record_id": PERSON, "kind": "person", "changes": {
+                    "given_name": { "new": "Alex" }, "family_name": { "new": "Reviewed" }, "date_of_birth": { "new": born },
+                    "keyworker_referral_offered": { "new": "2026-09-01" },
+                    "register_status": { "new": { "status": "on_register", "since": "2026-09-01" } } } },
+                { "seq": 2, "record_id": "0193d000-0000-7000-8000-000000000072", "kind": "rating_change", "changes": {
+                    "person_id": { "new": PERSON }, "to": { "new": "amber" }, "reason": { "new": "Discussed at the DSR meeting" },
+                    "by": { "new": "Jo Coordinator" }, "at": { "new": "2026-10-01T10:00:00Z" }, "source": { "new": "dsr_meeting" } } },
+                { "seq": 3, "record_id": "0193d000-0000-7000-8000-000000000073", "kind": "consent", "changes": {
+                    "person_id": { "new": PERSON }, "scope": { "new": "register" }, "given_on": { "new": "2026-09-01" },
+                    "given_by": { "new": { "kind": "parental_responsibility", "name": "Sam Parent", "relationship": "Mother" } },
+                    "recorded_by": { "new": "Jo Coordinator" } } } ] }),
+        )
+        .await;
+    // The panel member, and the family's account (invited by the coordinator, accepted by the family).
+    let panel_id = server.staff("pat.panel", "panel_member").await;
+    server.post_json(&format!("/api/users/{panel_id}/people"), &json!({ "person_id": PERSON })).await;
+    let invite = server.post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": PERSON })).await;
+    let code = invite["code"].as_str().unwrap_or_default().to_string();
+    let accepted = reqwest::Client::new()
+        .post(format!("{}/api/invites/accept", server.url))
+        .json(&json!({ "code": code, "username": "sam.parent", "password": "our family password" }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(accepted.status().is_success(), "{}", accepted.status());
+
+    // 1. Arranging: the coordinator requests the review from Alex's page.
+    let coordinator = Browser::start().await;
+    coordinator.resize(768, 1024).await;
+    coordinator.sign_in_as_coordinator(&server).await;
+    coordinator.click(&ids::person_link(PERSON)).await;
+    coordinator.click(ids::ARRANGE_REVIEW).await;
+    coordinator.wait_for_text(ids::REVIEW_NAME, "Care, Education and Treatment Review (CETR)").await;
+    // A date three weeks ahead: the dates that follow are shown as it is typed.
+    type_date(&coordinator, [ids::REVIEW_DAY, ids::REVIEW_MONTH, ids::REVIEW_YEAR], 21).await;
+    let dates = coordinator.wait_for_text(ids::REVIEW_DATES, "Arrangements start by").await;
+    assert!(dates.contains("Papers to the panel by") && !dates.contains("less than the usual notice"), "{dates}");
+    // The meeting is today after all: the page says the notice is short.
+    type_date(&coordinator, [ids::REVIEW_DAY, ids::REVIEW_MONTH, ids::REVIEW_YEAR], 0).await;
+    coordinator.wait_for_text(ids::REVIEW_DATES, "less than the usual notice").await;
+    coordinator.type_into(ids::REVIEW_PLACE, "Riverside School").await;
+    coordinator.click(&ids::review_format("both")).await;
+    coordinator.type_into(ids::REVIEW_CHAIR, "Dr Chair Commissioner").await;
+    coordinator.type_into(ids::REVIEW_CLINICAL_EXPERT, "Kim Clinical").await;
+    coordinator.type_into(ids::REVIEW_EXPERT_BY_EXPERIENCE, "Lee Experience").await;
+    coordinator.type_into(ids::REVIEW_ATTENDEES, "Sam Parent, mother\nJo Advocate, advocate\nRiley Teacher").await;
+    coordinator.click(ids::SAVE_REVIEW).await;
+    coordinator.wait_for_text(ids::ERROR_SUMMARY, "Line 3").await;
+    coordinator.element(ids::REVIEW_ATTENDEES).await.clear().await.ok();
+    coordinator.type_into(ids::REVIEW_ATTENDEES, "Sam Parent, mother\nJo Advocate, advocate\nRiley Teacher, school SENCo").await;
+    coordinator.screenshot("review-arrange").await;
+    coordinator.click(ids::SAVE_REVIEW).await;
+    coordinator.wait_for_text(ids::NOTICE, "The CETR was saved on this device").await;
+    coordinator.wait_for_text(ids::REVIEW_STATUS, "Arranged").await;
+    coordinator.wait_for_text(ids::REVIEW_CONSENT, "Not recorded yet").await;
+    let review_path = coordinator.path().await;
+    let review_id = review_path.rsplit('/').next().unwrap_or_default().to_string();
+    // Consent for this review, so the panel may open the papers.
+    coordinator.click(ids::RECORD_REVIEW_CONSENT).await;
+    assert_eq!(coordinator.element(ids::CONSENT_SCOPE_REVIEW).await.prop("checked").await.ok().flatten().as_deref(), Some("true"));
+    coordinator.click(ids::CONSENT_BY_PARENT).await;
+    coordinator.type_into(ids::CONSENT_PARENT_NAME, "Sam Parent").await;
+    coordinator.type_into(ids::CONSENT_PARENT_RELATIONSHIP, "Mother").await;
+    click_if_present(&coordinator, ids::CONSENT_CHILD_AGREED).await;
+    coordinator.click(ids::SAVE_CONSENT).await;
+    coordinator.wait_for_text(ids::REVIEW_CONSENT, "the panel can open the papers").await;
+    coordinator.screenshot("review-page").await;
+    all_sent(&coordinator).await;
+    let records = server.people().await;
+    let review = records.iter().find(|r| r["id"] == review_id.as_str()).unwrap_or_else(|| panic!("{records:?}"));
+    assert_eq!(review["name"], "cetr", "{review}");
+    assert_eq!(review["status"], "arranged", "{review}");
+    assert_eq!(review["attendees"].as_array().map(Vec::len), Some(3), "{review}");
+    assert!(records.iter().any(|r| r["scope"] == "review" && r["review_id"] == review_id.as_str()), "{records:?}");
+
+    // 2. The family fills in the planner on their own account; the draft survives a reload.
+    let family = Browser::start().await;
+    family.resize(768, 1024).await;
+    family.sign_in(&server, "sam.parent", "our family password").await;
+    family.click(&ids::person_link(PERSON)).await;
+    family.click(&ids::review_link(&review_id)).await;
+    family.click(ids::OPEN_PLANNER).await;
+    family.element(&ids::planner_answer("are_you_safe")).await;
+    family.click(ids::EASY_READ).await;
+    family.wait_until("easy read", "done(document.querySelector(\"label[for='answer-are_you_safe']\").textContent === 'Do you feel safe?')").await;
+    family.screenshot("planner-easy-read").await;
+    family.type_into(&ids::planner_answer("are_you_safe"), "I feel safe at home with Mum.\nNot at school.").await;
+    family.type_into(&ids::planner_answer("what_is_working"), "Drawing helps me calm down").await;
+    family.click(&ids::take_part("video")).await;
+    family.type_into(ids::PLANNER_WHO_WITH, "Mum and Jo").await;
+    family.type_into(ids::PLANNER_COMMUNICATION, "Pictures, and time to answer").await;
+    family.type_into(ids::DISAGREEMENT, "I do not want to go to a residential school").await;
+    family.wait_until("the draft is saved", "done(!!document.querySelector('[data-values*=\"residential\"]'))").await;
+    family.reload().await;
+    family.unlock("our family password").await;
+    family.element(ids::DRAFT_RESTORED).await;
+    assert_eq!(family.input_value(&ids::planner_answer("are_you_safe")).await, "I feel safe at home with Mum.\nNot at school.");
+    family.click(ids::SAVE_PLANNER).await;
+    family.wait_for_text(ids::NOTICE, "The planner was saved on this device").await;
+    family.click(ids::OPEN_FAMILY_VIEWS).await;
+    family.type_into(ids::VIEWS_RELATIONSHIP, "Mother").await;
+    family.type_into(ids::VIEWS_ANYTHING_ELSE, "We need respite at weekends").await;
+    family.click(ids::SAVE_FAMILY_VIEWS).await;
+    family.wait_for_text(ids::NOTICE, "Your views were saved on this device").await;
+    all_sent(&family).await;
+
+    // 3. The panel, in a meeting room with no network: the meeting page opens and saves offline.
+    let panel = Browser::start().await;
+    panel.resize(1024, 768).await;
+    panel.sign_in(&server, "pat.panel", PASSWORD).await;
+    panel.wait_for_text(ids::REGISTER_TABLE, "Alex Reviewed").await;
+    panel.wait_for_offline_shell().await;
+    panel.click(&ids::person_link(PERSON)).await;
+    panel.click(&ids::review_link(&review_id)).await;
+    panel.click(ids::OPEN_MEETING).await;
+    panel.element(&ids::finding("is_the_person_safe")).await;
+    panel.set_offline(true).await;
+    panel.reload().await;
+    panel.unlock(PASSWORD).await;
+    panel.element(&ids::finding("plans_for_the_future")).await;
+    let page = panel
+        .driver
+        .execute("return document.getElementById('maincontent').textContent", Vec::new())
+        .await
+        .map(|v| v.json().as_str().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    assert!(page.contains("What are the plans for the future, including education?"), "{page}");
+    assert!(page.contains("I feel safe at home with Mum."), "the planner is there to read: {page}");
+    for (question, finding) in [
+        ("is_the_person_safe", "Safe at home; two incidents at school this term"),
+        ("good_care_now", "CAMHS sees Alex fortnightly; no autism-informed support at school"),
+        ("plans_for_the_future", "No school place agreed for next year"),
+        ("care_in_the_community", "Yes, with an EHC plan and respite at weekends"),
+    ] {
+        panel.type_into(&ids::finding(question), finding).await;
+    }
+    panel.type_into(&ids::concerns("plans_for_the_future"), "Transition to college not planned").await;
+    panel.click(&ids::attended(0)).await;
+    panel.click(&ids::attended(2)).await;
+    panel.click(ids::VERBAL_FEEDBACK).await;
+    panel.click(ids::MEETING_HELD).await;
+    panel.screenshot("review-meeting-offline").await;
+    panel.click(ids::SAVE_MEETING).await;
+    panel.wait_for_text(ids::NOTICE, "The meeting's record was saved on this device").await;
+    panel.wait_for_text(ids::REVIEW_STATUS, "Meeting held").await;
+    // Recommendations and actions, still offline.
+    panel.click(ids::OPEN_ACTION_PLAN).await;
+    panel.type_into(ids::RECOMMENDATION_TEXT, "Agree a school place with autism-informed support").await;
+    panel.click(ids::ADD_RECOMMENDATION).await;
+    panel.wait_for_text(ids::RECOMMENDATIONS, "Agree a school place").await;
+    panel.click(ids::ADD_ACTION).await;
+    panel.wait_for_text(ids::ERROR_SUMMARY, "Say what is to be done").await;
+    panel.type_into(ids::ACTION_DESCRIPTION, "Request an EHC needs assessment").await;
+    panel.type_into(ids::ACTION_OWNER, "School SENCo").await;
+    type_date(&panel, [ids::ACTION_DUE_DAY, ids::ACTION_DUE_MONTH, ids::ACTION_DUE_YEAR], 7).await;
+    panel.click(ids::ADD_ACTION).await;
+    panel.wait_for_text(ids::ACTION_PLAN, "Request an EHC needs assessment").await;
+    panel.type_into(ids::ACTION_DESCRIPTION, "Arrange weekend respite").await;
+    panel.type_into(ids::ACTION_OWNER, "Social worker").await;
+    type_date(&panel, [ids::ACTION_DUE_DAY, ids::ACTION_DUE_MONTH, ids::ACTION_DUE_YEAR], 60).await;
+    panel.click(ids::ADD_ACTION).await;
+    panel.wait_for_text(ids::ACTION_PLAN, "Arrange weekend respite").await;
+    panel.screenshot("review-action-plan").await;
+    panel.wait_for_text(ids::UNSYNCED, "not sent yet").await;
+    panel.set_offline(false).await;
+    all_sent(&panel).await;
+    let records = server.people().await;
+    assert_eq!(records.iter().filter(|r| r["review_id"] == review_id.as_str() && r.get("question").is_some()).count(), 4);
+    let held = records.iter().find(|r| r["id"] == review_id.as_str()).unwrap_or_else(|| panic!("{records:?}"));
+    assert_eq!(held["status"], "held", "{held}");
+    assert_eq!(held["verbal_feedback_given"], true, "{held}");
+    assert_eq!(held["attendees"][1]["attended"], false, "{held}");
+
+    // 4. The coordinator: the review re-rates Alex; an action is updated; the report prints to PDF.
+    open(&coordinator, &server, &format!("/people/{PERSON}/reviews/{review_id}/actions"), PASSWORD).await;
+    coordinator.wait_for_text(ids::ACTION_PLAN, "Arrange weekend respite").await;
+    coordinator.click(&ids::rerate_to("red")).await;
+    coordinator.type_into(ids::RERATE_REASON, "No school place; placement at risk of breaking down").await;
+    coordinator.click(ids::SAVE_RERATE).await;
+    coordinator.wait_for_text(ids::NOTICE, "The new rating was saved").await;
+    coordinator
+        .driver
+        .find(By::XPath("//table[@id='action-plan']//a[contains(., 'weekend respite')]"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    coordinator.click(&ids::action_status("in_progress")).await;
+    coordinator.type_into(ids::ACTION_NOTE, "Referral made to the short breaks team").await;
+    coordinator.click(ids::SAVE_ACTION_UPDATE).await;
+    coordinator.wait_for_text(ids::ACTION_UPDATES, "Referral made to the short breaks team").await;
+    coordinator.type_into(ids::ACTION_DISAGREEMENT, "Weekend respite should start before the summer").await;
+    coordinator.click(ids::SAVE_ACTION_DISAGREEMENT).await;
+    coordinator.wait_for_text(ids::ACTION_STATUS, "In progress").await;
+    open(&coordinator, &server, &format!("/people/{PERSON}/reviews/{review_id}/report"), PASSWORD).await;
+    let report = coordinator.wait_for_text(ids::REPORT, "What the panel found").await;
+    for expected in [
+        "Care, Education and Treatment Review (CETR) for Alex Reviewed",
+        "I feel safe at home with Mum.",
+        "We need respite at weekends",
+        "No school place agreed for next year",
+        "Concerns: Transition to college not planned",
+        "Agree a school place with autism-informed support",
+        "School SENCo",
+        "I do not want to go to a residential school",
+        "Weekend respite should start before the summer",
+        "Could not come Jo Advocate",
+    ] {
+        assert!(report.contains(expected), "{expected:?} missing from the report: {report}");
+    }
+    coordinator.wait_for_text(ids::REPORT_DUE, "The report is due by").await;
+    coordinator.type_into(ids::SHARED_WITH, "Sam Parent and everyone who took part").await;
+    coordinator.click(ids::SAVE_SHARED).await;
+    coordinator.wait_for_text(ids::REPORT_SHARED, "Sam Parent and everyone who took part on").await;
+    coordinator.screenshot("review-report").await;
+    let pdf = coordinator
+        .driver
+        .print_page(thirtyfour::common::print::PrintParameters::default())
+        .await
+        .unwrap_or_else(|e| panic!("print to PDF: {e}"));
+    std::fs::write(screenshot_path("review-report").with_extension("pdf"), &pdf).ok();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap_or_else(|e| panic!("reading the PDF: {e}"));
+    // Bold text comes out of the PDF with spaces inside words ("C are"): compare without any.
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let flat = squeeze(&text);
+    for expected in [
+        "Care, Education and Treatment Review (CETR) for Alex Reviewed",
+        "Is the person safe?",
+        "Safe at home; two incidents at school this term",
+        "Drawing helps me calm down",
+        "Request an EHC needs assessment",
+        "Sam Parent and everyone who took part on",
+    ] {
+        assert!(flat.contains(&squeeze(expected)), "{expected:?} missing from the PDF: {text}");
+    }
+    for app_only in ["Print or save as PDF", "Record that it was shared", "Sign out", "Back to the review"] {
+        assert!(!flat.contains(&squeeze(app_only)), "the printed report shows the app's {app_only:?}: {text}");
+    }
+    all_sent(&coordinator).await;
+
+    // 5. The family reads the same report in their account.
+    open(&family, &server, &format!("/people/{PERSON}/reviews/{review_id}/report"), "our family password").await;
+    family.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
+    family.wait_for_text(ids::REPORT_SHARED, "Sam Parent and everyone who took part on").await;
+    let family_report = text_of(&family, ids::REPORT).await;
+    assert!(family_report.contains("Yes, with an EHC plan and respite at weekends"), "{family_report}");
+    family.screenshot("review-report-family").await;
+
+    // 6. A week and more later, the EHC action is still open: overdue on the register, the person page
+    //    and the follow-up list.
+    coordinator.shift_clock_days(10).await;
+    open(&coordinator, &server, "/", PASSWORD).await;
+    let row = coordinator.wait_for_text(&ids::person_row(PERSON), "Overdue").await;
+    assert!(row.contains("Action for School SENCo"), "{row}");
+    assert!(row.contains("Red"), "the review's rating is on the register: {row}");
+    coordinator.screenshot("review-register-overdue").await;
+    coordinator.click(&ids::person_link(PERSON)).await;
+    let actions = coordinator.wait_for_text(ids::PERSON_ACTIONS, "Overdue").await;
+    assert!(actions.contains("Request an EHC needs assessment"), "{actions}");
+    coordinator.click(ids::FOLLOW_UP_LINK).await;
+    let follow_up = coordinator.wait_for_text(ids::FOLLOW_UP, "School SENCo").await;
+    assert!(follow_up.contains("1 overdue") && follow_up.contains("Social worker"), "{follow_up}");
+    coordinator.click(ids::FOLLOW_UP_OVERDUE_ONLY).await;
+    coordinator
+        .wait_until("only overdue actions", "done(!document.getElementById('follow-up').textContent.includes('Social worker'))")
+        .await;
+    coordinator.screenshot("follow-up").await;
+
+    for browser in [coordinator, family, panel] {
+        browser.quit().await;
+    }
+}
