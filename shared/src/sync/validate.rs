@@ -167,6 +167,13 @@ fn validate_as<T: serde::de::DeserializeOwned>(
         Err(problem) => {
             let path = problem.path().to_string();
             let inner = problem.into_inner().to_string();
+            // A rule across fields broken (the type's own `validate`): its errors, each on its field.
+            if matches!(path.as_str(), "." | "")
+                && let Some(by_field) = rule_errors(&inner, known)
+            {
+                errors.extend(by_field);
+                return Err(errors);
+            }
             let field = match path.as_str() {
                 "." | "" => inner.split('`').nth(1).unwrap_or("record").to_string(),
                 other => other.split('.').next().unwrap_or(other).to_string(),
@@ -175,6 +182,17 @@ fn validate_as<T: serde::de::DeserializeOwned>(
         }
     }
     Err(errors)
+}
+
+/// A type's broken rules as [`crate::ValidationErrors`] writes them ("field: message; field: message"),
+/// back into errors on their fields; `None` unless every part names one of the kind's fields.
+fn rule_errors(text: &str, known: &[&str]) -> Option<Vec<FieldError>> {
+    text.split("; ")
+        .map(|part| {
+            let (field, message) = part.split_once(": ")?;
+            known.contains(&field).then(|| error(field, message))
+        })
+        .collect()
 }
 
 fn error(field: impl Into<String>, message: impl Into<String>) -> FieldError {
@@ -200,6 +218,18 @@ mod tests {
 
     fn id() -> RecordId {
         RecordId::from_time_and_random(1, [1; 10])
+    }
+
+    #[test]
+    fn a_broken_rule_across_fields_is_reported_on_its_fields() {
+        let review = fields(json!({
+            "person_id": RecordId::from_time_and_random(1, [2; 10]), "kind": "inpatient", "name": "ctr",
+            "status": "held", "requested_on": "2026-11-02", "meeting_on": "2026-11-20",
+            "panel": { "clinical_expert": "Kim", "expert_by_experience": "Lee" } }));
+        let reasons = validate_fields(RecordKind::Review, id(), &review, day(2026, 12, 1)).err().unwrap_or_default();
+        let fields: Vec<&str> = reasons.iter().map(|r| r.field.as_str()).collect();
+        assert_eq!(fields, ["panel", "admission_id"], "{reasons:?}");
+        assert_eq!(reasons[0].message, "Name the chair");
     }
 
     #[test]

@@ -1,0 +1,146 @@
+//! Reviews through the API: who may write each part of a review, and the panel opening the papers only
+//! once consent for that review is recorded (handbook: information governance; issue 7).
+
+#![allow(clippy::panic, reason = "test helpers fail the test with a message")]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestServer, client, id, test_server};
+use dsr_shared::ClientId;
+use dsr_shared::access::Role;
+use dsr_shared::accounts::InviteCreated;
+use dsr_shared::sync::{PullResponse, PushOutcome, PushResponse};
+use serde_json::{Value, json};
+
+const PERSON: u8 = 1;
+const REVIEW: u8 = 20;
+
+fn mutation(seq: u64, n: u8, kind: &str, fields: Value) -> Value {
+    let changes: serde_json::Map<String, Value> =
+        fields.as_object().cloned().unwrap_or_default().into_iter().map(|(k, v)| (k, json!({ "new": v }))).collect();
+    json!({ "seq": seq, "record_id": id(n), "kind": kind, "changes": changes })
+}
+
+fn review(status: &str, chair: Option<&str>) -> Value {
+    let mut fields = json!({
+        "person_id": id(PERSON), "kind": "community", "name": "cetr", "status": status,
+        "requested_on": "2026-11-02", "meeting_on": "2026-11-20", "format": "both",
+        "panel": { "chair": chair, "clinical_expert": "Kim Clinical", "expert_by_experience": "Lee Experience" },
+        "attendees": [ { "name": "Sam Parent", "role": "Mother" } ] });
+    if chair.is_none() {
+        fields["panel"]["chair"] = Value::Null;
+    }
+    fields
+}
+
+/// Pushes as this user; each mutation's outcome.
+async fn push(server: &TestServer, cookie: &str, device: ClientId, mutations: Vec<Value>) -> Vec<PushOutcome> {
+    let reply =
+        server.post_json_as(cookie, "/api/sync/push", &json!({ "client_id": device, "mutations": mutations })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json::<PushResponse>().results.into_iter().map(|r| r.outcome).collect()
+}
+
+/// The kinds of record (by id number) a fresh device of this user is sent.
+async fn pulled(server: &TestServer, cookie: &str, device: ClientId) -> Vec<(String, String)> {
+    let reply = server.get_as(cookie, &format!("/api/sync/pull?client_id={device}&cursor=0&view=0&limit=2000")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let page: PullResponse = reply.json();
+    page.changes.into_iter().map(|c| (c.record.kind.name().to_string(), c.record.id.to_string())).collect()
+}
+
+fn applied(outcome: &PushOutcome) -> bool {
+    matches!(outcome, PushOutcome::Applied { .. })
+}
+
+fn has(records: &[(String, String)], kind: &str, n: u8) -> bool {
+    records.iter().any(|(k, i)| k == kind && *i == id(n).to_string())
+}
+
+#[tokio::test]
+async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with_consent() {
+    let server = test_server().await;
+    let outcomes = push(
+        &server,
+        &server.cookie,
+        client(1),
+        vec![
+            json!({ "seq": 1, "record_id": id(PERSON), "kind": "person", "changes": {
+                "given_name": { "new": "Alex" }, "family_name": { "new": "Example" }, "date_of_birth": { "new": "2011-04-23" } } }),
+            mutation(2, REVIEW, "review", review("arranged", Some("Dr Chair"))),
+        ],
+    )
+    .await;
+    assert!(outcomes.iter().all(applied), "{outcomes:?}");
+    let (panel_id, panel) = server.staff("panel", Role::PanelMember).await;
+    let reply = server.post_json(&format!("/api/users/{panel_id}/people"), &json!({ "person_id": id(PERSON) })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let reply = server.post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) })).await;
+    let invite: InviteCreated = reply.json();
+    let accept = json!({ "code": invite.code, "username": "sam.parent", "password": "our own long password" });
+    let reply = server.post_json("/api/invites/accept", &accept).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let (_, family) = server.login("sam.parent", "our own long password").await;
+
+    // The family writes the planner and their views; not the panel's findings, nor the review.
+    let planner = json!({ "review_id": id(REVIEW), "person_id": id(PERSON),
+        "answers": { "are_you_safe": "I feel safe with Mum" }, "take_part": "video" });
+    let views = json!({ "review_id": id(REVIEW), "person_id": id(PERSON), "by": "Sam Parent", "relationship": "Mother",
+        "anything_else": "We need respite" });
+    let finding = json!({ "review_id": id(REVIEW), "person_id": id(PERSON), "question": "is_the_person_safe",
+        "finding": "Safe at home" });
+    let outcomes = push(
+        &server,
+        &family,
+        client(2),
+        vec![
+            mutation(1, 21, "planner", planner),
+            mutation(2, 22, "family_views", views),
+            mutation(3, 23, "kloe_finding", finding.clone()),
+            json!({ "seq": 4, "record_id": id(REVIEW), "kind": "review", "base_version": 1,
+                "changes": { "verbal_feedback_given": { "old": null, "new": true } } }),
+        ],
+    )
+    .await;
+    assert!(applied(&outcomes[0]) && applied(&outcomes[1]), "{outcomes:?}");
+    assert!(matches!(outcomes[2], PushOutcome::Rejected { .. }) && matches!(outcomes[3], PushOutcome::Rejected { .. }), "{outcomes:?}");
+
+    // Before consent for the review: the panel sees the review, not the person or the papers.
+    let before = pulled(&server, &panel, client(3)).await;
+    assert!(has(&before, "review", REVIEW), "{before:?}");
+    assert!(!has(&before, "person", PERSON) && !has(&before, "planner", 21) && !has(&before, "family_views", 22), "{before:?}");
+
+    // Consent for this review is recorded: the papers open.
+    let consent = json!({ "person_id": id(PERSON), "scope": "review", "review_id": id(REVIEW),
+        "given_by": { "kind": "parental_responsibility", "name": "Sam Parent", "relationship": "Mother" },
+        "given_on": "2026-11-10", "recorded_by": "Jo Coordinator" });
+    let outcomes = push(&server, &server.cookie, client(1), vec![mutation(3, 24, "consent", consent)]).await;
+    assert!(applied(&outcomes[0]), "{outcomes:?}");
+    let after = pulled(&server, &panel, client(4)).await;
+    assert!(has(&after, "person", PERSON) && has(&after, "planner", 21) && has(&after, "family_views", 22), "{after:?}");
+
+    // The panel records its findings and the day (who came, feedback, held); not a new rating.
+    let held = json!({ "seq": 2, "record_id": id(REVIEW), "kind": "review", "base_version": 1, "changes": {
+        "status": { "old": "arranged", "new": "held" }, "verbal_feedback_given": { "old": null, "new": true },
+        "attendees": { "old": [ { "name": "Sam Parent", "role": "Mother" } ],
+                       "new": [ { "name": "Sam Parent", "role": "Mother", "attended": true } ] } } });
+    let rating = json!({ "person_id": id(PERSON), "to": "red", "reason": "The review", "by": "Pat Panel",
+        "at": "2026-11-20T12:00:00Z", "source": "review" });
+    let outcomes =
+        push(&server, &panel, client(4), vec![mutation(1, 23, "kloe_finding", finding), held, mutation(3, 25, "rating_change", rating)])
+            .await;
+    assert!(applied(&outcomes[0]) && applied(&outcomes[1]), "{outcomes:?}");
+    assert!(matches!(outcomes[2], PushOutcome::Rejected { .. }), "{outcomes:?}");
+
+    // The family reads the findings (for the report).
+    let family_sees = pulled(&server, &family, client(5)).await;
+    assert!(has(&family_sees, "kloe_finding", 23) && has(&family_sees, "review", REVIEW), "{family_sees:?}");
+
+    // A review marked held without its chair is refused, naming the panel.
+    let outcomes = push(&server, &server.cookie, client(1), vec![mutation(4, 26, "review", review("held", None))]).await;
+    match &outcomes[0] {
+        PushOutcome::Rejected { reasons } => assert!(reasons.iter().any(|r| r.field == "panel"), "{reasons:?}"),
+        other => panic!("a held review with no chair was not refused: {other:?}"),
+    }
+}
