@@ -13,13 +13,14 @@ use crate::pages::referrals::referral_loaded;
 use crate::pages::{OnceLoaded, action_loaded, person_loaded, review_loaded};
 use crate::pages::{
     accounts::AccountsPage, action_plan::ActionPage, action_plan::ActionPlanPage, add_person::AddPersonPage,
-    follow_up::FollowUpPage, meeting::MeetingPage, planner::FamilyViewsPage, planner::PlannerPage, report::ReportPage,
-    reviews::ArrangeReviewPage, reviews::ReviewPage, admission::AdmissionPage, admission::DischargePage,
-    audit::AuditPage, conflicts::ConflictsPage, consent::ConsentPage, edit_person::EditPersonPage,
-    invitation::InvitationPage, leave::ErasePage, leave::LeavePage, not_found::NotFoundPage, person::PersonPage,
-    policy::EditPolicyPage, policy::PolicyPage, referrals::NewReferralPage, referrals::ReferralPage,
-    referrals::TriageQueuePage, register::RegisterPage, risk::RiskPage, self_referral::SelfReferralPage,
-    sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
+    admission::AdmissionPage, admission::DischargePage, audit::AuditPage, conflicts::ConflictsPage,
+    consent::ConsentPage, edit_person::EditPersonPage, follow_up::FollowUpPage, invitation::InvitationPage,
+    leave::ErasePage, leave::LeavePage, meeting::MeetingPage, not_found::NotFoundPage, person::PersonPage,
+    planner::FamilyViewsPage, planner::PlannerPage, policy::EditPolicyPage, policy::PolicyPage,
+    referrals::NewReferralPage, referrals::ReferralPage, referrals::TriageQueuePage, register::RegisterPage,
+    report::ReportPage, reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage,
+    self_referral::SelfReferralPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
+    visit_note::VisitNotePage,
 };
 use crate::session;
 use crate::state::{AppState, Session};

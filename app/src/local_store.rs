@@ -890,8 +890,17 @@ async fn people_among(only: Option<&[RecordId]>, policy: &AreaPolicy) -> Result<
                 None => (None, Vec::new(), ReviewPapers::default()),
             };
             let on_server = r.server.is_some() && !waiting;
-            let row =
-                PersonRow { id, person, on_server, refused, fields: r.fields, file, visit_notes, papers, register: None };
+            let row = PersonRow {
+                id,
+                person,
+                on_server,
+                refused,
+                fields: r.fields,
+                file,
+                visit_notes,
+                papers,
+                register: None,
+            };
             Some(row.with_register(policy, today))
         })
         .collect();

@@ -4,10 +4,19 @@
 
 use chrono::{Days, NaiveDate};
 use dsr_shared::access::Role;
+use dsr_shared::action::{Action, ActionStatus, ActionUpdate, Recommendation};
+use dsr_shared::kloe::{KeyQuestion, KloeFinding};
 use dsr_shared::nhs_number::check_digit;
 use dsr_shared::person::{LeaveReason, RegisterStatus};
+use dsr_shared::planner::{FamilyViews, Helper, HelperRole, Planner, PlannerQuestion, TakePart};
+use dsr_shared::policy::AreaPolicy;
+use dsr_shared::review::{Attendee, MeetingFormat, Panel, ReportShare, Review, ReviewKind, ReviewStatus, review_name};
 use dsr_shared::sync::{FieldChange, Fields, Mutation, PushRequest, RecordKind, fields_of};
-use dsr_shared::{ClientId, NhsNumber, Person, PersonId, PersonName, RecordId};
+use dsr_shared::text::{LongText, ShortText, TextError};
+use dsr_shared::{
+    ActionId, AdmissionId, ClientId, FamilyViewsId, KloeFindingId, NhsNumber, Person, PersonId, PersonName, PlannerId,
+    RecommendationId, RecordId, ReviewId,
+};
 use serde_json::{Value, json};
 
 use crate::accounts_store::NewUser;
@@ -87,6 +96,10 @@ pub fn demo_push(today: NaiveDate) -> PushRequest {
                     "reason": why, "by": "Jo Coordinator (demo)", "at": at, "source": "dsr_meeting" }),
                 );
             }
+            let admission = (rating == "blue").then(|| AdmissionId::from_uuid(record(0xad).as_uuid()));
+            for (kind, id, fields) in demo_review(person, i, admission, record, today).unwrap_or_default() {
+                mutations.push(create(mutations.len() as u64 + 1, id, kind, fields));
+            }
         } else if i < DEMO_ON_REGISTER + DEMO_REFERRED {
             let route = if i % 2 == 0 {
                 json!({ "route": "self_referral", "by": format!("Parent of {}", person.given_name), "relationship": "Parent",
@@ -104,6 +117,169 @@ pub fn demo_push(today: NaiveDate) -> PushRequest {
         }
     }
     PushRequest { client_id, mutations }
+}
+
+/// A review in a different state for some of the first people on the register, with what goes with it:
+/// 0 held three weeks ago (planner, family views, findings, recommendations, actions, one overdue; the
+/// report overdue); 1 arranged for three weeks' time (consent, a planner started); 3 (in hospital) a
+/// post-admission review requested; 4 held two months ago, report shared, actions under way.
+fn demo_review(
+    person: &Person,
+    index: usize,
+    admission: Option<AdmissionId>,
+    record: impl Fn(u8) -> RecordId,
+    today: NaiveDate,
+) -> Result<Vec<(RecordKind, RecordId, Fields)>, TextError> {
+    let ago = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
+    let ahead = |n: u64| today.checked_add_days(Days::new(n)).unwrap_or(today);
+    let short = ShortText::parse;
+    let long = LongText::parse;
+    let policy = AreaPolicy::default();
+    let (status, requested, meeting) = match index {
+        0 => (ReviewStatus::Held, ago(40), Some(ago(21))),
+        1 => (ReviewStatus::Arranged, ago(5), Some(ahead(21))),
+        3 => (ReviewStatus::Requested, ago(2), None),
+        4 => (ReviewStatus::ReportShared, ago(80), Some(ago(60))),
+        _ => return Ok(Vec::new()),
+    };
+    let kind = if admission.is_some() { ReviewKind::PostAdmission } else { ReviewKind::Community };
+    let review_id = ReviewId::from_uuid(record(0xe0).as_uuid());
+    let held = matches!(status, ReviewStatus::Held | ReviewStatus::ReportShared);
+    let review = Review {
+        id: review_id,
+        person_id: person.id,
+        kind,
+        name: review_name(person.age_on(today), person.in_education, person.education_placement_broken_down, &policy),
+        status,
+        requested_on: requested,
+        admission_id: admission.filter(|_| kind.is_inpatient()),
+        meeting_on: meeting,
+        place: meeting.map(|_| short("Riverside Family Centre (fictional)")).transpose()?,
+        format: meeting.map(|_| MeetingFormat::Both),
+        panel: Panel {
+            chair: meeting.map(|_| short("Dr Morgan Chair (demo)")).transpose()?,
+            clinical_expert: meeting.map(|_| short("Kim Clinical (demo)")).transpose()?,
+            expert_by_experience: meeting.map(|_| short("Lee Experience (demo)")).transpose()?,
+        },
+        attendees: vec![
+            Attendee {
+                name: short(&format!("Parent of {}", person.given_name))?,
+                role: short("Parent")?,
+                attended: held.then_some(true),
+            },
+            Attendee { name: short("Ali Advocate (demo)")?, role: short("Advocate")?, attended: held.then_some(true) },
+            Attendee {
+                name: short("Sam Keyworker (demo)")?,
+                role: short("Keyworker")?,
+                attended: held.then_some(false),
+            },
+        ],
+        papers_sent_on: held.then(|| ago(if index == 0 { 22 } else { 61 })),
+        verbal_feedback_given: held,
+        report_shared: if status == ReviewStatus::ReportShared {
+            vec![ReportShare { to: short("The family and everyone who took part")?, on: ago(50) }]
+        } else {
+            Vec::new()
+        },
+    };
+    let mut records = vec![(RecordKind::Review, record(0xe0), fields_of(&review))];
+    if index == 3 {
+        return Ok(records);
+    }
+    // Who consented follows their age on the day, as for the register.
+    let given_by = if person.age_on(requested) >= 16 {
+        json!({ "kind": "the_person", "gillick_competent": false })
+    } else {
+        json!({ "kind": "parental_responsibility", "name": format!("Parent of {}", person.given_name),
+                "relationship": "Parent", "child_agreed": null })
+    };
+    let consent = json!({ "person_id": person.id, "scope": "review", "review_id": review_id,
+        "given_by": given_by, "given_on": requested, "recorded_by": "Jo Coordinator (demo)" });
+    records.push((RecordKind::Consent, record(0xe1), serde_json::from_value(consent).unwrap_or_default()));
+    let mut answers = std::collections::BTreeMap::new();
+    answers.insert(PlannerQuestion::AreYouSafe, long("I feel safe at home. School is too loud.")?);
+    answers.insert(PlannerQuestion::WhatIsWorking, long("Swimming on Saturdays helps. Waiting rooms do not.")?);
+    let planner = Planner {
+        id: PlannerId::from_uuid(record(0xe2).as_uuid()),
+        review_id,
+        person_id: person.id,
+        answers,
+        take_part: Some(TakePart::PartOnly),
+        who_with: Some(long("My mum and Ali")?),
+        communication_needs: Some(long("Pictures, short sentences, and time to answer")?),
+        helped_by: Some(Helper { name: short("Ali Advocate (demo)")?, role: HelperRole::Advocate }),
+        disagreements: Vec::new(),
+    };
+    records.push((RecordKind::Planner, record(0xe2), fields_of(&planner)));
+    if !held {
+        return Ok(records);
+    }
+    let views = FamilyViews {
+        id: FamilyViewsId::from_uuid(record(0xe3).as_uuid()),
+        review_id,
+        person_id: person.id,
+        by: short(&format!("Parent of {}", person.given_name))?,
+        relationship: short("Parent")?,
+        answers: std::collections::BTreeMap::new(),
+        anything_else: Some(long("We are exhausted; we need a break at weekends (fictional)")?),
+        disagreements: Vec::new(),
+    };
+    records.push((RecordKind::FamilyViews, record(0xe3), fields_of(&views)));
+    let found = [
+        (KeyQuestion::IsThePersonSafe, "Safe at home with support; incidents at school (fictional)"),
+        (KeyQuestion::GoodCareNow, "Community team involved; no autism-informed plan at school (fictional)"),
+        (KeyQuestion::PlansForTheFuture, "No agreed plan for next year (fictional)"),
+        (KeyQuestion::CareInTheCommunity, "Yes, with respite and an EHC needs assessment (fictional)"),
+    ];
+    for (n, (question, text)) in found.into_iter().enumerate() {
+        let id = record(0xf0 + n as u8);
+        let finding = KloeFinding {
+            id: KloeFindingId::from_uuid(id.as_uuid()),
+            review_id,
+            person_id: person.id,
+            question,
+            finding: long(text)?,
+            concerns: None,
+        };
+        records.push((RecordKind::KloeFinding, id, fields_of(&finding)));
+    }
+    let recommendation = Recommendation {
+        id: RecommendationId::from_uuid(record(0xe4).as_uuid()),
+        review_id,
+        person_id: person.id,
+        text: long("Request an EHC needs assessment and arrange weekend respite (fictional)")?,
+    };
+    records.push((RecordKind::Recommendation, record(0xe4), fields_of(&recommendation)));
+    let meeting_on = meeting.unwrap_or(today);
+    let actions = [
+        (0xe5, "Request an EHC needs assessment", "School SENCo (demo)", meeting_on.checked_add_days(Days::new(14))),
+        (0xe6, "Arrange weekend respite", "Social worker (demo)", today.checked_add_days(Days::new(30 + index as u64))),
+    ];
+    for (n, description, owner, due) in actions {
+        let mut action = Action {
+            id: ActionId::from_uuid(record(n).as_uuid()),
+            review_id,
+            person_id: person.id,
+            recommendation_id: Some(recommendation.id),
+            description: long(description)?,
+            owner: short(owner)?,
+            due_on: due.unwrap_or(today),
+            status: ActionStatus::Open,
+            updates: Vec::new(),
+            family_disagreement: None,
+        };
+        if index == 4 {
+            let update = ActionUpdate {
+                on: ago(45),
+                by: short("Jo Coordinator (demo)")?,
+                note: long("Referral made (fictional)")?,
+                status: ActionStatus::InProgress,
+            };
+            let _ = action.update(update);
+        }
+        records.push((RecordKind::Action, record(n), fields_of(&action)));
+    }
+    Ok(records)
 }
 
 /// How many demo people are on the register (the first), referred and waiting (the next); the rest left.
@@ -289,6 +465,12 @@ mod tests {
             RecordKind::RatingChange,
             RecordKind::Admission,
             RecordKind::Referral,
+            RecordKind::Review,
+            RecordKind::Planner,
+            RecordKind::FamilyViews,
+            RecordKind::KloeFinding,
+            RecordKind::Recommendation,
+            RecordKind::Action,
         ] {
             assert!(kinds.contains(&kind), "{kind}");
         }

@@ -76,7 +76,8 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
     let (panel_id, panel) = server.staff("panel", Role::PanelMember).await;
     let reply = server.post_json(&format!("/api/users/{panel_id}/people"), &json!({ "person_id": id(PERSON) })).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    let reply = server.post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) })).await;
+    let reply =
+        server.post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) })).await;
     let invite: InviteCreated = reply.json();
     let accept = json!({ "code": invite.code, "username": "sam.parent", "password": "our own long password" });
     let reply = server.post_json("/api/invites/accept", &accept).await;
@@ -104,12 +105,18 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
     )
     .await;
     assert!(applied(&outcomes[0]) && applied(&outcomes[1]), "{outcomes:?}");
-    assert!(matches!(outcomes[2], PushOutcome::Rejected { .. }) && matches!(outcomes[3], PushOutcome::Rejected { .. }), "{outcomes:?}");
+    assert!(
+        matches!(outcomes[2], PushOutcome::Rejected { .. }) && matches!(outcomes[3], PushOutcome::Rejected { .. }),
+        "{outcomes:?}"
+    );
 
     // Before consent for the review: the panel sees the review, not the person or the papers.
     let before = pulled(&server, &panel, client(3)).await;
     assert!(has(&before, "review", REVIEW), "{before:?}");
-    assert!(!has(&before, "person", PERSON) && !has(&before, "planner", 21) && !has(&before, "family_views", 22), "{before:?}");
+    assert!(
+        !has(&before, "person", PERSON) && !has(&before, "planner", 21) && !has(&before, "family_views", 22),
+        "{before:?}"
+    );
 
     // Consent for this review is recorded: the papers open.
     let consent = json!({ "person_id": id(PERSON), "scope": "review", "review_id": id(REVIEW),
@@ -118,7 +125,10 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
     let outcomes = push(&server, &server.cookie, client(1), vec![mutation(3, 24, "consent", consent)]).await;
     assert!(applied(&outcomes[0]), "{outcomes:?}");
     let after = pulled(&server, &panel, client(4)).await;
-    assert!(has(&after, "person", PERSON) && has(&after, "planner", 21) && has(&after, "family_views", 22), "{after:?}");
+    assert!(
+        has(&after, "person", PERSON) && has(&after, "planner", 21) && has(&after, "family_views", 22),
+        "{after:?}"
+    );
 
     // The panel records its findings and the day (who came, feedback, held); not a new rating.
     let held = json!({ "seq": 2, "record_id": id(REVIEW), "kind": "review", "base_version": 1, "changes": {
@@ -127,9 +137,13 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
                        "new": [ { "name": "Sam Parent", "role": "Mother", "attended": true } ] } } });
     let rating = json!({ "person_id": id(PERSON), "to": "red", "reason": "The review", "by": "Pat Panel",
         "at": "2026-11-20T12:00:00Z", "source": "review" });
-    let outcomes =
-        push(&server, &panel, client(4), vec![mutation(1, 23, "kloe_finding", finding), held, mutation(3, 25, "rating_change", rating)])
-            .await;
+    let outcomes = push(
+        &server,
+        &panel,
+        client(4),
+        vec![mutation(1, 23, "kloe_finding", finding), held, mutation(3, 25, "rating_change", rating)],
+    )
+    .await;
     assert!(applied(&outcomes[0]) && applied(&outcomes[1]), "{outcomes:?}");
     assert!(matches!(outcomes[2], PushOutcome::Rejected { .. }), "{outcomes:?}");
 
@@ -138,7 +152,8 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
     assert!(has(&family_sees, "kloe_finding", 23) && has(&family_sees, "review", REVIEW), "{family_sees:?}");
 
     // A review marked held without its chair is refused, naming the panel.
-    let outcomes = push(&server, &server.cookie, client(1), vec![mutation(4, 26, "review", review("held", None))]).await;
+    let outcomes =
+        push(&server, &server.cookie, client(1), vec![mutation(4, 26, "review", review("held", None))]).await;
     match &outcomes[0] {
         PushOutcome::Rejected { reasons } => assert!(reasons.iter().any(|r| r.field == "panel"), "{reasons:?}"),
         other => panic!("a held review with no chair was not refused: {other:?}"),

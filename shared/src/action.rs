@@ -153,9 +153,11 @@ pub fn open_actions_by_owner<T: Clone>(
             continue;
         }
         let owner = action.owner.as_str().trim().to_string();
-        let group = by_owner
-            .entry(owner.to_lowercase())
-            .or_insert_with(|| OwnerActions { owner, actions: Vec::new(), overdue: 0 });
+        let group = by_owner.entry(owner.to_lowercase()).or_insert_with(|| OwnerActions {
+            owner,
+            actions: Vec::new(),
+            overdue: 0,
+        });
         group.overdue += usize::from(action.is_overdue(today));
         group.actions.push((action.clone(), extra.clone()));
     }

@@ -109,7 +109,8 @@ pub enum HelperRole {
 }
 
 impl HelperRole {
-    pub const ALL: [HelperRole; 4] = [HelperRole::Advocate, HelperRole::Family, HelperRole::Keyworker, HelperRole::Other];
+    pub const ALL: [HelperRole; 4] =
+        [HelperRole::Advocate, HelperRole::Family, HelperRole::Keyworker, HelperRole::Other];
 
     pub fn name(self) -> &'static str {
         match self {

@@ -7,11 +7,11 @@
 use chrono::NaiveDate;
 
 use crate::action::Action;
+use crate::action::Recommendation;
 use crate::kloe::{KeyQuestion, KloeFinding, KloeTemplate};
 use crate::person::Person;
 use crate::planner::{FamilyViews, Planner, PlannerQuestion};
 use crate::policy::AreaPolicy;
-use crate::action::Recommendation;
 use crate::review::Review;
 use crate::risk::AgeBand;
 
@@ -107,8 +107,12 @@ impl Report {
         if !came.is_empty() {
             meeting.push(("Who took part".into(), came.join(", ")));
         }
-        let apologies: Vec<String> =
-            review.attendees.iter().filter(|a| a.attended == Some(false)).map(|a| a.name.as_str().to_string()).collect();
+        let apologies: Vec<String> = review
+            .attendees
+            .iter()
+            .filter(|a| a.attended == Some(false))
+            .map(|a| a.name.as_str().to_string())
+            .collect();
         if !apologies.is_empty() {
             meeting.push(("Could not come".into(), apologies.join(", ")));
         }
@@ -126,13 +130,15 @@ impl Report {
                 }
             }
             if let Some(take_part) = planner.take_part {
-                young_person.push(Said { heading: "How I want to take part".into(), words: vec![take_part.label().into()] });
+                young_person
+                    .push(Said { heading: "How I want to take part".into(), words: vec![take_part.label().into()] });
             }
             if let Some(who) = &planner.who_with {
                 young_person.push(Said { heading: "Who I want with me".into(), words: vec![who.as_str().into()] });
             }
             if let Some(needs) = &planner.communication_needs {
-                young_person.push(Said { heading: "How to communicate with me".into(), words: vec![needs.as_str().into()] });
+                young_person
+                    .push(Said { heading: "How to communicate with me".into(), words: vec![needs.as_str().into()] });
             }
             disagreements.extend(planner.disagreements.iter().map(|d| {
                 format!("{} (recorded by {} on {})", d.about.as_str(), d.recorded_by.as_str(), long_date(d.on))
@@ -240,7 +246,8 @@ mod tests {
             dob_year: born.format("%Y").to_string(),
             nhs_number: String::new(),
         };
-        form.validate(crate::PersonId::from_time_and_random(1, [3; 10]), day(2026, 12, 1)).unwrap_or_else(|e| panic!("{e}"))
+        form.validate(crate::PersonId::from_time_and_random(1, [3; 10]), day(2026, 12, 1))
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn file() -> ReviewFile {

@@ -173,7 +173,10 @@ pub fn parse_attendees(text: &str) -> Result<Vec<Attendee>, String> {
     let mut attendees = Vec::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let Some((name, role)) = line.split_once(',') else {
-            return Err(format!("Line {}: write the name, a comma, then their role (for example: Sam Parent, mother)", n + 1));
+            return Err(format!(
+                "Line {}: write the name, a comma, then their role (for example: Sam Parent, mother)",
+                n + 1
+            ));
         };
         let name = ShortText::parse(name).map_err(|e| format!("Line {}: the name {e}", n + 1))?;
         let role = ShortText::parse(role).map_err(|e| format!("Line {}: the role {e}", n + 1))?;

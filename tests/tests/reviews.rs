@@ -21,7 +21,8 @@ fn date_parts(days: i64) -> (String, String, String) {
 
 /// (year, month, day) of today plus `days`, from the system clock (no date crate needed here).
 fn chrono_like_today(days: i64) -> (i64, i64, i64) {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
     civil_from_days(secs / 86_400 + days)
 }
 
@@ -127,7 +128,9 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     coordinator.click(ids::SAVE_REVIEW).await;
     coordinator.wait_for_text(ids::ERROR_SUMMARY, "Line 3").await;
     coordinator.element(ids::REVIEW_ATTENDEES).await.clear().await.ok();
-    coordinator.type_into(ids::REVIEW_ATTENDEES, "Sam Parent, mother\nJo Advocate, advocate\nRiley Teacher, school SENCo").await;
+    coordinator
+        .type_into(ids::REVIEW_ATTENDEES, "Sam Parent, mother\nJo Advocate, advocate\nRiley Teacher, school SENCo")
+        .await;
     coordinator.screenshot("review-arrange").await;
     coordinator.click(ids::SAVE_REVIEW).await;
     coordinator.wait_for_text(ids::NOTICE, "The CETR was saved on this device").await;
@@ -137,19 +140,25 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     let review_id = review_path.rsplit('/').next().unwrap_or_default().to_string();
     // Consent for this review, so the panel may open the papers.
     coordinator.click(ids::RECORD_REVIEW_CONSENT).await;
-    assert_eq!(coordinator.element(ids::CONSENT_SCOPE_REVIEW).await.prop("checked").await.ok().flatten().as_deref(), Some("true"));
+    assert_eq!(
+        coordinator.element(ids::CONSENT_SCOPE_REVIEW).await.prop("checked").await.ok().flatten().as_deref(),
+        Some("true")
+    );
     coordinator.click(ids::CONSENT_BY_PARENT).await;
     coordinator.type_into(ids::CONSENT_PARENT_NAME, "Sam Parent").await;
     coordinator.type_into(ids::CONSENT_PARENT_RELATIONSHIP, "Mother").await;
     click_if_present(&coordinator, ids::CONSENT_CHILD_AGREED).await;
     coordinator.click(ids::SAVE_CONSENT).await;
     coordinator.wait_for_text(ids::REVIEW_CONSENT, "the panel can open the papers").await;
+    coordinator.click(ids::PAPERS_SENT).await;
+    coordinator.wait_for_text(ids::REVIEW_DATES, "Papers went to the panel on").await;
     coordinator.screenshot("review-page").await;
     all_sent(&coordinator).await;
     let records = server.people().await;
     let review = records.iter().find(|r| r["id"] == review_id.as_str()).unwrap_or_else(|| panic!("{records:?}"));
     assert_eq!(review["name"], "cetr", "{review}");
     assert_eq!(review["status"], "arranged", "{review}");
+    assert!(review["papers_sent_on"].is_string(), "{review}");
     assert_eq!(review["attendees"].as_array().map(Vec::len), Some(3), "{review}");
     assert!(records.iter().any(|r| r["scope"] == "review" && r["review_id"] == review_id.as_str()), "{records:?}");
 
@@ -162,7 +171,12 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     family.click(ids::OPEN_PLANNER).await;
     family.element(&ids::planner_answer("are_you_safe")).await;
     family.click(ids::EASY_READ).await;
-    family.wait_until("easy read", "done(document.querySelector(\"label[for='answer-are_you_safe']\").textContent === 'Do you feel safe?')").await;
+    family
+        .wait_until(
+            "easy read",
+            "done(document.querySelector(\"label[for='answer-are_you_safe']\").textContent === 'Do you feel safe?')",
+        )
+        .await;
     family.screenshot("planner-easy-read").await;
     family.type_into(&ids::planner_answer("are_you_safe"), "I feel safe at home with Mum.\nNot at school.").await;
     family.type_into(&ids::planner_answer("what_is_working"), "Drawing helps me calm down").await;
@@ -174,7 +188,10 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     family.reload().await;
     family.unlock("our family password").await;
     family.element(ids::DRAFT_RESTORED).await;
-    assert_eq!(family.input_value(&ids::planner_answer("are_you_safe")).await, "I feel safe at home with Mum.\nNot at school.");
+    assert_eq!(
+        family.input_value(&ids::planner_answer("are_you_safe")).await,
+        "I feel safe at home with Mum.\nNot at school."
+    );
     family.click(ids::SAVE_PLANNER).await;
     family.wait_for_text(ids::NOTICE, "The planner was saved on this device").await;
     family.click(ids::OPEN_FAMILY_VIEWS).await;
@@ -245,7 +262,10 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     panel.set_offline(false).await;
     all_sent(&panel).await;
     let records = server.people().await;
-    assert_eq!(records.iter().filter(|r| r["review_id"] == review_id.as_str() && r.get("question").is_some()).count(), 4);
+    assert_eq!(
+        records.iter().filter(|r| r["review_id"] == review_id.as_str() && r.get("question").is_some()).count(),
+        4
+    );
     let held = records.iter().find(|r| r["id"] == review_id.as_str()).unwrap_or_else(|| panic!("{records:?}"));
     assert_eq!(held["status"], "held", "{held}");
     assert_eq!(held["verbal_feedback_given"], true, "{held}");
@@ -343,7 +363,10 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     assert!(follow_up.contains("1 overdue") && follow_up.contains("Social worker"), "{follow_up}");
     coordinator.click(ids::FOLLOW_UP_OVERDUE_ONLY).await;
     coordinator
-        .wait_until("only overdue actions", "done(!document.getElementById('follow-up').textContent.includes('Social worker'))")
+        .wait_until(
+            "only overdue actions",
+            "done(!document.getElementById('follow-up').textContent.includes('Social worker'))",
+        )
         .await;
     coordinator.screenshot("follow-up").await;
 

@@ -139,7 +139,9 @@ pub fn ActionPlanPage() -> impl IntoView {
         ev.prevent_default();
         let Some((_, file)) = untrack(page) else { return };
         let mut found = ValidationErrors::new();
-        let what = LongText::parse(&description.get_untracked()).map_err(|_| found.add("description", "Say what is to be done")).ok();
+        let what = LongText::parse(&description.get_untracked())
+            .map_err(|_| found.add("description", "Say what is to be done"))
+            .ok();
         let who = ShortText::parse(&owner.get_untracked())
             .map_err(|_| found.add("owner", "Name who in the care network owns it"))
             .ok();
@@ -160,13 +162,19 @@ pub fn ActionPlanPage() -> impl IntoView {
             family_disagreement: None,
         };
         let records = vec![(RecordKind::Action, record_id(action.id.as_uuid()), fields_of(&action))];
-        save_then(state, records, errors, format!("The action for {} was saved on this device", action.owner.as_str()), move || {
-            for s in [description, owner, day, month, year] {
-                s.set(String::new());
-            }
-            notice.set(state.notice.get_untracked());
-            state.notice.set(None);
-        });
+        save_then(
+            state,
+            records,
+            errors,
+            format!("The action for {} was saved on this device", action.owner.as_str()),
+            move || {
+                for s in [description, owner, day, month, year] {
+                    s.set(String::new());
+                }
+                notice.set(state.notice.get_untracked());
+                state.notice.set(None);
+            },
+        );
     };
 
     let save_rating = move |ev: SubmitEvent| {
@@ -183,7 +191,12 @@ pub fn ActionPlanPage() -> impl IntoView {
         found.require(reason.with_untracked(|r| r.trim().is_empty()), "reason", "Say why, as the review concluded");
         let Some(to) = to.filter(|_| found.is_empty()) else { return errors.set(found) };
         let from = row.register.as_ref().and_then(|r| r.rating);
-        let why = format!("{} on {}: {}", file.review.name.short(), file.review.meeting_on.map(long_date).unwrap_or_default(), reason.get_untracked().trim());
+        let why = format!(
+            "{} on {}: {}",
+            file.review.name.short(),
+            file.review.meeting_on.map(long_date).unwrap_or_default(),
+            reason.get_untracked().trim()
+        );
         let fields = rating_change(row.id, from, to, &why, &signed_in_name(state), RatingSource::Review);
         let records = vec![(RecordKind::RatingChange, new_id(), fields)];
         save_then(state, records, errors, "The new rating was saved on this device".into(), move || {
@@ -296,7 +309,8 @@ pub fn ActionPage() -> impl IntoView {
             return errors.set(one_error("status", "Choose where the action stands"));
         };
         let Ok(words) = LongText::parse(&note.get_untracked()) else {
-            return errors.set(one_error("note", "Write what happened (for example: chased by phone, the referral was made)"));
+            return errors
+                .set(one_error("note", "Write what happened (for example: chased by phone, the referral was made)"));
         };
         let Ok(by) = ShortText::parse(&signed_in_name(state)) else { return };
         if let Err(e) = action.update(ActionUpdate { on: today(), by, note: words, status: chosen }) {
@@ -309,7 +323,8 @@ pub fn ActionPage() -> impl IntoView {
         ev.prevent_default();
         let Some(mut action) = untrack(current) else { return };
         let Ok(about) = LongText::parse(&disagreement.get_untracked()) else {
-            return errors.set(one_error("family_disagreement", "Write what the family disagrees with, in their words"));
+            return errors
+                .set(one_error("family_disagreement", "Write what the family disagrees with, in their words"));
         };
         let Ok(recorded_by) = ShortText::parse(&signed_in_name(state)) else { return };
         action.family_disagreement = Some(Disagreement { about, recorded_by, on: today() });

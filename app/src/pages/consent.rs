@@ -45,7 +45,10 @@ pub fn ConsentPage() -> impl IntoView {
     let review: Option<dsr_shared::review::Review> = untrack(|| query.with(|q| q.get("review")))
         .and_then(|id| id.parse::<dsr_shared::ReviewId>().ok())
         .and_then(|id| {
-            person_id.and_then(|p| untrack(|| state.person(p))).and_then(|r| r.file).and_then(|f| f.reviews.into_iter().find(|r| r.id == id))
+            person_id
+                .and_then(|p| untrack(|| state.person(p)))
+                .and_then(|r| r.file)
+                .and_then(|f| f.reviews.into_iter().find(|r| r.id == id))
         });
     let scope = RwSignal::new(if review.is_some() { "review" } else { "register" }.to_string());
     let giver = RwSignal::new(
@@ -81,8 +84,13 @@ pub fn ConsentPage() -> impl IntoView {
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
     let born = person.as_ref().map(|p| p.date_of_birth);
     let review_id = review.as_ref().map(|r| r.id);
-    let review_label = review.as_ref().map(|r| format!("The {} on {}: the panel may read the papers", r.name.short(),
-        r.meeting_on.map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_else(|| "a date to be set".into())));
+    let review_label = review.as_ref().map(|r| {
+        format!(
+            "The {} on {}: the panel may read the papers",
+            r.name.short(),
+            r.meeting_on.map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_else(|| "a date to be set".into())
+        )
+    });
     let back_to = match (person_id, review_id) {
         (Some(p), Some(r)) => format!("/people/{p}/reviews/{r}"),
         (Some(p), None) => format!("/people/{p}"),

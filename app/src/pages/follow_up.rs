@@ -19,7 +19,9 @@ pub fn FollowUpPage() -> impl IntoView {
                 .iter()
                 .filter_map(|row| {
                     let name = row.person.as_ref()?.full_name();
-                    Some(row.file.as_ref()?.actions.iter().map(move |a| (a.clone(), (row.id.to_string(), name.clone()))))
+                    Some(
+                        row.file.as_ref()?.actions.iter().map(move |a| (a.clone(), (row.id.to_string(), name.clone()))),
+                    )
                 })
                 .flatten()
                 .collect()

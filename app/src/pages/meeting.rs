@@ -137,13 +137,17 @@ pub fn MeetingPage() -> impl IntoView {
                     );
                     continue;
                 }
-                let Ok(text) = LongText::parse(&text).map_err(|e| found.add(format!("finding:{name}"), format!("The finding {e}"))) else {
+                let Ok(text) = LongText::parse(&text)
+                    .map_err(|e| found.add(format!("finding:{name}"), format!("The finding {e}")))
+                else {
                     continue;
                 };
                 let concerns = if concern_text.trim().is_empty() {
                     None
                 } else {
-                    LongText::parse(&concern_text).map_err(|e| found.add(format!("concerns:{name}"), format!("The concerns {e}"))).ok()
+                    LongText::parse(&concern_text)
+                        .map_err(|e| found.add(format!("concerns:{name}"), format!("The concerns {e}")))
+                        .ok()
                 };
                 let finding = KloeFinding {
                     id: existing.as_ref().map(|f| f.id).unwrap_or_else(|| KloeFindingId::from_uuid(new_id().as_uuid())),
@@ -159,12 +163,19 @@ pub fn MeetingPage() -> impl IntoView {
             for (a, signal) in attendees.iter_mut().zip(&came) {
                 a.attended = Some(signal.get_untracked() == "yes");
             }
-            let status = if held.get_untracked() == "yes" && matches!(review.status, ReviewStatus::Requested | ReviewStatus::Arranged) {
+            let status = if held.get_untracked() == "yes"
+                && matches!(review.status, ReviewStatus::Requested | ReviewStatus::Arranged)
+            {
                 ReviewStatus::Held
             } else {
                 review.status
             };
-            let updated = Review { attendees, verbal_feedback_given: feedback.get_untracked() == "yes", status, ..review.clone() };
+            let updated = Review {
+                attendees,
+                verbal_feedback_given: feedback.get_untracked() == "yes",
+                status,
+                ..review.clone()
+            };
             if let Err(e) = dsr_shared::Validate::validate(&updated) {
                 for f in e.into_fields() {
                     found.add(&f.field, format!("{} (change the arrangements first)", f.message));
@@ -217,7 +228,9 @@ pub fn MeetingPage() -> impl IntoView {
         .iter()
         .zip(&came)
         .enumerate()
-        .map(|(i, (a, signal))| yes_box(ids::attended(i), format!("{} ({})", a.name.as_str(), a.role.as_str()), *signal))
+        .map(|(i, (a, signal))| {
+            yes_box(ids::attended(i), format!("{} ({})", a.name.as_str(), a.role.as_str()), *signal)
+        })
         .collect_view();
     let papers = (access.read.contains(RecordKind::Planner) && papers_open).then(|| {
         view! {

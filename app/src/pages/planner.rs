@@ -11,9 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use dsr_shared::planner::{
-    Disagreement, FamilyViews, Helper, HelperRole, Planner, PlannerQuestion, TakePart,
-};
+use dsr_shared::planner::{Disagreement, FamilyViews, Helper, HelperRole, Planner, PlannerQuestion, TakePart};
 use dsr_shared::sync::RecordKind;
 use dsr_shared::text::{LongText, ShortText};
 use dsr_shared::{FamilyViewsId, PlannerId, ValidationErrors};
@@ -144,14 +142,16 @@ pub fn PlannerPage() -> impl IntoView {
     let existing: Option<Planner> = file.as_ref().and_then(|f| f.planners.first().cloned());
     let answers = Answers::new(&existing.as_ref().map(|p| p.answers.clone()).unwrap_or_default());
     let opt = |t: &Option<LongText>| t.as_ref().map(|t| t.as_str().to_string()).unwrap_or_default();
-    let take_part = RwSignal::new(existing.as_ref().and_then(|p| p.take_part).map(|t| t.name().to_string()).unwrap_or_default());
+    let take_part =
+        RwSignal::new(existing.as_ref().and_then(|p| p.take_part).map(|t| t.name().to_string()).unwrap_or_default());
     let who_with = RwSignal::new(existing.as_ref().map(|p| opt(&p.who_with)).unwrap_or_default());
     let communication = RwSignal::new(existing.as_ref().map(|p| opt(&p.communication_needs)).unwrap_or_default());
     let helper_name = RwSignal::new(
         existing.as_ref().and_then(|p| p.helped_by.as_ref()).map(|h| h.name.as_str().to_string()).unwrap_or_default(),
     );
-    let helper_role =
-        RwSignal::new(existing.as_ref().and_then(|p| p.helped_by.as_ref()).map(|h| h.role.name().to_string()).unwrap_or_default());
+    let helper_role = RwSignal::new(
+        existing.as_ref().and_then(|p| p.helped_by.as_ref()).map(|h| h.role.name().to_string()).unwrap_or_default(),
+    );
     let disagreement = RwSignal::new(String::new());
     let easy_read = RwSignal::new(false);
     let mut draft_fields = answers.draft_fields();
@@ -188,17 +188,18 @@ pub fn PlannerPage() -> impl IntoView {
             }
             let mut found = ValidationErrors::new();
             let given = answers.read(&mut found);
-            let helped_by = match (helper_name.get_untracked().trim(), HelperRole::from_name(&helper_role.get_untracked())) {
-                ("", None) => None,
-                ("", Some(_)) => {
-                    found.add("helped_by", "Write the name of who helped");
-                    None
-                }
-                (name, role) => ShortText::parse(name)
-                    .map(|name| Helper { name, role: role.unwrap_or(HelperRole::Other) })
-                    .map_err(|e| found.add("helped_by", format!("The name {e}")))
-                    .ok(),
-            };
+            let helped_by =
+                match (helper_name.get_untracked().trim(), HelperRole::from_name(&helper_role.get_untracked())) {
+                    ("", None) => None,
+                    ("", Some(_)) => {
+                        found.add("helped_by", "Write the name of who helped");
+                        None
+                    }
+                    (name, role) => ShortText::parse(name)
+                        .map(|name| Helper { name, role: role.unwrap_or(HelperRole::Other) })
+                        .map_err(|e| found.add("helped_by", format!("The name {e}")))
+                        .ok(),
+                };
             let mut disagreements = existing.as_ref().map(|p| p.disagreements.clone()).unwrap_or_default();
             if let Some(about) = words(&disagreement.get_untracked(), "disagreement", &mut found) {
                 let recorded_by = ShortText::parse(&signed_in_name(state)).ok();
@@ -224,14 +225,23 @@ pub fn PlannerPage() -> impl IntoView {
             errors.set(ValidationErrors::new());
             let _ = row;
             let record = (RecordKind::Planner, record_id(planner.id.as_uuid()), fields_of(&planner));
-            save_and_return(state, (saving, errors, draft), record, back.clone(), "The planner was saved on this device", navigate.clone());
+            save_and_return(
+                state,
+                (saving, errors, draft),
+                record,
+                back.clone(),
+                "The planner was saved on this device",
+                navigate.clone(),
+            );
         }
     };
 
     let take_part_options: Vec<(String, &'static str, &'static str)> =
         TakePart::ALL.iter().map(|t| (ids::take_part(t.name()), t.name(), t.label())).collect();
-    let helper_options: Vec<(String, &'static str, &'static str)> =
-        HelperRole::ALL.iter().map(|r| (format!("{}-{}", ids::PLANNER_HELPER_ROLE, r.name()), r.name(), r.label())).collect();
+    let helper_options: Vec<(String, &'static str, &'static str)> = HelperRole::ALL
+        .iter()
+        .map(|r| (format!("{}-{}", ids::PLANNER_HELPER_ROLE, r.name()), r.name(), r.label()))
+        .collect();
     view! {
         <a class="nhsuk-back-link" href=back>"Back to the review"</a>
         <span class="nhsuk-caption-l">{person_name}</span>
@@ -274,13 +284,17 @@ pub fn FamilyViewsPage() -> impl IntoView {
     let me = signed_in_name(state);
     let existing: Option<FamilyViews> =
         file.as_ref().and_then(|f| f.family_views.iter().find(|v| v.by.as_str() == me).cloned());
-    let others: Vec<FamilyViews> =
-        file.as_ref().map(|f| f.family_views.iter().filter(|v| v.by.as_str() != me).cloned().collect()).unwrap_or_default();
+    let others: Vec<FamilyViews> = file
+        .as_ref()
+        .map(|f| f.family_views.iter().filter(|v| v.by.as_str() != me).cloned().collect())
+        .unwrap_or_default();
     let answers = Answers::new(&existing.as_ref().map(|v| v.answers.clone()).unwrap_or_default());
     let by = RwSignal::new(existing.as_ref().map(|v| v.by.as_str().to_string()).unwrap_or_else(|| me.clone()));
-    let relationship = RwSignal::new(existing.as_ref().map(|v| v.relationship.as_str().to_string()).unwrap_or_default());
-    let anything_else =
-        RwSignal::new(existing.as_ref().and_then(|v| v.anything_else.as_ref()).map(|t| t.as_str().to_string()).unwrap_or_default());
+    let relationship =
+        RwSignal::new(existing.as_ref().map(|v| v.relationship.as_str().to_string()).unwrap_or_default());
+    let anything_else = RwSignal::new(
+        existing.as_ref().and_then(|v| v.anything_else.as_ref()).map(|t| t.as_str().to_string()).unwrap_or_default(),
+    );
     let disagreement = RwSignal::new(String::new());
     let easy_read = RwSignal::new(false);
     let mut draft_fields = answers.draft_fields();
@@ -290,7 +304,8 @@ pub fn FamilyViewsPage() -> impl IntoView {
         ("anything_else".to_string(), anything_else),
         ("disagreement".to_string(), disagreement),
     ]);
-    let draft = use_draft(format!("family-views:{}", review_id.map(|r| r.to_string()).unwrap_or_default()), draft_fields);
+    let draft =
+        use_draft(format!("family-views:{}", review_id.map(|r| r.to_string()).unwrap_or_default()), draft_fields);
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
@@ -314,15 +329,18 @@ pub fn FamilyViewsPage() -> impl IntoView {
             }
             let mut found = ValidationErrors::new();
             let given = answers.read(&mut found);
-            let by_name = ShortText::parse(&by.get_untracked()).map_err(|e| found.add("by", format!("Your name {e}"))).ok();
+            let by_name =
+                ShortText::parse(&by.get_untracked()).map_err(|e| found.add("by", format!("Your name {e}"))).ok();
             let relation = ShortText::parse(&relationship.get_untracked())
                 .map_err(|_| found.add("relationship", "Say how you are related to them (for example: mother)"))
                 .ok();
             let mut disagreements = existing.as_ref().map(|v| v.disagreements.clone()).unwrap_or_default();
             if let Some(about) = words(&disagreement.get_untracked(), "disagreement", &mut found) {
-                disagreements.extend(
-                    ShortText::parse(&signed_in_name(state)).ok().map(|recorded_by| Disagreement { about, recorded_by, on: today() }),
-                );
+                disagreements.extend(ShortText::parse(&signed_in_name(state)).ok().map(|recorded_by| Disagreement {
+                    about,
+                    recorded_by,
+                    on: today(),
+                }));
             }
             let else_words = words(&anything_else.get_untracked(), "anything_else", &mut found);
             let (Some(by_name), Some(relation)) = (by_name, relation) else { return errors.set(found) };
@@ -344,7 +362,14 @@ pub fn FamilyViewsPage() -> impl IntoView {
             }
             errors.set(ValidationErrors::new());
             let record = (RecordKind::FamilyViews, record_id(views.id.as_uuid()), fields_of(&views));
-            save_and_return(state, (saving, errors, draft), record, back.clone(), "Your views were saved on this device", navigate.clone());
+            save_and_return(
+                state,
+                (saving, errors, draft),
+                record,
+                back.clone(),
+                "Your views were saved on this device",
+                navigate.clone(),
+            );
         }
     };
     view! {

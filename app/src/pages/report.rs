@@ -4,11 +4,11 @@
 //! (overdue marked), and the coordinator records when and to whom it went. The family reads it in their
 //! own account.
 
+use dsr_shared::ValidationErrors;
 use dsr_shared::report::Report;
 use dsr_shared::review::{ReportShare, Review, ReviewStatus};
 use dsr_shared::sync::RecordKind;
 use dsr_shared::text::ShortText;
-use dsr_shared::ValidationErrors;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -62,7 +62,8 @@ pub fn ReportPage() -> impl IntoView {
         ev.prevent_default();
         let Some((_, file)) = untrack(page) else { return };
         let Ok(to) = ShortText::parse(&shared_with.get_untracked()) else {
-            return errors.set(one_error("report_shared", "Say who the report went to (for example: Sam Parent, the family)"));
+            return errors
+                .set(one_error("report_shared", "Say who the report went to (for example: Sam Parent, the family)"));
         };
         let mut review: Review = file.review.clone();
         review.report_shared.push(ReportShare { to, on: today() });
@@ -102,7 +103,8 @@ pub fn ReportPage() -> impl IntoView {
         let report = Report::of(&file, &person, &policy, today());
         let access = access_to(state, &row);
         let may_share = access.write.contains(RecordKind::Review)
-            && state.session.with_untracked(|s| s.user().map(|u| u.role)) == Some(dsr_shared::access::Role::Coordinator)
+            && state.session.with_untracked(|s| s.user().map(|u| u.role))
+                == Some(dsr_shared::access::Role::Coordinator)
             && file.review.was_held();
         let actions = report.actions.clone();
         view! {

@@ -78,10 +78,12 @@ pub fn ArrangeReviewPage() -> impl IntoView {
     let month = RwSignal::new(meeting.map(|d| d.format("%-m").to_string()).unwrap_or_default());
     let year = RwSignal::new(meeting.map(|d| d.format("%Y").to_string()).unwrap_or_default());
     let place = RwSignal::new(existing.as_ref().map(|r| text(&r.place)).unwrap_or_default());
-    let format = RwSignal::new(existing.as_ref().and_then(|r| r.format).map(|f| f.name().to_string()).unwrap_or_default());
+    let format =
+        RwSignal::new(existing.as_ref().and_then(|r| r.format).map(|f| f.name().to_string()).unwrap_or_default());
     let chair = RwSignal::new(existing.as_ref().map(|r| text(&r.panel.chair)).unwrap_or_default());
     let clinical = RwSignal::new(existing.as_ref().map(|r| text(&r.panel.clinical_expert)).unwrap_or_default());
-    let by_experience = RwSignal::new(existing.as_ref().map(|r| text(&r.panel.expert_by_experience)).unwrap_or_default());
+    let by_experience =
+        RwSignal::new(existing.as_ref().map(|r| text(&r.panel.expert_by_experience)).unwrap_or_default());
     let attendees = RwSignal::new(existing.as_ref().map(|r| attendees_text(&r.attendees)).unwrap_or_default());
     let draft = use_draft(
         format!(
@@ -108,7 +110,9 @@ pub fn ArrangeReviewPage() -> impl IntoView {
     let saving = RwSignal::new(false);
 
     // What it is called, and the dates that follow from the meeting date typed so far.
-    let name = person.as_ref().map(|p| review_name(p.age_on(today), p.in_education, p.education_placement_broken_down, &policy));
+    let name = person
+        .as_ref()
+        .map(|p| review_name(p.age_on(today), p.in_education, p.education_placement_broken_down, &policy));
     let typed_date = move || date_from_parts(&day.get(), &month.get(), &year.get(), "The meeting date").ok();
     let dates = {
         let policy = policy.clone();
@@ -117,9 +121,8 @@ pub fn ArrangeReviewPage() -> impl IntoView {
             let meeting_on = typed_date()?;
             let probe = Review { meeting_on: Some(meeting_on), ..existing.clone().unwrap_or_else(blank_review) };
             let start = probe.arrangements_start(&policy)?;
-            let late = (start < today).then_some(
-                " This is less than the usual notice: arrangements should start at least two weeks before.",
-            );
+            let late = (start < today)
+                .then_some(" This is less than the usual notice: arrangements should start at least two weeks before.");
             Some(format!(
                 "Arrangements start by {}. Papers to the panel by {}. The report is due by {}.{}",
                 long_date(start),
@@ -149,15 +152,28 @@ pub fn ArrangeReviewPage() -> impl IntoView {
             let meeting_on = if typed.iter().all(|p| p.trim().is_empty()) {
                 None
             } else {
-                date_from_parts(&typed[0], &typed[1], &typed[2], "The meeting date").map_err(|m| found.add("meeting_on", m)).ok()
+                date_from_parts(&typed[0], &typed[1], &typed[2], "The meeting date")
+                    .map_err(|m| found.add("meeting_on", m))
+                    .ok()
             };
             let place = optional_line(&place.get_untracked(), "place", "The place", &mut found);
             let panel = Panel {
                 chair: optional_line(&chair.get_untracked(), "chair", "The chair's name", &mut found),
-                clinical_expert: optional_line(&clinical.get_untracked(), "clinical_expert", "The clinical expert's name", &mut found),
-                expert_by_experience: optional_line(&by_experience.get_untracked(), "expert_by_experience", "The expert by experience's name", &mut found),
+                clinical_expert: optional_line(
+                    &clinical.get_untracked(),
+                    "clinical_expert",
+                    "The clinical expert's name",
+                    &mut found,
+                ),
+                expert_by_experience: optional_line(
+                    &by_experience.get_untracked(),
+                    "expert_by_experience",
+                    "The expert by experience's name",
+                    &mut found,
+                ),
             };
-            let people = parse_attendees(&attendees.get_untracked()).map_err(|m| found.add("attendees", m)).unwrap_or_default();
+            let people =
+                parse_attendees(&attendees.get_untracked()).map_err(|m| found.add("attendees", m)).unwrap_or_default();
             let Some(kind) = chosen.filter(|_| found.is_empty()) else { return errors.set(found) };
             let base = existing.clone().unwrap_or_else(|| Review {
                 id: ReviewId::from_uuid(new_id().as_uuid()),
@@ -182,7 +198,11 @@ pub fn ArrangeReviewPage() -> impl IntoView {
                 kind,
                 name,
                 status,
-                admission_id: if kind.is_inpatient() { admission.as_ref().map(|a| a.id).or(base.admission_id) } else { None },
+                admission_id: if kind.is_inpatient() {
+                    admission.as_ref().map(|a| a.id).or(base.admission_id)
+                } else {
+                    None
+                },
                 meeting_on,
                 place,
                 format: MeetingFormat::from_name(&format.get_untracked()),
@@ -307,16 +327,14 @@ pub fn ReviewPage() -> impl IntoView {
         let file = row.review_file(review()?)?;
         Some((row, file))
     };
-    view! {
-        {notice.map(|text| view! { <div class="nhsuk-inset-text" id=ids::NOTICE role="status"><p>{text}</p></div> })}
-        {move || page().map(|(row, file)| review_view(state, row, file))}
-    }
+    move || page().map(|(row, file)| review_view(state, row, file, notice.clone()))
 }
 
 fn review_view(
     state: AppState,
     row: crate::local_store::PersonRow,
     file: dsr_shared::report::ReviewFile,
+    notice: Option<String>,
 ) -> impl IntoView {
     let policy = state.policy.with(|d| d.policy.clone());
     let today = today();
@@ -360,17 +378,19 @@ fn review_view(
         .collect::<Vec<_>>()
         .join("; ");
     let report_overdue = review.report_overdue(&policy, today);
-    let coordinator = state.session.with_untracked(|s| s.user().map(|u| u.role)) == Some(dsr_shared::access::Role::Coordinator);
+    let coordinator =
+        state.session.with_untracked(|s| s.user().map(|u| u.role)) == Some(dsr_shared::access::Role::Coordinator);
     let may_arrange = coordinator && access.write.contains(RecordKind::Review) && review.is_active();
     let may_consent = access.write.contains(RecordKind::Consent);
     let reads = |k| access.read.contains(k);
     let meeting_link = access.write.contains(RecordKind::KloeFinding);
-    let papers_due = review.papers_sent_on.is_none()
-        && matches!(review.status, ReviewStatus::Requested | ReviewStatus::Arranged);
+    let papers_due =
+        review.papers_sent_on.is_none() && matches!(review.status, ReviewStatus::Requested | ReviewStatus::Arranged);
     let papers_sent = Review { papers_sent_on: Some(today), ..review.clone() };
     let cancelled = Review { status: ReviewStatus::Cancelled, ..review.clone() };
     view! {
         <a class="nhsuk-back-link" href=format!("/people/{person_id}")>"Back to "{name.clone()}</a>
+        {notice.map(|text| view! { <div class="nhsuk-inset-text" id=ids::NOTICE role="status"><p>{text}</p></div> })}
         <span class="nhsuk-caption-l">{name.clone()}" "{rating_tag(rating)}</span>
         <h1>{review.name.full()}</h1>
         <p class="nhsuk-body" id=ids::REVIEW_STATUS>
@@ -381,7 +401,10 @@ fn review_view(
             {summary_row("Place", review.place.as_ref().map(|p| p.as_str().to_string()).unwrap_or_else(|| "Not set yet".into()))}
             {summary_row("How", review.format.map(|f| f.label().to_string()).unwrap_or_else(|| "Not set yet".into()))}
             {summary_row("Arrangements start by", date(review.arrangements_start(&policy)))}
-            {summary_row("Papers to the panel by", date(review.papers_due(&policy)))}
+            {summary_row("Papers to the panel by", match review.papers_sent_on {
+                Some(sent) => format!("{} (Papers went to the panel on {})", date(review.papers_due(&policy)), long_date(sent)),
+                None => date(review.papers_due(&policy)),
+            })}
             <div class="nhsuk-summary-list__row">
                 <dt class="nhsuk-summary-list__key">"Report due by"</dt>
                 <dd class="nhsuk-summary-list__value">
@@ -409,7 +432,6 @@ fn review_view(
                 })}
             </div>
         })}
-        {review.papers_sent_on.map(|d| view! { <p class="nhsuk-body">{format!("Papers went to the panel on {}.", long_date(d))}</p> })}
 
         <h2>"Consent for this review"</h2>
         <div class="nhsuk-inset-text" id=ids::REVIEW_CONSENT>
