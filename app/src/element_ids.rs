@@ -441,3 +441,6 @@ pub fn action_status(name: &str) -> String {
 }
 pub const PAPERS_SENT: &str = "papers-sent";
 pub const CANCEL_REVIEW: &str = "cancel-review";
+pub const EASY_READ_STEP: &str = "easy-read-step";
+pub const EASY_READ_BACK: &str = "easy-read-back";
+pub const EASY_READ_NEXT: &str = "easy-read-next";

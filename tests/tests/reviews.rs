@@ -170,15 +170,32 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     family.click(&ids::review_link(&review_id)).await;
     family.click(ids::OPEN_PLANNER).await;
     family.element(&ids::planner_answer("are_you_safe")).await;
+    // Easy read: one question to a screen, in short words.
     family.click(ids::EASY_READ).await;
+    family.wait_for_text(ids::EASY_READ_STEP, "Question 1 of 7").await;
+    let shown = |id: &str| format!("document.getElementById('{id}').offsetParent !== null");
     family
         .wait_until(
-            "easy read",
-            "done(document.querySelector(\"label[for='answer-are_you_safe']\").textContent === 'Do you feel safe?')",
+            "only the first question is shown",
+            &format!("done({} && !({}))", shown("answer-current_situation"), shown("answer-are_you_safe")),
         )
         .await;
-    family.screenshot("planner-easy-read").await;
+    family.click(ids::EASY_READ_NEXT).await;
+    family.click(ids::EASY_READ_NEXT).await;
+    family.wait_for_text(ids::EASY_READ_STEP, "Question 3 of 7").await;
+    family
+        .wait_until(
+            "the third question, in easy read",
+            &format!(
+                "done(document.querySelector(\"label[for='answer-are_you_safe']\").textContent === 'Do you feel safe?' && {})",
+                shown("answer-are_you_safe")
+            ),
+        )
+        .await;
     family.type_into(&ids::planner_answer("are_you_safe"), "I feel safe at home with Mum.\nNot at school.").await;
+    family.screenshot("planner-easy-read").await;
+    // Every question on one page again.
+    family.click(ids::EASY_READ).await;
     family.type_into(&ids::planner_answer("what_is_working"), "Drawing helps me calm down").await;
     family.click(&ids::take_part("video")).await;
     family.type_into(ids::PLANNER_WHO_WITH, "Mum and Jo").await;

@@ -79,18 +79,52 @@ impl Answers {
             .collect()
     }
 
-    fn view(&self, easy_read: RwSignal<bool>, errors: RwSignal<ValidationErrors>) -> impl IntoView + use<> {
-        self.0
+    /// The questions. In easy read, one question to a screen (`step`, from 0), with buttons to move on
+    /// and back; after the last question (`step` = the number of questions) the rest of the form.
+    fn view(
+        &self,
+        easy_read: RwSignal<bool>,
+        step: RwSignal<usize>,
+        errors: RwSignal<ValidationErrors>,
+    ) -> impl IntoView + use<> {
+        let count = self.0.len();
+        let fields = self
+            .0
             .iter()
-            .map(|(q, value)| {
+            .enumerate()
+            .map(|(i, (q, value))| {
                 let q = *q;
                 let field = format!("answer:{}", question_name(q));
                 let label = Signal::derive(move || if easy_read.get() { q.easy_read() } else { q.text() }.to_string());
                 let error = Signal::derive(move || errors.with(|e| e.message_for(&field).map(str::to_owned)));
-                view! { <WordsField id=ids::planner_answer(&question_name(q)) label=label value=*value error=error/> }
+                view! {
+                    <div style:display=move || if easy_read.get() && step.get() != i { "none" } else { "block" }>
+                        <WordsField id=ids::planner_answer(&question_name(q)) label=label value=*value error=error/>
+                    </div>
+                }
             })
-            .collect_view()
+            .collect_view();
+        view! {
+            {fields}
+            <Show when=move || easy_read.get()>
+                <p class="nhsuk-body" id=ids::EASY_READ_STEP aria-live="polite">{move || {
+                    let at = step.get();
+                    if at < count { format!("Question {} of {count}", at + 1) } else { "Last page".to_string() }
+                }}</p>
+                <div class="dsr-button-row">
+                    <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::EASY_READ_BACK
+                        disabled=move || { step.get() == 0 } on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>"Back"</button>
+                    <button class="nhsuk-button" type="button" id=ids::EASY_READ_NEXT
+                        disabled=move || { step.get() >= count } on:click=move |_| step.update(|s| *s = (*s + 1).min(count))>"Next"</button>
+                </div>
+            </Show>
+        }
     }
+}
+
+/// Shown with the rest of the form, or in easy read only after the last question.
+fn after_questions(easy_read: RwSignal<bool>, step: RwSignal<usize>) -> impl Fn() -> &'static str + Copy {
+    move || if easy_read.get() && step.get() < PlannerQuestion::ALL.len() { "none" } else { "block" }
 }
 
 /// Disagreements recorded so far.
@@ -175,7 +209,9 @@ pub fn PlannerPage() -> impl IntoView {
         .map(|(r, id)| format!("/people/{}/reviews/{id}", r.id))
         .unwrap_or_else(|| "/".into());
 
-    let answer_fields = answers.view(easy_read, errors);
+    let step = RwSignal::new(0_usize);
+    let answer_fields = answers.view(easy_read, step, errors);
+    let rest = after_questions(easy_read, step);
     let person_name = row.as_ref().and_then(|r| r.person.as_ref()).map(|p| p.full_name()).unwrap_or_default();
     let navigate = use_navigate();
     let on_submit = {
@@ -230,7 +266,7 @@ pub fn PlannerPage() -> impl IntoView {
                 (saving, errors, draft),
                 record,
                 back.clone(),
-                "The planner was saved on this device",
+                "The planner was saved on this device. It is sent when there is a connection, and the panel reads it before the meeting.",
                 navigate.clone(),
             );
         }
@@ -256,6 +292,7 @@ pub fn PlannerPage() -> impl IntoView {
         </Show>
         <form novalidate on:submit=on_submit class=move || if easy_read.get() { "dsr-easy-read" } else { "" }>
             {answer_fields}
+            <div style:display=rest>
             {radio_group(ids::PLANNER_TAKE_PART, "How do you want to take part in the meeting?", take_part_options, take_part, error_for("take_part"))}
             <TextAreaField id=ids::PLANNER_WHO_WITH label="Who do you want with you?" value=who_with error=error_for("who_with") rows=2/>
             <TextAreaField id=ids::PLANNER_COMMUNICATION label="How should people talk with you?"
@@ -268,6 +305,7 @@ pub fn PlannerPage() -> impl IntoView {
             <TextAreaField id=ids::DISAGREEMENT label="Do you disagree with something that is planned for you? (optional)"
                 hint="An advocate can write it here in the young person's words. It goes in the report."
                 value=disagreement error=error_for("disagreement") rows=3/>
+            </div>
             <DraftSaved draft=draft/>
             <button class="nhsuk-button" id=ids::SAVE_PLANNER type="submit" disabled=move || saving.get()>"Save my planner"</button>
         </form>
@@ -316,7 +354,9 @@ pub fn FamilyViewsPage() -> impl IntoView {
         .zip(review_id)
         .map(|(r, id)| format!("/people/{}/reviews/{id}", r.id))
         .unwrap_or_else(|| "/".into());
-    let answer_fields = answers.view(easy_read, errors);
+    let step = RwSignal::new(0_usize);
+    let answer_fields = answers.view(easy_read, step, errors);
+    let rest = after_questions(easy_read, step);
     let person_name = row.as_ref().and_then(|r| r.person.as_ref()).map(|p| p.full_name()).unwrap_or_default();
     let navigate = use_navigate();
     let on_submit = {
@@ -367,7 +407,7 @@ pub fn FamilyViewsPage() -> impl IntoView {
                 (saving, errors, draft),
                 record,
                 back.clone(),
-                "Your views were saved on this device",
+                "Your views were saved on this device. They are sent when there is a connection, and the panel reads them before the meeting.",
                 navigate.clone(),
             );
         }
@@ -381,16 +421,18 @@ pub fn FamilyViewsPage() -> impl IntoView {
             {checkbox(ids::EASY_READ, "Show the questions in easy read", easy_read)}
         </div>
         <ErrorSummary errors=errors field_id=field_element/>
-        <form novalidate on:submit=on_submit>
+        <form novalidate on:submit=on_submit class=move || if easy_read.get() { "dsr-easy-read" } else { "" }>
             <TextField id=ids::VIEWS_BY label="Your name" value=by error=error_for("by") width_class="nhsuk-u-width-two-thirds"/>
             <TextField id=ids::VIEWS_RELATIONSHIP label="How you are related to them" hint="For example: mother, grandfather, foster carer"
                 value=relationship error=error_for("relationship") width_class="nhsuk-u-width-one-half"/>
             {answer_fields}
+            <div style:display=rest>
             <TextAreaField id=ids::VIEWS_ANYTHING_ELSE label="Anything else you want the panel to know" value=anything_else
                 error=error_for("anything_else") rows=4/>
             {disagreements_view(&earlier)}
             <TextAreaField id=ids::DISAGREEMENT label="Do you disagree with something that is planned? (optional)"
                 value=disagreement error=error_for("disagreement") rows=3/>
+            </div>
             <DraftSaved draft=draft/>
             <button class="nhsuk-button" id=ids::SAVE_FAMILY_VIEWS type="submit" disabled=move || saving.get()>"Save our views"</button>
         </form>

@@ -175,6 +175,13 @@ pub fn ArrangeReviewPage() -> impl IntoView {
             let people =
                 parse_attendees(&attendees.get_untracked()).map_err(|m| found.add("attendees", m)).unwrap_or_default();
             let Some(kind) = chosen.filter(|_| found.is_empty()) else { return errors.set(found) };
+            // A Local Area Emergency Protocol meeting has no independent experts: names typed before the
+            // kind was changed are not kept.
+            let panel = if kind == ReviewKind::Laep {
+                Panel { clinical_expert: None, expert_by_experience: None, ..panel }
+            } else {
+                panel
+            };
             let base = existing.clone().unwrap_or_else(|| Review {
                 id: ReviewId::from_uuid(new_id().as_uuid()),
                 person_id: dsr_shared::PersonId::from_uuid(row_id.as_uuid()),
