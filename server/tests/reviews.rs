@@ -151,6 +151,40 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
     let family_sees = pulled(&server, &family, client(5)).await;
     assert!(has(&family_sees, "kloe_finding", 23) && has(&family_sees, "review", REVIEW), "{family_sees:?}");
 
+    // The advocate, with the young person: adds their disagreement to the planner, and the family's
+    // disagreement to an action; not findings.
+    let (advocate_id, advocate) = server.staff("advocate", Role::Advocate).await;
+    let reply =
+        server.post_json(&format!("/api/users/{advocate_id}/people"), &json!({ "person_id": id(PERSON) })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let action = json!({ "review_id": id(REVIEW), "person_id": id(PERSON), "description": "Request an EHC needs assessment",
+        "owner": "School SENCo", "due_on": "2026-12-04", "status": "open" });
+    let outcomes = push(&server, &panel, client(4), vec![mutation(4, 27, "action", action)]).await;
+    assert!(applied(&outcomes[0]), "{outcomes:?}");
+    let disagreement =
+        json!({ "about": "I do not want a residential school", "recorded_by": "Ali Advocate", "on": "2026-11-21" });
+    let outcomes = push(
+        &server,
+        &advocate,
+        client(6),
+        vec![
+            json!({ "seq": 1, "record_id": id(21), "kind": "planner", "base_version": 1,
+                "changes": { "disagreements": { "old": null, "new": [disagreement.clone()] } } }),
+            json!({ "seq": 2, "record_id": id(27), "kind": "action", "base_version": 1,
+                "changes": { "family_disagreement": { "old": null, "new": disagreement } } }),
+            mutation(
+                3,
+                28,
+                "kloe_finding",
+                json!({ "review_id": id(REVIEW), "person_id": id(PERSON),
+                "question": "good_care_now", "finding": "Not the advocate's to write" }),
+            ),
+        ],
+    )
+    .await;
+    assert!(applied(&outcomes[0]) && applied(&outcomes[1]), "{outcomes:?}");
+    assert!(matches!(outcomes[2], PushOutcome::Rejected { .. }), "{outcomes:?}");
+
     // A review marked held without its chair is refused, naming the panel.
     let outcomes =
         push(&server, &server.cookie, client(1), vec![mutation(4, 26, "review", review("held", None))]).await;

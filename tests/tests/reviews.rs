@@ -387,6 +387,22 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
         .await;
     coordinator.screenshot("follow-up").await;
 
+    // Every review page read is in the audit trail, the panel's offline reads included.
+    let export = reqwest::Client::new()
+        .get(format!("{}/api/audit/export?person_id={PERSON}", server.url))
+        .header("cookie", &server.cookie)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    let read = |who: &str, screen: &str| {
+        export.lines().any(|l| l.contains("person.viewed") && l.contains(who) && l.contains(screen))
+    };
+    assert!(read("Sam Parent", "planner") && read("Sam Parent", "review report"), "{export}");
+    assert!(read("Test pat.panel", "review meeting") && read("Jo Coordinator", "action plan"), "{export}");
+
     for browser in [coordinator, family, panel] {
         browser.quit().await;
     }

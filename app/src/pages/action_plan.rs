@@ -94,6 +94,7 @@ pub fn action_table(actions: Vec<Action>, person: dsr_shared::RecordId, today: c
 #[component]
 pub fn ActionPlanPage() -> impl IntoView {
     let state = expect_context::<AppState>();
+    super::note_read("action plan");
     let person = super::route_person_id();
     let review = super::route_review_id();
     let page = move || {
@@ -278,6 +279,7 @@ pub fn ActionPlanPage() -> impl IntoView {
 #[component]
 pub fn ActionPage() -> impl IntoView {
     let state = expect_context::<AppState>();
+    super::note_read("action");
     let row = person_row(state);
     let action_id = untrack(super::route_action_id());
     let current = move || {

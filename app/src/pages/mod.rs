@@ -97,3 +97,16 @@ pub(crate) fn action_loaded() -> leptos::prelude::Signal<bool> {
         state.person(person).is_some_and(|row| row.file.is_some_and(|f| f.actions.iter().any(|a| a.id == action)))
     })
 }
+
+/// Notes, for the audit trail, that the person in the route was read on `screen` (once per person the
+/// page shows; kept on the device even offline and sent with the next sync).
+pub(crate) fn note_read(screen: &'static str) {
+    use leptos::prelude::*;
+    let state = expect_context::<crate::state::AppState>();
+    let person = route_person_id();
+    Effect::new(move |_| {
+        if let Some(id) = person() {
+            state.record_read(id, screen);
+        }
+    });
+}

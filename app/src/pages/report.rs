@@ -49,11 +49,7 @@ pub fn ReportPage() -> impl IntoView {
         let file = row.review_file(review()?)?;
         Some((row, file))
     };
-    Effect::new(move |_| {
-        if let Some(id) = person() {
-            state.record_read(id, "review report");
-        }
-    });
+    super::note_read("review report");
     let shared_with = RwSignal::new(String::new());
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =

@@ -325,6 +325,7 @@ fn summary_row(key: &'static str, value: String) -> impl IntoView {
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let state = expect_context::<AppState>();
+    super::note_read("review");
     let person = super::route_person_id();
     let review = super::route_review_id();
     let notice = state.notice.get_untracked();
