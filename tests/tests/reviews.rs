@@ -275,6 +275,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     panel.click(ids::ADD_ACTION).await;
     panel.wait_for_text(ids::ACTION_PLAN, "Arrange weekend respite").await;
     panel.screenshot("review-action-plan").await;
+    assert_eq!(panel.sideways_overflow().await, Vec::<String>::new(), "the action plan on a tablet");
     panel.wait_for_text(ids::UNSYNCED, "not sent yet").await;
     panel.set_offline(false).await;
     all_sent(&panel).await;
@@ -331,6 +332,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     coordinator.click(ids::SAVE_SHARED).await;
     coordinator.wait_for_text(ids::REPORT_SHARED, "Sam Parent and everyone who took part on").await;
     coordinator.screenshot("review-report").await;
+    assert_eq!(coordinator.sideways_overflow().await, Vec::<String>::new(), "the report on a tablet");
     let pdf = coordinator
         .driver
         .print_page(thirtyfour::common::print::PrintParameters::default())
@@ -386,6 +388,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
         )
         .await;
     coordinator.screenshot("follow-up").await;
+    assert_eq!(coordinator.sideways_overflow().await, Vec::<String>::new(), "the follow-up list on a tablet");
 
     // Every review page read is in the audit trail, the panel's offline reads included.
     let export = reqwest::Client::new()
