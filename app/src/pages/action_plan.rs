@@ -95,13 +95,7 @@ pub fn action_table(actions: Vec<Action>, person: dsr_shared::RecordId, today: c
 pub fn ActionPlanPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     super::note_read("action plan");
-    let person = super::route_person_id();
-    let review = super::route_review_id();
-    let page = move || {
-        let row = person().and_then(|id| state.person(id))?;
-        let file = row.review_file(review()?)?;
-        Some((row, file))
-    };
+    let page = super::route_review_file();
     let errors = RwSignal::new(ValidationErrors::new());
     let recommendation = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());

@@ -91,11 +91,7 @@ pub fn ConsentPage() -> impl IntoView {
             r.meeting_on.map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_else(|| "a date to be set".into())
         )
     });
-    let back_to = match (person_id, review_id) {
-        (Some(p), Some(r)) => format!("/people/{p}/reviews/{r}"),
-        (Some(p), None) => format!("/people/{p}"),
-        _ => "/".into(),
-    };
+    let back_to = super::review_path(person_id, review_id);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -110,3 +110,25 @@ pub(crate) fn note_read(screen: &'static str) {
         }
     });
 }
+
+/// The person and review in the route, as this device holds them (tracked: pages follow changes).
+pub(crate) fn route_review_file()
+-> impl Fn() -> Option<(crate::local_store::PersonRow, dsr_shared::report::ReviewFile)> + Copy {
+    use leptos::prelude::*;
+    let state = expect_context::<crate::state::AppState>();
+    let (person, review) = (route_person_id(), route_review_id());
+    move || {
+        let row = person().and_then(|id| state.person(id))?;
+        let file = row.review_file(review()?)?;
+        Some((row, file))
+    }
+}
+
+/// The review page's address, for back links (the register when the route names no review).
+pub(crate) fn review_path(person: Option<dsr_shared::RecordId>, review: Option<dsr_shared::ReviewId>) -> String {
+    match (person, review) {
+        (Some(person), Some(review)) => format!("/people/{person}/reviews/{review}"),
+        (Some(person), None) => format!("/people/{person}"),
+        _ => "/".into(),
+    }
+}

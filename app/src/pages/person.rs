@@ -40,7 +40,8 @@ fn professional(p: &Professional) -> String {
     parts.join(", ")
 }
 
-fn summary_row(key: &'static str, value: String) -> impl IntoView {
+/// One row of a summary list: what, and its value.
+pub(crate) fn summary_row(key: &'static str, value: String) -> impl IntoView {
     view! {
         <div class="nhsuk-summary-list__row">
             <dt class="nhsuk-summary-list__key">{key}</dt>

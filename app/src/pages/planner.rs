@@ -204,11 +204,7 @@ pub fn PlannerPage() -> impl IntoView {
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
     let saving = RwSignal::new(false);
     let earlier = existing.as_ref().map(|p| p.disagreements.clone()).unwrap_or_default();
-    let back = row
-        .as_ref()
-        .zip(review_id)
-        .map(|(r, id)| format!("/people/{}/reviews/{id}", r.id))
-        .unwrap_or_else(|| "/".into());
+    let back = super::review_path(row.as_ref().map(|r| r.id), review_id);
 
     let step = RwSignal::new(0_usize);
     let answer_fields = answers.view(easy_read, step, errors);
@@ -351,11 +347,7 @@ pub fn FamilyViewsPage() -> impl IntoView {
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
     let saving = RwSignal::new(false);
     let earlier = existing.as_ref().map(|v| v.disagreements.clone()).unwrap_or_default();
-    let back = row
-        .as_ref()
-        .zip(review_id)
-        .map(|(r, id)| format!("/people/{}/reviews/{id}", r.id))
-        .unwrap_or_else(|| "/".into());
+    let back = super::review_path(row.as_ref().map(|r| r.id), review_id);
     let step = RwSignal::new(0_usize);
     let answer_fields = answers.view(easy_read, step, errors);
     let rest = after_questions(easy_read, step);

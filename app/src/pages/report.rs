@@ -42,13 +42,7 @@ fn said_list(saids: Vec<dsr_shared::report::Said>, empty: &'static str) -> impl 
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let person = super::route_person_id();
-    let review = super::route_review_id();
-    let page = move || {
-        let row = person().and_then(|id| state.person(id))?;
-        let file = row.review_file(review()?)?;
-        Some((row, file))
-    };
+    let page = super::route_review_file();
     super::note_read("review report");
     let shared_with = RwSignal::new(String::new());
     let errors = RwSignal::new(ValidationErrors::new());

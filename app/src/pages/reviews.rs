@@ -27,6 +27,7 @@ use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField, TextField, radio_group};
 use crate::element_ids as ids;
+use crate::pages::person::summary_row;
 use crate::pages::register::rating_tag;
 use crate::record_forms::{access_to, fields_of, long_date, new_id, person_row, record_id, save_all, today};
 use crate::state::AppState;
@@ -312,29 +313,14 @@ fn change_review(state: AppState, review: Review, notice: &'static str) {
     });
 }
 
-fn summary_row(key: &'static str, value: String) -> impl IntoView {
-    view! {
-        <div class="nhsuk-summary-list__row">
-            <dt class="nhsuk-summary-list__key">{key}</dt>
-            <dd class="nhsuk-summary-list__value">{value}</dd>
-        </div>
-    }
-}
-
 /// `/people/{id}/reviews/{review}`.
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     super::note_read("review");
-    let person = super::route_person_id();
-    let review = super::route_review_id();
+    let page = super::route_review_file();
     let notice = state.notice.get_untracked();
     state.notice.set(None);
-    let page = move || {
-        let row = person().and_then(|id| state.person(id))?;
-        let file = row.review_file(review()?)?;
-        Some((row, file))
-    };
     move || page().map(|(row, file)| review_view(state, row, file, notice.clone()))
 }
 
