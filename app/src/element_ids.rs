@@ -444,3 +444,4 @@ pub const CANCEL_REVIEW: &str = "cancel-review";
 pub const EASY_READ_STEP: &str = "easy-read-step";
 pub const EASY_READ_BACK: &str = "easy-read-back";
 pub const EASY_READ_NEXT: &str = "easy-read-next";
+pub const REPORT_NOT_YET: &str = "report-not-yet";

@@ -289,6 +289,10 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     assert_eq!(held["verbal_feedback_given"], true, "{held}");
     assert_eq!(held["attendees"][1]["attended"], false, "{held}");
 
+    // The family does not see the report before it is shared with everyone.
+    open(&family, &server, &format!("/people/{PERSON}/reviews/{review_id}/report"), "our family password").await;
+    family.wait_for_text(ids::REPORT_NOT_YET, "It is due by").await;
+
     // 4. The coordinator: the review re-rates Alex; an action is updated; the report prints to PDF.
     open(&coordinator, &server, &format!("/people/{PERSON}/reviews/{review_id}/actions"), PASSWORD).await;
     coordinator.wait_for_text(ids::ACTION_PLAN, "Arrange weekend respite").await;
@@ -407,6 +411,44 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     assert!(read("Test pat.panel", "review meeting") && read("Jo Coordinator", "action plan"), "{export}");
 
     for browser in [coordinator, family, panel] {
+        browser.quit().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_area_shows_reviews_in_every_state() {
+    let server = Server::start_with(&["--demo"]).await;
+    let records = server.people().await;
+    let reviews: Vec<&serde_json::Value> = records.iter().filter(|r| r.get("requested_on").is_some()).collect();
+    let statuses: std::collections::BTreeSet<&str> = reviews.iter().filter_map(|r| r["status"].as_str()).collect();
+    assert_eq!(statuses, ["arranged", "held", "report_shared", "requested"].into_iter().collect(), "{reviews:?}");
+    let held = reviews.iter().find(|r| r["status"] == "held").unwrap_or_else(|| panic!("{reviews:?}"));
+    let (person, review) = (held["person_id"].as_str().unwrap_or_default(), held["id"].as_str().unwrap_or_default());
+
+    // The demo's first person's family: the meeting was three weeks ago and the report is overdue; they
+    // are told it comes when it is shared (never a draft).
+    let family = Browser::start().await;
+    family.resize(768, 1024).await;
+    family.sign_in(&server, "family", &server.password).await;
+    family.goto(&format!("{}/people/{person}/reviews/{review}/report", server.url)).await;
+    family.unlock(&server.password).await;
+    family.wait_for_text(ids::REPORT_NOT_YET, "when the review team shares it").await;
+
+    // The coordinator sees it overdue; the follow-up lists the demo's open actions, overdue ones marked.
+    let coordinator = Browser::start().await;
+    coordinator.sign_in_as_coordinator(&server).await;
+    coordinator.goto(&format!("{}/people/{person}/reviews/{review}/report", server.url)).await;
+    coordinator.unlock(&server.password).await;
+    coordinator.wait_for_text(ids::REPORT, "Request an EHC needs assessment").await;
+    coordinator.wait_for_text(ids::REPORT_DUE, "Overdue").await;
+    coordinator.screenshot("demo-review-report").await;
+    coordinator.goto(&server.url).await;
+    coordinator.unlock(&server.password).await;
+    coordinator.click(ids::FOLLOW_UP_LINK).await;
+    let follow_up = coordinator.wait_for_text(ids::FOLLOW_UP, "School SENCo (demo)").await;
+    assert!(follow_up.contains("overdue") && follow_up.contains("Social worker (demo)"), "{follow_up}");
+    coordinator.screenshot("demo-follow-up").await;
+    for browser in [family, coordinator] {
         browser.quit().await;
     }
 }

@@ -91,6 +91,19 @@ pub fn ReportPage() -> impl IntoView {
         };
         let policy = state.policy.with(|d| d.policy.clone());
         let report = Report::of(&file, &person, &policy, today());
+        // "Tell it once": the family reads the report when it goes to everyone, not a draft before.
+        let role = state.session.with_untracked(|s| s.user().map(|u| u.role));
+        if role == Some(dsr_shared::access::Role::Family) && file.review.report_shared.is_empty() {
+            return view! {
+                <a class="nhsuk-back-link" href=format!("/people/{}/reviews/{}", row.id, file.review.id)>"Back to the review"</a>
+                <h1>"The report"</h1>
+                <p class="nhsuk-body" id=ids::REPORT_NOT_YET>{match report.due_on {
+                    Some(due) => format!("The report will be here when the review team shares it with you and everyone who took part. It is due by {}.", long_date(due)),
+                    None => "The report will be here after the meeting, when the review team shares it with you and everyone who took part.".to_string(),
+                }}</p>
+            }
+            .into_any();
+        }
         let access = access_to(state, &row);
         let may_share = access.write.contains(RecordKind::Review)
             && state.session.with_untracked(|s| s.user().map(|u| u.role))
