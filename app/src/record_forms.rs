@@ -58,6 +58,44 @@ pub async fn save_all(records: Vec<(RecordKind, RecordId, Fields)>) -> Result<()
     Ok(())
 }
 
+/// Checks a record's whole new `fields` with the server's rules, then saves only what the user changed
+/// on the form since it opened from `opened` (`None`: a new record, saved whole). A field someone else
+/// changed meanwhile, and this user did not touch, is left as it is: two people filling in different
+/// parts of one record at once both keep their words.
+pub async fn save_changed(
+    kind: RecordKind,
+    id: RecordId,
+    opened: Option<Fields>,
+    fields: Fields,
+) -> Result<(), ValidationErrors> {
+    let today = chrono::Local::now().date_naive();
+    if let Err(reasons) = dsr_shared::sync::validate::validate_fields(kind, id, &fields, today) {
+        let mut found = ValidationErrors::new();
+        for reason in reasons {
+            found.add(&reason.field, reason.message);
+        }
+        return Err(found);
+    }
+    let changes = match opened {
+        None => fields,
+        Some(opened) => {
+            let names: std::collections::BTreeSet<String> = opened.keys().chain(fields.keys()).cloned().collect();
+            names
+                .into_iter()
+                .filter_map(|name| {
+                    let new = fields.get(&name).cloned().unwrap_or(Value::Null);
+                    (opened.get(&name).unwrap_or(&Value::Null) != &new).then_some((name, new))
+                })
+                .collect()
+        }
+    };
+    local_store::save(kind, id, changes, None).await.map_err(|e| {
+        let mut found = ValidationErrors::new();
+        found.add("form", format!("Nothing was saved: {e}"));
+        found
+    })
+}
+
 /// The person in the route, as this device holds them when the page opens.
 pub fn person_row(state: AppState) -> Option<PersonRow> {
     let id = untrack(crate::pages::route_person_id())?;

@@ -8,7 +8,7 @@ use dsr_shared::action::{Action, ActionStatus, ActionUpdate, Recommendation};
 use dsr_shared::kloe::{KeyQuestion, KloeFinding};
 use dsr_shared::nhs_number::check_digit;
 use dsr_shared::person::{LeaveReason, RegisterStatus};
-use dsr_shared::planner::{FamilyViews, Helper, HelperRole, Planner, PlannerQuestion, TakePart};
+use dsr_shared::planner::{FamilyViews, Helper, HelperRole, Planner, TakePart};
 use dsr_shared::policy::AreaPolicy;
 use dsr_shared::review::{Attendee, MeetingFormat, Panel, ReportShare, Review, ReviewKind, ReviewStatus, review_name};
 use dsr_shared::sync::{FieldChange, Fields, Mutation, PushRequest, RecordKind, fields_of};
@@ -196,34 +196,25 @@ fn demo_review(
     let consent = json!({ "person_id": person.id, "scope": "review", "review_id": review_id,
         "given_by": given_by, "given_on": requested, "recorded_by": "Jo Coordinator (demo)" });
     records.push((RecordKind::Consent, record(0xe1), serde_json::from_value(consent).unwrap_or_default()));
-    let mut answers = std::collections::BTreeMap::new();
-    answers.insert(PlannerQuestion::AreYouSafe, long("I feel safe at home. School is too loud.")?);
-    answers.insert(PlannerQuestion::WhatIsWorking, long("Swimming on Saturdays helps. Waiting rooms do not.")?);
-    let planner = Planner {
-        id: PlannerId::from_uuid(record(0xe2).as_uuid()),
-        review_id,
-        person_id: person.id,
-        answers,
-        take_part: Some(TakePart::PartOnly),
-        who_with: Some(long("My mum and Ali")?),
-        communication_needs: Some(long("Pictures, short sentences, and time to answer")?),
-        helped_by: Some(Helper { name: short("Ali Advocate (demo)")?, role: HelperRole::Advocate }),
-        disagreements: Vec::new(),
-    };
+    let mut planner = Planner::new(PlannerId::from_uuid(record(0xe2).as_uuid()), review_id, person.id);
+    planner.are_you_safe = Some(long("I feel safe at home. School is too loud.")?);
+    planner.what_is_working = Some(long("Swimming on Saturdays helps. Waiting rooms do not.")?);
+    planner.take_part = Some(TakePart::PartOnly);
+    planner.who_with = Some(long("My mum and Ali")?);
+    planner.communication_needs = Some(long("Pictures, short sentences, and time to answer")?);
+    planner.helped_by = Some(Helper { name: short("Ali Advocate (demo)")?, role: HelperRole::Advocate });
     records.push((RecordKind::Planner, record(0xe2), fields_of(&planner)));
     if !held {
         return Ok(records);
     }
-    let views = FamilyViews {
-        id: FamilyViewsId::from_uuid(record(0xe3).as_uuid()),
+    let mut views = FamilyViews::new(
+        FamilyViewsId::from_uuid(record(0xe3).as_uuid()),
         review_id,
-        person_id: person.id,
-        by: short(&format!("Parent of {}", person.given_name))?,
-        relationship: short("Parent")?,
-        answers: std::collections::BTreeMap::new(),
-        anything_else: Some(long("We are exhausted; we need a break at weekends (fictional)")?),
-        disagreements: Vec::new(),
-    };
+        person.id,
+        short(&format!("Parent of {}", person.given_name))?,
+        short("Parent")?,
+    );
+    views.anything_else = Some(long("We are exhausted; we need a break at weekends (fictional)")?);
     records.push((RecordKind::FamilyViews, record(0xe3), fields_of(&views)));
     let found = [
         (KeyQuestion::IsThePersonSafe, "Safe at home with support; incidents at school (fictional)"),

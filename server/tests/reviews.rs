@@ -86,7 +86,7 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
 
     // The family writes the planner and their views; not the panel's findings, nor the review.
     let planner = json!({ "review_id": id(REVIEW), "person_id": id(PERSON),
-        "answers": { "are_you_safe": "I feel safe with Mum" }, "take_part": "video" });
+        "are_you_safe": "I feel safe with Mum", "take_part": "video" });
     let views = json!({ "review_id": id(REVIEW), "person_id": id(PERSON), "by": "Sam Parent", "relationship": "Mother",
         "anything_else": "We need respite" });
     let finding = json!({ "review_id": id(REVIEW), "person_id": id(PERSON), "question": "is_the_person_safe",
@@ -184,6 +184,26 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
     .await;
     assert!(applied(&outcomes[0]) && applied(&outcomes[1]), "{outcomes:?}");
     assert!(matches!(outcomes[2], PushOutcome::Rejected { .. }), "{outcomes:?}");
+
+    // The family and the advocate answer different questions of the planner at once, each from the same
+    // version: both answers are kept, with no conflict (each answer is its own field).
+    let answer = |seq: u64, field: &str, words: &str| {
+        json!({ "seq": seq, "record_id": id(21), "kind": "planner", "base_version": 2,
+            "changes": { field: { "old": null, "new": words } } })
+    };
+    let by_family = push(&server, &family, client(2), vec![answer(5, "what_is_working", "Drawing helps")]).await;
+    let by_advocate = push(&server, &advocate, client(6), vec![answer(4, "education", "College in September")]).await;
+    assert!(applied(&by_family[0]) && applied(&by_advocate[0]), "{by_family:?} {by_advocate:?}");
+    let reply =
+        server.get_as(&family, &format!("/api/sync/pull?client_id={}&cursor=0&view=0&limit=2000", client(7))).await;
+    let page: PullResponse = reply.json();
+    let planner =
+        page.changes.iter().rev().find(|c| c.record.id == id(21)).map(|c| c.record.fields.clone()).unwrap_or_default();
+    assert_eq!(
+        (planner["what_is_working"].as_str(), planner["education"].as_str()),
+        (Some("Drawing helps"), Some("College in September"))
+    );
+    assert_eq!(planner["are_you_safe"], "I feel safe with Mum");
 
     // A review marked held without its chair is refused, naming the panel.
     let outcomes =

@@ -48,6 +48,19 @@ impl PlannerQuestion {
         }
     }
 
+    /// Its name in JSON: the name of the record field that holds its answer.
+    pub fn name(self) -> &'static str {
+        match self {
+            PlannerQuestion::CurrentSituation => "current_situation",
+            PlannerQuestion::HowYouAndYourFamilyFeel => "how_you_and_your_family_feel",
+            PlannerQuestion::AreYouSafe => "are_you_safe",
+            PlannerQuestion::CareAndTreatment => "care_and_treatment",
+            PlannerQuestion::Education => "education",
+            PlannerQuestion::WhatIsWorking => "what_is_working",
+            PlannerQuestion::OtherSupport => "other_support",
+        }
+    }
+
     /// Easy read: short words, one idea.
     pub fn easy_read(&self) -> &'static str {
         match self {
@@ -158,9 +171,22 @@ validated! {
         pub review_id: ReviewId,
         /// The person the review is about (so access is decided per person, like every other record).
         pub person_id: PersonId,
-        /// Their own words, kept exactly as given.
+        /// Their own words for each question, kept exactly as given: one record field per question, so
+        /// two people answering different questions at once never clash (sync merges field by field).
         #[serde(default)]
-        pub answers: BTreeMap<PlannerQuestion, LongText>,
+        pub current_situation: Option<LongText>,
+        #[serde(default)]
+        pub how_you_and_your_family_feel: Option<LongText>,
+        #[serde(default)]
+        pub are_you_safe: Option<LongText>,
+        #[serde(default)]
+        pub care_and_treatment: Option<LongText>,
+        #[serde(default)]
+        pub education: Option<LongText>,
+        #[serde(default)]
+        pub what_is_working: Option<LongText>,
+        #[serde(default)]
+        pub other_support: Option<LongText>,
         #[serde(default)]
         pub take_part: Option<TakePart>,
         #[serde(default)]
@@ -187,9 +213,30 @@ impl Validate for Planner {
 }
 
 impl Planner {
+    /// A planner with nothing in it yet.
+    pub fn new(id: PlannerId, review_id: ReviewId, person_id: PersonId) -> Planner {
+        Planner {
+            id,
+            review_id,
+            person_id,
+            current_situation: None,
+            how_you_and_your_family_feel: None,
+            are_you_safe: None,
+            care_and_treatment: None,
+            education: None,
+            what_is_working: None,
+            other_support: None,
+            take_part: None,
+            who_with: None,
+            communication_needs: None,
+            helped_by: None,
+            disagreements: Vec::new(),
+        }
+    }
+
     /// Questions not answered yet.
     pub fn unanswered(&self) -> Vec<PlannerQuestion> {
-        PlannerQuestion::ALL.into_iter().filter(|q| !self.answers.contains_key(q)).collect()
+        PlannerQuestion::ALL.into_iter().filter(|q| self.answer(*q).is_none()).collect()
     }
 
     pub fn is_complete(&self) -> bool {
@@ -207,8 +254,22 @@ validated! {
         pub person_id: PersonId,
         pub by: ShortText,
         pub relationship: ShortText,
+        /// Their own words for each question, kept exactly as given: one record field per question, so
+        /// two people answering different questions at once never clash (sync merges field by field).
         #[serde(default)]
-        pub answers: BTreeMap<PlannerQuestion, LongText>,
+        pub current_situation: Option<LongText>,
+        #[serde(default)]
+        pub how_you_and_your_family_feel: Option<LongText>,
+        #[serde(default)]
+        pub are_you_safe: Option<LongText>,
+        #[serde(default)]
+        pub care_and_treatment: Option<LongText>,
+        #[serde(default)]
+        pub education: Option<LongText>,
+        #[serde(default)]
+        pub what_is_working: Option<LongText>,
+        #[serde(default)]
+        pub other_support: Option<LongText>,
         #[serde(default)]
         pub anything_else: Option<LongText>,
         #[serde(default)]
@@ -216,11 +277,39 @@ validated! {
     }
 }
 
+impl FamilyViews {
+    /// Views with nothing in them yet, given by `by` (their `relationship` to the person).
+    pub fn new(
+        id: FamilyViewsId,
+        review_id: ReviewId,
+        person_id: PersonId,
+        by: ShortText,
+        relationship: ShortText,
+    ) -> Self {
+        FamilyViews {
+            id,
+            review_id,
+            person_id,
+            by,
+            relationship,
+            current_situation: None,
+            how_you_and_your_family_feel: None,
+            are_you_safe: None,
+            care_and_treatment: None,
+            education: None,
+            what_is_working: None,
+            other_support: None,
+            anything_else: None,
+            disagreements: Vec::new(),
+        }
+    }
+}
+
 impl Validate for FamilyViews {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
         errors.require(
-            self.answers.is_empty() && self.anything_else.is_none() && self.disagreements.is_empty(),
+            self.answers().is_empty() && self.anything_else.is_none() && self.disagreements.is_empty(),
             "answers",
             "Write at least one view",
         );
@@ -228,38 +317,107 @@ impl Validate for FamilyViews {
     }
 }
 
+/// The answers of a record with one field per planner question: read one, all, or set one.
+macro_rules! answers_by_question {
+    ($type:ty) => {
+        impl $type {
+            /// The answer to `question`, if given.
+            pub fn answer(&self, question: PlannerQuestion) -> Option<&LongText> {
+                match question {
+                    PlannerQuestion::CurrentSituation => self.current_situation.as_ref(),
+                    PlannerQuestion::HowYouAndYourFamilyFeel => self.how_you_and_your_family_feel.as_ref(),
+                    PlannerQuestion::AreYouSafe => self.are_you_safe.as_ref(),
+                    PlannerQuestion::CareAndTreatment => self.care_and_treatment.as_ref(),
+                    PlannerQuestion::Education => self.education.as_ref(),
+                    PlannerQuestion::WhatIsWorking => self.what_is_working.as_ref(),
+                    PlannerQuestion::OtherSupport => self.other_support.as_ref(),
+                }
+            }
+
+            /// Every answer given, in the questions' order.
+            pub fn answers(&self) -> BTreeMap<PlannerQuestion, LongText> {
+                PlannerQuestion::ALL.into_iter().filter_map(|q| self.answer(q).map(|a| (q, a.clone()))).collect()
+            }
+
+            /// Sets (or, with `None`, clears) the answer to `question`.
+            pub fn set_answer(&mut self, question: PlannerQuestion, answer: Option<LongText>) {
+                let field = match question {
+                    PlannerQuestion::CurrentSituation => &mut self.current_situation,
+                    PlannerQuestion::HowYouAndYourFamilyFeel => &mut self.how_you_and_your_family_feel,
+                    PlannerQuestion::AreYouSafe => &mut self.are_you_safe,
+                    PlannerQuestion::CareAndTreatment => &mut self.care_and_treatment,
+                    PlannerQuestion::Education => &mut self.education,
+                    PlannerQuestion::WhatIsWorking => &mut self.what_is_working,
+                    PlannerQuestion::OtherSupport => &mut self.other_support,
+                };
+                *field = answer;
+            }
+
+            /// Sets every answer from `answers` (questions missing from it are cleared).
+            pub fn set_answers(&mut self, answers: &BTreeMap<PlannerQuestion, LongText>) {
+                for question in PlannerQuestion::ALL {
+                    self.set_answer(question, answers.get(&question).cloned());
+                }
+            }
+        }
+    };
+}
+
+answers_by_question!(Planner);
+answers_by_question!(FamilyViews);
+
 #[cfg(test)]
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
-    use crate::test_support::long as words;
+    use crate::test_support::{long as words, short};
+
+    fn planner() -> Planner {
+        Planner::new(
+            PlannerId::from_time_and_random(1, [1; 10]),
+            ReviewId::from_time_and_random(1, [2; 10]),
+            PersonId::from_time_and_random(1, [3; 10]),
+        )
+    }
 
     #[test]
     fn a_planner_is_complete_when_every_question_is_answered_and_taking_part_is_chosen() {
-        let mut planner = Planner {
-            id: PlannerId::from_time_and_random(1, [1; 10]),
-            review_id: ReviewId::from_time_and_random(1, [2; 10]),
-            person_id: PersonId::from_time_and_random(1, [3; 10]),
-            answers: BTreeMap::new(),
-            take_part: None,
-            who_with: None,
-            communication_needs: Some(words("I like pictures. Give me time to answer.")),
-            helped_by: Some(Helper {
-                name: ShortText::parse("Jo").unwrap_or_else(|e| panic!("{e}")),
-                role: HelperRole::Advocate,
-            }),
-            disagreements: Vec::new(),
-        };
+        let mut planner = planner();
+        planner.communication_needs = Some(words("I like pictures. Give me time to answer."));
+        planner.helped_by = Some(Helper { name: short("Jo"), role: HelperRole::Advocate });
         assert_eq!(planner.unanswered().len(), 7);
         for q in PlannerQuestion::ALL {
-            planner.answers.insert(q, words("my own words   kept as I said them"));
+            planner.set_answer(q, Some(words("my own words   kept as I said them")));
         }
         assert!(!planner.is_complete());
         planner.take_part = Some(TakePart::PartOnly);
         assert!(planner.is_complete());
         let json = serde_json::to_string(&planner).unwrap_or_default();
         let back: Planner = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(back.answers[&PlannerQuestion::AreYouSafe].as_str(), "my own words   kept as I said them");
+        assert_eq!(
+            back.answer(PlannerQuestion::AreYouSafe).map(LongText::as_str),
+            Some("my own words   kept as I said them")
+        );
+        assert_eq!(back, planner);
+    }
+
+    #[test]
+    fn each_answer_is_its_own_record_field_named_as_its_question() {
+        let mut planner = planner();
+        for q in PlannerQuestion::ALL {
+            planner.set_answer(q, Some(words(q.text())));
+            let fields = crate::sync::fields_of(&planner);
+            assert_eq!(fields.get(q.name()).and_then(|v| v.as_str()), Some(q.text()), "{q:?}");
+            assert_eq!(
+                serde_json::to_value(q).ok().and_then(|v| v.as_str().map(str::to_owned)).as_deref(),
+                Some(q.name())
+            );
+            assert!(Planner::FIELDS.contains(&q.name()) && FamilyViews::FIELDS.contains(&q.name()));
+        }
+        let mut some = BTreeMap::new();
+        some.insert(PlannerQuestion::Education, words("College in September"));
+        planner.set_answers(&some);
+        assert_eq!(planner.answers(), some);
     }
 
     #[test]
@@ -271,16 +429,15 @@ mod tests {
 
     #[test]
     fn family_views_need_at_least_one_view() {
-        let views = FamilyViews {
-            id: FamilyViewsId::from_time_and_random(1, [1; 10]),
-            review_id: ReviewId::from_time_and_random(1, [2; 10]),
-            person_id: PersonId::from_time_and_random(1, [3; 10]),
-            by: ShortText::parse("Pat Example").unwrap_or_else(|e| panic!("{e}")),
-            relationship: ShortText::parse("Mother").unwrap_or_else(|e| panic!("{e}")),
-            answers: BTreeMap::new(),
-            anything_else: None,
-            disagreements: Vec::new(),
-        };
+        let mut views = FamilyViews::new(
+            FamilyViewsId::from_time_and_random(1, [1; 10]),
+            ReviewId::from_time_and_random(1, [2; 10]),
+            PersonId::from_time_and_random(1, [3; 10]),
+            short("Pat Example"),
+            short("Mother"),
+        );
         assert!(views.validate().is_err());
+        views.set_answer(PlannerQuestion::OtherSupport, Some(words("Respite")));
+        assert_eq!(views.validate(), Ok(()));
     }
 }

@@ -78,10 +78,14 @@ impl Report {
         let band = AgeBand::for_age(person.age_on(on_day), policy.adult_age);
         let template = KloeTemplate::for_review(band, review.kind);
 
-        let mut meeting = vec![
+        let mut meeting = vec![("Date of birth".to_string(), long_date(person.date_of_birth))];
+        if let Some(number) = person.nhs_number {
+            meeting.push(("NHS number".into(), number.to_string()));
+        }
+        meeting.extend([
             ("Kind of review".to_string(), review.kind.short_label().to_string()),
             ("Date".to_string(), review.meeting_on.map(long_date).unwrap_or_else(|| "Not set yet".into())),
-        ];
+        ]);
         if let Some(place) = &review.place {
             meeting.push(("Place".into(), place.as_str().to_string()));
         }
@@ -125,7 +129,7 @@ impl Report {
         let mut young_person = Vec::new();
         for planner in &file.planners {
             for question in PlannerQuestion::ALL {
-                if let Some(answer) = planner.answers.get(&question) {
+                if let Some(answer) = planner.answer(question) {
                     young_person.push(Said { heading: question.text().into(), words: vec![answer.as_str().into()] });
                 }
             }
@@ -150,7 +154,7 @@ impl Report {
             .map(|views| {
                 let mut words: Vec<String> = PlannerQuestion::ALL
                     .into_iter()
-                    .filter_map(|q| views.answers.get(&q).map(|a| format!("{} {}", q.text(), a.as_str())))
+                    .filter_map(|q| views.answer(q).map(|a| format!("{} {}", q.text(), a.as_str())))
                     .collect();
                 words.extend(views.anything_else.as_ref().map(|t| t.as_str().to_string()));
                 disagreements.extend(views.disagreements.iter().map(|d| {
@@ -227,8 +231,6 @@ impl Report {
 #[cfg(test)]
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::action::ActionStatus;
     use crate::planner::{Disagreement, TakePart};
@@ -257,33 +259,23 @@ mod tests {
             Attendee { name: short("Dr Far"), role: short("Psychiatrist"), attended: Some(false) },
         ];
         r.verbal_feedback_given = true;
-        let mut answers = BTreeMap::new();
-        answers.insert(PlannerQuestion::AreYouSafe, long("I feel safe with Mum"));
-        let planner = Planner {
-            id: PlannerId::from_time_and_random(1, [5; 10]),
-            review_id: r.id,
-            person_id: r.person_id,
-            answers,
-            take_part: Some(TakePart::Video),
-            who_with: Some(long("Mum and Jo")),
-            communication_needs: None,
-            helped_by: None,
-            disagreements: vec![Disagreement {
-                about: long("I do not want to move to a new school"),
-                recorded_by: short("Jo Advocate"),
-                on: day(2026, 12, 1),
-            }],
-        };
-        let views = FamilyViews {
-            id: FamilyViewsId::from_time_and_random(1, [6; 10]),
-            review_id: r.id,
-            person_id: r.person_id,
-            by: short("Sam Parent"),
-            relationship: short("Mother"),
-            answers: BTreeMap::new(),
-            anything_else: Some(long("We need respite at weekends")),
-            disagreements: Vec::new(),
-        };
+        let mut planner = Planner::new(PlannerId::from_time_and_random(1, [5; 10]), r.id, r.person_id);
+        planner.are_you_safe = Some(long("I feel safe with Mum"));
+        planner.take_part = Some(TakePart::Video);
+        planner.who_with = Some(long("Mum and Jo"));
+        planner.disagreements = vec![Disagreement {
+            about: long("I do not want to move to a new school"),
+            recorded_by: short("Jo Advocate"),
+            on: day(2026, 12, 1),
+        }];
+        let mut views = FamilyViews::new(
+            FamilyViewsId::from_time_and_random(1, [6; 10]),
+            r.id,
+            r.person_id,
+            short("Sam Parent"),
+            short("Mother"),
+        );
+        views.anything_else = Some(long("We need respite at weekends"));
         let finding = KloeFinding {
             id: KloeFindingId::from_time_and_random(1, [7; 10]),
             review_id: r.id,
@@ -319,6 +311,7 @@ mod tests {
         assert!(report.title.starts_with("Care, Education and Treatment Review (CETR) for "), "{}", report.title);
         let text = report.plain_text();
         for expected in [
+            "Date of birth: 1 January 2012",
             "Who took part: Sam Parent (Mother)",
             "Could not come: Dr Far",
             "Verbal feedback given to the family: Yes",

@@ -316,6 +316,18 @@ impl Review {
         self.meeting_on.map(|m| policy.reviews.report_within.after(m, &policy.calendar))
     }
 
+    /// Marking the review held on `today` would be before its meeting date (or it has no date yet): the
+    /// reason, for the person marking it.
+    pub fn too_early_to_hold(&self, today: NaiveDate) -> Option<String> {
+        match self.meeting_on {
+            None => Some("Set the meeting date first (change the arrangements)".to_string()),
+            Some(day) if day > today => {
+                Some(format!("The meeting is on {}: mark it as held on the day", day.format("%-d %B %Y")))
+            }
+            Some(_) => None,
+        }
+    }
+
     /// The report is late: the meeting was held, it has not gone to anyone, and its due date has passed.
     pub fn report_overdue(&self, policy: &AreaPolicy, today: NaiveDate) -> bool {
         self.status == ReviewStatus::Held && self.report_due(policy).is_some_and(|due| due < today)
@@ -394,6 +406,19 @@ pub(crate) mod tests {
         assert!(r.report_overdue(&policy, day(2026, 12, 25)));
         r.status = ReviewStatus::ReportShared;
         assert!(!r.report_overdue(&policy, day(2026, 12, 25)));
+    }
+
+    #[test]
+    fn a_review_is_held_on_or_after_its_meeting_date() {
+        let r = review(ReviewKind::Community, ReviewStatus::Arranged, Some(day(2026, 12, 10)));
+        assert_eq!(
+            r.too_early_to_hold(day(2026, 12, 9)).as_deref(),
+            Some("The meeting is on 10 December 2026: mark it as held on the day")
+        );
+        assert_eq!(r.too_early_to_hold(day(2026, 12, 10)), None);
+        assert!(
+            review(ReviewKind::Community, ReviewStatus::Requested, None).too_early_to_hold(day(2026, 12, 10)).is_some()
+        );
     }
 
     #[test]

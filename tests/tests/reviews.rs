@@ -377,6 +377,11 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     let row = coordinator.wait_for_text(&ids::person_row(PERSON), "Overdue").await;
     assert!(row.contains("Action for School SENCo"), "{row}");
     assert!(row.contains("Red"), "the review's rating is on the register: {row}");
+    coordinator
+        .driver
+        .execute(&format!("document.getElementById('{}').scrollIntoView()", ids::person_row(PERSON)), Vec::new())
+        .await
+        .ok();
     coordinator.screenshot("review-register-overdue").await;
     coordinator.click(&ids::person_link(PERSON)).await;
     let actions = coordinator.wait_for_text(ids::PERSON_ACTIONS, "Overdue").await;
@@ -442,13 +447,53 @@ async fn the_demo_area_shows_reviews_in_every_state() {
     coordinator.wait_for_text(ids::REPORT, "Request an EHC needs assessment").await;
     coordinator.wait_for_text(ids::REPORT_DUE, "Overdue").await;
     coordinator.screenshot("demo-review-report").await;
+    // The arranged review, three weeks away, cannot be marked as held yet.
+    let arranged = reviews.iter().find(|r| r["status"] == "arranged").unwrap_or_else(|| panic!("{reviews:?}"));
+    let path = format!(
+        "{}/people/{}/reviews/{}/meeting",
+        server.url,
+        arranged["person_id"].as_str().unwrap_or_default(),
+        arranged["id"].as_str().unwrap_or_default()
+    );
+    coordinator.goto(&path).await;
+    coordinator.unlock(&server.password).await;
+    coordinator.click(ids::MEETING_HELD).await;
+    coordinator.click(ids::SAVE_MEETING).await;
+    coordinator.wait_for_text(ids::ERROR_SUMMARY, "mark it as held on the day").await;
     coordinator.goto(&server.url).await;
     coordinator.unlock(&server.password).await;
     coordinator.click(ids::FOLLOW_UP_LINK).await;
     let follow_up = coordinator.wait_for_text(ids::FOLLOW_UP, "School SENCo (demo)").await;
     assert!(follow_up.contains("overdue") && follow_up.contains("Social worker (demo)"), "{follow_up}");
     coordinator.screenshot("demo-follow-up").await;
-    for browser in [family, coordinator] {
+    // Two devices, one planner: the family and the advocate open it at the same time and each answer a
+    // different question. Both answers are kept, and the earlier ones too.
+    let advocate = Browser::start().await;
+    advocate.sign_in(&server, "advocate", &server.password).await;
+    let planner_path = format!("{}/people/{person}/reviews/{review}/planner", server.url);
+    for browser in [&family, &advocate] {
+        browser.goto(&planner_path).await;
+        browser.unlock(&server.password).await;
+        browser.element(&ids::planner_answer("education")).await;
+    }
+    family.type_into(&ids::planner_answer("education"), "A college with a quiet room").await;
+    advocate.type_into(&ids::planner_answer("other_support"), "Someone to talk to after school").await;
+    for browser in [&family, &advocate] {
+        browser.click(ids::SAVE_PLANNER).await;
+        browser.wait_for_text(ids::NOTICE, "The planner was saved on this device").await;
+        all_sent(browser).await;
+    }
+    let records = server.people().await;
+    let planner = records
+        .iter()
+        .find(|r| r["review_id"] == review && r.get("take_part").is_some())
+        .unwrap_or_else(|| panic!("{records:?}"));
+    assert_eq!(planner["education"], "A college with a quiet room", "{planner}");
+    assert_eq!(planner["other_support"], "Someone to talk to after school", "{planner}");
+    assert_eq!(planner["are_you_safe"], "I feel safe at home. School is too loud.", "{planner}");
+    let conflicts = server.get_json("/api/sync/conflicts").await;
+    assert_eq!(conflicts.as_array().map(Vec::len), Some(0), "{conflicts}");
+    for browser in [family, coordinator, advocate] {
         browser.quit().await;
     }
 }

@@ -33,6 +33,7 @@ fn question_name(q: KeyQuestion) -> String {
 fn field_element(field: &str) -> String {
     match field {
         "panel" | "meeting_on" => ids::OPEN_MEETING.into(),
+        "held" => ids::MEETING_HELD.into(),
         other => other
             .strip_prefix("finding:")
             .map(ids::finding)
@@ -164,13 +165,12 @@ pub fn MeetingPage() -> impl IntoView {
             for (a, signal) in attendees.iter_mut().zip(&came) {
                 a.attended = Some(signal.get_untracked() == "yes");
             }
-            let status = if held.get_untracked() == "yes"
-                && matches!(review.status, ReviewStatus::Requested | ReviewStatus::Arranged)
-            {
-                ReviewStatus::Held
-            } else {
-                review.status
-            };
+            let holding = held.get_untracked() == "yes"
+                && matches!(review.status, ReviewStatus::Requested | ReviewStatus::Arranged);
+            if holding && let Some(reason) = review.too_early_to_hold(today) {
+                found.add("held", reason);
+            }
+            let status = if holding { ReviewStatus::Held } else { review.status };
             let updated = Review {
                 attendees,
                 verbal_feedback_given: feedback.get_untracked() == "yes",
@@ -238,7 +238,7 @@ pub fn MeetingPage() -> impl IntoView {
             <details class="nhsuk-details">
                 <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"The young person's planner and the family's views"</span></summary>
                 <div class="nhsuk-details__text">
-                    {file.planners.iter().map(|p| PlannerQuestion::ALL.into_iter().filter_map(|q| p.answers.get(&q).map(|a| view! {
+                    {file.planners.iter().map(|p| PlannerQuestion::ALL.into_iter().filter_map(|q| p.answer(q).map(|a| view! {
                         <p class="nhsuk-body"><strong>{q.text()}</strong><br/>{a.as_str().to_string()}</p>
                     })).collect_view()).collect_view()}
                     {file.family_views.iter().map(|v| view! {

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use dsr_shared::planner::{Disagreement, FamilyViews, Helper, HelperRole, Planner, PlannerQuestion, TakePart};
-use dsr_shared::sync::RecordKind;
+use dsr_shared::sync::{Fields, RecordKind};
 use dsr_shared::text::{LongText, ShortText};
 use dsr_shared::{FamilyViewsId, PlannerId, ValidationErrors};
 use leptos::ev::SubmitEvent;
@@ -24,12 +24,12 @@ use crate::components::draft::{DraftSaved, FormDraft, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{TextAreaField, TextField, WordsField, checkbox, radio_group};
 use crate::element_ids as ids;
-use crate::record_forms::{fields_of, long_date, new_id, person_row, record_id, save_all, signed_in_name, today};
+use crate::record_forms::{fields_of, long_date, new_id, person_row, record_id, save_changed, signed_in_name, today};
 use crate::state::AppState;
 
 /// The question's name as its answer's element id uses it (`are_you_safe`).
-fn question_name(q: PlannerQuestion) -> String {
-    serde_json::to_value(q).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+fn question_name(q: PlannerQuestion) -> &'static str {
+    q.name()
 }
 
 fn field_element(field: &str) -> String {
@@ -40,7 +40,7 @@ fn field_element(field: &str) -> String {
         "disagreement" => ids::DISAGREEMENT.into(),
         "by" => ids::VIEWS_BY.into(),
         "relationship" => ids::VIEWS_RELATIONSHIP.into(),
-        "anything_else" | "answers" => ids::VIEWS_ANYTHING_ELSE.into(),
+        "anything_else" => ids::VIEWS_ANYTHING_ELSE.into(),
         other => other.strip_prefix("answer:").map(ids::planner_answer).unwrap_or_else(|| ids::MAIN.into()),
     }
 }
@@ -99,7 +99,7 @@ impl Answers {
                 let error = Signal::derive(move || errors.with(|e| e.message_for(&field).map(str::to_owned)));
                 view! {
                     <div style:display=move || if easy_read.get() && step.get() != i { "none" } else { "block" }>
-                        <WordsField id=ids::planner_answer(&question_name(q)) label=label value=*value error=error/>
+                        <WordsField id=ids::planner_answer(question_name(q)) label=label value=*value error=error/>
                     </div>
                 }
             })
@@ -145,14 +145,14 @@ fn disagreements_view(list: &[Disagreement]) -> impl IntoView + use<> {
 fn save_and_return(
     state: AppState,
     (saving, errors, draft): (RwSignal<bool>, RwSignal<ValidationErrors>, FormDraft),
-    record: (RecordKind, dsr_shared::RecordId, dsr_shared::sync::Fields),
+    (kind, id, opened, fields): (RecordKind, dsr_shared::RecordId, Option<Fields>, Fields),
     back_to: String,
     notice: &'static str,
     navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
 ) {
     saving.set(true);
     spawn_local(async move {
-        match save_all(vec![record]).await {
+        match save_changed(kind, id, opened, fields).await {
             Ok(()) => {
                 draft.clear().await;
                 state.saved(notice).await;
@@ -175,7 +175,7 @@ pub fn PlannerPage() -> impl IntoView {
     let review_id = untrack(super::route_review_id());
     let file = row.as_ref().zip(review_id).and_then(|(r, id)| r.review_file(id));
     let existing: Option<Planner> = file.as_ref().and_then(|f| f.planners.first().cloned());
-    let answers = Answers::new(&existing.as_ref().map(|p| p.answers.clone()).unwrap_or_default());
+    let answers = Answers::new(&existing.as_ref().map(Planner::answers).unwrap_or_default());
     let opt = |t: &Option<LongText>| t.as_ref().map(|t| t.as_str().to_string()).unwrap_or_default();
     let take_part =
         RwSignal::new(existing.as_ref().and_then(|p| p.take_part).map(|t| t.name().to_string()).unwrap_or_default());
@@ -238,17 +238,14 @@ pub fn PlannerPage() -> impl IntoView {
                 let recorded_by = ShortText::parse(&signed_in_name(state)).ok();
                 disagreements.extend(recorded_by.map(|recorded_by| Disagreement { about, recorded_by, on: today() }));
             }
-            let planner = Planner {
-                id: existing.as_ref().map(|p| p.id).unwrap_or_else(|| PlannerId::from_uuid(new_id().as_uuid())),
-                review_id: file.review.id,
-                person_id: file.review.person_id,
-                answers: given,
-                take_part: TakePart::from_name(&take_part.get_untracked()),
-                who_with: words(&who_with.get_untracked(), "who_with", &mut found),
-                communication_needs: words(&communication.get_untracked(), "communication_needs", &mut found),
-                helped_by,
-                disagreements,
-            };
+            let id = existing.as_ref().map(|p| p.id).unwrap_or_else(|| PlannerId::from_uuid(new_id().as_uuid()));
+            let mut planner = Planner::new(id, file.review.id, file.review.person_id);
+            planner.set_answers(&given);
+            planner.take_part = TakePart::from_name(&take_part.get_untracked());
+            planner.who_with = words(&who_with.get_untracked(), "who_with", &mut found);
+            planner.communication_needs = words(&communication.get_untracked(), "communication_needs", &mut found);
+            planner.helped_by = helped_by;
+            planner.disagreements = disagreements;
             if !found.is_empty() {
                 return errors.set(found);
             }
@@ -257,7 +254,8 @@ pub fn PlannerPage() -> impl IntoView {
             }
             errors.set(ValidationErrors::new());
             let _ = row;
-            let record = (RecordKind::Planner, record_id(planner.id.as_uuid()), fields_of(&planner));
+            let opened = existing.as_ref().map(fields_of);
+            let record = (RecordKind::Planner, record_id(planner.id.as_uuid()), opened, fields_of(&planner));
             save_and_return(
                 state,
                 (saving, errors, draft),
@@ -324,7 +322,7 @@ pub fn FamilyViewsPage() -> impl IntoView {
         .as_ref()
         .map(|f| f.family_views.iter().filter(|v| v.by.as_str() != me).cloned().collect())
         .unwrap_or_default();
-    let answers = Answers::new(&existing.as_ref().map(|v| v.answers.clone()).unwrap_or_default());
+    let answers = Answers::new(&existing.as_ref().map(FamilyViews::answers).unwrap_or_default());
     let by = RwSignal::new(existing.as_ref().map(|v| v.by.as_str().to_string()).unwrap_or_else(|| me.clone()));
     let relationship =
         RwSignal::new(existing.as_ref().map(|v| v.relationship.as_str().to_string()).unwrap_or_default());
@@ -381,21 +379,17 @@ pub fn FamilyViewsPage() -> impl IntoView {
             if !found.is_empty() {
                 return errors.set(found);
             }
-            let views = FamilyViews {
-                id: existing.as_ref().map(|v| v.id).unwrap_or_else(|| FamilyViewsId::from_uuid(new_id().as_uuid())),
-                review_id: file.review.id,
-                person_id: file.review.person_id,
-                by: by_name,
-                relationship: relation,
-                answers: given,
-                anything_else: else_words,
-                disagreements,
-            };
+            let id = existing.as_ref().map(|v| v.id).unwrap_or_else(|| FamilyViewsId::from_uuid(new_id().as_uuid()));
+            let mut views = FamilyViews::new(id, file.review.id, file.review.person_id, by_name, relation);
+            views.set_answers(&given);
+            views.anything_else = else_words;
+            views.disagreements = disagreements;
             if let Err(e) = dsr_shared::Validate::validate(&views) {
                 return errors.set(e);
             }
             errors.set(ValidationErrors::new());
-            let record = (RecordKind::FamilyViews, record_id(views.id.as_uuid()), fields_of(&views));
+            let opened = existing.as_ref().map(fields_of);
+            let record = (RecordKind::FamilyViews, record_id(views.id.as_uuid()), opened, fields_of(&views));
             save_and_return(
                 state,
                 (saving, errors, draft),
@@ -434,7 +428,7 @@ pub fn FamilyViewsPage() -> impl IntoView {
             <h2>"Views others have given"</h2>
             {others.iter().map(|v| view! {
                 <h3>{format!("{} ({})", v.by.as_str(), v.relationship.as_str())}</h3>
-                {PlannerQuestion::ALL.into_iter().filter_map(|q| v.answers.get(&q).map(|a| view! {
+                {PlannerQuestion::ALL.into_iter().filter_map(|q| v.answer(q).map(|a| view! {
                     <p class="nhsuk-body"><strong>{q.text()}</strong><br/>{a.as_str().to_string()}</p>
                 })).collect_view()}
                 {v.anything_else.as_ref().map(|t| view! { <p class="nhsuk-body">{t.as_str().to_string()}</p> })}
