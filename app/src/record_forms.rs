@@ -38,8 +38,18 @@ pub fn rating_change(
 
 /// Checks records with the server's rules, then saves them in order (each on this device first).
 pub async fn save_all(records: Vec<(RecordKind, RecordId, Fields)>) -> Result<(), ValidationErrors> {
+    save_all_changed(records.into_iter().map(|(kind, id, fields)| (kind, id, None, fields)).collect()).await
+}
+
+/// Checks each record's whole new fields with the server's rules, then saves, in order, only what the
+/// user changed on the form since it opened from the record's `opened` fields (`None`: saved whole). A
+/// field someone else changed meanwhile, and this user did not touch, is left as it is: two people
+/// filling in different parts of one record at once both keep their words.
+pub async fn save_all_changed(
+    records: Vec<(RecordKind, RecordId, Option<Fields>, Fields)>,
+) -> Result<(), ValidationErrors> {
     let today = chrono::Local::now().date_naive();
-    for (kind, id, fields) in &records {
+    for (kind, id, _, fields) in &records {
         if let Err(reasons) = dsr_shared::sync::validate::validate_fields(*kind, *id, fields, today) {
             let mut found = ValidationErrors::new();
             for reason in reasons {
@@ -48,8 +58,21 @@ pub async fn save_all(records: Vec<(RecordKind, RecordId, Fields)>) -> Result<()
             return Err(found);
         }
     }
-    for (kind, id, fields) in records {
-        local_store::save(kind, id, fields, None).await.map_err(|e| {
+    for (kind, id, opened, fields) in records {
+        let changes = match opened {
+            None => fields,
+            Some(opened) => {
+                let names: std::collections::BTreeSet<String> = opened.keys().chain(fields.keys()).cloned().collect();
+                names
+                    .into_iter()
+                    .filter_map(|name| {
+                        let new = fields.get(&name).cloned().unwrap_or(Value::Null);
+                        (opened.get(&name).unwrap_or(&Value::Null) != &new).then_some((name, new))
+                    })
+                    .collect()
+            }
+        };
+        local_store::save(kind, id, changes, None).await.map_err(|e| {
             let mut found = ValidationErrors::new();
             found.add("form", format!("Nothing more was saved: {e}"));
             found
@@ -58,42 +81,14 @@ pub async fn save_all(records: Vec<(RecordKind, RecordId, Fields)>) -> Result<()
     Ok(())
 }
 
-/// Checks a record's whole new `fields` with the server's rules, then saves only what the user changed
-/// on the form since it opened from `opened` (`None`: a new record, saved whole). A field someone else
-/// changed meanwhile, and this user did not touch, is left as it is: two people filling in different
-/// parts of one record at once both keep their words.
+/// One record, as [`save_all_changed`] saves it.
 pub async fn save_changed(
     kind: RecordKind,
     id: RecordId,
     opened: Option<Fields>,
     fields: Fields,
 ) -> Result<(), ValidationErrors> {
-    let today = chrono::Local::now().date_naive();
-    if let Err(reasons) = dsr_shared::sync::validate::validate_fields(kind, id, &fields, today) {
-        let mut found = ValidationErrors::new();
-        for reason in reasons {
-            found.add(&reason.field, reason.message);
-        }
-        return Err(found);
-    }
-    let changes = match opened {
-        None => fields,
-        Some(opened) => {
-            let names: std::collections::BTreeSet<String> = opened.keys().chain(fields.keys()).cloned().collect();
-            names
-                .into_iter()
-                .filter_map(|name| {
-                    let new = fields.get(&name).cloned().unwrap_or(Value::Null);
-                    (opened.get(&name).unwrap_or(&Value::Null) != &new).then_some((name, new))
-                })
-                .collect()
-        }
-    };
-    local_store::save(kind, id, changes, None).await.map_err(|e| {
-        let mut found = ValidationErrors::new();
-        found.add("form", format!("Nothing was saved: {e}"));
-        found
-    })
+    save_all_changed(vec![(kind, id, opened, fields)]).await
 }
 
 /// The person in the route, as this device holds them when the page opens.

@@ -22,7 +22,7 @@ use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::WordsField;
 use crate::element_ids as ids;
-use crate::record_forms::{access_to, fields_of, long_date, new_id, person_row, record_id, save_all, today};
+use crate::record_forms::{access_to, fields_of, long_date, new_id, person_row, record_id, save_all_changed, today};
 use crate::state::AppState;
 
 /// The key question's name as element ids use it (`is_the_person_safe`).
@@ -159,7 +159,12 @@ pub fn MeetingPage() -> impl IntoView {
                     finding: text,
                     concerns,
                 };
-                records.push((RecordKind::KloeFinding, record_id(finding.id.as_uuid()), fields_of(&finding)));
+                records.push((
+                    RecordKind::KloeFinding,
+                    record_id(finding.id.as_uuid()),
+                    existing.as_ref().map(fields_of),
+                    fields_of(&finding),
+                ));
             }
             let mut attendees = review.attendees.clone();
             for (a, signal) in attendees.iter_mut().zip(&came) {
@@ -186,14 +191,19 @@ pub fn MeetingPage() -> impl IntoView {
                 return errors.set(found);
             }
             if updated != review {
-                records.push((RecordKind::Review, record_id(updated.id.as_uuid()), fields_of(&updated)));
+                records.push((
+                    RecordKind::Review,
+                    record_id(updated.id.as_uuid()),
+                    Some(fields_of(&review)),
+                    fields_of(&updated),
+                ));
             }
             errors.set(ValidationErrors::new());
             saving.set(true);
             let navigate = navigate.clone();
             let back = back.clone();
             spawn_local(async move {
-                match save_all(records).await {
+                match save_all_changed(records).await {
                     Ok(()) => {
                         draft.clear().await;
                         state.saved("The meeting's record was saved on this device").await;

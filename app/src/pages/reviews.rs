@@ -29,7 +29,9 @@ use crate::components::fields::{DateField, TextAreaField, TextField, radio_group
 use crate::element_ids as ids;
 use crate::pages::person::summary_row;
 use crate::pages::register::rating_tag;
-use crate::record_forms::{access_to, fields_of, long_date, new_id, person_row, record_id, save_all, today};
+use crate::record_forms::{
+    access_to, fields_of, long_date, new_id, person_row, record_id, save_all, save_changed, today,
+};
 use crate::state::AppState;
 
 fn field_element(field: &str) -> &'static str {
@@ -225,8 +227,9 @@ pub fn ArrangeReviewPage() -> impl IntoView {
             saving.set(true);
             let navigate = navigate.clone();
             let fields = fields_of(&review);
+            let opened = existing.as_ref().map(fields_of);
             spawn_local(async move {
-                match save_all(vec![(RecordKind::Review, record_id(review.id.as_uuid()), fields)]).await {
+                match save_changed(RecordKind::Review, record_id(review.id.as_uuid()), opened, fields).await {
                     Ok(()) => {
                         draft.clear().await;
                         state.saved(format!("The {} was saved on this device", review.name.short())).await;
