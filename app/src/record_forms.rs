@@ -102,6 +102,14 @@ pub fn signed_in_name(state: AppState) -> String {
     state.session.with_untracked(|s| s.user().map(|u| u.display_name.clone())).unwrap_or_default()
 }
 
+/// The signed-in user as a record names who recorded something; an error for `field` (never a silent
+/// drop of what they typed) when the account's name cannot be used.
+pub fn recorder(state: AppState, field: &str, errors: &mut ValidationErrors) -> Option<dsr_shared::text::ShortText> {
+    dsr_shared::text::ShortText::parse(&signed_in_name(state))
+        .map_err(|e| errors.add(field, format!("Your account's name {e}, so this cannot be recorded under it")))
+        .ok()
+}
+
 /// What the signed-in user may read and write of this person's records: the server's own rule, for a
 /// person this device holds (so one the user is assigned to).
 pub fn access_to(state: AppState, row: &PersonRow) -> dsr_shared::access::PersonAccess {
@@ -112,11 +120,6 @@ pub fn access_to(state: AppState, row: &PersonRow) -> dsr_shared::access::Person
     person_access(role, true, facts)
 }
 
-/// A record id for a domain id (they are the same UUID).
-pub fn record_id(uuid: uuid::Uuid) -> RecordId {
-    RecordId::from_uuid(uuid)
-}
-
 /// Validation errors with one message.
 pub fn one_error(field: &str, message: impl Into<String>) -> ValidationErrors {
     let mut found = ValidationErrors::new();
@@ -124,10 +127,7 @@ pub fn one_error(field: &str, message: impl Into<String>) -> ValidationErrors {
     found
 }
 
-/// A day as the pages write it: "1 December 2026".
-pub fn long_date(day: chrono::NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
-}
+pub use dsr_shared::calendar::long_date;
 
 /// Today on this device.
 pub fn today() -> chrono::NaiveDate {

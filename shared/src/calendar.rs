@@ -10,6 +10,11 @@
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeDelta, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
+/// A day as pages and messages write it: "1 December 2026".
+pub fn long_date(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
+}
+
 /// Years whose bank holidays the tests check against the published lists.
 pub const CHECKED_YEARS: std::ops::RangeInclusive<i32> = 2020..=2035;
 

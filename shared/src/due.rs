@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
 use crate::admission::{Admission, current_admission};
+use crate::calendar::long_date as show;
 use crate::consent::{Consent, ConsentScope, has_consent, register_consent_withdrawn};
 use crate::period::Period;
 use crate::person::{Person, RegisterStatus, age_on};
@@ -167,10 +168,6 @@ impl Collector {
             admission_id: about.admission_id,
         });
     }
-}
-
-fn show(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
 }
 
 /// Everything due or overdue for the person on `today`, soonest first.

@@ -55,6 +55,16 @@ impl KeyQuestion {
         KeyQuestion::CareInTheCommunity,
     ];
 
+    /// Its name in JSON (`is_the_person_safe`).
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyQuestion::IsThePersonSafe => "is_the_person_safe",
+            KeyQuestion::GoodCareNow => "good_care_now",
+            KeyQuestion::PlansForTheFuture => "plans_for_the_future",
+            KeyQuestion::CareInTheCommunity => "care_in_the_community",
+        }
+    }
+
     /// The question as the template words it.
     pub fn text(&self, template: KloeTemplate) -> &'static str {
         match (self, template.child(), template.inpatient()) {
@@ -110,6 +120,13 @@ mod tests {
         assert_eq!(adult_inpatient, KloeTemplate::AdultInpatient);
         assert!(KeyQuestion::CareInTheCommunity.text(adult_inpatient).contains("discharge"));
         assert!(!KeyQuestion::PlansForTheFuture.text(adult_inpatient).contains("education"));
+    }
+
+    #[test]
+    fn each_question_is_named_as_in_json() {
+        for q in KeyQuestion::ALL {
+            assert_eq!(serde_json::to_value(q).ok(), Some(serde_json::Value::from(q.name())));
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use crate::action::Action;
 use crate::action::Recommendation;
+use crate::calendar::long_date;
 use crate::kloe::{KeyQuestion, KloeFinding, KloeTemplate};
 use crate::person::Person;
 use crate::planner::{FamilyViews, Planner, PlannerQuestion};
@@ -64,10 +65,6 @@ pub struct Report {
     pub overdue: bool,
     /// "Sam Parent on 20 December 2026".
     pub shared: Vec<String>,
-}
-
-fn long_date(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
 }
 
 impl Report {

@@ -322,7 +322,7 @@ impl Review {
         match self.meeting_on {
             None => Some("Set the meeting date first (change the arrangements)".to_string()),
             Some(day) if day > today => {
-                Some(format!("The meeting is on {}: mark it as held on the day", day.format("%-d %B %Y")))
+                Some(format!("The meeting is on {}: mark it as held on the day", crate::calendar::long_date(day)))
             }
             Some(_) => None,
         }

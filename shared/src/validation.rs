@@ -69,6 +69,12 @@ impl std::fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
+/// A type made by [`validated!`]: its fields are read as `Unchecked` first, then its rules are checked,
+/// so each broken rule is known by the field it names.
+pub trait Checked: Sized + TryFrom<Self::Unchecked, Error = ValidationErrors> {
+    type Unchecked: serde::de::DeserializeOwned;
+}
+
 /// A type whose values must satisfy rules beyond their fields' own types.
 pub trait Validate {
     /// Every rule the value breaks, field by field; `Ok` when it breaks none.
@@ -124,6 +130,10 @@ macro_rules! validated {
         impl $name {
             /// The field names, as they are in JSON.
             pub const FIELDS: &'static [&'static str] = &[$( stringify!($field) ),*];
+        }
+
+        impl $crate::validation::Checked for $name {
+            type Unchecked = $raw;
         }
 
         impl TryFrom<$raw> for $name {

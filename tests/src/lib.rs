@@ -209,6 +209,18 @@ impl Server {
         response.json().await.unwrap_or_else(|e| panic!("GET {path}: not JSON: {e}"))
     }
 
+    /// `GET` an API path as the coordinator; the answer's text (a CSV export, say).
+    pub async fn get_text(&self, path: &str) -> String {
+        let response = reqwest::Client::new()
+            .get(format!("{}{path}", self.url))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        assert!(response.status().is_success(), "GET {path}: {}", response.status());
+        response.text().await.unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
     /// The people the server holds (each record's fields with its `id` and `version`), by family name.
     pub async fn people(&self) -> Vec<serde_json::Value> {
         let mut records: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();

@@ -173,15 +173,7 @@ async fn a_family_invited_with_a_code_sees_only_their_child_and_a_keyworker_lose
     let table = coordinator.wait_for_text(ids::AUDIT_TABLE, "Record sent to their device").await;
     assert!(table.contains("Chris Parent") && table.contains("Sam Keyworker"), "{table}");
     coordinator.screenshot("audit-person").await;
-    let export = reqwest::Client::new()
-        .get(format!("{}/api/audit/export?person_id={alex}", server.url))
-        .header("cookie", &server.cookie)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+    let export = server.get_text(&format!("/api/audit/export?person_id={alex}")).await;
     assert!(export.starts_with("id,at,happened_at,user_id,user_name,action"), "{export}");
     assert!(export.contains("person.sent") && export.contains("Chris Parent"), "{export}");
 

@@ -7,41 +7,25 @@
 
 #![allow(clippy::panic, reason = "a failed step fails the test with a message")]
 
+use chrono::{Datelike, NaiveDate};
 use dsr_e2e_tests::{Browser, PASSWORD, Server, ids, screenshot_path};
 use serde_json::json;
 use thirtyfour::By;
 
 const PERSON: &str = "0193d000-0000-7000-8000-000000000071";
 
-/// Today as the app's date fields take it: (day, month, year), `days` ahead.
-fn date_parts(days: i64) -> (String, String, String) {
-    let day = chrono_like_today(days);
-    (day.2.to_string(), day.1.to_string(), day.0.to_string())
-}
-
-/// (year, month, day) of today plus `days`, from the system clock (no date crate needed here).
-fn chrono_like_today(days: i64) -> (i64, i64, i64) {
-    let secs =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
-    civil_from_days(secs / 86_400 + days)
-}
-
-/// Howard Hinnant's days-to-civil algorithm: days since 1970-01-01 to (year, month, day).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+/// Today on this machine (as the app in the browser sees it) plus `days`.
+fn day_from_today(days: i64) -> NaiveDate {
+    let today = chrono::Local::now().date_naive();
+    today.checked_add_signed(chrono::TimeDelta::days(days)).unwrap_or(today)
 }
 
 async fn type_date(browser: &Browser, parts: [&str; 3], days: i64) {
-    let (d, m, y) = date_parts(days);
-    for (id, value) in parts.into_iter().zip([d, m, y]) {
+    let day = day_from_today(days);
+    for (id, value) in parts
+        .into_iter()
+        .zip([day.day(), day.month()].map(|n| n.to_string()).into_iter().chain([day.year().to_string()]))
+    {
         browser.element(id).await.clear().await.ok();
         browser.type_into(id, &value).await;
     }
@@ -73,8 +57,7 @@ async fn open(browser: &Browser, server: &Server, path: &str, password: &str) {
 async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     let server = Server::start().await;
     // Alex, 15, on the register with consent, rated Amber.
-    let (y, m, d) = chrono_like_today(-15 * 366);
-    let born = format!("{y:04}-{m:02}-{d:02}");
+    let born = day_from_today(-15 * 366).to_string();
     server
         .post_json(
             "/api/sync/push",
@@ -400,15 +383,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     assert_eq!(coordinator.sideways_overflow().await, Vec::<String>::new(), "the follow-up list on a tablet");
 
     // Every review page read is in the audit trail, the panel's offline reads included.
-    let export = reqwest::Client::new()
-        .get(format!("{}/api/audit/export?person_id={PERSON}", server.url))
-        .header("cookie", &server.cookie)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+    let export = server.get_text(&format!("/api/audit/export?person_id={PERSON}")).await;
     let read = |who: &str, screen: &str| {
         export.lines().any(|l| l.contains("person.viewed") && l.contains(who) && l.contains(screen))
     };

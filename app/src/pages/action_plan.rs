@@ -5,6 +5,7 @@
 //! - `/people/{id}/actions/{action}`: one action: its updates over time (each with a status), and the
 //!   family's disagreement with it.
 
+use dsr_shared::RecordId;
 use dsr_shared::action::{Action, ActionStatus, ActionUpdate, Recommendation};
 use dsr_shared::person::date_from_parts;
 use dsr_shared::planner::Disagreement;
@@ -21,7 +22,7 @@ use crate::components::fields::{DateField, TextAreaField, TextField, radio_group
 use crate::element_ids as ids;
 use crate::pages::register::rating_tag;
 use crate::record_forms::{
-    access_to, fields_of, long_date, new_id, one_error, person_row, rating_change, record_id, save_all, signed_in_name,
+    access_to, fields_of, long_date, new_id, one_error, person_row, rating_change, recorder, save_all, signed_in_name,
     today,
 };
 use crate::state::AppState;
@@ -122,7 +123,7 @@ pub fn ActionPlanPage() -> impl IntoView {
             person_id: file.review.person_id,
             text,
         };
-        let records = vec![(RecordKind::Recommendation, record_id(r.id.as_uuid()), fields_of(&r))];
+        let records = vec![(RecordKind::Recommendation, RecordId::from_uuid(r.id.as_uuid()), fields_of(&r))];
         save_then(state, records, errors, "The recommendation was saved on this device".into(), move || {
             recommendation.set(String::new());
             notice.set(state.notice.get_untracked());
@@ -156,7 +157,7 @@ pub fn ActionPlanPage() -> impl IntoView {
             updates: Vec::new(),
             family_disagreement: None,
         };
-        let records = vec![(RecordKind::Action, record_id(action.id.as_uuid()), fields_of(&action))];
+        let records = vec![(RecordKind::Action, RecordId::from_uuid(action.id.as_uuid()), fields_of(&action))];
         save_then(
             state,
             records,
@@ -308,11 +309,12 @@ pub fn ActionPage() -> impl IntoView {
             return errors
                 .set(one_error("note", "Write what happened (for example: chased by phone, the referral was made)"));
         };
-        let Ok(by) = ShortText::parse(&signed_in_name(state)) else { return };
+        let mut found = ValidationErrors::new();
+        let Some(by) = recorder(state, "note", &mut found) else { return errors.set(found) };
         if let Err(e) = action.update(ActionUpdate { on: today(), by, note: words, status: chosen }) {
             return errors.set(e);
         }
-        let records = vec![(RecordKind::Action, record_id(action.id.as_uuid()), fields_of(&action))];
+        let records = vec![(RecordKind::Action, RecordId::from_uuid(action.id.as_uuid()), fields_of(&action))];
         save_then(state, records, errors, "The update was saved on this device".into(), after_save);
     };
     let save_disagreement = move |ev: SubmitEvent| {
@@ -322,9 +324,10 @@ pub fn ActionPage() -> impl IntoView {
             return errors
                 .set(one_error("family_disagreement", "Write what the family disagrees with, in their words"));
         };
-        let Ok(recorded_by) = ShortText::parse(&signed_in_name(state)) else { return };
+        let mut found = ValidationErrors::new();
+        let Some(recorded_by) = recorder(state, "family_disagreement", &mut found) else { return errors.set(found) };
         action.family_disagreement = Some(Disagreement { about, recorded_by, on: today() });
-        let records = vec![(RecordKind::Action, record_id(action.id.as_uuid()), fields_of(&action))];
+        let records = vec![(RecordKind::Action, RecordId::from_uuid(action.id.as_uuid()), fields_of(&action))];
         save_then(state, records, errors, "The family's disagreement was saved on this device".into(), after_save);
     };
     let status_options: Vec<(String, &'static str, &'static str)> =

@@ -88,7 +88,7 @@ pub fn ConsentPage() -> impl IntoView {
         format!(
             "The {} on {}: the panel may read the papers",
             r.name.short(),
-            r.meeting_on.map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_else(|| "a date to be set".into())
+            r.meeting_on.map(crate::record_forms::long_date).unwrap_or_else(|| "a date to be set".into())
         )
     });
     let back_to = super::review_path(person_id, review_id);

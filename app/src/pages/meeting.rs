@@ -5,6 +5,7 @@
 //! connection. The young person's planner and the family's views are shown for reading, once consent
 //! lets the panel open the papers.
 
+use dsr_shared::RecordId;
 use dsr_shared::consent::{ConsentScope, has_consent};
 use dsr_shared::kloe::{KeyQuestion, KloeFinding, KloeTemplate};
 use dsr_shared::planner::PlannerQuestion;
@@ -22,13 +23,8 @@ use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::WordsField;
 use crate::element_ids as ids;
-use crate::record_forms::{access_to, fields_of, long_date, new_id, person_row, record_id, save_all_changed, today};
+use crate::record_forms::{access_to, fields_of, long_date, new_id, person_row, save_all_changed, today};
 use crate::state::AppState;
-
-/// The key question's name as element ids use it (`is_the_person_safe`).
-fn question_name(q: KeyQuestion) -> String {
-    serde_json::to_value(q).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
 
 fn field_element(field: &str) -> String {
     match field {
@@ -102,8 +98,8 @@ pub fn MeetingPage() -> impl IntoView {
     let held = RwSignal::new(yes(review.was_held()));
     let mut draft_fields: Vec<(String, RwSignal<String>)> = Vec::new();
     for (q, _, finding, concerns) in &questions {
-        draft_fields.push((format!("finding:{}", question_name(*q)), *finding));
-        draft_fields.push((format!("concerns:{}", question_name(*q)), *concerns));
+        draft_fields.push((format!("finding:{}", q.name()), *finding));
+        draft_fields.push((format!("concerns:{}", q.name()), *concerns));
     }
     for (i, signal) in came.iter().enumerate() {
         draft_fields.push((format!("attended:{i}"), *signal));
@@ -128,7 +124,7 @@ pub fn MeetingPage() -> impl IntoView {
             let mut found = ValidationErrors::new();
             let mut records = Vec::new();
             for (q, existing, finding, concerns) in &questions {
-                let name = question_name(*q);
+                let name = q.name();
                 let text = finding.get_untracked();
                 let concern_text = concerns.get_untracked();
                 if text.trim().is_empty() {
@@ -161,7 +157,7 @@ pub fn MeetingPage() -> impl IntoView {
                 };
                 records.push((
                     RecordKind::KloeFinding,
-                    record_id(finding.id.as_uuid()),
+                    RecordId::from_uuid(finding.id.as_uuid()),
                     existing.as_ref().map(fields_of),
                     fields_of(&finding),
                 ));
@@ -193,7 +189,7 @@ pub fn MeetingPage() -> impl IntoView {
             if updated != review {
                 records.push((
                     RecordKind::Review,
-                    record_id(updated.id.as_uuid()),
+                    RecordId::from_uuid(updated.id.as_uuid()),
                     Some(fields_of(&review)),
                     fields_of(&updated),
                 ));
@@ -221,15 +217,15 @@ pub fn MeetingPage() -> impl IntoView {
     let finding_fields = questions
         .iter()
         .map(|(q, _, finding, concerns)| {
-            let name = question_name(*q);
+            let name = q.name();
             let (finding_key, concerns_key) = (format!("finding:{name}"), format!("concerns:{name}"));
             let finding_error = Signal::derive(move || errors.with(|e| e.message_for(&finding_key).map(str::to_owned)));
             let concerns_error = Signal::derive(move || errors.with(|e| e.message_for(&concerns_key).map(str::to_owned)));
             view! {
                 <section class="dsr-key-question">
                     <h2>{q.text(template)}</h2>
-                    <WordsField id=ids::finding(&name) label="What the panel found".to_string() value=*finding error=finding_error rows=5/>
-                    <WordsField id=ids::concerns(&name) label="Concerns (optional)".to_string() value=*concerns error=concerns_error rows=3/>
+                    <WordsField id=ids::finding(name) label="What the panel found".to_string() value=*finding error=finding_error rows=5/>
+                    <WordsField id=ids::concerns(name) label="Concerns (optional)".to_string() value=*concerns error=concerns_error rows=3/>
                 </section>
             }
         })

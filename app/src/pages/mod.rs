@@ -78,13 +78,8 @@ pub(crate) fn route_action_id() -> impl Fn() -> Option<dsr_shared::ActionId> + C
 
 /// Whether this device holds the person in the route and their review in the route.
 pub(crate) fn review_loaded() -> leptos::prelude::Signal<bool> {
-    use leptos::prelude::*;
-    let state = expect_context::<crate::state::AppState>();
-    let (person, review) = (route_person_id(), route_review_id());
-    Signal::derive(move || {
-        let (Some(person), Some(review)) = (person(), review()) else { return false };
-        state.person(person).is_some_and(|row| row.review_file(review).is_some())
-    })
+    let file = route_review_file();
+    leptos::prelude::Signal::derive(move || file().is_some())
 }
 
 /// Whether this device holds the person in the route and their action in the route.

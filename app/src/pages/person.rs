@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::element_ids as ids;
 use crate::local_store::{self, PersonRow};
 use crate::pages::register::rating_tag;
+use crate::record_forms::long_date;
 use crate::state::AppState;
 
 /// A domain value's name in plain words (`best_interests` -> "Best interests").
@@ -301,7 +302,7 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
                                     {format!("{} {}", r.kind.short_label(), r.name.short())}
                                 </a>
                                 {format!(": {}{}", r.status.label().to_lowercase(),
-                                    r.meeting_on.map(|d| format!(", meeting {}", d.format("%-d %B %Y"))).unwrap_or_default())}
+                                    r.meeting_on.map(|d| format!(", meeting {}", long_date(d))).unwrap_or_default())}
                                 {overdue.then(|| view! { " "<strong class="nhsuk-tag nhsuk-tag--red">"Report overdue"</strong> })}
                             </li>
                         }
@@ -324,7 +325,7 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
                             <li data-overdue=a.is_overdue(today).to_string()>
                                 {a.is_overdue(today).then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong>" " })}
                                 <a href=format!("/people/{id}/actions/{action_id}") id=ids::action_link(&action_id)>{a.description.as_str().to_string()}</a>
-                                {format!(": {}, due {}, {}", a.owner.as_str(), a.due_on.format("%-d %B %Y"), a.status.label().to_lowercase())}
+                                {format!(": {}, due {}, {}", a.owner.as_str(), long_date(a.due_on), a.status.label().to_lowercase())}
                             </li>
                         }
                     }).collect_view()}

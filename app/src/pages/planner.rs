@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use dsr_shared::RecordId;
 use dsr_shared::planner::{Disagreement, FamilyViews, Helper, HelperRole, Planner, PlannerQuestion, TakePart};
 use dsr_shared::sync::{Fields, RecordKind};
 use dsr_shared::text::{LongText, ShortText};
@@ -24,13 +25,8 @@ use crate::components::draft::{DraftSaved, FormDraft, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{TextAreaField, TextField, WordsField, checkbox, radio_group};
 use crate::element_ids as ids;
-use crate::record_forms::{fields_of, long_date, new_id, person_row, record_id, save_changed, signed_in_name, today};
+use crate::record_forms::{fields_of, long_date, new_id, person_row, recorder, save_changed, signed_in_name, today};
 use crate::state::AppState;
-
-/// The question's name as its answer's element id uses it (`are_you_safe`).
-fn question_name(q: PlannerQuestion) -> &'static str {
-    q.name()
-}
 
 fn field_element(field: &str) -> String {
     match field {
@@ -67,15 +63,13 @@ impl Answers {
     }
 
     fn draft_fields(&self) -> Vec<(String, RwSignal<String>)> {
-        self.0.iter().map(|(q, s)| (format!("answer:{}", question_name(*q)), *s)).collect()
+        self.0.iter().map(|(q, s)| (format!("answer:{}", q.name()), *s)).collect()
     }
 
     fn read(&self, errors: &mut ValidationErrors) -> BTreeMap<PlannerQuestion, LongText> {
         self.0
             .iter()
-            .filter_map(|(q, s)| {
-                words(&s.get_untracked(), &format!("answer:{}", question_name(*q)), errors).map(|w| (*q, w))
-            })
+            .filter_map(|(q, s)| words(&s.get_untracked(), &format!("answer:{}", q.name()), errors).map(|w| (*q, w)))
             .collect()
     }
 
@@ -94,12 +88,12 @@ impl Answers {
             .enumerate()
             .map(|(i, (q, value))| {
                 let q = *q;
-                let field = format!("answer:{}", question_name(q));
+                let field = format!("answer:{}", q.name());
                 let label = Signal::derive(move || if easy_read.get() { q.easy_read() } else { q.text() }.to_string());
                 let error = Signal::derive(move || errors.with(|e| e.message_for(&field).map(str::to_owned)));
                 view! {
                     <div style:display=move || if easy_read.get() && step.get() != i { "none" } else { "block" }>
-                        <WordsField id=ids::planner_answer(question_name(q)) label=label value=*value error=error/>
+                        <WordsField id=ids::planner_answer(q.name()) label=label value=*value error=error/>
                     </div>
                 }
             })
@@ -125,6 +119,22 @@ impl Answers {
 /// Shown with the rest of the form, or in easy read only after the last question.
 fn after_questions(easy_read: RwSignal<bool>, step: RwSignal<usize>) -> impl Fn() -> &'static str + Copy {
     move || if easy_read.get() && step.get() < PlannerQuestion::ALL.len() { "none" } else { "block" }
+}
+
+/// The disagreements recorded so far, with the one typed now (if any), recorded by the signed-in user
+/// today.
+fn with_new_disagreement(
+    state: AppState,
+    mut list: Vec<Disagreement>,
+    typed: &str,
+    found: &mut ValidationErrors,
+) -> Vec<Disagreement> {
+    if let Some(about) = words(typed, "disagreement", found)
+        && let Some(recorded_by) = recorder(state, "disagreement", found)
+    {
+        list.push(Disagreement { about, recorded_by, on: today() });
+    }
+    list
 }
 
 /// Disagreements recorded so far.
@@ -215,7 +225,7 @@ pub fn PlannerPage() -> impl IntoView {
         let back = back.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
-            let (Some(file), Some(row)) = (file.as_ref(), row.as_ref()) else { return };
+            let Some(file) = file.as_ref() else { return };
             if saving.get_untracked() {
                 return;
             }
@@ -233,11 +243,8 @@ pub fn PlannerPage() -> impl IntoView {
                         .map_err(|e| found.add("helped_by", format!("The name {e}")))
                         .ok(),
                 };
-            let mut disagreements = existing.as_ref().map(|p| p.disagreements.clone()).unwrap_or_default();
-            if let Some(about) = words(&disagreement.get_untracked(), "disagreement", &mut found) {
-                let recorded_by = ShortText::parse(&signed_in_name(state)).ok();
-                disagreements.extend(recorded_by.map(|recorded_by| Disagreement { about, recorded_by, on: today() }));
-            }
+            let earlier = existing.as_ref().map(|p| p.disagreements.clone()).unwrap_or_default();
+            let disagreements = with_new_disagreement(state, earlier, &disagreement.get_untracked(), &mut found);
             let id = existing.as_ref().map(|p| p.id).unwrap_or_else(|| PlannerId::from_uuid(new_id().as_uuid()));
             let mut planner = Planner::new(id, file.review.id, file.review.person_id);
             planner.set_answers(&given);
@@ -253,9 +260,8 @@ pub fn PlannerPage() -> impl IntoView {
                 return errors.set(e);
             }
             errors.set(ValidationErrors::new());
-            let _ = row;
             let opened = existing.as_ref().map(fields_of);
-            let record = (RecordKind::Planner, record_id(planner.id.as_uuid()), opened, fields_of(&planner));
+            let record = (RecordKind::Planner, RecordId::from_uuid(planner.id.as_uuid()), opened, fields_of(&planner));
             save_and_return(
                 state,
                 (saving, errors, draft),
@@ -366,14 +372,8 @@ pub fn FamilyViewsPage() -> impl IntoView {
             let relation = ShortText::parse(&relationship.get_untracked())
                 .map_err(|_| found.add("relationship", "Say how you are related to them (for example: mother)"))
                 .ok();
-            let mut disagreements = existing.as_ref().map(|v| v.disagreements.clone()).unwrap_or_default();
-            if let Some(about) = words(&disagreement.get_untracked(), "disagreement", &mut found) {
-                disagreements.extend(ShortText::parse(&signed_in_name(state)).ok().map(|recorded_by| Disagreement {
-                    about,
-                    recorded_by,
-                    on: today(),
-                }));
-            }
+            let earlier = existing.as_ref().map(|v| v.disagreements.clone()).unwrap_or_default();
+            let disagreements = with_new_disagreement(state, earlier, &disagreement.get_untracked(), &mut found);
             let else_words = words(&anything_else.get_untracked(), "anything_else", &mut found);
             let (Some(by_name), Some(relation)) = (by_name, relation) else { return errors.set(found) };
             if !found.is_empty() {
@@ -389,7 +389,7 @@ pub fn FamilyViewsPage() -> impl IntoView {
             }
             errors.set(ValidationErrors::new());
             let opened = existing.as_ref().map(fields_of);
-            let record = (RecordKind::FamilyViews, record_id(views.id.as_uuid()), opened, fields_of(&views));
+            let record = (RecordKind::FamilyViews, RecordId::from_uuid(views.id.as_uuid()), opened, fields_of(&views));
             save_and_return(
                 state,
                 (saving, errors, draft),

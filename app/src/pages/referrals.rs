@@ -22,12 +22,8 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField, TextField};
 use crate::element_ids as ids;
 use crate::local_store::{self, PersonRow};
-use crate::record_forms::{fields_of, new_id, save_all, signed_in_name};
+use crate::record_forms::{fields_of, long_date as show, new_id, save_all, signed_in_name};
 use crate::state::AppState;
-
-fn show(day: chrono::NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
-}
 
 /// Who referred, in words.
 fn route_words(referral: &Referral) -> String {

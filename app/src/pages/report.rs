@@ -4,6 +4,7 @@
 //! (overdue marked), and the coordinator records when and to whom it went. The family reads it in their
 //! own account.
 
+use dsr_shared::RecordId;
 use dsr_shared::ValidationErrors;
 use dsr_shared::report::Report;
 use dsr_shared::review::{ReportShare, Review, ReviewStatus};
@@ -16,7 +17,7 @@ use leptos::task::spawn_local;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::TextField;
 use crate::element_ids as ids;
-use crate::record_forms::{access_to, fields_of, long_date, one_error, record_id, save_all, today};
+use crate::record_forms::{access_to, fields_of, long_date, one_error, save_all, today};
 use crate::state::AppState;
 
 fn said_list(saids: Vec<dsr_shared::report::Said>, empty: &'static str) -> impl IntoView {
@@ -63,7 +64,7 @@ pub fn ReportPage() -> impl IntoView {
         if let Err(e) = dsr_shared::Validate::validate(&review) {
             return errors.set(e);
         }
-        let records = vec![(RecordKind::Review, record_id(review.id.as_uuid()), fields_of(&review))];
+        let records = vec![(RecordKind::Review, RecordId::from_uuid(review.id.as_uuid()), fields_of(&review))];
         spawn_local(async move {
             match save_all(records).await {
                 Ok(()) => {

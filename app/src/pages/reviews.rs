@@ -8,6 +8,7 @@
 //!   consent lets the panel open the papers, and the way to the planner, family views, meeting, action
 //!   plan and report.
 
+use dsr_shared::RecordId;
 use dsr_shared::admission::current_admission;
 use dsr_shared::consent::{ConsentScope, has_consent};
 use dsr_shared::due::due_items;
@@ -29,9 +30,7 @@ use crate::components::fields::{DateField, TextAreaField, TextField, radio_group
 use crate::element_ids as ids;
 use crate::pages::person::summary_row;
 use crate::pages::register::rating_tag;
-use crate::record_forms::{
-    access_to, fields_of, long_date, new_id, person_row, record_id, save_all, save_changed, today,
-};
+use crate::record_forms::{access_to, fields_of, long_date, new_id, person_row, save_all, save_changed, today};
 use crate::state::AppState;
 
 fn field_element(field: &str) -> &'static str {
@@ -229,7 +228,7 @@ pub fn ArrangeReviewPage() -> impl IntoView {
             let fields = fields_of(&review);
             let opened = existing.as_ref().map(fields_of);
             spawn_local(async move {
-                match save_changed(RecordKind::Review, record_id(review.id.as_uuid()), opened, fields).await {
+                match save_changed(RecordKind::Review, RecordId::from_uuid(review.id.as_uuid()), opened, fields).await {
                     Ok(()) => {
                         draft.clear().await;
                         state.saved(format!("The {} was saved on this device", review.name.short())).await;
@@ -309,7 +308,7 @@ fn blank_review() -> Review {
 /// Saves a changed review on this device (a button on the review page).
 fn change_review(state: AppState, review: Review, notice: &'static str) {
     spawn_local(async move {
-        match save_all(vec![(RecordKind::Review, record_id(review.id.as_uuid()), fields_of(&review))]).await {
+        match save_all(vec![(RecordKind::Review, RecordId::from_uuid(review.id.as_uuid()), fields_of(&review))]).await {
             Ok(()) => state.saved(notice).await,
             Err(found) => state.storage_problem.set(Some(found.to_string())),
         }

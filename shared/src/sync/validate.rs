@@ -20,6 +20,7 @@ use crate::rating::RatingChange;
 use crate::referral::Referral;
 use crate::review::Review;
 use crate::risk::{RiskAssessment, RiskDecision};
+use crate::validation::Checked;
 use crate::visit_note::VisitNote;
 use crate::{FieldError, PersonId, RecordId, ValidationErrors};
 
@@ -145,9 +146,16 @@ pub fn known_fields(kind: RecordKind) -> &'static [&'static str] {
     all.strip_prefix(&["id"][..]).unwrap_or(all)
 }
 
-/// Unknown fields, then the domain type built from the fields (with the record's id): the first
-/// failing field named by its path.
-fn validate_as<T: serde::de::DeserializeOwned>(
+/// The fields as `T`: read as its unchecked form (each field's own checks), then its rules, each broken
+/// rule reported on the field it names.
+fn validate_as<T: Checked>(kind: RecordKind, id: RecordId, fields: &Fields) -> Result<T, Vec<FieldError>> {
+    let raw = deserialize_as::<T::Unchecked>(kind, id, fields)?;
+    T::try_from(raw).map_err(ValidationErrors::into_fields)
+}
+
+/// Unknown fields, then `T` built from the fields (with the record's id): the first failing field named
+/// by its path.
+fn deserialize_as<T: serde::de::DeserializeOwned>(
     kind: RecordKind,
     id: RecordId,
     fields: &Fields,
@@ -167,13 +175,6 @@ fn validate_as<T: serde::de::DeserializeOwned>(
         Err(problem) => {
             let path = problem.path().to_string();
             let inner = problem.into_inner().to_string();
-            // A rule across fields broken (the type's own `validate`): its errors, each on its field.
-            if matches!(path.as_str(), "." | "")
-                && let Some(by_field) = rule_errors(&inner, known)
-            {
-                errors.extend(by_field);
-                return Err(errors);
-            }
             let field = match path.as_str() {
                 "." | "" => inner.split('`').nth(1).unwrap_or("record").to_string(),
                 other => other.split('.').next().unwrap_or(other).to_string(),
@@ -184,24 +185,13 @@ fn validate_as<T: serde::de::DeserializeOwned>(
     Err(errors)
 }
 
-/// A type's broken rules as [`crate::ValidationErrors`] writes them ("field: message; field: message"),
-/// back into errors on their fields; `None` unless every part names one of the kind's fields.
-fn rule_errors(text: &str, known: &[&str]) -> Option<Vec<FieldError>> {
-    text.split("; ")
-        .map(|part| {
-            let (field, message) = part.split_once(": ")?;
-            known.contains(&field).then(|| error(field, message))
-        })
-        .collect()
-}
-
 fn error(field: impl Into<String>, message: impl Into<String>) -> FieldError {
     FieldError { field: field.into(), message: message.into() }
 }
 
 /// A person's fields must make a [`Person`] whose date of birth is not in the future.
 fn validate_person(id: RecordId, fields: &Fields, today: NaiveDate) -> Result<(), Vec<FieldError>> {
-    let person = validate_as::<Person>(RecordKind::Person, id, fields)?;
+    let person = deserialize_as::<Person>(RecordKind::Person, id, fields)?;
     check_date_of_birth(person.date_of_birth, today).map(drop).map_err(|message| vec![error("date_of_birth", message)])
 }
 
