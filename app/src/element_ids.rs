@@ -227,6 +227,11 @@ pub fn policy_value(field: &str) -> String {
     format!("policy-value-{}", field.replace('.', "-"))
 }
 
+/// Where a policy setting's default comes from.
+pub fn policy_source(field: &str) -> String {
+    format!("policy-source-{}", field.replace('.', "-"))
+}
+
 /// The section showing a band's risk checklist (`under_18`, `adult`).
 pub fn policy_risk_tool(band: &str) -> String {
     format!("policy-risk-{band}")

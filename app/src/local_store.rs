@@ -929,6 +929,7 @@ struct Extras {
     admissions: Vec<dsr_shared::admission::Admission>,
     reviews: Vec<dsr_shared::review::Review>,
     actions: Vec<dsr_shared::action::Action>,
+    multi_agency_meetings: Vec<dsr_shared::multi_agency_meeting::MultiAgencyMeeting>,
     visit_notes: Vec<dsr_shared::visit_note::VisitNote>,
     papers: ReviewPapers,
 }
@@ -947,6 +948,7 @@ impl Extras {
             admissions: self.admissions,
             reviews: self.reviews,
             actions: self.actions,
+            multi_agency_meetings: self.multi_agency_meetings,
         };
         (file, self.visit_notes, self.papers)
     }
@@ -969,6 +971,7 @@ fn extras_by_person(records: &[LocalRecord]) -> BTreeMap<dsr_shared::PersonId, E
             RecordKind::Review => extras.reviews.extend(domain(record)),
             RecordKind::Action => extras.actions.extend(domain(record)),
             RecordKind::VisitNote => extras.visit_notes.extend(domain(record)),
+            RecordKind::MultiAgencyMeeting => extras.multi_agency_meetings.extend(domain(record)),
             RecordKind::Planner => extras.papers.planners.extend(domain(record)),
             RecordKind::FamilyViews => extras.papers.family_views.extend(domain(record)),
             RecordKind::KloeFinding => extras.papers.findings.extend(domain(record)),

@@ -5,6 +5,7 @@
 use chrono::{Days, NaiveDate};
 use dsr_shared::access::Role;
 use dsr_shared::action::{Action, ActionStatus, ActionUpdate, Recommendation};
+use dsr_shared::consent::{ConsentScope, who_may_consent};
 use dsr_shared::kloe::{KeyQuestion, KloeFinding};
 use dsr_shared::nhs_number::check_digit;
 use dsr_shared::person::{LeaveReason, RegisterStatus};
@@ -58,13 +59,14 @@ pub fn demo_push(today: NaiveDate) -> PushRequest {
         let days_ago = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
         let person_id = person.id;
         if i < DEMO_ON_REGISTER {
-            // Who consented follows their age on the day they did.
-            let adult = person.age_on(days_ago(200)) >= 16;
-            let given_by = if adult {
+            // Who consented follows their age on the day they did, by the area's policy.
+            let ages = AreaPolicy::default().consent.ages(ConsentScope::Register);
+            let who = who_may_consent(person.date_of_birth, days_ago(200), ages);
+            let given_by = if who.the_person {
                 json!({ "kind": "the_person", "gillick_competent": false })
             } else {
                 json!({ "kind": "parental_responsibility", "name": format!("Parent of {}", person.given_name),
-                        "relationship": "Parent", "child_agreed": null })
+                        "relationship": "Parent", "child_agreed": who.child_must_agree.then_some(true) })
             };
             add(
                 record(0xc0),
@@ -79,8 +81,7 @@ pub fn demo_push(today: NaiveDate) -> PushRequest {
                     record(0xad),
                     RecordKind::Admission,
                     json!({ "person_id": person_id, "hospital": "Northfield Hospital (fictional)",
-                    "admitted_on": days_ago(30 + (i as u64 % 20)), "secure": false, "out_of_area": i % 2 == 0,
-                    "community_review_before": false }),
+                    "admitted_on": days_ago(30 + (i as u64 % 20)), "secure": false, "out_of_area": i % 2 == 0 }),
                 );
                 add(
                     record(0xab),

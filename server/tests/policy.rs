@@ -38,7 +38,8 @@ async fn an_area_starts_with_the_handbooks_defaults_under_its_own_name() {
     let document = policy(&server, &server.cookie).await;
     assert_eq!(document.version, 0);
     assert_eq!(document.policy.area_name, common::AREA);
-    assert_eq!(document.policy.reviews.post_admission_child, Period::WorkingDays(10));
+    // The strictest of the sources (the interim national measure).
+    assert_eq!(document.policy.reviews.post_admission_child, Period::WorkingDays(5));
     assert_eq!(document.changed_by, None);
 }
 
@@ -46,22 +47,22 @@ async fn an_area_starts_with_the_handbooks_defaults_under_its_own_name() {
 async fn a_coordinator_changes_the_policy_and_every_version_is_kept_and_audited() {
     let server = test_server().await;
     let mut document = policy(&server, &server.cookie).await;
-    document.policy.reviews.post_admission_child = Period::WorkingDays(5);
+    document.policy.reviews.post_admission_child = Period::WorkingDays(10);
     document.policy.retention_after_leaving = Period::Months(24);
-    let update = json!({ "base_version": 0, "policy": document.policy, "reason": "Interim national measure" });
+    let update = json!({ "base_version": 0, "policy": document.policy, "reason": "Seed 001's 10 working days" });
     let reply = put_policy(&server, &server.cookie, &update).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let saved: PolicyDocument = reply.json();
     assert_eq!((saved.version, saved.changed_by.as_deref()), (1, Some("Jo Coordinator")));
     let read = policy(&server, &server.cookie).await;
-    assert_eq!(read.policy.reviews.post_admission_child, Period::WorkingDays(5));
+    assert_eq!(read.policy.reviews.post_admission_child, Period::WorkingDays(10));
     assert_eq!(read.policy.retention_after_leaving, Period::Months(24));
 
     // The audit trail names the sections that changed, old and new, and the reason.
     let audit: Value = server.get("/api/audit").await.json();
     let entry = audit.as_array().and_then(|a| a.iter().find(|e| e["action"] == "policy.change")).cloned();
     let entry = entry.unwrap_or_else(|| panic!("no policy.change entry: {audit}"));
-    assert_eq!(entry["reason"], "Interim national measure");
+    assert_eq!(entry["reason"], "Seed 001's 10 working days");
     let changes = entry["changes"].to_string();
     assert!(changes.contains("5 working days") && changes.contains("10 working days"), "{changes}");
     assert!(changes.contains("24 months"), "{changes}");
@@ -140,13 +141,16 @@ async fn each_area_has_its_own_policy_and_pushed_consents_follow_it() {
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     let (_, other) = server.login("coord.b", PASSWORD).await;
-    // Area A asks a child of 14 or more to agree as well as their parent.
-    let mut document = policy(&server, &server.cookie).await;
-    document.policy.consent.child_must_agree_from = Some(14);
-    let reply = put_policy(&server, &server.cookie, &json!({ "base_version": 0, "policy": document.policy })).await;
+    // Area B lets a parent consent to the register alone; area A keeps the default (seed 002: from 14 the
+    // child must agree as well).
+    let mut document = policy(&server, &other).await;
+    document.policy.consent.child_must_agree_from = None;
+    let reply = put_policy(&server, &other, &json!({ "base_version": 0, "policy": document.policy })).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let a = policy(&server, &server.cookie).await;
+    assert_eq!((a.version, a.policy.consent.child_must_agree_from), (0, Some(14)));
     let b = policy(&server, &other).await;
-    assert_eq!((b.version, b.policy.consent.child_must_agree_from, b.policy.area_name.as_str()), (0, None, "Area B"));
+    assert_eq!((b.version, b.policy.consent.child_must_agree_from, b.policy.area_name.as_str()), (1, None, "Area B"));
 
     // A 15-year-old (born 2011-04-23, the server's day is 2026-11-25), a parent's consent without the child's agreement.
     let person = |n: u8| {

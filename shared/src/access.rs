@@ -200,6 +200,7 @@ pub fn person_access(role: Role, assigned: bool, facts: PersonFacts) -> PersonAc
                 K::KloeFinding,
                 K::Recommendation,
                 K::Action,
+                K::MultiAgencyMeeting,
             ]),
             KindSet::of(&[
                 K::Person,
@@ -210,6 +211,7 @@ pub fn person_access(role: Role, assigned: bool, facts: PersonFacts) -> PersonAc
                 K::Planner,
                 K::FamilyViews,
                 K::Action,
+                K::MultiAgencyMeeting,
             ]),
         ),
         Role::Advocate => (

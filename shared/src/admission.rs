@@ -18,7 +18,10 @@ validated! {
         pub secure: bool,
         /// Placed outside the area (commissioner oversight visits).
         pub out_of_area: bool,
-        /// A community C(E)TR took place before the admission (then no post-admission review is due).
+        /// No longer read: whether a community C(E)TR took place before the admission is worked out from
+        /// the reviews on record ([`crate::due::PersonFile::community_review_before`]), never ticked.
+        /// Kept so that admissions recorded before can still be read and changed.
+        #[serde(default)]
         pub community_review_before: bool,
         #[serde(default)]
         pub discharged_on: Option<NaiveDate>,

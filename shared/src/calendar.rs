@@ -158,6 +158,25 @@ impl Calendar {
         day
     }
 
+    /// `day` if it is a working day, otherwise the working day before it: a deadline never falls on a day
+    /// nobody works (papers due on a Sunday are due on the Friday).
+    pub fn working_day_on_or_before(&self, mut day: NaiveDate) -> NaiveDate {
+        while !self.is_working_day(day) {
+            let Some(earlier) = day.pred_opt() else { return day };
+            day = earlier;
+        }
+        day
+    }
+
+    /// `day` if it is a working day, otherwise the working day after it.
+    pub fn working_day_on_or_after(&self, mut day: NaiveDate) -> NaiveDate {
+        while !self.is_working_day(day) {
+            let Some(later) = day.succ_opt() else { return day };
+            day = later;
+        }
+        day
+    }
+
     /// Working days after `from` up to and including `to` (0 when `to` is not after `from`).
     pub fn count_working_days(&self, from: NaiveDate, to: NaiveDate) -> u32 {
         from.iter_days().skip(1).take_while(|d| *d <= to).filter(|d| self.is_working_day(*d)).count() as u32
@@ -256,6 +275,21 @@ mod tests {
         assert!(!calendar.is_working_day(date(2030, 6, 3)));
     }
 
+    #[test]
+    fn a_deadline_on_a_day_nobody_works_moves_to_the_working_day_before() {
+        let calendar = Calendar::england();
+        // Christmas 2026: Friday 25 and Monday 28 (Boxing Day's substitute) are holidays.
+        assert_eq!(calendar.working_day_on_or_before(date(2026, 12, 28)), date(2026, 12, 24));
+        assert_eq!(calendar.working_day_on_or_after(date(2026, 12, 25)), date(2026, 12, 29));
+        // Easter 2027: Good Friday 26 March, Easter Monday 29 March.
+        assert_eq!(calendar.working_day_on_or_before(date(2027, 3, 29)), date(2027, 3, 25));
+        // A leap day that is a Saturday (2020) moves to Friday 28 February.
+        assert_eq!(calendar.working_day_on_or_before(date(2020, 2, 29)), date(2020, 2, 28));
+        // New Year 2028 is a Saturday: Monday 3 January is its substitute.
+        assert_eq!(calendar.working_day_on_or_after(date(2028, 1, 1)), date(2028, 1, 4));
+        assert_eq!(calendar.working_day_on_or_before(date(2027, 12, 1)), date(2027, 12, 1));
+    }
+
     fn any_day() -> impl Strategy<Value = NaiveDate> {
         (0u64..(16 * 366)).prop_map(|n| date(2020, 1, 1) + Days::new(n))
     }
@@ -268,6 +302,16 @@ mod tests {
             prop_assert!(calendar.is_working_day(end));
             prop_assert!(end > day);
             prop_assert_eq!(calendar.count_working_days(day, end), n);
+        }
+
+        #[test]
+        fn moved_deadlines_are_working_days_and_never_later(day in any_day()) {
+            let calendar = Calendar::england();
+            let before = calendar.working_day_on_or_before(day);
+            prop_assert!(calendar.is_working_day(before) && before <= day && (day - before).num_days() < 7);
+            prop_assert_eq!(before == day, calendar.is_working_day(day));
+            let after = calendar.working_day_on_or_after(day);
+            prop_assert!(calendar.is_working_day(after) && after >= day && (after - day).num_days() < 7);
         }
 
         #[test]

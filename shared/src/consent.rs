@@ -7,8 +7,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::person::age_on;
-use crate::policy::ConsentPolicy;
+use crate::person::{age_on, birthday};
+use crate::policy::{ConsentAges, ConsentPolicy};
 use crate::text::{LongText, ShortText};
 use crate::{ConsentId, PersonId, ReviewId, Validate, ValidationErrors, validated};
 
@@ -113,23 +113,36 @@ impl WhoMayConsent {
     }
 }
 
-/// Who may consent for someone born on `born`, on `day`.
-pub fn who_may_consent(born: NaiveDate, day: NaiveDate, policy: &ConsentPolicy) -> WhoMayConsent {
+/// Who may consent for someone born on `born`, on `day`, with the ages for what is consented to
+/// ([`ConsentPolicy::ages`]: the register's and a review's differ).
+pub fn who_may_consent(born: NaiveDate, day: NaiveDate, ages: ConsentAges) -> WhoMayConsent {
     let age = age_on(born, day);
-    let adult = age >= i32::from(policy.consents_for_themselves_from);
+    let adult = age >= i32::from(ages.themselves_from);
     WhoMayConsent {
         age,
         the_person: adult,
         parental_responsibility: !adult,
-        child_must_agree: !adult && policy.child_must_agree_from.is_some_and(|from| age >= i32::from(from)),
+        child_must_agree: !adult && ages.child_agrees_from.is_some_and(|from| age >= i32::from(from)),
         child_if_gillick_competent: !adult,
     }
 }
 
 impl Consent {
-    /// Checks that whoever gave this consent could, for someone born on `born`.
+    /// Checks that whoever gave this consent could, for someone born on `born`, on the day it was given.
     pub fn check_giver(&self, born: NaiveDate, policy: &ConsentPolicy) -> Result<(), ValidationErrors> {
-        let who = who_may_consent(born, self.given_on, policy);
+        self.check_giver_on(born, self.given_on, policy)
+    }
+
+    /// Checks that whoever gave this consent could give it on `day`: a parent's consent given for a
+    /// child of 12 is not enough once the child is old enough to agree, or to consent themselves.
+    pub fn check_giver_on(
+        &self,
+        born: NaiveDate,
+        day: NaiveDate,
+        policy: &ConsentPolicy,
+    ) -> Result<(), ValidationErrors> {
+        let ages = policy.ages(self.scope);
+        let who = who_may_consent(born, day, ages);
         let mut errors = ValidationErrors::new();
         match &self.given_by {
             GivenBy::ThePerson { gillick_competent } => errors.require(
@@ -157,7 +170,7 @@ impl Consent {
                 "given_by",
                 &format!(
                     "At {} a person with parental responsibility consents; a best-interests decision applies from {}",
-                    who.age, policy.consents_for_themselves_from
+                    who.age, ages.themselves_from
                 ),
             ),
         }
@@ -175,6 +188,43 @@ pub fn has_consent(consents: &[Consent], scope: ConsentScope, review: Option<Rev
     consents
         .iter()
         .any(|c| c.scope == scope && c.in_force(day) && (scope != ConsentScope::Review || c.review_id == review))
+}
+
+/// Consent of `scope` (for `review`) is in force on `day`, but none in force was given by someone who may
+/// give it at the person's age that day: the child has since reached the age at which their own
+/// agreement, or their own consent, is needed. The birthday on which that happened, and what is needed.
+pub fn consent_outgrown(
+    consents: &[Consent],
+    scope: ConsentScope,
+    review: Option<ReviewId>,
+    born: NaiveDate,
+    policy: &ConsentPolicy,
+    day: NaiveDate,
+) -> Option<(NaiveDate, String)> {
+    let in_force: Vec<&Consent> = consents
+        .iter()
+        .filter(|c| c.scope == scope && c.in_force(day) && (scope != ConsentScope::Review || c.review_id == review))
+        .collect();
+    if in_force.is_empty() || in_force.iter().any(|c| c.check_giver_on(born, day, policy).is_ok()) {
+        return None;
+    }
+    let ages = policy.ages(scope);
+    let who = who_may_consent(born, day, ages);
+    let what = match scope {
+        ConsentScope::Review => "this review",
+        ConsentScope::Register => "being on the register",
+        ConsentScope::InformationSharing => "sharing information",
+    };
+    let (turned, needed) = if who.the_person {
+        (
+            ages.themselves_from,
+            format!("they now consent to {what} themselves (or a best-interests decision is recorded)"),
+        )
+    } else {
+        let from = ages.child_agrees_from.unwrap_or(ages.themselves_from);
+        (from, format!("ask for their own agreement to {what}"))
+    };
+    Some((birthday(born, i32::from(turned)), format!("Turned {turned}: {needed}")))
 }
 
 /// The day the latest register consent was withdrawn, when none is in force on `day`.
@@ -217,7 +267,8 @@ mod tests {
 
     #[test]
     fn under_sixteen_a_parent_consents_or_a_gillick_competent_child() {
-        let who = who_may_consent(day(BORN.0, BORN.1, BORN.2), day(2026, 11, 25), &ConsentPolicy::default());
+        let policy = ConsentPolicy::default();
+        let who = who_may_consent(day(BORN.0, BORN.1, BORN.2), day(2026, 11, 25), policy.ages(ConsentScope::Review));
         assert_eq!(who.age, 14);
         assert!(
             who.parental_responsibility && who.child_if_gillick_competent && !who.the_person && !who.child_must_agree
@@ -227,7 +278,8 @@ mod tests {
 
     #[test]
     fn from_sixteen_the_young_person_consents() {
-        let who = who_may_consent(day(2010, 6, 1), day(2026, 6, 1), &ConsentPolicy::default());
+        let who =
+            who_may_consent(day(2010, 6, 1), day(2026, 6, 1), ConsentPolicy::default().ages(ConsentScope::Register));
         assert!(who.the_person && !who.parental_responsibility);
         let born = day(2010, 6, 1);
         let by_parent = consent(ConsentScope::Register, parent(None), day(2026, 6, 1));
@@ -246,10 +298,13 @@ mod tests {
     #[test]
     fn where_the_policy_says_so_a_child_of_fourteen_must_agree() {
         // Seed 002: "Under 14 parents may consent, after 14 the person needs to agree".
-        let policy = ConsentPolicy { consents_for_themselves_from: 16, child_must_agree_from: Some(14) };
+        let policy = ConsentPolicy { child_must_agree_from: Some(14), ..ConsentPolicy::default() };
         let born = day(BORN.0, BORN.1, BORN.2);
-        assert!(!who_may_consent(born, day(2026, 5, 31), &policy).child_must_agree);
-        assert!(who_may_consent(born, day(2026, 6, 1), &policy).child_must_agree);
+        let register = policy.ages(ConsentScope::Register);
+        assert!(!who_may_consent(born, day(2026, 5, 31), register).child_must_agree);
+        assert!(who_may_consent(born, day(2026, 6, 1), register).child_must_agree);
+        // A review's consent is set on its own: by default a parent consents until 16.
+        assert!(!who_may_consent(born, day(2026, 6, 1), policy.ages(ConsentScope::Review)).child_must_agree);
         let without = consent(ConsentScope::Register, parent(None), day(2026, 11, 25));
         assert!(without.check_giver(born, &policy).is_err());
         let with = consent(ConsentScope::Register, parent(Some(true)), day(2026, 11, 25));
@@ -265,6 +320,40 @@ mod tests {
         let competent =
             consent(ConsentScope::Register, GivenBy::ThePerson { gillick_competent: true }, day(2026, 11, 25));
         assert!(competent.check_giver(born, &policy).is_ok());
+    }
+
+    #[test]
+    fn a_parents_consent_is_outgrown_at_fourteen_for_the_register_and_sixteen_for_a_review() {
+        let policy = ConsentPolicy::default();
+        // Born on a leap day: 14 on 1 March 2026 (not 28 February); 16 on 29 February 2028, a leap year.
+        let born = day(2012, 2, 29);
+        let mut register = consent(ConsentScope::Register, parent(None), day(2024, 3, 1));
+        let review_id = ReviewId::from_time_and_random(5, [5; 10]);
+        let mut review = consent(ConsentScope::Review, parent(None), day(2026, 1, 5));
+        review.review_id = Some(review_id);
+        let consents = vec![register.clone(), review.clone()];
+        let outgrown = |c: &[Consent], scope, r, on| consent_outgrown(c, scope, r, born, &policy, on);
+        assert_eq!(outgrown(&consents, ConsentScope::Register, None, day(2026, 2, 28)), None);
+        let (since, why) = outgrown(&consents, ConsentScope::Register, None, day(2026, 3, 1))
+            .unwrap_or_else(|| panic!("agreement at 14"));
+        assert_eq!(since, day(2026, 3, 1));
+        assert!(why.contains("Turned 14") && why.contains("agreement"), "{why}");
+        // The review's own ages: nothing at 14, their own consent at 16.
+        assert_eq!(outgrown(&consents, ConsentScope::Review, Some(review_id), day(2026, 3, 1)), None);
+        let (since, why) = outgrown(&consents, ConsentScope::Review, Some(review_id), day(2028, 3, 2))
+            .unwrap_or_else(|| panic!("own consent at 16"));
+        assert_eq!(since, day(2028, 2, 29));
+        assert!(why.contains("Turned 16") && why.contains("themselves"), "{why}");
+        // The child's agreement recorded: the register is settled until 16, then their own consent.
+        register.given_by = parent(Some(true));
+        register.given_on = day(2026, 3, 2);
+        let agreed = vec![register.clone()];
+        assert_eq!(outgrown(&agreed, ConsentScope::Register, None, day(2027, 12, 25)), None);
+        assert!(outgrown(&agreed, ConsentScope::Register, None, day(2028, 3, 1)).is_some());
+        let own = consent(ConsentScope::Register, GivenBy::ThePerson { gillick_competent: false }, day(2028, 3, 1));
+        assert_eq!(outgrown(&[register, own], ConsentScope::Register, None, day(2028, 3, 1)), None);
+        // No consent at all is another rule's business (missing consent), not this one's.
+        assert_eq!(outgrown(&[], ConsentScope::Register, None, day(2028, 3, 1)), None);
     }
 
     #[test]

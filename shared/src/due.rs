@@ -7,12 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
 use crate::admission::{Admission, current_admission};
-use crate::calendar::long_date as show;
-use crate::consent::{Consent, ConsentScope, has_consent, register_consent_withdrawn};
+use crate::calendar::{Calendar, long_date as show};
+use crate::consent::{Consent, ConsentScope, consent_outgrown, has_consent, register_consent_withdrawn};
+use crate::multi_agency_meeting::MultiAgencyMeeting;
 use crate::period::Period;
 use crate::person::{Person, RegisterStatus, age_on};
 use crate::policy::AreaPolicy;
-use crate::rating::{Rating, RatingChange, current_rating};
+use crate::rating::{Rating, RatingChange, RequiredAction, current_rating};
 use crate::referral::Referral;
 use crate::review::{Review, ReviewKind, ReviewStatus};
 use crate::{ActionId, AdmissionId, ReferralId, ReviewId};
@@ -33,6 +34,8 @@ pub struct PersonFile {
     pub reviews: Vec<Review>,
     #[serde(default)]
     pub actions: Vec<Action>,
+    #[serde(default)]
+    pub multi_agency_meetings: Vec<MultiAgencyMeeting>,
 }
 
 impl PersonFile {
@@ -45,7 +48,24 @@ impl PersonFile {
             admissions: Vec::new(),
             reviews: Vec::new(),
             actions: Vec::new(),
+            multi_agency_meetings: Vec::new(),
         }
+    }
+
+    /// The most recent community C(E)TR held in the `counts_for` before `admitted_on` (an LAEP is not a
+    /// community C(E)TR and never counts): whether the admission came after a community review.
+    pub fn community_review_before(
+        &self,
+        admitted_on: NaiveDate,
+        counts_for: Period,
+        calendar: &Calendar,
+    ) -> Option<&Review> {
+        let from = counts_for.before(admitted_on, calendar);
+        self.reviews
+            .iter()
+            .filter(|r| r.kind == ReviewKind::Community && r.was_held())
+            .filter(|r| r.meeting_on.is_some_and(|m| m >= from && m <= admitted_on))
+            .max_by_key(|r| r.meeting_on)
     }
 }
 
@@ -54,6 +74,8 @@ impl PersonFile {
 #[serde(rename_all = "snake_case")]
 pub enum DueRule {
     CetrForRed,
+    AmberMeeting,
+    GreenPartners,
     KeyworkerReferral,
     PostAdmissionReview,
     InpatientReview,
@@ -66,6 +88,7 @@ pub enum DueRule {
     SelfReferralContact,
     FamilyToldOfDecision,
     RegisterConsent,
+    ConsentAtNewAge,
     ConsentWithdrawn,
     RetentionPurge,
     ActionDue,
@@ -76,10 +99,16 @@ impl DueRule {
     pub fn source(&self) -> &'static str {
         match self {
             DueRule::CetrForRed => {
-                "Seed 002 (NHS England): Red, a C(E)TR must take place. Time allowed: policy reviews.red_review_within"
+                "Seed 002 (NHS England): Red, a C(E)TR must take place; met only by a community C(E)TR held, or arranged with a date, within policy reviews.red_review_within (an LAEP does not count)"
+            }
+            DueRule::AmberMeeting => {
+                "Seed 002 (NHS England): Amber, a multi-agency meeting and/or a C(E)TR; policy reviews.amber_meeting_within"
+            }
+            DueRule::GreenPartners => {
+                "Seed 002 (NHS England): Green, identify the partners who would need to be involved in a C(E)TR; policy reviews.green_partners_within"
             }
             DueRule::KeyworkerReferral => {
-                "Seeds 001, 002: keyworker referral for children and young people; policy keyworker"
+                "Seeds 001, 002: keyworker referral for children and young people, offered again when the risk rises to Amber or Red; policy keyworker"
             }
             DueRule::PostAdmissionReview => {
                 "Seed 001: within 10 working days (children); seed 000: two weeks; adults 4 weeks; policy reviews.post_admission_*"
@@ -107,6 +136,9 @@ impl DueRule {
             }
             DueRule::RegisterConsent => {
                 "Seeds 001, 002: people are on the register with consent (or a best-interests decision)"
+            }
+            DueRule::ConsentAtNewAge => {
+                "Seed 002: from 14 the person needs to agree to the register; seed 000: from 16 they consent to a CETR; policy consent"
             }
             DueRule::ConsentWithdrawn => "Seed 001: details removed on request at any time",
             DueRule::RetentionPurge => {
@@ -147,13 +179,20 @@ struct About {
     admission_id: Option<AdmissionId>,
 }
 
-struct Collector {
+struct Collector<'a> {
     today: NaiveDate,
+    calendar: &'a Calendar,
     items: Vec<DueItem>,
 }
 
-impl Collector {
+impl Collector<'_> {
     fn push(&mut self, rule: DueRule, since: NaiveDate, due_on: NaiveDate, reason: String, about: About) {
+        // No deadline the rules work out falls on a day nobody works: it moves to the working day before.
+        // (An action's date is the one people chose; the purge is the server's own job.)
+        let due_on = match rule {
+            DueRule::ActionDue | DueRule::RetentionPurge => due_on,
+            _ => self.calendar.working_day_on_or_before(due_on),
+        };
         // Nothing can be required before the event that asks for it.
         let due_on = due_on.max(since);
         self.items.push(DueItem {
@@ -172,7 +211,7 @@ impl Collector {
 
 /// Everything due or overdue for the person on `today`, soonest first.
 pub fn due_items(file: &PersonFile, policy: &AreaPolicy, today: NaiveDate) -> Vec<DueItem> {
-    let mut due = Collector { today, items: Vec::new() };
+    let mut due = Collector { today, calendar: &policy.calendar, items: Vec::new() };
     let person = &file.person;
     let calendar = &policy.calendar;
 
@@ -184,7 +223,7 @@ pub fn due_items(file: &PersonFile, policy: &AreaPolicy, today: NaiveDate) -> Ve
     }
 
     referrals(&mut due, file, policy);
-    register_consent(&mut due, file, today);
+    register_consent(&mut due, file, policy, today);
     rating_rules(&mut due, file, policy, today);
     if let Some(admission) = current_admission(&file.admissions, today) {
         admission_rules(&mut due, file, admission, policy);
@@ -236,7 +275,7 @@ fn referrals(due: &mut Collector, file: &PersonFile, policy: &AreaPolicy) {
     }
 }
 
-fn register_consent(due: &mut Collector, file: &PersonFile, today: NaiveDate) {
+fn register_consent(due: &mut Collector, file: &PersonFile, policy: &AreaPolicy, today: NaiveDate) {
     let RegisterStatus::OnRegister { since } = file.person.register_status else { return };
     if let Some(withdrawn) = register_consent_withdrawn(&file.consents, today) {
         let reason = format!("Consent was withdrawn on {}: take the person off the register", show(withdrawn));
@@ -245,39 +284,217 @@ fn register_consent(due: &mut Collector, file: &PersonFile, today: NaiveDate) {
         let reason = "No consent (or best-interests decision) to be on the register is recorded".to_string();
         due.push(DueRule::RegisterConsent, since, since, reason, About::default());
     }
+    // A parent's consent given for a younger child is not the whole answer once the child is older.
+    for scope in [ConsentScope::Register, ConsentScope::InformationSharing] {
+        let born = file.person.date_of_birth;
+        if let Some((turned, needed)) = consent_outgrown(&file.consents, scope, None, born, &policy.consent, today) {
+            due.push(DueRule::ConsentAtNewAge, turned, turned, needed, About::default());
+        }
+    }
 }
 
 fn rating_rules(due: &mut Collector, file: &PersonFile, policy: &AreaPolicy, today: NaiveDate) {
     let Some(change) = current_rating(&file.ratings) else { return };
     let since = change.at.date_naive();
     let in_hospital = current_admission(&file.admissions, today).is_some();
-    if change.to == Rating::Red && !in_hospital {
-        let reviewed = file.reviews.iter().any(|r| {
-            r.is_active() && matches!(r.kind, ReviewKind::Community | ReviewKind::Laep) && r.requested_on >= since
-        });
-        if !reviewed {
-            let within = policy.reviews.red_review_within;
-            let reason =
-                format!("Rated Red on {}: a Care (Education) and Treatment Review must take place", show(since));
-            due.push(DueRule::CetrForRed, since, within.after(since, &policy.calendar), reason, About::default());
+    // What NHS England's table asks for at this rating (seed 002). Blue's inpatient reviews and visits
+    // follow the admission itself (admission_rules); the keyworker referral follows the area's policy.
+    for action in change.to.required_actions() {
+        match action {
+            RequiredAction::CetrMustTakePlace if !in_hospital => red_review(due, file, policy, today, since),
+            RequiredAction::MultiAgencyMeetingOrCetr if !in_hospital => amber_meeting(due, file, policy, today, since),
+            RequiredAction::IdentifyCetrPartners if file.person.cetr_partners.is_empty() => {
+                let within = policy.reviews.green_partners_within;
+                let reason = format!(
+                    "Rated Green on {}: identify the partners who would need to be involved in a Care (Education) and Treatment Review",
+                    show(since)
+                );
+                due.push(
+                    DueRule::GreenPartners,
+                    since,
+                    within.after(since, &policy.calendar),
+                    reason,
+                    About::default(),
+                );
+            }
+            _ => {}
         }
     }
-    let person = &file.person;
-    let age = person.age_on(today);
-    let keyworker = &policy.keyworker;
-    if person.on_register(today)
-        && age < i32::from(keyworker.younger_than)
-        && keyworker.ratings.contains(&change.to)
-        && person.keyworker.is_none()
-        && person.keyworker_referral_offered.is_none()
-    {
-        let reason = format!(
-            "Offer a referral to the keyworker service (aged {age}, rated {}; offered under {})",
-            change.to.label(),
-            keyworker.younger_than
-        );
-        due.push(DueRule::KeyworkerReferral, since, since, reason, About::default());
+    keyworker_referral(due, file, policy, today, change);
+}
+
+/// A community review held on or after `since` (even late: it took place). An LAEP is not a community
+/// C(E)TR; a cancelled review does not count.
+fn held_since(review: &Review, since: NaiveDate) -> bool {
+    review.kind == ReviewKind::Community && review.was_held() && review.meeting_on.is_some_and(|m| m >= since)
+}
+
+/// A community review arranged for a day from `today` to the deadline `by` (and not before `since`):
+/// it answers the rule once it is recorded as held.
+fn arranged_in_window(review: &Review, since: NaiveDate, by: NaiveDate, today: NaiveDate) -> Option<NaiveDate> {
+    let counts = review.kind == ReviewKind::Community && review.is_active() && !review.was_held();
+    review.meeting_on.filter(|m| counts && *m >= since && *m <= by && *m >= today)
+}
+
+/// What a rating that needs a community review (Red, or Amber without a multi-agency meeting) shows:
+/// nothing once one was held since the rating; while one is arranged inside the window, an item due on
+/// its meeting day (so a date that passes unheld is overdue at once); otherwise an item due by the
+/// deadline that says what is wrong with the nearest review (no date, a date after the deadline, not
+/// recorded as held, an LAEP that does not count).
+fn needs_community_review(
+    due: &mut Collector,
+    file: &PersonFile,
+    rule: DueRule,
+    (since, by, today): (NaiveDate, NaiveDate, NaiveDate),
+    asked: &str,
+) {
+    if file.reviews.iter().any(|r| held_since(r, since)) {
+        return;
     }
+    let arranged = file
+        .reviews
+        .iter()
+        .filter_map(|r| arranged_in_window(r, since, by, today).map(|m| (m, r)))
+        .min_by_key(|(m, _)| *m);
+    if let Some((meeting, review)) = arranged {
+        let reason = format!(
+            "{asked}: the {} arranged for {} (in time, the deadline is {}) answers it once recorded as held",
+            review.name.short(),
+            show(meeting),
+            show(by)
+        );
+        due.push(rule, since, meeting, reason, About { review_id: Some(review.id), ..About::default() });
+        return;
+    }
+    let candidates = file.reviews.iter().filter(|r| r.kind == ReviewKind::Community && r.is_active() && !r.was_held());
+    let latest = candidates.max_by_key(|r| (r.meeting_on.is_some(), r.meeting_on, r.requested_on));
+    let (mut why, review_id) = match latest {
+        Some(r) => match r.meeting_on {
+            Some(m) if m > by => (format!("the {} arranged for {} is after that", r.name.short(), show(m)), Some(r.id)),
+            Some(m) if m < since => {
+                (format!("the {} arranged for {} was before the rating", r.name.short(), show(m)), Some(r.id))
+            }
+            Some(m) => (format!("the {} arranged for {} is not recorded as held", r.name.short(), show(m)), Some(r.id)),
+            None => (
+                format!("the {} requested on {} has no meeting date yet", r.name.short(), show(r.requested_on)),
+                Some(r.id),
+            ),
+        },
+        None => ("no community review is arranged".to_string(), None),
+    };
+    let laep = file.reviews.iter().filter(|r| r.kind == ReviewKind::Laep && r.is_active() && r.requested_on >= since);
+    if let Some(laep) = laep.max_by_key(|r| r.requested_on) {
+        let on = laep.meeting_on.unwrap_or(laep.requested_on);
+        why.push_str(&format!(
+            "; the Local Area Emergency Protocol (LAEP) meeting of {} is not a community C(E)TR and does not count",
+            show(on)
+        ));
+    }
+    let reason = format!("{asked} by {}; {why}", show(by));
+    due.push(rule, since, by, reason, About { review_id, ..About::default() });
+}
+
+/// Red: "a C(E)TR must take place" (seed 002), read on the side of safety (handbook).
+fn red_review(due: &mut Collector, file: &PersonFile, policy: &AreaPolicy, today: NaiveDate, since: NaiveDate) {
+    let by = policy.calendar.working_day_on_or_before(policy.reviews.red_review_within.after(since, &policy.calendar));
+    let asked =
+        format!("Rated Red on {}: a community Care (Education) and Treatment Review must take place", show(since));
+    needs_community_review(due, file, DueRule::CetrForRed, (since, by, today), &asked);
+}
+
+/// Amber: "a multi-agency meeting and/or a C(E)TR" (seed 002), either recorded since the rating.
+fn amber_meeting(due: &mut Collector, file: &PersonFile, policy: &AreaPolicy, today: NaiveDate, since: NaiveDate) {
+    if file.multi_agency_meetings.iter().any(|m| m.held_on >= since) {
+        return;
+    }
+    let by =
+        policy.calendar.working_day_on_or_before(policy.reviews.amber_meeting_within.after(since, &policy.calendar));
+    let asked = format!(
+        "Rated Amber on {}: a multi-agency meeting or a community Care (Education) and Treatment Review (none recorded yet)",
+        show(since)
+    );
+    needs_community_review(due, file, DueRule::AmberMeeting, (since, by, today), &asked);
+}
+
+/// How high a rating is in the community (Blue is not on that scale).
+fn level(rating: Rating) -> Option<u8> {
+    match rating {
+        Rating::Green => Some(1),
+        Rating::Amber => Some(2),
+        Rating::Red => Some(3),
+        Rating::Blue => None,
+    }
+}
+
+/// The day the person's risk last rose to Amber or Red (a first rating, a rise, or a discharge back
+/// into the community at Amber or Red).
+pub fn risk_rose_on(history: &[RatingChange]) -> Option<NaiveDate> {
+    history
+        .iter()
+        .filter(|c| matches!(c.to, Rating::Amber | Rating::Red))
+        .filter(|c| match c.from.and_then(level) {
+            None => true,
+            Some(from) => level(c.to).is_some_and(|to| to > from),
+        })
+        .map(|c| c.at.date_naive())
+        .max()
+}
+
+/// The keyworker service, for children and young people at the policy's ratings who have no keyworker:
+/// offered once, and again whenever the risk rises to Amber or Red after the last offer, unless the
+/// family declined within the policy's `declined_holds_for`.
+fn keyworker_referral(
+    due: &mut Collector,
+    file: &PersonFile,
+    policy: &AreaPolicy,
+    today: NaiveDate,
+    current: &RatingChange,
+) {
+    let person = &file.person;
+    let keyworker = &policy.keyworker;
+    let age = person.age_on(today);
+    if !person.on_register(today)
+        || age >= i32::from(keyworker.younger_than)
+        || !keyworker.ratings.contains(&current.to)
+        || person.keyworker.is_some()
+    {
+        return;
+    }
+    let rose = risk_rose_on(&file.ratings).filter(|r| matches!(current.to, Rating::Amber | Rating::Red) && *r <= today);
+    let last_asked = person.keyworker_referral_offered.max(person.keyworker_referral_declined);
+    let asked_since = match (rose, last_asked) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(rose), Some(asked)) => asked >= rose,
+    };
+    if asked_since {
+        return;
+    }
+    if let Some(declined) = person.keyworker_referral_declined
+        && today < keyworker.declined_holds_for.after(declined, &policy.calendar)
+    {
+        return;
+    }
+    let since = match (rose, last_asked) {
+        (Some(rose), Some(_)) => rose,
+        _ => current.at.date_naive(),
+    };
+    let again = match (last_asked, person.keyworker_referral_declined) {
+        (Some(_), Some(declined)) => format!(
+            "; the risk rose to {} on {} (the family declined on {})",
+            current.to.label(),
+            show(since),
+            show(declined)
+        ),
+        (Some(_), None) => format!("; offered before, and the risk rose to {} on {}", current.to.label(), show(since)),
+        (None, _) => String::new(),
+    };
+    let reason = format!(
+        "Offer a referral to the keyworker service (aged {age}, rated {}; offered under {}){again}",
+        current.to.label(),
+        keyworker.younger_than
+    );
+    due.push(DueRule::KeyworkerReferral, since, since, reason, About::default());
 }
 
 fn admission_rules(due: &mut Collector, file: &PersonFile, admission: &Admission, policy: &AreaPolicy) {
@@ -288,11 +505,16 @@ fn admission_rules(due: &mut Collector, file: &PersonFile, admission: &Admission
     let for_this = |r: &&Review| r.admission_id == Some(admission.id) && r.was_held();
     let admitted = show(admission.admitted_on);
 
+    // Derived from the reviews on record, never from a tick box: an LAEP does not count.
+    let community_before =
+        file.community_review_before(admission.admitted_on, reviews.community_review_counts_for, calendar).is_some();
     let post_admission_held = file.reviews.iter().filter(for_this).any(|r| r.kind == ReviewKind::PostAdmission);
-    if !admission.community_review_before && !post_admission_held {
+    if !community_before && !post_admission_held {
         let within = if child { reviews.post_admission_child } else { reviews.post_admission_adult };
-        let reason =
-            format!("Admitted on {admitted} without a community review: a post-admission review within {within}");
+        let reason = format!(
+            "Admitted on {admitted} with no community C(E)TR held in the {} before (an LAEP does not count): a post-admission review within {within}",
+            reviews.community_review_counts_for
+        );
         due.push(
             DueRule::PostAdmissionReview,
             admission.admitted_on,
@@ -312,7 +534,7 @@ fn admission_rules(due: &mut Collector, file: &PersonFile, admission: &Admission
         Some(last) => {
             Some((last, repeat, format!("Last inpatient review on {}: the next within {repeat}", show(last))))
         }
-        None if admission.community_review_before => {
+        None if community_before => {
             let first = if child { reviews.inpatient_after_community_child } else { repeat };
             Some((
                 admission.admitted_on,
@@ -351,6 +573,19 @@ fn review_rules(due: &mut Collector, file: &PersonFile, policy: &AreaPolicy, tod
                         show(meeting)
                     );
                     due.push(DueRule::ReviewArrangements, review.requested_on, start, reason, about);
+                }
+                let born = file.person.date_of_birth;
+                let outgrown = consent_outgrown(
+                    &file.consents,
+                    ConsentScope::Review,
+                    Some(review.id),
+                    born,
+                    &policy.consent,
+                    today,
+                );
+                if let Some((turned, needed)) = outgrown {
+                    let by = review.papers_due(policy).unwrap_or(turned).max(turned);
+                    due.push(DueRule::ConsentAtNewAge, turned, by, format!("{needed} ({name})"), about);
                 }
                 if !has_consent(&file.consents, ConsentScope::Review, Some(review.id), today) {
                     let by = review.papers_due(policy).unwrap_or(review.requested_on);

@@ -74,6 +74,8 @@ uuid_ids!(
     DsrMeetingId,
     /// A keyworker's visit note.
     VisitNoteId,
+    /// A multi-agency meeting about one person (Amber's required action).
+    MultiAgencyMeetingId,
     /// A user account.
     UserId,
     /// Any synced record (a person, a review...): the envelope's id, equal to the entity's own id.

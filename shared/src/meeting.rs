@@ -4,6 +4,7 @@
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::Calendar;
 use crate::rating::Rating;
 use crate::text::{LongText, ShortText};
 use crate::{DsrMeetingId, PersonId, Validate, ValidationErrors, validated};
@@ -25,8 +26,59 @@ impl Default for MeetingCadence {
     }
 }
 
+/// Where a DSR meeting goes when the cadence puts it on a bank holiday (or any day nobody works).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HolidayMove {
+    /// The working day before (the default: a decision is never later than the cadence promised).
+    #[default]
+    WorkingDayBefore,
+    /// The working day after.
+    WorkingDayAfter,
+}
+
+impl HolidayMove {
+    pub const ALL: [HolidayMove; 2] = [HolidayMove::WorkingDayBefore, HolidayMove::WorkingDayAfter];
+
+    pub fn words(self) -> &'static str {
+        match self {
+            HolidayMove::WorkingDayBefore => "the working day before",
+            HolidayMove::WorkingDayAfter => "the working day after",
+        }
+    }
+
+    pub fn from_words(text: &str) -> Option<HolidayMove> {
+        let text = text.trim().to_lowercase();
+        HolidayMove::ALL.into_iter().find(|m| m.words() == text || m.words().trim_start_matches("the ") == text)
+    }
+}
+
 impl MeetingCadence {
-    /// The first meeting on or after `day`.
+    /// The first meeting held on or after `day`: the cadence's dates, each moved off a bank holiday (or
+    /// any other day nobody works) as `on_holiday` says.
+    pub fn next_meeting_on_or_after(&self, day: NaiveDate, calendar: &Calendar, on_holiday: HolidayMove) -> NaiveDate {
+        let mut from = day;
+        // A moved meeting can fall before `day` (moved back from after it): then the one after counts.
+        for _ in 0..4 {
+            let planned = self.next_on_or_after(from);
+            let held = if calendar.is_working_day(planned) {
+                planned
+            } else {
+                match on_holiday {
+                    HolidayMove::WorkingDayBefore => calendar.working_day_on_or_before(planned),
+                    HolidayMove::WorkingDayAfter => calendar.working_day_on_or_after(planned),
+                }
+            };
+            if held >= day {
+                return held;
+            }
+            let Some(next) = planned.succ_opt() else { return planned };
+            from = next;
+        }
+        self.next_on_or_after(from)
+    }
+
+    /// The first date the cadence gives on or after `day`, before any move off a holiday.
     pub fn next_on_or_after(&self, day: NaiveDate) -> NaiveDate {
         match *self {
             MeetingCadence::Monthly { week, weekday } => {
@@ -114,7 +166,42 @@ mod tests {
         assert_eq!(fortnightly.next_on_or_after(day(2026, 1, 20)), day(2026, 1, 20));
     }
 
+    #[test]
+    fn a_meeting_on_a_bank_holiday_moves_as_the_policy_says() {
+        let calendar = Calendar::england();
+        let last_friday = MeetingCadence::Monthly { week: 5, weekday: Weekday::Fri };
+        // Christmas Day 2026 is the last Friday of December.
+        let before = HolidayMove::WorkingDayBefore;
+        let after = HolidayMove::WorkingDayAfter;
+        assert_eq!(last_friday.next_meeting_on_or_after(day(2026, 12, 1), &calendar, before), day(2026, 12, 24));
+        // Boxing Day's substitute is Monday 28 December: the day after is Tuesday 29.
+        assert_eq!(last_friday.next_meeting_on_or_after(day(2026, 12, 1), &calendar, after), day(2026, 12, 29));
+        // Moved back to the 24th, the December meeting is past on the 25th: the next is January's.
+        assert_eq!(last_friday.next_meeting_on_or_after(day(2026, 12, 25), &calendar, before), day(2027, 1, 29));
+        // First Monday of May is the early May bank holiday.
+        let first_monday = MeetingCadence::Monthly { week: 1, weekday: Weekday::Mon };
+        assert_eq!(first_monday.next_meeting_on_or_after(day(2027, 4, 6), &calendar, before), day(2027, 4, 30));
+        assert_eq!(first_monday.next_meeting_on_or_after(day(2027, 4, 6), &calendar, after), day(2027, 5, 4));
+        // Fortnightly Mondays meet Easter Monday 2027 (29 March).
+        let fortnightly = MeetingCadence::Every { weeks: 2, from: day(2027, 3, 15) };
+        assert_eq!(fortnightly.next_meeting_on_or_after(day(2027, 3, 16), &calendar, before), day(2027, 3, 25));
+        assert_eq!(HolidayMove::from_words("The working day after"), Some(after));
+        assert_eq!(HolidayMove::from_words(before.words()), Some(before));
+    }
+
     proptest! {
+        #[test]
+        fn meetings_are_held_on_working_days_on_or_after_the_day(
+            offset in 0u64..3000, week in 1u8..=5, weekday in 0u8..5, later in any::<bool>(),
+        ) {
+            let calendar = Calendar::england();
+            let d = day(2024, 1, 1) + Days::new(offset);
+            let cadence = MeetingCadence::Monthly { week, weekday: Weekday::try_from(weekday).unwrap_or(Weekday::Mon) };
+            let on_holiday = if later { HolidayMove::WorkingDayAfter } else { HolidayMove::WorkingDayBefore };
+            let m = cadence.next_meeting_on_or_after(d, &calendar, on_holiday);
+            prop_assert!(m >= d && calendar.is_working_day(m) && (m - d).num_days() <= 70, "{d} -> {m}");
+        }
+
         #[test]
         fn the_next_meeting_is_never_before_the_day_nor_more_than_a_cadence_away(
             offset in 0u64..3000, week in 1u8..=5, weekday in 0u8..7, weeks in 1u32..6,

@@ -107,9 +107,15 @@ pub struct Person {
     pub keyworker: Option<Professional>,
     #[serde(default)]
     pub care_coordinator: Option<Professional>,
-    /// When a referral to the keyworker service was offered.
+    /// When a referral to the keyworker service was last offered.
     #[serde(default)]
     pub keyworker_referral_offered: Option<NaiveDate>,
+    /// When the family (or young person) last declined a keyworker referral.
+    #[serde(default)]
+    pub keyworker_referral_declined: Option<NaiveDate>,
+    /// The partners who would need to be involved in a C(E)TR (Green's required action, seed 002).
+    #[serde(default)]
+    pub cetr_partners: Vec<Partner>,
     #[serde(default)]
     pub ehc_plan: EhcPlan,
     #[serde(default)]
@@ -159,6 +165,61 @@ pub struct Professional {
     /// Phone or email.
     #[serde(default)]
     pub contact: Option<ShortText>,
+}
+
+/// A partner who would need to be involved in a C(E)TR: their role and agency, and a name when known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Partner {
+    /// For example "Educational psychologist", "Social worker", "CAMHS clinician".
+    pub role: ShortText,
+    /// For example "Example County Council", "CAMHS".
+    pub agency: ShortText,
+    #[serde(default)]
+    pub name: Option<ShortText>,
+}
+
+impl Partner {
+    /// One line as people read it: "Social worker, Example County Council (Sam Smith)".
+    pub fn line(&self) -> String {
+        let name = self.name.as_ref().map(|n| format!(" ({})", n.as_str())).unwrap_or_default();
+        format!("{}, {}{name}", self.role.as_str(), self.agency.as_str())
+    }
+}
+
+/// Partners typed one per line as "role, agency" or "role, agency, name". Blank lines are skipped; a line
+/// without an agency is refused with its number.
+pub fn parse_partners(text: &str) -> Result<Vec<Partner>, String> {
+    let mut partners = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let mut parts = line.splitn(3, ',');
+        let (Some(role), Some(agency)) = (parts.next(), parts.next()) else {
+            return Err(format!(
+                "Line {}: write the role, a comma, then the agency (for example: Social worker, Example Council)",
+                n + 1
+            ));
+        };
+        let role = ShortText::parse(role).map_err(|e| format!("Line {}: the role {e}", n + 1))?;
+        let agency = ShortText::parse(agency).map_err(|e| format!("Line {}: the agency {e}", n + 1))?;
+        let name = match parts.next().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(name) => Some(ShortText::parse(name).map_err(|e| format!("Line {}: the name {e}", n + 1))?),
+            None => None,
+        };
+        partners.push(Partner { role, agency, name });
+    }
+    Ok(partners)
+}
+
+/// The partners as [`parse_partners`] reads them.
+pub fn partners_text(partners: &[Partner]) -> String {
+    partners
+        .iter()
+        .map(|p| {
+            let name = p.name.as_ref().map(|n| format!(", {}", n.as_str())).unwrap_or_default();
+            format!("{}, {}{name}", p.role.as_str(), p.agency.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Where the person is in the register's life cycle.
@@ -241,6 +302,8 @@ impl Person {
             keyworker: None,
             care_coordinator: None,
             keyworker_referral_offered: None,
+            keyworker_referral_declined: None,
+            cetr_partners: Vec::new(),
             ehc_plan: EhcPlan::NotKnown,
             education_placement: None,
             in_education: None,
@@ -278,6 +341,14 @@ impl Person {
 pub fn age_on(born: NaiveDate, day: NaiveDate) -> i32 {
     let had_birthday = (day.month(), day.day()) >= (born.month(), born.day());
     day.year() - born.year() - if had_birthday { 0 } else { 1 }
+}
+
+/// The day someone born on `born` turns `age` (a 29 February birthday counts from 1 March).
+pub fn birthday(born: NaiveDate, age: i32) -> NaiveDate {
+    let year = born.year() + age;
+    NaiveDate::from_ymd_opt(year, born.month(), born.day())
+        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Checks a date of birth against `today`: not in the future and not more than
@@ -463,6 +534,19 @@ mod tests {
         assert_eq!(age_on(born, day(2013, 2, 28)), 0);
         assert_eq!(age_on(born, day(2013, 3, 1)), 1);
         assert_eq!(age_on(born, day(2016, 2, 29)), 4);
+        assert_eq!(birthday(born, 1), day(2013, 3, 1));
+        assert_eq!(birthday(born, 4), day(2016, 2, 29));
+    }
+
+    #[test]
+    fn partners_are_typed_one_per_line_as_role_agency_and_name() {
+        let partners = parse_partners("Social worker, Example Council\n\nCAMHS clinician, CAMHS, Dr Lee\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(partners.len(), 2);
+        assert_eq!(partners[1].line(), "CAMHS clinician, CAMHS (Dr Lee)");
+        assert_eq!(parse_partners(&partners_text(&partners)), Ok(partners));
+        assert!(parse_partners("Social worker").is_err_and(|e| e.starts_with("Line 1")));
+        assert!(parse_partners("ok, fine\n, Council").is_err_and(|e| e.starts_with("Line 2: the role")));
     }
 
     #[test]

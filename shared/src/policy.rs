@@ -13,7 +13,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
-use crate::meeting::MeetingCadence;
+use crate::consent::ConsentScope;
+use crate::meeting::{HolidayMove, MeetingCadence};
 use crate::period::Period;
 use crate::rating::Rating;
 use crate::risk::{AgeBand, RiskTool, example_tools};
@@ -33,22 +34,57 @@ pub struct AreaPolicy {
     /// How long after someone leaves the register their details are removed. Seed 001: 12 months.
     pub retention_after_leaving: Period,
     pub meetings: MeetingCadence,
+    /// Where a DSR meeting the cadence puts on a bank holiday goes.
+    pub meeting_on_bank_holiday: HolidayMove,
     /// The area's risk tools: every version of every band (old assessments keep their version).
     pub risk_tools: Vec<RiskTool>,
     /// Working days: England's bank holidays plus any the area adds.
     pub calendar: Calendar,
 }
 
-/// Who may consent, by age. Handbook: 16+ the young person (Mental Capacity Act applies); under 16 a
-/// person with parental responsibility, or the child if Gillick competent. Seed 002: "under 14 parents
-/// may consent, after 14 the person needs to agree".
+/// Who may consent, by age, set separately for being on the register and for a review, because the
+/// sources differ. Handbook: 16+ the young person (Mental Capacity Act applies); under 16 a person with
+/// parental responsibility, or the child if Gillick competent. Seed 002 (the register): "under 14
+/// parents may consent, after 14 the person needs to agree"; seed 000 (a CETR): from 16 the young
+/// person consents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConsentPolicy {
-    /// From this age the person consents for themselves (or a best-interests decision is made).
+    /// The register (and information sharing): from this age the person consents for themselves (or a
+    /// best-interests decision is made).
     pub consents_for_themselves_from: u8,
-    /// From this age (below the one above) a parent's consent also needs the child's agreement.
+    /// The register: from this age (below the one above) a parent's consent also needs the child's
+    /// agreement (seed 002: 14).
     pub child_must_agree_from: Option<u8>,
+    /// A review (C(E)TR): from this age the young person consents for themselves (seed 000: 16).
+    pub review_consents_for_themselves_from: u8,
+    /// A review: from this age a parent's consent also needs the child's agreement (none by default).
+    pub review_child_must_agree_from: Option<u8>,
+}
+
+/// The ages that decide who consents to one thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentAges {
+    /// From this age the person consents for themselves.
+    pub themselves_from: u8,
+    /// From this age a parent's consent also needs the child's agreement.
+    pub child_agrees_from: Option<u8>,
+}
+
+impl ConsentPolicy {
+    /// The ages for consent of `scope`: a review's own, or the register's (information sharing too).
+    pub fn ages(&self, scope: ConsentScope) -> ConsentAges {
+        match scope {
+            ConsentScope::Review => ConsentAges {
+                themselves_from: self.review_consents_for_themselves_from,
+                child_agrees_from: self.review_child_must_agree_from,
+            },
+            ConsentScope::Register | ConsentScope::InformationSharing => ConsentAges {
+                themselves_from: self.consents_for_themselves_from,
+                child_agrees_from: self.child_must_agree_from,
+            },
+        }
+    }
 }
 
 /// C(E)TR timescales. Seeds 000, 001 and national guidance.
@@ -62,7 +98,7 @@ pub struct ReviewPolicy {
     /// The report reaches the family and everyone who took part within this (seed 000: two weeks).
     pub report_within: Period,
     /// A child admitted without a community review has one within this (seed 001: 10 working days;
-    /// seed 000: two weeks; an interim national measure: 5 working days).
+    /// seed 000: two weeks; an interim national measure: 5 working days, the strictest and the default).
     pub post_admission_child: Period,
     /// An adult likewise (4 weeks).
     pub post_admission_adult: Period,
@@ -78,6 +114,13 @@ pub struct ReviewPolicy {
     /// Someone rated Red has a community review within this. Not set by the handbook (a Red "must"
     /// have one): the default is the two weeks arrangements take.
     pub red_review_within: Period,
+    /// Someone rated Amber has a multi-agency meeting or a C(E)TR within this (not set by the sources).
+    pub amber_meeting_within: Period,
+    /// Someone rated Green has the partners who would be involved in a C(E)TR identified within this.
+    pub green_partners_within: Period,
+    /// A community C(E)TR held this long before an admission counts as "a community review before
+    /// admission" (then no post-admission review is due). Not set by the sources.
+    pub community_review_counts_for: Period,
     /// Up to this age a person whose education placement has broken down has a CETR, not a CTR.
     pub cetr_education_age_limit: u8,
 }
@@ -109,6 +152,9 @@ pub struct KeyworkerPolicy {
     pub younger_than: u8,
     /// Offered at these ratings (some areas: Red, Amber or Blue only).
     pub ratings: Vec<Rating>,
+    /// A family who declined a keyworker referral is not asked again within this, even when the risk
+    /// rises (after it, a rise to Amber or Red offers it again).
+    pub declined_holds_for: Period,
 }
 
 impl Default for AreaPolicy {
@@ -123,6 +169,7 @@ impl Default for AreaPolicy {
             keyworker: KeyworkerPolicy::default(),
             retention_after_leaving: Period::Months(12),
             meetings: MeetingCadence::default(),
+            meeting_on_bank_holiday: HolidayMove::default(),
             risk_tools: example_tools(),
             calendar: Calendar::england(),
         }
@@ -131,7 +178,12 @@ impl Default for AreaPolicy {
 
 impl Default for ConsentPolicy {
     fn default() -> Self {
-        Self { consents_for_themselves_from: 16, child_must_agree_from: None }
+        Self {
+            consents_for_themselves_from: 16,
+            child_must_agree_from: Some(14),
+            review_consents_for_themselves_from: 16,
+            review_child_must_agree_from: None,
+        }
     }
 }
 
@@ -141,13 +193,16 @@ impl Default for ReviewPolicy {
             arrangements_before: Period::Weeks(2),
             papers_before: Period::Hours(24),
             report_within: Period::Weeks(2),
-            post_admission_child: Period::WorkingDays(10),
+            post_admission_child: Period::WorkingDays(5),
             post_admission_adult: Period::Weeks(4),
             inpatient_repeat_child: Period::Months(3),
             inpatient_after_community_child: Period::Weeks(6),
             inpatient_repeat_adult: Period::Months(6),
             inpatient_repeat_adult_secure: Period::Months(12),
             red_review_within: Period::Weeks(2),
+            amber_meeting_within: Period::Weeks(4),
+            green_partners_within: Period::Weeks(4),
+            community_review_counts_for: Period::Months(6),
             cetr_education_age_limit: 25,
         }
     }
@@ -167,7 +222,7 @@ impl Default for ReferralPolicy {
 
 impl Default for KeyworkerPolicy {
     fn default() -> Self {
-        Self { younger_than: 25, ratings: Rating::ALL.to_vec() }
+        Self { younger_than: 25, ratings: Rating::ALL.to_vec(), declined_holds_for: Period::Months(3) }
     }
 }
 
@@ -194,8 +249,19 @@ impl AreaPolicy {
 }
 
 impl AreaPolicy {
+    /// The next DSR meeting on or after `day`, moved off a bank holiday as the policy says.
+    pub fn next_dsr_meeting(&self, day: chrono::NaiveDate) -> chrono::NaiveDate {
+        self.meetings.next_meeting_on_or_after(day, &self.calendar, self.meeting_on_bank_holiday)
+    }
+
+    /// Where the default of a setting (named by its field path) comes from, in plain words: the policy
+    /// page shows it beside the setting. Where the sources differ, the default is the strictest.
+    pub fn default_source(field: &str) -> &'static str {
+        DEFAULT_SOURCES.iter().find(|(f, _)| *f == field).map_or("", |(_, source)| source)
+    }
+
     /// Every length of time the policy sets, named by its field path (`reviews.report_within`).
-    pub fn periods(&self) -> [(&'static str, Period); 14] {
+    pub fn periods(&self) -> [(&'static str, Period); 18] {
         let r = &self.reviews;
         [
             ("reviews.arrangements_before", r.arrangements_before),
@@ -208,6 +274,10 @@ impl AreaPolicy {
             ("reviews.inpatient_repeat_adult", r.inpatient_repeat_adult),
             ("reviews.inpatient_repeat_adult_secure", r.inpatient_repeat_adult_secure),
             ("reviews.red_review_within", r.red_review_within),
+            ("reviews.amber_meeting_within", r.amber_meeting_within),
+            ("reviews.green_partners_within", r.green_partners_within),
+            ("reviews.community_review_counts_for", r.community_review_counts_for),
+            ("keyworker.declined_holds_for", self.keyworker.declined_holds_for),
             ("oversight_visits.child_every", self.oversight_visits.child_every),
             ("oversight_visits.adult_every", self.oversight_visits.adult_every),
             ("referrals.triage_within", self.referrals.triage_within),
@@ -245,6 +315,62 @@ impl AreaPolicy {
     }
 }
 
+/// Where each default comes from (field path, source). Every setting of the policy form has one.
+pub const DEFAULT_SOURCES: &[(&str, &str)] = &[
+    ("adult_age", "Handbook: child and adult timescales; 18"),
+    ("reviews.arrangements_before", "Seed 000: arrangements start at least 2 weeks before the meeting"),
+    ("reviews.papers_before", "Handbook: papers reach the panel at least 24 hours before"),
+    ("reviews.report_within", "Seed 000: the report goes out within 2 weeks of the meeting"),
+    (
+        "reviews.post_admission_child",
+        "Seed 001: 10 working days; seed 000: two weeks; interim national measure: 5 working days (the strictest, used)",
+    ),
+    ("reviews.post_admission_adult", "Handbook (national guidance): within 4 weeks"),
+    ("reviews.inpatient_repeat_child", "Seed 000: every 3 months"),
+    (
+        "reviews.inpatient_after_community_child",
+        "Seed 001: 6 weeks after a community review that did not prevent admission",
+    ),
+    ("reviews.inpatient_repeat_adult", "Handbook (national guidance): every 6 months"),
+    ("reviews.inpatient_repeat_adult_secure", "Handbook (national guidance): every 12 months in secure settings"),
+    (
+        "reviews.red_review_within",
+        "Seed 002 (NHS England): for Red 'a C(E)TR must take place'; no time is set, so the 2 weeks arrangements take",
+    ),
+    (
+        "reviews.amber_meeting_within",
+        "Seed 002 (NHS England): for Amber a multi-agency meeting and/or a C(E)TR; no time is set: 4 weeks",
+    ),
+    (
+        "reviews.green_partners_within",
+        "Seed 002 (NHS England): for Green identify the partners for a C(E)TR; no time is set: 4 weeks",
+    ),
+    (
+        "reviews.community_review_counts_for",
+        "Not set by the sources: a community C(E)TR held up to 6 months before an admission counts",
+    ),
+    ("reviews.cetr_education_age_limit", "Seed 000: a CETR for 18-25s whose education placement broke down"),
+    ("oversight_visits.child_every", "Handbook: every 6 weeks for children"),
+    ("oversight_visits.adult_every", "Handbook: every 8 weeks for adults"),
+    ("oversight_visits.out_of_area_only", "Handbook: for inpatients placed out of area"),
+    ("consent.consents_for_themselves_from", "Handbook, seed 000: from 16 the young person (Mental Capacity Act)"),
+    ("consent.child_must_agree_from", "Seed 002: 'under 14 parents may consent, after 14 the person needs to agree'"),
+    ("consent.review_consents_for_themselves_from", "Seed 000: from 16 the young person consents to a CETR"),
+    ("consent.review_child_must_agree_from", "No source asks for it: none"),
+    ("referrals.triage_within", "Handbook: some areas risk-review a referral within 4 weeks"),
+    ("referrals.self_referral_contact_within", "Handbook: some areas contact a self-referrer within 5 working days"),
+    ("meetings", "Handbook: monthly in most areas, fortnightly in some; the day is an example"),
+    ("meeting_on_bank_holiday", "Not set by the sources: the working day before, so no decision is later"),
+    ("calendar.extra_holidays", "Bank holidays in England are built in"),
+    ("keyworker.younger_than", "Handbook, seed 002: keyworkers for people aged 0-25"),
+    ("keyworker.ratings", "Handbook: some areas offer keyworkers at Red, Amber or Blue only; default every rating"),
+    (
+        "keyworker.declined_holds_for",
+        "Not set by the sources: a declined referral is offered again on a rise to Amber or Red after 3 months",
+    ),
+    ("retention_after_leaving", "Seed 001: details removed 12 months after leaving (the shortest of the sources)"),
+];
+
 impl Validate for AreaPolicy {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
@@ -259,6 +385,16 @@ impl Validate for AreaPolicy {
         errors.require(
             c.child_must_agree_from.is_some_and(|age| age >= c.consents_for_themselves_from),
             "consent.child_must_agree_from",
+            "The age a child must agree must be below the age they consent for themselves",
+        );
+        errors.require(
+            !(12..=18).contains(&c.review_consents_for_themselves_from),
+            "consent.review_consents_for_themselves_from",
+            "The age a person consents to a review for themselves must be between 12 and 18",
+        );
+        errors.require(
+            c.review_child_must_agree_from.is_some_and(|age| age >= c.review_consents_for_themselves_from),
+            "consent.review_child_must_agree_from",
             "The age a child must agree must be below the age they consent for themselves",
         );
         // Papers may reach the panel on the day itself; every other length of time must be longer than zero.
@@ -297,12 +433,17 @@ mod tests {
     fn defaults_are_the_handbooks() {
         let policy = AreaPolicy::default();
         assert_eq!(policy.validate(), Ok(()));
-        assert_eq!(policy.reviews.post_admission_child, Period::WorkingDays(10));
+        // The strictest of the sources (seed 001: 10 working days; interim national measure: 5).
+        assert_eq!(policy.reviews.post_admission_child, Period::WorkingDays(5));
         assert_eq!(policy.reviews.inpatient_repeat_adult_secure, Period::Months(12));
         assert_eq!(policy.oversight_visits.child_every, Period::Weeks(6));
         assert_eq!(policy.oversight_visits.adult_every, Period::Weeks(8));
         assert_eq!(policy.retention_after_leaving, Period::Months(12));
         assert_eq!(policy.consent.consents_for_themselves_from, 16);
+        // The register and a review differ: agreement from 14 (seed 002), consent to a CETR at 16.
+        assert_eq!(policy.consent.ages(ConsentScope::Register).child_agrees_from, Some(14));
+        assert_eq!(policy.consent.ages(ConsentScope::Review).child_agrees_from, None);
+        assert_eq!(policy.consent.ages(ConsentScope::Review).themselves_from, 16);
         assert_eq!(policy.referrals.triage_within, Period::Weeks(4));
     }
 
@@ -315,7 +456,7 @@ mod tests {
             [consent]
             child_must_agree_from = 14
             [reviews]
-            post_admission_child = "5 working days"
+            post_admission_child = "10 working days"
             [keyworker]
             ratings = ["red", "amber", "blue"]
             [meetings]
@@ -324,7 +465,7 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(policy.consent.child_must_agree_from, Some(14));
-        assert_eq!(policy.reviews.post_admission_child, Period::WorkingDays(5));
+        assert_eq!(policy.reviews.post_admission_child, Period::WorkingDays(10));
         assert_eq!(policy.reviews.post_admission_adult, Period::Weeks(4));
         assert_eq!(policy.retention_after_leaving, Period::Months(24));
         assert_eq!(policy.keyworker.ratings, vec![Rating::Red, Rating::Amber, Rating::Blue]);
@@ -341,6 +482,8 @@ mod tests {
         assert!(zero.unwrap_or_default().contains("reviews.report_within"));
         let ages = AreaPolicy::from_toml("[consent]\nchild_must_agree_from = 16").err().map(|e| e.to_string());
         assert!(ages.unwrap_or_default().contains("consent.child_must_agree_from"));
+        let review = AreaPolicy::from_toml("[consent]\nreview_child_must_agree_from = 17").err().map(|e| e.to_string());
+        assert!(review.unwrap_or_default().contains("consent.review_child_must_agree_from"));
     }
 
     #[test]
@@ -367,6 +510,28 @@ mod tests {
         let mut fewer = revised.clone();
         fewer.risk_tools.retain(|t| t.version == 2 || t.age_band == AgeBand::Under18);
         assert_eq!(revised.revise(fewer).risk_tools.len(), 3);
+    }
+
+    #[test]
+    fn a_policy_stored_before_the_review_consent_ages_still_loads() {
+        let old = r#"{"area_name":"Old","consent":{"consents_for_themselves_from":16,"child_must_agree_from":null}}"#;
+        let policy: AreaPolicy = serde_json::from_str(old).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(policy.consent.child_must_agree_from, None);
+        assert_eq!(policy.consent.review_consents_for_themselves_from, 16);
+        assert_eq!(policy.meeting_on_bank_holiday, HolidayMove::WorkingDayBefore);
+    }
+
+    #[test]
+    fn every_setting_names_the_source_of_its_default() {
+        let policy = AreaPolicy::default();
+        for (field, _) in policy.periods() {
+            assert!(!AreaPolicy::default_source(field).is_empty(), "{field}");
+        }
+        for (_, settings) in crate::policy_form::SECTIONS {
+            for setting in settings {
+                assert!(!AreaPolicy::default_source(setting.field).is_empty(), "{}", setting.field);
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Weekday};
 
-use crate::meeting::MeetingCadence;
+use crate::meeting::{HolidayMove, MeetingCadence};
 use crate::period::Period;
 use crate::policy::AreaPolicy;
 use crate::rating::Rating;
@@ -59,7 +59,26 @@ pub const SECTIONS: [(&str, &[Setting]); 6] = [
                 "Inpatient review for an adult in a secure setting: every",
                 PERIOD_HINT,
             ),
-            setting("reviews.red_review_within", "Someone rated Red has a community review within", PERIOD_HINT),
+            setting(
+                "reviews.red_review_within",
+                "Someone rated Red has a community review held (or arranged) within",
+                PERIOD_HINT,
+            ),
+            setting(
+                "reviews.amber_meeting_within",
+                "Someone rated Amber has a multi-agency meeting or a C(E)TR within",
+                PERIOD_HINT,
+            ),
+            setting(
+                "reviews.green_partners_within",
+                "Someone rated Green has the partners for a C(E)TR identified within",
+                PERIOD_HINT,
+            ),
+            setting(
+                "reviews.community_review_counts_for",
+                "A community review held this long before an admission counts (no post-admission review)",
+                PERIOD_HINT,
+            ),
             setting(
                 "reviews.cetr_education_age_limit",
                 "A broken-down education placement means a CETR up to this age",
@@ -89,12 +108,22 @@ pub const SECTIONS: [(&str, &[Setting]); 6] = [
         &[
             setting(
                 "consent.consents_for_themselves_from",
-                "A young person consents for themselves from this age",
+                "The register: a young person consents for themselves from this age",
                 "In years",
             ),
             setting(
                 "consent.child_must_agree_from",
-                "From this age a parent's consent also needs the young person's agreement",
+                "The register: from this age a parent's consent also needs the young person's agreement",
+                "In years; leave empty if your area does not ask for it",
+            ),
+            setting(
+                "consent.review_consents_for_themselves_from",
+                "A review (C(E)TR): a young person consents for themselves from this age",
+                "In years",
+            ),
+            setting(
+                "consent.review_child_must_agree_from",
+                "A review (C(E)TR): from this age a parent's consent also needs the young person's agreement",
                 "In years; leave empty if your area does not ask for it",
             ),
         ],
@@ -114,6 +143,11 @@ pub const SECTIONS: [(&str, &[Setting]); 6] = [
                 "For example: 'second Tuesday of the month', 'last Friday of the month' or 'every 2 weeks from 2026-12-08'",
             ),
             setting(
+                "meeting_on_bank_holiday",
+                "A DSR meeting that falls on a bank holiday moves to",
+                "'the working day before' or 'the working day after'",
+            ),
+            setting(
                 "calendar.extra_holidays",
                 "Extra non-working days",
                 "Dates such as 2027-06-04, separated by commas; bank holidays in England are already known",
@@ -128,6 +162,11 @@ pub const SECTIONS: [(&str, &[Setting]); 6] = [
                 "keyworker.ratings",
                 "A keyworker is offered at these ratings",
                 "Red, Amber, Green, Blue: separated by commas",
+            ),
+            setting(
+                "keyworker.declined_holds_for",
+                "After a family declines a keyworker referral, it is not offered again for",
+                PERIOD_HINT,
             ),
         ],
     ),
@@ -225,6 +264,15 @@ impl PolicyForm {
             policy.consent.child_must_agree_from.map(|a| a.to_string()).unwrap_or_default(),
         );
         put(
+            "consent.review_consents_for_themselves_from",
+            policy.consent.review_consents_for_themselves_from.to_string(),
+        );
+        put(
+            "consent.review_child_must_agree_from",
+            policy.consent.review_child_must_agree_from.map(|a| a.to_string()).unwrap_or_default(),
+        );
+        put("meeting_on_bank_holiday", policy.meeting_on_bank_holiday.words().to_string());
+        put(
             "referrals.self_referral_contact_within",
             policy.referrals.self_referral_contact_within.map(|p| p.to_string()).unwrap_or_default(),
         );
@@ -278,6 +326,10 @@ impl PolicyForm {
         set_period!("reviews.inpatient_repeat_adult", policy.reviews.inpatient_repeat_adult);
         set_period!("reviews.inpatient_repeat_adult_secure", policy.reviews.inpatient_repeat_adult_secure);
         set_period!("reviews.red_review_within", policy.reviews.red_review_within);
+        set_period!("reviews.amber_meeting_within", policy.reviews.amber_meeting_within);
+        set_period!("reviews.green_partners_within", policy.reviews.green_partners_within);
+        set_period!("reviews.community_review_counts_for", policy.reviews.community_review_counts_for);
+        set_period!("keyworker.declined_holds_for", policy.keyworker.declined_holds_for);
         set_period!("oversight_visits.child_every", policy.oversight_visits.child_every);
         set_period!("oversight_visits.adult_every", policy.oversight_visits.adult_every);
         set_period!("referrals.triage_within", policy.referrals.triage_within);
@@ -311,6 +363,18 @@ impl PolicyForm {
         } else {
             age("consent.child_must_agree_from", &mut errors)
         };
+        if let Some(a) = age("consent.review_consents_for_themselves_from", &mut errors) {
+            policy.consent.review_consents_for_themselves_from = a;
+        }
+        policy.consent.review_child_must_agree_from = if self.get("consent.review_child_must_agree_from").is_empty() {
+            None
+        } else {
+            age("consent.review_child_must_agree_from", &mut errors)
+        };
+        match HolidayMove::from_words(self.get("meeting_on_bank_holiday")) {
+            Some(moved) => policy.meeting_on_bank_holiday = moved,
+            None => errors.add("meeting_on_bank_holiday", "Write 'the working day before' or 'the working day after'"),
+        }
         if let Some(a) = age("keyworker.younger_than", &mut errors) {
             policy.keyworker.younger_than = a;
         }
@@ -465,14 +529,18 @@ mod tests {
         let policy = AreaPolicy::default();
         let mut form = form_of(&policy);
         form.0.insert("reviews.post_admission_child".into(), "5 working days".into());
-        form.0.insert("consent.child_must_agree_from".into(), "14".into());
+        form.0.insert("consent.child_must_agree_from".into(), String::new());
+        form.0.insert("consent.review_child_must_agree_from".into(), "14".into());
+        form.0.insert("meeting_on_bank_holiday".into(), "The working day after".into());
         form.0.insert("referrals.self_referral_contact_within".into(), String::new());
         form.0.insert("meetings".into(), "last Friday of the month".into());
         form.0.insert("keyworker.ratings".into(), "red, Amber, blue".into());
         form.0.insert("calendar.extra_holidays".into(), "2027-06-04".into());
         let edited = form.apply(&policy).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(edited.reviews.post_admission_child, Period::WorkingDays(5));
-        assert_eq!(edited.consent.child_must_agree_from, Some(14));
+        assert_eq!(edited.consent.child_must_agree_from, None);
+        assert_eq!(edited.consent.review_child_must_agree_from, Some(14));
+        assert_eq!(edited.meeting_on_bank_holiday, HolidayMove::WorkingDayAfter);
         assert_eq!(edited.referrals.self_referral_contact_within, None);
         assert_eq!(edited.meetings, MeetingCadence::Monthly { week: 5, weekday: Weekday::Fri });
         assert_eq!(edited.keyworker.ratings, vec![Rating::Red, Rating::Amber, Rating::Blue]);
@@ -483,9 +551,15 @@ mod tests {
         bad.0.insert("consent.consents_for_themselves_from".into(), "sixteen".into());
         bad.0.insert("meetings".into(), "whenever".into());
         bad.0.insert("keyworker.ratings".into(), "purple".into());
+        bad.0.insert("meeting_on_bank_holiday".into(), "whenever".into());
         let errors = bad.apply(&policy).err().unwrap_or_default();
-        for field in ["reviews.report_within", "consent.consents_for_themselves_from", "meetings", "keyworker.ratings"]
-        {
+        for field in [
+            "reviews.report_within",
+            "consent.consents_for_themselves_from",
+            "meetings",
+            "keyworker.ratings",
+            "meeting_on_bank_holiday",
+        ] {
             assert!(errors.message_for(field).is_some(), "{field}: {errors}");
         }
         // The policy's own rules, on their fields.

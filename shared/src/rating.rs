@@ -69,6 +69,19 @@ pub enum RequiredAction {
 }
 
 impl RequiredAction {
+    /// The due rule that raises this action for a person, where one does.
+    pub fn rule(&self) -> Option<crate::due::DueRule> {
+        use crate::due::DueRule;
+        match self {
+            RequiredAction::CetrMustTakePlace => Some(DueRule::CetrForRed),
+            RequiredAction::MultiAgencyMeetingOrCetr => Some(DueRule::AmberMeeting),
+            RequiredAction::KeyworkerReferral => Some(DueRule::KeyworkerReferral),
+            RequiredAction::IdentifyCetrPartners => Some(DueRule::GreenPartners),
+            RequiredAction::InpatientCetr => Some(DueRule::InpatientReview),
+            RequiredAction::CommissionerOversightVisits => Some(DueRule::OversightVisit),
+        }
+    }
+
     pub fn describe(&self) -> &'static str {
         match self {
             RequiredAction::CetrMustTakePlace => "A Care (Education) and Treatment Review must take place",

@@ -101,7 +101,7 @@ impl Referral {
     /// within the policy's triage time.
     pub fn triage_due(&self, policy: &AreaPolicy) -> NaiveDate {
         if self.is_self_referral() {
-            policy.meetings.next_on_or_after(self.submitted_on)
+            policy.next_dsr_meeting(self.submitted_on)
         } else {
             policy.referrals.triage_within.after(self.submitted_on, &policy.calendar)
         }

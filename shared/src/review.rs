@@ -301,19 +301,24 @@ impl Review {
         matches!(self.status, ReviewStatus::Held | ReviewStatus::ReportShared)
     }
 
-    /// When arrangements should start: the policy's time before the meeting (two weeks).
+    /// When arrangements should start: the policy's time before the meeting (two weeks). Like every
+    /// date below, a day nobody works moves to the working day before.
     pub fn arrangements_start(&self, policy: &AreaPolicy) -> Option<NaiveDate> {
-        self.meeting_on.map(|m| policy.reviews.arrangements_before.before(m, &policy.calendar))
+        let c = &policy.calendar;
+        self.meeting_on.map(|m| c.working_day_on_or_before(policy.reviews.arrangements_before.before(m, c)))
     }
 
-    /// When the papers must reach the panel (24 hours before the meeting).
+    /// When the papers must reach the panel (24 hours before the meeting; a Monday meeting's papers are
+    /// due on the Friday, and after a bank holiday on the working day before it).
     pub fn papers_due(&self, policy: &AreaPolicy) -> Option<NaiveDate> {
-        self.meeting_on.map(|m| policy.reviews.papers_before.before(m, &policy.calendar))
+        let c = &policy.calendar;
+        self.meeting_on.map(|m| c.working_day_on_or_before(policy.reviews.papers_before.before(m, c)))
     }
 
     /// When the report must reach the family and everyone who took part (two weeks after).
     pub fn report_due(&self, policy: &AreaPolicy) -> Option<NaiveDate> {
-        self.meeting_on.map(|m| policy.reviews.report_within.after(m, &policy.calendar))
+        let c = &policy.calendar;
+        self.meeting_on.map(|m| c.working_day_on_or_before(policy.reviews.report_within.after(m, c)).max(m))
     }
 
     /// Marking the review held on `today` would be before its meeting date (or it has no date yet): the
@@ -428,6 +433,30 @@ pub(crate) mod tests {
         assert_eq!(r.arrangements_start(&policy), Some(day(2026, 11, 26)));
         assert_eq!(r.papers_due(&policy), Some(day(2026, 12, 9)));
         assert_eq!(r.report_due(&policy), Some(day(2026, 12, 24)));
+    }
+
+    #[test]
+    fn papers_due_on_a_day_nobody_works_move_to_the_working_day_before() {
+        let policy = AreaPolicy::default();
+        // A Monday meeting: papers 24 hours before would be Sunday, so Friday.
+        let monday = review(ReviewKind::Community, ReviewStatus::Arranged, Some(day(2026, 11, 30)));
+        assert_eq!(monday.papers_due(&policy), Some(day(2026, 11, 27)));
+        // Tuesday 29 December 2026, after Christmas (Friday 25) and Boxing Day's substitute (Monday 28):
+        // papers on Thursday 24 December.
+        let after_christmas = review(ReviewKind::Community, ReviewStatus::Arranged, Some(day(2026, 12, 29)));
+        assert_eq!(after_christmas.papers_due(&policy), Some(day(2026, 12, 24)));
+        // Easter 2027: Good Friday 26 March, Easter Monday 29 March.
+        let after_easter = review(ReviewKind::Community, ReviewStatus::Arranged, Some(day(2027, 3, 30)));
+        assert_eq!(after_easter.papers_due(&policy), Some(day(2027, 3, 25)));
+        // Arrangements two weeks before a meeting on 11 January 2027 would start on Monday 28 December 2026.
+        let january = review(ReviewKind::Community, ReviewStatus::Arranged, Some(day(2027, 1, 11)));
+        assert_eq!(january.arrangements_start(&policy), Some(day(2026, 12, 24)));
+        // A report due two weeks after a meeting on 14 December 2026 would be due on Monday 28 (a holiday).
+        let december = review(ReviewKind::Community, ReviewStatus::Held, Some(day(2026, 12, 14)));
+        assert_eq!(december.report_due(&policy), Some(day(2026, 12, 24)));
+        // Leap day 2028 is a Tuesday: papers for a meeting on Wednesday 1 March are due then.
+        let leap = review(ReviewKind::Community, ReviewStatus::Arranged, Some(day(2028, 3, 1)));
+        assert_eq!(leap.papers_due(&policy), Some(day(2028, 2, 29)));
     }
 
     #[test]

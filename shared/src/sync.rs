@@ -47,10 +47,12 @@ pub enum RecordKind {
     Action,
     /// A DSR meeting: about the area, not one person (its items name people).
     DsrMeeting,
+    /// A multi-agency meeting about one person.
+    MultiAgencyMeeting,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 14] = [
+    pub const ALL: [RecordKind; 15] = [
         RecordKind::Person,
         RecordKind::Referral,
         RecordKind::Consent,
@@ -65,6 +67,7 @@ impl RecordKind {
         RecordKind::Recommendation,
         RecordKind::Action,
         RecordKind::DsrMeeting,
+        RecordKind::MultiAgencyMeeting,
     ];
 
     /// Its name in JSON and in the database (`rating_change`).
@@ -84,6 +87,7 @@ impl RecordKind {
             RecordKind::Recommendation => "recommendation",
             RecordKind::Action => "action",
             RecordKind::DsrMeeting => "dsr_meeting",
+            RecordKind::MultiAgencyMeeting => "multi_agency_meeting",
         }
     }
 

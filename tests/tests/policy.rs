@@ -22,7 +22,9 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     browser.sign_in_as_coordinator(&server).await;
     browser.click(ids::POLICY_LINK).await;
     browser.wait_for_text(ids::POLICY_VERSION, "The handbook's defaults").await;
-    browser.wait_for_text(&ids::policy_value("reviews.post_admission_child"), "10 working days").await;
+    // The strictest of the sources, and where it comes from.
+    browser.wait_for_text(&ids::policy_value("reviews.post_admission_child"), "5 working days").await;
+    browser.wait_for_text(&ids::policy_source("reviews.post_admission_child"), "interim national measure").await;
     browser.wait_for_text(&ids::policy_risk_tool("under_18"), "version 1").await;
     browser.screenshot("policy").await;
 
@@ -30,7 +32,8 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     let field = |name: &str| ids::policy_field(name);
     browser.element(&field("reviews.post_admission_child")).await.clear().await.ok();
     browser.type_into(&field("reviews.post_admission_child"), "soon").await;
-    browser.type_into(&field("consent.child_must_agree_from"), "14").await;
+    browser.element(&field("consent.child_must_agree_from")).await.clear().await.ok();
+    browser.type_into(&field("consent.child_must_agree_from"), "15").await;
     browser.element(&field("risk.under_18.red_from")).await.clear().await.ok();
     browser.type_into(&field("risk.under_18.red_from"), "9").await;
     browser.type_into(&field("risk.under_18.new.question"), "Sleeping much less than usual").await;
@@ -39,11 +42,11 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     browser.wait_for_text(ids::ERROR_SUMMARY, "'soon' is not a length of time").await;
     browser.screenshot("policy-edit-error").await;
     browser.element(&field("reviews.post_admission_child")).await.clear().await.ok();
-    browser.type_into(&field("reviews.post_admission_child"), "5 working days").await;
+    browser.type_into(&field("reviews.post_admission_child"), "10 working days").await;
     browser.click(ids::SAVE_POLICY).await;
     browser.wait_for_text(ids::NOTICE, "saved as version 1").await;
-    browser.wait_for_text(&ids::policy_value("reviews.post_admission_child"), "5 working days").await;
-    browser.wait_for_text(&ids::policy_value("consent.child_must_agree_from"), "14").await;
+    browser.wait_for_text(&ids::policy_value("reviews.post_admission_child"), "10 working days").await;
+    browser.wait_for_text(&ids::policy_value("consent.child_must_agree_from"), "15").await;
     let tool = browser.wait_for_text(&ids::policy_risk_tool("under_18"), "version 2").await;
     assert!(tool.contains("Red 9 or more") && tool.contains("Sleeping much less than usual"), "{tool}");
     assert!(tool.contains("Earlier versions are kept") && tool.contains("version 1"), "{tool}");
@@ -52,17 +55,17 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
 
     // The server holds it, with the reason in the audit trail.
     let stored = server.get_json("/api/area/policy").await;
-    assert_eq!(stored["policy"]["consent"]["child_must_agree_from"], 14);
+    assert_eq!(stored["policy"]["consent"]["child_must_agree_from"], 15);
     let audit = server.get_json("/api/audit").await;
     assert!(audit.to_string().contains("Agreed at the November DSR meeting"), "{audit}");
 
-    // The consent form follows the new policy: at 14 the young person must agree as well.
+    // The consent form follows the new policy: at 14 the young person no longer has to agree as well.
     // Also after the tablet reloads: the policy is kept on the device.
     browser.reload().await;
     browser.unlock(dsr_e2e_tests::PASSWORD).await;
     browser.css(".nhsuk-header__service-logo").await.click().await.unwrap_or_else(|e| panic!("{e}"));
     browser.click(&ids::person_link(person)).await;
     browser.click(ids::ADD_CONSENT).await;
-    browser.wait_for_text(ids::WHO_MAY_CONSENT, "the young person must agree too").await;
+    browser.wait_for_text(ids::WHO_MAY_CONSENT, "or the child if they are Gillick competent").await;
     browser.quit().await;
 }

@@ -118,6 +118,8 @@ async fn a_professional_refers_with_consent_offline_and_the_coordinator_declines
     browser.click(ids::CONSENT_BY_PARENT).await;
     browser.type_into(ids::CONSENT_PARENT_NAME, "Alex Referred").await;
     browser.type_into(ids::CONSENT_PARENT_RELATIONSHIP, "Father").await;
+    // Robin is 15: by default (seed 002) the young person agrees to the register as well.
+    browser.click(ids::CONSENT_CHILD_AGREED).await;
     browser.click("referral-consent-confirmed").await;
     browser.screenshot("professional-referral").await;
     browser.click(ids::SAVE_REFERRAL).await;

@@ -235,9 +235,10 @@ async fn consent_is_recorded_by_who_the_policy_says_and_withdrawn() {
     browser.click(&ids::person_link(&person_id(8))).await;
     browser.wait_for_text(ids::PERSON_CONSENT, "No consent").await;
     browser.click(ids::ADD_CONSENT).await;
-    // Born March 2012: 14, so a parent consents, or the child if Gillick competent (the default policy).
+    // Born March 2012: 14, so a parent consents and, by the default policy (seed 002), the young person
+    // must agree to being on the register too.
     let who = browser.wait_for_text(ids::WHO_MAY_CONSENT, "parental responsibility").await;
-    assert!(who.contains("At 14") && who.contains("Gillick competent"), "{who}");
+    assert!(who.contains("At 14") && who.contains("must agree too"), "{who}");
     browser.click(ids::SAVE_CONSENT).await;
     browser.wait_for_text(ids::ERROR_SUMMARY, "Enter the name of the person with parental responsibility").await;
     // The child alone, not Gillick competent: the policy's rule refuses it.
@@ -248,6 +249,9 @@ async fn consent_is_recorded_by_who_the_policy_says_and_withdrawn() {
     browser.click(ids::CONSENT_BY_PARENT).await;
     browser.type_into(ids::CONSENT_PARENT_NAME, "Pat Fourteen").await;
     browser.type_into(ids::CONSENT_PARENT_RELATIONSHIP, "Mother").await;
+    browser.click(ids::SAVE_CONSENT).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "must agree as well as the parent").await;
+    browser.click(ids::CONSENT_CHILD_AGREED).await;
     browser.click(ids::SAVE_CONSENT).await;
     browser.wait_for_text(ids::NOTICE, "Consent was recorded on this device").await;
     browser.wait_for_text(ids::PERSON_CONSENT, "Consent to be on the register is recorded").await;

@@ -71,7 +71,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
                     "by": { "new": "Jo Coordinator" }, "at": { "new": "2026-10-01T10:00:00Z" }, "source": { "new": "dsr_meeting" } } },
                 { "seq": 3, "record_id": "0193d000-0000-7000-8000-000000000073", "kind": "consent", "changes": {
                     "person_id": { "new": PERSON }, "scope": { "new": "register" }, "given_on": { "new": "2026-09-01" },
-                    "given_by": { "new": { "kind": "parental_responsibility", "name": "Sam Parent", "relationship": "Mother" } },
+                    "given_by": { "new": { "kind": "parental_responsibility", "name": "Sam Parent", "relationship": "Mother", "child_agreed": true } },
                     "recorded_by": { "new": "Jo Coordinator" } } } ] }),
         )
         .await;

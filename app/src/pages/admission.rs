@@ -17,7 +17,7 @@ use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField, TextField, checkbox};
 use crate::element_ids as ids;
-use crate::record_forms::{new_id, person_row, rating_change, save_all, signed_in_name};
+use crate::record_forms::{long_date, new_id, person_row, rating_change, save_all, signed_in_name};
 use crate::state::AppState;
 
 fn field_element(field: &str) -> &'static str {
@@ -45,7 +45,6 @@ pub fn AdmissionPage() -> impl IntoView {
     );
     let secure = RwSignal::new(false);
     let out_of_area = RwSignal::new(false);
-    let community_review = RwSignal::new(false);
     let key = row.as_ref().map(|r| r.id.to_string()).unwrap_or_default();
     let draft = use_draft(
         format!("admission:{key}"),
@@ -57,6 +56,24 @@ pub fn AdmissionPage() -> impl IntoView {
     let name = row.as_ref().and_then(|r| r.person.as_ref().map(|p| p.full_name())).unwrap_or_default();
     let person = row.as_ref().map(|r| r.id);
     let from = row.as_ref().and_then(|r| r.file.as_ref()).and_then(|f| current_rating(&f.ratings)).map(|r| r.to);
+    // Whether a community review came before is worked out from the reviews on record, never ticked.
+    let file = row.as_ref().and_then(|r| r.file.clone());
+    let policy = state.area_policy();
+    let community_before = Memo::new(move |_| {
+        let admitted_on = date_from_parts(&day.get(), &month.get(), &year.get(), "The admission date").ok()?;
+        let file = file.as_ref()?;
+        let counts_for = policy.reviews.community_review_counts_for;
+        Some(match file.community_review_before(admitted_on, counts_for, &policy.calendar) {
+            Some(review) => format!(
+                "A community {} was held on {}: no post-admission review is needed, and the first inpatient review follows from the admission.",
+                review.name.short(),
+                review.meeting_on.map(long_date).unwrap_or_default()
+            ),
+            None => format!(
+                "No community C(E)TR held in the {counts_for} before this date is on record (an LAEP does not count): a post-admission review will be due.",
+            ),
+        })
+    });
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -75,7 +92,6 @@ pub fn AdmissionPage() -> impl IntoView {
             ("admitted_on", json!(admitted_on.to_string())),
             ("secure", json!(secure.get_untracked())),
             ("out_of_area", json!(out_of_area.get_untracked())),
-            ("community_review_before", json!(community_review.get_untracked())),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -118,8 +134,10 @@ pub fn AdmissionPage() -> impl IntoView {
             <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-5">
                 {checkbox(ids::ADMISSION_SECURE, "A secure setting", secure)}
                 {checkbox(ids::ADMISSION_OUT_OF_AREA, "Placed out of area", out_of_area)}
-                {checkbox(ids::ADMISSION_COMMUNITY_REVIEW, "A community C(E)TR took place before the admission", community_review)}
             </div>
+            {move || community_before.get().map(|text| view! {
+                <div class="nhsuk-inset-text" id=ids::ADMISSION_COMMUNITY_REVIEW><p>{text}</p></div>
+            })}
             <DraftSaved draft=draft/>
             <button class="nhsuk-button" id=ids::SAVE_ADMISSION type="submit">"Record the admission"</button>
         </form>

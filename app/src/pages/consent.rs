@@ -2,7 +2,7 @@
 //! best-interests decision in its place. The form says, from the area's policy and the person's age,
 //! who may consent; the same rules check the answer. Withdrawal is recorded from the person page.
 
-use dsr_shared::consent::{Consent, who_may_consent};
+use dsr_shared::consent::{Consent, ConsentScope, who_may_consent};
 use dsr_shared::person::date_from_parts;
 use dsr_shared::sync::{Fields, RecordKind};
 use dsr_shared::{RecordId, ValidationErrors};
@@ -38,7 +38,7 @@ pub fn ConsentPage() -> impl IntoView {
     let person = person_id.and_then(|id| untrack(|| state.person(id))).and_then(|r| r.person);
     let policy = state.area_policy();
     let today = chrono::Local::now().date_naive();
-    let who = person.as_ref().map(|p| who_may_consent(p.date_of_birth, today, &policy.consent));
+    let born = person.as_ref().map(|p| p.date_of_birth);
 
     // From a review's page: consent for that review, so its panel may open the papers.
     let query = leptos_router::hooks::use_query_map();
@@ -51,8 +51,15 @@ pub fn ConsentPage() -> impl IntoView {
                 .and_then(|f| f.reviews.into_iter().find(|r| r.id == id))
         });
     let scope = RwSignal::new(if review.is_some() { "review" } else { "register" }.to_string());
+    // Who may consent depends on what is consented to: the register's ages and a review's differ.
+    let consent_policy = policy.consent.clone();
+    let who = Memo::new(move |_| {
+        let scope = if scope.get() == "review" { ConsentScope::Review } else { ConsentScope::Register };
+        born.map(|born| who_may_consent(born, today, consent_policy.ages(scope)))
+    });
     let giver = RwSignal::new(
-        if who.is_some_and(|w| w.the_person) { "the_person" } else { "parental_responsibility" }.to_string(),
+        if who.get_untracked().is_some_and(|w| w.the_person) { "the_person" } else { "parental_responsibility" }
+            .to_string(),
     );
     let gillick = RwSignal::new(String::new());
     let parent_name = RwSignal::new(String::new());
@@ -203,7 +210,7 @@ pub fn ConsentPage() -> impl IntoView {
         <a class="nhsuk-back-link" href=person_id.map(|p| format!("/people/{p}")).unwrap_or_else(|| "/".into())>"Back"</a>
         <span class="nhsuk-caption-l">{person.as_ref().map(|p| p.full_name()).unwrap_or_default()}</span>
         <h1>"Record consent"</h1>
-        <div class="nhsuk-inset-text" id=ids::WHO_MAY_CONSENT><p>{who.map(|w| w.explain()).unwrap_or_default()}</p></div>
+        <div class="nhsuk-inset-text" id=ids::WHO_MAY_CONSENT><p>{move || who.get().map(|w| w.explain()).unwrap_or_default()}</p></div>
         <ErrorSummary errors=errors field_id=field_element/>
         <form novalidate on:submit=on_submit>
             <div class="nhsuk-form-group">
@@ -233,7 +240,7 @@ pub fn ConsentPage() -> impl IntoView {
                     </div>
                 </fieldset>
             </div>
-            <Show when=move || giver.get() == "the_person" && who.is_some_and(|w| !w.the_person)>
+            <Show when=move || giver.get() == "the_person" && who.get().is_some_and(|w| !w.the_person)>
                 <div class="nhsuk-checkboxes__item nhsuk-u-margin-bottom-4">
                     <input class="nhsuk-checkboxes__input" id=ids::CONSENT_GILLICK type="checkbox"
                         prop:checked=move || gillick.get() == "yes"
@@ -245,7 +252,7 @@ pub fn ConsentPage() -> impl IntoView {
                 <TextField id=ids::CONSENT_PARENT_NAME label="Their name" value=parent_name error=error_for("parent_name") width_class="nhsuk-u-width-two-thirds"/>
                 <TextField id=ids::CONSENT_PARENT_RELATIONSHIP label="Relationship to the child" hint="For example: mother, foster carer"
                     value=parent_relationship error=error_for("parent_relationship") width_class="nhsuk-u-width-one-half"/>
-                <Show when=move || who.is_some_and(|w| w.child_must_agree)>
+                <Show when=move || who.get().is_some_and(|w| w.child_must_agree)>
                     <div class="nhsuk-form-group">
                         <fieldset class="nhsuk-fieldset">
                             <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Does the young person agree?"</legend>

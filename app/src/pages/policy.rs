@@ -81,7 +81,12 @@ pub fn PolicyPage() -> impl IntoView {
                             view! {
                                 <div class="nhsuk-summary-list__row">
                                     <dt class="nhsuk-summary-list__key">{s.label}</dt>
-                                    <dd class="nhsuk-summary-list__value" id=ids::policy_value(s.field)>{value}</dd>
+                                    <dd class="nhsuk-summary-list__value">
+                                        <span id=ids::policy_value(s.field)>{value}</span>
+                                        <span class="dsr-cell-detail" id=ids::policy_source(s.field)>
+                                            {format!("Default from: {}", AreaPolicy::default_source(s.field))}
+                                        </span>
+                                    </dd>
                                 </div>
                             }
                         }).collect_view()}

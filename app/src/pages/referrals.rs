@@ -400,9 +400,10 @@ pub fn NewReferralPage() -> impl IntoView {
     let today = chrono::Local::now().date_naive();
     // Who may consent follows the date of birth as it is typed, and the area's policy.
     let who = move || {
-        dsr_shared::person::date_from_parts(&day.get(), &month.get(), &year.get(), "Date of birth")
-            .ok()
-            .map(|born| who_may_consent(born, today, &state.policy.with(|d| d.policy.consent.clone())))
+        dsr_shared::person::date_from_parts(&day.get(), &month.get(), &year.get(), "Date of birth").ok().map(|born| {
+            let ages = state.policy.with(|d| d.policy.consent.ages(dsr_shared::consent::ConsentScope::Register));
+            who_may_consent(born, today, ages)
+        })
     };
 
     let on_submit = move |ev: SubmitEvent| {

@@ -13,6 +13,7 @@ use crate::admission::Admission;
 use crate::consent::Consent;
 use crate::kloe::KloeFinding;
 use crate::meeting::DsrMeeting;
+use crate::multi_agency_meeting::MultiAgencyMeeting;
 use crate::person::{Person, check_date_of_birth};
 use crate::planner::{FamilyViews, Planner};
 use crate::policy::AreaPolicy;
@@ -49,6 +50,9 @@ pub fn validate_fields(
         RecordKind::Recommendation => validate_as::<Recommendation>(kind, id, fields).map(drop),
         RecordKind::Action => validate_as::<Action>(kind, id, fields).map(drop),
         RecordKind::DsrMeeting => validate_as::<DsrMeeting>(kind, id, fields).map(drop),
+        RecordKind::MultiAgencyMeeting => {
+            validate_as::<MultiAgencyMeeting>(kind, id, fields)?.check_date(today).map_err(|e| e.fields().to_vec())
+        }
     }
 }
 
@@ -141,6 +145,7 @@ pub fn known_fields(kind: RecordKind) -> &'static [&'static str] {
         RecordKind::Recommendation => Recommendation::FIELDS,
         RecordKind::Action => Action::FIELDS,
         RecordKind::DsrMeeting => DsrMeeting::FIELDS,
+        RecordKind::MultiAgencyMeeting => MultiAgencyMeeting::FIELDS,
     };
     // Every validated type's `FIELDS` starts with `id`, which is the record's own id, not a field.
     all.strip_prefix(&["id"][..]).unwrap_or(all)
