@@ -38,7 +38,7 @@ fn to_user(
 }
 
 /// The user id the online self-referral form acts as (no account row: it cannot sign in).
-fn self_referral_form_id() -> UserId {
+pub(crate) fn self_referral_form_id() -> UserId {
     UserId::from_uuid(uuid::Uuid::from_u128(0x0000_0000_0000_7000_8000_5e1f_4ef0_0001))
 }
 

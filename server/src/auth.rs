@@ -107,6 +107,11 @@ impl CurrentUser {
             Err(AppError::forbidden("Only a DSR coordinator can do this"))
         }
     }
+
+    /// The area's public self-referral form (no account): see `Store::self_referral_form`.
+    pub fn is_self_referral_form(&self) -> bool {
+        self.id == crate::accounts_store::self_referral_form_id()
+    }
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

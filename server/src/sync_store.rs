@@ -86,11 +86,18 @@ impl Store {
                 person_of(m.kind, m.record_id, &fields)
             })
             .collect();
-        if !checked_people.is_empty() {
+        // People added or changed are checked against the area's people they may be (not for the public
+        // self-referral form: a family is never told who is on the register).
+        let people = if user.is_self_referral_form() {
+            None
+        } else {
+            possible_duplicates(&mut tx, &user.area_id, &request.mutations, &batch.records).await?
+        };
+        if !checked_people.is_empty() || people.is_some() {
             let area = crate::accounts_store::area_name(&mut tx, &user.area_id).await?;
             let policy = area_policy(&mut tx, &user.area_id, &area).await?.policy;
             let born = dates_of_birth(&mut tx, &checked_people).await?;
-            batch.rules = Some(AreaRules { policy, born });
+            batch.rules = Some(AreaRules { policy, born, people });
         }
         let (max_seq,): (i64,) =
             sqlx::query_as("SELECT COALESCE(MAX(change_seq), 0) FROM change_log").fetch_one(&mut *tx).await?;
@@ -291,6 +298,56 @@ struct Device {
 
 /// The device's state, making it the user's on first contact. A device used by someone else is
 /// refused: each sign-in starts with a wiped device and a new device id.
+/// The area's people (not deleted) who share an NHS number or a date of birth with a person the push
+/// adds or changes: all a duplicate could be. `None` when the push touches no person.
+async fn possible_duplicates(
+    tx: &mut Transaction<'_, Sqlite>,
+    area_id: &str,
+    mutations: &[Mutation],
+    current: &BTreeMap<RecordId, Record>,
+) -> Result<Option<Vec<dsr_shared::Person>>, AppError> {
+    let mut nhs_numbers = BTreeSet::new();
+    let mut born = BTreeSet::new();
+    for m in mutations.iter().filter(|m| m.kind == RecordKind::Person) {
+        let value = |field: &str| {
+            m.changes
+                .get(field)
+                .map(|c| c.new.clone())
+                .or_else(|| current.get(&m.record_id).map(|r| r.field(field).clone()))
+        };
+        // Stored as the device sent it: digits only, or 3-3-4 with spaces.
+        let nhs = value("nhs_number").and_then(|v| v.as_str().and_then(|n| dsr_shared::NhsNumber::parse(n).ok()));
+        nhs_numbers.extend(nhs.into_iter().flat_map(|n| [String::from(n), n.to_string()]));
+        born.extend(value("date_of_birth").and_then(|v| v.as_str().map(str::to_string)));
+    }
+    if nhs_numbers.is_empty() && born.is_empty() {
+        return Ok(None);
+    }
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (column, values) in [("nhs_number", &nhs_numbers), ("date_of_birth", &born)] {
+        for value in values {
+            // Matches the expression indexes of migration 0009.
+            let query = format!(
+                "SELECT id, fields FROM records WHERE kind = 'person' AND deleted = 0 AND area_id = ? AND fields ->> '$.{column}' = ?"
+            );
+            rows.extend(
+                sqlx::query_as::<_, (String, String)>(&query).bind(area_id).bind(value).fetch_all(&mut **tx).await?,
+            );
+        }
+    }
+    rows.sort();
+    rows.dedup();
+    let people = rows
+        .into_iter()
+        .filter_map(|(id, fields)| {
+            let mut object: serde_json::Map<String, Value> = serde_json::from_str(&fields).ok()?;
+            object.insert("id".into(), Value::String(id));
+            serde_json::from_value(Value::Object(object)).ok()
+        })
+        .collect();
+    Ok(Some(people))
+}
+
 async fn claim_device(tx: &mut Transaction<'_, Sqlite>, client: &str, user: &CurrentUser) -> Result<Device, AppError> {
     type Row = (i64, Option<String>, i64, Option<String>, Option<i64>, Option<String>);
     let row: Option<Row> = sqlx::query_as(

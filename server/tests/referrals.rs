@@ -96,3 +96,46 @@ async fn self_referrals_to_one_area_are_limited_when_a_form_is_abused() {
     let reply = send(&server, &referral(&server.area)).await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.text());
 }
+
+#[tokio::test]
+async fn the_same_child_is_never_on_the_register_twice_and_a_family_is_never_told_who_is() {
+    let server = test_server().await;
+    // Kai is on the register already (added by the coordinator).
+    let on = json!({ "status": "on_register", "since": "2026-09-01" });
+    let kai = json!({ "seq": 1, "record_id": common::id(1), "kind": "person", "changes": {
+        "given_name": { "new": "Kai" }, "family_name": { "new": "Selfreferred" }, "date_of_birth": { "new": "2012-03-04" },
+        "nhs_number": { "new": "9434765919" }, "register_status": { "new": on } } });
+    let reply = server.post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": [kai] })).await;
+    assert!(reply.text().contains("\"applied\""), "{}", reply.text());
+
+    // Added again by the coordinator, with the same NHS number: refused on that field, naming the record.
+    let again = json!({ "seq": 2, "record_id": common::id(2), "kind": "person", "changes": {
+        "given_name": { "new": "Kye" }, "family_name": { "new": "Other" }, "date_of_birth": { "new": "2012-03-05" },
+        "nhs_number": { "new": "943 476 5919" } } });
+    let reply = server.post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": [again] })).await;
+    let answer: dsr_shared::sync::PushResponse = reply.json();
+    let dsr_shared::sync::PushOutcome::Rejected { reasons } = &answer.results[0].outcome else { panic!("{answer:?}") };
+    assert_eq!(reasons[0].field, "nhs_number");
+    assert!(reasons[0].message.contains(&common::id(1).to_string()), "{reasons:?}");
+
+    // The family refers Kai themselves: received as always (nothing tells them who is on the register).
+    let reply = send(&server, &referral(&server.area)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let page: PullResponse =
+        server.get(&format!("/api/sync/pull?client_id={}&cursor=0&limit=100", client(9))).await.json();
+    let referred = page
+        .changes
+        .iter()
+        .find(|c| c.record.kind.name() == "person" && c.record.id != common::id(1))
+        .unwrap_or_else(|| panic!("the self-referred person is not on the server"))
+        .record
+        .clone();
+    // Accepting that referral onto the register is stopped: it is the same child.
+    let accept = json!({ "seq": 3, "record_id": referred.id, "kind": "person", "base_version": referred.version,
+        "changes": { "register_status": { "old": referred.field("register_status"), "new": on } } });
+    let reply = server.post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": [accept] })).await;
+    let answer: dsr_shared::sync::PushResponse = reply.json();
+    let dsr_shared::sync::PushOutcome::Rejected { reasons } = &answer.results[0].outcome else { panic!("{answer:?}") };
+    assert_eq!(reasons[0].field, "given_name");
+    assert!(reasons[0].message.contains("name and date of birth"), "{reasons:?}");
+}

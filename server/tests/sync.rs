@@ -128,7 +128,9 @@ async fn a_rejected_mutation_is_answered_with_reasons_and_does_not_block_the_nex
 #[tokio::test]
 async fn pull_pages_in_order() {
     let server = test_server().await;
-    let creates: Vec<Value> = (1..=5).map(|n| create(u64::from(n), record(n), "Alex")).collect();
+    // Five different people (the same name and date of birth twice would be the same person).
+    let names = ["Alex", "Sam", "Kai", "Robin", "Jo"];
+    let creates: Vec<Value> = (1..=5).map(|n| create(u64::from(n), record(n), names[usize::from(n) - 1])).collect();
     push(&server, client(1), creates).await;
     let first = pull_view(&server, 0, 0, 2).await;
     assert_eq!(

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::access::KindSet;
 use crate::action::Action;
 use crate::admission::{Admission, current_admission};
 use crate::calendar::{Calendar, long_date as show};
@@ -16,6 +17,7 @@ use crate::policy::AreaPolicy;
 use crate::rating::{Rating, RatingChange, RequiredAction, current_rating};
 use crate::referral::Referral;
 use crate::review::{Review, ReviewKind, ReviewStatus};
+use crate::sync::RecordKind;
 use crate::{ActionId, AdmissionId, ReferralId, ReviewId};
 
 /// Everything known about one person.
@@ -207,6 +209,25 @@ impl Collector<'_> {
             admission_id: about.admission_id,
         });
     }
+}
+
+/// The kinds of record the due items are worked out from.
+pub const DUE_INPUTS: [RecordKind; 8] = [
+    RecordKind::Person,
+    RecordKind::Referral,
+    RecordKind::Consent,
+    RecordKind::RatingChange,
+    RecordKind::Admission,
+    RecordKind::Review,
+    RecordKind::Action,
+    RecordKind::MultiAgencyMeeting,
+];
+
+/// Whether someone who may read the kinds in `read` sees every input of the due items: otherwise the
+/// items worked out on their device would be partial, and "nothing is due" could be false, so they
+/// are not shown (the page says they are not shown on this account).
+pub fn due_shown_with(read: KindSet) -> bool {
+    DUE_INPUTS.iter().all(|kind| read.contains(*kind))
 }
 
 /// Everything due or overdue for the person on `today`, soonest first.

@@ -337,6 +337,68 @@ impl Person {
     }
 }
 
+/// Why two records may be the same person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SamePerson {
+    /// The same NHS number.
+    NhsNumber,
+    /// The same given and family names (ignoring case and spacing) and date of birth.
+    NameAndDateOfBirth,
+}
+
+impl SamePerson {
+    /// The field of the person form the problem is shown on.
+    pub fn field(self) -> &'static str {
+        match self {
+            SamePerson::NhsNumber => "nhs_number",
+            SamePerson::NameAndDateOfBirth => "given_name",
+        }
+    }
+
+    /// What the person adding them is told.
+    pub fn message(self) -> &'static str {
+        match self {
+            SamePerson::NhsNumber => {
+                "Someone with this NHS number is already on the register: open their record instead of adding them again"
+            }
+            SamePerson::NameAndDateOfBirth => {
+                "Someone with this name and date of birth is already on the register: open their record instead of adding them again"
+            }
+        }
+    }
+}
+
+fn name_key(name: &PersonName) -> String {
+    name.as_str().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Whether `a` and `b` (two different records) may be the same person: the same NHS number, or the same
+/// names and date of birth.
+pub fn same_person(a: &Person, b: &Person) -> Option<SamePerson> {
+    if a.nhs_number.is_some() && a.nhs_number == b.nhs_number {
+        return Some(SamePerson::NhsNumber);
+    }
+    let names = |p: &Person| (name_key(&p.given_name), name_key(&p.family_name));
+    (a.date_of_birth == b.date_of_birth && names(a) == names(b)).then_some(SamePerson::NameAndDateOfBirth)
+}
+
+/// The people among `others` that `candidate` may be (never itself; not those who have left the
+/// register, whose details are going), NHS number matches first. Adding a person or accepting a
+/// referral stops on the first, offline on the device and again on the server.
+pub fn find_duplicates<'a>(
+    candidate: &Person,
+    others: impl IntoIterator<Item = &'a Person>,
+) -> Vec<(&'a Person, SamePerson)> {
+    let mut found: Vec<(&Person, SamePerson)> = others
+        .into_iter()
+        .filter(|other| other.id != candidate.id && !matches!(other.register_status, RegisterStatus::Left { .. }))
+        .filter_map(|other| same_person(candidate, other).map(|why| (other, why)))
+        .collect();
+    found.sort_by_key(|(_, why)| *why != SamePerson::NhsNumber);
+    found
+}
+
 /// Age in whole years on `day` of someone born on `born`.
 pub fn age_on(born: NaiveDate, day: NaiveDate) -> i32 {
     let had_birthday = (day.month(), day.day()) >= (born.month(), born.day());
@@ -547,6 +609,39 @@ mod tests {
         assert_eq!(parse_partners(&partners_text(&partners)), Ok(partners));
         assert!(parse_partners("Social worker").is_err_and(|e| e.starts_with("Line 1")));
         assert!(parse_partners("ok, fine\n, Council").is_err_and(|e| e.starts_with("Line 2: the role")));
+    }
+
+    #[test]
+    fn the_same_person_is_found_by_nhs_number_or_by_name_and_date_of_birth() {
+        let alex = form().validate(id(), today()).unwrap_or_else(|e| panic!("{e}"));
+        let other_id = PersonId::from_time_and_random(1_700_000_000_001, [2; 10]);
+        // Another record, same NHS number, another name: the same person.
+        let renamed = PersonForm { given_name: "Alexandra".into(), ..form() }.validate(other_id, today());
+        let renamed = renamed.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(same_person(&renamed, &alex), Some(SamePerson::NhsNumber));
+        // No NHS number, the same names with other case and spacing, the same birthday.
+        let typed = PersonForm {
+            given_name: "ALEX".into(),
+            family_name: " example ".into(),
+            nhs_number: String::new(),
+            ..form()
+        };
+        let typed = typed.validate(other_id, today()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(same_person(&typed, &alex), Some(SamePerson::NameAndDateOfBirth));
+        // Twins: the same birthday and family name, other given names, no NHS numbers: not the same.
+        let twin =
+            PersonForm { given_name: "Sam".into(), nhs_number: String::new(), ..form() }.validate(other_id, today());
+        assert_eq!(same_person(&twin.unwrap_or_else(|e| panic!("{e}")), &alex), None);
+        // Itself, and someone who has left, are never duplicates; NHS number matches come first.
+        let mut left = renamed.clone();
+        assert_eq!(find_duplicates(&alex, [&alex]), Vec::new());
+        assert_eq!(
+            find_duplicates(&alex, [&typed, &renamed]).first().map(|(_, why)| *why),
+            Some(SamePerson::NhsNumber)
+        );
+        left.register_status = RegisterStatus::Left { on: day(2026, 1, 1), reason: LeaveReason::MovedAway };
+        assert_eq!(find_duplicates(&alex, [&left]), Vec::new());
+        assert_eq!(SamePerson::NhsNumber.field(), "nhs_number");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::due::{DueItem, PersonFile, due_items};
+use crate::access::KindSet;
+use crate::due::{DueItem, PersonFile, due_items, due_shown_with};
 use crate::person::RegisterStatus;
 use crate::policy::AreaPolicy;
 use crate::rating::{Rating, current_rating};
@@ -58,7 +59,13 @@ pub struct RegisterRow {
     /// Family name, given name: the list's alphabetical order.
     pub sort_name: String,
     pub age: i32,
+    /// `None`: not rated yet, or (see `rating_hidden`) not shown to this user.
     pub rating: Option<Rating>,
+    /// The user's role may not see ratings: the row must say so, never "not rated".
+    pub rating_hidden: bool,
+    /// The user's role may not see everything the due items are worked out from: the row must say so,
+    /// never "nothing due".
+    pub due_hidden: bool,
     pub keyworker: Option<String>,
     pub status: StatusFilter,
     /// Digits only (searching ignores spaces).
@@ -69,15 +76,26 @@ pub struct RegisterRow {
 }
 
 impl RegisterRow {
+    /// The row as someone who may read every kind of record sees it (a coordinator).
     pub fn of(file: &PersonFile, policy: &AreaPolicy, today: NaiveDate) -> RegisterRow {
+        RegisterRow::seen_with(file, policy, today, KindSet::all())
+    }
+
+    /// The row as someone who may read the kinds in `read` sees it: what they may not see is marked
+    /// hidden, never shown as absent ("not rated" for a hidden rating would be false).
+    pub fn seen_with(file: &PersonFile, policy: &AreaPolicy, today: NaiveDate, read: KindSet) -> RegisterRow {
         let person = &file.person;
-        let mut due = due_items(file, policy, today);
+        let due_hidden = !due_shown_with(read);
+        let mut due = if due_hidden { Vec::new() } else { due_items(file, policy, today) };
         due.sort_by_key(|d| (d.due_on, d.rule));
+        let rating_hidden = !read.contains(crate::sync::RecordKind::RatingChange);
         RegisterRow {
             name: person.full_name(),
             sort_name: format!("{} {}", person.family_name.as_str(), person.given_name.as_str()).to_lowercase(),
             age: person.age_on(today),
-            rating: current_rating(&file.ratings).map(|r| r.to),
+            rating: if rating_hidden { None } else { current_rating(&file.ratings).map(|r| r.to) },
+            rating_hidden,
+            due_hidden,
             keyworker: person.keyworker.as_ref().map(|k| k.name.as_str().to_string()),
             status: StatusFilter::of(&person.register_status),
             nhs_number: person.nhs_number.map(|n| n.to_string().replace(' ', "")),
@@ -118,8 +136,9 @@ impl RegisterFilter {
             || (!digits.is_empty()
                 && digits.chars().all(|c| c.is_ascii_digit())
                 && row.nhs_number.as_deref().is_some_and(|n| n.contains(&digits)));
+        // A hidden rating matches no rating filter (it is not "not rated").
         found
-            && (self.ratings.is_empty() || self.ratings.contains(&row.rating))
+            && (self.ratings.is_empty() || (!row.rating_hidden && self.ratings.contains(&row.rating)))
             && self.status.is_none_or(|s| s == row.status)
             && (!self.overdue_only || row.overdue > 0)
     }
@@ -140,7 +159,8 @@ impl RegisterFilter {
     }
 }
 
-/// How many people have each rating (Red, Amber, Green, Blue), and how many are not rated yet.
+/// How many people have each rating (Red, Amber, Green, Blue), how many are not rated yet, and how
+/// many have a rating this user may not see (never counted as unrated).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RatingCounts {
     pub red: usize,
@@ -148,6 +168,7 @@ pub struct RatingCounts {
     pub green: usize,
     pub blue: usize,
     pub unrated: usize,
+    pub hidden: usize,
 }
 
 impl RatingCounts {
@@ -155,6 +176,10 @@ impl RatingCounts {
     pub fn of(rows: &[RegisterRow]) -> RatingCounts {
         let mut counts = RatingCounts::default();
         for row in rows.iter().filter(|r| r.status != StatusFilter::Left) {
+            if row.rating_hidden {
+                counts.hidden += 1;
+                continue;
+            }
             match row.rating {
                 Some(Rating::Red) => counts.red += 1,
                 Some(Rating::Amber) => counts.amber += 1,
@@ -232,7 +257,35 @@ mod tests {
         // A Red needs a review within the policy's time: it is due, and (rated in October) overdue.
         let next = rows[0].next_due.as_ref().unwrap_or_else(|| panic!("nothing due for a Red"));
         assert!(rows[0].overdue > 0 && next.overdue, "{next:?}");
-        assert_eq!(RatingCounts::of(&rows), RatingCounts { red: 1, amber: 1, green: 1, blue: 0, unrated: 1 });
+        assert_eq!(
+            RatingCounts::of(&rows),
+            RatingCounts { red: 1, amber: 1, green: 1, blue: 0, unrated: 1, hidden: 0 }
+        );
+    }
+
+    #[test]
+    fn a_rating_a_role_may_not_see_is_never_shown_as_not_rated() {
+        use crate::access::{PersonFacts, Role, person_access};
+        let today = day(2026, 11, 25);
+        let on = RegisterStatus::OnRegister { since: day(2026, 9, 1) };
+        let red = file(1, "Alex", "Red", Some(Rating::Red), on);
+        for role in [Role::Advocate, Role::Family, Role::Referrer] {
+            let read = person_access(role, true, PersonFacts::default()).read;
+            let row = RegisterRow::seen_with(&red, &AreaPolicy::default(), today, read);
+            assert!(row.rating_hidden && row.rating.is_none(), "{role:?}");
+            assert!(row.due_hidden && row.next_due.is_none() && row.overdue == 0, "{role:?}");
+            let counts = RatingCounts::of(std::slice::from_ref(&row));
+            assert_eq!((counts.unrated, counts.hidden), (0, 1), "{role:?}");
+            let not_rated = RegisterFilter { ratings: vec![None], ..RegisterFilter::default() };
+            assert!(!not_rated.matches(&row), "{role:?}: a hidden rating is not 'not rated'");
+        }
+        // Keyworkers and coordinators see both.
+        for role in [Role::Keyworker, Role::Coordinator] {
+            let read = person_access(role, true, PersonFacts::default()).read;
+            let row = RegisterRow::seen_with(&red, &AreaPolicy::default(), today, read);
+            assert_eq!((row.rating, row.rating_hidden, row.due_hidden), (Some(Rating::Red), false, false), "{role:?}");
+            assert!(row.overdue > 0, "{role:?}");
+        }
     }
 
     #[test]

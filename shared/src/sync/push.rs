@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::validate::{AreaRules, check_with_policy, validate_fields};
 use super::{Change, Conflict, Fields, Mutation, PushOutcome, PushResult, Record, RecordKind, person_of};
 use crate::access::{PersonAccess, PersonFacts, Role, area_access, person_access};
-use crate::{ClientId, FieldError, PersonId, RecordId};
+use crate::{ClientId, FieldError, Person, PersonId, RecordId};
 
 /// The state a push needs, and what it decided.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -204,6 +204,9 @@ fn apply(batch: &mut Batch, client: ClientId, m: &Mutation, now: DateTime<Utc>, 
     if let Err(reasons) = validate_fields(record.kind, record.id, &record.fields, today) {
         return PushOutcome::Rejected { reasons };
     }
+    if let Some(reasons) = duplicate_of(batch, current.as_ref(), &record) {
+        return PushOutcome::Rejected { reasons };
+    }
     if let (None, Some(rules)) = (&current, &batch.rules) {
         let born = record.person_id().and_then(|p| {
             rules.born.get(&p).copied().or_else(|| {
@@ -251,6 +254,52 @@ fn apply(batch: &mut Batch, client: ClientId, m: &Mutation, now: DateTime<Utc>, 
         fields.push(field);
     }
     PushOutcome::Conflict { record_version: version, change_seq, conflict_ids, fields }
+}
+
+/// A person record's fields as a person.
+fn as_person(record: &Record) -> Option<Person> {
+    let mut object: serde_json::Map<String, Value> = record.fields.clone().into_iter().collect();
+    object.insert("id".into(), serde_json::to_value(record.id).ok()?);
+    serde_json::from_value(Value::Object(object)).ok()
+}
+
+/// The fields that say who a person is: a change to one of them is checked for duplicates.
+const IDENTITY: [&str; 4] = ["given_name", "family_name", "date_of_birth", "nhs_number"];
+
+/// A person added, changed in who they are, or accepted onto the register, who is already in the area
+/// (same NHS number, or names and date of birth): the reasons to refuse it. The person pushing sees the
+/// other record's id only when they see the whole register.
+fn duplicate_of(batch: &Batch, current: Option<&Record>, record: &Record) -> Option<Vec<FieldError>> {
+    let people = batch.rules.as_ref()?.people.as_ref()?;
+    if record.kind != RecordKind::Person {
+        return None;
+    }
+    let accepted = |r: &Record| r.field("register_status").get("status") == Some(&Value::from("on_register"));
+    let checked = match current {
+        None => true,
+        Some(before) => {
+            IDENTITY.iter().any(|f| before.field(f) != record.field(f)) || (accepted(record) && !accepted(before))
+        }
+    };
+    if !checked {
+        return None;
+    }
+    let person = as_person(record)?;
+    // The batch's own people are newer than what was loaded before it.
+    let in_batch: Vec<Person> =
+        batch.records.values().filter(|r| r.kind == RecordKind::Person && !r.deleted).filter_map(as_person).collect();
+    let others = people.iter().filter(|p| !in_batch.iter().any(|b| b.id == p.id)).chain(in_batch.iter());
+    let (other, why) = crate::person::find_duplicates(&person, others).into_iter().next()?;
+    let sees_all = batch.access.as_ref().is_none_or(|a| a.role.sees_whole_register());
+    let message = if sees_all {
+        format!("{} (record {})", why.message(), other.id)
+    } else {
+        format!(
+            "{}. This person may already be known to the DSR team: contact the DSR coordinator",
+            why.message().split(':').next().unwrap_or_default()
+        )
+    };
+    Some(vec![FieldError { field: why.field().into(), message }])
 }
 
 fn set(record: &mut Record, field: &str, value: Value) {

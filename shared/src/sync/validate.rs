@@ -59,11 +59,16 @@ pub fn validate_fields(
 /// The rules of an area that a record is checked against when it is made, beyond its own type's: who
 /// may consent at the person's age, and that a risk assessment was scored with a version of the
 /// area's tool as that tool scores it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AreaRules {
     pub policy: AreaPolicy,
     /// The dates of birth of the people a batch touches.
     pub born: BTreeMap<PersonId, NaiveDate>,
+    /// The people of the area that a person added or changed in the batch may be (same NHS number or
+    /// date of birth), to stop the same person being on the register twice. `None`: not checked (the
+    /// public self-referral form: a family is never told who is on the register; the coordinator sees
+    /// the match when accepting the referral).
+    pub people: Option<Vec<Person>>,
 }
 
 /// Checks a new record of `kind` (its fields already valid for the kind) against the area's policy;

@@ -394,7 +394,7 @@ fn with_rules(policy: crate::policy::AreaPolicy, records: &[Record], mutations: 
     let mut batch = Batch {
         records: records.iter().map(|r| (r.id, r.clone())).collect(),
         next_change_seq: 10,
-        rules: Some(AreaRules { policy, born: BTreeMap::new() }),
+        rules: Some(AreaRules { policy, ..AreaRules::default() }),
         ..Batch::default()
     };
     process(&mut batch, client(1), mutations, now(), day(2026, 11, 25)).into_iter().map(|r| r.outcome).collect()
@@ -469,4 +469,98 @@ fn a_risk_assessment_must_be_scored_by_a_version_of_the_areas_tool() {
         matches!(&outcomes[2], PushOutcome::Rejected { reasons } if reasons[0].field == "tool_version"),
         "{outcomes:?}"
     );
+}
+
+fn person_of(record: &Record) -> crate::Person {
+    let mut object: serde_json::Map<String, Value> = record.fields.clone().into_iter().collect();
+    object.insert("id".into(), json!(record.id));
+    serde_json::from_value(Value::Object(object)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn with_people(
+    role: Option<Role>,
+    records: &[Record],
+    people: Option<Vec<Record>>,
+    mutations: &[Mutation],
+) -> Vec<PushOutcome> {
+    let mut batch = Batch {
+        records: records.iter().map(|r| (r.id, r.clone())).collect(),
+        next_change_seq: 10,
+        rules: Some(AreaRules { people: people.map(|p| p.iter().map(person_of).collect()), ..AreaRules::default() }),
+        access: role.map(|role| WriteAccess {
+            role,
+            people: records
+                .iter()
+                .map(|r| (PersonId::from_uuid(r.id.as_uuid()), person_access(role, true, PersonFacts::default())))
+                .collect(),
+            foreign: Default::default(),
+        }),
+        ..Batch::default()
+    };
+    process(&mut batch, client(1), mutations, now(), day(2026, 11, 25)).into_iter().map(|r| r.outcome).collect()
+}
+
+fn rejected_on(outcome: &PushOutcome, field: &str) -> String {
+    match outcome {
+        PushOutcome::Rejected { reasons } if reasons[0].field == field => reasons[0].message.clone(),
+        other => panic!("not rejected on {field}: {other:?}"),
+    }
+}
+
+#[test]
+fn the_same_person_cannot_be_added_twice_nor_accepted_twice() {
+    // Alex Example, born 2011-04-23, NHS number 943 476 5919, is on the register.
+    let mut alex = stored_person(1);
+    alex.fields.insert("nhs_number".into(), json!("9434765919"));
+    alex.fields.insert("register_status".into(), json!({ "status": "on_register", "since": "2026-09-01" }));
+    let people = Some(vec![alex.clone()]);
+    // The same name and date of birth, no NHS number: refused, naming the record to a coordinator.
+    let message =
+        rejected_on(&with_people(None, &[], people.clone(), &[create(1, record_id(2), "Alex")])[0], "given_name");
+    assert!(message.contains("name and date of birth") && message.contains(&record_id(1).to_string()), "{message}");
+    // Another name with the same NHS number: refused on the NHS number.
+    let mut renamed = create(1, record_id(3), "Alexandra");
+    renamed.changes.insert("nhs_number".into(), change(Value::Null, json!("9434765919")));
+    let message =
+        rejected_on(&with_people(Some(Role::Coordinator), &[], people.clone(), &[renamed.clone()])[0], "nhs_number");
+    assert!(message.contains("NHS number"), "{message}");
+    // A referring professional is told to contact the coordinator, never shown whose record it is.
+    let message = rejected_on(&with_people(Some(Role::Referrer), &[], people.clone(), &[renamed])[0], "nhs_number");
+    assert!(
+        message.contains("contact the DSR coordinator") && !message.contains(&record_id(1).to_string()),
+        "{message}"
+    );
+    // Someone else entirely is added.
+    assert!(matches!(
+        with_people(None, &[], people.clone(), &[create(1, record_id(4), "Sam")])[0],
+        PushOutcome::Applied { .. }
+    ));
+    // A self-referral for the same child waits (the family is never told); accepting it onto the
+    // register is stopped.
+    let referred = stored_person(5);
+    let accept = edit(
+        1,
+        record_id(5),
+        1,
+        "register_status",
+        Value::Null,
+        json!({ "status": "on_register", "since": "2026-11-25" }),
+    );
+    rejected_on(
+        &with_people(None, std::slice::from_ref(&referred), people.clone(), std::slice::from_ref(&accept))[0],
+        "given_name",
+    );
+    // Changing something else about a person is not held up by an old duplicate; without the area's
+    // people (the public form) nothing is checked.
+    let note = edit(1, record_id(5), 1, "what_has_been_tried", Value::Null, json!("Respite weekends"));
+    assert!(matches!(
+        with_people(None, std::slice::from_ref(&referred), people, &[note])[0],
+        PushOutcome::Applied { .. }
+    ));
+    assert!(matches!(with_people(None, &[referred], None, &[accept])[0], PushOutcome::Applied { .. }));
+    // Two people made in one push are checked against each other.
+    let both =
+        with_people(None, &[], Some(Vec::new()), &[create(1, record_id(6), "Kai"), create(2, record_id(7), "Kai")]);
+    assert!(matches!(both[0], PushOutcome::Applied { .. }));
+    rejected_on(&both[1], "given_name");
 }
