@@ -15,12 +15,12 @@ use crate::pages::{
     accounts::AccountsPage, action_plan::ActionPage, action_plan::ActionPlanPage, add_person::AddPersonPage,
     admission::AdmissionPage, admission::DischargePage, audit::AuditPage, conflicts::ConflictsPage,
     consent::ConsentPage, edit_person::EditPersonPage, follow_up::FollowUpPage, invitation::InvitationPage,
-    leave::ErasePage, leave::LeavePage, meeting::MeetingPage, not_found::NotFoundPage, person::PersonPage,
-    planner::FamilyViewsPage, planner::PlannerPage, policy::EditPolicyPage, policy::PolicyPage,
-    referrals::NewReferralPage, referrals::ReferralPage, referrals::TriageQueuePage, register::RegisterPage,
-    report::ReportPage, reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage,
-    self_referral::SelfReferralPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
-    visit_note::VisitNotePage,
+    leave::ErasePage, leave::LeavePage, meeting::MeetingPage, multi_agency_meeting::MultiAgencyMeetingPage,
+    not_found::NotFoundPage, partners::PartnersPage, person::PersonPage, planner::FamilyViewsPage,
+    planner::PlannerPage, policy::EditPolicyPage, policy::PolicyPage, referrals::NewReferralPage,
+    referrals::ReferralPage, referrals::TriageQueuePage, register::RegisterPage, report::ReportPage,
+    reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage, self_referral::SelfReferralPage,
+    sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
 };
 use crate::session;
 use crate::state::{AppState, Session};
@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/people/:id") view=PersonPage/>
                                 <Route path=path!("/people/:id/edit") view=EditPersonPage/>
                                 <Route path=path!("/people/:id/visit-notes/new") view=VisitNotePage/>
+                                <Route path=path!("/people/:id/multi-agency-meetings/new") view=|| view! { <OnceLoaded loaded=person_loaded()><MultiAgencyMeetingPage/></OnceLoaded> }/>
+                                <Route path=path!("/people/:id/partners") view=|| view! { <OnceLoaded loaded=person_loaded()><PartnersPage/></OnceLoaded> }/>
                                 <Route path=path!("/people/:id/consent/new") view=|| view! { <OnceLoaded loaded=person_loaded()><ConsentPage/></OnceLoaded> }/>
                                 <Route path=path!("/people/:id/admission/new") view=|| view! { <OnceLoaded loaded=person_loaded()><AdmissionPage/></OnceLoaded> }/>
                                 <Route path=path!("/people/:id/discharge") view=|| view! { <OnceLoaded loaded=person_loaded()><DischargePage/></OnceLoaded> }/>

@@ -216,6 +216,30 @@ pub const CHANGE_POLICY: &str = "change-policy";
 pub const POLICY_REASON: &str = "policy-reason";
 pub const SAVE_POLICY: &str = "save-policy";
 pub const POLICY_OFFLINE: &str = "policy-offline";
+/// The register's line saying how many ratings this account is not shown.
+pub const RATINGS_HIDDEN: &str = "ratings-hidden";
+/// The person page's rating line.
+pub const PERSON_RATING: &str = "person-rating";
+/// What the person's rating requires, each action with whether it is done or due.
+pub const REQUIRED_ACTIONS: &str = "required-actions";
+/// The partners who would be involved in a C(E)TR, and the link to change them.
+pub const PERSON_PARTNERS: &str = "person-partners";
+pub const CHANGE_PARTNERS: &str = "change-partners";
+pub const PARTNERS_TEXT: &str = "partners-text";
+pub const SAVE_PARTNERS: &str = "save-partners";
+/// Multi-agency meetings on the person page, the link to record one, and its form.
+pub const PERSON_MEETINGS: &str = "person-multi-agency-meetings";
+pub const ADD_MULTI_AGENCY_MEETING: &str = "add-multi-agency-meeting";
+pub const MAM_DATE: &str = "multi-agency-meeting-date";
+pub const MAM_DAY: &str = "multi-agency-meeting-date-day";
+pub const MAM_AGENCIES: &str = "multi-agency-meeting-agencies";
+pub const MAM_AGREED: &str = "multi-agency-meeting-agreed";
+pub const SAVE_MULTI_AGENCY_MEETING: &str = "save-multi-agency-meeting";
+/// "The family declined a keyworker referral today".
+pub const KEYWORKER_DECLINED: &str = "keyworker-declined";
+/// The notice that the person being added or accepted may already be on the register, with a link.
+pub const POSSIBLE_DUPLICATE: &str = "possible-duplicate";
+pub const DUPLICATE_LINK: &str = "duplicate-link";
 
 /// The input of a policy setting (`reviews.report_within` is `policy-reviews-report_within`).
 pub fn policy_field(field: &str) -> String {

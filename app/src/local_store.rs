@@ -23,6 +23,7 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
+use dsr_shared::access::Role;
 use dsr_shared::api::PolicyDocument;
 use dsr_shared::policy::AreaPolicy;
 use dsr_shared::sync::{FieldChange, Fields, Mutation, PullResponse, PushOutcome, PushResult, Record, RecordKind};
@@ -167,10 +168,33 @@ impl PersonRow {
         )
     }
 
-    /// Works out the register's view of this person from their file.
-    pub fn with_register(mut self, policy: &dsr_shared::policy::AreaPolicy, today: chrono::NaiveDate) -> Self {
-        self.register = self.file.as_ref().map(|f| dsr_shared::register::RegisterRow::of(f, policy, today));
+    /// Works out the register's view of this person from their file, as the user's role may see it (a
+    /// rating or due items the role may not read are marked hidden, never shown as absent).
+    pub fn with_register(
+        mut self,
+        policy: &dsr_shared::policy::AreaPolicy,
+        today: chrono::NaiveDate,
+        role: Option<dsr_shared::access::Role>,
+    ) -> Self {
+        self.register = self
+            .file
+            .as_ref()
+            .map(|f| dsr_shared::register::RegisterRow::seen_with(f, policy, today, readable(role, f, today)));
         self
+    }
+}
+
+/// What the user's role may read of this person's records: the server's own rule, for a person this
+/// device holds (so one the user is assigned to, or anyone for a coordinator).
+pub fn readable(
+    role: Option<dsr_shared::access::Role>,
+    file: &dsr_shared::due::PersonFile,
+    today: chrono::NaiveDate,
+) -> dsr_shared::access::KindSet {
+    use dsr_shared::access::{KindSet, PersonFacts, person_access};
+    match role {
+        Some(role) => person_access(role, true, PersonFacts::from_consents(&file.consents, today)).read,
+        None => KindSet::EMPTY,
     }
 }
 
@@ -818,8 +842,8 @@ pub async fn cursor() -> Result<(u64, u64), StoreError> {
 }
 
 /// Everyone on this device, by family name, with what the server has of them.
-pub async fn people(policy: &AreaPolicy) -> Result<(Vec<PersonRow>, Counts), StoreError> {
-    people_among(None, policy).await
+pub async fn people(policy: &AreaPolicy, role: Option<Role>) -> Result<(Vec<PersonRow>, Counts), StoreError> {
+    people_among(None, policy, role).await
 }
 
 /// Only the people with these ids (after a sync that touched a few): rows for those still here.
@@ -828,6 +852,7 @@ pub async fn people(policy: &AreaPolicy) -> Result<(Vec<PersonRow>, Counts), Sto
 pub async fn people_with_ids(
     ids: &[RecordId],
     policy: &AreaPolicy,
+    role: Option<Role>,
 ) -> Result<Option<(Vec<PersonRow>, Counts)>, StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
@@ -843,10 +868,14 @@ pub async fn people_with_ids(
     if records.iter().any(|r| r.kind != RecordKind::Person) {
         return Ok(None);
     }
-    people_among(Some(ids), policy).await.map(Some)
+    people_among(Some(ids), policy, role).await.map(Some)
 }
 
-async fn people_among(only: Option<&[RecordId]>, policy: &AreaPolicy) -> Result<(Vec<PersonRow>, Counts), StoreError> {
+async fn people_among(
+    only: Option<&[RecordId]>,
+    policy: &AreaPolicy,
+    role: Option<Role>,
+) -> Result<(Vec<PersonRow>, Counts), StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[RECORDS, OUTBOX, CONFLICTS], TransactionMode::ReadOnly)?;
     let store = tx.store(RECORDS)?;
@@ -901,7 +930,7 @@ async fn people_among(only: Option<&[RecordId]>, policy: &AreaPolicy) -> Result<
                 papers,
                 register: None,
             };
-            Some(row.with_register(policy, today))
+            Some(row.with_register(policy, today, role))
         })
         .collect();
     rows.sort_by_key(PersonRow::sort_key);

@@ -114,7 +114,7 @@ pub fn recorder(state: AppState, field: &str, errors: &mut ValidationErrors) -> 
 /// person this device holds (so one the user is assigned to).
 pub fn access_to(state: AppState, row: &PersonRow) -> dsr_shared::access::PersonAccess {
     use dsr_shared::access::{PersonAccess, PersonFacts, person_access};
-    let Some(role) = state.session.with_untracked(|s| s.user().map(|u| u.role)) else { return PersonAccess::NONE };
+    let Some(role) = state.role() else { return PersonAccess::NONE };
     let today = chrono::Local::now().date_naive();
     let facts = row.file.as_ref().map(|f| PersonFacts::from_consents(&f.consents, today)).unwrap_or_default();
     person_access(role, true, facts)

@@ -102,7 +102,8 @@ impl AppState {
     /// Refreshes only the people with these ids (after a sync that touched a few of many).
     pub async fn refresh(self, ids: &[dsr_shared::RecordId]) {
         let policy = self.area_policy();
-        match local_store::people_with_ids(ids, &policy).await {
+        let role = self.role();
+        match local_store::people_with_ids(ids, &policy, role).await {
             Ok(Some((rows, counts))) => {
                 let today = chrono::Local::now().date_naive();
                 self.people.update(|people| {
@@ -117,7 +118,7 @@ impl AppState {
                                 row.visit_notes = before.visit_notes.clone();
                                 row.papers = before.papers.clone();
                             }
-                            row.with_register(&policy, today)
+                            row.with_register(&policy, today, role)
                         })
                         .collect();
                     people.retain(|p| !ids.contains(&p.id));
@@ -168,9 +169,14 @@ impl AppState {
         });
     }
 
+    /// The signed-in user's role (untracked).
+    pub fn role(self) -> Option<dsr_shared::access::Role> {
+        self.session.with_untracked(|s| s.user().map(|u| u.role))
+    }
+
     /// Reloads the list and counts from IndexedDB.
     pub async fn reload(self) {
-        match local_store::people(&self.area_policy()).await {
+        match local_store::people(&self.area_policy(), self.role()).await {
             Ok((people, counts)) => {
                 self.people.set(people);
                 self.counts.set(counts);

@@ -333,8 +333,11 @@ pub async fn load_demo(store: &Store, clock: &Clock) -> Result<usize, AppError> 
     let people = demo_people(clock.today());
     for ((_, _, _, assigned), user) in DEMO_ACCOUNTS.iter().zip(&ids) {
         for index in *assigned {
-            if let Some(person) = people.get(*index) {
-                store.assign(*user, person.id, ids[0], now).await?;
+            if let Some(person) = people.get(*index)
+                && store.assign(*user, person.id, ids[0], now).await?
+                && store.user_in_area(&area.id, *user).await?.role == Role::Keyworker
+            {
+                store.keyworker_follows_caseload(&coordinator, person.id, None, now, clock.today()).await?;
             }
         }
     }

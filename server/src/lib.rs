@@ -7,6 +7,7 @@ mod accounts_store;
 pub mod admin;
 mod audit_store;
 mod auth;
+mod caseload;
 mod clock;
 mod config;
 mod demo;

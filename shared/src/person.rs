@@ -356,16 +356,17 @@ impl SamePerson {
         }
     }
 
-    /// What the person adding them is told.
-    pub fn message(self) -> &'static str {
+    /// What was found, in a sentence.
+    pub fn finding(self) -> &'static str {
         match self {
-            SamePerson::NhsNumber => {
-                "Someone with this NHS number is already on the register: open their record instead of adding them again"
-            }
-            SamePerson::NameAndDateOfBirth => {
-                "Someone with this name and date of birth is already on the register: open their record instead of adding them again"
-            }
+            SamePerson::NhsNumber => "Someone with this NHS number is already on the register",
+            SamePerson::NameAndDateOfBirth => "Someone with this name and date of birth is already on the register",
         }
+    }
+
+    /// What the person adding them is told.
+    pub fn message(self) -> String {
+        format!("{}: open their record instead of adding them again", self.finding())
     }
 }
 

@@ -1,6 +1,7 @@
 //! Reusable parts of pages.
 
 pub mod draft;
+pub mod duplicate;
 pub mod error_summary;
 pub mod fields;
 pub mod header;

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 
 use crate::components::draft::{DraftSaved, use_draft};
+use crate::components::duplicate::{DuplicateNotice, possible_duplicate};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextField};
 use crate::element_ids as ids;
@@ -69,6 +70,7 @@ pub fn PersonFormView(
     );
     let is_new = existing.is_none();
     let errors = RwSignal::new(ValidationErrors::new());
+    let duplicate = RwSignal::new(None);
     let saving = RwSignal::new(false);
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
@@ -91,6 +93,18 @@ pub fn PersonFormView(
             Err(found) => return errors.set(found),
             Ok(person) => person,
         };
+        // The same person twice is stopped here, offline, with a link to them (the server checks again).
+        let found = possible_duplicate(state, &person);
+        if let Some(found) = &found {
+            let mut problem = ValidationErrors::new();
+            problem.add(found.why.field(), found.why.message());
+            errors.set(problem);
+        }
+        let stop = found.is_some();
+        duplicate.set(found);
+        if stop {
+            return;
+        }
         errors.set(ValidationErrors::new());
         saving.set(true);
         let mut values: Fields = local_store::person_fields(&person);
@@ -119,6 +133,7 @@ pub fn PersonFormView(
 
     view! {
         <ErrorSummary errors=errors field_id=field_element/>
+        <DuplicateNotice found=duplicate/>
         <Show when=move || draft.restored.get()>
             <div class="nhsuk-inset-text" id=ids::DRAFT_RESTORED>
                 <p>"We put back what you had typed before. Check it, then save."</p>

@@ -6,15 +6,17 @@ use chrono::Local;
 use dsr_shared::RecordId;
 use dsr_shared::access::Role;
 use dsr_shared::consent::{ConsentScope, GivenBy, has_consent, register_consent_withdrawn};
-use dsr_shared::due::due_items;
+use dsr_shared::due::{DueItem, due_items, due_shown_with};
 use dsr_shared::person::{Professional, RegisterStatus};
 use dsr_shared::policy::AreaPolicy;
+use dsr_shared::rating::current_rating;
+use dsr_shared::sync::RecordKind;
 use leptos::prelude::*;
 use serde::Serialize;
 
 use crate::element_ids as ids;
 use crate::local_store::{self, PersonRow};
-use crate::pages::register::rating_tag;
+use crate::pages::register::{NOT_SHOWN, rating_tag};
 use crate::record_forms::long_date;
 use crate::state::AppState;
 
@@ -91,10 +93,17 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
         .into_any();
     };
     let id = row.id.to_string();
+    // What this account may read: anything else is said to be not shown, never shown as absent.
+    let read = local_store::readable(role, &file, today);
+    let sees = |kind: RecordKind| read.contains(kind);
     let rating = row.register.as_ref().and_then(|r| r.rating);
-    let mut due = due_items(&file, policy, today);
+    let due_shown = due_shown_with(read);
+    let mut due = if due_shown { due_items(&file, policy, today) } else { Vec::new() };
     due.sort_by_key(|d| (d.due_on, d.rule));
     let keyworker_due = due.iter().any(|d| d.rule == dsr_shared::due::DueRule::KeyworkerReferral);
+    let required = (due_shown && sees(RecordKind::RatingChange))
+        .then(|| current_rating(&file.ratings).map(|c| required_actions_view(c.to, &due)))
+        .flatten();
     let status_text = match person.register_status {
         RegisterStatus::Referred => "Referred: waiting for the DSR team's decision".to_string(),
         RegisterStatus::OnRegister { since } => format!("On the register since {}", since.format("%-d %B %Y")),
@@ -106,16 +115,19 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
         ),
     };
     let has_left = matches!(person.register_status, RegisterStatus::Left { .. });
-    let offer_keyworker = {
-        let person = person.clone();
+    // The keyworker referral: offered today, or declined today by the family (which is also an offer).
+    let keyworker_answer = |field: &'static str| {
         let record = row.id;
         move |_| {
             let state = expect_context::<AppState>();
-            let updated =
-                dsr_shared::Person { keyworker_referral_offered: Some(Local::now().date_naive()), ..person.clone() };
+            let today = serde_json::Value::String(Local::now().date_naive().to_string());
+            let mut fields = dsr_shared::sync::Fields::new();
+            fields.insert("keyworker_referral_offered".into(), today.clone());
+            if field == "keyworker_referral_declined" {
+                fields.insert(field.into(), today);
+            }
             leptos::task::spawn_local(async move {
-                let fields = crate::record_forms::fields_of(&updated);
-                match local_store::save(dsr_shared::sync::RecordKind::Person, record, fields, None).await {
+                match local_store::save(RecordKind::Person, record, fields, None).await {
                     Ok(()) => {
                         state.reload().await;
                         crate::sync::request(state);
@@ -146,9 +158,13 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
 
     view! {
         <span class="nhsuk-caption-l">{format!("Age {}", person.age_on(today))}</span>
-        <h1 id=ids::PERSON_NAME>{person.full_name()}" "{rating_tag(rating)}</h1>
-        <p class="nhsuk-body">
-            {rating.map(|r| r.meaning().to_string()).unwrap_or_else(|| "Not rated yet".into())}
+        <h1 id=ids::PERSON_NAME>{person.full_name()}" "{sees(RecordKind::RatingChange).then(|| rating_tag(rating))}</h1>
+        <p class="nhsuk-body" id=ids::PERSON_RATING>
+            {if !sees(RecordKind::RatingChange) {
+                "The rating is not shown on this account.".to_string()
+            } else {
+                rating.map(|r| r.meaning().to_string()).unwrap_or_else(|| "Not rated yet".into())
+            }}
         </p>
         <div class="dsr-button-row">
             {may_change.then(|| view! {
@@ -180,8 +196,12 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
             </div>
         })}
 
+        {required}
+
         <h2>"Due and overdue"</h2>
-        {if due.is_empty() {
+        {if !due_shown {
+            view! { <p class="nhsuk-body" id=ids::PERSON_DUE data-hidden="true">"What is due is worked out by the DSR team. It is not shown on this account."</p> }.into_any()
+        } else if due.is_empty() {
             view! { <p class="nhsuk-body" id=ids::PERSON_DUE>"Nothing is due."</p> }.into_any()
         } else {
             view! {
@@ -197,13 +217,20 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
         }}
 
         {(keyworker_due && may_change).then(|| view! {
-            <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::KEYWORKER_OFFERED on:click=offer_keyworker>
-                "Record that a keyworker referral was offered today"
-            </button>
+            <div class="dsr-button-row">
+                <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::KEYWORKER_OFFERED on:click=keyworker_answer("keyworker_referral_offered")>
+                    "Record that a keyworker referral was offered today"
+                </button>
+                <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::KEYWORKER_DECLINED on:click=keyworker_answer("keyworker_referral_declined")>
+                    "Record that the family declined it today"
+                </button>
+            </div>
         })}
 
         <h2>"Rating history"</h2>
-        {if history.is_empty() {
+        {if !sees(RecordKind::RatingChange) {
+            view! { <p class="nhsuk-body" id=ids::RATING_HISTORY data-hidden="true">"Ratings are not shown on this account."</p> }.into_any()
+        } else if history.is_empty() {
             view! { <p class="nhsuk-body" id=ids::RATING_HISTORY>"No rating recorded yet."</p> }.into_any()
         } else {
             view! {
@@ -223,7 +250,7 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
         }}
 
         <h2>"Consent"</h2>
-        <p class="nhsuk-body" id=ids::PERSON_CONSENT>{consent_text}</p>
+        <p class="nhsuk-body" id=ids::PERSON_CONSENT>{if sees(RecordKind::Consent) { consent_text } else { format!("Consent: {}.", NOT_SHOWN.to_lowercase()) }}</p>
         {may_consent.then(|| view! {
             <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/consent/new") id=ids::ADD_CONSENT>"Record consent"</a>
         })}
@@ -282,11 +309,51 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
             {person.professionals.iter().map(|p| summary_row("Professional", professional(p))).collect_view()}
         </dl>
 
+        <h2>"Partners for a review"</h2>
+        <p class="nhsuk-body">"The partners who would need to be involved in a Care (Education) and Treatment Review."</p>
+        {if person.cetr_partners.is_empty() {
+            view! { <p class="nhsuk-body" id=ids::PERSON_PARTNERS>"None identified yet."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="nhsuk-list nhsuk-list--bullet" id=ids::PERSON_PARTNERS>
+                    {person.cetr_partners.iter().map(|p| view! { <li>{p.line()}</li> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {may_change.then(|| view! {
+            <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/partners") id=ids::CHANGE_PARTNERS>"Change the partners"</a>
+        })}
+
+        <h2>"Multi-agency meetings"</h2>
+        {if !sees(RecordKind::MultiAgencyMeeting) {
+            view! { <p class="nhsuk-body" id=ids::PERSON_MEETINGS data-hidden="true">{format!("Multi-agency meetings: {}.", NOT_SHOWN.to_lowercase())}</p> }.into_any()
+        } else if file.multi_agency_meetings.is_empty() {
+            view! { <p class="nhsuk-body" id=ids::PERSON_MEETINGS>"None recorded."</p> }.into_any()
+        } else {
+            let mut meetings = file.multi_agency_meetings.clone();
+            meetings.sort_by_key(|m| std::cmp::Reverse(m.held_on));
+            view! {
+                <ul class="nhsuk-list nhsuk-list--border" id=ids::PERSON_MEETINGS>
+                    {meetings.into_iter().map(|m| view! {
+                        <li>
+                            <strong>{format!("{}: {}", long_date(m.held_on), m.agencies.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", "))}</strong>
+                            <p class="dsr-cell-detail">{format!("Agreed: {}", m.agreed.as_str())}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {may_change.then(|| view! {
+            <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/multi-agency-meetings/new") id=ids::ADD_MULTI_AGENCY_MEETING>"Record a multi-agency meeting"</a>
+        })}
+
         <h2>"Reviews"</h2>
         {coordinator.then(|| view! {
             <a class="nhsuk-button nhsuk-button--secondary" href=format!("/people/{id}/reviews/new") id=ids::ARRANGE_REVIEW>"Request a review"</a>
         })}
-        {if file.reviews.is_empty() {
+        {if !sees(RecordKind::Review) {
+            view! { <p class="nhsuk-body" id=ids::PERSON_REVIEWS data-hidden="true">{format!("Reviews: {}.", NOT_SHOWN.to_lowercase())}</p> }.into_any()
+        } else if file.reviews.is_empty() {
             view! { <p class="nhsuk-body" id=ids::PERSON_REVIEWS>"No review yet."</p> }.into_any()
         } else {
             let mut reviews = file.reviews.clone();
@@ -312,7 +379,9 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
         }}
 
         <h2>"Actions"</h2>
-        {if file.actions.is_empty() {
+        {if !sees(RecordKind::Action) {
+            view! { <p class="nhsuk-body" id=ids::PERSON_ACTIONS data-hidden="true">{format!("Actions: {}.", NOT_SHOWN.to_lowercase())}</p> }.into_any()
+        } else if file.actions.is_empty() {
             view! { <p class="nhsuk-body" id=ids::PERSON_ACTIONS>"No actions yet."</p> }.into_any()
         } else {
             let mut actions = file.actions.clone();
@@ -334,7 +403,9 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
         }}
 
         <h2>"Visit notes"</h2>
-        {if notes.is_empty() {
+        {if !sees(RecordKind::VisitNote) {
+            view! { <p class="nhsuk-body" data-hidden="true">{format!("Visit notes: {}.", NOT_SHOWN.to_lowercase())}</p> }.into_any()
+        } else if notes.is_empty() {
             view! { <p class="nhsuk-body">"No visit notes on this device."</p> }.into_any()
         } else {
             view! {
@@ -350,4 +421,31 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
         }}
     }
     .into_any()
+}
+
+/// What the person's rating requires (NHS England's table, seed 002), each with where it stands: due,
+/// overdue or nothing outstanding, from the due items.
+fn required_actions_view(rating: dsr_shared::rating::Rating, due: &[DueItem]) -> impl IntoView + use<> {
+    let rows = rating
+        .required_actions()
+        .iter()
+        .map(|action| {
+            let item = action.rule().and_then(|rule| due.iter().find(|d| d.rule == rule));
+            let (state, class) = match item {
+                Some(i) if i.overdue => (format!("Overdue since {}", long_date(i.due_on)), "nhsuk-tag nhsuk-tag--red"),
+                Some(i) => (format!("Due by {}", long_date(i.due_on)), "nhsuk-tag nhsuk-tag--yellow"),
+                None => ("Nothing outstanding".to_string(), "nhsuk-tag nhsuk-tag--grey"),
+            };
+            view! {
+                <li data-action=format!("{action:?}") data-state=if item.is_some() { "due" } else { "clear" }>
+                    <strong class=class>{state}</strong>" "{action.describe()}
+                    {item.map(|i| view! { <span class="dsr-cell-detail">{i.reason.clone()}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{format!("What {} asks for", rating.label())}</h2>
+        <ul class="nhsuk-list nhsuk-list--border" id=ids::REQUIRED_ACTIONS>{rows}</ul>
+    }
 }

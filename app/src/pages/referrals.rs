@@ -18,6 +18,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use serde_json::json;
 
 use crate::components::draft::{DraftSaved, use_draft};
+use crate::components::duplicate::{DuplicateNotice, possible_duplicate};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField, TextField};
 use crate::element_ids as ids;
@@ -175,6 +176,8 @@ pub fn ReferralPage() -> impl IntoView {
     };
     let record_id = RecordId::from_uuid(referral.id.as_uuid());
     let person_record = row.id;
+    // Someone on the register already may be this person: shown before deciding, and accepting is stopped.
+    let duplicate = RwSignal::new(if referral.triage.is_none() { possible_duplicate(state, &person) } else { None });
 
     // Saves the referral as changed (checked by its own rules) and, when decided, the person's place on
     // the register; then back to the queue.
@@ -233,7 +236,20 @@ pub fn ReferralPage() -> impl IntoView {
                 }
             };
             let by = ShortText::parse(&signed_in_name(state)).ok();
+            if let (Some(TriageOutcome::Accepted), Some(other)) = (&outcome, duplicate.get_untracked()) {
+                found.add(
+                    "decision",
+                    format!(
+                        "{}: {} may be the same person. Decline this referral, or correct the details first",
+                        other.why.finding(),
+                        other.name
+                    ),
+                );
+            }
             let (Some(outcome), Some(by)) = (outcome, by) else { return errors.set(found) };
+            if !found.is_empty() {
+                return errors.set(found);
+            }
             let accepted = outcome == TriageOutcome::Accepted;
             let changed = Referral {
                 triage: Some(Triage { outcome, decided_on: today, by }),
@@ -289,6 +305,7 @@ pub fn ReferralPage() -> impl IntoView {
             }</dd></div> })}
         </dl>
         <ErrorSummary errors=errors field_id=field_element/>
+        <DuplicateNotice found=duplicate/>
         {(coordinator && contact_due.is_some()).then(|| view! {
             <p class="nhsuk-body">{format!("Contact the family by {}.", contact_due.map(show).unwrap_or_default())}</p>
             <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::RECORD_CONTACT on:click=contact>"Record that we contacted the family today"</button>
@@ -395,6 +412,7 @@ pub fn NewReferralPage() -> impl IntoView {
         ],
     );
     let errors = RwSignal::new(ValidationErrors::new());
+    let duplicate = RwSignal::new(None);
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
     let today = chrono::Local::now().date_naive();
@@ -494,6 +512,14 @@ pub fn NewReferralPage() -> impl IntoView {
         if !found.is_empty() {
             return errors.set(found);
         }
+        // Someone on this device already may be this person: stopped here, offline (the server checks again).
+        let found_duplicate = possible_duplicate(state, &person);
+        duplicate.set(found_duplicate.clone());
+        if let Some(other) = found_duplicate {
+            let mut found = ValidationErrors::new();
+            found.add(other.why.field(), other.why.message());
+            return errors.set(found);
+        }
         person.local_authority_or_postcode = place;
         person.why_support_may_be_needed = Some(reason_text.clone());
         person.what_has_been_tried = tried_text;
@@ -568,6 +594,7 @@ pub fn NewReferralPage() -> impl IntoView {
         <h1>"Refer someone to the register"</h1>
         <p class="nhsuk-body">"For professionals: CAMHS, social care, a school SENCo, an EHCP coordinator, a GP. The person (or their parent) must agree."</p>
         <ErrorSummary errors=errors field_id=new_referral_field/>
+        <DuplicateNotice found=duplicate/>
         <form novalidate on:submit=on_submit>
             <h2>"The person"</h2>
             <TextField id=ids::GIVEN_NAME label="Given name" value=given error=error_for("given_name") width_class="nhsuk-u-width-two-thirds"/>

@@ -73,7 +73,18 @@ pub fn RegisterPage() -> impl IntoView {
         <p class="nhsuk-body" id=ids::REGISTER_COUNT data-count=move || count().to_string()>
             {move || match count() { 1 => "1 person".to_string(), n => format!("{n} people") }}
         </p>
-        <RatingCountsView counts=counts filter=filter/>
+        // Counts only of ratings this account sees; those it does not are said, never counted as unrated.
+        <Show when=move || counts.with(|c| c.red + c.amber + c.green + c.blue + c.unrated > 0 || c.hidden == 0)>
+            <RatingCountsView counts=counts filter=filter/>
+        </Show>
+        <Show when=move || counts.with(|c| c.hidden > 0)>
+            <p class="nhsuk-body" id=ids::RATINGS_HIDDEN data-count=move || counts.with(|c| c.hidden).to_string()>
+                {move || match counts.with(|c| c.hidden) {
+                    1 => "The rating of 1 person is not shown on this account.".to_string(),
+                    n => format!("The ratings of {n} people are not shown on this account."),
+                }}
+            </p>
+        </Show>
         <FilterForm filter=filter/>
         <p class="nhsuk-body" id=ids::REGISTER_SHOWING data-count=move || visible.with(Vec::len).to_string()>
             {move || format!("Showing {} of {}", visible.with(Vec::len), count())}
@@ -168,7 +179,7 @@ fn PersonRowView(row: PersonRow) -> impl IntoView {
                 <span class="dsr-cell-detail">{born}</span>
                 <span class="dsr-cell-detail dsr-nowrap">{format!("NHS number: {nhs_number}")}</span>
             </td>
-            <td class="nhsuk-table__cell">{rating_tag(row.register.as_ref().and_then(|r| r.rating))}</td>
+            <td class="nhsuk-table__cell">{rating_cell(row.register.as_ref())}</td>
             <td class="nhsuk-table__cell">{row.register.as_ref().and_then(|r| r.keyworker.clone()).unwrap_or_else(|| "None yet".into())}</td>
             <td class="nhsuk-table__cell">{next_due(row.register.as_ref())}</td>
             <td class="nhsuk-table__cell">
@@ -176,6 +187,17 @@ fn PersonRowView(row: PersonRow) -> impl IntoView {
                 {refused}
             </td>
         </tr>
+    }
+}
+
+/// The words for a rating or due items this account may not see: never "Not rated" or "Nothing due".
+pub const NOT_SHOWN: &str = "Not shown on this account";
+
+/// The rating cell: the tag, or that this account is not shown ratings.
+fn rating_cell(row: Option<&RegisterRow>) -> impl IntoView + use<> {
+    match row {
+        Some(r) if r.rating_hidden => view! { <span data-rating="hidden">{NOT_SHOWN}</span> }.into_any(),
+        _ => rating_tag(row.and_then(|r| r.rating)).into_any(),
     }
 }
 
@@ -195,6 +217,9 @@ pub fn rating_tag(rating: Option<Rating>) -> impl IntoView {
 fn next_due(row: Option<&RegisterRow>) -> impl IntoView + use<> {
     let item = row.and_then(|r| r.next_due.clone());
     let overdue = row.map_or(0, |r| r.overdue);
+    if row.is_some_and(|r| r.due_hidden) {
+        return view! { <span data-due="hidden">{NOT_SHOWN}</span> }.into_any();
+    }
     match item {
         None => view! { <span>"Nothing due"</span> }.into_any(),
         Some(item) => view! {

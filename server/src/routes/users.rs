@@ -123,6 +123,10 @@ pub async fn assign(
         let event =
             AuditEvent::by(&user, "caseload.add").person(assignment.person_id).detail(format!("assigned to {id}"));
         state.store.audit(&event, now).await?;
+        // The person's keyworker is the one whose caseload holds them.
+        if target.role == Role::Keyworker {
+            state.store.keyworker_follows_caseload(&user, assignment.person_id, None, now, state.clock.today()).await?;
+        }
     }
     Ok(ApiJson(state.store.user_summary(&user.area_id, id).await?))
 }
@@ -144,13 +148,17 @@ pub async fn unassign(
     ApiPath((id, person)): ApiPath<(UserId, PersonId)>,
 ) -> Result<ApiJson<UserSummary>, AppError> {
     user.require_coordinator()?;
-    state.store.user_in_area(&user.area_id, id).await?;
+    let target = state.store.user_in_area(&user.area_id, id).await?;
     if !state.store.unassign(id, person).await? {
         return Err(AppError::NotFound("This user is not assigned to that person".into()));
     }
     let now = state.clock.now();
     let event = AuditEvent::by(&user, "caseload.remove").person(person).detail(format!("no longer assigned to {id}"));
     state.store.audit(&event, now).await?;
+    if target.role == Role::Keyworker {
+        let today = state.clock.today();
+        state.store.keyworker_follows_caseload(&user, person, Some(&target.display_name), now, today).await?;
+    }
     Ok(ApiJson(state.store.user_summary(&user.area_id, id).await?))
 }
 
