@@ -277,7 +277,13 @@ impl Browser {
     pub async fn start() -> Self {
         let port = free_port();
         let mut chromedriver = Command::new("chromedriver");
-        chromedriver.arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).kill_on_drop(true);
+        // In a process group of its own, with the Chromium it starts: a test that fails ends them all (Drop).
+        chromedriver
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .process_group(0);
         let chromedriver = chromedriver
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start chromedriver ({e}): install Debian's chromium-driver"));
@@ -537,7 +543,26 @@ impl Browser {
     }
 
     pub async fn quit(self) {
-        self.driver.quit().await.ok();
+        self.driver.clone().quit().await.ok();
+    }
+}
+
+/// A test that fails (panics) drops its browser without `quit`: chromedriver, Chromium and Chromium's
+/// helpers are ended here, so no Chromium outlives its test.
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(group) = self._chromedriver.id() {
+            std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{group}")])
+                .stderr(Stdio::null())
+                .status()
+                .ok();
+        }
+        // Anything that left the group still names this test's own profile folder.
+        std::process::Command::new("pkill")
+            .args(["-KILL", "-f", &self._profile.path().display().to_string()])
+            .status()
+            .ok();
     }
 }
 

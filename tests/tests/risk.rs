@@ -58,12 +58,25 @@ async fn the_checklist_suggests_a_rating_the_user_confirms_or_overrides_with_a_r
     ] {
         answer(&browser, key, false).await;
     }
+    // Wait for a draft holding every answer given (the first draft already names every question, with
+    // empty answers: waiting for a name alone could pass before the last answers were written).
+    let answered = [
+        "admission_history",
+        "behaviours_that_challenge",
+        "recent_crises",
+        "significant_life_events",
+        "mental_physical_health",
+        "transition",
+        "education_breakdown",
+        "support_staff_changes",
+    ];
     browser
         .wait_until(
-            "the draft is written",
+            "the draft holds every answer",
             &format!(
-                "done((document.getElementById('{}')?.dataset.values || '').includes('support_staff_changes'))",
-                ids::DRAFT_SAVED
+                "const v = JSON.parse(document.getElementById('{}')?.dataset.values || '{{}}'); done({:?}.every(k => v[k]))",
+                ids::DRAFT_SAVED,
+                answered
             ),
         )
         .await;
