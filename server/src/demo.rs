@@ -447,7 +447,7 @@ mod tests {
             policy: dsr_shared::policy::AreaPolicy::default(),
             born: demo_people(today).iter().map(|p| (p.id, p.date_of_birth)).collect(),
             // Nobody in the demo is there twice.
-            people: Some(Vec::new()),
+            people: Some(dsr_shared::person::PeopleIndex::default()),
         };
         let mut batch = dsr_shared::sync::push::Batch { rules: Some(rules), next_change_seq: 1, ..Default::default() };
         let now = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 10, 0, 0).single().unwrap_or_default();

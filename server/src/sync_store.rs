@@ -305,7 +305,7 @@ async fn possible_duplicates(
     area_id: &str,
     mutations: &[Mutation],
     current: &BTreeMap<RecordId, Record>,
-) -> Result<Option<Vec<dsr_shared::Person>>, AppError> {
+) -> Result<Option<dsr_shared::person::PeopleIndex>, AppError> {
     let mut nhs_numbers = BTreeSet::new();
     let mut born = BTreeSet::new();
     for m in mutations.iter().filter(|m| m.kind == RecordKind::Person) {
@@ -337,7 +337,7 @@ async fn possible_duplicates(
     }
     rows.sort();
     rows.dedup();
-    let people = rows
+    let people: Vec<dsr_shared::Person> = rows
         .into_iter()
         .filter_map(|(id, fields)| {
             let mut object: serde_json::Map<String, Value> = serde_json::from_str(&fields).ok()?;
@@ -345,7 +345,7 @@ async fn possible_duplicates(
             serde_json::from_value(Value::Object(object)).ok()
         })
         .collect();
-    Ok(Some(people))
+    Ok(Some(dsr_shared::person::PeopleIndex::new(people)))
 }
 
 async fn claim_device(tx: &mut Transaction<'_, Sqlite>, client: &str, user: &CurrentUser) -> Result<Device, AppError> {

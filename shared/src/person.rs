@@ -374,14 +374,23 @@ fn name_key(name: &PersonName) -> String {
     name.as_str().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// The keys under which two records are the same person: the NHS number, and the names with the date
+/// of birth.
+fn match_keys(person: &Person) -> Vec<(String, SamePerson)> {
+    let mut keys = Vec::with_capacity(2);
+    if let Some(nhs) = person.nhs_number {
+        keys.push((format!("nhs:{}", String::from(nhs)), SamePerson::NhsNumber));
+    }
+    let names = format!("{}|{}", name_key(&person.given_name), name_key(&person.family_name));
+    keys.push((format!("name:{names}|{}", person.date_of_birth), SamePerson::NameAndDateOfBirth));
+    keys
+}
+
 /// Whether `a` and `b` (two different records) may be the same person: the same NHS number, or the same
 /// names and date of birth.
 pub fn same_person(a: &Person, b: &Person) -> Option<SamePerson> {
-    if a.nhs_number.is_some() && a.nhs_number == b.nhs_number {
-        return Some(SamePerson::NhsNumber);
-    }
-    let names = |p: &Person| (name_key(&p.given_name), name_key(&p.family_name));
-    (a.date_of_birth == b.date_of_birth && names(a) == names(b)).then_some(SamePerson::NameAndDateOfBirth)
+    let theirs = match_keys(b);
+    match_keys(a).into_iter().find(|(key, _)| theirs.iter().any(|(k, _)| k == key)).map(|(_, why)| why)
 }
 
 /// The people among `others` that `candidate` may be (never itself; not those who have left the
@@ -398,6 +407,46 @@ pub fn find_duplicates<'a>(
         .collect();
     found.sort_by_key(|(_, why)| *why != SamePerson::NhsNumber);
     found
+}
+
+/// People looked up by what makes two records the same person, so checking a push of thousands of
+/// people is one lookup each, not a comparison with everyone.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeopleIndex {
+    people: std::collections::BTreeMap<PersonId, Person>,
+    by_key: std::collections::BTreeMap<String, std::collections::BTreeSet<PersonId>>,
+}
+
+impl PeopleIndex {
+    pub fn new(people: impl IntoIterator<Item = Person>) -> PeopleIndex {
+        let mut index = PeopleIndex::default();
+        for person in people {
+            index.insert(person);
+        }
+        index
+    }
+
+    /// Adds a person, or replaces what was known of them.
+    pub fn insert(&mut self, person: Person) {
+        if let Some(old) = self.people.remove(&person.id) {
+            for (key, _) in match_keys(&old) {
+                if let Some(ids) = self.by_key.get_mut(&key) {
+                    ids.remove(&old.id);
+                }
+            }
+        }
+        for (key, _) in match_keys(&person) {
+            self.by_key.entry(key).or_default().insert(person.id);
+        }
+        self.people.insert(person.id, person);
+    }
+
+    /// The person `candidate` may be, as [`find_duplicates`] finds them.
+    pub fn find(&self, candidate: &Person) -> Option<(&Person, SamePerson)> {
+        let ids = match_keys(candidate).into_iter().flat_map(|(key, _)| self.by_key.get(&key).into_iter().flatten());
+        let others: Vec<&Person> = ids.filter_map(|id| self.people.get(id)).collect();
+        find_duplicates(candidate, others).into_iter().next()
+    }
 }
 
 /// Age in whole years on `day` of someone born on `born`.
@@ -643,6 +692,26 @@ mod tests {
         left.register_status = RegisterStatus::Left { on: day(2026, 1, 1), reason: LeaveReason::MovedAway };
         assert_eq!(find_duplicates(&alex, [&left]), Vec::new());
         assert_eq!(SamePerson::NhsNumber.field(), "nhs_number");
+        // The index finds the same, and follows a person's changes.
+        let typed_elsewhere =
+            Person { id: PersonId::from_time_and_random(1_700_000_000_002, [3; 10]), ..typed.clone() };
+        let mut index = PeopleIndex::new([renamed.clone(), typed_elsewhere]);
+        assert_eq!(index.find(&alex).map(|(_, why)| why), Some(SamePerson::NhsNumber));
+        let mut moved = renamed.clone();
+        moved.nhs_number = None;
+        index.insert(moved);
+        assert_eq!(index.find(&alex).map(|(_, why)| why), Some(SamePerson::NameAndDateOfBirth));
+        index.insert(left);
+        assert_eq!(index.find(&alex).map(|(_, why)| why), Some(SamePerson::NameAndDateOfBirth));
+        assert!(PeopleIndex::new([twin_of(&alex)]).find(&alex).is_none());
+    }
+
+    fn twin_of(person: &Person) -> Person {
+        Person {
+            given_name: PersonName::parse("Sam").unwrap_or_else(|e| panic!("{e}")),
+            nhs_number: None,
+            ..person.clone()
+        }
     }
 
     #[test]

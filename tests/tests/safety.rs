@@ -17,7 +17,7 @@ fn days_ago(days: i64) -> NaiveDate {
 }
 
 /// Robin, 14, on the register with consent, rated Red three weeks ago; a community review requested
-/// since, with no meeting date; an LAEP meeting held a week ago.
+/// since, with no meeting date (consent for it recorded); an LAEP meeting held a week ago.
 async fn red_with_only_a_request(server: &Server) {
     let born = days_ago(14 * 366).to_string();
     let mutation = |seq: u64, id: &str, kind: &str, changes: Value| json!({ "seq": seq, "record_id": id, "kind": kind, "changes": changes });
@@ -39,10 +39,16 @@ async fn red_with_only_a_request(server: &Server) {
         mutation(5, "0193d000-0000-7000-8000-000000000125", "review", json!({
             "person_id": { "new": PERSON }, "kind": { "new": "laep" }, "name": { "new": "cetr" },
             "status": { "new": "held" }, "requested_on": { "new": days_ago(8) }, "meeting_on": { "new": days_ago(7) },
-            "panel": { "new": { "chair": "Commissioner (LAEP)" } } })) ] });
+            "panel": { "new": { "chair": "Commissioner (LAEP)" } } })),
+        // Consent for the requested review is in: what is left is the review itself.
+        mutation(6, "0193d000-0000-7000-8000-000000000126", "consent", json!({
+            "person_id": { "new": PERSON }, "scope": { "new": "review" }, "review_id": { "new": "0193d000-0000-7000-8000-000000000124" },
+            "given_on": { "new": days_ago(19) },
+            "given_by": { "new": { "kind": "parental_responsibility", "name": "Sam Redrated", "relationship": "Mother" } },
+            "recorded_by": { "new": "Jo Coordinator" } })) ] });
     let answer = server.post_json("/api/sync/push", &body).await;
     let applied = answer["results"].as_array().map_or(0, |r| r.iter().filter(|r| r["status"] == "applied").count());
-    assert_eq!(applied, 5, "{answer}");
+    assert_eq!(applied, 6, "{answer}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -64,6 +70,7 @@ async fn a_red_person_with_only_a_requested_review_stays_overdue_and_hidden_rati
     coordinator.click(&ids::person_link(PERSON)).await;
     let required = coordinator.wait_for_text(ids::REQUIRED_ACTIONS, "Overdue since").await;
     assert!(required.contains("A Care (Education) and Treatment Review must take place"), "{required}");
+    coordinator.resize(1024, 2400).await;
     coordinator.screenshot("safety-red-person").await;
 
     // An advocate and a family member working with Robin: the rating is not shown on their accounts,
@@ -130,7 +137,7 @@ async fn the_same_nhs_number_twice_is_stopped_offline_with_a_link_to_the_person(
     // Nothing was saved: no record, nothing waiting to be sent.
     let waiting = browser.indexeddb_values("outbox").await;
     assert!(waiting.is_empty(), "{waiting:?}");
-    assert_eq!(browser.indexeddb_values("records").await.len(), 5, "only Robin's five records");
+    assert_eq!(browser.indexeddb_values("records").await.len(), 6, "only Robin's six records");
     // The link opens the person already on the register.
     browser.click(ids::DUPLICATE_LINK).await;
     browser.wait_for_text(ids::PERSON_NAME, "Robin Redrated").await;

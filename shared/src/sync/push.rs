@@ -268,12 +268,14 @@ const IDENTITY: [&str; 4] = ["given_name", "family_name", "date_of_birth", "nhs_
 
 /// A person added, changed in who they are, or accepted onto the register, who is already in the area
 /// (same NHS number, or names and date of birth): the reasons to refuse it. The person pushing sees the
-/// other record's id only when they see the whole register.
-fn duplicate_of(batch: &Batch, current: Option<&Record>, record: &Record) -> Option<Vec<FieldError>> {
-    let people = batch.rules.as_ref()?.people.as_ref()?;
+/// other record's id only when they see the whole register. A person let through joins the index, so
+/// the rest of the batch is checked against them too.
+fn duplicate_of(batch: &mut Batch, current: Option<&Record>, record: &Record) -> Option<Vec<FieldError>> {
     if record.kind != RecordKind::Person {
         return None;
     }
+    let sees_all = batch.access.as_ref().is_none_or(|a| a.role.sees_whole_register());
+    let index = batch.rules.as_mut()?.people.as_mut()?;
     let accepted = |r: &Record| r.field("register_status").get("status") == Some(&Value::from("on_register"));
     let checked = match current {
         None => true,
@@ -281,25 +283,17 @@ fn duplicate_of(batch: &Batch, current: Option<&Record>, record: &Record) -> Opt
             IDENTITY.iter().any(|f| before.field(f) != record.field(f)) || (accepted(record) && !accepted(before))
         }
     };
-    if !checked {
-        return None;
-    }
     let person = as_person(record)?;
-    // The batch's own people are newer than what was loaded before it.
-    let in_batch: Vec<Person> =
-        batch.records.values().filter(|r| r.kind == RecordKind::Person && !r.deleted).filter_map(as_person).collect();
-    let others = people.iter().filter(|p| !in_batch.iter().any(|b| b.id == p.id)).chain(in_batch.iter());
-    let (other, why) = crate::person::find_duplicates(&person, others).into_iter().next()?;
-    let sees_all = batch.access.as_ref().is_none_or(|a| a.role.sees_whole_register());
-    let message = if sees_all {
-        format!("{} (record {})", why.message(), other.id)
-    } else {
-        format!(
-            "{}. This person may already be known to the DSR team: contact the DSR coordinator",
-            why.message().split(':').next().unwrap_or_default()
-        )
-    };
-    Some(vec![FieldError { field: why.field().into(), message }])
+    if checked && let Some((other, why)) = index.find(&person) {
+        let message = if sees_all {
+            format!("{} (record {})", why.message(), other.id)
+        } else {
+            format!("{}. This person may already be known to the DSR team: contact the DSR coordinator", why.finding())
+        };
+        return Some(vec![FieldError { field: why.field().into(), message }]);
+    }
+    index.insert(person);
+    None
 }
 
 fn set(record: &mut Record, field: &str, value: Value) {

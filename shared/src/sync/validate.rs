@@ -68,7 +68,7 @@ pub struct AreaRules {
     /// date of birth), to stop the same person being on the register twice. `None`: not checked (the
     /// public self-referral form: a family is never told who is on the register; the coordinator sees
     /// the match when accepting the referral).
-    pub people: Option<Vec<Person>>,
+    pub people: Option<crate::person::PeopleIndex>,
 }
 
 /// Checks a new record of `kind` (its fields already valid for the kind) against the area's policy;

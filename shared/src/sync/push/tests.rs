@@ -486,7 +486,10 @@ fn with_people(
     let mut batch = Batch {
         records: records.iter().map(|r| (r.id, r.clone())).collect(),
         next_change_seq: 10,
-        rules: Some(AreaRules { people: people.map(|p| p.iter().map(person_of).collect()), ..AreaRules::default() }),
+        rules: Some(AreaRules {
+            people: people.map(|p| crate::person::PeopleIndex::new(p.iter().map(person_of))),
+            ..AreaRules::default()
+        }),
         access: role.map(|role| WriteAccess {
             role,
             people: records
