@@ -56,7 +56,7 @@ async fn open(browser: &Browser, server: &Server, path: &str, password: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     let server = Server::start().await;
-    // Alex, 15, on the register with consent, rated Amber.
+    // Alex, 15, on the register with consent and a keyworker, rated Amber.
     let born = day_from_today(-15 * 366).to_string();
     server
         .post_json(
@@ -65,6 +65,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
                 { "seq": 1, "record_id": PERSON, "kind": "person", "changes": {
                     "given_name": { "new": "Alex" }, "family_name": { "new": "Reviewed" }, "date_of_birth": { "new": born },
                     "keyworker_referral_offered": { "new": "2026-09-01" },
+                    "keyworker": { "new": { "name": "Kim Keyworker", "role": "Keyworker" } },
                     "register_status": { "new": { "status": "on_register", "since": "2026-09-01" } } } },
                 { "seq": 2, "record_id": "0193d000-0000-7000-8000-000000000072", "kind": "rating_change", "changes": {
                     "person_id": { "new": PERSON }, "to": { "new": "amber" }, "reason": { "new": "Discussed at the DSR meeting" },

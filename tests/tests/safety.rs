@@ -143,3 +143,106 @@ async fn the_same_nhs_number_twice_is_stopped_offline_with_a_link_to_the_person(
     browser.wait_for_text(ids::PERSON_NAME, "Robin Redrated").await;
     browser.quit().await;
 }
+
+/// Sam, 15, on the register with consent (the child agreed), rated Amber a week ago; a keyworker
+/// referral offered before the rise.
+async fn amber_sam(server: &Server) -> &'static str {
+    const SAM: &str = "0193d000-0000-7000-8000-000000000131";
+    let born = days_ago(15 * 366).to_string();
+    let body = json!({ "client_id": "0193d000-0000-7000-8000-0000000d0131", "mutations": [
+        { "seq": 1, "record_id": SAM, "kind": "person", "changes": {
+            "given_name": { "new": "Sam" }, "family_name": { "new": "Amberly" }, "date_of_birth": { "new": born },
+            "keyworker_referral_offered": { "new": days_ago(40) },
+            "register_status": { "new": { "status": "on_register", "since": days_ago(60) } } } },
+        { "seq": 2, "record_id": "0193d000-0000-7000-8000-000000000132", "kind": "consent", "changes": {
+            "person_id": { "new": SAM }, "scope": { "new": "register" }, "given_on": { "new": days_ago(60) },
+            "given_by": { "new": { "kind": "parental_responsibility", "name": "Kim Amberly", "relationship": "Father", "child_agreed": true } },
+            "recorded_by": { "new": "Jo Coordinator" } } },
+        { "seq": 3, "record_id": "0193d000-0000-7000-8000-000000000133", "kind": "rating_change", "changes": {
+            "person_id": { "new": SAM }, "to": { "new": "amber" }, "reason": { "new": "Risk rising at school" },
+            "by": { "new": "Jo Coordinator" }, "at": { "new": format!("{}T10:00:00Z", days_ago(7)) }, "source": { "new": "dsr_meeting" } } } ] });
+    let answer = server.post_json("/api/sync/push", &body).await;
+    let applied = answer["results"].as_array().map_or(0, |r| r.iter().filter(|r| r["status"] == "applied").count());
+    assert_eq!(applied, 3, "{answer}");
+    SAM
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn amber_asks_for_a_multi_agency_meeting_and_a_keyworker_offer_which_a_keyworker_records_with_no_signal() {
+    let server = Server::start().await;
+    let sam = amber_sam(&server).await;
+    let keyworker = server.staff("kim.keyworker", "keyworker").await;
+    server.post_json(&format!("/api/users/{keyworker}/people"), &json!({ "person_id": sam })).await;
+    let people = server.people().await;
+    let named = people.iter().find(|p| p["id"] == sam).map(|p| p["keyworker"]["name"].clone()).unwrap_or_default();
+    assert_eq!(named, "Test kim.keyworker", "the caseload names the keyworker: {people:?}");
+
+    // The keyworker, on a sofa with no signal: Amber asks for a multi-agency meeting (or a C(E)TR).
+    let browser = Browser::start().await;
+    browser.resize(768, 1024).await;
+    browser.sign_in(&server, "kim.keyworker", dsr_e2e_tests::PASSWORD).await;
+    browser.click(&ids::person_link(sam)).await;
+    browser.wait_for_text(ids::PERSON_CONTACTS, "Test kim.keyworker").await;
+    let required = browser.wait_for_text(ids::REQUIRED_ACTIONS, "multi-agency meeting").await;
+    assert!(required.contains("Due by"), "{required}");
+    browser.set_offline(true).await;
+    browser.wait_for_text(ids::CONNECTION, "Offline").await;
+    browser.click(ids::ADD_MULTI_AGENCY_MEETING).await;
+    browser.type_into(ids::MAM_AGENCIES, "CAMHS").await;
+    browser.type_into(ids::MAM_AGREED, "Daily check-in with the school's SENCo").await;
+    browser.click(ids::SAVE_MULTI_AGENCY_MEETING).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "at least two agencies").await;
+    browser.type_into(ids::MAM_AGENCIES, "CAMHS\nSchool").await;
+    browser.click(ids::SAVE_MULTI_AGENCY_MEETING).await;
+    browser.wait_for_text(ids::NOTICE, "The multi-agency meeting was saved on this device").await;
+    browser.wait_for_text(ids::PERSON_MEETINGS, "CAMHS, School").await;
+    let required = browser.wait_for_text(ids::REQUIRED_ACTIONS, "Nothing outstanding").await;
+    assert!(!required.contains("Due by"), "{required}");
+    browser.screenshot("safety-amber-meeting").await;
+
+    // Back online, it reaches the server.
+    browser.set_offline(false).await;
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+    let page = server.get_json(&format!("/api/sync/pull?client_id={}&cursor=0", dsr_e2e_tests::HARNESS_CLIENT)).await;
+    let meeting =
+        page["changes"].as_array().and_then(|c| c.iter().find(|c| c["record"]["kind"] == "multi_agency_meeting"));
+    let meeting = meeting.unwrap_or_else(|| panic!("no multi-agency meeting on the server: {page}"));
+    assert_eq!(meeting["record"]["fields"]["agencies"], json!(["CAMHS", "School"]));
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn green_asks_for_the_partners_of_a_review_and_they_are_recorded() {
+    let server = Server::start().await;
+    let sam = amber_sam(&server).await;
+    let green = json!({ "client_id": "0193d000-0000-7000-8000-0000000d0141", "mutations": [
+        { "seq": 1, "record_id": "0193d000-0000-7000-8000-000000000141", "kind": "rating_change", "changes": {
+            "person_id": { "new": sam }, "from": { "new": "amber" }, "to": { "new": "green" }, "reason": { "new": "Settled at school" },
+            "by": { "new": "Jo Coordinator" }, "at": { "new": format!("{}T11:00:00Z", days_ago(1)) }, "source": { "new": "dsr_meeting" } } } ] });
+    server.post_json("/api/sync/push", &green).await;
+    let browser = Browser::start().await;
+    browser.resize(768, 1024).await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.click(&ids::person_link(sam)).await;
+    browser.wait_for_text(ids::REQUIRED_ACTIONS, "Identify the partners").await;
+    browser.wait_for_text(ids::PERSON_PARTNERS, "None identified yet").await;
+    browser.click(ids::CHANGE_PARTNERS).await;
+    browser.type_into(ids::PARTNERS_TEXT, "Social worker").await;
+    browser.click(ids::SAVE_PARTNERS).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "Line 1: write the role, a comma, then the agency").await;
+    browser
+        .type_into(
+            ids::PARTNERS_TEXT,
+            "Social worker, Example Council, Sam Smith\nEducational psychologist, Example Council",
+        )
+        .await;
+    browser.click(ids::SAVE_PARTNERS).await;
+    browser.wait_for_text(ids::NOTICE, "The partners were saved on this device").await;
+    browser.wait_for_text(ids::PERSON_PARTNERS, "Social worker, Example Council (Sam Smith)").await;
+    browser.wait_for_text(ids::REQUIRED_ACTIONS, "Nothing outstanding").await;
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+    let people = server.people().await;
+    let partners = people.iter().find(|p| p["id"] == sam).map(|p| p["cetr_partners"].clone()).unwrap_or_default();
+    assert_eq!(partners.as_array().map(Vec::len), Some(2), "{people:?}");
+    browser.quit().await;
+}
