@@ -376,27 +376,23 @@ impl Validate for AreaPolicy {
         let mut errors = ValidationErrors::new();
         errors.require(self.area_name.trim().is_empty(), "area_name", "Enter the area's name");
         errors.require(!(16..=21).contains(&self.adult_age), "adult_age", "Adulthood starts between 16 and 21");
-        let c = &self.consent;
-        errors.require(
-            !(12..=18).contains(&c.consents_for_themselves_from),
-            "consent.consents_for_themselves_from",
-            "The age a person consents for themselves must be between 12 and 18",
-        );
-        errors.require(
-            c.child_must_agree_from.is_some_and(|age| age >= c.consents_for_themselves_from),
-            "consent.child_must_agree_from",
-            "The age a child must agree must be below the age they consent for themselves",
-        );
-        errors.require(
-            !(12..=18).contains(&c.review_consents_for_themselves_from),
-            "consent.review_consents_for_themselves_from",
-            "The age a person consents to a review for themselves must be between 12 and 18",
-        );
-        errors.require(
-            c.review_child_must_agree_from.is_some_and(|age| age >= c.review_consents_for_themselves_from),
-            "consent.review_child_must_agree_from",
-            "The age a child must agree must be below the age they consent for themselves",
-        );
+        // The register's ages and a review's, each on its own fields.
+        for (scope, themselves, agrees) in [
+            (ConsentScope::Register, "consent.consents_for_themselves_from", "consent.child_must_agree_from"),
+            (ConsentScope::Review, "consent.review_consents_for_themselves_from", "consent.review_child_must_agree_from"),
+        ] {
+            let ages = self.consent.ages(scope);
+            errors.require(
+                !(12..=18).contains(&ages.themselves_from),
+                themselves,
+                "The age a person consents for themselves must be between 12 and 18",
+            );
+            errors.require(
+                ages.child_agrees_from.is_some_and(|age| age >= ages.themselves_from),
+                agrees,
+                "The age a child must agree must be below the age they consent for themselves",
+            );
+        }
         // Papers may reach the panel on the day itself; every other length of time must be longer than zero.
         for (field, period) in self.periods().into_iter().filter(|(f, _)| *f != "reviews.papers_before") {
             errors.require(period.is_zero(), field, "Must be longer than zero");
