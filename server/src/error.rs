@@ -131,6 +131,8 @@ pub enum StartError {
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("cannot load the demo area: {0}")]
     Demo(AppError),
+    #[error("cannot prepare the database: {0}")]
+    Storage(AppError),
     #[error("{}", describe(.0))]
     Admin(AppError),
     #[error("cannot read the database: {0}")]

@@ -164,6 +164,10 @@ async fn purge_in(
             .execute(&mut **tx)
             .await?;
         sqlx::query("DELETE FROM conflicts WHERE record_id = ?").bind(record.id.to_string()).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM person_match_keys WHERE person_id = ?")
+            .bind(record.id.to_string())
+            .execute(&mut **tx)
+            .await?;
     }
     // Old and new values, and reasons, in the audit trail: blanked; who, when and what stay.
     sqlx::query("UPDATE audit SET changes = NULL, reason = NULL, detail = ? WHERE person_id = ?")

@@ -26,7 +26,9 @@ impl Store {
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        let store = Self { pool };
+        store.fill_match_keys().await.map_err(crate::StartError::Storage)?;
+        Ok(store)
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {

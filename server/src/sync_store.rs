@@ -298,54 +298,109 @@ struct Device {
 
 /// The device's state, making it the user's on first contact. A device used by someone else is
 /// refused: each sign-in starts with a wiped device and a new device id.
-/// The area's people (not deleted) who share an NHS number or a date of birth with a person the push
-/// adds or changes: all a duplicate could be. `None` when the push touches no person.
+/// The area's people who share a match key (NHS number, or names and date of birth) with a person the push
+/// adds or changes: all a duplicate could be, found in `person_match_keys`. `None` when the push touches
+/// no person.
 async fn possible_duplicates(
     tx: &mut Transaction<'_, Sqlite>,
     area_id: &str,
     mutations: &[Mutation],
     current: &BTreeMap<RecordId, Record>,
 ) -> Result<Option<dsr_shared::person::PeopleIndex>, AppError> {
-    let mut nhs_numbers = BTreeSet::new();
-    let mut born = BTreeSet::new();
+    let mut keys = BTreeSet::new();
+    let mut touched = false;
     for m in mutations.iter().filter(|m| m.kind == RecordKind::Person) {
-        let value = |field: &str| {
-            m.changes
-                .get(field)
-                .map(|c| c.new.clone())
-                .or_else(|| current.get(&m.record_id).map(|r| r.field(field).clone()))
-        };
-        // Stored as the device sent it: digits only, or 3-3-4 with spaces.
-        let nhs = value("nhs_number").and_then(|v| v.as_str().and_then(|n| dsr_shared::NhsNumber::parse(n).ok()));
-        nhs_numbers.extend(nhs.into_iter().flat_map(|n| [String::from(n), n.to_string()]));
-        born.extend(value("date_of_birth").and_then(|v| v.as_str().map(str::to_string)));
-    }
-    if nhs_numbers.is_empty() && born.is_empty() {
-        return Ok(None);
-    }
-    let mut rows: Vec<(String, String)> = Vec::new();
-    for (column, values) in [("nhs_number", &nhs_numbers), ("date_of_birth", &born)] {
-        for value in values {
-            // Matches the expression indexes of migration 0009.
-            let query = format!(
-                "SELECT id, fields FROM records WHERE kind = 'person' AND deleted = 0 AND area_id = ? AND fields ->> '$.{column}' = ?"
-            );
-            rows.extend(
-                sqlx::query_as::<_, (String, String)>(&query).bind(area_id).bind(value).fetch_all(&mut **tx).await?,
-            );
+        touched = true;
+        // The person as the push would leave them (what is on the server, with the push's new values).
+        let mut fields = current.get(&m.record_id).map(|r| r.fields.clone()).unwrap_or_default();
+        fields.extend(m.changes.iter().map(|(k, c)| (k.clone(), c.new.clone())));
+        if let Some(person) = person_from_fields(m.record_id, fields) {
+            keys.extend(dsr_shared::person::match_keys(&person).into_iter().map(|(key, _)| key));
         }
     }
-    rows.sort();
-    rows.dedup();
-    let people: Vec<dsr_shared::Person> = rows
-        .into_iter()
-        .filter_map(|(id, fields)| {
-            let mut object: serde_json::Map<String, Value> = serde_json::from_str(&fields).ok()?;
-            object.insert("id".into(), Value::String(id));
-            serde_json::from_value(Value::Object(object)).ok()
-        })
-        .collect();
+    if !touched {
+        return Ok(None);
+    }
+    let mut ids = BTreeSet::new();
+    for key in &keys {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT person_id FROM person_match_keys WHERE area_id = ? AND key = ?")
+                .bind(area_id)
+                .bind(key)
+                .fetch_all(&mut **tx)
+                .await?;
+        ids.extend(rows.into_iter().map(|(id,)| id));
+    }
+    let mut people = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT fields FROM records WHERE id = ? AND kind = 'person' AND deleted = 0")
+                .bind(&id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let fields = row.and_then(|(f,)| serde_json::from_str::<Fields>(&f).ok());
+        people.extend(fields.zip(id.parse::<RecordId>().ok()).and_then(|(fields, id)| person_from_fields(id, fields)));
+    }
     Ok(Some(dsr_shared::person::PeopleIndex::new(people)))
+}
+
+/// A person record's fields as a person (`None` when they do not make one).
+fn person_from_fields(id: RecordId, fields: Fields) -> Option<dsr_shared::Person> {
+    let mut object: serde_json::Map<String, Value> = fields.into_iter().collect();
+    object.insert("id".into(), Value::String(id.to_string()));
+    serde_json::from_value(Value::Object(object)).ok()
+}
+
+/// Keeps `person_match_keys` in step with a person record just written: its keys while it is on the
+/// register or referred; none once deleted, purged or left.
+pub(crate) async fn write_match_keys(
+    tx: &mut Transaction<'_, Sqlite>,
+    area_id: &str,
+    record: &Record,
+) -> Result<(), AppError> {
+    if record.kind != RecordKind::Person {
+        return Ok(());
+    }
+    let id = record.id.to_string();
+    sqlx::query("DELETE FROM person_match_keys WHERE person_id = ?").bind(&id).execute(&mut **tx).await?;
+    let person = if record.deleted { None } else { person_from_fields(record.id, record.fields.clone()) };
+    let Some(person) = person.filter(|p| !matches!(p.register_status, dsr_shared::person::RegisterStatus::Left { .. }))
+    else {
+        return Ok(());
+    };
+    for (key, _) in dsr_shared::person::match_keys(&person) {
+        sqlx::query("INSERT OR IGNORE INTO person_match_keys (area_id, key, person_id) VALUES (?, ?, ?)")
+            .bind(area_id)
+            .bind(key)
+            .bind(&id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Fills `person_match_keys` for people recorded before it existed (once: when it is empty).
+    pub(crate) async fn fill_match_keys(&self) -> Result<(), AppError> {
+        let (keys,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM person_match_keys").fetch_one(self.pool()).await?;
+        if keys > 0 {
+            return Ok(());
+        }
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let rows: Vec<(String, String, Option<String>)> =
+            sqlx::query_as("SELECT id, fields, area_id FROM records WHERE kind = 'person' AND deleted = 0")
+                .fetch_all(&mut *tx)
+                .await?;
+        for (id, fields, area) in rows {
+            let (Ok(id), Ok(fields), Some(area)) = (id.parse(), serde_json::from_str::<Fields>(&fields), area) else {
+                continue;
+            };
+            let record = Record { id, kind: RecordKind::Person, version: 0, fields, deleted: false };
+            write_match_keys(&mut tx, &area, &record).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 async fn claim_device(tx: &mut Transaction<'_, Sqlite>, client: &str, user: &CurrentUser) -> Result<Device, AppError> {
@@ -500,6 +555,7 @@ async fn write(
         .bind(&person)
         .execute(&mut **tx)
         .await?;
+        write_match_keys(tx, &user.area_id, record).await?;
         let action = match (before, record.deleted) {
             (None, _) => "record.create",
             (Some(_), true) => "record.delete",
@@ -583,4 +639,57 @@ fn field_changes(before: Option<&Record>, after: &Record) -> Value {
         }
     }
     Value::Object(changes)
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use dsr_shared::sync::FieldChange;
+
+    fn create(seq: u64, n: u8, nhs: &str) -> Mutation {
+        let fields =
+            [("given_name", "Alex"), ("family_name", "Example"), ("date_of_birth", "2012-03-04"), ("nhs_number", nhs)];
+        Mutation {
+            seq,
+            record_id: RecordId::from_time_and_random(1_764_000_000_000, [n; 10]),
+            kind: RecordKind::Person,
+            base_version: None,
+            changes: fields
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), FieldChange { old: Value::Null, new: Value::String(v.into()) }))
+                .collect(),
+            delete: false,
+            reason: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn people_recorded_before_the_match_keys_are_found_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("dsr.sqlite3");
+        let clock = crate::Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default());
+        let store = Store::open(&path).await.unwrap_or_else(|e| panic!("{e}"));
+        crate::admin::create_coordinator(&store, &clock, "Area", "jo.coordinator", "Jo", "a long test password")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let jo =
+            store.user_by_username("jo.coordinator").await.ok().flatten().unwrap_or_else(|| panic!("no coordinator"));
+        let jo = store.acting_as(jo.id).await.unwrap_or_else(|e| panic!("{e}"));
+        let (now, today) = (clock.now(), clock.today());
+        let client = ClientId::from_time_and_random(1, [1; 10]);
+        let push = PushRequest { client_id: client, mutations: vec![create(1, 1, "9434765919")] };
+        store.push(&jo, &push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        // As if recorded before the table existed: its keys are gone; opening the store fills them again.
+        sqlx::query("DELETE FROM person_match_keys").execute(store.pool()).await.unwrap_or_else(|e| panic!("{e}"));
+        drop(store);
+        let store = Store::open(&path).await.unwrap_or_else(|e| panic!("{e}"));
+        let again = PushRequest { client_id: client, mutations: vec![create(2, 2, "943 476 5919")] };
+        let answer = store.push(&jo, &again, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            matches!(&answer.results[0].outcome, PushOutcome::Rejected { reasons } if reasons[0].field == "nhs_number"),
+            "{answer:?}"
+        );
+    }
 }

@@ -375,8 +375,8 @@ fn name_key(name: &PersonName) -> String {
 }
 
 /// The keys under which two records are the same person: the NHS number, and the names with the date
-/// of birth.
-fn match_keys(person: &Person) -> Vec<(String, SamePerson)> {
+/// of birth. Two people share a key exactly when [`same_person`] says they may be the same.
+pub fn match_keys(person: &Person) -> Vec<(String, SamePerson)> {
     let mut keys = Vec::with_capacity(2);
     if let Some(nhs) = person.nhs_number {
         keys.push((format!("nhs:{}", String::from(nhs)), SamePerson::NhsNumber));

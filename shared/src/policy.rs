@@ -379,7 +379,11 @@ impl Validate for AreaPolicy {
         // The register's ages and a review's, each on its own fields.
         for (scope, themselves, agrees) in [
             (ConsentScope::Register, "consent.consents_for_themselves_from", "consent.child_must_agree_from"),
-            (ConsentScope::Review, "consent.review_consents_for_themselves_from", "consent.review_child_must_agree_from"),
+            (
+                ConsentScope::Review,
+                "consent.review_consents_for_themselves_from",
+                "consent.review_child_must_agree_from",
+            ),
         ] {
             let ages = self.consent.ages(scope);
             errors.require(
