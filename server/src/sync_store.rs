@@ -321,26 +321,20 @@ async fn possible_duplicates(
     if !touched {
         return Ok(None);
     }
-    let mut ids = BTreeSet::new();
-    for key in &keys {
-        let rows: Vec<(String,)> =
-            sqlx::query_as("SELECT person_id FROM person_match_keys WHERE area_id = ? AND key = ?")
-                .bind(area_id)
-                .bind(key)
-                .fetch_all(&mut **tx)
-                .await?;
-        ids.extend(rows.into_iter().map(|(id,)| id));
-    }
-    let mut people = Vec::with_capacity(ids.len());
-    for id in ids {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT fields FROM records WHERE id = ? AND kind = 'person' AND deleted = 0")
-                .bind(&id)
-                .fetch_optional(&mut **tx)
-                .await?;
-        let fields = row.and_then(|(f,)| serde_json::from_str::<Fields>(&f).ok());
-        people.extend(fields.zip(id.parse::<RecordId>().ok()).and_then(|(fields, id)| person_from_fields(id, fields)));
-    }
+    // One statement for the whole push: the records of everyone sharing one of its keys.
+    let keys: Vec<String> = keys.into_iter().collect();
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT r.id, r.fields FROM records r WHERE r.kind = 'person' AND r.deleted = 0 AND r.id IN (
+             SELECT k.person_id FROM person_match_keys k WHERE k.area_id = ? AND k.key IN (SELECT value FROM json_each(?)))",
+    )
+    .bind(area_id)
+    .bind(json(&keys)?)
+    .fetch_all(&mut **tx)
+    .await?;
+    let people = rows.into_iter().filter_map(|(id, fields)| {
+        let fields = serde_json::from_str::<Fields>(&fields).ok()?;
+        person_from_fields(id.parse().ok()?, fields)
+    });
     Ok(Some(dsr_shared::person::PeopleIndex::new(people)))
 }
 
@@ -351,31 +345,54 @@ fn person_from_fields(id: RecordId, fields: Fields) -> Option<dsr_shared::Person
     serde_json::from_value(Value::Object(object)).ok()
 }
 
-/// Keeps `person_match_keys` in step with a person record just written: its keys while it is on the
-/// register or referred; none once deleted, purged or left.
+/// A person record's match keys: while it is on the register or referred (none once deleted, purged or left).
+fn match_keys_of(record: &Record) -> Vec<String> {
+    if record.kind != RecordKind::Person || record.deleted {
+        return Vec::new();
+    }
+    let person = person_from_fields(record.id, record.fields.clone());
+    let person = person.filter(|p| !matches!(p.register_status, dsr_shared::person::RegisterStatus::Left { .. }));
+    person.map(|p| dsr_shared::person::match_keys(&p).into_iter().map(|(key, _)| key).collect()).unwrap_or_default()
+}
+
+/// The keys a person record written now must have, when they differ from the ones it had.
+fn changed_match_keys(before: Option<&Record>, record: &Record) -> Option<Vec<String>> {
+    if record.kind != RecordKind::Person {
+        return None;
+    }
+    let keys = match_keys_of(record);
+    let had = before.map(match_keys_of).unwrap_or_default();
+    (keys != had || before.is_none()).then_some(keys)
+}
+
+/// Keeps `person_match_keys` in step with the person records a push wrote (each with its new keys): two
+/// statements for the whole push, whatever its size.
 pub(crate) async fn write_match_keys(
     tx: &mut Transaction<'_, Sqlite>,
     area_id: &str,
-    record: &Record,
+    people: &[(RecordId, Vec<String>)],
 ) -> Result<(), AppError> {
-    if record.kind != RecordKind::Person {
+    if people.is_empty() {
         return Ok(());
     }
-    let id = record.id.to_string();
-    sqlx::query("DELETE FROM person_match_keys WHERE person_id = ?").bind(&id).execute(&mut **tx).await?;
-    let person = if record.deleted { None } else { person_from_fields(record.id, record.fields.clone()) };
-    let Some(person) = person.filter(|p| !matches!(p.register_status, dsr_shared::person::RegisterStatus::Left { .. }))
-    else {
+    let ids: Vec<String> = people.iter().map(|(id, _)| id.to_string()).collect();
+    sqlx::query("DELETE FROM person_match_keys WHERE person_id IN (SELECT value FROM json_each(?))")
+        .bind(json(&ids)?)
+        .execute(&mut **tx)
+        .await?;
+    let rows: Vec<(String, String)> =
+        people.iter().flat_map(|(id, keys)| keys.iter().map(move |k| (k.clone(), id.to_string()))).collect();
+    if rows.is_empty() {
         return Ok(());
-    };
-    for (key, _) in dsr_shared::person::match_keys(&person) {
-        sqlx::query("INSERT OR IGNORE INTO person_match_keys (area_id, key, person_id) VALUES (?, ?, ?)")
-            .bind(area_id)
-            .bind(key)
-            .bind(&id)
-            .execute(&mut **tx)
-            .await?;
     }
+    sqlx::query(
+        "INSERT OR IGNORE INTO person_match_keys (area_id, key, person_id)
+         SELECT ?, value ->> '$[0]', value ->> '$[1]' FROM json_each(?)",
+    )
+    .bind(area_id)
+    .bind(json(&rows)?)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -391,12 +408,16 @@ impl Store {
             sqlx::query_as("SELECT id, fields, area_id FROM records WHERE kind = 'person' AND deleted = 0")
                 .fetch_all(&mut *tx)
                 .await?;
+        let mut by_area: BTreeMap<String, Vec<(RecordId, Vec<String>)>> = BTreeMap::new();
         for (id, fields, area) in rows {
             let (Ok(id), Ok(fields), Some(area)) = (id.parse(), serde_json::from_str::<Fields>(&fields), area) else {
                 continue;
             };
             let record = Record { id, kind: RecordKind::Person, version: 0, fields, deleted: false };
-            write_match_keys(&mut tx, &area, &record).await?;
+            by_area.entry(area).or_default().push((id, match_keys_of(&record)));
+        }
+        for (area, people) in by_area {
+            write_match_keys(&mut tx, &area, &people).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -519,6 +540,7 @@ async fn write(
         })
         .collect();
     let mut events = Vec::with_capacity(batch.changes.len() + batch.refused.len());
+    let mut match_keys = Vec::new();
     for (change, before) in batch.changes.iter().zip(&batch.before) {
         let record = &change.record;
         let kind = record.kind.name();
@@ -555,7 +577,9 @@ async fn write(
         .bind(&person)
         .execute(&mut **tx)
         .await?;
-        write_match_keys(tx, &user.area_id, record).await?;
+        if let Some(keys) = changed_match_keys(before.as_ref(), record) {
+            match_keys.push((record.id, keys));
+        }
         let action = match (before, record.deleted) {
             (None, _) => "record.create",
             (Some(_), true) => "record.delete",
@@ -585,6 +609,7 @@ async fn write(
         events.push(event);
     }
     audit_many(tx, &events, now).await?;
+    write_match_keys(tx, &user.area_id, &match_keys).await?;
     for person in &batch.assigned {
         crate::accounts_store::assign(tx, user.id, *person, user.id, now).await?;
     }
