@@ -77,6 +77,18 @@ pub fn use_draft(key: String, fields: Vec<(impl Into<String>, RwSignal<String>)>
     draft
 }
 
+/// "We put back what you had typed before", when the form opened with a saved draft.
+#[component]
+pub fn DraftRestored(draft: FormDraft) -> impl IntoView {
+    view! {
+        <Show when=move || draft.restored.get()>
+            <div class="nhsuk-inset-text" id=crate::element_ids::DRAFT_RESTORED>
+                <p>"We put back what you had typed before. Check it, then save."</p>
+            </div>
+        </Show>
+    }
+}
+
 /// "Draft saved on this device", once a draft is written (its `data-values` are what was written).
 #[component]
 pub fn DraftSaved(draft: FormDraft) -> impl IntoView {

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 
-use crate::components::draft::{DraftSaved, use_draft};
+use crate::components::draft::{DraftRestored, DraftSaved, use_draft};
 use crate::components::duplicate::{DuplicateNotice, possible_duplicate};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextField};
@@ -134,11 +134,7 @@ pub fn PersonFormView(
     view! {
         <ErrorSummary errors=errors field_id=field_element/>
         <DuplicateNotice found=duplicate/>
-        <Show when=move || draft.restored.get()>
-            <div class="nhsuk-inset-text" id=ids::DRAFT_RESTORED>
-                <p>"We put back what you had typed before. Check it, then save."</p>
-            </div>
-        </Show>
+        <DraftRestored draft=draft/>
         <form novalidate on:submit=on_submit>
             <TextField id=ids::GIVEN_NAME label="Given name" value=given_name error=error_for("given_name")
                 width_class="nhsuk-u-width-two-thirds"/>

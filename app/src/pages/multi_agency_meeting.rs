@@ -13,7 +13,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use serde_json::{Value, json};
 
-use crate::components::draft::{DraftSaved, use_draft};
+use crate::components::draft::{DraftRestored, DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField};
 use crate::element_ids as ids;
@@ -108,11 +108,7 @@ pub fn MultiAgencyMeetingPage() -> impl IntoView {
         <h1>"Record a multi-agency meeting"</h1>
         <p class="nhsuk-body">"For someone rated Amber, a multi-agency meeting (or a Care (Education) and Treatment Review) must take place. Saved on this device as you type, and sent when there is a connection."</p>
         <ErrorSummary errors=errors field_id=field_element/>
-        <Show when=move || draft.restored.get()>
-            <div class="nhsuk-inset-text" id=ids::DRAFT_RESTORED>
-                <p>"We put back what you had typed before. Check it, then save."</p>
-            </div>
-        </Show>
+        <DraftRestored draft=draft/>
         <form novalidate on:submit=on_submit>
             <DateField id=ids::MAM_DATE legend="Date of the meeting" day=day month=month year=year error=error_for("held_on")
                 part_ids=[ids::MAM_DAY, "multi-agency-meeting-date-month", "multi-agency-meeting-date-year"]/>

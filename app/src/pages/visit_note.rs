@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 
-use crate::components::draft::{DraftSaved, use_draft};
+use crate::components::draft::{DraftRestored, DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField, TextField};
 use crate::element_ids as ids;
@@ -144,11 +144,7 @@ pub fn VisitNotePage() -> impl IntoView {
         <h1>"Home visit note"</h1>
         <p class="nhsuk-body">"Saved on this tablet as you type, and sent when there is a connection."</p>
         <ErrorSummary errors=errors field_id=field_element/>
-        <Show when=move || draft.restored.get()>
-            <div class="nhsuk-inset-text" id=ids::DRAFT_RESTORED>
-                <p>"We put back what you had typed before. Check it, then save."</p>
-            </div>
-        </Show>
+        <DraftRestored draft=draft/>
         <form novalidate on:submit=on_submit>
             <DateField id=ids::VISIT_DATE legend="Date of the visit" day=day month=month year=year
                 error=error_for("visited_on") part_ids=[ids::VISIT_DAY, ids::VISIT_MONTH, ids::VISIT_YEAR]/>
