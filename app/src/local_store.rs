@@ -313,11 +313,7 @@ pub fn person_fields(person: &Person) -> Fields {
 }
 
 /// Reads a person from a record's fields; `None` when they do not make a valid person.
-pub fn person_from(id: RecordId, fields: &Fields) -> Option<Person> {
-    let mut object: serde_json::Map<String, Value> = fields.clone().into_iter().collect();
-    object.insert("id".into(), Value::String(id.to_string()));
-    serde_json::from_value(Value::Object(object)).ok()
-}
+pub use dsr_shared::sync::person_from;
 
 async fn next_seq(meta: &Store) -> Result<u64, StoreError> {
     let current = match meta.get(key(META_NEXT_SEQ)).await? {

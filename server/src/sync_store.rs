@@ -10,7 +10,7 @@ use dsr_shared::sync::push::{Batch, process};
 use dsr_shared::sync::validate::AreaRules;
 use dsr_shared::sync::{
     Change, Conflict, Fields, Mutation, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult, Record,
-    RecordKind, person_of,
+    RecordKind, person_from, person_of,
 };
 use dsr_shared::{ClientId, PersonId, RecordId};
 use serde_json::Value;
@@ -314,7 +314,7 @@ async fn possible_duplicates(
         // The person as the push would leave them (what is on the server, with the push's new values).
         let mut fields = current.get(&m.record_id).map(|r| r.fields.clone()).unwrap_or_default();
         fields.extend(m.changes.iter().map(|(k, c)| (k.clone(), c.new.clone())));
-        if let Some(person) = person_from_fields(m.record_id, fields) {
+        if let Some(person) = person_from(m.record_id, &fields) {
             keys.extend(dsr_shared::person::match_keys(&person).into_iter().map(|(key, _)| key));
         }
     }
@@ -333,16 +333,9 @@ async fn possible_duplicates(
     .await?;
     let people = rows.into_iter().filter_map(|(id, fields)| {
         let fields = serde_json::from_str::<Fields>(&fields).ok()?;
-        person_from_fields(id.parse().ok()?, fields)
+        person_from(id.parse().ok()?, &fields)
     });
     Ok(Some(dsr_shared::person::PeopleIndex::new(people)))
-}
-
-/// A person record's fields as a person (`None` when they do not make one).
-fn person_from_fields(id: RecordId, fields: Fields) -> Option<dsr_shared::Person> {
-    let mut object: serde_json::Map<String, Value> = fields.into_iter().collect();
-    object.insert("id".into(), Value::String(id.to_string()));
-    serde_json::from_value(Value::Object(object)).ok()
 }
 
 /// A person record's match keys: while it is on the register or referred (none once deleted, purged or left).
@@ -350,7 +343,7 @@ fn match_keys_of(record: &Record) -> Vec<String> {
     if record.kind != RecordKind::Person || record.deleted {
         return Vec::new();
     }
-    let person = person_from_fields(record.id, record.fields.clone());
+    let person = person_from(record.id, &record.fields);
     let person = person.filter(|p| !matches!(p.register_status, dsr_shared::person::RegisterStatus::Left { .. }));
     person.map(|p| dsr_shared::person::match_keys(&p).into_iter().map(|(key, _)| key).collect()).unwrap_or_default()
 }

@@ -48,9 +48,8 @@ async fn the_keyworker_is_the_one_whose_caseload_holds_the_person() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let record = person_record(&server).await;
     assert_eq!(record["fields"]["keyworker"]["name"], "Test kim.keyworker", "{record}");
-    let mut fields = record["fields"].as_object().cloned().unwrap_or_default();
-    fields.insert("id".into(), json!(id(1)));
-    let alex: dsr_shared::Person = serde_json::from_value(Value::Object(fields)).unwrap_or_else(|e| panic!("{e}"));
+    let fields: dsr_shared::sync::Fields = serde_json::from_value(record["fields"].clone()).unwrap_or_default();
+    let alex = dsr_shared::sync::person_from(id(1), &fields).unwrap_or_else(|| panic!("not a person: {record}"));
     let mut file = PersonFile::new(alex);
     let rating = server.store.record(id(2)).await.ok().flatten().unwrap_or_else(|| panic!("no rating"));
     let mut rating_fields = rating.fields.clone();

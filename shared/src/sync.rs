@@ -149,6 +149,14 @@ impl Record {
     }
 }
 
+/// The person a person record's fields make (`None` when they do not make one): the one reading the app,
+/// the push's duplicate check and the server's lookups share.
+pub fn person_from(id: RecordId, fields: &Fields) -> Option<crate::Person> {
+    let mut object: serde_json::Map<String, Value> = fields.clone().into_iter().collect();
+    object.insert("id".into(), Value::String(id.to_string()));
+    serde_json::from_value(Value::Object(object)).ok()
+}
+
 /// A domain value's fields as a record holds them: no `id` (the record's own), no empty values.
 pub fn fields_of<T: Serialize>(value: &T) -> Fields {
     match serde_json::to_value(value) {

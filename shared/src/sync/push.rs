@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::validate::{AreaRules, check_with_policy, validate_fields};
 use super::{Change, Conflict, Fields, Mutation, PushOutcome, PushResult, Record, RecordKind, person_of};
 use crate::access::{PersonAccess, PersonFacts, Role, area_access, person_access};
-use crate::{ClientId, FieldError, Person, PersonId, RecordId};
+use crate::{ClientId, FieldError, PersonId, RecordId};
 
 /// The state a push needs, and what it decided.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -256,13 +256,6 @@ fn apply(batch: &mut Batch, client: ClientId, m: &Mutation, now: DateTime<Utc>, 
     PushOutcome::Conflict { record_version: version, change_seq, conflict_ids, fields }
 }
 
-/// A person record's fields as a person.
-fn as_person(record: &Record) -> Option<Person> {
-    let mut object: serde_json::Map<String, Value> = record.fields.clone().into_iter().collect();
-    object.insert("id".into(), serde_json::to_value(record.id).ok()?);
-    serde_json::from_value(Value::Object(object)).ok()
-}
-
 /// The fields that say who a person is: a change to one of them is checked for duplicates.
 const IDENTITY: [&str; 4] = ["given_name", "family_name", "date_of_birth", "nhs_number"];
 
@@ -283,7 +276,7 @@ fn duplicate_of(batch: &mut Batch, current: Option<&Record>, record: &Record) ->
             IDENTITY.iter().any(|f| before.field(f) != record.field(f)) || (accepted(record) && !accepted(before))
         }
     };
-    let person = as_person(record)?;
+    let person = super::person_from(record.id, &record.fields)?;
     if checked && let Some((other, why)) = index.find(&person) {
         let message = if sees_all {
             format!("{} (record {})", why.message(), other.id)

@@ -472,9 +472,7 @@ fn a_risk_assessment_must_be_scored_by_a_version_of_the_areas_tool() {
 }
 
 fn person_of(record: &Record) -> crate::Person {
-    let mut object: serde_json::Map<String, Value> = record.fields.clone().into_iter().collect();
-    object.insert("id".into(), json!(record.id));
-    serde_json::from_value(Value::Object(object)).unwrap_or_else(|e| panic!("{e}"))
+    super::super::person_from(record.id, &record.fields).unwrap_or_else(|| panic!("not a person: {record:?}"))
 }
 
 fn with_people(
