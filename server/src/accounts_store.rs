@@ -263,41 +263,6 @@ impl Store {
         Ok(())
     }
 
-    /// Failed sign-ins for a username since `since`.
-    pub async fn login_failures(
-        &self,
-        username: &str,
-        since: DateTime<Utc>,
-    ) -> Result<(u32, Option<DateTime<Utc>>), AppError> {
-        let (count, last): (i64, Option<String>) =
-            sqlx::query_as("SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = ? AND at > ?")
-                .bind(username)
-                .bind(since.to_rfc3339())
-                .fetch_one(self.pool())
-                .await?;
-        let last = last.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc));
-        Ok((u32::try_from(count).unwrap_or(u32::MAX), last))
-    }
-
-    pub async fn record_login_failure(&self, username: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-        // Failures older than a day no longer count for anything.
-        sqlx::query("DELETE FROM login_failures WHERE at < ?")
-            .bind((now - Duration::days(1)).to_rfc3339())
-            .execute(self.pool())
-            .await?;
-        sqlx::query("INSERT INTO login_failures (username, at) VALUES (?, ?)")
-            .bind(username)
-            .bind(now.to_rfc3339())
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    pub async fn clear_login_failures(&self, username: &str) -> Result<(), AppError> {
-        sqlx::query("DELETE FROM login_failures WHERE username = ?").bind(username).execute(self.pool()).await?;
-        Ok(())
-    }
-
     /// Invites a family member: their account (no username or password yet), assigned to their person,
     /// and the one-time code's hash.
     pub async fn create_invite(
@@ -320,6 +285,19 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Whether an invitation code is known, unused and in date (checked before any password is hashed).
+    pub async fn invite_is_open(&self, code_hash: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM invites i JOIN users u ON u.id = i.user_id
+             WHERE i.code_hash = ? AND i.used_at IS NULL AND i.expires_at > ? AND u.disabled_at IS NULL",
+        )
+        .bind(code_hash)
+        .bind(now.to_rfc3339())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.is_some())
     }
 
     /// Uses an invite: sets the family member's username and password. `None` when the code is unknown,

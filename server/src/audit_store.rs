@@ -93,17 +93,6 @@ impl Store {
         Ok(recorded)
     }
 
-    /// How many `action` entries the area has had since `since`.
-    pub async fn audit_count(&self, area_id: &str, action: &str, since: DateTime<Utc>) -> Result<u32, AppError> {
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit WHERE area_id = ? AND action = ? AND at > ?")
-            .bind(area_id)
-            .bind(action)
-            .bind(since.to_rfc3339())
-            .fetch_one(self.pool())
-            .await?;
-        Ok(u32::try_from(count).unwrap_or(u32::MAX))
-    }
-
     /// Records one event on its own.
     pub async fn audit(&self, event: &AuditEvent, now: DateTime<Utc>) -> Result<(), AppError> {
         let mut tx = self.pool().begin().await?;

@@ -49,6 +49,62 @@ pub async fn verify_password(stored: Option<String>, password: String) -> bool {
     .unwrap_or(false)
 }
 
+/// Password hashing within a memory budget: each argon2 check takes 19 MiB, so at most `permits` run
+/// at once; a request that cannot start one within [`PasswordWork::WAIT`] is answered 503 with
+/// `Retry-After` instead of queueing without end (60 parallel anonymous sign-ins once took the server
+/// from 161 MB to 1.25 GB).
+#[derive(Debug, Clone)]
+pub struct PasswordWork {
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    wait: std::time::Duration,
+}
+
+impl PasswordWork {
+    /// How long a request waits for a turn before being told to come back.
+    pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+    /// At most `at_once` checks at a time (at least one).
+    pub fn new(at_once: usize) -> Self {
+        Self { permits: std::sync::Arc::new(tokio::sync::Semaphore::new(at_once.max(1))), wait: Self::WAIT }
+    }
+
+    /// Waits at most `wait` for a turn.
+    pub fn with_wait(mut self, wait: std::time::Duration) -> Self {
+        self.wait = wait;
+        self
+    }
+
+    /// Takes every turn at once, while the permit is held (tests: the server made as busy as it gets).
+    pub fn take_every_turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let all = u32::try_from(self.permits.available_permits()).ok()?;
+        self.permits.clone().try_acquire_many_owned(all).ok()
+    }
+
+    /// One check per processor, between 2 and 4: the budget is then at most 76 MiB.
+    pub fn for_this_machine() -> Self {
+        Self::new(std::thread::available_parallelism().map_or(2, usize::from).clamp(2, 4))
+    }
+
+    async fn turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+        match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(AppError::Busy { retry_after_secs: 2 }),
+        }
+    }
+
+    /// [`hash_password`], within the budget.
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+        let _permit = self.turn().await?;
+        hash_password(password).await
+    }
+
+    /// [`verify_password`], within the budget.
+    pub async fn verify(&self, stored: Option<String>, password: String) -> Result<bool, AppError> {
+        let _permit = self.turn().await?;
+        Ok(verify_password(stored, password).await)
+    }
+}
+
 /// A new random token (a session, an invite): 32 bytes, URL-safe base64.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];

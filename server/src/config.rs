@@ -32,6 +32,11 @@ pub struct Config {
     #[arg(long, env = "DSR_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
+    /// A reverse proxy serves the app: take the client's address for sign-in and form limits from the
+    /// last `X-Forwarded-For` entry (without this, every client behind the proxy shares one limit).
+    #[arg(long, env = "DSR_BEHIND_PROXY")]
+    pub behind_proxy: bool,
+
     /// Minutes between runs of the retention job, which removes the details of people who left the
     /// register longer ago than their area's retention period (it also runs at start).
     #[arg(long, env = "DSR_PURGE_EVERY_MINUTES", default_value_t = 60,

@@ -21,9 +21,12 @@ pub enum AppError {
     Database(#[from] sqlx::Error),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
-    /// Too many failed attempts: try again after this many seconds.
-    #[error("too many attempts")]
-    Throttled { retry_after_secs: u64 },
+    /// Too many attempts under `limit`: try again after this many seconds (429).
+    #[error("too many attempts ({})", .limit.scope)]
+    Throttled { retry_after_secs: u64, limit: crate::limits::Limit },
+    /// Too much work already in hand (password checks): try again after this many seconds (503).
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
 }
 
 impl AppError {
@@ -56,15 +59,13 @@ impl AppError {
             AppError::BadRequest { status, code, message } => (*status, body(code, message.clone())),
             AppError::NotFound(message) => (StatusCode::NOT_FOUND, body("not_found", message.clone())),
             AppError::Conflict(message) => (StatusCode::CONFLICT, body("conflict", message.clone())),
-            AppError::Throttled { retry_after_secs } => (
+            AppError::Throttled { retry_after_secs, limit } => (
                 StatusCode::TOO_MANY_REQUESTS,
-                body(
-                    "too_many_attempts",
-                    format!(
-                        "Too many wrong passwords for this username. Try again in {} minutes.",
-                        retry_after_secs.div_ceil(60)
-                    ),
-                ),
+                body("too_many_attempts", crate::limits::throttled_message(limit, *retry_after_secs)),
+            ),
+            AppError::Busy { .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                body("busy", "The server is busy just now. Nothing was lost: try again in a few seconds.".into()),
             ),
             AppError::Database(_) | AppError::Corrupt(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -85,7 +86,7 @@ impl IntoResponse for AppError {
             tracing::error!(error = %self, "request failed");
         }
         let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::Throttled { retry_after_secs } = self {
+        if let AppError::Throttled { retry_after_secs, .. } | AppError::Busy { retry_after_secs } = self {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(retry_after_secs));

@@ -5,6 +5,7 @@
 mod access_store;
 mod accounts_store;
 pub mod admin;
+mod attempts_store;
 mod audit_store;
 mod auth;
 mod caseload;
@@ -12,6 +13,7 @@ mod clock;
 mod config;
 mod demo;
 mod error;
+pub mod limits;
 mod openapi;
 mod policy_store;
 mod purge;
@@ -28,7 +30,7 @@ use axum::Router;
 use tower_http::trace::TraceLayer;
 
 pub use accounts_store::NewUser;
-pub use auth::{CurrentUser, SESSION_COOKIE, hash_password};
+pub use auth::{CurrentUser, PasswordWork, SESSION_COOKIE, hash_password};
 pub use clock::Clock;
 pub use config::Config;
 pub use demo::{DEMO_CLIENT, demo_people, demo_push};
@@ -53,7 +55,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await.map_err(StartError::Serve)?;
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown).await.map_err(StartError::Serve)?;
     tracing::info!("server stopped");
     Ok(())
 }

@@ -19,6 +19,10 @@ pub struct AppState {
     pub session_lifetime: chrono::Duration,
     /// Mark the session cookie Secure even without `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
+    /// Trust the last `X-Forwarded-For` address as the client's (a reverse proxy in front).
+    pub behind_proxy: bool,
+    /// Password hashing within a memory budget.
+    pub passwords: crate::auth::PasswordWork,
 }
 
 impl AppState {
@@ -48,6 +52,7 @@ impl AppState {
         let mut state = Self::new(store, clock, config.static_dir.clone(), config.demo);
         state.session_lifetime = chrono::Duration::hours(i64::from(config.session_hours));
         state.secure_cookies = config.secure_cookies;
+        state.behind_proxy = config.behind_proxy;
         Ok(state)
     }
 
@@ -61,6 +66,8 @@ impl AppState {
             csp,
             session_lifetime: chrono::Duration::hours(DEFAULT_SESSION_HOURS.into()),
             secure_cookies: false,
+            behind_proxy: false,
+            passwords: crate::auth::PasswordWork::for_this_machine(),
         }
     }
 }

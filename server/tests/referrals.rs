@@ -1,5 +1,6 @@
 //! Self-referral from the public form: no account needed, checked by the same rules, received into
-//! the area's register (referred, waiting for the next DSR meeting), audited, and limited per area.
+//! the area's register (referred, waiting for the next DSR meeting), audited, and limited per client
+//! (with a ceiling per area).
 
 #![allow(clippy::panic, reason = "test helpers fail the test with a message")]
 
@@ -87,14 +88,43 @@ async fn a_self_referral_names_what_needs_attention_and_an_unknown_area_is_404()
 }
 
 #[tokio::test]
-async fn self_referrals_to_one_area_are_limited_when_a_form_is_abused() {
+async fn one_client_sending_many_self_referrals_is_limited_and_every_other_family_is_not() {
     let server = test_server().await;
+    let from = |addr: &str| {
+        let mut request = Request::post("/api/referrals/self")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(referral(&server.area).to_string()))
+            .unwrap_or_default();
+        let addr: std::net::SocketAddr = addr.parse().unwrap_or_else(|e| panic!("{e}"));
+        request.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+        request
+    };
     for n in 0..dsr_server::MAX_SELF_REFERRALS {
-        let reply = send(&server, &referral(&server.area)).await;
+        let reply = server.send_raw(from("192.0.2.20:1")).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{n}: {}", reply.text());
     }
-    let reply = send(&server, &referral(&server.area)).await;
+    let reply = server.send_raw(from("192.0.2.20:2")).await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.text());
+    assert!(reply.headers.contains_key(header::RETRY_AFTER));
+    let message = reply.json::<ApiError>().message;
+    assert!(message.contains("referrals have been sent from this connection") && message.contains("phone"), "{message}");
+    assert!(!message.contains("password"), "{message}");
+    // Another family, in the same area, is not held up.
+    let reply = server.send_raw(from("203.0.113.50:1")).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    // A form sent back to be corrected does not count.
+    let mut wrong = referral(&server.area);
+    wrong["reason"] = json!("");
+    for _ in 0..10 {
+        let mut request = Request::post("/api/referrals/self")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(wrong.to_string()))
+            .unwrap_or_default();
+        request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([198, 51, 100, 1], 1))));
+        assert_eq!(server.send_raw(request).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let reply = server.send_raw(from("198.51.100.1:1")).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
 }
 
 #[tokio::test]

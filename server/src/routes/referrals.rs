@@ -15,10 +15,10 @@ use rand::RngCore;
 use crate::AppState;
 use crate::audit_store::AuditEvent;
 use crate::error::{ApiJson, AppError};
+use crate::limits::{self, ClientAddr};
 
-/// At most this many self-referrals to one area within [`THROTTLE_MINUTES`] (a form being abused).
-pub const MAX_SELF_REFERRALS: u32 = 20;
-pub const THROTTLE_MINUTES: i64 = 10;
+/// At most this many self-referrals from one client within an hour (see `limits`).
+pub const MAX_SELF_REFERRALS: u32 = limits::SELF_REFERRAL_PER_CLIENT.max;
 
 #[utoipa::path(get, path = "/areas", tag = "referrals",
     security(()),
@@ -34,12 +34,16 @@ pub async fn areas(State(state): State<AppState>) -> Result<ApiJson<Vec<AreaSumm
     request_body = SelfReferralRequest,
     responses(
         (status = 201, description = "Received: it waits for the area's next DSR meeting; the family is contacted by `contact_by`", body = SelfReferralReceived),
+        (status = 400, description = "The body is not valid JSON", body = ApiError),
         (status = 404, description = "No such area", body = ApiError),
+        (status = 413, description = "The body is larger than the server accepts", body = ApiError),
+        (status = 415, description = "The body is not sent as JSON", body = ApiError),
         (status = 422, description = "A field needs attention (each is named)", body = ApiError),
-        (status = 429, description = "Too many self-referrals to this area just now: try again in a few minutes", body = ApiError),
+        (status = 429, description = "Several referrals from this client within the hour, or an unusual number to this area: phone the area's team or wait (Retry-After)", body = ApiError),
     ))]
 pub async fn self_referral(
     State(state): State<AppState>,
+    client: ClientAddr,
     ApiJson(request): ApiJson<SelfReferralRequest>,
 ) -> Result<(StatusCode, ApiJson<SelfReferralReceived>), AppError> {
     let area = state
@@ -49,11 +53,32 @@ pub async fn self_referral(
         .ok_or_else(|| AppError::NotFound("There is no such area: choose your area from the list".into()))?;
     let now = state.clock.now();
     let today = state.clock.today();
-    let recent =
-        state.store.audit_count(&area.id, "referral.self", now - chrono::Duration::minutes(THROTTLE_MINUTES)).await?;
-    if recent >= MAX_SELF_REFERRALS {
-        return Err(AppError::Throttled { retry_after_secs: (THROTTLE_MINUTES * 60) as u64 });
+    let client_in_area = format!("{} {}", area.id, client.0);
+    let reservation = state
+        .store
+        .reserve_attempts(
+            &[(limits::SELF_REFERRAL_PER_CLIENT, &client_in_area), (limits::SELF_REFERRAL_PER_AREA, &area.id)],
+            now,
+        )
+        .await?;
+    match received(&state, &area, request, now, today).await {
+        Ok(answer) => Ok((StatusCode::CREATED, ApiJson(answer))),
+        Err(error) => {
+            // Only referrals received count against the limits; a form sent back to be corrected does not.
+            state.store.release_attempts(reservation).await?;
+            Err(error)
+        }
     }
+}
+
+/// Enters a self-referral into the register.
+async fn received(
+    state: &AppState,
+    area: &AreaSummary,
+    request: SelfReferralRequest,
+    now: chrono::DateTime<chrono::Utc>,
+    today: chrono::NaiveDate,
+) -> Result<SelfReferralReceived, AppError> {
     let new_id = || {
         let mut random = [0u8; 10];
         rand::rng().fill_bytes(&mut random);
@@ -106,13 +131,10 @@ pub async fn self_referral(
         ..AuditEvent::default()
     };
     state.store.audit(&event, now).await?;
-    let policy = state.store.policy_of_area(&area).await?.policy;
-    Ok((
-        StatusCode::CREATED,
-        ApiJson(SelfReferralReceived {
-            reference: referral.id,
-            considered_on: referral.triage_due(&policy),
-            contact_by: referral.contact_due(&policy),
-        }),
-    ))
+    let policy = state.store.policy_of_area(area).await?.policy;
+    Ok(SelfReferralReceived {
+        reference: referral.id,
+        considered_on: referral.triage_due(&policy),
+        contact_by: referral.contact_due(&policy),
+    })
 }

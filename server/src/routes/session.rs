@@ -3,7 +3,6 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::CookieJar;
-use chrono::Duration;
 use dsr_shared::ValidationErrors;
 use dsr_shared::accounts::{LoginRequest, SessionInfo, normalise_username};
 use dsr_shared::api::ApiError;
@@ -12,22 +11,29 @@ use crate::AppState;
 use crate::audit_store::AuditEvent;
 use crate::auth::{self, CurrentUser};
 use crate::error::{ApiJson, AppError};
+use crate::limits::{self, ClientAddr};
 
-/// Wrong passwords allowed for one username within [`THROTTLE_MINUTES`] before sign-in pauses.
-pub const MAX_FAILURES: u32 = 5;
-pub const THROTTLE_MINUTES: i64 = 15;
+/// A username longer than any that can exist is refused before anything is looked up.
+pub const MAX_USERNAME_CHARS: usize = 64;
+/// A password longer than this is refused before it is hashed.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 
 #[utoipa::path(post, path = "/session/login", tag = "session",
+    security(()),
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in: the session cookie (HttpOnly, SameSite=Strict) is set", body = SessionInfo),
-        (status = 401, description = "The username or password is not right", body = ApiError),
-        (status = 403, description = "The account has been closed", body = ApiError),
-        (status = 422, description = "Username or password missing", body = ApiError),
-        (status = 429, description = "Too many wrong passwords for this username: wait (Retry-After)", body = ApiError),
+        (status = 400, description = "The body is not valid JSON", body = ApiError),
+        (status = 401, description = "The username or password is not right, or the account is closed (the same answer for each)", body = ApiError),
+        (status = 413, description = "The body is larger than the server accepts", body = ApiError),
+        (status = 415, description = "The body is not sent as JSON", body = ApiError),
+        (status = 422, description = "Username or password missing or too long, or the body lacks a field", body = ApiError),
+        (status = 429, description = "Too many wrong passwords for this username, or from this client: wait (Retry-After)", body = ApiError),
+        (status = 503, description = "Too many sign-ins being checked at once: try again shortly (Retry-After)", body = ApiError),
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    client: ClientAddr,
     headers: HeaderMap,
     jar: CookieJar,
     ApiJson(request): ApiJson<LoginRequest>,
@@ -35,41 +41,56 @@ pub async fn login(
     let username = normalise_username(&request.username);
     let mut errors = ValidationErrors::new();
     errors.require(username.is_empty(), "username", "Enter your username");
+    errors.require(
+        username.chars().count() > MAX_USERNAME_CHARS,
+        "username",
+        &format!("A username has at most {MAX_USERNAME_CHARS} characters"),
+    );
     errors.require(request.password.is_empty(), "password", "Enter your password");
-    errors.require(request.password.chars().count() > 1000, "password", "That password is too long");
+    errors.require(request.password.len() > MAX_PASSWORD_BYTES, "password", "That password is too long");
     errors.into_result()?;
 
     let now = state.clock.now();
-    let (failures, last) = state.store.login_failures(&username, now - Duration::minutes(THROTTLE_MINUTES)).await?;
-    if failures >= MAX_FAILURES {
-        let until = last.unwrap_or(now) + Duration::minutes(THROTTLE_MINUTES);
-        return Err(AppError::Throttled { retry_after_secs: (until - now).num_seconds().max(1) as u64 });
-    }
+    // Reserved before the password is checked: of parallel attempts, only as many as the limit are checked.
+    let reservation = state
+        .store
+        .reserve_attempts(&[(limits::SIGN_IN_PER_USERNAME, &username), (limits::SIGN_IN_PER_CLIENT, &client.0)], now)
+        .await?;
     let user = state.store.user_by_username(&username).await?;
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    if !auth::verify_password(hash, request.password).await {
-        state.store.record_login_failure(&username, now).await?;
+    let right = match state.passwords.verify(hash, request.password).await {
+        Ok(right) => right,
+        Err(busy) => {
+            // Not checked: it does not count against anyone.
+            state.store.release_attempts(reservation).await?;
+            return Err(busy);
+        }
+    };
+    // A closed account answers a right password as it answers a wrong one (and it counts as a failure).
+    let Some(user) = user.as_ref().filter(|u| right && !u.disabled) else {
+        let known = user;
         let event = AuditEvent {
             action: "session.login_failed",
-            area_id: user.as_ref().map(|u| u.area_id.clone()),
-            user_id: user.as_ref().map(|u| u.id),
-            detail: Some(if user.is_some() { "wrong password" } else { "unknown username" }.into()),
+            area_id: known.as_ref().map(|u| u.area_id.clone()),
+            user_id: known.as_ref().map(|u| u.id),
+            detail: Some(
+                match &known {
+                    None => "unknown username",
+                    Some(u) if u.disabled && right => "closed account",
+                    Some(_) => "wrong password",
+                }
+                .into(),
+            ),
             ..AuditEvent::default()
         };
         state.store.audit(&event, now).await?;
-        return Err(AppError::unauthorized("wrong_credentials", "The username or password is not right"));
-    }
-    let Some(user) = user else {
-        return Err(AppError::unauthorized("wrong_credentials", "The username or password is not right"));
+        return Err(AppError::unauthorized(
+            "wrong_credentials",
+            "The username or password is not right. If your account has been closed, ask your DSR coordinator.",
+        ));
     };
-    if user.disabled {
-        return Err(AppError::BadRequest {
-            status: StatusCode::FORBIDDEN,
-            code: "account_disabled",
-            message: "This account has been closed. Ask your DSR coordinator if you need access.".into(),
-        });
-    }
-    state.store.clear_login_failures(&username).await?;
+    state.store.clear_attempts(limits::SIGN_IN_PER_USERNAME, &username).await?;
+    state.store.release_attempts(reservation).await?;
     let (jar, info) = start_session(&state, &headers, jar, user.id, "session.login").await?;
     Ok((jar, ApiJson(info)))
 }

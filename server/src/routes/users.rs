@@ -19,6 +19,7 @@ use crate::accounts_store::NewUser;
 use crate::audit_store::AuditEvent;
 use crate::auth::{self, CurrentUser};
 use crate::error::{ApiJson, ApiPath, AppError};
+use crate::limits::{self, ClientAddr};
 
 /// How long a family has to use their invite code.
 pub const INVITE_DAYS: i64 = 14;
@@ -50,7 +51,7 @@ pub async fn create_staff(
     user.require_coordinator()?;
     new.validate()?;
     let username = normalise_username(&new.username);
-    let hash = auth::hash_password(new.password.clone()).await?;
+    let hash = state.passwords.hash(new.password.clone()).await?;
     let now = state.clock.now();
     let id = state
         .store
@@ -214,30 +215,52 @@ pub async fn invite(
 }
 
 #[utoipa::path(post, path = "/invites/accept", tag = "accounts",
+    security(()),
     request_body = AcceptInvite,
     responses(
         (status = 200, description = "The account is ready and signed in", body = SessionInfo),
+        (status = 400, description = "The body is not valid JSON", body = ApiError),
+        (status = 413, description = "The body is larger than the server accepts", body = ApiError),
+        (status = 415, description = "The body is not sent as JSON", body = ApiError),
         (status = 422, description = "The code is not right, used or expired; or the username or password needs attention", body = ApiError),
+        (status = 429, description = "Too many codes that were not right from this client: wait (Retry-After)", body = ApiError),
+        (status = 503, description = "Too many passwords being set at once: try again shortly (Retry-After)", body = ApiError),
     ))]
 pub async fn accept(
     State(state): State<AppState>,
+    client: ClientAddr,
     headers: HeaderMap,
     jar: CookieJar,
     ApiJson(request): ApiJson<AcceptInvite>,
 ) -> Result<(CookieJar, ApiJson<SessionInfo>), AppError> {
     request.validate()?;
     let username = normalise_username(&request.username);
-    let hash = auth::hash_password(request.password.clone()).await?;
     let now = state.clock.now();
     let code_hash = auth::token_hash(&normalise_invite_code(&request.code));
-    let Some(id) = state.store.accept_invite(&code_hash, &username, &hash, now).await? else {
+    let reservation = state.store.reserve_attempts(&[(limits::INVITE_PER_CLIENT, &client.0)], now).await?;
+    let wrong_code = || {
         let mut errors = ValidationErrors::new();
         errors.add(
             "code",
             "This code is not right, has been used already or has expired. Check it, or ask for a new one.",
         );
-        return Err(errors.into());
+        AppError::from(errors)
     };
+    // The code first: nothing is hashed for a code that opens nothing.
+    if !state.store.invite_is_open(&code_hash, now).await? {
+        return Err(wrong_code());
+    }
+    let hash = match state.passwords.hash(request.password.clone()).await {
+        Ok(hash) => hash,
+        Err(busy) => {
+            state.store.release_attempts(reservation).await?;
+            return Err(busy);
+        }
+    };
+    let Some(id) = state.store.accept_invite(&code_hash, &username, &hash, now).await? else {
+        return Err(wrong_code());
+    };
+    state.store.release_attempts(reservation).await?;
     let (jar, info) = super::session::start_session(&state, &headers, jar, id, "invite.accept").await?;
     Ok((jar, ApiJson(info)))
 }

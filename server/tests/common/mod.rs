@@ -38,13 +38,18 @@ pub async fn test_server() -> TestServer {
 
 /// A fresh server whose clock says `clock`.
 pub async fn test_server_at(clock: Clock) -> TestServer {
+    test_server_with(clock, |state| state).await
+}
+
+/// A fresh server whose state `configure` changes first (its password budget, say).
+pub async fn test_server_with(clock: Clock, configure: impl FnOnce(AppState) -> AppState) -> TestServer {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let static_dir = dir.path().join("dist");
     std::fs::create_dir_all(&static_dir).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(static_dir.join("app.js"), "export default function init() {}").unwrap_or_else(|e| panic!("{e}"));
     let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("open: {e}"));
-    let state = AppState::new(store.clone(), clock, static_dir, false);
+    let state = configure(AppState::new(store.clone(), clock, static_dir, false));
     dsr_server::admin::create_coordinator(&store, &clock, AREA, "coordinator", "Jo Coordinator", PASSWORD)
         .await
         .unwrap_or_else(|e| panic!("coordinator: {e}"));

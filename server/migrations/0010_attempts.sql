@@ -1,0 +1,14 @@
+-- Attempts at something limited (a password, an invitation code, a public form), counted per key
+-- (a username, a client address, an area) and reserved before the secret is checked, in the same
+-- transaction as the count, so parallel attempts cannot all pass the limit (issue 13). A failed
+-- attempt keeps its row; a successful one removes it. Replaces login_failures.
+CREATE TABLE attempts (
+    id    INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    at    TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX attempts_by_key ON attempts (scope, key, at);
+
+DROP TABLE login_failures;

@@ -1,0 +1,154 @@
+#![allow(clippy::panic, reason = "a failed step fails the test")]
+
+//! The attack suite (issue 13): what a black-box attacker tried, each as a test that failed before the
+//! fix. Sign-in bursts, invitation codes, the password-hashing budget and the public form's limits here;
+//! field-level writes in `access.rs`; the memory an anonymous burst costs is measured on the real binary
+//! in `tests/tests/attacks.rs`.
+
+mod common;
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use common::*;
+use dsr_server::{Clock, PasswordWork};
+use dsr_shared::api::ApiError;
+use serde_json::{Value, json};
+
+fn from(addr: &str, method: Method, uri: &str, body: &Value) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap_or_default();
+    let addr: SocketAddr = addr.parse().unwrap_or_else(|e| panic!("{addr}: {e}"));
+    request.extensions_mut().insert(ConnectInfo(addr));
+    request
+}
+
+fn sign_in(username: &str, password: &str) -> Value {
+    json!({ "username": username, "password": password })
+}
+
+#[tokio::test]
+async fn a_burst_of_parallel_wrong_passwords_is_checked_only_up_to_the_limit() {
+    let server = test_server().await;
+    server.staff("target", dsr_shared::access::Role::Keyworker).await;
+    // 30 wrong passwords at once, with the right one among them.
+    let mut burst = Vec::new();
+    for n in 0..31 {
+        let password = if n == 17 { PASSWORD.to_string() } else { format!("wrong password number {n}") };
+        let app = server.app.clone();
+        let request = from("192.0.2.10:5000", Method::POST, "/api/session/login", &sign_in("target", &password));
+        burst.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            app.oneshot(request).await.map(|r| r.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in burst {
+        statuses.push(task.await.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    let checked = statuses.iter().filter(|s| **s != StatusCode::TOO_MANY_REQUESTS).count();
+    assert!(checked <= 5, "only five attempts may be checked, {checked} were: {statuses:?}");
+    assert!(statuses.iter().all(|s| [StatusCode::OK, StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s)));
+    // Whatever came of the burst, the right password now waits like any other.
+    let reply = server.send_raw(from("192.0.2.10:5000", Method::POST, "/api/session/login", &sign_in("target", PASSWORD))).await;
+    if !statuses.contains(&StatusCode::OK) {
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.text());
+        let retry: u64 = reply.headers[header::RETRY_AFTER].to_str().ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+        assert!((1..=15 * 60).contains(&retry), "{retry}");
+        assert!(reply.json::<ApiError>().message.contains("Too many wrong passwords for this username"));
+    }
+}
+
+#[tokio::test]
+async fn one_client_trying_many_usernames_is_stopped_and_others_are_not() {
+    let server = test_server().await;
+    for n in 0..30 {
+        let reply = server
+            .send_raw(from("198.51.100.7:4000", Method::POST, "/api/session/login", &sign_in(&format!("user{n}"), "guess guess guess")))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {n}: {}", reply.text());
+    }
+    let reply = server
+        .send_raw(from("198.51.100.7:4001", Method::POST, "/api/session/login", &sign_in("coordinator", PASSWORD)))
+        .await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "the 31st from one client: {}", reply.text());
+    assert!(reply.json::<ApiError>().message.contains("from this connection"));
+    // Another client is not held up.
+    let reply = server.send_raw(from("203.0.113.9:4000", Method::POST, "/api/session/login", &sign_in("coordinator", PASSWORD))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+}
+
+#[tokio::test]
+async fn usernames_and_passwords_are_bounded_before_anything_is_looked_up() {
+    let server = test_server().await;
+    let long = "a".repeat(10_000);
+    for body in [sign_in(&long, PASSWORD), sign_in("coordinator", &"p".repeat(5_000))] {
+        let reply = server.send_raw(from("192.0.2.1:1", Method::POST, "/api/session/login", &body)).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    }
+}
+
+#[tokio::test]
+async fn when_every_hashing_turn_is_taken_sign_in_says_busy_and_a_wrong_invite_code_is_refused_without_hashing() {
+    let work = PasswordWork::new(2).with_wait(std::time::Duration::from_millis(50));
+    let clock = Clock::Fixed(chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").map(|t| t.to_utc()).unwrap_or_default());
+    let held = work.clone();
+    let server = test_server_with(clock, move |mut state| {
+        state.passwords = work;
+        state
+    })
+    .await;
+    let invite = server.post_json("/api/invites", &json!({ "display_name": "Chris Parent", "person_id": person(1) })).await;
+    // No person 1: make one first.
+    let invite = if invite.status == StatusCode::NOT_FOUND {
+        let create = json!({ "client_id": client(1), "mutations": [{ "seq": 1, "record_id": id(1), "kind": "person",
+            "changes": { "given_name": { "old": null, "new": "Chris" }, "family_name": { "old": null, "new": "Example" },
+                         "date_of_birth": { "old": null, "new": "2012-03-04" } } }] });
+        assert_eq!(server.post_json("/api/sync/push", &create).await.status, StatusCode::OK);
+        server.post_json("/api/invites", &json!({ "display_name": "Chris Parent", "person_id": person(1) })).await
+    } else {
+        invite
+    };
+    assert_eq!(invite.status, StatusCode::CREATED, "{}", invite.text());
+    let code = invite.json::<Value>()["code"].as_str().unwrap_or_default().to_string();
+
+    let every_turn = held.take_every_turn().unwrap_or_else(|| panic!("the turns are free"));
+    // A sign-in cannot be checked: 503 with Retry-After, and it does not count as a wrong password.
+    let reply = server.send_raw(from("192.0.2.2:1", Method::POST, "/api/session/login", &sign_in("coordinator", PASSWORD))).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{}", reply.text());
+    assert!(reply.headers.contains_key(header::RETRY_AFTER));
+    assert_eq!(reply.json::<ApiError>().code, "busy");
+    // A wrong invitation code is answered at once: nothing is hashed for it.
+    let accept = |code: &str| json!({ "code": code, "username": "chris.parent", "password": "our own long password" });
+    let reply = server.send_raw(from("192.0.2.3:1", Method::POST, "/api/invites/accept", &accept("ABCD-EFGH-JKMN-PQRS"))).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    // The right code needs a hash: busy.
+    let reply = server.send_raw(from("192.0.2.3:1", Method::POST, "/api/invites/accept", &accept(&code))).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{}", reply.text());
+    drop(every_turn);
+    let reply = server.send_raw(from("192.0.2.3:1", Method::POST, "/api/invites/accept", &accept(&code))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    // The busy answers did not count: the coordinator signs in.
+    let reply = server.send_raw(from("192.0.2.2:1", Method::POST, "/api/session/login", &sign_in("coordinator", PASSWORD))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+}
+
+#[tokio::test]
+async fn wrong_invitation_codes_from_one_client_are_limited() {
+    let server = test_server().await;
+    let accept = json!({ "code": "ABCD-EFGH-JKMN-PQRS", "username": "someone.new", "password": "our own long password" });
+    for n in 0..10 {
+        let reply = server.send_raw(from("192.0.2.4:1", Method::POST, "/api/invites/accept", &accept)).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {n}: {}", reply.text());
+    }
+    let reply = server.send_raw(from("192.0.2.4:1", Method::POST, "/api/invites/accept", &accept)).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.text());
+    let reply = server.send_raw(from("192.0.2.5:1", Method::POST, "/api/invites/accept", &accept)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "another client: {}", reply.text());
+}
