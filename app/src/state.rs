@@ -160,7 +160,7 @@ impl AppState {
 
     /// Notes that a person's record was opened on `screen`, for the audit trail (kept on the device,
     /// even offline, and sent by the sync loop).
-    pub fn record_read(self, id: dsr_shared::RecordId, screen: &'static str) {
+    pub fn record_read(self, id: dsr_shared::RecordId, screen: dsr_shared::accounts::Screen) {
         let person = dsr_shared::PersonId::from_uuid(id.as_uuid());
         leptos::task::spawn_local(async move {
             if let Err(error) = local_store::record_view(person, screen).await {

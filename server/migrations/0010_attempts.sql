@@ -12,3 +12,8 @@ CREATE TABLE attempts (
 CREATE INDEX attempts_by_key ON attempts (scope, key, at);
 
 DROP TABLE login_failures;
+
+-- When a device was first synced by its user (each sign-in starts a new device): reads it reports
+-- must fall between then and now. NULL for devices from before this column (the account's creation
+-- is the bound then).
+ALTER TABLE sync_clients ADD COLUMN claimed_at TEXT;

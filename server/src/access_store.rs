@@ -6,8 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use dsr_shared::PersonId;
-use dsr_shared::access::{PersonAccess, PersonFacts, View, person_access};
+use dsr_shared::access::Role;
+use dsr_shared::access::{Held, PersonAccess, PersonFacts, View, outcome_withheld, person_access};
 use dsr_shared::consent::Consent;
+use dsr_shared::review::Review;
 use dsr_shared::sync::push::WriteAccess;
 use sqlx::SqliteConnection;
 
@@ -37,35 +39,45 @@ pub(crate) async fn assigned_people(
     Ok(rows.into_iter().filter_map(|(p,)| p.parse().ok()).collect())
 }
 
+/// The records of `kind` about each of `people` that parse (stored records passed validation; one that
+/// no longer parses is left out, which for a consent reads as no consent).
+async fn records_of<T: serde::de::DeserializeOwned>(
+    db: &mut SqliteConnection,
+    kind: &str,
+    people: &BTreeSet<PersonId>,
+) -> Result<BTreeMap<PersonId, Vec<T>>, AppError> {
+    let mut found: BTreeMap<PersonId, Vec<T>> = BTreeMap::new();
+    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let sql = format!(
+            "SELECT id, person_id, fields FROM records WHERE kind = ? AND deleted = 0 AND person_id IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (String, String, String)>(&sql).bind(kind);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for (id, person, fields) in query.fetch_all(&mut *db).await? {
+            let mut value: serde_json::Value =
+                serde_json::from_str(&fields).map_err(|e| AppError::Corrupt(format!("{kind} fields: {e}")))?;
+            if let Some(map) = value.as_object_mut() {
+                map.insert("id".into(), serde_json::Value::String(id));
+            }
+            if let (Ok(record), Ok(person)) = (serde_json::from_value::<T>(value), person.parse()) {
+                found.entry(person).or_default().push(record);
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// What is known about each of `people` that changes who may see them (from their consent records).
 pub(crate) async fn person_facts(
     db: &mut SqliteConnection,
     people: &BTreeSet<PersonId>,
     today: NaiveDate,
 ) -> Result<BTreeMap<PersonId, PersonFacts>, AppError> {
-    let mut consents: BTreeMap<PersonId, Vec<Consent>> = BTreeMap::new();
-    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
-    for chunk in ids.chunks(IN_CHUNK) {
-        let sql = format!(
-            "SELECT id, person_id, fields FROM records WHERE kind = 'consent' AND deleted = 0 AND person_id IN ({})",
-            placeholders(chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, (String, String, String)>(&sql);
-        for id in chunk {
-            query = query.bind(id);
-        }
-        for (id, person, fields) in query.fetch_all(&mut *db).await? {
-            let mut value: serde_json::Value =
-                serde_json::from_str(&fields).map_err(|e| AppError::Corrupt(format!("consent fields: {e}")))?;
-            if let Some(map) = value.as_object_mut() {
-                map.insert("id".into(), serde_json::Value::String(id));
-            }
-            // Stored consents passed validation; one that no longer parses counts as no consent.
-            if let (Ok(consent), Ok(person)) = (serde_json::from_value::<Consent>(value), person.parse()) {
-                consents.entry(person).or_default().push(consent);
-            }
-        }
-    }
+    let consents: BTreeMap<PersonId, Vec<Consent>> = records_of(db, "consent", people).await?;
     Ok(people
         .iter()
         .map(|p| (*p, PersonFacts::from_consents(consents.get(p).map_or(&[][..], Vec::as_slice), today)))
@@ -84,11 +96,23 @@ pub(crate) async fn view_for(
     }
     let people = assigned_people(db, user).await?;
     let facts = person_facts(db, &people, today).await?;
+    // Only a family has reviews' outcomes withheld: the reviews are read for no one else.
+    let reviews: BTreeMap<PersonId, Vec<Review>> =
+        if user.role == Role::Family { records_of(db, "review", &people).await? } else { BTreeMap::new() };
     Ok(View::People(
         facts
             .into_iter()
-            .map(|(person, facts)| (person, person_access(user.role, true, facts).read))
-            .filter(|(_, kinds)| !kinds.is_empty())
+            .map(|(person, facts)| {
+                let withheld = reviews
+                    .get(&person)
+                    .into_iter()
+                    .flatten()
+                    .filter(|review| outcome_withheld(user.role, review))
+                    .map(|review| review.id)
+                    .collect();
+                (person, Held { kinds: person_access(user.role, true, facts).read, withheld })
+            })
+            .filter(|(_, held)| !held.kinds.is_empty())
             .collect(),
     ))
 }

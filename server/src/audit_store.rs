@@ -42,6 +42,31 @@ impl AuditEvent {
     }
 }
 
+/// A device's clock may run this far ahead of the server's.
+const VIEW_CLOCK_SKEW_MINUTES: i64 = 5;
+
+/// What became of the reads a device reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ViewsRecorded {
+    /// Recorded now (a resent event is not recorded twice, nor counted here).
+    pub recorded: usize,
+    /// Not recorded: they could not have happened (see `POST /api/audit/views`).
+    pub refused: usize,
+}
+
+/// Whether `person`'s records were ever sent to `user`'s devices.
+async fn was_sent(tx: &mut Transaction<'_, Sqlite>, user: &CurrentUser, person: PersonId) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 FROM audit WHERE area_id = ? AND person_id = ? AND user_id = ? AND action = 'person.sent' LIMIT 1",
+    )
+    .bind(&user.area_id)
+    .bind(person.to_string())
+    .bind(user.id.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.is_some())
+}
+
 /// Which entries to list.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AuditFilter {
@@ -50,7 +75,11 @@ pub struct AuditFilter {
 }
 
 impl Store {
-    /// Records device-reported reads; an event id seen before is skipped. Returns how many were new.
+    /// Records device-reported reads; an event id seen before is skipped. A read is recorded only if
+    /// it could have happened: of a person the user may read now or whose records were sent to them
+    /// before (read while assigned, reported after), on the user's own device, dated between the
+    /// device's sign-in (or the account's creation) and now. The others are counted, not recorded,
+    /// and one entry says how many were refused; the answer is the same whoever the ids name.
     pub async fn audit_device_views(
         &self,
         user: &CurrentUser,
@@ -58,13 +87,39 @@ impl Store {
         events: &[dsr_shared::accounts::ViewEvent],
         now: DateTime<Utc>,
         today: chrono::NaiveDate,
-    ) -> Result<usize, AppError> {
+    ) -> Result<ViewsRecorded, AppError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let view = crate::access_store::view_for(&mut tx, user, today).await?;
-        let mut recorded = 0;
+        let device: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT user_id, claimed_at FROM sync_clients WHERE client_id = ?")
+                .bind(client)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (created,): (String,) = sqlx::query_as("SELECT created_at FROM users WHERE id = ?")
+            .bind(user.id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        let parse = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc));
+        let mine = device.as_ref().is_none_or(|(owner, _)| owner.as_deref() == Some(user.id.to_string().as_str()));
+        let since = device
+            .as_ref()
+            .and_then(|(_, claimed)| claimed.as_deref().and_then(parse))
+            .or_else(|| parse(&created))
+            .unwrap_or(now);
+        let until = now + chrono::Duration::minutes(VIEW_CLOCK_SKEW_MINUTES);
+        let mut answer = ViewsRecorded::default();
         for event in events {
-            // Only people of the user's own area: a read of anyone else cannot have happened.
-            if !crate::access_store::person_in_area(&mut tx, &user.area_id, event.person_id).await? {
+            let readable = match view {
+                dsr_shared::access::View::WholeArea => {
+                    crate::access_store::person_in_area(&mut tx, &user.area_id, event.person_id).await?
+                }
+                dsr_shared::access::View::People(_) => !view.kinds_for(Some(event.person_id)).is_empty(),
+            };
+            let could_have_read = mine
+                && (since..=until).contains(&event.at)
+                && (readable || was_sent(&mut tx, user, event.person_id).await?);
+            if !could_have_read {
+                answer.refused += 1;
                 continue;
             }
             let new = sqlx::query("INSERT INTO audit_device_events (id) VALUES (?) ON CONFLICT DO NOTHING")
@@ -74,23 +129,33 @@ impl Store {
             if new.rows_affected() == 0 {
                 continue;
             }
+            let screen = event.screen.label();
             let entry = AuditEvent {
                 client_id: Some(client.to_string()),
                 happened_at: Some(event.at),
                 // Read while assigned, reported after the assignment ended: still a read, and said so.
-                ..AuditEvent::by(user, "person.viewed").person(event.person_id).detail(
-                    if view.kinds_for(Some(event.person_id)).is_empty() {
-                        format!("{} (no longer assigned when reported)", event.screen)
-                    } else {
-                        event.screen.clone()
-                    },
-                )
+                ..AuditEvent::by(user, "person.viewed").person(event.person_id).detail(if readable {
+                    screen.to_string()
+                } else {
+                    format!("{screen} (no longer assigned when reported)")
+                })
             };
             audit_in(&mut tx, &entry, now).await?;
-            recorded += 1;
+            answer.recorded += 1;
+        }
+        if answer.refused > 0 {
+            let entry = AuditEvent {
+                client_id: Some(client.to_string()),
+                ..AuditEvent::by(user, "audit.views_refused").detail(format!(
+                    "{} reported read(s) refused: of no one this account was sent, from another account's device, \
+                     or dated outside {since} to {now}",
+                    answer.refused
+                ))
+            };
+            audit_in(&mut tx, &entry, now).await?;
         }
         tx.commit().await?;
-        Ok(recorded)
+        Ok(answer)
     }
 
     /// Records one event on its own.

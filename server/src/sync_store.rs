@@ -42,7 +42,7 @@ impl Store {
     ) -> Result<PushResponse, AppError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let client = request.client_id.to_string();
-        let device = claim_device(&mut tx, &client, user).await?;
+        let device = claim_device(&mut tx, &client, user, now).await?;
         let last_seq = device.last_seq;
         let mut batch = Batch { last_seq, ..Batch::default() };
 
@@ -122,7 +122,7 @@ impl Store {
         let PullRequest { client, cursor, view_no, limit } = request;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let client_text = client.to_string();
-        let device = claim_device(&mut tx, &client_text, user).await?;
+        let device = claim_device(&mut tx, &client_text, user, now).await?;
         let view = view_for(&mut tx, user, today).await?;
         let base = if cursor == 0 {
             // A device with nothing: the log from the start, filtered by the view, is all it needs.
@@ -151,18 +151,13 @@ impl Store {
         let mut removed = Vec::new();
         let mut answer_view = view_no;
         if view != base {
-            let delta = view.changes_from(&base);
-            for (person, lost) in &delta.lost {
-                for (id, kind, _) in person_records(&mut tx, person, &user.area_id).await? {
-                    if lost.contains(kind) {
-                        removed.push(id);
-                    }
-                }
-            }
-            for (person, gained) in &delta.gained {
-                for (_, kind, row) in person_records(&mut tx, person, &user.area_id).await? {
-                    // Later changes come through the log below: only what the device missed before it.
-                    if gained.contains(kind) && !row.record.deleted && row.change_seq <= cursor {
+            for person in view.people_changed_from(&base) {
+                for (_, _, row) in person_records(&mut tx, &person, &user.area_id).await? {
+                    let (was, is) = (base.holds_record(&row.record), view.holds_record(&row.record));
+                    if was && !is {
+                        removed.push(row.record.id);
+                    } else if is && !was && !row.record.deleted && row.change_seq <= cursor {
+                        // Later changes come through the log below: only what the device missed before it.
                         changes.push(row);
                     }
                 }
@@ -209,7 +204,7 @@ impl Store {
         for (seq, record) in rows.into_iter().take(limit as usize) {
             new_cursor = seq as u64;
             let record: Record = parse(&record, "change log")?;
-            if view.kinds_for(record.person_id()).contains(record.kind) {
+            if view.holds_record(&record) {
                 changes.push(Change { change_seq: seq as u64, record });
             }
         }
@@ -246,10 +241,10 @@ impl Store {
     ) -> Result<Vec<Conflict>, AppError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let view = view_for(&mut tx, user, today).await?;
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
             "SELECT json_object('id', c.id, 'record_id', c.record_id, 'kind', c.kind, 'field', c.field, 'base', json(c.base),
                     'theirs', json(c.theirs), 'ours', json(c.ours), 'client_id', c.client_id, 'client_seq', c.client_seq, 'at', c.at),
-                    r.person_id
+                    r.person_id, json_extract(r.fields, '$.review_id')
              FROM conflicts c JOIN records r ON r.id = c.record_id
              WHERE c.resolved_at IS NULL AND r.area_id = ? ORDER BY c.at, c.id",
         )
@@ -258,10 +253,11 @@ impl Store {
         .await?;
         let mut conflicts = Vec::new();
         let mut people = BTreeSet::new();
-        for (row, person) in rows {
+        for (row, person, review) in rows {
             let conflict: Conflict = parse(&row, "conflict")?;
             let person: Option<PersonId> = person.and_then(|p| p.parse().ok());
-            if view.kinds_for(person).contains(conflict.kind) {
+            let review = review.and_then(|r| r.parse().ok());
+            if view.holds(person, conflict.kind, review) {
                 people.insert(person);
                 conflicts.push(conflict);
             }
@@ -417,7 +413,12 @@ impl Store {
     }
 }
 
-async fn claim_device(tx: &mut Transaction<'_, Sqlite>, client: &str, user: &CurrentUser) -> Result<Device, AppError> {
+async fn claim_device(
+    tx: &mut Transaction<'_, Sqlite>,
+    client: &str,
+    user: &CurrentUser,
+    now: DateTime<Utc>,
+) -> Result<Device, AppError> {
     type Row = (i64, Option<String>, i64, Option<String>, Option<i64>, Option<String>);
     let row: Option<Row> = sqlx::query_as(
         "SELECT last_seq, user_id, view_no, view, prev_view_no, prev_view FROM sync_clients WHERE client_id = ?",
@@ -427,9 +428,10 @@ async fn claim_device(tx: &mut Transaction<'_, Sqlite>, client: &str, user: &Cur
     .await?;
     let me = user.id.to_string();
     let Some((last_seq, owner, view_no, view, prev_view_no, prev_view)) = row else {
-        sqlx::query("INSERT INTO sync_clients (client_id, last_seq, user_id) VALUES (?, 0, ?)")
+        sqlx::query("INSERT INTO sync_clients (client_id, last_seq, user_id, claimed_at) VALUES (?, 0, ?, ?)")
             .bind(client)
             .bind(&me)
+            .bind(now.to_rfc3339())
             .execute(&mut **tx)
             .await?;
         return Ok(Device { last_seq: 0, view_no: 0, view: None, prev_view_no: None, prev_view: None });
@@ -445,8 +447,9 @@ async fn claim_device(tx: &mut Transaction<'_, Sqlite>, client: &str, user: &Cur
         Some(_) => {}
         None => {
             // A device from before accounts: the first user to sync it owns it.
-            sqlx::query("UPDATE sync_clients SET user_id = ? WHERE client_id = ?")
+            sqlx::query("UPDATE sync_clients SET user_id = ?, claimed_at = ? WHERE client_id = ?")
                 .bind(&me)
+                .bind(now.to_rfc3339())
                 .bind(client)
                 .execute(&mut **tx)
                 .await?;

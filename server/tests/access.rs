@@ -191,9 +191,9 @@ fn allowed(endpoint: &str, role: Role, target: Target) -> bool {
         "pull sends the person" => (coordinator && in_area) || target == Target::Own,
         "push changes the person" => (coordinator && in_area) || (target == Target::Own && role == Role::Keyworker),
         "push adds a visit note" => (coordinator && in_area) || (target == Target::Own && role == Role::Keyworker),
-        // A read reported by a device is recorded for anyone in the user's area (it may have been
-        // read while assigned); nobody can put a read of another area's person in the trail.
-        "report a read" => in_area,
+        // A read reported by a device is recorded only if it could have happened: of someone the user
+        // may read (or was sent before, read while assigned: see the audit tests).
+        "report a read" => (coordinator && in_area) || target == Target::Own,
         "audit by person" | "audit export by person" | "assign" | "unassign" | "invite" => coordinator && in_area,
         other => panic!("no rule for {other}"),
     }
@@ -264,7 +264,7 @@ async fn attempt(
             }
         }
         "report a read" => {
-            let event = json!({ "client_id": device, "events": [{ "id": uuid::Uuid::now_v7(), "person_id": person(n), "at": "2026-11-25T09:00:00Z", "screen": "person page" }] });
+            let event = json!({ "client_id": device, "events": [{ "id": uuid::Uuid::now_v7(), "person_id": person(n), "at": "2026-11-25T10:00:00Z", "screen": "person page" }] });
             let reply = server.post_json_as(cookie, "/api/audit/views", &event).await;
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
             reply.json::<Value>()["recorded"] == 1

@@ -152,3 +152,64 @@ async fn wrong_invitation_codes_from_one_client_are_limited() {
     let reply = server.send_raw(from("192.0.2.5:1", Method::POST, "/api/invites/accept", &accept)).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "another client: {}", reply.text());
 }
+
+#[tokio::test]
+async fn a_device_can_only_report_reads_that_could_have_happened_and_the_answer_names_no_one() {
+    let server = test_server().await;
+    let create = |n: u8| {
+        json!({ "seq": n, "record_id": id(n), "kind": "person", "changes": {
+            "given_name": { "new": "Alex" }, "family_name": { "new": format!("Example{n}") }, "date_of_birth": { "new": "2012-03-04" } } })
+    };
+    let reply = server.post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": [create(1), create(2)] })).await;
+    assert!(reply.text().matches("\"applied\"").count() == 2, "{}", reply.text());
+    let (keyworker, cookie) = server.staff("keyworker", dsr_shared::access::Role::Keyworker).await;
+    let reply = server.post_json(&format!("/api/users/{keyworker}/people"), &json!({ "person_id": person(1) })).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    // The keyworker's device syncs (and so is theirs from now, 10:00).
+    let reply = server.get_as(&cookie, &format!("/api/sync/pull?client_id={}&cursor=0", client(7))).await;
+    assert_eq!(reply.status, StatusCode::OK);
+
+    let report = |person_id: Value, at: &str, screen: &str, device: dsr_shared::ClientId| {
+        json!({ "client_id": device, "events": [{ "id": uuid::Uuid::now_v7(), "person_id": person_id, "at": at, "screen": screen }] })
+    };
+    let answer = |reply: &Reply| (reply.status, reply.json::<Value>());
+    let now = "2026-11-25T10:00:00Z";
+    // Their own person, now: recorded.
+    let reply = server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "person page", client(7))).await;
+    assert_eq!(answer(&reply), (StatusCode::OK, json!({ "recorded": 1, "refused": 0 })));
+    // Someone in the area they were never sent, someone who does not exist: the same answer, nothing recorded.
+    let unassigned =
+        server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(2)), now, "person page", client(7))).await;
+    let nobody =
+        server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(99)), now, "person page", client(7))).await;
+    assert_eq!(answer(&unassigned), (StatusCode::OK, json!({ "recorded": 0, "refused": 1 })));
+    assert_eq!(unassigned.text(), nobody.text());
+    // Dated in 1999, or tomorrow: refused.
+    for at in ["1999-01-01T00:00:00Z", "2026-11-26T10:00:00Z"] {
+        let reply = server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), at, "person page", client(7))).await;
+        assert_eq!(answer(&reply), (StatusCode::OK, json!({ "recorded": 0, "refused": 1 })), "{at}");
+    }
+    // Reported as from another account's device (the coordinator's): refused.
+    let reply = server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "person page", client(1))).await;
+    assert_eq!(answer(&reply), (StatusCode::OK, json!({ "recorded": 0, "refused": 1 })));
+    // A screen the product does not have: the words of the trail are the product's.
+    let reply = server
+        .post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "Jo Coordinator deleted this", client(7)))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+
+    // The trail: one read of person 1 by the keyworker, and the refusals said without naming anyone.
+    let trail: Vec<Value> = server.get(&format!("/api/audit?user_id={keyworker}")).await.json();
+    let viewed: Vec<&Value> = trail.iter().filter(|e| e["action"] == "person.viewed").collect();
+    assert_eq!(viewed.len(), 1, "{trail:?}");
+    assert_eq!(viewed[0]["person_id"], json!(person(1)));
+    let refused: Vec<&Value> = trail.iter().filter(|e| e["action"] == "audit.views_refused").collect();
+    assert_eq!(refused.len(), 5, "{trail:?}");
+    assert!(refused.iter().all(|e| e["person_id"].is_null()), "{refused:?}");
+
+    // Unassigned later, a read from while they were assigned still counts (and says so).
+    let request = Request::delete(format!("/api/users/{keyworker}/people/{}", person(1))).body(Body::empty()).unwrap_or_default();
+    assert_eq!(server.send(request).await.status, StatusCode::OK);
+    let reply = server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "planner", client(7))).await;
+    assert_eq!(answer(&reply), (StatusCode::OK, json!({ "recorded": 1, "refused": 0 })));
+}

@@ -105,8 +105,8 @@ async fn every_write_and_every_read_of_a_person_leaves_exactly_one_entry() {
     assert_eq!(actions(&added), ["person.sent", "person.sent"]);
 
     // Reads on the device, reported later: once each, however often sent.
-    let event_a = json!({ "id": uuid::Uuid::now_v7(), "person_id": person(1), "at": "2026-11-25T08:00:00Z", "screen": "person page" });
-    let event_b = json!({ "id": uuid::Uuid::now_v7(), "person_id": person(1), "at": "2026-11-25T08:05:00Z", "screen": "edit form" });
+    let event_a = json!({ "id": uuid::Uuid::now_v7(), "person_id": person(1), "at": "2026-11-25T10:00:00Z", "screen": "person page" });
+    let event_b = json!({ "id": uuid::Uuid::now_v7(), "person_id": person(1), "at": "2026-11-25T10:00:00Z", "screen": "edit form" });
     let views = json!({ "client_id": c, "events": [event_a, event_b] });
     let (_, added) =
         added!(&server, assert_eq!(server.post_json("/api/audit/views", &views).await.status, StatusCode::OK));
@@ -228,5 +228,5 @@ async fn every_write_and_every_read_of_a_person_leaves_exactly_one_entry() {
         rows.iter().any(|r| &r[5] == "record.update" && r[9].contains("Alexa") && &r[10] == "Prefers Alexa"),
         "{csv}"
     );
-    assert!(rows.iter().any(|r| &r[5] == "person.viewed" && &r[2] == "2026-11-25T08:00:00+00:00"), "{csv}");
+    assert!(rows.iter().any(|r| &r[5] == "person.viewed" && &r[2] == "2026-11-25T10:00:00+00:00"), "{csv}");
 }

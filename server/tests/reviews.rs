@@ -143,9 +143,9 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
     assert!(applied(&outcomes[0]) && applied(&outcomes[1]), "{outcomes:?}");
     assert!(matches!(outcomes[2], PushOutcome::Rejected { .. }), "{outcomes:?}");
 
-    // The family reads the findings (for the report).
+    // The family is not sent the panel's draft findings: the report is not shared yet.
     let family_sees = pulled(&server, &family, client(5)).await;
-    assert!(has(&family_sees, "kloe_finding", 23) && has(&family_sees, "review", REVIEW), "{family_sees:?}");
+    assert!(!has(&family_sees, "kloe_finding", 23) && has(&family_sees, "review", REVIEW), "{family_sees:?}");
 
     // The advocate, with the young person: adds their disagreement to the planner, and the family's
     // disagreement to an action; not findings.
@@ -208,4 +208,71 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
         PushOutcome::Rejected { reasons } => assert!(reasons.iter().any(|r| r.field == "panel"), "{reasons:?}"),
         other => panic!("a held review with no chair was not refused: {other:?}"),
     }
+}
+
+/// One page of a pull from `cursor` with `view`.
+async fn pull_page(server: &TestServer, cookie: &str, device: ClientId, cursor: u64, view: u64) -> PullResponse {
+    let uri = format!("/api/sync/pull?client_id={device}&cursor={cursor}&view={view}&limit=2000");
+    let reply = server.get_as(cookie, &uri).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json()
+}
+
+#[tokio::test]
+async fn a_family_device_is_sent_a_reviews_outcome_only_once_the_report_is_shared_and_loses_it_if_unshared() {
+    let server = test_server().await;
+    let finding = json!({ "review_id": id(REVIEW), "person_id": id(PERSON), "question": "is_the_person_safe",
+        "finding": "Two incidents at school this term" });
+    let recommendation = json!({ "review_id": id(REVIEW), "person_id": id(PERSON), "text": "Agree a school place" });
+    let action = json!({ "review_id": id(REVIEW), "person_id": id(PERSON), "description": "Request an EHC needs assessment",
+        "owner": "School SENCo", "due_on": "2026-12-04", "status": "open" });
+    let outcomes = push(
+        &server,
+        &server.cookie,
+        client(1),
+        vec![
+            json!({ "seq": 1, "record_id": id(PERSON), "kind": "person", "changes": {
+                "given_name": { "new": "Alex" }, "family_name": { "new": "Example" }, "date_of_birth": { "new": "2011-04-23" } } }),
+            mutation(2, REVIEW, "review", review("held", Some("Dr Chair"))),
+            mutation(3, 23, "kloe_finding", finding),
+            mutation(4, 26, "recommendation", recommendation),
+            mutation(5, 27, "action", action),
+        ],
+    )
+    .await;
+    assert!(outcomes.iter().all(applied), "{outcomes:?}");
+    let invite: InviteCreated =
+        server.post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) })).await.json();
+    let accept = json!({ "code": invite.code, "username": "sam.parent", "password": "our own long password" });
+    assert_eq!(server.post_json("/api/invites/accept", &accept).await.status, StatusCode::OK);
+    let (_, family) = server.login("sam.parent", "our own long password").await;
+
+    // Held, report not shared: the family's device has the review (when, who) but none of its outcome.
+    let first = pull_page(&server, &family, client(5), 0, 0).await;
+    let held: Vec<String> = first.changes.iter().map(|c| c.record.kind.name().to_string()).collect();
+    assert_eq!(held, vec!["person", "review"], "{held:?}");
+
+    // The coordinator shares the report: the same device's next pull brings the outcome.
+    let shared = json!({ "seq": 6, "record_id": id(REVIEW), "kind": "review", "base_version": 1, "changes": {
+        "status": { "old": "held", "new": "report_shared" },
+        "report_shared": { "old": null, "new": [ { "to": "Sam Parent", "on": "2026-11-25" } ] } } });
+    assert!(push(&server, &server.cookie, client(1), vec![shared]).await.iter().all(applied));
+    let second = pull_page(&server, &family, client(5), first.cursor, first.view).await;
+    let mut got: Vec<String> = second.changes.iter().map(|c| c.record.id.to_string()).collect();
+    got.sort();
+    let mut wanted = vec![id(23).to_string(), id(26).to_string(), id(27).to_string(), id(REVIEW).to_string()];
+    wanted.sort();
+    assert_eq!(got, wanted, "{second:?}");
+    assert!(second.removed.is_empty());
+
+    // Shared by mistake and taken back: the device is told to delete the outcome again.
+    let unshared = json!({ "seq": 7, "record_id": id(REVIEW), "kind": "review", "base_version": 2, "changes": {
+        "status": { "old": "report_shared", "new": "held" },
+        "report_shared": { "old": [ { "to": "Sam Parent", "on": "2026-11-25" } ], "new": [] } } });
+    assert!(push(&server, &server.cookie, client(1), vec![unshared]).await.iter().all(applied));
+    let third = pull_page(&server, &family, client(5), second.cursor, second.view).await;
+    let mut removed: Vec<String> = third.removed.iter().map(ToString::to_string).collect();
+    removed.sort();
+    assert_eq!(removed, vec![id(23).to_string(), id(26).to_string(), id(27).to_string()]);
+    assert!(third.changes.iter().all(|c| c.record.kind.name() == "review"), "{third:?}");
 }

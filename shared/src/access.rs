@@ -12,17 +12,23 @@
 //! - When register consent is withdrawn, everyone but the coordinators and the family loses access
 //!   (withdrawal starts removal from the register).
 //!
+//! - A review's outcome (the panel's findings, recommendations and actions) is the panel's draft until
+//!   the report is shared: a family's devices are not sent it before ([`outcome_withheld`]), not only
+//!   not shown it.
+//!
 //! The server decides every read and write with [`person_access`]; what a device may hold is a
-//! [`View`], and [`View::changes_from`] says what a device must delete or fetch when access changes.
+//! [`View`], and [`View::people_changed_from`] with [`View::holds`] says what a device must delete or
+//! fetch when access changes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::PersonId;
 use crate::consent::{Consent, ConsentScope, register_consent_withdrawn};
-use crate::sync::RecordKind;
+use crate::review::Review;
+use crate::sync::{Record, RecordKind};
+use crate::{PersonId, ReviewId};
 
 /// A user's role in an area. Each user has exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -252,12 +258,63 @@ pub fn area_access(role: Role) -> PersonAccess {
     }
 }
 
-/// What one device may hold: the whole area, or per person the kinds it may read.
+/// The kinds that make up a review's outcome: what the panel found, recommended and asked to be done.
+pub const REVIEW_OUTCOME: [RecordKind; 3] = [K::KloeFinding, K::Recommendation, K::Action];
+
+/// Whether a review's outcome is withheld from `role`: from a family until the report is shared with
+/// them (before that the findings and recommendations are the panel's draft).
+pub fn outcome_withheld(role: Role, review: &Review) -> bool {
+    role == Role::Family && review.report_shared.is_empty()
+}
+
+/// What a device may hold of one person: the kinds, less the outcome of the `withheld` reviews.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(from = "HeldStored")]
+pub struct Held {
+    pub kinds: KindSet,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub withheld: BTreeSet<ReviewId>,
+}
+
+impl Held {
+    pub fn kinds(kinds: KindSet) -> Held {
+        Held { kinds, withheld: BTreeSet::new() }
+    }
+
+    /// Whether a record of `kind` (of review `review`, for an outcome kind) is held.
+    pub fn holds(&self, kind: RecordKind, review: Option<ReviewId>) -> bool {
+        self.kinds.contains(kind)
+            && !(REVIEW_OUTCOME.contains(&kind) && review.is_some_and(|r| self.withheld.contains(&r)))
+    }
+}
+
+/// A device's view as stored: before outcomes were withheld, only the kinds.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HeldStored {
+    Kinds(KindSet),
+    Held {
+        kinds: KindSet,
+        #[serde(default)]
+        withheld: BTreeSet<ReviewId>,
+    },
+}
+
+impl From<HeldStored> for Held {
+    fn from(stored: HeldStored) -> Held {
+        match stored {
+            HeldStored::Kinds(kinds) => Held::kinds(kinds),
+            HeldStored::Held { kinds, withheld } => Held { kinds, withheld },
+        }
+    }
+}
+
+/// What one device may hold: the whole area, or per person what it may read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum View {
     WholeArea,
-    People(BTreeMap<PersonId, KindSet>),
+    People(BTreeMap<PersonId, Held>),
 }
 
 impl Default for View {
@@ -266,43 +323,39 @@ impl Default for View {
     }
 }
 
-/// What a device must do when its view changes: delete its copy of `lost` kinds, fetch `gained` kinds.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ViewChanges {
-    pub lost: Vec<(PersonId, KindSet)>,
-    pub gained: Vec<(PersonId, KindSet)>,
-}
-
 impl View {
     /// The kinds of a person's records this view holds.
     pub fn kinds_for(&self, person: Option<PersonId>) -> KindSet {
         match (self, person) {
             (View::WholeArea, _) => KindSet::all(),
             (View::People(_), None) => KindSet::EMPTY,
-            (View::People(people), Some(person)) => people.get(&person).copied().unwrap_or_default(),
+            (View::People(people), Some(person)) => people.get(&person).map(|h| h.kinds).unwrap_or_default(),
         }
     }
 
-    /// How to go from `old` (what the device holds) to `self`. A device that held the whole area and
-    /// now holds less cannot be told person by person: it starts again (see [`View::needs_reset_from`]).
-    pub fn changes_from(&self, old: &View) -> ViewChanges {
+    /// Whether this view holds a record of `kind` about `person` (of review `review`, for an outcome).
+    pub fn holds(&self, person: Option<PersonId>, kind: RecordKind, review: Option<ReviewId>) -> bool {
+        match (self, person) {
+            (View::WholeArea, _) => true,
+            (View::People(_), None) => false,
+            (View::People(people), Some(person)) => people.get(&person).is_some_and(|h| h.holds(kind, review)),
+        }
+    }
+
+    /// Whether this view holds `record`.
+    pub fn holds_record(&self, record: &Record) -> bool {
+        self.holds(record.person_id(), record.kind, record.review_id())
+    }
+
+    /// The people of whom `self` holds something other than `old` did: for each of their records, a
+    /// device deletes what `old` held and `self` does not, and is sent what `self` holds and `old` did
+    /// not. A device that held the whole area and now holds less cannot be told person by person: it
+    /// starts again (see [`View::needs_reset_from`]).
+    pub fn people_changed_from(&self, old: &View) -> BTreeSet<PersonId> {
         let (View::People(new), View::People(old)) = (self, old) else {
-            return ViewChanges::default();
+            return BTreeSet::new();
         };
-        let mut changes = ViewChanges::default();
-        for (person, kinds) in old {
-            let lost = kinds.without(new.get(person).copied().unwrap_or_default());
-            if !lost.is_empty() {
-                changes.lost.push((*person, lost));
-            }
-        }
-        for (person, kinds) in new {
-            let gained = kinds.without(old.get(person).copied().unwrap_or_default());
-            if !gained.is_empty() {
-                changes.gained.push((*person, gained));
-            }
-        }
-        changes
+        new.keys().chain(old.keys()).filter(|p| new.get(p) != old.get(p)).copied().collect()
     }
 
     /// True when going from `old` to `self` cannot be done by removing and fetching some people's
@@ -424,19 +477,61 @@ mod tests {
         View::People(
             entries
                 .iter()
-                .map(|(n, kinds)| (PersonId::from_time_and_random(1, [*n; 10]), KindSet::of(kinds)))
+                .map(|(n, kinds)| (PersonId::from_time_and_random(1, [*n; 10]), Held::kinds(KindSet::of(kinds))))
                 .collect(),
         )
     }
 
+    fn review_of(status_shared: bool) -> Review {
+        use crate::review::{ReviewKind, ReviewStatus};
+        let mut review =
+            crate::review::tests::review(ReviewKind::Community, ReviewStatus::Held, Some(day(2026, 12, 1)));
+        if status_shared {
+            review.report_shared.push(crate::review::ReportShare { to: short("Sam Parent"), on: day(2026, 12, 9) });
+        }
+        review
+    }
+
     #[test]
-    fn a_view_change_names_what_to_delete_and_what_to_fetch() {
-        let old = view(&[(1, &[K::Person, K::VisitNote]), (2, &[K::Person])]);
-        let new = view(&[(1, &[K::Person]), (3, &[K::Person, K::Consent])]);
-        let changes = new.changes_from(&old);
+    fn a_family_is_not_sent_a_reviews_outcome_until_the_report_is_shared() {
+        let (draft, shared) = (review_of(false), review_of(true));
+        assert!(outcome_withheld(Role::Family, &draft));
+        assert!(!outcome_withheld(Role::Family, &shared));
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::Family) {
+            assert!(!outcome_withheld(role, &draft), "{role}");
+        }
+        let person = draft.person_id;
+        let family = person_access(Role::Family, true, CLOSED).read;
+        let before = View::People([(person, Held { kinds: family, withheld: [draft.id].into() })].into());
+        let after = View::People([(person, Held::kinds(family))].into());
+        for kind in REVIEW_OUTCOME {
+            assert!(!before.holds(Some(person), kind, Some(draft.id)), "{kind} before");
+            assert!(before.holds(Some(person), kind, Some(ReviewId::from_time_and_random(9, [9; 10]))), "another review");
+            assert!(after.holds(Some(person), kind, Some(draft.id)), "{kind} after");
+        }
+        assert!(before.holds(Some(person), K::Review, Some(draft.id)), "the review itself: when and who");
+        assert!(before.holds(Some(person), K::Planner, Some(draft.id)), "their own planner");
+        assert_eq!(after.people_changed_from(&before), [person].into());
+        assert!(before.people_changed_from(&before).is_empty());
+    }
+
+    #[test]
+    fn a_view_stored_before_outcomes_were_withheld_still_reads() {
+        let p = PersonId::from_time_and_random(1, [1; 10]);
+        let stored = format!("{{\"people\":{{\"{p}\":3}}}}");
+        let view: View = serde_json::from_str(&stored).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(view, View::People([(p, Held::kinds(KindSet(3)))].into()));
+        let again: View = serde_json::from_str(&serde_json::to_string(&view).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again, view);
+    }
+
+    #[test]
+    fn a_view_change_names_the_people_whose_records_change() {
+        let old = view(&[(1, &[K::Person, K::VisitNote]), (2, &[K::Person]), (4, &[K::Person])]);
+        let new = view(&[(1, &[K::Person]), (3, &[K::Person, K::Consent]), (4, &[K::Person])]);
         let p = |n: u8| PersonId::from_time_and_random(1, [n; 10]);
-        assert_eq!(changes.lost, vec![(p(1), KindSet::of(&[K::VisitNote])), (p(2), KindSet::of(&[K::Person]))]);
-        assert_eq!(changes.gained, vec![(p(3), KindSet::of(&[K::Person, K::Consent]))]);
+        assert_eq!(new.people_changed_from(&old), [p(1), p(2), p(3)].into());
         assert!(!new.needs_reset_from(&old));
         assert!(new.needs_reset_from(&View::WholeArea));
         assert_eq!(View::WholeArea.kinds_for(None), KindSet::all());
@@ -444,27 +539,38 @@ mod tests {
     }
 
     proptest! {
+        /// A device applying the server's instructions (for each changed person's records: delete what
+        /// the old view held and the new does not, fetch what the new holds and the old did not) holds
+        /// exactly what the new view holds.
         #[test]
         fn applying_a_view_change_gives_the_new_view(
-            old in proptest::collection::btree_map(0u8..8, 0u32..(1 << 14), 0..6),
-            new in proptest::collection::btree_map(0u8..8, 0u32..(1 << 14), 0..6),
+            old in proptest::collection::btree_map(0u8..8, (0u32..(1 << 14), proptest::collection::btree_set(0u8..3, 0..3)), 0..6),
+            new in proptest::collection::btree_map(0u8..8, (0u32..(1 << 14), proptest::collection::btree_set(0u8..3, 0..3)), 0..6),
         ) {
-            let make = |m: &BTreeMap<u8, u32>| m.iter()
-                .map(|(n, bits)| (PersonId::from_time_and_random(1, [*n; 10]), KindSet(*bits)))
-                .filter(|(_, k)| !k.is_empty())
-                .collect::<BTreeMap<_, _>>();
+            let review = |n: u8| ReviewId::from_time_and_random(2, [n; 10]);
+            let make = |m: &BTreeMap<u8, (u32, BTreeSet<u8>)>| View::People(m.iter()
+                .map(|(n, (bits, withheld))| (
+                    PersonId::from_time_and_random(1, [*n; 10]),
+                    Held { kinds: KindSet(*bits), withheld: withheld.iter().map(|r| review(*r)).collect() },
+                ))
+                .collect());
             let (old, new) = (make(&old), make(&new));
-            let changes = View::People(new.clone()).changes_from(&View::People(old.clone()));
-            let mut held = old;
-            for (person, lost) in changes.lost {
-                let left = held.get(&person).copied().unwrap_or_default().without(lost);
-                if left.is_empty() { held.remove(&person); } else { held.insert(person, left); }
+            // Every record there could be: each person, kind and review.
+            let records: Vec<(PersonId, RecordKind, Option<ReviewId>)> = (0u8..8)
+                .flat_map(|n| RecordKind::ALL.into_iter().flat_map(move |k| (0u8..3).map(move |r| (n, k, r))))
+                .map(|(n, k, r)| (PersonId::from_time_and_random(1, [n; 10]), k, Some(review(r))))
+                .collect();
+            let mut held: BTreeSet<(PersonId, RecordKind, Option<ReviewId>)> =
+                records.iter().filter(|(p, k, r)| old.holds(Some(*p), *k, *r)).copied().collect();
+            let changed = new.people_changed_from(&old);
+            for record @ (p, k, r) in &records {
+                if changed.contains(p) {
+                    if old.holds(Some(*p), *k, *r) && !new.holds(Some(*p), *k, *r) { held.remove(record); }
+                    if !old.holds(Some(*p), *k, *r) && new.holds(Some(*p), *k, *r) { held.insert(*record); }
+                }
             }
-            for (person, gained) in changes.gained {
-                let kinds = held.get(&person).copied().unwrap_or_default().union(gained);
-                held.insert(person, kinds);
-            }
-            prop_assert_eq!(held, new);
+            let wanted: BTreeSet<_> = records.iter().filter(|(p, k, r)| new.holds(Some(*p), *k, *r)).copied().collect();
+            prop_assert_eq!(held, wanted);
         }
     }
 }

@@ -212,8 +212,62 @@ pub struct ViewEvent {
     pub id: uuid::Uuid,
     pub person_id: PersonId,
     pub at: DateTime<Utc>,
-    /// What was opened (`person page`, `edit form`).
-    pub screen: String,
+    /// What was opened.
+    pub screen: Screen,
+}
+
+/// The screens on which a device records that a person was read: a fixed list, so an audit entry's
+/// words are the product's, never a caller's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Screen {
+    #[serde(rename = "person page")]
+    PersonPage,
+    #[serde(rename = "edit form")]
+    EditForm,
+    #[serde(rename = "review")]
+    Review,
+    #[serde(rename = "planner")]
+    Planner,
+    #[serde(rename = "family views")]
+    FamilyViews,
+    #[serde(rename = "review meeting")]
+    ReviewMeeting,
+    #[serde(rename = "action plan")]
+    ActionPlan,
+    #[serde(rename = "action")]
+    Action,
+    #[serde(rename = "review report")]
+    ReviewReport,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 9] = [
+        Screen::PersonPage,
+        Screen::EditForm,
+        Screen::Review,
+        Screen::Planner,
+        Screen::FamilyViews,
+        Screen::ReviewMeeting,
+        Screen::ActionPlan,
+        Screen::Action,
+        Screen::ReviewReport,
+    ];
+
+    /// As the audit trail says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Screen::PersonPage => "person page",
+            Screen::EditForm => "edit form",
+            Screen::Review => "review",
+            Screen::Planner => "planner",
+            Screen::FamilyViews => "family views",
+            Screen::ReviewMeeting => "review meeting",
+            Screen::ActionPlan => "action plan",
+            Screen::Action => "action",
+            Screen::ReviewReport => "review report",
+        }
+    }
 }
 
 /// `POST /api/audit/views`.
@@ -228,6 +282,14 @@ pub struct ViewEvents {
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
+
+    #[test]
+    fn screens_are_named_in_json_as_the_audit_trail_says_them() {
+        for screen in Screen::ALL {
+            assert_eq!(serde_json::to_value(screen).ok(), Some(serde_json::Value::from(screen.label())));
+        }
+        assert!(serde_json::from_str::<Screen>("\"anything I like\"").is_err());
+    }
 
     #[test]
     fn passwords_are_long_and_not_the_username() {

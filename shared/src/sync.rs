@@ -133,6 +133,11 @@ impl Record {
     pub fn person_id(&self) -> Option<crate::PersonId> {
         person_of(self.kind, self.id, &self.fields)
     }
+
+    /// The review this record belongs to (a finding, recommendation or action names it in `review_id`).
+    pub fn review_id(&self) -> Option<crate::ReviewId> {
+        self.fields.get("review_id").and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
 }
 
 impl Record {

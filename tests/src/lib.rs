@@ -221,6 +221,21 @@ impl Server {
         response.text().await.unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
+    /// The newest change the server holds (what a device that has pulled everything has as its cursor).
+    pub async fn latest_change(&self) -> u64 {
+        let (mut cursor, mut view) = (0, 0);
+        loop {
+            let page = self
+                .get_json(&format!("/api/sync/pull?client_id={HARNESS_CLIENT}&cursor={cursor}&view={view}&limit=1000"))
+                .await;
+            view = page["view"].as_u64().unwrap_or(0);
+            cursor = page["cursor"].as_u64().unwrap_or(0);
+            if page["more"] != true {
+                return cursor;
+            }
+        }
+    }
+
     /// The people the server holds (each record's fields with its `id` and `version`), by family name.
     pub async fn people(&self) -> Vec<serde_json::Value> {
         let mut records: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
@@ -523,6 +538,26 @@ impl Browser {
             assert!(Instant::now() < deadline, "never true: {what} (last answer {answer:?})");
             tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// Waits until this device has pulled everything up to `change_seq` (its stored cursor).
+    pub async fn wait_for_cursor(&self, change_seq: u64) {
+        self.wait_until(
+            &format!("the device has pulled up to change {change_seq}"),
+            &format!(
+                "const r = indexedDB.open('dsr'); r.onerror = () => done(false);
+                 r.onsuccess = e => {{ const db = e.target.result;
+                   const g = db.transaction('meta').objectStore('meta').get('cursor');
+                   g.onsuccess = () => {{ db.close(); done(Number(g.result) >= {change_seq}); }};
+                   g.onerror = () => {{ db.close(); done(false); }}; }};"
+            ),
+        )
+        .await;
+    }
+
+    /// The ids of the records this device holds (stored in the clear beside the sealed fields).
+    pub async fn record_ids(&self) -> std::collections::BTreeSet<String> {
+        self.indexeddb_values("records").await.iter().filter_map(|r| r["id"].as_str().map(str::to_owned)).collect()
     }
 
     /// Waits until the service worker controls the page and has cached the app shell.

@@ -273,9 +273,22 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     assert_eq!(held["verbal_feedback_given"], true, "{held}");
     assert_eq!(held["attendees"][1]["attended"], false, "{held}");
 
-    // The family does not see the report before it is shared with everyone.
+    // The family does not see the report before it is shared with everyone, and their device does not
+    // hold the panel's draft: no finding, recommendation or action is sent to it (issue 13).
+    let outcome: Vec<String> = records
+        .iter()
+        .filter(|r| r["review_id"] == review_id.as_str())
+        .filter(|r| r.get("question").is_some() || r.get("owner").is_some() || r.get("text").is_some())
+        .filter_map(|r| r["id"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(outcome.len(), 4 + 1 + 2, "four findings, a recommendation, two actions: {outcome:?}");
+    let latest = server.latest_change().await;
     open(&family, &server, &format!("/people/{PERSON}/reviews/{review_id}/report"), "our family password").await;
     family.wait_for_text(ids::REPORT_NOT_YET, "It is due by").await;
+    family.wait_for_cursor(latest).await;
+    let held = family.record_ids().await;
+    assert!(held.contains(&review_id), "the review itself is there: {held:?}");
+    assert!(outcome.iter().all(|id| !held.contains(id)), "the draft outcome reached the family's device: {held:?}");
 
     // 4. The coordinator: the review re-rates Alex; an action is updated; the report prints to PDF.
     open(&coordinator, &server, &format!("/people/{PERSON}/reviews/{review_id}/actions"), PASSWORD).await;
@@ -352,6 +365,8 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     family.wait_for_text(ids::REPORT_SHARED, "Sam Parent and everyone who took part on").await;
     let family_report = text_of(&family, ids::REPORT).await;
     assert!(family_report.contains("Yes, with an EHC plan and respite at weekends"), "{family_report}");
+    let held = family.record_ids().await;
+    assert!(outcome.iter().all(|id| held.contains(id)), "the shared outcome is on the family's device: {held:?}");
     family.screenshot("review-report-family").await;
 
     // 6. A week and more later, the EHC action is still open: overdue on the register, the person page

@@ -95,7 +95,7 @@ pub fn action_table(actions: Vec<Action>, person: dsr_shared::RecordId, today: c
 #[component]
 pub fn ActionPlanPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    super::note_read("action plan");
+    super::note_read(dsr_shared::accounts::Screen::ActionPlan);
     let page = super::route_review_file();
     let errors = RwSignal::new(ValidationErrors::new());
     let recommendation = RwSignal::new(String::new());
@@ -274,7 +274,7 @@ pub fn ActionPlanPage() -> impl IntoView {
 #[component]
 pub fn ActionPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    super::note_read("action");
+    super::note_read(dsr_shared::accounts::Screen::Action);
     let row = person_row(state);
     let action_id = untrack(super::route_action_id());
     let current = move || {

@@ -13,7 +13,7 @@ pub fn EditPersonPage() -> impl IntoView {
     // Opening a person's record is a read: noted here (even offline) for the audit trail.
     Effect::new(move |_| {
         if let Some(id) = id() {
-            state.record_read(id, "edit form");
+            state.record_read(id, dsr_shared::accounts::Screen::EditForm);
         }
     });
     let coordinator =

@@ -59,7 +59,7 @@ fn yes(value: bool) -> String {
 #[component]
 pub fn MeetingPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    super::note_read("review meeting");
+    super::note_read(dsr_shared::accounts::Screen::ReviewMeeting);
     let navigate = use_navigate();
     let row = person_row(state);
     let review_id = untrack(super::route_review_id());

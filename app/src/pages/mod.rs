@@ -97,7 +97,7 @@ pub(crate) fn action_loaded() -> leptos::prelude::Signal<bool> {
 
 /// Notes, for the audit trail, that the person in the route was read on `screen` (once per person the
 /// page shows; kept on the device even offline and sent with the next sync).
-pub(crate) fn note_read(screen: &'static str) {
+pub(crate) fn note_read(screen: dsr_shared::accounts::Screen) {
     use leptos::prelude::*;
     let state = expect_context::<crate::state::AppState>();
     let person = route_person_id();

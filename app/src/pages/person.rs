@@ -60,7 +60,7 @@ pub fn PersonPage() -> impl IntoView {
     let row = move || id().and_then(|id| state.person(id));
     Effect::new(move |_| {
         if let Some(id) = id() {
-            state.record_read(id, "person page");
+            state.record_read(id, dsr_shared::accounts::Screen::PersonPage);
         }
     });
     let role = move || state.session.with(|s| s.user().map(|u| u.role));

@@ -180,7 +180,7 @@ fn save_and_return(
 #[component]
 pub fn PlannerPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    super::note_read("planner");
+    super::note_read(dsr_shared::accounts::Screen::Planner);
     let row = person_row(state);
     let review_id = untrack(super::route_review_id());
     let file = row.as_ref().zip(review_id).and_then(|(r, id)| r.review_file(id));
@@ -317,7 +317,7 @@ pub fn PlannerPage() -> impl IntoView {
 #[component]
 pub fn FamilyViewsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    super::note_read("family views");
+    super::note_read(dsr_shared::accounts::Screen::FamilyViews);
     let row = person_row(state);
     let review_id = untrack(super::route_review_id());
     let file = row.as_ref().zip(review_id).and_then(|(r, id)| r.review_file(id));

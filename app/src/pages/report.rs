@@ -44,7 +44,7 @@ fn said_list(saids: Vec<dsr_shared::report::Said>, empty: &'static str) -> impl 
 pub fn ReportPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let page = super::route_review_file();
-    super::note_read("review report");
+    super::note_read(dsr_shared::accounts::Screen::ReviewReport);
     let shared_with = RwSignal::new(String::new());
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =

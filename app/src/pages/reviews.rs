@@ -319,7 +319,7 @@ fn change_review(state: AppState, review: Review, notice: &'static str) {
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    super::note_read("review");
+    super::note_read(dsr_shared::accounts::Screen::Review);
     let page = super::route_review_file();
     let notice = state.notice.get_untracked();
     state.notice.set(None);

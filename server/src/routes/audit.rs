@@ -7,10 +7,10 @@ use axum::response::IntoResponse;
 use dsr_shared::accounts::{AuditEntry, ViewEvents};
 use dsr_shared::api::ApiError;
 use dsr_shared::{PersonId, UserId, ValidationErrors};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::AppState;
-use crate::audit_store::{AuditEvent, AuditFilter, to_csv};
+use crate::audit_store::{AuditEvent, AuditFilter, ViewsRecorded, to_csv};
 use crate::auth::CurrentUser;
 use crate::error::{ApiJson, ApiQuery, AppError};
 
@@ -108,37 +108,32 @@ pub async fn export(
     ))
 }
 
-/// How many reads were recorded.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Recorded {
-    pub recorded: usize,
-}
-
 #[utoipa::path(post, path = "/audit/views", tag = "audit",
     request_body = ViewEvents,
     responses(
-        (status = 200, description = "Recorded: events sent before, or naming someone outside the user's area, are not recorded again", body = Recorded),
+        (status = 200, description = "Recorded, the reads that could have happened: of a person the user may read now or was sent before, \
+            on the user's own device, dated between the device's sign-in and now. The others are counted as refused (and the refusal \
+            is audited); the answer does not depend on whether a person id exists. Events sent before are not recorded again", body = ViewsRecorded),
+        (status = 400, description = "The body is not valid JSON", body = ApiError),
         (status = 401, description = "Not signed in", body = ApiError),
-        (status = 422, description = "Too many events at once", body = ApiError),
+        (status = 403, description = "The account has been closed", body = ApiError),
+        (status = 413, description = "The body is larger than the server accepts", body = ApiError),
+        (status = 415, description = "The body is not sent as JSON", body = ApiError),
+        (status = 422, description = "Too many events at once, or a screen not in the list", body = ApiError),
     ))]
 pub async fn views(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(request): ApiJson<ViewEvents>,
-) -> Result<ApiJson<Recorded>, AppError> {
+) -> Result<ApiJson<ViewsRecorded>, AppError> {
     let mut errors = ValidationErrors::new();
     errors.require(
         request.events.len() > MAX_VIEW_EVENTS,
         "events",
         &format!("Send at most {MAX_VIEW_EVENTS} events at once"),
     );
-    errors.require(
-        request.events.iter().any(|e| e.screen.chars().count() > 100),
-        "events",
-        "A screen name has at most 100 characters",
-    );
     errors.into_result()?;
-    let recorded = state
+    let answer = state
         .store
         .audit_device_views(
             &user,
@@ -148,5 +143,5 @@ pub async fn views(
             state.clock.today(),
         )
         .await?;
-    Ok(ApiJson(Recorded { recorded }))
+    Ok(ApiJson(answer))
 }
