@@ -213,3 +213,26 @@ async fn a_device_can_only_report_reads_that_could_have_happened_and_the_answer_
     let reply = server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "planner", client(7))).await;
     assert_eq!(answer(&reply), (StatusCode::OK, json!({ "recorded": 1, "refused": 0 })));
 }
+
+#[tokio::test]
+async fn a_policy_period_no_process_needs_is_refused_with_a_field_error() {
+    let server = test_server().await;
+    let document: Value = server.get("/api/area/policy").await.json();
+    let mut policy = document["policy"].clone();
+    policy["referrals"]["triage_within"] = json!("4000000000 working days");
+    let update = json!({ "base_version": document["version"], "policy": policy, "reason": "stall every deadline" });
+    let request = Request::builder()
+        .method(Method::PUT)
+        .uri("/api/area/policy")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, &server.cookie)
+        .body(Body::from(update.to_string()))
+        .unwrap_or_default();
+    let reply = server.send_raw(request).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    let error: ApiError = reply.json();
+    assert!(
+        error.fields.iter().any(|f| f.field == "referrals.triage_within" && f.message.contains("at most 5 years")),
+        "{error:?}"
+    );
+}

@@ -90,6 +90,15 @@ fn is_weekend(day: NaiveDate) -> bool {
     matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
+/// Mondays to Fridays after `from` up to and including `to`.
+fn weekdays_between(from: NaiveDate, to: NaiveDate) -> u64 {
+    let Ok(total) = u64::try_from((to - from).num_days()) else { return 0 };
+    let (weeks, rest) = (total / 7, total % 7);
+    // The leftover days follow `from`'s weekday: count those that are Monday to Friday.
+    let start = u64::from(from.weekday().num_days_from_monday());
+    weeks * 5 + (1..=rest).filter(|i| (start + i) % 7 < 5).count() as u64
+}
+
 fn weekday_on_or_after(mut day: NaiveDate) -> NaiveDate {
     while is_weekend(day) {
         day = day.succ_opt().unwrap_or(day);
@@ -137,16 +146,35 @@ impl Calendar {
     }
 
     /// The working day `n` working days after `day` (`day` itself is not counted). With n = 0, `day`.
+    /// Whole weeks at a time, so a long period costs its weeks, not its days.
     pub fn add_working_days(&self, day: NaiveDate, n: u32) -> NaiveDate {
-        self.step_working_days(day, n, |d| d.succ_opt())
+        let (mut day, mut left) = (day, u64::from(n));
+        // Jump whole weeks while more than a week is left, keeping at least one working day to find
+        // one day at a time (the last may not fall at the end of a week).
+        while left > 5 {
+            let weeks = (left - 1) / 5;
+            let Some(next) = day.checked_add_days(Days::new(weeks * 7)) else { return NaiveDate::MAX };
+            left -= weeks * 5 - self.weekday_holidays(day, next);
+            day = next;
+        }
+        self.step_working_days(day, left, |d| d.succ_opt())
     }
 
     /// The working day `n` working days before `day`.
     pub fn sub_working_days(&self, day: NaiveDate, n: u32) -> NaiveDate {
-        self.step_working_days(day, n, |d| d.pred_opt())
+        let (mut day, mut left) = (day, u64::from(n));
+        while left > 5 {
+            let weeks = (left - 1) / 5;
+            let Some(earlier) = day.checked_sub_days(Days::new(weeks * 7)) else { return NaiveDate::MIN };
+            // Walking back counts the days from `earlier` up to the day before `day`.
+            let (Some(from), Some(to)) = (earlier.pred_opt(), day.pred_opt()) else { return NaiveDate::MIN };
+            left -= weeks * 5 - self.weekday_holidays(from, to);
+            day = earlier;
+        }
+        self.step_working_days(day, left, |d| d.pred_opt())
     }
 
-    fn step_working_days(&self, mut day: NaiveDate, n: u32, step: fn(NaiveDate) -> Option<NaiveDate>) -> NaiveDate {
+    fn step_working_days(&self, mut day: NaiveDate, n: u64, step: fn(NaiveDate) -> Option<NaiveDate>) -> NaiveDate {
         let mut left = n;
         while left > 0 {
             let Some(next) = step(day) else { return day };
@@ -156,6 +184,18 @@ impl Calendar {
             }
         }
         day
+    }
+
+    /// The holidays after `from` up to and including `to` that fall on a weekday (each once).
+    fn weekday_holidays(&self, from: NaiveDate, to: NaiveDate) -> u64 {
+        if to <= from {
+            return 0;
+        }
+        let mut days: std::collections::BTreeSet<NaiveDate> =
+            (from.year()..=to.year()).flat_map(bank_holidays).collect();
+        days.extend(self.extra_holidays.iter().copied());
+        days.range((std::ops::Bound::Excluded(from), std::ops::Bound::Included(to))).filter(|d| !is_weekend(**d)).count()
+            as u64
     }
 
     /// `day` if it is a working day, otherwise the working day before it: a deadline never falls on a day
@@ -177,9 +217,11 @@ impl Calendar {
         day
     }
 
-    /// Working days after `from` up to and including `to` (0 when `to` is not after `from`).
+    /// Working days after `from` up to and including `to` (0 when `to` is not after `from`), counted by
+    /// arithmetic on weeks and the holidays between.
     pub fn count_working_days(&self, from: NaiveDate, to: NaiveDate) -> u32 {
-        from.iter_days().skip(1).take_while(|d| *d <= to).filter(|d| self.is_working_day(*d)).count() as u32
+        let weekdays = weekdays_between(from, to);
+        u32::try_from(weekdays.saturating_sub(self.weekday_holidays(from, to))).unwrap_or(u32::MAX)
     }
 }
 
@@ -290,6 +332,19 @@ mod tests {
         assert_eq!(calendar.working_day_on_or_before(date(2027, 12, 1)), date(2027, 12, 1));
     }
 
+    #[test]
+    fn a_period_of_billions_of_working_days_is_worked_out_at_once() {
+        let calendar = Calendar::england();
+        let started = std::time::Instant::now();
+        assert_eq!(calendar.add_working_days(date(2026, 1, 1), 4_000_000_000), NaiveDate::MAX);
+        assert_eq!(calendar.sub_working_days(date(2026, 1, 1), 4_000_000_000), NaiveDate::MIN);
+        // 1,305 working days (the longest a policy allows): about five years on.
+        let five_years = calendar.add_working_days(date(2026, 1, 1), 1305);
+        assert_eq!(five_years, date(2031, 2, 27));
+        // Not a timing assertion: printed, for the record.
+        println!("billions of working days: {:?}", started.elapsed());
+    }
+
     fn any_day() -> impl Strategy<Value = NaiveDate> {
         (0u64..(16 * 366)).prop_map(|n| date(2020, 1, 1) + Days::new(n))
     }
@@ -312,6 +367,29 @@ mod tests {
             prop_assert_eq!(before == day, calendar.is_working_day(day));
             let after = calendar.working_day_on_or_after(day);
             prop_assert!(calendar.is_working_day(after) && after >= day && (after - day).num_days() < 7);
+        }
+
+        /// The week-at-a-time arithmetic agrees with counting one day at a time, extra holidays included.
+        #[test]
+        fn working_days_by_weeks_agree_with_counting_each_day(
+            day in any_day(),
+            n in 0u32..1500,
+            extra in proptest::collection::vec(any_day(), 0..12),
+            to in any_day(),
+        ) {
+            let calendar = Calendar { extra_holidays: extra };
+            let slow = |mut d: NaiveDate, n: u32, forward: bool| {
+                let mut left = n;
+                while left > 0 {
+                    d = if forward { d.succ_opt().unwrap_or(d) } else { d.pred_opt().unwrap_or(d) };
+                    if calendar.is_working_day(d) { left -= 1; }
+                }
+                d
+            };
+            prop_assert_eq!(calendar.add_working_days(day, n), slow(day, n, true));
+            prop_assert_eq!(calendar.sub_working_days(day, n), slow(day, n, false));
+            let counted = day.iter_days().skip(1).take_while(|d| *d <= to).filter(|d| calendar.is_working_day(*d)).count();
+            prop_assert_eq!(calendar.count_working_days(day, to) as usize, counted);
         }
 
         #[test]

@@ -65,6 +65,18 @@ impl Period {
         .unwrap_or(NaiveDate::MIN)
     }
 
+    /// Whether this period is longer than `years` years (a setting's sane maximum).
+    pub fn longer_than_years(&self, years: u32) -> bool {
+        let y = u64::from(years);
+        match *self {
+            Period::Days(n) => u64::from(n) > y * 366,
+            Period::WorkingDays(n) => u64::from(n) > y * 262,
+            Period::Weeks(n) => u64::from(n) > y * 53,
+            Period::Months(n) => u64::from(n) > y * 12,
+            Period::Hours(n) => u64::from(n) > y * 366 * 24,
+        }
+    }
+
     pub fn is_zero(&self) -> bool {
         matches!(
             self,
@@ -105,6 +117,14 @@ mod tests {
     use super::*;
     use crate::test_support::day;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_period_knows_when_it_is_longer_than_some_years() {
+        assert!(!Period::Months(60).longer_than_years(5) && Period::Months(61).longer_than_years(5));
+        assert!(!Period::WorkingDays(1305).longer_than_years(5));
+        assert!(Period::WorkingDays(4_000_000_000).longer_than_years(5));
+        assert!(Period::Hours(u32::MAX).longer_than_years(30) && !Period::Hours(48).longer_than_years(1));
+    }
 
     #[test]
     fn periods_read_as_written_in_a_policy() {

@@ -315,6 +315,12 @@ impl AreaPolicy {
     }
 }
 
+/// The longest any timescale of the process may be set to.
+pub const MAX_PERIOD_YEARS: u32 = 5;
+/// The longest a person's details may be kept after they leave the register (records management
+/// schedules keep some health records for decades).
+pub const MAX_RETENTION_YEARS: u32 = 30;
+
 /// Where each default comes from (field path, source). Every setting of the policy form has one.
 pub const DEFAULT_SOURCES: &[(&str, &str)] = &[
     ("adult_age", "Handbook: child and adult timescales; 18"),
@@ -398,8 +404,15 @@ impl Validate for AreaPolicy {
             );
         }
         // Papers may reach the panel on the day itself; every other length of time must be longer than zero.
-        for (field, period) in self.periods().into_iter().filter(|(f, _)| *f != "reviews.papers_before") {
-            errors.require(period.is_zero(), field, "Must be longer than zero");
+        for (field, period) in self.periods() {
+            errors.require(period.is_zero() && field != "reviews.papers_before", field, "Must be longer than zero");
+            // A length no process needs is a typing slip (or an attempt to stall every deadline).
+            let most = if field == "retention_after_leaving" { MAX_RETENTION_YEARS } else { MAX_PERIOD_YEARS };
+            errors.require(
+                period.longer_than_years(most),
+                field,
+                &format!("Must be at most {most} years (for example {} months)", most * 12),
+            );
         }
         errors.require(self.keyworker.ratings.is_empty(), "keyworker.ratings", "Name at least one rating");
         for band in [AgeBand::Under18, AgeBand::Adult] {
@@ -484,6 +497,13 @@ mod tests {
         assert!(ages.unwrap_or_default().contains("consent.child_must_agree_from"));
         let review = AreaPolicy::from_toml("[consent]\nreview_child_must_agree_from = 17").err().map(|e| e.to_string());
         assert!(review.unwrap_or_default().contains("consent.review_child_must_agree_from"));
+        // A length no process needs: a field error, never a stalled server.
+        let huge = AreaPolicy::from_toml("[referrals]\ntriage_within = \"4000000000 working days\"").err();
+        let huge = huge.map(|e| e.to_string()).unwrap_or_default();
+        assert!(huge.contains("referrals.triage_within") && huge.contains("at most 5 years"), "{huge}");
+        assert!(AreaPolicy::from_toml("retention_after_leaving = \"25 years\"").is_err(), "not a unit");
+        assert!(AreaPolicy::from_toml("retention_after_leaving = \"300 months\"").is_ok(), "25 years of retention");
+        assert!(AreaPolicy::from_toml("retention_after_leaving = \"400 months\"").is_err());
     }
 
     #[test]
