@@ -9,11 +9,7 @@ impl Store {
     /// Reserves one attempt under each `(limit, key)`, or refuses with [`AppError::Throttled`] (and
     /// reserves nothing) when any of them is reached. The count and the reservation are one
     /// `BEGIN IMMEDIATE` transaction: SQLite's single writer makes parallel attempts queue here.
-    pub async fn reserve_attempts(
-        &self,
-        keys: &[(Limit, &str)],
-        now: DateTime<Utc>,
-    ) -> Result<Reservation, AppError> {
+    pub async fn reserve_attempts(&self, keys: &[(Limit, &str)], now: DateTime<Utc>) -> Result<Reservation, AppError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let longest = limits::ALL.iter().map(Limit::window).max().unwrap_or_default();
         sqlx::query("DELETE FROM attempts WHERE at < ?").bind((now - longest).to_rfc3339()).execute(&mut *tx).await?;
@@ -26,9 +22,8 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
             if count >= i64::from(limit.max) {
-                let oldest = oldest
-                    .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                    .map_or(now, |t| t.with_timezone(&Utc));
+                let oldest =
+                    oldest.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map_or(now, |t| t.with_timezone(&Utc));
                 let retry_after_secs = (oldest + limit.window() - now).num_seconds().max(1) as u64;
                 return Err(AppError::Throttled { retry_after_secs, limit: *limit });
             }

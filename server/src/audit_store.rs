@@ -334,20 +334,23 @@ pub fn to_csv(entries: &[AuditEntry]) -> Result<String, AppError> {
     writer.write_record(header).map_err(fail)?;
     for e in entries.iter().rev() {
         writer
-            .write_record([
-                e.id.to_string(),
-                e.at.to_rfc3339(),
-                e.happened_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-                e.user_id.map(|u| u.to_string()).unwrap_or_default(),
-                e.user_name.clone().unwrap_or_default(),
-                e.action.clone(),
-                e.person_id.map(|p| p.to_string()).unwrap_or_default(),
-                e.record_id.clone().unwrap_or_default(),
-                e.kind.clone().unwrap_or_default(),
-                e.changes.as_ref().map(|c| c.to_string()).unwrap_or_default(),
-                e.reason.clone().unwrap_or_default(),
-                e.detail.clone().unwrap_or_default(),
-            ])
+            .write_record(
+                [
+                    e.id.to_string(),
+                    e.at.to_rfc3339(),
+                    e.happened_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                    e.user_id.map(|u| u.to_string()).unwrap_or_default(),
+                    e.user_name.clone().unwrap_or_default(),
+                    e.action.clone(),
+                    e.person_id.map(|p| p.to_string()).unwrap_or_default(),
+                    e.record_id.clone().unwrap_or_default(),
+                    e.kind.clone().unwrap_or_default(),
+                    e.changes.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+                    e.reason.clone().unwrap_or_default(),
+                    e.detail.clone().unwrap_or_default(),
+                ]
+                .map(|cell| dsr_shared::text::spreadsheet_cell(&cell).into_owned()),
+            )
             .map_err(fail)?;
     }
     let bytes = writer.into_inner().map_err(|e| AppError::Corrupt(format!("cannot write CSV: {e}")))?;

@@ -56,7 +56,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown).await.map_err(StartError::Serve)?;
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(StartError::Serve)?;
     tracing::info!("server stopped");
     Ok(())
 }

@@ -54,9 +54,13 @@ async fn a_burst_of_parallel_wrong_passwords_is_checked_only_up_to_the_limit() {
     }
     let checked = statuses.iter().filter(|s| **s != StatusCode::TOO_MANY_REQUESTS).count();
     assert!(checked <= 5, "only five attempts may be checked, {checked} were: {statuses:?}");
-    assert!(statuses.iter().all(|s| [StatusCode::OK, StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s)));
+    assert!(
+        statuses.iter().all(|s| [StatusCode::OK, StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s))
+    );
     // Whatever came of the burst, the right password now waits like any other.
-    let reply = server.send_raw(from("192.0.2.10:5000", Method::POST, "/api/session/login", &sign_in("target", PASSWORD))).await;
+    let reply = server
+        .send_raw(from("192.0.2.10:5000", Method::POST, "/api/session/login", &sign_in("target", PASSWORD)))
+        .await;
     if !statuses.contains(&StatusCode::OK) {
         assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.text());
         let retry: u64 = reply.headers[header::RETRY_AFTER].to_str().ok().and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -70,7 +74,12 @@ async fn one_client_trying_many_usernames_is_stopped_and_others_are_not() {
     let server = test_server().await;
     for n in 0..30 {
         let reply = server
-            .send_raw(from("198.51.100.7:4000", Method::POST, "/api/session/login", &sign_in(&format!("user{n}"), "guess guess guess")))
+            .send_raw(from(
+                "198.51.100.7:4000",
+                Method::POST,
+                "/api/session/login",
+                &sign_in(&format!("user{n}"), "guess guess guess"),
+            ))
             .await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "attempt {n}: {}", reply.text());
     }
@@ -80,7 +89,9 @@ async fn one_client_trying_many_usernames_is_stopped_and_others_are_not() {
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "the 31st from one client: {}", reply.text());
     assert!(reply.json::<ApiError>().message.contains("from this connection"));
     // Another client is not held up.
-    let reply = server.send_raw(from("203.0.113.9:4000", Method::POST, "/api/session/login", &sign_in("coordinator", PASSWORD))).await;
+    let reply = server
+        .send_raw(from("203.0.113.9:4000", Method::POST, "/api/session/login", &sign_in("coordinator", PASSWORD)))
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
 }
 
@@ -97,14 +108,17 @@ async fn usernames_and_passwords_are_bounded_before_anything_is_looked_up() {
 #[tokio::test]
 async fn when_every_hashing_turn_is_taken_sign_in_says_busy_and_a_wrong_invite_code_is_refused_without_hashing() {
     let work = PasswordWork::new(2).with_wait(std::time::Duration::from_millis(50));
-    let clock = Clock::Fixed(chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").map(|t| t.to_utc()).unwrap_or_default());
+    let clock = Clock::Fixed(
+        chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").map(|t| t.to_utc()).unwrap_or_default(),
+    );
     let held = work.clone();
     let server = test_server_with(clock, move |mut state| {
         state.passwords = work;
         state
     })
     .await;
-    let invite = server.post_json("/api/invites", &json!({ "display_name": "Chris Parent", "person_id": person(1) })).await;
+    let invite =
+        server.post_json("/api/invites", &json!({ "display_name": "Chris Parent", "person_id": person(1) })).await;
     // No person 1: make one first.
     let invite = if invite.status == StatusCode::NOT_FOUND {
         let create = json!({ "client_id": client(1), "mutations": [{ "seq": 1, "record_id": id(1), "kind": "person",
@@ -120,13 +134,16 @@ async fn when_every_hashing_turn_is_taken_sign_in_says_busy_and_a_wrong_invite_c
 
     let every_turn = held.take_every_turn().unwrap_or_else(|| panic!("the turns are free"));
     // A sign-in cannot be checked: 503 with Retry-After, and it does not count as a wrong password.
-    let reply = server.send_raw(from("192.0.2.2:1", Method::POST, "/api/session/login", &sign_in("coordinator", PASSWORD))).await;
+    let reply = server
+        .send_raw(from("192.0.2.2:1", Method::POST, "/api/session/login", &sign_in("coordinator", PASSWORD)))
+        .await;
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{}", reply.text());
     assert!(reply.headers.contains_key(header::RETRY_AFTER));
     assert_eq!(reply.json::<ApiError>().code, "busy");
     // A wrong invitation code is answered at once: nothing is hashed for it.
     let accept = |code: &str| json!({ "code": code, "username": "chris.parent", "password": "our own long password" });
-    let reply = server.send_raw(from("192.0.2.3:1", Method::POST, "/api/invites/accept", &accept("ABCD-EFGH-JKMN-PQRS"))).await;
+    let reply =
+        server.send_raw(from("192.0.2.3:1", Method::POST, "/api/invites/accept", &accept("ABCD-EFGH-JKMN-PQRS"))).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
     // The right code needs a hash: busy.
     let reply = server.send_raw(from("192.0.2.3:1", Method::POST, "/api/invites/accept", &accept(&code))).await;
@@ -135,14 +152,17 @@ async fn when_every_hashing_turn_is_taken_sign_in_says_busy_and_a_wrong_invite_c
     let reply = server.send_raw(from("192.0.2.3:1", Method::POST, "/api/invites/accept", &accept(&code))).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     // The busy answers did not count: the coordinator signs in.
-    let reply = server.send_raw(from("192.0.2.2:1", Method::POST, "/api/session/login", &sign_in("coordinator", PASSWORD))).await;
+    let reply = server
+        .send_raw(from("192.0.2.2:1", Method::POST, "/api/session/login", &sign_in("coordinator", PASSWORD)))
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
 }
 
 #[tokio::test]
 async fn wrong_invitation_codes_from_one_client_are_limited() {
     let server = test_server().await;
-    let accept = json!({ "code": "ABCD-EFGH-JKMN-PQRS", "username": "someone.new", "password": "our own long password" });
+    let accept =
+        json!({ "code": "ABCD-EFGH-JKMN-PQRS", "username": "someone.new", "password": "our own long password" });
     for n in 0..10 {
         let reply = server.send_raw(from("192.0.2.4:1", Method::POST, "/api/invites/accept", &accept)).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {n}: {}", reply.text());
@@ -160,7 +180,9 @@ async fn a_device_can_only_report_reads_that_could_have_happened_and_the_answer_
         json!({ "seq": n, "record_id": id(n), "kind": "person", "changes": {
             "given_name": { "new": "Alex" }, "family_name": { "new": format!("Example{n}") }, "date_of_birth": { "new": "2012-03-04" } } })
     };
-    let reply = server.post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": [create(1), create(2)] })).await;
+    let reply = server
+        .post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": [create(1), create(2)] }))
+        .await;
     assert!(reply.text().matches("\"applied\"").count() == 2, "{}", reply.text());
     let (keyworker, cookie) = server.staff("keyworker", dsr_shared::access::Role::Keyworker).await;
     let reply = server.post_json(&format!("/api/users/{keyworker}/people"), &json!({ "person_id": person(1) })).await;
@@ -169,32 +191,42 @@ async fn a_device_can_only_report_reads_that_could_have_happened_and_the_answer_
     let reply = server.get_as(&cookie, &format!("/api/sync/pull?client_id={}&cursor=0", client(7))).await;
     assert_eq!(reply.status, StatusCode::OK);
 
-    let report = |person_id: Value, at: &str, screen: &str, device: dsr_shared::ClientId| {
-        json!({ "client_id": device, "events": [{ "id": uuid::Uuid::now_v7(), "person_id": person_id, "at": at, "screen": screen }] })
-    };
+    let report = |person_id: Value, at: &str, screen: &str, device: dsr_shared::ClientId| json!({ "client_id": device, "events": [{ "id": uuid::Uuid::now_v7(), "person_id": person_id, "at": at, "screen": screen }] });
     let answer = |reply: &Reply| (reply.status, reply.json::<Value>());
     let now = "2026-11-25T10:00:00Z";
     // Their own person, now: recorded.
-    let reply = server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "person page", client(7))).await;
+    let reply = server
+        .post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "person page", client(7)))
+        .await;
     assert_eq!(answer(&reply), (StatusCode::OK, json!({ "recorded": 1, "refused": 0 })));
     // Someone in the area they were never sent, someone who does not exist: the same answer, nothing recorded.
-    let unassigned =
-        server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(2)), now, "person page", client(7))).await;
-    let nobody =
-        server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(99)), now, "person page", client(7))).await;
+    let unassigned = server
+        .post_json_as(&cookie, "/api/audit/views", &report(json!(person(2)), now, "person page", client(7)))
+        .await;
+    let nobody = server
+        .post_json_as(&cookie, "/api/audit/views", &report(json!(person(99)), now, "person page", client(7)))
+        .await;
     assert_eq!(answer(&unassigned), (StatusCode::OK, json!({ "recorded": 0, "refused": 1 })));
     assert_eq!(unassigned.text(), nobody.text());
     // Dated in 1999, or tomorrow: refused.
     for at in ["1999-01-01T00:00:00Z", "2026-11-26T10:00:00Z"] {
-        let reply = server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), at, "person page", client(7))).await;
+        let reply = server
+            .post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), at, "person page", client(7)))
+            .await;
         assert_eq!(answer(&reply), (StatusCode::OK, json!({ "recorded": 0, "refused": 1 })), "{at}");
     }
     // Reported as from another account's device (the coordinator's): refused.
-    let reply = server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "person page", client(1))).await;
+    let reply = server
+        .post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "person page", client(1)))
+        .await;
     assert_eq!(answer(&reply), (StatusCode::OK, json!({ "recorded": 0, "refused": 1 })));
     // A screen the product does not have: the words of the trail are the product's.
     let reply = server
-        .post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "Jo Coordinator deleted this", client(7)))
+        .post_json_as(
+            &cookie,
+            "/api/audit/views",
+            &report(json!(person(1)), now, "Jo Coordinator deleted this", client(7)),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
 
@@ -208,9 +240,11 @@ async fn a_device_can_only_report_reads_that_could_have_happened_and_the_answer_
     assert!(refused.iter().all(|e| e["person_id"].is_null()), "{refused:?}");
 
     // Unassigned later, a read from while they were assigned still counts (and says so).
-    let request = Request::delete(format!("/api/users/{keyworker}/people/{}", person(1))).body(Body::empty()).unwrap_or_default();
+    let request =
+        Request::delete(format!("/api/users/{keyworker}/people/{}", person(1))).body(Body::empty()).unwrap_or_default();
     assert_eq!(server.send(request).await.status, StatusCode::OK);
-    let reply = server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "planner", client(7))).await;
+    let reply =
+        server.post_json_as(&cookie, "/api/audit/views", &report(json!(person(1)), now, "planner", client(7))).await;
     assert_eq!(answer(&reply), (StatusCode::OK, json!({ "recorded": 1, "refused": 0 })));
 }
 
@@ -235,4 +269,43 @@ async fn a_policy_period_no_process_needs_is_refused_with_a_field_error() {
         error.fields.iter().any(|f| f.field == "referrals.triage_within" && f.message.contains("at most 5 years")),
         "{error:?}"
     );
+}
+
+#[tokio::test]
+async fn exports_are_safe_to_open_and_hidden_control_characters_are_refused_by_field() {
+    let server = test_server().await;
+    let formula = json!({ "seq": 1, "record_id": id(1), "kind": "person", "reason": "=cmd|' /C calc'!A0", "changes": {
+        "given_name": { "new": "@SUM(1+1)" }, "family_name": { "new": "-2+3" }, "date_of_birth": { "new": "2012-03-04" } } });
+    let reply = server.post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": [formula] })).await;
+    assert!(reply.text().contains("\"applied\""), "{}", reply.text());
+    let csv = server.get(&format!("/api/audit/export?person_id={}", person(1))).await.text();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    for row in reader.records().filter_map(Result::ok) {
+        for cell in row.iter() {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "a cell a spreadsheet would run: {cell:?} in {csv}");
+        }
+    }
+    assert!(csv.contains("'=cmd|"), "{csv}");
+
+    // A NUL in a record's field, in a change's reason, in an account's name: each refused with its field.
+    let nul = json!({ "seq": 2, "record_id": id(2), "kind": "person", "changes": {
+        "given_name": { "new": "Al\u{0}ex" }, "family_name": { "new": "Example" }, "date_of_birth": { "new": "2012-03-04" } } });
+    let reason = json!({ "seq": 3, "record_id": id(3), "kind": "person", "reason": "why\u{0}", "changes": {
+        "given_name": { "new": "Alex" }, "family_name": { "new": "Other" }, "date_of_birth": { "new": "2012-03-05" } } });
+    let reply = server.post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": [nul, reason] })).await;
+    let answer: dsr_shared::sync::PushResponse = reply.json();
+    let fields: Vec<String> = answer
+        .results
+        .iter()
+        .map(|r| match &r.outcome {
+            dsr_shared::sync::PushOutcome::Rejected { reasons } => reasons[0].field.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(fields, ["given_name", "reason"]);
+    let reply = server
+        .post_json("/api/users", &json!({ "username": "nul.user", "display_name": "Nul\u{0}User", "role": "keyworker", "password": PASSWORD }))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    assert_eq!(reply.json::<ApiError>().fields[0].field, "display_name");
 }

@@ -107,7 +107,10 @@ async fn one_client_sending_many_self_referrals_is_limited_and_every_other_famil
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.text());
     assert!(reply.headers.contains_key(header::RETRY_AFTER));
     let message = reply.json::<ApiError>().message;
-    assert!(message.contains("referrals have been sent from this connection") && message.contains("phone"), "{message}");
+    assert!(
+        message.contains("referrals have been sent from this connection") && message.contains("phone"),
+        "{message}"
+    );
     assert!(!message.contains("password"), "{message}");
     // Another family, in the same area, is not held up.
     let reply = server.send_raw(from("203.0.113.50:1")).await;

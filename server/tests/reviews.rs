@@ -241,8 +241,10 @@ async fn a_family_device_is_sent_a_reviews_outcome_only_once_the_report_is_share
     )
     .await;
     assert!(outcomes.iter().all(applied), "{outcomes:?}");
-    let invite: InviteCreated =
-        server.post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) })).await.json();
+    let invite: InviteCreated = server
+        .post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) }))
+        .await
+        .json();
     let accept = json!({ "code": invite.code, "username": "sam.parent", "password": "our own long password" });
     assert_eq!(server.post_json("/api/invites/accept", &accept).await.status, StatusCode::OK);
     let (_, family) = server.login("sam.parent", "our own long password").await;

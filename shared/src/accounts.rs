@@ -56,6 +56,7 @@ pub fn check_display_name(errors: &mut ValidationErrors, field: &str, name: &str
     let chars = name.trim().chars().count();
     errors.require(chars == 0, field, "Enter the person's name");
     errors.require(chars > 100, field, "A name has at most 100 characters");
+    errors.require(name.chars().any(crate::text::is_stray_control), field, crate::text::STRAY_CONTROL_MESSAGE);
 }
 
 /// The characters of one-time invite codes: no 0/O, 1/I/L, so a code read out on the phone survives.

@@ -30,6 +30,52 @@ pub enum TextError {
     ControlCharacter,
 }
 
+/// A control character no one types: anything but a line break or a tab (NUL, escape, bell...).
+pub fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
+/// Where in a JSON value a string holds a stray control character: the path to it (`panel.chair`,
+/// `attendees.0.name`), `""` for the value itself.
+pub fn stray_control_in(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => s.chars().any(is_stray_control).then(String::new),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| stray_control_in(v).map(|path| join_path(&i.to_string(), &path))),
+        serde_json::Value::Object(map) => {
+            map.iter().find_map(|(k, v)| {
+                if k.chars().any(is_stray_control) {
+                    Some(String::new())
+                } else {
+                    stray_control_in(v).map(|path| join_path(k, &path))
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+fn join_path(head: &str, rest: &str) -> String {
+    if rest.is_empty() { head.to_string() } else { format!("{head}.{rest}") }
+}
+
+/// The message for a field holding one.
+pub const STRAY_CONTROL_MESSAGE: &str =
+    "This contains a hidden control character (such as a NUL) that cannot be stored: retype it";
+
+/// A cell for a spreadsheet: text that a spreadsheet would run as a formula (starting `=`, `+`, `-`,
+/// `@`, a tab or a carriage return) is given a leading apostrophe, so opening an export never runs
+/// anything (OWASP, "CSV injection").
+pub fn spreadsheet_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 impl ShortText {
     pub fn parse(text: &str) -> Result<Self, TextError> {
         let text = text.trim();
@@ -100,6 +146,25 @@ text_conversions!(ShortText, LongText);
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_for_spreadsheets_and_other_text_kept() {
+        for formula in ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_cell(formula), format!("'{formula}"));
+        }
+        for plain in ["Sam Parent", "", "2026-11-25", "a=b"] {
+            assert_eq!(spreadsheet_cell(plain), plain);
+        }
+    }
+
+    #[test]
+    fn stray_control_characters_are_found_wherever_they_are() {
+        let value = serde_json::json!({ "panel": { "chair": "Dr\u{0}Chair" }, "attendees": [{ "name": "ok\nfine" }] });
+        assert_eq!(stray_control_in(&value).as_deref(), Some("panel.chair"));
+        let list = serde_json::json!({ "attendees": [{ "name": "ok" }, { "name": "esc\u{1b}" }] });
+        assert_eq!(stray_control_in(&list).as_deref(), Some("attendees.1.name"));
+        assert_eq!(stray_control_in(&serde_json::json!({ "notes": "line\r\nbreak\ttab" })), None);
+    }
 
     #[test]
     fn short_text_is_one_trimmed_line() {

@@ -163,6 +163,9 @@ fn apply(batch: &mut Batch, client: ClientId, m: &Mutation, now: DateTime<Utc>, 
     if m.reason.as_ref().is_some_and(|r| r.chars().count() > super::MAX_REASON_CHARS) {
         return reject("reason", "A reason has at most 2000 characters");
     }
+    if m.reason.as_ref().is_some_and(|r| r.chars().any(crate::text::is_stray_control)) {
+        return reject("reason", crate::text::STRAY_CONTROL_MESSAGE);
+    }
     let mut record = match (&current, m.base_version) {
         (None, None) if m.delete => {
             return reject("record", "There is nothing to delete: the record is not on the server");

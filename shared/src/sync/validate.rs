@@ -33,6 +33,16 @@ pub fn validate_fields(
     fields: &Fields,
     today: NaiveDate,
 ) -> Result<(), Vec<FieldError>> {
+    // Wherever a string is, a NUL or escape is refused with the field named (the types below check
+    // their own texts; a free-form field would otherwise take it).
+    let strays: Vec<FieldError> = fields
+        .iter()
+        .filter_map(|(name, value)| crate::text::stray_control_in(value).map(|_| name))
+        .map(|name| FieldError { field: name.clone(), message: crate::text::STRAY_CONTROL_MESSAGE.into() })
+        .collect();
+    if !strays.is_empty() {
+        return Err(strays);
+    }
     match kind {
         RecordKind::Person => validate_person(id, fields, today),
         RecordKind::Referral => validate_as::<Referral>(kind, id, fields).map(drop),
