@@ -46,7 +46,7 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .nest("/api", routes::api_router(state.clone()))
         .fallback_service(static_files::service(&state.static_dir));
-    security::with_headers(router, &state.csp).layer(TraceLayer::new_for_http())
+    security::with_headers(router, &state.csp, state.secure_cookies).layer(TraceLayer::new_for_http())
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` completes, then finishes the requests in flight.

@@ -45,8 +45,34 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     scripts
 }
 
-/// Adds the security headers to every response of `router`.
-pub fn with_headers(router: Router, csp: &str) -> Router {
+/// How long browsers keep to HTTPS once told (a year, as the NCSC and OWASP suggest).
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// Per request: `Strict-Transport-Security` when it came over HTTPS (configured, or a proxy's
+/// `X-Forwarded-Proto: https`: over plain HTTP the header means nothing and is not sent), and
+/// `Cache-Control: no-store` on every API answer (they hold people's details: no browser or proxy
+/// cache keeps them).
+async fn transport_and_cache(
+    axum::extract::State(secure): axum::extract::State<bool>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let https = crate::auth::is_secure(request.headers(), secure);
+    let api = request.uri().path().starts_with("/api/") || request.uri().path() == "/api";
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if https {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
+    if api {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Adds the security headers to every response of `router`; `secure`: the server is configured as
+/// served over HTTPS.
+pub fn with_headers(router: Router, csp: &str, secure: bool) -> Router {
     let set = |name: HeaderName, value: HeaderValue| SetResponseHeaderLayer::overriding(name, value);
     // A policy that cannot be sent as a header (it never happens: it is ASCII) falls back to the strictest.
     let csp = HeaderValue::from_str(csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
@@ -60,6 +86,7 @@ pub fn with_headers(router: Router, csp: &str) -> Router {
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
         ))
         .layer(set(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")))
+        .layer(axum::middleware::from_fn_with_state(secure, transport_and_cache))
 }
 
 #[cfg(test)]

@@ -309,3 +309,30 @@ async fn exports_are_safe_to_open_and_hidden_control_characters_are_refused_by_f
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
     assert_eq!(reply.json::<ApiError>().fields[0].field, "display_name");
 }
+
+#[tokio::test]
+async fn api_answers_are_never_cached_and_https_answers_say_to_keep_to_https() {
+    let server = test_server().await;
+    let get = |uri: &str, https: bool| {
+        let mut request = Request::get(uri);
+        if https {
+            request = request.header("x-forwarded-proto", "https");
+        }
+        request.body(Body::empty()).unwrap_or_default()
+    };
+    // Personal data: the register as the coordinator's device pulls it.
+    let pull = format!("/api/sync/pull?client_id={}&cursor=0", client(1));
+    for uri in [pull.as_str(), "/api/session", "/api/audit", "/api/health", "/api/no-such-route"] {
+        let reply = server.send(get(uri, false)).await;
+        assert_eq!(reply.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"), "{uri}");
+        assert!(!reply.headers.contains_key(header::STRICT_TRANSPORT_SECURITY), "plain HTTP: {uri}");
+        let reply = server.send(get(uri, true)).await;
+        let hsts = reply.headers.get(header::STRICT_TRANSPORT_SECURITY).and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(hsts.starts_with("max-age=31536000"), "{uri}: {hsts:?}");
+    }
+    // The health check is public and says only that the server answers (and whether it is the demo).
+    let health: Value = server.send_raw(get("/api/health", false)).await.json();
+    assert_eq!(health, json!({ "status": "ok", "demo": false }));
+    let api: Value = server.send_raw(get("/api/openapi.json", false)).await.json();
+    assert_eq!(api["paths"]["/api/health"]["get"]["security"], json!([{}]), "documented as public");
+}

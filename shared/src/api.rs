@@ -22,8 +22,6 @@ pub struct ApiError {
 pub struct Health {
     /// `ok` when the server and its database answer.
     pub status: String,
-    /// The server's version.
-    pub version: String,
     /// True when the server was started with fictional demo data.
     pub demo: bool,
 }
