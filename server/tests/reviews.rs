@@ -278,3 +278,98 @@ async fn a_family_device_is_sent_a_reviews_outcome_only_once_the_report_is_share
     assert_eq!(removed, vec![id(23).to_string(), id(26).to_string(), id(27).to_string()]);
     assert!(third.changes.iter().all(|c| c.record.kind.name() == "review"), "{third:?}");
 }
+
+/// The access matrix at field level, through the API: each role changes only its own part of a record.
+#[tokio::test]
+async fn each_role_changes_only_its_own_fields_of_a_record() {
+    let server = test_server().await;
+    let action = json!({ "review_id": id(REVIEW), "person_id": id(PERSON), "description": "Request an EHC needs assessment",
+        "owner": "School SENCo", "due_on": "2026-12-04", "status": "open" });
+    let consent = json!({ "person_id": id(PERSON), "scope": "register",
+        "given_by": { "kind": "parental_responsibility", "name": "Sam Parent", "relationship": "Mother" },
+        "given_on": "2026-11-10", "recorded_by": "Jo Coordinator" });
+    let outcomes = push(
+        &server,
+        &server.cookie,
+        client(1),
+        vec![
+            json!({ "seq": 1, "record_id": id(PERSON), "kind": "person", "changes": {
+                "given_name": { "new": "Alex" }, "family_name": { "new": "Example" }, "date_of_birth": { "new": "2016-04-23" } } }),
+            mutation(2, REVIEW, "review", review("arranged", Some("Dr Chair"))),
+            mutation(3, 27, "action", action.clone()),
+            mutation(4, 24, "consent", consent),
+        ],
+    )
+    .await;
+    assert!(outcomes.iter().all(applied), "{outcomes:?}");
+    let mut cookies = Vec::new();
+    for (username, role) in [("advocate", Role::Advocate), ("panel", Role::PanelMember)] {
+        let (user, cookie) = server.staff(username, role).await;
+        let reply = server.post_json(&format!("/api/users/{user}/people"), &json!({ "person_id": id(PERSON) })).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        cookies.push(cookie);
+    }
+    let invite: InviteCreated =
+        server.post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) })).await.json();
+    let accept = json!({ "code": invite.code, "username": "sam.parent", "password": "our own long password" });
+    assert_eq!(server.post_json("/api/invites/accept", &accept).await.status, StatusCode::OK);
+    let (_, family) = server.login("sam.parent", "our own long password").await;
+    let (advocate, panel) = (&cookies[0], &cookies[1]);
+    let change = |seq: u64, n: u8, kind: &str, field: &str, old: Value, new: Value| {
+        json!({ "seq": seq, "record_id": id(n), "kind": kind, "base_version": 1,
+            "changes": { field: { "old": old, "new": new } } })
+    };
+    let refused_field = |outcome: &PushOutcome| match outcome {
+        PushOutcome::Rejected { reasons } => reasons[0].message.clone(),
+        other => panic!("applied: {other:?}"),
+    };
+
+    // The advocate: not the action's description, not a new action; the family's disagreement, yes.
+    let disagreement = json!({ "about": "Not a residential school", "recorded_by": "Ali Advocate", "on": "2026-11-21" });
+    let outcomes = push(
+        &server,
+        advocate,
+        client(2),
+        vec![
+            change(1, 27, "action", "description", json!("Request an EHC needs assessment"), json!("Nothing to do")),
+            mutation(2, 29, "action", action),
+            change(3, 27, "action", "family_disagreement", Value::Null, disagreement),
+        ],
+    )
+    .await;
+    assert!(refused_field(&outcomes[0]).contains("description"), "{outcomes:?}");
+    assert!(refused_field(&outcomes[1]).contains("not make a new one"), "{outcomes:?}");
+    assert!(applied(&outcomes[2]), "{outcomes:?}");
+
+    // The panel: not the arrangements (the date, the chair); who came, yes.
+    let outcomes = push(
+        &server,
+        panel,
+        client(3),
+        vec![
+            change(1, REVIEW, "review", "meeting_on", json!("2026-11-20"), json!("2027-06-01")),
+            json!({ "seq": 2, "record_id": id(REVIEW), "kind": "review", "base_version": 1, "changes": {
+                "panel": { "old": null, "new": { "chair": "Someone Else", "clinical_expert": "Kim Clinical", "expert_by_experience": "Lee Experience" } } } }),
+            change(3, REVIEW, "review", "attendees", json!([ { "name": "Sam Parent", "role": "Mother" } ]),
+                json!([ { "name": "Sam Parent", "role": "Mother", "attended": true } ])),
+        ],
+    )
+    .await;
+    assert!(refused_field(&outcomes[0]).contains("meeting_on"), "{outcomes:?}");
+    assert!(refused_field(&outcomes[1]).contains("panel"), "{outcomes:?}");
+    assert!(applied(&outcomes[2]), "{outcomes:?}");
+
+    // The family: not who recorded the staff's consent; withdrawing it, yes.
+    let outcomes = push(
+        &server,
+        &family,
+        client(4),
+        vec![
+            change(1, 24, "consent", "recorded_by", json!("Jo Coordinator"), json!("Sam Parent")),
+            change(2, 24, "consent", "withdrawn_on", Value::Null, json!("2026-11-24")),
+        ],
+    )
+    .await;
+    assert!(refused_field(&outcomes[0]).contains("recorded_by"), "{outcomes:?}");
+    assert!(applied(&outcomes[1]), "{outcomes:?}");
+}

@@ -249,6 +249,55 @@ pub fn person_access(role: Role, assigned: bool, facts: PersonFacts) -> PersonAc
     PersonAccess { read, write }
 }
 
+/// Which fields of an existing record a role may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldsWritable {
+    Any,
+    Only(&'static [&'static str]),
+}
+
+/// Least privilege per field: of a kind a role may write (by [`person_access`]), whether it may make
+/// new records of it, and which fields of existing ones it may change. Each role's part in the process:
+/// an advocate records the family's disagreement with an action, not the action; the panel records the
+/// day (who came, feedback given, held), not the arrangements; a family or referrer may withdraw a
+/// consent, never change who gave or recorded it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteRule {
+    pub create: bool,
+    pub update: FieldsWritable,
+}
+
+impl WriteRule {
+    const ANY: WriteRule = WriteRule { create: true, update: FieldsWritable::Any };
+
+    /// Whether `field` of an existing record may be changed.
+    pub fn may_change(&self, field: &str) -> bool {
+        match self.update {
+            FieldsWritable::Any => true,
+            FieldsWritable::Only(fields) => fields.contains(&field),
+        }
+    }
+}
+
+/// The panel's part of a review: the day itself.
+pub const PANEL_REVIEW_FIELDS: &[&str] = &["attendees", "verbal_feedback_given", "status"];
+/// An advocate's part of an action: the family's disagreement.
+pub const ADVOCATE_ACTION_FIELDS: &[&str] = &["family_disagreement"];
+/// What a family or referrer may change of a consent: withdrawing it.
+pub const CONSENT_WITHDRAWAL_FIELDS: &[&str] = &["withdrawn_on"];
+
+/// The rule for `role` writing `kind` (meaningful where [`person_access`] lets the role write the kind).
+pub fn write_rule(role: Role, kind: RecordKind) -> WriteRule {
+    match (role, kind) {
+        (Role::Advocate, K::Action) => WriteRule { create: false, update: FieldsWritable::Only(ADVOCATE_ACTION_FIELDS) },
+        (Role::PanelMember, K::Review) => WriteRule { create: false, update: FieldsWritable::Only(PANEL_REVIEW_FIELDS) },
+        (Role::Family | Role::Referrer, K::Consent) => {
+            WriteRule { create: true, update: FieldsWritable::Only(CONSENT_WITHDRAWAL_FIELDS) }
+        }
+        _ => WriteRule::ANY,
+    }
+}
+
 /// Records about no one person (DSR meetings): the coordinators' business.
 pub fn area_access(role: Role) -> PersonAccess {
     if role == Role::Coordinator {
@@ -431,6 +480,38 @@ mod tests {
             assert_eq!(person_access(role, true, WITHDRAWN), PersonAccess::NONE, "{role}");
         }
         assert!(person_access(Role::Family, true, WITHDRAWN).read.contains(K::Consent));
+    }
+
+    /// The field-level matrix: for every role and every kind it may write, what it may create and change.
+    #[test]
+    fn each_role_writes_only_its_own_part_of_a_record() {
+        let expected = |role: Role, kind: RecordKind| -> (bool, Option<&'static [&'static str]>) {
+            match (role, kind) {
+                (Role::Advocate, K::Action) => (false, Some(&["family_disagreement"])),
+                (Role::PanelMember, K::Review) => (false, Some(&["attendees", "verbal_feedback_given", "status"])),
+                (Role::Family | Role::Referrer, K::Consent) => (true, Some(&["withdrawn_on"])),
+                _ => (true, None),
+            }
+        };
+        for role in Role::ALL {
+            let writes = person_access(role, true, OPEN).write;
+            for kind in RecordKind::ALL.into_iter().filter(|k| writes.contains(*k)) {
+                let rule = write_rule(role, kind);
+                let (create, only) = expected(role, kind);
+                assert_eq!(rule.create, create, "{role} creating {kind}");
+                match only {
+                    None => assert_eq!(rule.update, FieldsWritable::Any, "{role} changing {kind}"),
+                    Some(fields) => {
+                        assert_eq!(rule.update, FieldsWritable::Only(fields), "{role} changing {kind}");
+                        for field in ["description", "owner", "due_on", "meeting_on", "panel", "recorded_by", "given_by"] {
+                            assert!(!rule.may_change(field), "{role} may not change {kind}.{field}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(write_rule(Role::Advocate, K::Action).may_change("family_disagreement"));
+        assert!(write_rule(Role::Family, K::Consent).may_change("withdrawn_on"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::validate::{AreaRules, check_with_policy, validate_fields};
 use super::{Change, Conflict, Fields, Mutation, PushOutcome, PushResult, Record, RecordKind, person_of};
-use crate::access::{PersonAccess, PersonFacts, Role, area_access, person_access};
+use crate::access::{PersonAccess, PersonFacts, Role, area_access, person_access, write_rule};
 use crate::{ClientId, FieldError, PersonId, RecordId};
 
 /// The state a push needs, and what it decided.
@@ -53,15 +53,19 @@ pub struct WriteAccess {
 
 impl WriteAccess {
     /// Whether this mutation is within the user's access; the reason when not.
-    fn check(&mut self, m: &Mutation, current: Option<&Record>) -> Result<Option<PersonId>, &'static str> {
+    fn check(
+        &mut self,
+        m: &Mutation,
+        current: Option<&Record>,
+    ) -> Result<Option<PersonId>, std::borrow::Cow<'static, str>> {
         if self.foreign.contains(&m.record_id) {
-            return Err("You do not have access to this record");
+            return Err("You do not have access to this record".into());
         }
         let person = match current {
             Some(record) => {
                 let moved = m.changes.get("person_id").is_some_and(|c| &c.new != record.field("person_id"));
                 if moved && record.kind != RecordKind::Person {
-                    return Err("A record cannot be moved to another person");
+                    return Err("A record cannot be moved to another person".into());
                 }
                 record.person_id()
             }
@@ -71,25 +75,39 @@ impl WriteAccess {
             }
         };
         if m.delete && !self.role.may_delete() {
-            return Err("Only a DSR coordinator can delete records");
+            return Err("Only a DSR coordinator can delete records".into());
         }
         let Some(person) = person else {
             return if area_access(self.role).write.contains(m.kind) {
                 Ok(None)
             } else {
-                Err("You do not have access to this kind of record")
+                Err("You do not have access to this kind of record".into())
             };
         };
         if m.kind == RecordKind::Person && current.is_none() {
             if !self.role.may_create_person() || self.people.contains_key(&person) {
-                return Err("You cannot add people to the register");
+                return Err("You cannot add people to the register".into());
             }
             return Ok(Some(person));
         }
         match self.people.get(&person) {
-            Some(access) if access.write.contains(m.kind) => Ok(Some(person)),
-            Some(access) if access.read.contains(m.kind) => Err("You can read this record but not change it"),
-            _ => Err("You do not have access to this person's records"),
+            Some(access) if access.write.contains(m.kind) => {
+                let rule = write_rule(self.role, m.kind);
+                match current.filter(|r| !r.deleted) {
+                    None if !rule.create => Err("You can add to this kind of record but not make a new one".into()),
+                    None => Ok(Some(person)),
+                    Some(record) => {
+                        // A field counts as written when the change would alter what is stored.
+                        let written = m.changes.iter().filter(|(k, c)| &c.new != record.field(k)).map(|(k, _)| k);
+                        match written.into_iter().find(|k| !rule.may_change(k)) {
+                            Some(field) => Err(format!("Your part of this record does not include {field}").into()),
+                            None => Ok(Some(person)),
+                        }
+                    }
+                }
+            }
+            Some(access) if access.read.contains(m.kind) => Err("You can read this record but not change it".into()),
+            _ => Err("You do not have access to this person's records".into()),
         }
     }
 }
@@ -156,7 +174,7 @@ fn apply(batch: &mut Batch, client: ClientId, m: &Mutation, now: DateTime<Utc>, 
             Err(message) => {
                 let person = current.as_ref().and_then(Record::person_id);
                 batch.refused.push((m.seq, m.record_id, m.kind, person));
-                return reject("record", message);
+                return reject("record", &message);
             }
         }
     }
