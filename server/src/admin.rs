@@ -9,7 +9,7 @@ use dsr_shared::accounts::{check_display_name, check_password, check_username, n
 use crate::accounts_store::NewUser;
 use crate::audit_store::AuditEvent;
 use crate::config::Command;
-use crate::{AppError, Clock, Config, StartError, Store, auth};
+use crate::{AppError, Clock, Config, StartError, Store};
 
 pub async fn run(config: &Config, command: &Command) -> Result<(), StartError> {
     match command {
@@ -55,7 +55,7 @@ pub async fn create_coordinator(
         Some(area) => area,
         None => store.create_area(area.trim(), now).await?,
     };
-    let hash = auth::hash_password(password.to_string()).await?;
+    let hash = crate::passwords::hash_password(password.to_string()).await?;
     let username = normalise_username(username);
     let user = NewUser {
         area_id: &area.id,

@@ -21,7 +21,7 @@ use dsr_shared::{
 use serde_json::{Value, json};
 
 use crate::accounts_store::NewUser;
-use crate::auth::hash_password;
+use crate::passwords::hash_password;
 use crate::{AppError, Clock, Store};
 
 /// The demo area's own device id: its mutations have fixed seqs, so loading it again is answered

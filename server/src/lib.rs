@@ -15,6 +15,7 @@ mod demo;
 mod error;
 pub mod limits;
 mod openapi;
+mod passwords;
 mod policy_store;
 mod purge;
 mod routes;
@@ -30,7 +31,8 @@ use axum::Router;
 use tower_http::trace::TraceLayer;
 
 pub use accounts_store::NewUser;
-pub use auth::{CurrentUser, PasswordWork, SESSION_COOKIE, hash_password};
+pub use auth::{CurrentUser, SESSION_COOKIE};
+pub use passwords::{PasswordWork, hash_password};
 pub use clock::Clock;
 pub use config::Config;
 pub use demo::{DEMO_CLIENT, demo_people, demo_push};

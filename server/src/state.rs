@@ -22,7 +22,7 @@ pub struct AppState {
     /// Trust the last `X-Forwarded-For` address as the client's (a reverse proxy in front).
     pub behind_proxy: bool,
     /// Password hashing within a memory budget.
-    pub passwords: crate::auth::PasswordWork,
+    pub passwords: crate::passwords::PasswordWork,
 }
 
 impl AppState {
@@ -67,7 +67,7 @@ impl AppState {
             session_lifetime: chrono::Duration::hours(DEFAULT_SESSION_HOURS.into()),
             secure_cookies: false,
             behind_proxy: false,
-            passwords: crate::auth::PasswordWork::for_this_machine(),
+            passwords: crate::passwords::PasswordWork::for_this_machine(),
         }
     }
 }

@@ -146,6 +146,11 @@ impl Server {
         self.post_json("/api/users", &body).await["id"].as_str().unwrap_or_default().to_string()
     }
 
+    /// The server process's id (to read its memory in /proc).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(Child::id)
+    }
+
     /// Stops the process at once (SIGKILL), as a power cut or crash would.
     pub async fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
