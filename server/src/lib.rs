@@ -32,11 +32,11 @@ use tower_http::trace::TraceLayer;
 
 pub use accounts_store::NewUser;
 pub use auth::{CurrentUser, SESSION_COOKIE};
-pub use passwords::{PasswordWork, hash_password};
 pub use clock::Clock;
 pub use config::Config;
 pub use demo::{DEMO_CLIENT, demo_people, demo_push};
 pub use error::{AppError, StartError};
+pub use passwords::{PasswordWork, hash_password};
 pub use purge::{PurgeReason, spawn_purge_job};
 pub use routes::{MAX_BODY_BYTES, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, MAX_SELF_REFERRALS, openapi};
 pub use state::AppState;

@@ -41,3 +41,47 @@ impl utoipa::Modify for SessionCookie {
         );
     }
 }
+
+/// Adds to every operation the error answers every handler of its shape can give, where the handler's
+/// own description does not already say them (the JSON extractors' 400, 413, 415 and 422 for a body;
+/// 400 for a malformed path or query; 401 and 403 where a session is needed), so the description lists
+/// every status an endpoint returns.
+pub fn with_common_errors(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiError"))).build())
+            .build()
+    };
+    for item in api.paths.paths.values_mut() {
+        for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete].into_iter().flatten() {
+            let mut add = |status: &str, description: &str| {
+                operation.responses.responses.entry(status.to_string()).or_insert_with(|| error(description).into());
+            };
+            let has_body = operation.request_body.is_some();
+            let parameters = operation.parameters.clone().unwrap_or_default();
+            let public = operation.security.as_ref().is_some_and(|s| {
+                s.iter().all(|r| serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty())))
+            });
+            if has_body {
+                add("400", "The body is not valid JSON");
+                add("413", "The body is larger than the server accepts");
+                add("415", "The body is not sent as JSON (Content-Type: application/json)");
+                add("422", "The body lacks a field or has one of the wrong type");
+            }
+            if parameters.iter().any(|p| matches!(p.parameter_in, ParameterIn::Path)) {
+                add("400", "The address names something that cannot exist (a malformed id)");
+            }
+            if parameters.iter().any(|p| matches!(p.parameter_in, ParameterIn::Query)) {
+                add("400", "A query parameter is malformed");
+            }
+            if !public {
+                add("401", "Not signed in, or the session has ended");
+                add("403", "The account has been closed, or this is not the user's to do");
+            }
+        }
+    }
+    api
+}

@@ -282,7 +282,10 @@ async fn exports_are_safe_to_open_and_hidden_control_characters_are_refused_by_f
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     for row in reader.records().filter_map(Result::ok) {
         for cell in row.iter() {
-            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "a cell a spreadsheet would run: {cell:?} in {csv}");
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell a spreadsheet would run: {cell:?} in {csv}"
+            );
         }
     }
     assert!(csv.contains("'=cmd|"), "{csv}");
@@ -292,7 +295,8 @@ async fn exports_are_safe_to_open_and_hidden_control_characters_are_refused_by_f
         "given_name": { "new": "Al\u{0}ex" }, "family_name": { "new": "Example" }, "date_of_birth": { "new": "2012-03-04" } } });
     let reason = json!({ "seq": 3, "record_id": id(3), "kind": "person", "reason": "why\u{0}", "changes": {
         "given_name": { "new": "Alex" }, "family_name": { "new": "Other" }, "date_of_birth": { "new": "2012-03-05" } } });
-    let reply = server.post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": [nul, reason] })).await;
+    let reply =
+        server.post_json("/api/sync/push", &json!({ "client_id": client(1), "mutations": [nul, reason] })).await;
     let answer: dsr_shared::sync::PushResponse = reply.json();
     let fields: Vec<String> = answer
         .results

@@ -309,8 +309,10 @@ async fn each_role_changes_only_its_own_fields_of_a_record() {
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
         cookies.push(cookie);
     }
-    let invite: InviteCreated =
-        server.post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) })).await.json();
+    let invite: InviteCreated = server
+        .post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) }))
+        .await
+        .json();
     let accept = json!({ "code": invite.code, "username": "sam.parent", "password": "our own long password" });
     assert_eq!(server.post_json("/api/invites/accept", &accept).await.status, StatusCode::OK);
     let (_, family) = server.login("sam.parent", "our own long password").await;
@@ -325,7 +327,8 @@ async fn each_role_changes_only_its_own_fields_of_a_record() {
     };
 
     // The advocate: not the action's description, not a new action; the family's disagreement, yes.
-    let disagreement = json!({ "about": "Not a residential school", "recorded_by": "Ali Advocate", "on": "2026-11-21" });
+    let disagreement =
+        json!({ "about": "Not a residential school", "recorded_by": "Ali Advocate", "on": "2026-11-21" });
     let outcomes = push(
         &server,
         advocate,

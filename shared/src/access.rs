@@ -289,8 +289,12 @@ pub const CONSENT_WITHDRAWAL_FIELDS: &[&str] = &["withdrawn_on"];
 /// The rule for `role` writing `kind` (meaningful where [`person_access`] lets the role write the kind).
 pub fn write_rule(role: Role, kind: RecordKind) -> WriteRule {
     match (role, kind) {
-        (Role::Advocate, K::Action) => WriteRule { create: false, update: FieldsWritable::Only(ADVOCATE_ACTION_FIELDS) },
-        (Role::PanelMember, K::Review) => WriteRule { create: false, update: FieldsWritable::Only(PANEL_REVIEW_FIELDS) },
+        (Role::Advocate, K::Action) => {
+            WriteRule { create: false, update: FieldsWritable::Only(ADVOCATE_ACTION_FIELDS) }
+        }
+        (Role::PanelMember, K::Review) => {
+            WriteRule { create: false, update: FieldsWritable::Only(PANEL_REVIEW_FIELDS) }
+        }
         (Role::Family | Role::Referrer, K::Consent) => {
             WriteRule { create: true, update: FieldsWritable::Only(CONSENT_WITHDRAWAL_FIELDS) }
         }
@@ -503,7 +507,9 @@ mod tests {
                     None => assert_eq!(rule.update, FieldsWritable::Any, "{role} changing {kind}"),
                     Some(fields) => {
                         assert_eq!(rule.update, FieldsWritable::Only(fields), "{role} changing {kind}");
-                        for field in ["description", "owner", "due_on", "meeting_on", "panel", "recorded_by", "given_by"] {
+                        for field in
+                            ["description", "owner", "due_on", "meeting_on", "panel", "recorded_by", "given_by"]
+                        {
                             assert!(!rule.may_change(field), "{role} may not change {kind}.{field}");
                         }
                     }
@@ -587,7 +593,10 @@ mod tests {
         let after = View::People([(person, Held::kinds(family))].into());
         for kind in REVIEW_OUTCOME {
             assert!(!before.holds(Some(person), kind, Some(draft.id)), "{kind} before");
-            assert!(before.holds(Some(person), kind, Some(ReviewId::from_time_and_random(9, [9; 10]))), "another review");
+            assert!(
+                before.holds(Some(person), kind, Some(ReviewId::from_time_and_random(9, [9; 10]))),
+                "another review"
+            );
             assert!(after.holds(Some(person), kind, Some(draft.id)), "{kind} after");
         }
         assert!(before.holds(Some(person), K::Review, Some(draft.id)), "the review itself: when and who");
@@ -602,8 +611,8 @@ mod tests {
         let stored = format!("{{\"people\":{{\"{p}\":3}}}}");
         let view: View = serde_json::from_str(&stored).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(view, View::People([(p, Held::kinds(KindSet(3)))].into()));
-        let again: View = serde_json::from_str(&serde_json::to_string(&view).unwrap_or_default())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let again: View =
+            serde_json::from_str(&serde_json::to_string(&view).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(again, view);
     }
 

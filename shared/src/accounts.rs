@@ -199,7 +199,7 @@ pub struct AuditEntry {
     pub record_id: Option<String>,
     pub kind: Option<String>,
     /// `{field: {old, new}}` for a change.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub changes: Option<serde_json::Value>,
     pub reason: Option<String>,
     pub detail: Option<String>,

@@ -184,10 +184,10 @@ pub fn person_of(kind: RecordKind, id: RecordId, fields: &Fields) -> Option<crat
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = serde_json::Value))]
     pub old: Value,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = serde_json::Value))]
     pub new: Value,
 }
 
@@ -298,13 +298,13 @@ pub struct Conflict {
     pub record_id: RecordId,
     pub kind: RecordKind,
     pub field: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = serde_json::Value))]
     pub base: Value,
     /// The server's value, kept.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = serde_json::Value))]
     pub theirs: Value,
     /// The device's value, not applied.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = serde_json::Value))]
     pub ours: Value,
     pub client_id: ClientId,
     pub client_seq: u64,

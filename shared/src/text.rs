@@ -40,19 +40,16 @@ pub fn is_stray_control(c: char) -> bool {
 pub fn stray_control_in(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::String(s) => s.chars().any(is_stray_control).then(String::new),
-        serde_json::Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, v)| stray_control_in(v).map(|path| join_path(&i.to_string(), &path))),
-        serde_json::Value::Object(map) => {
-            map.iter().find_map(|(k, v)| {
-                if k.chars().any(is_stray_control) {
-                    Some(String::new())
-                } else {
-                    stray_control_in(v).map(|path| join_path(k, &path))
-                }
-            })
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, v)| stray_control_in(v).map(|path| join_path(&i.to_string(), &path)))
         }
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.chars().any(is_stray_control) {
+                Some(String::new())
+            } else {
+                stray_control_in(v).map(|path| join_path(k, &path))
+            }
+        }),
         _ => None,
     }
 }

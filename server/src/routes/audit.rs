@@ -20,6 +20,7 @@ const MAX_ENTRIES: u32 = 100_000;
 pub const MAX_VIEW_EVENTS: usize = 500;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only entries about this person.
     person_id: Option<PersonId>,
@@ -71,6 +72,7 @@ async fn entries(
         (status = 401, description = "Not signed in", body = ApiError),
         (status = 403, description = "Not a DSR coordinator", body = ApiError),
         (status = 404, description = "No such user or person in this area", body = ApiError),
+        (status = 422, description = "The limit is not between 1 and 100,000", body = ApiError),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -87,6 +89,7 @@ pub async fn list(
         (status = 401, description = "Not signed in", body = ApiError),
         (status = 403, description = "Not a DSR coordinator", body = ApiError),
         (status = 404, description = "No such user or person in this area", body = ApiError),
+        (status = 422, description = "The limit is not between 1 and 100,000", body = ApiError),
     ))]
 pub async fn export(
     State(state): State<AppState>,

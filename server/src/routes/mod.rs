@@ -73,7 +73,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     with_api_prefix(documented_routes().into_openapi())
 }
 
-fn with_api_prefix(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+fn with_api_prefix(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let mut api = crate::openapi::with_common_errors(api);
     api.paths.paths =
         std::mem::take(&mut api.paths.paths).into_iter().map(|(path, item)| (format!("/api{path}"), item)).collect();
     api

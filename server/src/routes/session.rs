@@ -136,6 +136,7 @@ pub async fn current(State(state): State<AppState>, user: CurrentUser) -> Result
 }
 
 #[utoipa::path(post, path = "/session/logout", tag = "session",
+    security(()),
     responses((status = 204, description = "Signed out (the session ends on the server, the cookie is removed)")))]
 pub async fn logout(
     State(state): State<AppState>,

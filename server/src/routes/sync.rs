@@ -51,6 +51,7 @@ pub async fn push(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullQuery {
     /// This device's id (the one it pushes with).
     client_id: ClientId,
