@@ -285,7 +285,13 @@ pub fn ActionPage() -> impl IntoView {
         return view! { <h1>"Action not found on this device"</h1> }.into_any();
     };
     let access = access_to(state, &row);
-    let may_update = access.write.contains(RecordKind::Action);
+    // Each role its own part: an advocate records the family's disagreement, not updates (access::write_rule).
+    let role = state.role();
+    let writes = |field: &str| {
+        access.write.contains(RecordKind::Action)
+            && role.is_some_and(|r| dsr_shared::access::write_rule(r, RecordKind::Action).may_change(field))
+    };
+    let (may_update, may_disagree) = (writes("updates"), writes("family_disagreement"));
     let status = RwSignal::new(first.status.name().to_string());
     let note = RwSignal::new(String::new());
     let disagreement = RwSignal::new(String::new());
@@ -373,6 +379,8 @@ pub fn ActionPage() -> impl IntoView {
                 <TextAreaField id=ids::ACTION_NOTE label="What happened" value=note error=error_for("note") rows=3/>
                 <button class="nhsuk-button" id=ids::SAVE_ACTION_UPDATE type="submit">"Save the update"</button>
             </form>
+        })}
+        {may_disagree.then(|| view! {
             <form novalidate on:submit=save_disagreement>
                 <h2>"The family's disagreement"</h2>
                 <TextAreaField id=ids::ACTION_DISAGREEMENT label="What the family disagrees with, in their words"
