@@ -46,6 +46,23 @@ async fn pulled(server: &TestServer, cookie: &str, device: ClientId) -> Vec<(Str
     page.changes.into_iter().map(|c| (c.record.kind.name().to_string(), c.record.id.to_string())).collect()
 }
 
+/// Alex, the person every review here is about, born on `born` (seq 1 of the coordinator's device).
+fn the_person(born: &str) -> Value {
+    json!({ "seq": 1, "record_id": id(PERSON), "kind": "person", "changes": {
+        "given_name": { "new": "Alex" }, "family_name": { "new": "Example" }, "date_of_birth": { "new": born } } })
+}
+
+/// Sam Parent's family account for Alex, invited by the coordinator and accepted: its cookie.
+async fn family_account(server: &TestServer) -> String {
+    let reply =
+        server.post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) })).await;
+    let invite: InviteCreated = reply.json();
+    let accept = json!({ "code": invite.code, "username": "sam.parent", "password": "our own long password" });
+    let reply = server.post_json("/api/invites/accept", &accept).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    server.login("sam.parent", "our own long password").await.1
+}
+
 fn applied(outcome: &PushOutcome) -> bool {
     matches!(outcome, PushOutcome::Applied { .. })
 }
@@ -62,8 +79,7 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
         &server.cookie,
         client(1),
         vec![
-            json!({ "seq": 1, "record_id": id(PERSON), "kind": "person", "changes": {
-                "given_name": { "new": "Alex" }, "family_name": { "new": "Example" }, "date_of_birth": { "new": "2011-04-23" } } }),
+            the_person("2011-04-23"),
             mutation(2, REVIEW, "review", review("arranged", Some("Dr Chair"))),
         ],
     )
@@ -72,13 +88,7 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
     let (panel_id, panel) = server.staff("panel", Role::PanelMember).await;
     let reply = server.post_json(&format!("/api/users/{panel_id}/people"), &json!({ "person_id": id(PERSON) })).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    let reply =
-        server.post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) })).await;
-    let invite: InviteCreated = reply.json();
-    let accept = json!({ "code": invite.code, "username": "sam.parent", "password": "our own long password" });
-    let reply = server.post_json("/api/invites/accept", &accept).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    let (_, family) = server.login("sam.parent", "our own long password").await;
+    let family = family_account(&server).await;
 
     // The family writes the planner and their views; not the panel's findings, nor the review.
     let planner = json!({ "review_id": id(REVIEW), "person_id": id(PERSON),
@@ -231,8 +241,7 @@ async fn a_family_device_is_sent_a_reviews_outcome_only_once_the_report_is_share
         &server.cookie,
         client(1),
         vec![
-            json!({ "seq": 1, "record_id": id(PERSON), "kind": "person", "changes": {
-                "given_name": { "new": "Alex" }, "family_name": { "new": "Example" }, "date_of_birth": { "new": "2011-04-23" } } }),
+            the_person("2011-04-23"),
             mutation(2, REVIEW, "review", review("held", Some("Dr Chair"))),
             mutation(3, 23, "kloe_finding", finding),
             mutation(4, 26, "recommendation", recommendation),
@@ -241,13 +250,7 @@ async fn a_family_device_is_sent_a_reviews_outcome_only_once_the_report_is_share
     )
     .await;
     assert!(outcomes.iter().all(applied), "{outcomes:?}");
-    let invite: InviteCreated = server
-        .post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) }))
-        .await
-        .json();
-    let accept = json!({ "code": invite.code, "username": "sam.parent", "password": "our own long password" });
-    assert_eq!(server.post_json("/api/invites/accept", &accept).await.status, StatusCode::OK);
-    let (_, family) = server.login("sam.parent", "our own long password").await;
+    let family = family_account(&server).await;
 
     // Held, report not shared: the family's device has the review (when, who) but none of its outcome.
     let first = pull_page(&server, &family, client(5), 0, 0).await;
@@ -293,8 +296,7 @@ async fn each_role_changes_only_its_own_fields_of_a_record() {
         &server.cookie,
         client(1),
         vec![
-            json!({ "seq": 1, "record_id": id(PERSON), "kind": "person", "changes": {
-                "given_name": { "new": "Alex" }, "family_name": { "new": "Example" }, "date_of_birth": { "new": "2016-04-23" } } }),
+            the_person("2016-04-23"),
             mutation(2, REVIEW, "review", review("arranged", Some("Dr Chair"))),
             mutation(3, 27, "action", action.clone()),
             mutation(4, 24, "consent", consent),
@@ -309,13 +311,7 @@ async fn each_role_changes_only_its_own_fields_of_a_record() {
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
         cookies.push(cookie);
     }
-    let invite: InviteCreated = server
-        .post_json("/api/invites", &json!({ "display_name": "Sam Parent", "person_id": id(PERSON) }))
-        .await
-        .json();
-    let accept = json!({ "code": invite.code, "username": "sam.parent", "password": "our own long password" });
-    assert_eq!(server.post_json("/api/invites/accept", &accept).await.status, StatusCode::OK);
-    let (_, family) = server.login("sam.parent", "our own long password").await;
+    let family = family_account(&server).await;
     let (advocate, panel) = (&cookies[0], &cookies[1]);
     let change = |seq: u64, n: u8, kind: &str, field: &str, old: Value, new: Value| {
         json!({ "seq": seq, "record_id": id(n), "kind": kind, "base_version": 1,
