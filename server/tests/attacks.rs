@@ -269,6 +269,20 @@ async fn a_policy_period_no_process_needs_is_refused_with_a_field_error() {
         error.fields.iter().any(|f| f.field == "referrals.triage_within" && f.message.contains("at most 5 years")),
         "{error:?}"
     );
+    // A hidden control character in one of the policy's texts: refused, the field named.
+    let mut policy = document["policy"].clone();
+    policy["area_name"] = json!("Test\u{0}area");
+    let update = json!({ "base_version": document["version"], "policy": policy, "reason": "a NUL" });
+    let request = Request::builder()
+        .method(Method::PUT)
+        .uri("/api/area/policy")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, &server.cookie)
+        .body(Body::from(update.to_string()))
+        .unwrap_or_default();
+    let reply = server.send_raw(request).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    assert_eq!(reply.json::<ApiError>().fields[0].field, "area_name");
 }
 
 #[tokio::test]

@@ -78,10 +78,7 @@ async fn each_part_of_a_review_is_written_by_its_people_and_the_papers_open_with
         &server,
         &server.cookie,
         client(1),
-        vec![
-            the_person("2011-04-23"),
-            mutation(2, REVIEW, "review", review("arranged", Some("Dr Chair"))),
-        ],
+        vec![the_person("2011-04-23"), mutation(2, REVIEW, "review", review("arranged", Some("Dr Chair")))],
     )
     .await;
     assert!(outcomes.iter().all(applied), "{outcomes:?}");

@@ -191,12 +191,12 @@ impl Calendar {
         if to <= from {
             return 0;
         }
-        let mut days: std::collections::BTreeSet<NaiveDate> =
-            (from.year()..=to.year()).flat_map(bank_holidays).collect();
+        let mut days: Vec<NaiveDate> = (from.year()..=to.year()).flat_map(bank_holidays).collect();
         days.extend(self.extra_holidays.iter().copied());
-        days.range((std::ops::Bound::Excluded(from), std::ops::Bound::Included(to)))
-            .filter(|d| !is_weekend(**d))
-            .count() as u64
+        days.retain(|d| (from + Days::new(1)..=to).contains(d) && !is_weekend(*d));
+        days.sort_unstable();
+        days.dedup();
+        days.len() as u64
     }
 
     /// `day` if it is a working day, otherwise the working day before it: a deadline never falls on a day

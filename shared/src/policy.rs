@@ -415,9 +415,6 @@ impl Validate for AreaPolicy {
             );
         }
         errors.require(self.keyworker.ratings.is_empty(), "keyworker.ratings", "Name at least one rating");
-        if let Some(path) = serde_json::to_value(self).ok().as_ref().and_then(crate::text::stray_control_in) {
-            errors.add(path, crate::text::STRAY_CONTROL_MESSAGE);
-        }
         for band in [AgeBand::Under18, AgeBand::Adult] {
             errors.require(
                 self.risk_tool(band).is_none(),

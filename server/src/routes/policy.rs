@@ -32,6 +32,13 @@ pub async fn put(
     ApiJson(update): ApiJson<PolicyUpdate>,
 ) -> Result<ApiJson<PolicyDocument>, AppError> {
     user.require_coordinator()?;
+    // Hidden control characters anywhere in the policy's texts (the forms cannot type them; a caller can).
+    if let Some(path) = serde_json::to_value(&update.policy).ok().as_ref().and_then(dsr_shared::text::stray_control_in)
+    {
+        let mut errors = dsr_shared::ValidationErrors::new();
+        errors.add(path, dsr_shared::text::STRAY_CONTROL_MESSAGE);
+        return Err(errors.into());
+    }
     let now = state.clock.now();
     Ok(ApiJson(state.store.change_policy(&user, update.base_version, update.policy, update.reason, now).await?))
 }
