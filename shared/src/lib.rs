@@ -51,6 +51,7 @@ pub mod access;
 pub mod accounts;
 pub mod action;
 pub mod admission;
+pub mod agenda;
 pub mod api;
 pub mod calendar;
 pub mod consent;

@@ -113,6 +113,9 @@ pub struct MeetingItem {
     /// The rating the meeting agreed, when it changed.
     #[serde(default)]
     pub new_rating: Option<Rating>,
+    /// Not reached, or put off: the person comes back at the top of the next meeting's agenda.
+    #[serde(default)]
+    pub deferred: bool,
 }
 
 validated! {

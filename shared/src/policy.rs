@@ -36,6 +36,8 @@ pub struct AreaPolicy {
     pub meetings: MeetingCadence,
     /// Where a DSR meeting the cadence puts on a bank holiday goes.
     pub meeting_on_bank_holiday: HolidayMove,
+    /// Who comes back to the DSR meeting's agenda, and how often.
+    pub agenda: AgendaPolicy,
     /// The area's risk tools: every version of every band (old assessments keep their version).
     pub risk_tools: Vec<RiskTool>,
     /// Working days: England's bank holidays plus any the area adds.
@@ -170,9 +172,28 @@ impl Default for AreaPolicy {
             retention_after_leaving: Period::Months(12),
             meetings: MeetingCadence::default(),
             meeting_on_bank_holiday: HolidayMove::default(),
+            agenda: AgendaPolicy::default(),
             risk_tools: example_tools(),
             calendar: Calendar::england(),
         }
+    }
+}
+
+/// How often each rating comes back to the DSR meeting's agenda. Red and Blue (in hospital) come to
+/// every meeting: that is not configurable (nobody Red slips through). Seed 001: the register is reviewed
+/// at the monthly meeting; handbook: "how often each rating comes back is policy".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgendaPolicy {
+    /// Amber people come back when last rated or discussed this long ago; none: at every meeting.
+    pub amber_back_after: Option<Period>,
+    /// Green people come back to be re-rated when last rated or discussed this long ago.
+    pub green_back_after: Period,
+}
+
+impl Default for AgendaPolicy {
+    fn default() -> Self {
+        Self { amber_back_after: None, green_back_after: Period::Months(3) }
     }
 }
 
@@ -261,7 +282,7 @@ impl AreaPolicy {
     }
 
     /// Every length of time the policy sets, named by its field path (`reviews.report_within`).
-    pub fn periods(&self) -> [(&'static str, Period); 18] {
+    pub fn periods(&self) -> [(&'static str, Period); 19] {
         let r = &self.reviews;
         [
             ("reviews.arrangements_before", r.arrangements_before),
@@ -281,6 +302,7 @@ impl AreaPolicy {
             ("oversight_visits.child_every", self.oversight_visits.child_every),
             ("oversight_visits.adult_every", self.oversight_visits.adult_every),
             ("referrals.triage_within", self.referrals.triage_within),
+            ("agenda.green_back_after", self.agenda.green_back_after),
             ("retention_after_leaving", self.retention_after_leaving),
         ]
     }
@@ -374,6 +396,14 @@ pub const DEFAULT_SOURCES: &[(&str, &str)] = &[
         "keyworker.declined_holds_for",
         "Not set by the sources: a declined referral is offered again on a rise to Amber or Red after 3 months",
     ),
+    (
+        "agenda.amber_back_after",
+        "Handbook: the DSR meeting goes through the people on the register; Amber at every meeting unless the area says otherwise",
+    ),
+    (
+        "agenda.green_back_after",
+        "Seed 001: the register is reviewed at the monthly meeting; Green re-rated every 3 months (our default)",
+    ),
     ("retention_after_leaving", "Seed 001: details removed 12 months after leaving (the shortest of the sources)"),
 ];
 
@@ -412,6 +442,14 @@ impl Validate for AreaPolicy {
                 period.longer_than_years(most),
                 field,
                 &format!("Must be at most {most} years (for example {} months)", most * 12),
+            );
+        }
+        if let Some(amber) = self.agenda.amber_back_after {
+            errors.require(amber.is_zero(), "agenda.amber_back_after", "Must be longer than zero, or left empty");
+            errors.require(
+                amber.longer_than_years(MAX_PERIOD_YEARS),
+                "agenda.amber_back_after",
+                &format!("Must be at most {MAX_PERIOD_YEARS} years"),
             );
         }
         errors.require(self.keyworker.ratings.is_empty(), "keyworker.ratings", "Name at least one rating");

@@ -148,6 +148,16 @@ pub const SECTIONS: [(&str, &[Setting]); 6] = [
                 "'the working day before' or 'the working day after'",
             ),
             setting(
+                "agenda.amber_back_after",
+                "Amber people come back to the meeting when last discussed this long ago",
+                "A length of time; leave empty for every meeting (Red and Blue are always on it)",
+            ),
+            setting(
+                "agenda.green_back_after",
+                "Green people come back to be re-rated when last rated or discussed this long ago",
+                PERIOD_HINT,
+            ),
+            setting(
                 "calendar.extra_holidays",
                 "Extra non-working days",
                 "Dates such as 2027-06-04, separated by commas; bank holidays in England are already known",
@@ -277,6 +287,7 @@ impl PolicyForm {
             policy.referrals.self_referral_contact_within.map(|p| p.to_string()).unwrap_or_default(),
         );
         put("meetings", cadence_words(&policy.meetings));
+        put("agenda.amber_back_after", policy.agenda.amber_back_after.map(|p| p.to_string()).unwrap_or_default());
         put(
             "calendar.extra_holidays",
             policy.calendar.extra_holidays.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
@@ -334,6 +345,10 @@ impl PolicyForm {
         set_period!("oversight_visits.adult_every", policy.oversight_visits.adult_every);
         set_period!("referrals.triage_within", policy.referrals.triage_within);
         set_period!("retention_after_leaving", policy.retention_after_leaving);
+        set_period!("agenda.green_back_after", policy.agenda.green_back_after);
+        let amber = self.get("agenda.amber_back_after");
+        policy.agenda.amber_back_after =
+            if amber.is_empty() { None } else { errors.check("agenda.amber_back_after", Period::parse(amber)) };
         let contact = self.get("referrals.self_referral_contact_within");
         policy.referrals.self_referral_contact_within = if contact.is_empty() {
             None
