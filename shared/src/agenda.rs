@@ -36,10 +36,11 @@ pub enum Section {
     FollowUp,
     Consent,
     Leaving,
+    AddedByHand,
 }
 
 impl Section {
-    pub const ALL: [Section; 10] = [
+    pub const ALL: [Section; 11] = [
         Section::Deferred,
         Section::Referrals,
         Section::NotRated,
@@ -50,6 +51,7 @@ impl Section {
         Section::FollowUp,
         Section::Consent,
         Section::Leaving,
+        Section::AddedByHand,
     ];
 
     pub fn title(self) -> &'static str {
@@ -64,6 +66,7 @@ impl Section {
             Section::FollowUp => "Overdue actions",
             Section::Consent => "Consent missing or to be asked again",
             Section::Leaving => "Leaving the register",
+            Section::AddedByHand => "Added by hand",
         }
     }
 }

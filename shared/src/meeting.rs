@@ -118,28 +118,184 @@ pub struct MeetingItem {
     pub deferred: bool,
 }
 
+/// Someone at (or invited to) a DSR meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "AttendeeStored")]
+pub struct MeetingAttendee {
+    pub name: ShortText,
+    #[serde(default)]
+    pub role: Option<ShortText>,
+    #[serde(default)]
+    pub agency: Option<ShortText>,
+    /// Present; `false`: sent apologies.
+    #[serde(default = "yes")]
+    pub present: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Attendees as stored before roles and agencies: a name (present).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AttendeeStored {
+    Name(ShortText),
+    Full {
+        name: ShortText,
+        #[serde(default)]
+        role: Option<ShortText>,
+        #[serde(default)]
+        agency: Option<ShortText>,
+        #[serde(default = "yes")]
+        present: bool,
+    },
+}
+
+impl From<AttendeeStored> for MeetingAttendee {
+    fn from(stored: AttendeeStored) -> Self {
+        match stored {
+            AttendeeStored::Name(name) => MeetingAttendee { name, role: None, agency: None, present: true },
+            AttendeeStored::Full { name, role, agency, present } => MeetingAttendee { name, role, agency, present },
+        }
+    }
+}
+
+/// Where a meeting is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    /// Planned: the agenda follows the register until the meeting opens.
+    #[default]
+    Scheduled,
+    /// Under way: decisions are being recorded.
+    Open,
+    /// The chair marked the minutes final: later changes are amendments.
+    Final,
+}
+
+/// A person put on the agenda by hand, and why (a member brings someone the register does not).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddedItem {
+    pub person_id: PersonId,
+    pub reason: ShortText,
+}
+
+/// A change to final minutes: what changed, why, who and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amendment {
+    pub on: NaiveDate,
+    pub by: ShortText,
+    pub what: LongText,
+}
+
 validated! {
-    /// A DSR meeting: who came, who was discussed, what was decided.
+    /// A DSR meeting: when and where, who came, who was discussed, what was decided.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct DsrMeeting (unchecked DsrMeetingUnchecked) {
         pub id: DsrMeetingId,
         pub date: NaiveDate,
-        pub attendees: Vec<ShortText>,
+        /// Start time, `HH:MM` (24-hour).
+        #[serde(default)]
+        pub time: Option<ShortText>,
+        /// A room, or "Video call" with the link kept elsewhere.
+        #[serde(default)]
+        pub place: Option<ShortText>,
+        #[serde(default)]
+        pub video: bool,
+        #[serde(default)]
+        pub chair: Option<ShortText>,
+        #[serde(default)]
+        pub attendees: Vec<MeetingAttendee>,
+        #[serde(default)]
+        pub status: MeetingStatus,
         #[serde(default)]
         pub items: Vec<MeetingItem>,
+        /// The agenda's people in the order the chair set (the others follow in the agenda's order).
+        #[serde(default)]
+        pub order: Vec<PersonId>,
+        #[serde(default)]
+        pub added: Vec<AddedItem>,
+        #[serde(default)]
+        pub amendments: Vec<Amendment>,
     }
+}
+
+/// Whether `text` is a time of day written `HH:MM`.
+pub fn is_time_of_day(text: &str) -> bool {
+    let Some((h, m)) = text.split_once(':') else { return false };
+    let two_digits = |t: &str| t.len() == 2 && t.chars().all(|c| c.is_ascii_digit());
+    two_digits(h) && two_digits(m) && h.parse::<u8>().is_ok_and(|h| h < 24) && m.parse::<u8>().is_ok_and(|m| m < 60)
 }
 
 impl Validate for DsrMeeting {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        errors.require(self.attendees.is_empty(), "attendees", "Record who attended the meeting");
+        errors.require(
+            self.status != MeetingStatus::Scheduled && !self.attendees.iter().any(|a| a.present),
+            "attendees",
+            "Record who attended the meeting",
+        );
+        errors.require(
+            self.time.as_ref().is_some_and(|t| !is_time_of_day(t.as_str())),
+            "time",
+            "Enter the time as hours and minutes, like 10:00 or 14:30",
+        );
+        errors.require(
+            self.status == MeetingStatus::Final && self.chair.is_none(),
+            "chair",
+            "Name the chair, who marks the minutes final",
+        );
         errors.require(
             self.items.iter().any(|i| i.new_rating == Some(Rating::Blue)),
             "items",
             "A meeting does not make someone Blue: record their admission",
         );
+        let mut people: Vec<PersonId> = self.items.iter().map(|i| i.person_id).collect();
+        people.sort_unstable();
+        errors.require(people.windows(2).any(|w| w[0] == w[1]), "items", "Each person is discussed once per meeting");
         errors.into_result()
+    }
+}
+
+impl DsrMeeting {
+    /// A meeting scheduled on `date`, nothing recorded yet.
+    pub fn scheduled(id: DsrMeetingId, date: NaiveDate) -> DsrMeeting {
+        DsrMeeting {
+            id,
+            date,
+            time: None,
+            place: None,
+            video: false,
+            chair: None,
+            attendees: Vec::new(),
+            status: MeetingStatus::Scheduled,
+            items: Vec::new(),
+            order: Vec::new(),
+            added: Vec::new(),
+            amendments: Vec::new(),
+        }
+    }
+
+    /// The agenda in the chair's order: people the chair moved come first in that order, the rest in
+    /// the agenda's; anyone added by hand and not already on it comes last.
+    pub fn arrange(&self, mut items: Vec<crate::agenda::AgendaItem>) -> Vec<crate::agenda::AgendaItem> {
+        for added in &self.added {
+            match items.iter_mut().find(|i| i.person_id == added.person_id) {
+                Some(item) => item.reasons.push(format!("Added by hand: {}", added.reason)),
+                None => items.push(crate::agenda::AgendaItem {
+                    section: crate::agenda::Section::AddedByHand,
+                    person_id: added.person_id,
+                    referral_id: None,
+                    reasons: vec![format!("Added by hand: {}", added.reason)],
+                    due: Vec::new(),
+                }),
+            }
+        }
+        let place = |person: &PersonId| self.order.iter().position(|p| p == person).unwrap_or(usize::MAX);
+        // A stable sort keeps the agenda's own order among those the chair did not move.
+        items.sort_by_key(|item| place(&item.person_id));
+        items
     }
 }
 
@@ -190,6 +346,37 @@ mod tests {
         assert_eq!(fortnightly.next_meeting_on_or_after(day(2027, 3, 16), &calendar, before), day(2027, 3, 25));
         assert_eq!(HolidayMove::from_words("The working day after"), Some(after));
         assert_eq!(HolidayMove::from_words(before.words()), Some(before));
+    }
+
+    #[test]
+    fn a_meeting_records_where_when_and_who_and_old_records_still_read() {
+        let old = serde_json::json!({ "id": DsrMeetingId::from_time_and_random(1, [1; 10]), "date": "2026-11-10",
+            "attendees": ["Jo Coordinator"], "items": [] });
+        let meeting: DsrMeeting = serde_json::from_value(old).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(meeting.attendees[0].name.as_str(), "Jo Coordinator");
+        assert!(meeting.attendees[0].present && meeting.attendees[0].role.is_none());
+        assert_eq!(meeting.status, MeetingStatus::Scheduled);
+
+        let mut open = DsrMeeting::scheduled(DsrMeetingId::from_time_and_random(2, [2; 10]), day(2026, 12, 8));
+        assert!(open.validate().is_ok(), "a scheduled meeting needs nobody yet");
+        open.status = MeetingStatus::Open;
+        let fields =
+            |m: &DsrMeeting| m.validate().err().map(|e| e.fields().iter().map(|f| f.field.clone()).collect::<Vec<_>>());
+        assert_eq!(fields(&open), Some(vec!["attendees".to_string()]));
+        open.attendees.push(MeetingAttendee {
+            name: ShortText::parse("Kim Health").unwrap_or_else(|e| panic!("{e}")),
+            role: None,
+            agency: None,
+            present: false,
+        });
+        assert_eq!(fields(&open), Some(vec!["attendees".to_string()]), "apologies are not attendance");
+        open.attendees[0].present = true;
+        open.time = Some(ShortText::parse("9.30am").unwrap_or_else(|e| panic!("{e}")));
+        open.status = MeetingStatus::Final;
+        assert_eq!(fields(&open), Some(vec!["time".to_string(), "chair".to_string()]));
+        assert!(
+            is_time_of_day("09:30") && is_time_of_day("23:59") && !is_time_of_day("24:00") && !is_time_of_day("9:30")
+        );
     }
 
     proptest! {

@@ -108,21 +108,26 @@ fn overdue_action(file: &mut PersonFile, due_on: NaiveDate) {
 }
 
 fn meeting(date: NaiveDate, discussed: &[(PersonId, bool)]) -> DsrMeeting {
-    DsrMeeting {
-        id: DsrMeetingId::from_time_and_random(date.to_epoch_days() as u64, [3; 10]),
-        date,
-        attendees: vec![short("Jo Coordinator")],
-        items: discussed
-            .iter()
-            .map(|(person_id, deferred)| MeetingItem {
-                person_id: *person_id,
-                discussion: long("Discussed"),
-                decision: None,
-                new_rating: None,
-                deferred: *deferred,
-            })
-            .collect(),
-    }
+    let mut meeting =
+        DsrMeeting::scheduled(DsrMeetingId::from_time_and_random(date.to_epoch_days() as u64, [3; 10]), date);
+    meeting.status = crate::meeting::MeetingStatus::Open;
+    meeting.attendees = vec![crate::meeting::MeetingAttendee {
+        name: short("Jo Coordinator"),
+        role: Some(short("DSR coordinator")),
+        agency: Some(short("ICB")),
+        present: true,
+    }];
+    meeting.items = discussed
+        .iter()
+        .map(|(person_id, deferred)| MeetingItem {
+            person_id: *person_id,
+            discussion: long("Discussed"),
+            decision: None,
+            new_rating: None,
+            deferred: *deferred,
+        })
+        .collect();
+    meeting
 }
 
 /// A small area on 8 December 2026, one person for each way onto (or off) the agenda.
@@ -308,4 +313,28 @@ proptest! {
         // Sections come in order.
         prop_assert!(items.windows(2).all(|w| w[0].section <= w[1].section));
     }
+}
+
+#[test]
+fn the_chair_reorders_the_agenda_and_adds_people_by_hand() {
+    let files = area();
+    let mut this = meeting(meeting_day(), &[]);
+    // Leaving first, then Red; the rest as the agenda has them. Person 4 (Green, recent) added by hand.
+    this.order = vec![pid(10), pid(1)];
+    this.added = vec![
+        crate::meeting::AddedItem { person_id: pid(4), reason: short("School exclusion last week") },
+        crate::meeting::AddedItem { person_id: pid(2), reason: short("Family asked") },
+    ];
+    let items = this.arrange(agenda(&files, &[], &AreaPolicy::default(), meeting_day()));
+    let order: Vec<PersonId> = items.iter().map(|i| i.person_id).collect();
+    assert_eq!(order[..3], [pid(10), pid(1), pid(6)]);
+    let added = items.iter().find(|i| i.person_id == pid(4)).unwrap_or_else(|| panic!("{items:#?}"));
+    assert_eq!(
+        (added.section, added.reasons[0].as_str()),
+        (Section::AddedByHand, "Added by hand: School exclusion last week")
+    );
+    let amber = items.iter().find(|i| i.person_id == pid(2)).unwrap_or_else(|| panic!("{items:#?}"));
+    assert_eq!(amber.section, Section::Amber);
+    assert!(amber.reasons.iter().any(|r| r == "Added by hand: Family asked"));
+    assert_eq!(items.iter().filter(|i| i.person_id == pid(2)).count(), 1);
 }
