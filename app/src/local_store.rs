@@ -955,6 +955,7 @@ struct Extras {
     reviews: Vec<dsr_shared::review::Review>,
     actions: Vec<dsr_shared::action::Action>,
     multi_agency_meetings: Vec<dsr_shared::multi_agency_meeting::MultiAgencyMeeting>,
+    meeting_decisions: Vec<dsr_shared::meeting::MeetingDecision>,
     visit_notes: Vec<dsr_shared::visit_note::VisitNote>,
     papers: ReviewPapers,
 }
@@ -974,6 +975,7 @@ impl Extras {
             reviews: self.reviews,
             actions: self.actions,
             multi_agency_meetings: self.multi_agency_meetings,
+            meeting_decisions: self.meeting_decisions,
         };
         (file, self.visit_notes, self.papers)
     }
@@ -997,6 +999,7 @@ fn extras_by_person(records: &[LocalRecord]) -> BTreeMap<dsr_shared::PersonId, E
             RecordKind::Action => extras.actions.extend(domain(record)),
             RecordKind::VisitNote => extras.visit_notes.extend(domain(record)),
             RecordKind::MultiAgencyMeeting => extras.multi_agency_meetings.extend(domain(record)),
+            RecordKind::MeetingDecision => extras.meeting_decisions.extend(domain(record)),
             RecordKind::Planner => extras.papers.planners.extend(domain(record)),
             RecordKind::FamilyViews => extras.papers.family_views.extend(domain(record)),
             RecordKind::KloeFinding => extras.papers.findings.extend(domain(record)),

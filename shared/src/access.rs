@@ -207,6 +207,8 @@ pub fn person_access(role: Role, assigned: bool, facts: PersonFacts) -> PersonAc
                 K::Recommendation,
                 K::Action,
                 K::MultiAgencyMeeting,
+                // What the DSR meeting decided about their person (the follow-up is theirs too).
+                K::MeetingDecision,
             ]),
             KindSet::of(&[
                 K::Person,

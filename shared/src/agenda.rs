@@ -86,14 +86,15 @@ pub struct AgendaItem {
     pub due: Vec<DueItem>,
 }
 
-/// The day a person was last rated or discussed at a meeting, on or before `day`.
+/// The day a person was last rated or discussed at a meeting, before `day`.
 fn last_looked_at(file: &PersonFile, meetings: &[DsrMeeting], day: NaiveDate) -> Option<NaiveDate> {
     let rated = file.ratings.iter().map(|r| crate::calendar::date_in_england(r.at)).filter(|d| *d <= day);
     let discussed = meetings
         .iter()
         .filter(|m| m.date < day && m.items.iter().any(|i| i.person_id == file.person.id && !i.deferred))
         .map(|m| m.date);
-    rated.chain(discussed).max()
+    let decided = file.meeting_decisions.iter().filter(|d| d.meeting_on < day && !d.deferred).map(|d| d.meeting_on);
+    rated.chain(discussed).chain(decided).max()
 }
 
 /// The rating in force on `day` (the latest change made on or before it).
@@ -105,12 +106,17 @@ fn rating_on(ratings: &[RatingChange], day: NaiveDate) -> Option<&RatingChange> 
 /// area's meetings so far (the latest before `date` says what was deferred, and when each person was
 /// last discussed).
 pub fn agenda(files: &[PersonFile], meetings: &[DsrMeeting], policy: &AreaPolicy, date: NaiveDate) -> Vec<AgendaItem> {
-    let deferred: BTreeSet<PersonId> = meetings
-        .iter()
-        .filter(|m| m.date < date)
-        .max_by_key(|m| m.date)
-        .map(|m| m.items.iter().filter(|i| i.deferred).map(|i| i.person_id).collect())
-        .unwrap_or_default();
+    // Deferred at the last meeting before this one (in its decisions, or its items as first recorded).
+    let previous = meetings.iter().filter(|m| m.date < date).max_by_key(|m| m.date);
+    let mut deferred: BTreeSet<PersonId> =
+        previous.map(|m| m.items.iter().filter(|i| i.deferred).map(|i| i.person_id).collect()).unwrap_or_default();
+    if let Some(previous) = previous {
+        for file in files {
+            if file.meeting_decisions.iter().any(|d| d.meeting_id == previous.id && d.deferred) {
+                deferred.insert(file.person.id);
+            }
+        }
+    }
     // What is due by the meeting after this one comes to this one.
     let next = policy.meetings.next_meeting_on_or_after(
         date.succ_opt().unwrap_or(date),

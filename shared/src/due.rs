@@ -38,6 +38,9 @@ pub struct PersonFile {
     pub actions: Vec<Action>,
     #[serde(default)]
     pub multi_agency_meetings: Vec<MultiAgencyMeeting>,
+    /// What DSR meetings decided about them.
+    #[serde(default)]
+    pub meeting_decisions: Vec<crate::meeting::MeetingDecision>,
 }
 
 impl PersonFile {
@@ -51,6 +54,7 @@ impl PersonFile {
             reviews: Vec::new(),
             actions: Vec::new(),
             multi_agency_meetings: Vec::new(),
+            meeting_decisions: Vec::new(),
         }
     }
 

@@ -72,6 +72,8 @@ uuid_ids!(
     ActionId,
     /// A DSR meeting.
     DsrMeetingId,
+    /// What a DSR meeting decided about one person (one per person per meeting).
+    MeetingDecisionId,
     /// A keyworker's visit note.
     VisitNoteId,
     /// A multi-agency meeting about one person (Amber's required action).

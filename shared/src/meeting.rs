@@ -5,9 +5,12 @@ use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
-use crate::rating::Rating;
+use crate::rating::{Rating, RatingChange, RatingSource};
+use crate::referral::{Triage, TriageOutcome};
 use crate::text::{LongText, ShortText};
-use crate::{DsrMeetingId, PersonId, Validate, ValidationErrors, validated};
+use crate::{
+    DsrMeetingId, MeetingDecisionId, PersonId, RatingChangeId, ReferralId, Validate, ValidationErrors, validated,
+};
 
 /// When an area's DSR meetings are held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -299,6 +302,158 @@ impl DsrMeeting {
     }
 }
 
+/// The rating a meeting agreed for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RatingDecision {
+    /// The rating stands (it counts as re-rated on the meeting's date).
+    Confirmed {
+        rating: Rating,
+    },
+    Changed {
+        to: Rating,
+        reason: LongText,
+    },
+}
+
+/// A referral decided at the meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralDecision {
+    pub referral_id: ReferralId,
+    pub accepted: bool,
+    /// Why (required when declined).
+    #[serde(default)]
+    pub reason: Option<LongText>,
+    /// When the family is to be told by.
+    pub tell_family_by: NaiveDate,
+}
+
+/// An action the meeting agreed: it joins the follow-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingAction {
+    pub description: LongText,
+    pub owner: ShortText,
+    pub due_on: NaiveDate,
+}
+
+validated! {
+    /// What a DSR meeting decided about one person. Its id follows from the meeting's and the person's
+    /// ([`MeetingDecision::id_for`]), so two devices recording the same person's decision offline make
+    /// one record (their fields merge or clash as any record's do).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct MeetingDecision (unchecked MeetingDecisionUnchecked) {
+        pub id: MeetingDecisionId,
+        pub meeting_id: DsrMeetingId,
+        /// The meeting's date: the decision's date.
+        pub meeting_on: NaiveDate,
+        pub person_id: PersonId,
+        /// A summary of the discussion, for the minutes.
+        #[serde(default)]
+        pub discussion: Option<LongText>,
+        #[serde(default)]
+        pub rating: Option<RatingDecision>,
+        #[serde(default)]
+        pub referral: Option<ReferralDecision>,
+        #[serde(default)]
+        pub actions: Vec<MeetingAction>,
+        /// A C(E)TR to be requested.
+        #[serde(default)]
+        pub review_requested: bool,
+        /// A keyworker referral to be made.
+        #[serde(default)]
+        pub keyworker_referral_requested: bool,
+        #[serde(default)]
+        pub note: Option<LongText>,
+        /// Not reached, or put off: back at the top of the next meeting's agenda.
+        #[serde(default)]
+        pub deferred: bool,
+        pub recorded_by: ShortText,
+    }
+}
+
+impl Validate for MeetingDecision {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        errors.require(
+            self.id != MeetingDecision::id_for(self.meeting_id, self.person_id),
+            "id",
+            "A meeting's decision about a person has the id that follows from the meeting and the person",
+        );
+        errors.require(
+            matches!(
+                self.rating,
+                Some(
+                    RatingDecision::Changed { to: Rating::Blue, .. }
+                        | RatingDecision::Confirmed { rating: Rating::Blue }
+                )
+            ),
+            "rating",
+            "A meeting does not make someone Blue: record their admission",
+        );
+        if let Some(referral) = &self.referral {
+            errors.require(
+                !referral.accepted && referral.reason.is_none(),
+                "referral",
+                "Say why the referral is declined",
+            );
+            errors.require(
+                referral.tell_family_by < self.meeting_on,
+                "referral",
+                "The family is told on or after the meeting",
+            );
+        }
+        errors.require(
+            self.actions.iter().any(|a| a.due_on < self.meeting_on),
+            "actions",
+            "An action is due on or after the meeting",
+        );
+        errors.into_result()
+    }
+}
+
+impl MeetingDecision {
+    /// The id of `meeting`'s decision about `person`: the same on every device.
+    pub fn id_for(meeting: DsrMeetingId, person: PersonId) -> MeetingDecisionId {
+        let (m, p) = (meeting.as_uuid().into_bytes(), person.as_uuid().into_bytes());
+        let mut bytes = [0u8; 16];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            // Mixed so that (a, b) and (b, a) differ; version 8 (custom) and the RFC variant.
+            *byte = m[i] ^ p[15 - i].rotate_left(3) ^ (i as u8).wrapping_mul(0x9d);
+        }
+        bytes[6] = (bytes[6] & 0x0f) | 0x80;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        MeetingDecisionId::from_uuid(uuid::Uuid::from_bytes(bytes))
+    }
+
+    /// The rating history's entry for a changed rating: source "DSR meeting", dated by the meeting.
+    pub fn rating_change(&self, id: RatingChangeId, from: Option<Rating>, by: ShortText) -> Option<RatingChange> {
+        let Some(RatingDecision::Changed { to, reason }) = &self.rating else { return None };
+        let at = self.meeting_on.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+        Some(RatingChange {
+            id,
+            person_id: self.person_id,
+            from,
+            to: *to,
+            reason: reason.clone(),
+            by,
+            at,
+            source: RatingSource::DsrMeeting,
+        })
+    }
+
+    /// The referral's triage, dated by the meeting.
+    pub fn triage(&self) -> Option<(ReferralId, Triage)> {
+        let referral = self.referral.as_ref()?;
+        let outcome = if referral.accepted {
+            TriageOutcome::Accepted
+        } else {
+            TriageOutcome::Declined { reason: referral.reason.clone()? }
+        };
+        let by = ShortText::constant("DSR meeting");
+        Some((referral.referral_id, Triage { outcome, decided_on: self.meeting_on, by }))
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
@@ -377,6 +532,91 @@ mod tests {
         assert!(
             is_time_of_day("09:30") && is_time_of_day("23:59") && !is_time_of_day("24:00") && !is_time_of_day("9:30")
         );
+    }
+
+    fn decision(meeting: DsrMeetingId, person: PersonId) -> MeetingDecision {
+        MeetingDecision {
+            id: MeetingDecision::id_for(meeting, person),
+            meeting_id: meeting,
+            meeting_on: day(2026, 12, 8),
+            person_id: person,
+            discussion: None,
+            rating: None,
+            referral: None,
+            actions: Vec::new(),
+            review_requested: false,
+            keyworker_referral_requested: false,
+            note: None,
+            deferred: false,
+            recorded_by: ShortText::constant("Jo Coordinator"),
+        }
+    }
+
+    #[test]
+    fn a_decision_about_a_person_has_one_id_per_meeting_on_every_device() {
+        let (m1, m2) = (DsrMeetingId::from_time_and_random(1, [1; 10]), DsrMeetingId::from_time_and_random(2, [2; 10]));
+        let (p1, p2) = (PersonId::from_time_and_random(3, [3; 10]), PersonId::from_time_and_random(4, [4; 10]));
+        assert_eq!(MeetingDecision::id_for(m1, p1), MeetingDecision::id_for(m1, p1));
+        let ids: std::collections::BTreeSet<MeetingDecisionId> =
+            [(m1, p1), (m1, p2), (m2, p1), (m2, p2)].into_iter().map(|(m, p)| MeetingDecision::id_for(m, p)).collect();
+        assert_eq!(ids.len(), 4);
+        let mut wrong = decision(m1, p1);
+        wrong.id = MeetingDecision::id_for(m2, p1);
+        assert!(wrong.validate().is_err_and(|e| e.fields()[0].field == "id"));
+    }
+
+    #[test]
+    fn a_decision_re_rates_with_the_meetings_source_and_date_and_decides_referrals_with_reasons() {
+        let long = |t: &str| LongText::parse(t).unwrap_or_else(|e| panic!("{e}"));
+        let (meeting, person) =
+            (DsrMeetingId::from_time_and_random(1, [1; 10]), PersonId::from_time_and_random(3, [3; 10]));
+        let mut d = decision(meeting, person);
+        d.rating = Some(RatingDecision::Changed { to: Rating::Red, reason: long("School placement breaking down") });
+        let change = d
+            .rating_change(
+                RatingChangeId::from_time_and_random(9, [9; 10]),
+                Some(Rating::Amber),
+                ShortText::constant("Jo Coordinator"),
+            )
+            .unwrap_or_else(|| panic!("no change"));
+        assert_eq!(
+            (change.to, change.from, change.source),
+            (Rating::Red, Some(Rating::Amber), RatingSource::DsrMeeting)
+        );
+        assert_eq!(crate::calendar::date_in_england(change.at), day(2026, 12, 8));
+        assert!(change.validate().is_ok());
+        d.rating = Some(RatingDecision::Confirmed { rating: Rating::Amber });
+        assert!(
+            d.rating_change(RatingChangeId::from_time_and_random(9, [9; 10]), None, ShortText::constant("x")).is_none()
+        );
+        d.rating = Some(RatingDecision::Changed { to: Rating::Blue, reason: long("In hospital") });
+        assert!(d.validate().is_err_and(|e| e.fields()[0].field == "rating"));
+        d.rating = None;
+
+        let referral = ReferralId::from_time_and_random(5, [5; 10]);
+        d.referral = Some(ReferralDecision {
+            referral_id: referral,
+            accepted: false,
+            reason: None,
+            tell_family_by: day(2026, 12, 15),
+        });
+        assert!(d.validate().is_err_and(|e| e.fields()[0].field == "referral"), "declined without a reason");
+        d.referral = Some(ReferralDecision {
+            referral_id: referral,
+            accepted: false,
+            reason: Some(long("Needs are met by the school's plan")),
+            tell_family_by: day(2026, 12, 15),
+        });
+        assert!(d.validate().is_ok());
+        let (id, triage) = d.triage().unwrap_or_else(|| panic!("no triage"));
+        assert_eq!((id, triage.decided_on), (referral, day(2026, 12, 8)));
+        assert!(matches!(triage.outcome, TriageOutcome::Declined { .. }));
+        d.actions.push(MeetingAction {
+            description: long("Call the school"),
+            owner: ShortText::constant("Keyworker"),
+            due_on: day(2026, 12, 1),
+        });
+        assert!(d.validate().is_err_and(|e| e.fields()[0].field == "actions"), "an action due before the meeting");
     }
 
     proptest! {

@@ -49,10 +49,13 @@ pub enum RecordKind {
     DsrMeeting,
     /// A multi-agency meeting about one person.
     MultiAgencyMeeting,
+    /// What a DSR meeting decided about one person (its own record, so members recording decisions
+    /// about different people at once never clash, and each reader holds only the people they may see).
+    MeetingDecision,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 15] = [
+    pub const ALL: [RecordKind; 16] = [
         RecordKind::Person,
         RecordKind::Referral,
         RecordKind::Consent,
@@ -68,6 +71,7 @@ impl RecordKind {
         RecordKind::Action,
         RecordKind::DsrMeeting,
         RecordKind::MultiAgencyMeeting,
+        RecordKind::MeetingDecision,
     ];
 
     /// Its name in JSON and in the database (`rating_change`).
@@ -88,6 +92,7 @@ impl RecordKind {
             RecordKind::Action => "action",
             RecordKind::DsrMeeting => "dsr_meeting",
             RecordKind::MultiAgencyMeeting => "multi_agency_meeting",
+            RecordKind::MeetingDecision => "meeting_decision",
         }
     }
 

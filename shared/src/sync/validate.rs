@@ -12,7 +12,7 @@ use crate::action::{Action, Recommendation};
 use crate::admission::Admission;
 use crate::consent::Consent;
 use crate::kloe::KloeFinding;
-use crate::meeting::DsrMeeting;
+use crate::meeting::{DsrMeeting, MeetingDecision};
 use crate::multi_agency_meeting::MultiAgencyMeeting;
 use crate::person::{Person, check_date_of_birth};
 use crate::planner::{FamilyViews, Planner};
@@ -63,6 +63,7 @@ pub fn validate_fields(
         RecordKind::MultiAgencyMeeting => {
             validate_as::<MultiAgencyMeeting>(kind, id, fields)?.check_date(today).map_err(|e| e.fields().to_vec())
         }
+        RecordKind::MeetingDecision => validate_as::<MeetingDecision>(kind, id, fields).map(drop),
     }
 }
 
@@ -161,6 +162,7 @@ pub fn known_fields(kind: RecordKind) -> &'static [&'static str] {
         RecordKind::Action => Action::FIELDS,
         RecordKind::DsrMeeting => DsrMeeting::FIELDS,
         RecordKind::MultiAgencyMeeting => MultiAgencyMeeting::FIELDS,
+        RecordKind::MeetingDecision => MeetingDecision::FIELDS,
     };
     // Every validated type's `FIELDS` starts with `id`, which is the record's own id, not a field.
     all.strip_prefix(&["id"][..]).unwrap_or(all)
