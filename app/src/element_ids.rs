@@ -474,3 +474,25 @@ pub const EASY_READ_STEP: &str = "easy-read-step";
 pub const EASY_READ_BACK: &str = "easy-read-back";
 pub const EASY_READ_NEXT: &str = "easy-read-next";
 pub const REPORT_NOT_YET: &str = "report-not-yet";
+
+// The DSR meetings (`/meetings`, `/meetings/{id}`).
+pub const MEETINGS_LINK: &str = "meetings-link";
+pub const SCHEDULE_NEXT_MEETING: &str = "schedule-next-meeting";
+pub const UPCOMING_MEETINGS: &str = "upcoming-meetings";
+pub const PAST_MEETINGS: &str = "past-meetings";
+pub const DSR_MEETING_HEADING: &str = "dsr-meeting-heading";
+pub const DSR_MEETING_TIME: &str = "dsr-meeting-time";
+pub const DSR_MEETING_PLACE: &str = "dsr-meeting-place";
+pub const DSR_MEETING_CHAIR: &str = "dsr-meeting-chair";
+pub const SAVE_DSR_MEETING: &str = "save-dsr-meeting";
+pub const AGENDA: &str = "agenda";
+
+/// A meeting's link on the meetings page.
+pub fn dsr_meeting_link(id: &str) -> String {
+    format!("dsr-meeting-{id}")
+}
+
+/// An agenda section (`agenda-red`).
+pub fn agenda_section(section: &str) -> String {
+    format!("agenda-{section}")
+}

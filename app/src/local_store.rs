@@ -1010,6 +1010,22 @@ fn extras_by_person(records: &[LocalRecord]) -> BTreeMap<dsr_shared::PersonId, E
     found
 }
 
+/// The area's DSR meetings this device holds (a coordinator's), with unsent changes, earliest first.
+pub async fn dsr_meetings() -> Result<Vec<dsr_shared::meeting::DsrMeeting>, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+    let values = tx.store(RECORDS)?.get_all(None, None).await?;
+    tx.done().await?;
+    let mut meetings: Vec<dsr_shared::meeting::DsrMeeting> = unseal_all::<LocalRecord>(values)
+        .await?
+        .iter()
+        .filter(|r| r.kind == RecordKind::DsrMeeting && !r.server.as_ref().is_some_and(|s| s.deleted))
+        .filter_map(domain)
+        .collect();
+    meetings.sort_by_key(|m| (m.date, m.id));
+    Ok(meetings)
+}
+
 /// Discards a refused change; a refused create takes its record with it.
 pub async fn discard_refused(seq: u64) -> Result<(), StoreError> {
     let db = open().await?;

@@ -7,6 +7,7 @@ pub mod admission;
 pub mod audit;
 pub mod conflicts;
 pub mod consent;
+pub mod dsr_meetings;
 pub mod edit_person;
 pub mod follow_up;
 pub mod invitation;

@@ -1,0 +1,80 @@
+//! The DSR meeting (issue 14, begun): a coordinator schedules the next meeting from the area's cadence,
+//! records when and where it is and who chairs it, and reads its agenda, built from the register on the
+//! device as of the meeting's date: everyone Red is on it, with why.
+
+#![allow(clippy::panic, reason = "a failed step fails the test")]
+
+use dsr_e2e_tests::{Browser, Server, ids};
+use serde_json::json;
+
+const PERSON: &str = "0193d000-0000-7000-8000-0000000e0001";
+
+/// Waits until this browser has sent everything it saved.
+async fn all_sent(browser: &Browser) {
+    browser.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_coordinator_schedules_the_next_meeting_and_its_agenda_lists_everyone_red_with_why() {
+    let server = Server::start().await;
+    // Robin, on the register with consent, rated Red a week ago with no review arranged.
+    let rated = (chrono::Local::now() - chrono::Duration::days(7)).format("%Y-%m-%dT10:00:00Z").to_string();
+    server
+        .post_json(
+            "/api/sync/push",
+            &json!({ "client_id": "0193d000-0000-7000-8000-0000000e0f00", "mutations": [
+                { "seq": 1, "record_id": PERSON, "kind": "person", "changes": {
+                    "given_name": { "new": "Robin" }, "family_name": { "new": "Agenda" }, "date_of_birth": { "new": "2012-05-06" },
+                    "keyworker_referral_offered": { "new": "2026-09-01" },
+                    "register_status": { "new": { "status": "on_register", "since": "2026-09-01" } } } },
+                { "seq": 2, "record_id": "0193d000-0000-7000-8000-0000000e0002", "kind": "rating_change", "changes": {
+                    "person_id": { "new": PERSON }, "to": { "new": "red" }, "reason": { "new": "Placement breaking down" },
+                    "by": { "new": "Jo Coordinator" }, "at": { "new": rated }, "source": { "new": "dsr_meeting" } } },
+                { "seq": 3, "record_id": "0193d000-0000-7000-8000-0000000e0003", "kind": "consent", "changes": {
+                    "person_id": { "new": PERSON }, "scope": { "new": "register" }, "given_on": { "new": "2026-09-01" },
+                    "given_by": { "new": { "kind": "the_person", "gillick_competent": true } },
+                    "recorded_by": { "new": "Jo Coordinator" } } } ] }),
+        )
+        .await;
+
+    let browser = Browser::start().await;
+    browser.resize(1024, 768).await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.click(ids::MEETINGS_LINK).await;
+    browser.wait_for_text(ids::UPCOMING_MEETINGS, "No meeting is scheduled").await;
+    browser.click(ids::SCHEDULE_NEXT_MEETING).await;
+    browser.wait_for_text(ids::NOTICE, "was scheduled on this device").await;
+    let link = browser.css(&format!("#{} a", ids::UPCOMING_MEETINGS)).await;
+    link.click().await.unwrap_or_else(|e| panic!("{e}"));
+    browser.wait_for_text(ids::DSR_MEETING_HEADING, "DSR meeting").await;
+
+    // When, where, who chairs: a time that is not one is refused with the field named.
+    browser.type_into(ids::DSR_MEETING_TIME, "half nine").await;
+    browser.type_into(ids::DSR_MEETING_PLACE, "Room 2, County Hall").await;
+    browser.type_into(ids::DSR_MEETING_CHAIR, "Jo Coordinator").await;
+    browser.click(ids::SAVE_DSR_MEETING).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "Enter the time as hours and minutes").await;
+    browser.type_into(ids::DSR_MEETING_TIME, "09:30").await;
+    browser.click(ids::SAVE_DSR_MEETING).await;
+    browser.wait_for_text(ids::DSR_MEETING_HEADING, "09:30, Room 2, County Hall").await;
+
+    // The agenda: Robin under Red, with why (the C(E)TR a Red rating asks for).
+    let red = browser.wait_for_text(&ids::agenda_section("red"), "Robin Agenda").await;
+    assert!(red.contains("Rated Red"), "{red}");
+    assert!(red.contains("Treatment Review must take place"), "{red}");
+    browser
+        .driver
+        .execute(&format!("document.getElementById('{}').scrollIntoView()", ids::AGENDA), Vec::new())
+        .await
+        .ok();
+    browser.screenshot("dsr-meeting-agenda").await;
+    assert_eq!(browser.sideways_overflow().await, Vec::<String>::new(), "the agenda on a tablet");
+
+    // The meeting reached the server as a record of the area.
+    all_sent(&browser).await;
+    let records = server.people().await;
+    let meeting = records.iter().find(|r| r["place"] == "Room 2, County Hall").unwrap_or_else(|| panic!("{records:?}"));
+    assert_eq!((meeting["time"].as_str(), meeting["status"].as_str()), (Some("09:30"), Some("scheduled")));
+    browser.quit().await;
+}
