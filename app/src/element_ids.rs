@@ -496,3 +496,30 @@ pub fn dsr_meeting_link(id: &str) -> String {
 pub fn agenda_section(section: &str) -> String {
     format!("agenda-{section}")
 }
+pub const DECISION_HEADING: &str = "decision-heading";
+pub const DECISION_DISCUSSION: &str = "decision-discussion";
+pub const DECISION_RATING: &str = "decision-rating";
+pub const DECISION_RATING_REASON: &str = "decision-rating-reason";
+pub const DECISION_REFERRAL: &str = "decision-referral";
+pub const DECISION_REFERRAL_REASON: &str = "decision-referral-reason";
+pub const DECISION_TELL_FAMILY: &str = "decision-tell-family";
+pub const DECISION_TELL_FAMILY_DAY: &str = "decision-tell-family-day";
+pub const DECISION_TELL_FAMILY_MONTH: &str = "decision-tell-family-month";
+pub const DECISION_TELL_FAMILY_YEAR: &str = "decision-tell-family-year";
+pub const DECISION_ACTIONS: &str = "decision-actions";
+pub const DECISION_ACTION: &str = "decision-action";
+pub const DECISION_ACTION_OWNER: &str = "decision-action-owner";
+pub const DECISION_ACTION_DUE: &str = "decision-action-due";
+pub const DECISION_ACTION_DUE_DAY: &str = "decision-action-due-day";
+pub const DECISION_ACTION_DUE_MONTH: &str = "decision-action-due-month";
+pub const DECISION_ACTION_DUE_YEAR: &str = "decision-action-due-year";
+pub const DECISION_REVIEW_REQUESTED: &str = "decision-review-requested";
+pub const DECISION_KEYWORKER_REQUESTED: &str = "decision-keyworker-requested";
+pub const DECISION_DEFERRED: &str = "decision-deferred";
+pub const DECISION_NOTE: &str = "decision-note";
+pub const SAVE_MEETING_DECISION: &str = "save-meeting-decision";
+
+/// The link from an agenda item to its decision.
+pub fn decision_link(person: &str) -> String {
+    format!("decision-link-{person}")
+}

@@ -71,10 +71,40 @@ async fn a_coordinator_schedules_the_next_meeting_and_its_agenda_lists_everyone_
     browser.screenshot("dsr-meeting-agenda").await;
     assert_eq!(browser.sideways_overflow().await, Vec::<String>::new(), "the agenda on a tablet");
 
-    // The meeting reached the server as a record of the area.
+    // The decision on a tablet: re-rated Amber with a reason, an action with its owner and date.
+    browser.click(&ids::decision_link(PERSON)).await;
+    browser.wait_for_text(ids::DECISION_HEADING, "Decision: Robin Agenda").await;
+    browser.click("rating-amber").await;
+    browser.click(ids::SAVE_MEETING_DECISION).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "Say why the rating changes").await;
+    browser.type_into(ids::DECISION_RATING_REASON, "A school place is agreed; crisis plan in place").await;
+    browser.type_into(ids::DECISION_DISCUSSION, "School confirmed a place from January").await;
+    browser.type_into(ids::DECISION_ACTION, "Arrange a multi-agency meeting").await;
+    browser.type_into(ids::DECISION_ACTION_OWNER, "Social worker").await;
+    let due = chrono::Local::now().date_naive() + chrono::Days::new(60);
+    browser.type_into(ids::DECISION_ACTION_DUE_DAY, &due.format("%-d").to_string()).await;
+    browser.type_into(ids::DECISION_ACTION_DUE_MONTH, &due.format("%-m").to_string()).await;
+    browser.type_into(ids::DECISION_ACTION_DUE_YEAR, &due.format("%Y").to_string()).await;
+    browser.screenshot("dsr-meeting-decision").await;
+    browser.click(ids::SAVE_MEETING_DECISION).await;
+    browser.wait_for_text(ids::NOTICE, "The decision was saved on this device").await;
+    // Back on the agenda, the person's decision is recorded.
+    browser.wait_for_text(&ids::decision_link(PERSON), "Change the decision").await;
+
+    // The meeting, the decision and the new rating reached the server; the rating's source is the
+    // meeting, dated by it.
     all_sent(&browser).await;
     let records = server.people().await;
     let meeting = records.iter().find(|r| r["place"] == "Room 2, County Hall").unwrap_or_else(|| panic!("{records:?}"));
     assert_eq!((meeting["time"].as_str(), meeting["status"].as_str()), (Some("09:30"), Some("scheduled")));
+    let decision = records.iter().find(|r| r.get("meeting_id").is_some()).unwrap_or_else(|| panic!("{records:?}"));
+    assert_eq!(decision["actions"][0]["owner"], "Social worker");
+    assert_eq!(decision["rating"]["to"], "amber");
+    let rating = records
+        .iter()
+        .find(|r| r["to"] == "amber" && r["source"] == "dsr_meeting")
+        .unwrap_or_else(|| panic!("no rating from the meeting: {records:?}"));
+    let meeting_date = meeting["date"].as_str().unwrap_or_default();
+    assert!(rating["at"].as_str().is_some_and(|at| at.starts_with(meeting_date)), "{rating} dated {meeting_date}");
     browser.quit().await;
 }

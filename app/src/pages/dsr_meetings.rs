@@ -133,12 +133,15 @@ pub fn MeetingsPage() -> impl IntoView {
     }
 }
 
-/// One agenda item: the person (their name links to their page) and why they are here.
-fn agenda_item(item: AgendaItem, name: String) -> impl IntoView {
+/// One agenda item: the person (their name links to their page), why they are here, and the decision.
+fn agenda_item(item: AgendaItem, name: String, meeting: DsrMeetingId, decided: bool) -> impl IntoView {
     let person = item.person_id.to_string();
     view! {
         <li class="dsr-agenda-item" data-person=person.clone()>
-            <a href=format!("/people/{person}")>{name}</a>
+            <a href=format!("/people/{person}")>{name}</a>" · "
+            <a href=format!("/meetings/{meeting}/people/{person}") id=ids::decision_link(&person)>
+                {if decided { "Change the decision" } else { "Record the decision" }}
+            </a>
             <ul class="nhsuk-list nhsuk-list--bullet">
                 {item.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
             </ul>
@@ -217,7 +220,12 @@ pub fn DsrMeetingPage() -> impl IntoView {
             let names: std::collections::BTreeMap<dsr_shared::PersonId, String> =
                 files.iter().map(|f| (f.person.id, f.person.full_name())).collect();
             let items = meeting.arrange(agenda(&files, &all, &policy, meeting.date));
-            Some((items, names))
+            let decided: std::collections::BTreeSet<dsr_shared::PersonId> = files
+                .iter()
+                .filter(|f| f.meeting_decisions.iter().any(|d| d.meeting_id == meeting.id))
+                .map(|f| f.person.id)
+                .collect();
+            Some((items, names, meeting.id, decided))
         })
     };
     view! {
@@ -249,8 +257,8 @@ pub fn DsrMeetingPage() -> impl IntoView {
         <div id=ids::AGENDA>
             {move || match the_agenda() {
                 None => view! { <p class="nhsuk-body">"Opening…"</p> }.into_any(),
-                Some((items, _)) if items.is_empty() => view! { <p class="nhsuk-body">"Nobody is due to be discussed."</p> }.into_any(),
-                Some((items, names)) => Section::ALL.into_iter().filter_map(|section| {
+                Some((items, ..)) if items.is_empty() => view! { <p class="nhsuk-body">"Nobody is due to be discussed."</p> }.into_any(),
+                Some((items, names, meeting, decided)) => Section::ALL.into_iter().filter_map(|section| {
                     let here: Vec<AgendaItem> = items.iter().filter(|i| i.section == section).cloned().collect();
                     (!here.is_empty()).then(|| {
                         let key = serde_json::to_value(section).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
@@ -260,7 +268,8 @@ pub fn DsrMeetingPage() -> impl IntoView {
                                 <ol class="dsr-agenda">
                                     {here.into_iter().map(|item| {
                                         let name = names.get(&item.person_id).cloned().unwrap_or_else(|| "Not on this device".into());
-                                        agenda_item(item, name)
+                                        let decided = decided.contains(&item.person_id);
+                                        agenda_item(item, name, meeting, decided)
                                     }).collect_view()}
                                 </ol>
                             </section>
@@ -269,5 +278,274 @@ pub fn DsrMeetingPage() -> impl IntoView {
                 }).collect_view().into_any(),
             }}
         </div>
+    }
+}
+
+/// `/meetings/{meeting}/people/{id}`: what the meeting decided about one person, on a tablet, offline
+/// too. The decision is its own record (one per person per meeting), so members recording different
+/// people at once never clash; a re-rating also enters the person's rating history (source "DSR
+/// meeting", dated by the meeting) and a referral decision the referral's triage.
+#[component]
+pub fn DecisionPage() -> impl IntoView {
+    use dsr_shared::meeting::{MeetingAction, MeetingDecision, RatingDecision, ReferralDecision};
+    use dsr_shared::person::date_from_parts;
+    use dsr_shared::rating::Rating;
+    use dsr_shared::text::LongText;
+
+    use crate::components::fields::{DateField, TextAreaField, radio_group};
+    use crate::record_forms::{person_row, recorder};
+
+    let state = expect_context::<AppState>();
+    let meetings = use_meetings(state);
+    let meeting_id =
+        use_params_map().with_untracked(|p| p.get("meeting")).and_then(|id| id.parse::<DsrMeetingId>().ok());
+    let row = person_row(state);
+    let file = row.as_ref().and_then(|r| r.file.clone());
+    let name = file.as_ref().map(|f| f.person.full_name()).unwrap_or_default();
+    let person_id = file.as_ref().map(|f| f.person.id);
+    let current = file.as_ref().and_then(|f| dsr_shared::rating::current_rating(&f.ratings).map(|r| r.to));
+    let waiting = file.as_ref().and_then(|f| f.referrals.iter().find(|r| r.triage.is_none()).map(|r| r.id));
+    let existing = move || {
+        let (meeting, person) = (meeting_id?, person_id?);
+        file.as_ref()?.meeting_decisions.iter().find(|d| d.id == MeetingDecision::id_for(meeting, person)).cloned()
+    };
+    let first = existing();
+    let text = |t: Option<&LongText>| RwSignal::new(t.map(|t| t.to_string()).unwrap_or_default());
+    let discussion = text(first.as_ref().and_then(|d| d.discussion.as_ref()));
+    let note = text(first.as_ref().and_then(|d| d.note.as_ref()));
+    let (rating_choice, rating_reason) = match first.as_ref().and_then(|d| d.rating.clone()) {
+        Some(RatingDecision::Changed { to, reason }) => (to.label().to_lowercase(), reason.to_string()),
+        Some(RatingDecision::Confirmed { .. }) => ("confirmed".to_string(), String::new()),
+        None => (String::new(), String::new()),
+    };
+    let rating = RwSignal::new(rating_choice);
+    let reason = RwSignal::new(rating_reason);
+    let referral = RwSignal::new(String::new());
+    let referral_reason = RwSignal::new(String::new());
+    let (tell_day, tell_month, tell_year) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let action_description = RwSignal::new(String::new());
+    let action_owner = RwSignal::new(String::new());
+    let (due_day, due_month, due_year) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let review_requested = RwSignal::new(first.as_ref().is_some_and(|d| d.review_requested));
+    let keyworker_requested = RwSignal::new(first.as_ref().is_some_and(|d| d.keyworker_referral_requested));
+    let deferred = RwSignal::new(first.as_ref().is_some_and(|d| d.deferred));
+    let errors = RwSignal::new(ValidationErrors::new());
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
+    let recorded_actions = first.as_ref().map(|d| d.actions.clone()).unwrap_or_default();
+    let navigate = leptos_router::hooks::use_navigate();
+
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (Some(meeting), Some(person)) = (
+            meetings.with_untracked(|m| m.as_ref().and_then(|m| m.iter().find(|m| Some(m.id) == meeting_id).cloned())),
+            person_id,
+        ) else {
+            return errors
+                .set(crate::record_forms::one_error("decision", "This meeting or person is not on this device"));
+        };
+        let mut found = ValidationErrors::new();
+        let long = |field: &str, value: RwSignal<String>, found: &mut ValidationErrors| -> Option<LongText> {
+            let value = value.get_untracked();
+            if value.trim().is_empty() { None } else { found.check(field, LongText::parse(&value)) }
+        };
+        let old = existing();
+        let Some(recorded_by) = recorder(state, "decision", &mut found) else { return errors.set(found) };
+        let mut decision = old.clone().unwrap_or(MeetingDecision {
+            id: MeetingDecision::id_for(meeting.id, person),
+            meeting_id: meeting.id,
+            meeting_on: meeting.date,
+            person_id: person,
+            discussion: None,
+            rating: None,
+            referral: None,
+            actions: Vec::new(),
+            review_requested: false,
+            keyworker_referral_requested: false,
+            note: None,
+            deferred: false,
+            recorded_by,
+        });
+        decision.discussion = long("discussion", discussion, &mut found);
+        decision.note = long("note", note, &mut found);
+        decision.rating = match rating.get_untracked().as_str() {
+            "" => None,
+            "confirmed" => current.map(|rating| RatingDecision::Confirmed { rating }),
+            chosen => {
+                let to = Rating::ALL.into_iter().find(|r| r.label().to_lowercase() == chosen);
+                match (to, long("rating_reason", reason, &mut found)) {
+                    (Some(to), Some(reason)) => Some(RatingDecision::Changed { to, reason }),
+                    (Some(_), None) => {
+                        found.add("rating_reason", "Say why the rating changes");
+                        None
+                    }
+                    _ => None,
+                }
+            }
+        };
+        let choice = referral.get_untracked();
+        if let Some(referral_id) = waiting
+            && !choice.is_empty()
+        {
+            let (d, m, y) = (tell_day.get_untracked(), tell_month.get_untracked(), tell_year.get_untracked());
+            match date_from_parts(&d, &m, &y, "The date the family is told by") {
+                Ok(tell_family_by) => {
+                    decision.referral = Some(ReferralDecision {
+                        referral_id,
+                        accepted: choice == "accepted",
+                        reason: long("referral_reason", referral_reason, &mut found),
+                        tell_family_by,
+                    });
+                }
+                Err(e) => found.add("tell_family_by", e),
+            }
+        }
+        let description = action_description.get_untracked();
+        if !description.trim().is_empty() {
+            let owner = ShortText::parse(&action_owner.get_untracked());
+            let due = date_from_parts(
+                &due_day.get_untracked(),
+                &due_month.get_untracked(),
+                &due_year.get_untracked(),
+                "The action's due date",
+            );
+            match (LongText::parse(&description), owner, due) {
+                (Ok(description), Ok(owner), Ok(due_on)) => {
+                    decision.actions.push(MeetingAction { description, owner, due_on })
+                }
+                (_, Err(_), _) => found.add("action_owner", "Say who owns the action"),
+                (_, _, Err(e)) => found.add("action_due", e),
+                (Err(e), _, _) => found.add("action_description", format!("The action {e}")),
+            }
+        }
+        decision.review_requested = review_requested.get_untracked();
+        decision.keyworker_referral_requested = keyworker_requested.get_untracked();
+        decision.deferred = deferred.get_untracked();
+        if let Err(e) = dsr_shared::Validate::validate(&decision) {
+            for f in e.into_fields() {
+                found.add(&f.field, f.message);
+            }
+        }
+        if !found.is_empty() {
+            return errors.set(found);
+        }
+        errors.set(ValidationErrors::new());
+        let mut records = vec![(
+            RecordKind::MeetingDecision,
+            RecordId::from_uuid(decision.id.as_uuid()),
+            old.as_ref().map(fields_of),
+            fields_of(&decision),
+        )];
+        // A changed rating enters the history, dated by the meeting (once: not again on a later save).
+        let changed_before = old.as_ref().is_some_and(|o| o.rating == decision.rating);
+        if !changed_before
+            && let Some(change) = decision.rating_change(
+                dsr_shared::RatingChangeId::from_uuid(new_id().as_uuid()),
+                current,
+                decision.recorded_by.clone(),
+            )
+        {
+            records.push((
+                RecordKind::RatingChange,
+                RecordId::from_uuid(change.id.as_uuid()),
+                None,
+                fields_of(&change),
+            ));
+        }
+        // A referral decided: its triage, dated by the meeting.
+        if let Some((referral_id, triage)) = decision.triage()
+            && let Some(referral) = row_referral(state, person, referral_id)
+        {
+            let mut decided = referral.clone();
+            decided.triage = Some(triage);
+            records.push((
+                RecordKind::Referral,
+                RecordId::from_uuid(referral_id.as_uuid()),
+                Some(fields_of(&referral)),
+                fields_of(&decided),
+            ));
+        }
+        let back = format!("/meetings/{}", meeting.id);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match save_all_changed(records).await {
+                Ok(()) => {
+                    state.saved("The decision was saved on this device").await;
+                    navigate(&back, Default::default());
+                }
+                Err(found) => errors.set(found),
+            }
+        });
+    };
+    let mut rating_options: Vec<(String, &'static str, &'static str)> = Vec::new();
+    if current.is_some() {
+        rating_options.push(("rating-confirmed".into(), "confirmed", "Rating confirmed"));
+    }
+    for (value, label) in [("red", "Changed to Red"), ("amber", "Changed to Amber"), ("green", "Changed to Green")] {
+        rating_options.push((format!("rating-{value}"), value, label));
+    }
+    view! {
+        <a class="nhsuk-back-link" href=meeting_id.map(|m| format!("/meetings/{m}")).unwrap_or_else(|| "/meetings".into())>"Back to the agenda"</a>
+        <h1 id=ids::DECISION_HEADING>{format!("Decision: {name}")}</h1>
+        <p class="nhsuk-body">{match current { Some(r) => format!("Rated {} now.", r.label()), None => "Not rated yet.".to_string() }}</p>
+        <ErrorSummary errors=errors field_id=decision_field/>
+        <form novalidate on:submit=save>
+            <TextAreaField id=ids::DECISION_DISCUSSION label="Discussion (for the minutes)" value=discussion error=error_for("discussion") rows=4/>
+            {radio_group(ids::DECISION_RATING, "Rating", rating_options, rating, error_for("rating"))}
+            <TextAreaField id=ids::DECISION_RATING_REASON label="Why the rating changes" value=reason error=error_for("rating_reason") rows=2/>
+            {waiting.map(|_| view! {
+                {radio_group(ids::DECISION_REFERRAL, "The referral", vec![
+                    ("referral-accepted".into(), "accepted", "Accepted onto the register"),
+                    ("referral-declined".into(), "declined", "Declined"),
+                ], referral, error_for("referral"))}
+                <TextAreaField id=ids::DECISION_REFERRAL_REASON label="Why (required when declined)" value=referral_reason error=error_for("referral_reason") rows=2/>
+                <DateField id=ids::DECISION_TELL_FAMILY legend="The family is told by" day=tell_day month=tell_month year=tell_year error=error_for("tell_family_by")
+                    part_ids=[ids::DECISION_TELL_FAMILY_DAY, ids::DECISION_TELL_FAMILY_MONTH, ids::DECISION_TELL_FAMILY_YEAR]/>
+            })}
+            <h2>"Actions"</h2>
+            {(!recorded_actions.is_empty()).then(|| view! {
+                <ul class="nhsuk-list nhsuk-list--bullet" id=ids::DECISION_ACTIONS>
+                    {recorded_actions.iter().map(|a| view! { <li>{format!("{} ({}, by {})", a.description, a.owner, long_date(a.due_on))}</li> }).collect_view()}
+                </ul>
+            })}
+            <TextAreaField id=ids::DECISION_ACTION label="An action agreed" value=action_description error=error_for("action_description") rows=2/>
+            <TextField id=ids::DECISION_ACTION_OWNER label="Who owns it" value=action_owner error=error_for("action_owner") width_class="nhsuk-u-width-two-thirds"/>
+            <DateField id=ids::DECISION_ACTION_DUE legend="Due by" day=due_day month=due_month year=due_year error=error_for("action_due")
+                part_ids=[ids::DECISION_ACTION_DUE_DAY, ids::DECISION_ACTION_DUE_MONTH, ids::DECISION_ACTION_DUE_YEAR]/>
+            <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">
+                {checkbox(ids::DECISION_REVIEW_REQUESTED, "A C(E)TR is to be requested", review_requested)}
+                {checkbox(ids::DECISION_KEYWORKER_REQUESTED, "A keyworker referral is to be made", keyworker_requested)}
+                {checkbox(ids::DECISION_DEFERRED, "Deferred to the next meeting", deferred)}
+            </div>
+            <TextAreaField id=ids::DECISION_NOTE label="Note" value=note error=error_for("note") rows=2/>
+            <button class="nhsuk-button" id=ids::SAVE_MEETING_DECISION type="submit">"Save the decision"</button>
+        </form>
+    }
+}
+
+fn row_referral(
+    state: AppState,
+    person: dsr_shared::PersonId,
+    id: dsr_shared::ReferralId,
+) -> Option<dsr_shared::referral::Referral> {
+    let row = state.person(RecordId::from_uuid(person.as_uuid()))?;
+    row.file?.referrals.into_iter().find(|r| r.id == id)
+}
+
+fn decision_field(field: &str) -> &'static str {
+    match field {
+        "discussion" => ids::DECISION_DISCUSSION,
+        "rating" => ids::DECISION_RATING,
+        "rating_reason" => ids::DECISION_RATING_REASON,
+        "referral" => ids::DECISION_REFERRAL,
+        "referral_reason" => ids::DECISION_REFERRAL_REASON,
+        "tell_family_by" => ids::DECISION_TELL_FAMILY,
+        "action_description" | "actions" => ids::DECISION_ACTION,
+        "action_owner" => ids::DECISION_ACTION_OWNER,
+        "action_due" => ids::DECISION_ACTION_DUE,
+        "note" => ids::DECISION_NOTE,
+        _ => ids::DECISION_HEADING,
     }
 }
