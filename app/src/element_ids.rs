@@ -485,6 +485,9 @@ pub const DSR_MEETING_TIME: &str = "dsr-meeting-time";
 pub const DSR_MEETING_PLACE: &str = "dsr-meeting-place";
 pub const DSR_MEETING_CHAIR: &str = "dsr-meeting-chair";
 pub const SAVE_DSR_MEETING: &str = "save-dsr-meeting";
+pub const DSR_MEETING_ATTENDEES: &str = "dsr-meeting-attendees";
+pub const OPEN_DSR_MEETING: &str = "open-dsr-meeting";
+pub const FINAL_DSR_MEETING: &str = "final-dsr-meeting";
 pub const AGENDA: &str = "agenda";
 
 /// A meeting's link on the meetings page.

@@ -164,6 +164,50 @@ impl From<AttendeeStored> for MeetingAttendee {
     }
 }
 
+/// The attendees typed one per line as `name, role, agency` (role and agency optional); a line starting
+/// `Apologies:` is someone who sent apologies.
+pub fn parse_meeting_attendees(text: &str) -> Result<Vec<MeetingAttendee>, String> {
+    let mut attendees = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let line = line.trim();
+        let (present, rest) = match line.get(..10) {
+            Some(head) if head.eq_ignore_ascii_case("apologies:") => (false, &line[10..]),
+            _ => (true, line),
+        };
+        let mut parts = rest.split(',').map(str::trim);
+        let part = |what: &str, text: Option<&str>| -> Result<Option<ShortText>, String> {
+            match text.filter(|t| !t.is_empty()) {
+                None => Ok(None),
+                Some(t) => ShortText::parse(t).map(Some).map_err(|e| format!("Line {}: the {what} {e}", n + 1)),
+            }
+        };
+        let Some(name) = part("name", parts.next())? else {
+            return Err(format!("Line {}: write the name first (for example: Kim Health, nurse, NHS trust)", n + 1));
+        };
+        let role = part("role", parts.next())?;
+        let agency = part("agency", Some(&parts.collect::<Vec<_>>().join(", ")))?;
+        attendees.push(MeetingAttendee { name, role, agency, present });
+    }
+    Ok(attendees)
+}
+
+/// The attendees as [`parse_meeting_attendees`] reads them.
+pub fn meeting_attendees_text(attendees: &[MeetingAttendee]) -> String {
+    attendees
+        .iter()
+        .map(|a| {
+            let mut line = if a.present { String::new() } else { "Apologies: ".to_string() };
+            line.push_str(a.name.as_str());
+            for part in [&a.role, &a.agency] {
+                line.push_str(", ");
+                line.push_str(part.as_ref().map_or("", ShortText::as_str));
+            }
+            line.trim_end_matches([',', ' ']).to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Where a meeting is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -532,6 +576,18 @@ mod tests {
         assert!(
             is_time_of_day("09:30") && is_time_of_day("23:59") && !is_time_of_day("24:00") && !is_time_of_day("9:30")
         );
+    }
+
+    #[test]
+    fn attendees_are_typed_one_per_line_with_apologies_marked() {
+        let typed = "Jo Coordinator, DSR coordinator, ICB\n\nApologies: Kim Health, nurse, NHS trust\nLee Education";
+        let attendees = parse_meeting_attendees(typed).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(attendees.len(), 3);
+        assert!(attendees[0].present && !attendees[1].present && attendees[2].present);
+        assert_eq!(attendees[1].agency.as_ref().map(ShortText::as_str), Some("NHS trust"));
+        assert!(attendees[2].role.is_none() && attendees[2].agency.is_none());
+        assert_eq!(parse_meeting_attendees(&meeting_attendees_text(&attendees)), Ok(attendees));
+        assert!(parse_meeting_attendees(", nurse").is_err_and(|e| e.starts_with("Line 1")));
     }
 
     fn decision(meeting: DsrMeetingId, person: PersonId) -> MeetingDecision {

@@ -56,8 +56,18 @@ async fn a_coordinator_schedules_the_next_meeting_and_its_agenda_lists_everyone_
     browser.click(ids::SAVE_DSR_MEETING).await;
     browser.wait_for_text(ids::ERROR_SUMMARY, "Enter the time as hours and minutes").await;
     browser.type_into(ids::DSR_MEETING_TIME, "09:30").await;
+    browser
+        .type_into(
+            ids::DSR_MEETING_ATTENDEES,
+            "Jo Coordinator, DSR coordinator, ICB\nLee Education, SEND lead, council\nApologies: Kim Health, nurse, NHS trust",
+        )
+        .await;
     browser.click(ids::SAVE_DSR_MEETING).await;
     browser.wait_for_text(ids::DSR_MEETING_HEADING, "09:30, Room 2, County Hall").await;
+    // Opened for decisions.
+    browser.click(ids::OPEN_DSR_MEETING).await;
+    browser.wait_for_text(ids::NOTICE, "The meeting is open").await;
+    browser.element(ids::FINAL_DSR_MEETING).await;
 
     // The agenda: Robin under Red, with why (the C(E)TR a Red rating asks for).
     let red = browser.wait_for_text(&ids::agenda_section("red"), "Robin Agenda").await;
@@ -96,7 +106,9 @@ async fn a_coordinator_schedules_the_next_meeting_and_its_agenda_lists_everyone_
     all_sent(&browser).await;
     let records = server.people().await;
     let meeting = records.iter().find(|r| r["place"] == "Room 2, County Hall").unwrap_or_else(|| panic!("{records:?}"));
-    assert_eq!((meeting["time"].as_str(), meeting["status"].as_str()), (Some("09:30"), Some("scheduled")));
+    assert_eq!((meeting["time"].as_str(), meeting["status"].as_str()), (Some("09:30"), Some("open")));
+    assert_eq!(meeting["attendees"][2]["present"], false, "apologies: {meeting}");
+    assert_eq!(meeting["attendees"][1]["agency"], "council");
     let decision = records.iter().find(|r| r.get("meeting_id").is_some()).unwrap_or_else(|| panic!("{records:?}"));
     assert_eq!(decision["actions"][0]["owner"], "Social worker");
     assert_eq!(decision["rating"]["to"], "amber");

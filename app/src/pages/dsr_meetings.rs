@@ -6,7 +6,7 @@
 
 use dsr_shared::ValidationErrors;
 use dsr_shared::agenda::{AgendaItem, Section, agenda};
-use dsr_shared::meeting::{DsrMeeting, MeetingStatus};
+use dsr_shared::meeting::{DsrMeeting, MeetingStatus, meeting_attendees_text, parse_meeting_attendees};
 use dsr_shared::sync::RecordKind;
 use dsr_shared::text::ShortText;
 use dsr_shared::{DsrMeetingId, RecordId};
@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::error_summary::ErrorSummary;
-use crate::components::fields::{TextField, checkbox};
+use crate::components::fields::{TextAreaField, TextField, checkbox};
 use crate::element_ids as ids;
 use crate::record_forms::{fields_of, long_date, new_id, save_all_changed, today};
 use crate::state::AppState;
@@ -158,6 +158,7 @@ pub fn DsrMeetingPage() -> impl IntoView {
     let place = RwSignal::new(String::new());
     let chair = RwSignal::new(String::new());
     let video = RwSignal::new(false);
+    let attendees = RwSignal::new(String::new());
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
@@ -172,11 +173,12 @@ pub fn DsrMeetingPage() -> impl IntoView {
             place.set(m.place.map(|p| p.to_string()).unwrap_or_default());
             chair.set(m.chair.map(|c| c.to_string()).unwrap_or_default());
             video.set(m.video);
+            attendees.set(meeting_attendees_text(&m.attendees));
             filled.set(true);
         }
     });
-    let save = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    // Saves what the form says; `status`: the meeting opened or its minutes marked final as well.
+    let store = move |status: Option<MeetingStatus>| {
         let Some(old) = this() else { return };
         let text = |signal: RwSignal<String>| {
             let value = signal.get_untracked();
@@ -193,6 +195,13 @@ pub fn DsrMeetingPage() -> impl IntoView {
                 Err(e) => found.add(field, format!("This {e}")),
             }
         }
+        match parse_meeting_attendees(&attendees.get_untracked()) {
+            Ok(list) => new.attendees = list,
+            Err(e) => found.add("attendees", e),
+        }
+        if let Some(status) = status {
+            new.status = status;
+        }
         if let Err(e) = dsr_shared::Validate::validate(&new) {
             for f in e.into_fields() {
                 found.add(&f.field, f.message);
@@ -203,13 +212,22 @@ pub fn DsrMeetingPage() -> impl IntoView {
         }
         errors.set(ValidationErrors::new());
         let record = RecordId::from_uuid(new.id.as_uuid());
+        let notice = match status {
+            Some(MeetingStatus::Open) => "The meeting is open: record each decision from the agenda",
+            Some(MeetingStatus::Final) => "The minutes are final: later changes are recorded as amendments",
+            _ => "The meeting was saved on this device",
+        };
         spawn_local(async move {
             let change = vec![(RecordKind::DsrMeeting, record, Some(fields_of(&old)), fields_of(&new))];
             match save_all_changed(change).await {
-                Ok(()) => state.saved("The meeting was saved on this device").await,
+                Ok(()) => state.saved(notice).await,
                 Err(found) => errors.set(found),
             }
         });
+    };
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        store(None);
     };
     let the_agenda = move || {
         let meeting = this()?;
@@ -238,7 +256,7 @@ pub fn DsrMeetingPage() -> impl IntoView {
             }.into_any(),
         }}
         {move || state.notice.get().map(|text| view! { <div class="nhsuk-inset-text" id=ids::NOTICE role="status"><p>{text}</p></div> })}
-        <ErrorSummary errors=errors field_id=|field| match field { "time" => ids::DSR_MEETING_TIME, "place" => ids::DSR_MEETING_PLACE, _ => ids::DSR_MEETING_CHAIR }/>
+        <ErrorSummary errors=errors field_id=|field| match field { "time" => ids::DSR_MEETING_TIME, "place" => ids::DSR_MEETING_PLACE, "attendees" => ids::DSR_MEETING_ATTENDEES, _ => ids::DSR_MEETING_CHAIR }/>
         // When and where: open while nothing is set, folded away once it is (the agenda is what the meeting reads).
         <details class="nhsuk-details" open=move || this().is_some_and(|m| m.time.is_none() || m.place.is_none() || m.chair.is_none())>
             <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"When, where and who chairs"</span></summary>
@@ -248,10 +266,21 @@ pub fn DsrMeetingPage() -> impl IntoView {
                     <TextField id=ids::DSR_MEETING_PLACE label="Place" value=place error=error_for("place") width_class="nhsuk-u-width-two-thirds"/>
                     <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">{checkbox("dsr-meeting-video", "Also by video", video)}</div>
                     <TextField id=ids::DSR_MEETING_CHAIR label="Chair" value=chair error=error_for("chair") width_class="nhsuk-u-width-two-thirds"/>
+                    <TextAreaField id=ids::DSR_MEETING_ATTENDEES label="Attendees" value=attendees error=error_for("attendees") rows=5
+                        hint="One per line: name, role, agency. Start a line with 'Apologies:' for someone who sent apologies."/>
                     <button class="nhsuk-button" id=ids::SAVE_DSR_MEETING type="submit">"Save"</button>
                 </form>
             </div>
         </details>
+        {move || this().map(|m| match m.status {
+            MeetingStatus::Scheduled => view! {
+                <button class="nhsuk-button nhsuk-button--secondary" id=ids::OPEN_DSR_MEETING type="button" on:click=move |_| store(Some(MeetingStatus::Open))>"Open the meeting"</button>
+            }.into_any(),
+            MeetingStatus::Open => view! {
+                <button class="nhsuk-button nhsuk-button--secondary" id=ids::FINAL_DSR_MEETING type="button" on:click=move |_| store(Some(MeetingStatus::Final))>"Mark the minutes final"</button>
+            }.into_any(),
+            MeetingStatus::Final => ().into_any(),
+        })}
         <h2>"Agenda"</h2>
         <p class="nhsuk-body">"From the register on this device as of the meeting's date. Everyone Red and everyone in hospital is on every agenda."</p>
         <div id=ids::AGENDA>
