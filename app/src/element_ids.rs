@@ -488,6 +488,7 @@ pub const SAVE_DSR_MEETING: &str = "save-dsr-meeting";
 pub const DSR_MEETING_ATTENDEES: &str = "dsr-meeting-attendees";
 pub const OPEN_DSR_MEETING: &str = "open-dsr-meeting";
 pub const FINAL_DSR_MEETING: &str = "final-dsr-meeting";
+pub const DSR_MEETING_AMENDMENTS: &str = "dsr-meeting-amendments";
 pub const AGENDA: &str = "agenda";
 
 /// A meeting's link on the meetings page.

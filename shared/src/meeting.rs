@@ -324,6 +324,36 @@ impl DsrMeeting {
         }
     }
 
+    /// `new`, this meeting as changed by someone: once the minutes are final, the change is recorded as
+    /// an amendment (on, by, what changed) rather than silently; before, `new` as it is.
+    pub fn amended(&self, mut new: DsrMeeting, on: NaiveDate, by: ShortText, what: Option<&str>) -> DsrMeeting {
+        if self.status != MeetingStatus::Final {
+            return new;
+        }
+        let mut changed: Vec<&str> = Vec::new();
+        for (name, differs) in [
+            ("time", self.time != new.time),
+            ("place", self.place != new.place || self.video != new.video),
+            ("chair", self.chair != new.chair),
+            ("attendees", self.attendees != new.attendees),
+            ("agenda order", self.order != new.order || self.added != new.added),
+        ] {
+            if differs {
+                changed.push(name);
+            }
+        }
+        let what = match (what, changed.is_empty()) {
+            (Some(what), _) => what.to_string(),
+            (None, true) => return new,
+            (None, false) => format!("Changed after the minutes were final: {}", changed.join(", ")),
+        };
+        if let Ok(what) = LongText::parse(&what) {
+            new.amendments.push(Amendment { on, by, what });
+        }
+        new.status = MeetingStatus::Final;
+        new
+    }
+
     /// The agenda in the chair's order: people the chair moved come first in that order, the rest in
     /// the agenda's; anyone added by hand and not already on it comes last.
     pub fn arrange(&self, mut items: Vec<crate::agenda::AgendaItem>) -> Vec<crate::agenda::AgendaItem> {
@@ -575,6 +605,32 @@ mod tests {
         assert_eq!(fields(&open), Some(vec!["time".to_string(), "chair".to_string()]));
         assert!(
             is_time_of_day("09:30") && is_time_of_day("23:59") && !is_time_of_day("24:00") && !is_time_of_day("9:30")
+        );
+    }
+
+    #[test]
+    fn changes_after_the_minutes_are_final_are_recorded_as_amendments() {
+        let mut meeting = DsrMeeting::scheduled(DsrMeetingId::from_time_and_random(2, [2; 10]), day(2026, 12, 8));
+        let by = ShortText::constant("Jo Coordinator");
+        let mut open = meeting.clone();
+        open.place = Some(ShortText::constant("Room 2"));
+        // Before the minutes are final: no amendment.
+        assert!(meeting.amended(open.clone(), day(2026, 12, 8), by.clone(), None).amendments.is_empty());
+        meeting = open;
+        meeting.status = MeetingStatus::Final;
+        let mut changed = meeting.clone();
+        changed.place = Some(ShortText::constant("Room 3"));
+        let amended = meeting.amended(changed, day(2026, 12, 10), by.clone(), None);
+        assert_eq!(amended.amendments.len(), 1);
+        assert_eq!(amended.amendments[0].what.as_str(), "Changed after the minutes were final: place");
+        assert_eq!((amended.amendments[0].on, amended.status), (day(2026, 12, 10), MeetingStatus::Final));
+        // A decision changed afterwards is said in words.
+        let said =
+            meeting.amended(meeting.clone(), day(2026, 12, 11), by, Some("The decision about Robin Agenda changed"));
+        assert_eq!(said.amendments[0].what.as_str(), "The decision about Robin Agenda changed");
+        // Nothing changed, nothing said.
+        assert!(
+            meeting.amended(meeting.clone(), day(2026, 12, 11), ShortText::constant("x"), None).amendments.is_empty()
         );
     }
 

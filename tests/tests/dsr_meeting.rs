@@ -100,13 +100,21 @@ async fn a_coordinator_schedules_the_next_meeting_and_its_agenda_lists_everyone_
     browser.wait_for_text(ids::NOTICE, "The decision was saved on this device").await;
     // Back on the agenda, the person's decision is recorded.
     browser.wait_for_text(&ids::decision_link(PERSON), "Change the decision").await;
+    // The chair marks the minutes final; a later change to the meeting is recorded as an amendment.
+    browser.click(ids::FINAL_DSR_MEETING).await;
+    browser.wait_for_text(ids::NOTICE, "The minutes are final").await;
+    browser.css("#dsr-meeting-heading ~ details summary, details.nhsuk-details summary").await.click().await.ok();
+    browser.type_into(ids::DSR_MEETING_PLACE, "Room 3, County Hall").await;
+    browser.click(ids::SAVE_DSR_MEETING).await;
+    browser.wait_for_text(ids::DSR_MEETING_AMENDMENTS, "Changed after the minutes were final: place").await;
 
     // The meeting, the decision and the new rating reached the server; the rating's source is the
     // meeting, dated by it.
     all_sent(&browser).await;
     let records = server.people().await;
-    let meeting = records.iter().find(|r| r["place"] == "Room 2, County Hall").unwrap_or_else(|| panic!("{records:?}"));
-    assert_eq!((meeting["time"].as_str(), meeting["status"].as_str()), (Some("09:30"), Some("open")));
+    let meeting = records.iter().find(|r| r["place"] == "Room 3, County Hall").unwrap_or_else(|| panic!("{records:?}"));
+    assert_eq!((meeting["time"].as_str(), meeting["status"].as_str()), (Some("09:30"), Some("final")));
+    assert_eq!(meeting["amendments"].as_array().map(Vec::len), Some(1), "{meeting}");
     assert_eq!(meeting["attendees"][2]["present"], false, "apologies: {meeting}");
     assert_eq!(meeting["attendees"][1]["agency"], "council");
     let decision = records.iter().find(|r| r.get("meeting_id").is_some()).unwrap_or_else(|| panic!("{records:?}"));

@@ -18,7 +18,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{TextAreaField, TextField, checkbox};
 use crate::element_ids as ids;
-use crate::record_forms::{fields_of, long_date, new_id, save_all_changed, today};
+use crate::record_forms::{fields_of, long_date, new_id, recorder, save_all_changed, today};
 use crate::state::AppState;
 
 /// The area's meetings on this device, loaded again whenever the register reloads (after a sync or a save).
@@ -202,6 +202,9 @@ pub fn DsrMeetingPage() -> impl IntoView {
         if let Some(status) = status {
             new.status = status;
         }
+        // Final minutes change only by amendment.
+        let Some(by) = recorder(state, "chair", &mut found) else { return errors.set(found) };
+        let new = old.amended(new, today(), by, None);
         if let Err(e) = dsr_shared::Validate::validate(&new) {
             for f in e.into_fields() {
                 found.add(&f.field, f.message);
@@ -253,6 +256,12 @@ pub fn DsrMeetingPage() -> impl IntoView {
             Some(m) => view! {
                 <h1 id=ids::DSR_MEETING_HEADING>{format!("DSR meeting: {}", when_and_where(&m))}</h1>
                 <p class="nhsuk-body">{status_words(m.status)}</p>
+                {(!m.amendments.is_empty()).then(|| view! {
+                    <h2>"Amendments to the minutes"</h2>
+                    <ul class="nhsuk-list nhsuk-list--bullet" id=ids::DSR_MEETING_AMENDMENTS>
+                        {m.amendments.iter().map(|a| view! { <li>{format!("{}, {}: {}", long_date(a.on), a.by, a.what)}</li> }).collect_view()}
+                    </ul>
+                })}
             }.into_any(),
         }}
         {move || state.notice.get().map(|text| view! { <div class="nhsuk-inset-text" id=ids::NOTICE role="status"><p>{text}</p></div> })}
@@ -322,7 +331,7 @@ pub fn DecisionPage() -> impl IntoView {
     use dsr_shared::text::LongText;
 
     use crate::components::fields::{DateField, TextAreaField, radio_group};
-    use crate::record_forms::{person_row, recorder};
+    use crate::record_forms::person_row;
 
     let state = expect_context::<AppState>();
     let meetings = use_meetings(state);
@@ -364,6 +373,7 @@ pub fn DecisionPage() -> impl IntoView {
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
     let recorded_actions = first.as_ref().map(|d| d.actions.clone()).unwrap_or_default();
+    let name_for_amendment = name.clone();
     let navigate = leptos_router::hooks::use_navigate();
 
     let save = move |ev: SubmitEvent| {
@@ -494,6 +504,17 @@ pub fn DecisionPage() -> impl IntoView {
                 RecordId::from_uuid(referral_id.as_uuid()),
                 Some(fields_of(&referral)),
                 fields_of(&decided),
+            ));
+        }
+        // After the minutes are final, a changed decision is an amendment to them.
+        if meeting.status == MeetingStatus::Final {
+            let what = format!("The decision about {} changed", name_for_amendment);
+            let amended = meeting.amended(meeting.clone(), today(), decision.recorded_by.clone(), Some(&what));
+            records.push((
+                RecordKind::DsrMeeting,
+                RecordId::from_uuid(meeting.id.as_uuid()),
+                Some(fields_of(&meeting)),
+                fields_of(&amended),
             ));
         }
         let back = format!("/meetings/{}", meeting.id);
