@@ -486,6 +486,25 @@ impl Validate for MeetingDecision {
 }
 
 impl MeetingDecision {
+    /// Nothing decided yet about `person` at the meeting with `id` on `on`, recorded by `by`.
+    pub fn blank(id: DsrMeetingId, on: NaiveDate, person: PersonId, by: ShortText) -> MeetingDecision {
+        MeetingDecision {
+            id: MeetingDecision::id_for(id, person),
+            meeting_id: id,
+            meeting_on: on,
+            person_id: person,
+            discussion: None,
+            rating: None,
+            referral: None,
+            actions: Vec::new(),
+            review_requested: false,
+            keyworker_referral_requested: false,
+            note: None,
+            deferred: false,
+            recorded_by: by,
+        }
+    }
+
     /// The id of `meeting`'s decision about `person`: the same on every device.
     pub fn id_for(meeting: DsrMeetingId, person: PersonId) -> MeetingDecisionId {
         let (m, p) = (meeting.as_uuid().into_bytes(), person.as_uuid().into_bytes());
@@ -647,21 +666,7 @@ mod tests {
     }
 
     fn decision(meeting: DsrMeetingId, person: PersonId) -> MeetingDecision {
-        MeetingDecision {
-            id: MeetingDecision::id_for(meeting, person),
-            meeting_id: meeting,
-            meeting_on: day(2026, 12, 8),
-            person_id: person,
-            discussion: None,
-            rating: None,
-            referral: None,
-            actions: Vec::new(),
-            review_requested: false,
-            keyworker_referral_requested: false,
-            note: None,
-            deferred: false,
-            recorded_by: ShortText::constant("Jo Coordinator"),
-        }
+        MeetingDecision::blank(meeting, day(2026, 12, 8), person, ShortText::constant("Jo Coordinator"))
     }
 
     #[test]

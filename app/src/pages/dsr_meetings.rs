@@ -392,21 +392,8 @@ pub fn DecisionPage() -> impl IntoView {
         };
         let old = existing();
         let Some(recorded_by) = recorder(state, "decision", &mut found) else { return errors.set(found) };
-        let mut decision = old.clone().unwrap_or(MeetingDecision {
-            id: MeetingDecision::id_for(meeting.id, person),
-            meeting_id: meeting.id,
-            meeting_on: meeting.date,
-            person_id: person,
-            discussion: None,
-            rating: None,
-            referral: None,
-            actions: Vec::new(),
-            review_requested: false,
-            keyworker_referral_requested: false,
-            note: None,
-            deferred: false,
-            recorded_by,
-        });
+        let mut decision =
+            old.clone().unwrap_or_else(|| MeetingDecision::blank(meeting.id, meeting.date, person, recorded_by));
         decision.discussion = long("discussion", discussion, &mut found);
         decision.note = long("note", note, &mut found);
         decision.rating = match rating.get_untracked().as_str() {

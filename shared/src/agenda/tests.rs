@@ -343,21 +343,10 @@ fn the_chair_reorders_the_agenda_and_adds_people_by_hand() {
 fn a_person_deferred_in_a_meeting_decision_comes_back_first() {
     let mut files = area();
     let previous = meeting(day(2026, 11, 10), &[]);
-    files[3].meeting_decisions.push(crate::meeting::MeetingDecision {
-        id: crate::meeting::MeetingDecision::id_for(previous.id, pid(4)),
-        meeting_id: previous.id,
-        meeting_on: previous.date,
-        person_id: pid(4),
-        discussion: None,
-        rating: None,
-        referral: None,
-        actions: Vec::new(),
-        review_requested: false,
-        keyworker_referral_requested: false,
-        note: None,
-        deferred: true,
-        recorded_by: short("Jo Coordinator"),
-    });
+    let mut deferred =
+        crate::meeting::MeetingDecision::blank(previous.id, previous.date, pid(4), short("Jo Coordinator"));
+    deferred.deferred = true;
+    files[3].meeting_decisions.push(deferred);
     let items = agenda(&files, std::slice::from_ref(&previous), &AreaPolicy::default(), meeting_day());
     assert_eq!(sections(&items)[0], (Section::Deferred, pid(4)));
 }
