@@ -837,8 +837,12 @@ pub async fn cursor() -> Result<(u64, u64), StoreError> {
     Ok((cursor, view))
 }
 
-/// Everyone on this device, by family name, with what the server has of them.
-pub async fn people(policy: &AreaPolicy, role: Option<Role>) -> Result<(Vec<PersonRow>, Counts), StoreError> {
+/// What a full read of this device's records gives the pages.
+pub type Loaded = (Vec<PersonRow>, Counts, Vec<dsr_shared::meeting::DsrMeeting>);
+
+/// Everyone on this device, by family name, with what the server has of them, and the area's DSR
+/// meetings (a coordinator's), earliest first: read together, so the records are unsealed once.
+pub async fn people(policy: &AreaPolicy, role: Option<Role>) -> Result<Loaded, StoreError> {
     people_among(None, policy, role).await
 }
 
@@ -864,14 +868,14 @@ pub async fn people_with_ids(
     if records.iter().any(|r| r.kind != RecordKind::Person) {
         return Ok(None);
     }
-    people_among(Some(ids), policy, role).await.map(Some)
+    people_among(Some(ids), policy, role).await.map(|(rows, counts, _)| Some((rows, counts)))
 }
 
 async fn people_among(
     only: Option<&[RecordId]>,
     policy: &AreaPolicy,
     role: Option<Role>,
-) -> Result<(Vec<PersonRow>, Counts), StoreError> {
+) -> Result<Loaded, StoreError> {
     let db = open().await?;
     let tx = db.transaction(&[RECORDS, OUTBOX, CONFLICTS], TransactionMode::ReadOnly)?;
     let store = tx.store(RECORDS)?;
@@ -898,6 +902,9 @@ async fn people_among(
         .filter(|r| !r.server.as_ref().is_some_and(|s| s.deleted))
         .partition(|r| r.kind == RecordKind::Person);
     let mut extras = extras_by_person(&others);
+    let mut meetings: Vec<dsr_shared::meeting::DsrMeeting> =
+        others.iter().filter(|r| r.kind == RecordKind::DsrMeeting).filter_map(domain).collect();
+    meetings.sort_by_key(|m| (m.date, m.id));
     let today = chrono::Local::now().date_naive();
     let mut rows: Vec<PersonRow> = people
         .into_iter()
@@ -935,7 +942,7 @@ async fn people_among(
         refused: outbox.iter().filter(|e| e.refused.is_some()).count(),
         conflicts,
     };
-    Ok((rows, counts))
+    Ok((rows, counts, meetings))
 }
 
 /// A record of another kind as its domain type (`None` when its fields do not make one).
@@ -1008,22 +1015,6 @@ fn extras_by_person(records: &[LocalRecord]) -> BTreeMap<dsr_shared::PersonId, E
         }
     }
     found
-}
-
-/// The area's DSR meetings this device holds (a coordinator's), with unsent changes, earliest first.
-pub async fn dsr_meetings() -> Result<Vec<dsr_shared::meeting::DsrMeeting>, StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
-    let values = tx.store(RECORDS)?.get_all(None, None).await?;
-    tx.done().await?;
-    let mut meetings: Vec<dsr_shared::meeting::DsrMeeting> = unseal_all::<LocalRecord>(values)
-        .await?
-        .iter()
-        .filter(|r| r.kind == RecordKind::DsrMeeting && !r.server.as_ref().is_some_and(|s| s.deleted))
-        .filter_map(domain)
-        .collect();
-    meetings.sort_by_key(|m| (m.date, m.id));
-    Ok(meetings)
 }
 
 /// Discards a refused change; a refused create takes its record with it.

@@ -70,6 +70,8 @@ pub struct AppState {
     pub needs_sign_in: RwSignal<bool>,
     /// The area's policy as this device last fetched it (the handbook's defaults before the first sync).
     pub policy: RwSignal<PolicyDocument>,
+    /// The area's DSR meetings on this device (a coordinator's), earliest first; `None` until read.
+    pub meetings: RwSignal<Option<Vec<dsr_shared::meeting::DsrMeeting>>>,
 }
 
 impl AppState {
@@ -96,6 +98,7 @@ impl AppState {
                 changed_at: None,
                 changed_by: None,
             }),
+            meetings: RwSignal::new(None),
         }
     }
 
@@ -177,9 +180,10 @@ impl AppState {
     /// Reloads the list and counts from IndexedDB.
     pub async fn reload(self) {
         match local_store::people(&self.area_policy(), self.role()).await {
-            Ok((people, counts)) => {
+            Ok((people, counts, meetings)) => {
                 self.people.set(people);
                 self.counts.set(counts);
+                self.meetings.set(Some(meetings));
                 self.storage_problem.set(None);
             }
             Err(error) => self.storage_problem.set(Some(error.to_string())),

@@ -55,6 +55,10 @@ pub struct NewUser<'a> {
     pub created_by: Option<UserId>,
 }
 
+/// The account an invitation code opens: known, unused, in date, the account not closed.
+const OPEN_INVITE: &str = "SELECT i.user_id FROM invites i JOIN users u ON u.id = i.user_id
+     WHERE i.code_hash = ? AND i.used_at IS NULL AND i.expires_at > ? AND u.disabled_at IS NULL";
+
 impl Store {
     /// Makes an area. The first area made adopts any records kept from before accounts existed.
     pub async fn create_area(&self, name: &str, now: DateTime<Utc>) -> Result<AreaSummary, AppError> {
@@ -289,14 +293,8 @@ impl Store {
 
     /// Whether an invitation code is known, unused and in date (checked before any password is hashed).
     pub async fn invite_is_open(&self, code_hash: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
-        let row: Option<(i64,)> = sqlx::query_as(
-            "SELECT 1 FROM invites i JOIN users u ON u.id = i.user_id
-             WHERE i.code_hash = ? AND i.used_at IS NULL AND i.expires_at > ? AND u.disabled_at IS NULL",
-        )
-        .bind(code_hash)
-        .bind(now.to_rfc3339())
-        .fetch_optional(self.pool())
-        .await?;
+        let row: Option<(String,)> =
+            sqlx::query_as(OPEN_INVITE).bind(code_hash).bind(now.to_rfc3339()).fetch_optional(self.pool()).await?;
         Ok(row.is_some())
     }
 
@@ -310,14 +308,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<UserId>, AppError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT i.user_id FROM invites i JOIN users u ON u.id = i.user_id
-             WHERE i.code_hash = ? AND i.used_at IS NULL AND i.expires_at > ? AND u.disabled_at IS NULL",
-        )
-        .bind(code_hash)
-        .bind(now.to_rfc3339())
-        .fetch_optional(&mut *tx)
-        .await?;
+        let row: Option<(String,)> =
+            sqlx::query_as(OPEN_INVITE).bind(code_hash).bind(now.to_rfc3339()).fetch_optional(&mut *tx).await?;
         let Some((user_id,)) = row else { return Ok(None) };
         username_is_free(&mut tx, username).await?;
         sqlx::query("UPDATE users SET username = ?, password_hash = ? WHERE id = ?")

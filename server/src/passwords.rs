@@ -97,7 +97,9 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 #[derive(Debug, Clone)]
 pub struct PasswordWork {
     permits: std::sync::Arc<tokio::sync::Semaphore>,
-    threads: std::sync::Arc<rayon::ThreadPool>,
+    /// `None` only when the system could not start the threads: tokio's blocking tasks then (the turns
+    /// still bound how many run at once).
+    threads: Option<std::sync::Arc<rayon::ThreadPool>>,
     wait: std::time::Duration,
 }
 
@@ -112,16 +114,10 @@ impl PasswordWork {
             .num_threads(at_once)
             .thread_name(|i| format!("password-{i}"))
             .build()
-            .unwrap_or_else(|error| {
-                // Only when the system cannot start a thread: rayon's default pool then.
-                tracing::error!(%error, "cannot start the password threads");
-                rayon::ThreadPoolBuilder::new().build().unwrap_or_else(|_| std::process::abort())
-            });
-        Self {
-            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(at_once)),
-            threads: std::sync::Arc::new(threads),
-            wait: Self::WAIT,
-        }
+            .map_err(|error| tracing::error!(%error, "cannot start the password threads: using blocking tasks"))
+            .ok()
+            .map(std::sync::Arc::new);
+        Self { permits: std::sync::Arc::new(tokio::sync::Semaphore::new(at_once)), threads, wait: Self::WAIT }
     }
 
     /// One check per processor, between 2 and 4: the budget is then at most 76 MiB.
@@ -147,12 +143,16 @@ impl PasswordWork {
             Ok(Ok(permit)) => permit,
             _ => return Err(AppError::Busy { retry_after_secs: 2 }),
         };
+        let stopped = || AppError::Corrupt("a password check stopped".into());
+        let Some(threads) = &self.threads else {
+            return tokio::task::spawn_blocking(work).await.map_err(|_| stopped());
+        };
         let (done, answer) = tokio::sync::oneshot::channel();
-        self.threads.spawn(move || {
+        threads.spawn(move || {
             // The request may have gone: nobody to tell then.
             let _ = done.send(work());
         });
-        answer.await.map_err(|_| AppError::Corrupt("a password check stopped".into()))
+        answer.await.map_err(|_| stopped())
     }
 
     /// A new hash of `password`.

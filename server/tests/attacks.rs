@@ -7,27 +7,14 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
 use common::*;
 use dsr_server::{Clock, PasswordWork};
 use dsr_shared::api::ApiError;
 use serde_json::{Value, json};
 
-fn from(addr: &str, method: Method, uri: &str, body: &Value) -> Request<Body> {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap_or_default();
-    let addr: SocketAddr = addr.parse().unwrap_or_else(|e| panic!("{addr}: {e}"));
-    request.extensions_mut().insert(ConnectInfo(addr));
-    request
-}
+use common::json_from as from;
 
 fn sign_in(username: &str, password: &str) -> Value {
     json!({ "username": username, "password": password })
@@ -255,14 +242,7 @@ async fn a_policy_period_no_process_needs_is_refused_with_a_field_error() {
     let mut policy = document["policy"].clone();
     policy["referrals"]["triage_within"] = json!("4000000000 working days");
     let update = json!({ "base_version": document["version"], "policy": policy, "reason": "stall every deadline" });
-    let request = Request::builder()
-        .method(Method::PUT)
-        .uri("/api/area/policy")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::COOKIE, &server.cookie)
-        .body(Body::from(update.to_string()))
-        .unwrap_or_default();
-    let reply = server.send_raw(request).await;
+    let reply = server.send(from("192.0.2.9:1", Method::PUT, "/api/area/policy", &update)).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
     let error: ApiError = reply.json();
     assert!(
@@ -273,14 +253,7 @@ async fn a_policy_period_no_process_needs_is_refused_with_a_field_error() {
     let mut policy = document["policy"].clone();
     policy["area_name"] = json!("Test\u{0}area");
     let update = json!({ "base_version": document["version"], "policy": policy, "reason": "a NUL" });
-    let request = Request::builder()
-        .method(Method::PUT)
-        .uri("/api/area/policy")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::COOKIE, &server.cookie)
-        .body(Body::from(update.to_string()))
-        .unwrap_or_default();
-    let reply = server.send_raw(request).await;
+    let reply = server.send(from("192.0.2.9:1", Method::PUT, "/api/area/policy", &update)).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
     assert_eq!(reply.json::<ApiError>().fields[0].field, "area_name");
 }

@@ -11,10 +11,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, header};
 use common::*;
 use dsr_shared::access::Role;
@@ -283,6 +281,7 @@ async fn generated_requests_get_only_documented_answers_that_match_their_schemas
     let mut sent = 0u32;
     let mut by_status: BTreeMap<u16, u32> = BTreeMap::new();
     let mut violations: Vec<String> = Vec::new();
+    let mut validators: BTreeMap<String, Result<jsonschema::Validator, String>> = BTreeMap::new();
     let schema_options = {
         let mut options = jsonschema::options();
         options = options.with_draft(jsonschema::Draft::Draft202012).should_validate_formats(true);
@@ -366,9 +365,8 @@ async fn generated_requests_get_only_documented_answers_that_match_their_schemas
                 }
                 None => Body::empty(),
             };
-            let mut request = request.body(body).unwrap_or_default();
-            let address: SocketAddr = ([10, 9, (case % 250) as u8, generator.rng.random_range(1..250)], 4000).into();
-            request.extensions_mut().insert(ConnectInfo(address));
+            let address = format!("10.9.{}.{}:4000", case % 250, generator.rng.random_range(1..250));
+            let request = from_client(request.body(body).unwrap_or_default(), &address);
             let reply = server.send_raw(request).await;
             sent += 1;
             let status = reply.status.as_u16();
@@ -388,17 +386,15 @@ async fn generated_requests_get_only_documented_answers_that_match_their_schemas
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|t| t.starts_with("application/json"));
             if let (true, Some(schema)) = (is_json, response_schema(&doc, &operation, status)) {
-                let mut root = json!({ "components": doc["components"].clone() });
-                root["$ref"] = schema.get("$ref").cloned().unwrap_or(Value::Null);
-                let root = if schema.get("$ref").is_some() {
-                    root
-                } else {
-                    let mut inline = schema.clone();
-                    inline["components"] = doc["components"].clone();
-                    inline
-                };
                 let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
-                match schema_options.build(&root) {
+                // Compiled once per schema: the description's components travel with it for its `$ref`s.
+                let key = schema.to_string();
+                if !validators.contains_key(&key) {
+                    let mut root = schema.clone();
+                    root["components"] = doc["components"].clone();
+                    validators.insert(key.clone(), schema_options.build(&root).map_err(|e| e.to_string()));
+                }
+                match &validators[&key] {
                     Ok(validator) => {
                         let problems: Vec<String> = validator
                             .iter_errors(&body)
@@ -414,12 +410,9 @@ async fn generated_requests_get_only_documented_answers_that_match_their_schemas
             }
             // Signed out by a generated request: sign in again for the next ones.
             if operation.path == "/api/session/logout" {
-                let mut login = Request::post("/api/session/login")
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(json!({ "username": "coordinator", "password": PASSWORD }).to_string()))
-                    .unwrap_or_default();
-                login.extensions_mut().insert(ConnectInfo(SocketAddr::from(([10, 200, 0, 1], 1))));
-                let reply = server.send_raw(login).await;
+                let login = json!({ "username": "coordinator", "password": PASSWORD });
+                let reply =
+                    server.send_raw(json_from("10.200.0.1:1", Method::POST, "/api/session/login", &login)).await;
                 if let Some(cookie) = reply.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()) {
                     coordinator_cookie = cookie.split(';').next().unwrap_or_default().to_string();
                 }

@@ -7,8 +7,8 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use common::{TestServer, client, test_server};
+use axum::http::{Method, Request, StatusCode, header};
+use common::{TestServer, client, json_from, test_server};
 use dsr_shared::accounts::AreaSummary;
 use dsr_shared::api::ApiError;
 use dsr_shared::referral::SelfReferralReceived;
@@ -90,15 +90,7 @@ async fn a_self_referral_names_what_needs_attention_and_an_unknown_area_is_404()
 #[tokio::test]
 async fn one_client_sending_many_self_referrals_is_limited_and_every_other_family_is_not() {
     let server = test_server().await;
-    let from = |addr: &str| {
-        let mut request = Request::post("/api/referrals/self")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(referral(&server.area).to_string()))
-            .unwrap_or_default();
-        let addr: std::net::SocketAddr = addr.parse().unwrap_or_else(|e| panic!("{e}"));
-        request.extensions_mut().insert(axum::extract::ConnectInfo(addr));
-        request
-    };
+    let from = |addr: &str| json_from(addr, Method::POST, "/api/referrals/self", &referral(&server.area));
     for n in 0..dsr_server::MAX_SELF_REFERRALS {
         let reply = server.send_raw(from("192.0.2.20:1")).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{n}: {}", reply.text());
@@ -119,11 +111,7 @@ async fn one_client_sending_many_self_referrals_is_limited_and_every_other_famil
     let mut wrong = referral(&server.area);
     wrong["reason"] = json!("");
     for _ in 0..10 {
-        let mut request = Request::post("/api/referrals/self")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(wrong.to_string()))
-            .unwrap_or_default();
-        request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([198, 51, 100, 1], 1))));
+        let request = json_from("198.51.100.1:1", Method::POST, "/api/referrals/self", &wrong);
         assert_eq!(server.send_raw(request).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let reply = server.send_raw(from("198.51.100.1:1")).await;

@@ -19,7 +19,7 @@ use crate::due::{DueItem, DueRule, PersonFile, due_items};
 use crate::meeting::DsrMeeting;
 use crate::person::RegisterStatus;
 use crate::policy::AreaPolicy;
-use crate::rating::{Rating, RatingChange};
+use crate::rating::{Rating, rating_on};
 use crate::{PersonId, ReferralId};
 
 /// A section of the agenda, in the order the meeting takes them.
@@ -95,11 +95,6 @@ fn last_looked_at(file: &PersonFile, meetings: &[DsrMeeting], day: NaiveDate) ->
         .map(|m| m.date);
     let decided = file.meeting_decisions.iter().filter(|d| d.meeting_on < day && !d.deferred).map(|d| d.meeting_on);
     rated.chain(discussed).chain(decided).max()
-}
-
-/// The rating in force on `day` (the latest change made on or before it).
-fn rating_on(ratings: &[RatingChange], day: NaiveDate) -> Option<&RatingChange> {
-    ratings.iter().filter(|r| crate::calendar::date_in_england(r.at) <= day).max_by_key(|r| (r.at, r.id))
 }
 
 /// The agenda of a meeting on `date`: `files` is the register (as the reader may see it), `meetings` the

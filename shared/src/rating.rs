@@ -158,6 +158,14 @@ pub fn current_rating(history: &[RatingChange]) -> Option<&RatingChange> {
     history.iter().max_by_key(|change| (change.at, change.id))
 }
 
+/// The rating in force on `day` in England: the latest change made on or before it.
+pub fn rating_on(history: &[RatingChange], day: chrono::NaiveDate) -> Option<&RatingChange> {
+    history
+        .iter()
+        .filter(|change| crate::calendar::date_in_england(change.at) <= day)
+        .max_by_key(|change| (change.at, change.id))
+}
+
 #[cfg(test)]
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {

@@ -228,15 +228,22 @@ impl Server {
 
     /// The newest change the server holds (what a device that has pulled everything has as its cursor).
     pub async fn latest_change(&self) -> u64 {
-        let (mut cursor, mut view) = (0, 0);
+        self.pull_everything().await.1
+    }
+
+    /// Every change the coordinator's harness device is sent from the start, and the last cursor.
+    async fn pull_everything(&self) -> (Vec<serde_json::Value>, u64) {
+        let (mut changes, mut cursor, mut view) = (Vec::new(), 0, 0);
         loop {
             let page = self
                 .get_json(&format!("/api/sync/pull?client_id={HARNESS_CLIENT}&cursor={cursor}&view={view}&limit=1000"))
                 .await;
+            assert_ne!(page["reset"], true, "a pull with the view the server gave was answered with a reset");
             view = page["view"].as_u64().unwrap_or(0);
+            changes.extend(page["changes"].as_array().cloned().unwrap_or_default());
             cursor = page["cursor"].as_u64().unwrap_or(0);
             if page["more"] != true {
-                return cursor;
+                return (changes, cursor);
             }
         }
     }
@@ -244,24 +251,12 @@ impl Server {
     /// The people the server holds (each record's fields with its `id` and `version`), by family name.
     pub async fn people(&self) -> Vec<serde_json::Value> {
         let mut records: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
-        let (mut cursor, mut view) = (0, 0);
-        loop {
-            let page = self
-                .get_json(&format!("/api/sync/pull?client_id={HARNESS_CLIENT}&cursor={cursor}&view={view}&limit=1000"))
-                .await;
-            assert_ne!(page["reset"], true, "a pull with the view the server gave was answered with a reset");
-            view = page["view"].as_u64().unwrap_or(0);
-            for change in page["changes"].as_array().cloned().unwrap_or_default() {
-                let record = &change["record"];
-                let mut person = record["fields"].clone();
-                person["id"] = record["id"].clone();
-                person["version"] = record["version"].clone();
-                records.insert(record["id"].as_str().unwrap_or("").to_string(), person);
-            }
-            cursor = page["cursor"].as_u64().unwrap_or(0);
-            if page["more"] != true {
-                break;
-            }
+        for change in self.pull_everything().await.0 {
+            let record = &change["record"];
+            let mut person = record["fields"].clone();
+            person["id"] = record["id"].clone();
+            person["version"] = record["version"].clone();
+            records.insert(record["id"].as_str().unwrap_or("").to_string(), person);
         }
         let mut people: Vec<serde_json::Value> = records.into_values().collect();
         people.sort_by_key(|p| p["family_name"].as_str().unwrap_or("").to_lowercase());
@@ -543,6 +538,12 @@ impl Browser {
             assert!(Instant::now() < deadline, "never true: {what} (last answer {answer:?})");
             tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// Waits until this browser has sent everything it saved (told it is online, so it tries now).
+    pub async fn all_sent(&self) {
+        self.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
+        self.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
     }
 
     /// Waits until this device has pulled everything up to `change_seq` (its stored cursor).

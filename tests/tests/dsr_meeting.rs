@@ -9,12 +9,6 @@ use serde_json::json;
 
 const PERSON: &str = "0193d000-0000-7000-8000-0000000e0001";
 
-/// Waits until this browser has sent everything it saved.
-async fn all_sent(browser: &Browser) {
-    browser.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
-    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_coordinator_schedules_the_next_meeting_and_its_agenda_lists_everyone_red_with_why() {
     let server = Server::start().await;
@@ -110,7 +104,7 @@ async fn a_coordinator_schedules_the_next_meeting_and_its_agenda_lists_everyone_
 
     // The meeting, the decision and the new rating reached the server; the rating's source is the
     // meeting, dated by it.
-    all_sent(&browser).await;
+    browser.all_sent().await;
     let records = server.people().await;
     let meeting = records.iter().find(|r| r["place"] == "Room 3, County Hall").unwrap_or_else(|| panic!("{records:?}"));
     assert_eq!((meeting["time"].as_str(), meeting["status"].as_str()), (Some("09:30"), Some("final")));

@@ -41,12 +41,6 @@ async fn text_of(browser: &Browser, id: &str) -> String {
     browser.element(id).await.text().await.unwrap_or_default()
 }
 
-/// Waits until this browser has sent everything it saved.
-async fn all_sent(browser: &Browser) {
-    browser.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
-    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
-}
-
 /// Opens a page of the app on this browser after a full load (which asks for the password again).
 async fn open(browser: &Browser, server: &Server, path: &str, password: &str) {
     browser.goto(&format!("{}{path}", server.url)).await;
@@ -137,7 +131,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     coordinator.click(ids::PAPERS_SENT).await;
     coordinator.wait_for_text(ids::REVIEW_DATES, "Papers went to the panel on").await;
     coordinator.screenshot("review-page").await;
-    all_sent(&coordinator).await;
+    coordinator.all_sent().await;
     let records = server.people().await;
     let review = records.iter().find(|r| r["id"] == review_id.as_str()).unwrap_or_else(|| panic!("{records:?}"));
     assert_eq!(review["name"], "cetr", "{review}");
@@ -200,7 +194,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     family.type_into(ids::VIEWS_ANYTHING_ELSE, "We need respite at weekends").await;
     family.click(ids::SAVE_FAMILY_VIEWS).await;
     family.wait_for_text(ids::NOTICE, "Your views were saved on this device").await;
-    all_sent(&family).await;
+    family.all_sent().await;
 
     // 3. The panel, in a meeting room with no network: the meeting page opens and saves offline.
     let panel = Browser::start().await;
@@ -262,7 +256,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     assert_eq!(panel.sideways_overflow().await, Vec::<String>::new(), "the action plan on a tablet");
     panel.wait_for_text(ids::UNSYNCED, "not sent yet").await;
     panel.set_offline(false).await;
-    all_sent(&panel).await;
+    panel.all_sent().await;
     let records = server.people().await;
     assert_eq!(
         records.iter().filter(|r| r["review_id"] == review_id.as_str() && r.get("question").is_some()).count(),
@@ -357,7 +351,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     for app_only in ["Print or save as PDF", "Record that it was shared", "Sign out", "Back to the review"] {
         assert!(!flat.contains(&squeeze(app_only)), "the printed report shows the app's {app_only:?}: {text}");
     }
-    all_sent(&coordinator).await;
+    coordinator.all_sent().await;
 
     // 5. The family reads the same report in their account.
     open(&family, &server, &format!("/people/{PERSON}/reviews/{review_id}/report"), "our family password").await;
@@ -472,7 +466,7 @@ async fn the_demo_area_shows_reviews_in_every_state() {
     for browser in [&family, &advocate] {
         browser.click(ids::SAVE_PLANNER).await;
         browser.wait_for_text(ids::NOTICE, "The planner was saved on this device").await;
-        all_sent(browser).await;
+        browser.all_sent().await;
     }
     let records = server.people().await;
     let planner = records

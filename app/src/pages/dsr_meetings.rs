@@ -21,21 +21,6 @@ use crate::element_ids as ids;
 use crate::record_forms::{fields_of, long_date, new_id, recorder, save_all_changed, today};
 use crate::state::AppState;
 
-/// The area's meetings on this device, loaded again whenever the register reloads (after a sync or a save).
-fn use_meetings(state: AppState) -> RwSignal<Option<Vec<DsrMeeting>>> {
-    let meetings = RwSignal::new(None);
-    Effect::new(move |_| {
-        state.people.track();
-        spawn_local(async move {
-            match crate::local_store::dsr_meetings().await {
-                Ok(found) => meetings.set(Some(found)),
-                Err(error) => state.storage_problem.set(Some(error.to_string())),
-            }
-        });
-    });
-    meetings
-}
-
 fn status_words(status: MeetingStatus) -> &'static str {
     match status {
         MeetingStatus::Scheduled => "Scheduled",
@@ -61,7 +46,7 @@ fn when_and_where(meeting: &DsrMeeting) -> String {
 #[component]
 pub fn MeetingsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let meetings = use_meetings(state);
+    let meetings = state.meetings;
     let errors = RwSignal::new(ValidationErrors::new());
     let next_date = move || {
         let policy = state.policy.with(|d| d.policy.clone());
@@ -152,7 +137,7 @@ fn agenda_item(item: AgendaItem, name: String, meeting: DsrMeetingId, decided: b
 #[component]
 pub fn DsrMeetingPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let meetings = use_meetings(state);
+    let meetings = state.meetings;
     let id = use_params_map().with_untracked(|p| p.get("id")).and_then(|id| id.parse::<DsrMeetingId>().ok());
     let time = RwSignal::new(String::new());
     let place = RwSignal::new(String::new());
@@ -334,7 +319,7 @@ pub fn DecisionPage() -> impl IntoView {
     use crate::record_forms::person_row;
 
     let state = expect_context::<AppState>();
-    let meetings = use_meetings(state);
+    let meetings = state.meetings;
     let meeting_id =
         use_params_map().with_untracked(|p| p.get("meeting")).and_then(|id| id.parse::<DsrMeetingId>().ok());
     let row = person_row(state);

@@ -257,8 +257,14 @@ pub async fn accept(
             return Err(busy);
         }
     };
-    let Some(id) = state.store.accept_invite(&code_hash, &username, &hash, now).await? else {
-        return Err(wrong_code());
+    let id = match state.store.accept_invite(&code_hash, &username, &hash, now).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return Err(wrong_code()),
+        Err(error) => {
+            // A username already taken is the family's to change, not a wrong code.
+            state.store.release_attempts(reservation).await?;
+            return Err(error);
+        }
     };
     state.store.release_attempts(reservation).await?;
     let (jar, info) = super::session::start_session(&state, &headers, jar, id, "invite.accept").await?;

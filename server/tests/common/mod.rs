@@ -165,6 +165,25 @@ impl TestServer {
     }
 }
 
+/// `request` as if it came from `addr` (`192.0.2.7:4000`): the connection's address the real server
+/// records, which the sign-in and form limits count by.
+pub fn from_client(mut request: Request<Body>, addr: &str) -> Request<Body> {
+    let addr: std::net::SocketAddr = addr.parse().unwrap_or_else(|e| panic!("{addr}: {e}"));
+    request.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    request
+}
+
+/// A JSON request from `addr` (see [`from_client`]).
+pub fn json_from(addr: &str, method: axum::http::Method, uri: &str, body: &Value) -> Request<Body> {
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap_or_default();
+    from_client(request, addr)
+}
+
 /// The `n`th test record id (and the same as a person id, and a device id).
 pub fn id(n: u8) -> dsr_shared::RecordId {
     dsr_shared::RecordId::from_time_and_random(1_764_000_000_000 + u64::from(n), [n; 10])

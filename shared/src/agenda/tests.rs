@@ -7,7 +7,7 @@ use crate::admission::Admission;
 use crate::consent::{Consent, ConsentScope, GivenBy};
 use crate::meeting::MeetingItem;
 use crate::person::{LeaveReason, Person, PersonName};
-use crate::rating::RatingSource;
+use crate::rating::{RatingChange, RatingSource};
 use crate::referral::{Referral, ReferralRoute};
 use crate::test_support::{day, long, short};
 use crate::{ActionId, AdmissionId, ConsentId, DsrMeetingId, RatingChangeId, ReviewId};
