@@ -1,9 +1,10 @@
 //! The sync loop: push the outbox in order, store each answer, then pull every change after the
 //! cursor, page by page, storing each page with its cursor. One loop per browser: tabs take turns
-//! through the Web Locks API. Woken at start, by saves, by the `online` event and by a timer that
-//! backs off while the server cannot be reached.
+//! through the Web Locks API. Woken at start, by saves, by the `online` event, by the server's
+//! announcements of new changes (`/api/sync/events`, so a decision recorded on another tablet shows
+//! here within a second) and by a timer that backs off while the server cannot be reached.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use chrono::Local;
 use dsr_shared::accounts::ViewEvents;
@@ -37,6 +38,40 @@ thread_local! {
     static AGAIN: Cell<bool> = const { Cell::new(false) };
     static FAILURES: Cell<u32> = const { Cell::new(0) };
     static STARTED: Cell<bool> = const { Cell::new(false) };
+    /// The open announcement stream and its listener (kept together: the listener lives as long as it).
+    static LISTENING: RefCell<Option<Listening>> = const { RefCell::new(None) };
+}
+
+/// An open announcement stream and the listener it calls.
+type Listening = (web_sys::EventSource, Closure<dyn Fn(web_sys::MessageEvent)>);
+
+/// The server's announcements: an EventSource on `/api/sync/events` whose every `changes` event wakes
+/// the loop (the first comes on connecting, so a device that was offline catches up at once). The
+/// browser reconnects by itself after a dropped connection; one the server refused (signed out) stays
+/// closed until the next sync that succeeds opens it again.
+fn listen(state: AppState) {
+    LISTENING.with(|listening| {
+        let mut listening = listening.borrow_mut();
+        if listening.as_ref().is_some_and(|(source, _)| source.ready_state() != web_sys::EventSource::CLOSED) {
+            return;
+        }
+        let Ok(source) = web_sys::EventSource::new("/api/sync/events") else { return };
+        let on_changes = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| request(state));
+        if source.add_event_listener_with_callback("changes", on_changes.as_ref().unchecked_ref()).is_ok()
+            && let Some((old, _)) = listening.replace((source, on_changes))
+        {
+            old.close();
+        }
+    });
+}
+
+/// Stops listening (signing out).
+pub fn stop_listening() {
+    LISTENING.with(|listening| {
+        if let Some((source, _)) = listening.borrow_mut().take() {
+            source.close();
+        }
+    });
 }
 
 /// Starts the loop (once per page, when the user's data is open): a first sync now, then on
@@ -164,6 +199,7 @@ async fn sync_once(state: AppState) {
                 s.connection = Connection::Online;
                 s.last_sync = Some(Local::now());
                 s.problem = None;
+                listen(state);
             }
             Err(SyncError::Api(ApiFailure::Unreachable)) => {
                 s.connection = if browser_online() { Connection::ServerUnreachable } else { Connection::Offline };

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use dsr_shared::PersonId;
 use dsr_shared::access::Role;
-use dsr_shared::access::{Held, PersonAccess, PersonFacts, View, outcome_withheld, person_access};
+use dsr_shared::access::{Held, PersonAccess, PersonFacts, View, area_access, outcome_withheld, person_access};
 use dsr_shared::consent::Consent;
 use dsr_shared::review::Review;
 use dsr_shared::sync::push::WriteAccess;
@@ -71,6 +71,36 @@ async fn records_of<T: serde::de::DeserializeOwned>(
     Ok(found)
 }
 
+/// The people in `area` whose register consent is withdrawn on `today` (from every consent record there).
+async fn withdrawn_in_area(
+    db: &mut SqliteConnection,
+    area: &str,
+    today: NaiveDate,
+) -> Result<BTreeSet<PersonId>, AppError> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT id, person_id, fields FROM records WHERE kind = 'consent' AND deleted = 0 AND area_id = ?",
+    )
+    .bind(area)
+    .fetch_all(&mut *db)
+    .await?;
+    let mut consents: BTreeMap<PersonId, Vec<Consent>> = BTreeMap::new();
+    for (id, person, fields) in rows {
+        let mut value: serde_json::Value =
+            serde_json::from_str(&fields).map_err(|e| AppError::Corrupt(format!("consent fields: {e}")))?;
+        if let Some(map) = value.as_object_mut() {
+            map.insert("id".into(), serde_json::Value::String(id));
+        }
+        if let (Ok(consent), Ok(person)) = (serde_json::from_value::<Consent>(value), person.parse()) {
+            consents.entry(person).or_default().push(consent);
+        }
+    }
+    Ok(consents
+        .into_iter()
+        .filter(|(_, consents)| PersonFacts::from_consents(consents, today).register_consent_withdrawn)
+        .map(|(person, _)| person)
+        .collect())
+}
+
 /// What is known about each of `people` that changes who may see them (from their consent records).
 pub(crate) async fn person_facts(
     db: &mut SqliteConnection,
@@ -93,6 +123,12 @@ pub(crate) async fn view_for(
 ) -> Result<View, AppError> {
     if user.role.sees_whole_register() {
         return Ok(View::WholeArea);
+    }
+    if user.role.reads_whole_area() {
+        // The same kinds of everyone's records, but none of those who withdrew consent to the register.
+        let kinds = person_access(user.role, true, PersonFacts::default()).read;
+        let except = withdrawn_in_area(db, &user.area_id, today).await?;
+        return Ok(View::Register { kinds, area: area_access(user.role).read, except });
     }
     let people = assigned_people(db, user).await?;
     let facts = person_facts(db, &people, today).await?;
@@ -139,7 +175,7 @@ pub(crate) async fn write_access(
         }
         in_area.extend(query.fetch_all(&mut *db).await?.into_iter().filter_map(|(p,)| p.parse::<PersonId>().ok()));
     }
-    let assigned = if user.role.sees_whole_register() { in_area.clone() } else { assigned_people(db, user).await? };
+    let assigned = if user.role.reads_whole_area() { in_area.clone() } else { assigned_people(db, user).await? };
     let people: BTreeSet<PersonId> = in_area.intersection(&assigned).copied().collect();
     let facts = person_facts(db, &people, today).await?;
     let people: BTreeMap<PersonId, PersonAccess> =

@@ -109,12 +109,9 @@ impl Store {
         let until = now + chrono::Duration::minutes(VIEW_CLOCK_SKEW_MINUTES);
         let mut answer = ViewsRecorded::default();
         for event in events {
-            let readable = match view {
-                dsr_shared::access::View::WholeArea => {
-                    crate::access_store::person_in_area(&mut tx, &user.area_id, event.person_id).await?
-                }
-                dsr_shared::access::View::People(_) => !view.kinds_for(Some(event.person_id)).is_empty(),
-            };
+            let readable = !view.kinds_for(Some(event.person_id)).is_empty()
+                && (!view.is_area_wide()
+                    || crate::access_store::person_in_area(&mut tx, &user.area_id, event.person_id).await?);
             let could_have_read = mine
                 && (since..=until).contains(&event.at)
                 && (readable || was_sent(&mut tx, user, event.person_id).await?);

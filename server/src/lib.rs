@@ -5,6 +5,7 @@
 mod access_store;
 mod accounts_store;
 pub mod admin;
+pub mod announce;
 mod attempts_store;
 mod audit_store;
 mod auth;
@@ -57,6 +58,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
+    let changes = state.store.changes().clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Announcement streams never end by themselves: ended here, so the requests in flight can finish.
+        changes.stop();
+    };
     axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

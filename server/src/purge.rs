@@ -66,6 +66,9 @@ impl Store {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let purged = purge_in(&mut tx, area_id, person, why, requested_by, now).await?;
         tx.commit().await?;
+        if purged > 0 {
+            self.changes().announce(area_id, 0);
+        }
         Ok(purged)
     }
 

@@ -11,6 +11,8 @@ use crate::AppError;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Told after every commit that adds to the change log (or changes who sees what) in an area.
+    changes: crate::announce::Announcer,
 }
 
 impl Store {
@@ -26,13 +28,18 @@ impl Store {
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        let store = Self { pool };
+        let store = Self { pool, changes: crate::announce::Announcer::new() };
         store.fill_match_keys().await.map_err(crate::StartError::Storage)?;
         Ok(store)
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// Where changes in an area are announced (to devices listening on `/api/sync/events`).
+    pub fn changes(&self) -> &crate::announce::Announcer {
+        &self.changes
     }
 
     /// Answers when the database answers.

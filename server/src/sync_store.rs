@@ -106,6 +106,9 @@ impl Store {
         let results = process(&mut batch, request.client_id, &request.mutations, now, today);
         write(&mut tx, user, request, &batch, now).await?;
         tx.commit().await?;
+        if let Some(last) = batch.changes.last() {
+            self.changes().announce(&user.area_id, last.change_seq);
+        }
         Ok(PushResponse { results })
     }
 
@@ -183,7 +186,7 @@ impl Store {
                 .await?;
         }
 
-        let scope = if user.role.sees_whole_register() {
+        let scope = if view.is_area_wide() {
             ""
         } else {
             " AND r.person_id IN (SELECT person_id FROM caseload WHERE user_id = ?3)"

@@ -145,6 +145,11 @@ async fn world() -> World {
         ))
         .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.text());
+    // A DSR panel member is assigned to nobody: they read what the meetings need of everyone.
+    let (user, cookie) = server.staff("dsr.panel", Role::DsrPanel).await;
+    let reply = server.post_json(&format!("/api/users/{user}/people"), &json!({ "person_id": person(1) })).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    users.push((Role::DsrPanel, user, cookie));
     World { server, users, other_coordinator }
 }
 
@@ -184,16 +189,18 @@ impl Target {
 /// What the rules say: may `role` do `endpoint` to `target`?
 fn allowed(endpoint: &str, role: Role, target: Target) -> bool {
     let coordinator = role == Role::Coordinator;
+    let area_wide = role.reads_whole_area();
     let in_area = target != Target::OtherArea;
     match endpoint {
         // Sees the person's record: a coordinator anyone in the area; others their own person, if
         // their role reads person records (all do, the panel once consent is recorded, as here).
-        "pull sends the person" => (coordinator && in_area) || target == Target::Own,
+        // A DSR panel member reads everyone in the area (what the agenda needs of them).
+        "pull sends the person" => (area_wide && in_area) || target == Target::Own,
         "push changes the person" => (coordinator && in_area) || (target == Target::Own && role == Role::Keyworker),
         "push adds a visit note" => (coordinator && in_area) || (target == Target::Own && role == Role::Keyworker),
         // A read reported by a device is recorded only if it could have happened: of someone the user
         // may read (or was sent before, read while assigned: see the audit tests).
-        "report a read" => (coordinator && in_area) || target == Target::Own,
+        "report a read" => (area_wide && in_area) || target == Target::Own,
         "audit by person" | "audit export by person" | "assign" | "unassign" | "invite" => coordinator && in_area,
         other => panic!("no rule for {other}"),
     }
@@ -442,7 +449,7 @@ async fn pull_sends_only_what_each_role_may_read() {
             page.unwrap_or_else(|| panic!("no page")).changes.iter().map(|c| c.record.id).collect();
         let sees_note = ids.contains(&id(30));
         assert_eq!(sees_note, matches!(role, Role::Coordinator | Role::Keyworker), "{role}: {ids:?}");
-        assert_eq!(ids.contains(&id(2)), *role == Role::Coordinator, "{role}");
+        assert_eq!(ids.contains(&id(2)), role.reads_whole_area(), "{role}");
         assert!(!ids.contains(&id(3)), "{role} sees another area");
     }
 }
@@ -475,6 +482,10 @@ async fn when_access_ends_the_device_is_told_to_delete_its_copy() {
     // Consent withdrawn: the advocate loses person 1; the family keeps them.
     let (_, advocate_page) = pull_as(&w.server, &w.users[2].2, client(51), 0, 0).await;
     let advocate_page = advocate_page.unwrap_or_else(|| panic!("no page"));
+    let dsr_panel = &w.users[6].2;
+    let (_, panel_page) = pull_as(&w.server, dsr_panel, client(53), 0, 0).await;
+    let panel_page = panel_page.unwrap_or_else(|| panic!("no page"));
+    assert!(panel_page.changes.iter().any(|c| c.record.id == id(1)));
     let record = w.server.store.record(id(11)).await.ok().flatten().unwrap_or_else(|| panic!("no consent"));
     let withdraw = json!({ "seq": 5, "record_id": id(11), "kind": "consent", "base_version": record.version,
         "changes": { "withdrawn_on": { "old": null, "new": "2026-11-24" } }, "reason": "The family asked to leave the register" });
@@ -482,6 +493,11 @@ async fn when_access_ends_the_device_is_told_to_delete_its_copy() {
     assert!(matches!(answer.map(|a| a.results[0].outcome.clone()), Some(PushOutcome::Applied { .. })));
     let (_, after) = pull_as(&w.server, &w.users[2].2, client(51), advocate_page.cursor, advocate_page.view).await;
     assert!(after.unwrap_or_else(|| panic!("no page")).removed.contains(&id(1)));
+    // The DSR panel member too, though they read everyone else in the area.
+    let (_, after) = pull_as(&w.server, dsr_panel, client(53), panel_page.cursor, panel_page.view).await;
+    let after = after.unwrap_or_else(|| panic!("no page"));
+    assert!(after.removed.contains(&id(1)) && after.removed.contains(&id(11)), "{after:?}");
+    assert!(!after.removed.contains(&id(2)), "{after:?}");
     let (_, family) = pull_as(&w.server, &w.users[5].2, client(52), 0, 0).await;
     assert!(family.unwrap_or_else(|| panic!("no page")).changes.iter().any(|c| c.record.id == id(1)));
 

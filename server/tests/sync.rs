@@ -218,3 +218,62 @@ async fn a_device_that_synced_before_accounts_starts_again_and_becomes_its_users
     let page: PullResponse = reply.json();
     assert!(!page.reset && page.changes.len() == 1 && page.view > 0, "{page:?}");
 }
+
+/// The next event of a server-sent event stream (comments, the keep-alives, skipped).
+async fn next_event(body: &mut axum::body::BodyDataStream, buffer: &mut String) -> Option<String> {
+    use futures_util::StreamExt;
+    loop {
+        if let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            if block.lines().all(|l| l.starts_with(':') || l.is_empty()) {
+                continue;
+            }
+            return Some(block);
+        }
+        let chunk = body.next().await?.unwrap_or_else(|e| panic!("stream: {e}"));
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+#[tokio::test]
+async fn devices_hear_at_once_of_changes_in_their_area_and_of_no_other() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use tower::ServiceExt;
+
+    let server = test_server().await;
+    let clock = dsr_server::Clock::System;
+    dsr_server::admin::create_coordinator(&server.store, &clock, "Another area", "other", "Al Other", common::PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (_, other) = server.login("other", common::PASSWORD).await;
+
+    let unsigned = server.send_raw(Request::get("/api/sync/events").body(Body::empty()).unwrap_or_default()).await;
+    assert_eq!(unsigned.status, StatusCode::UNAUTHORIZED, "only a signed-in user hears anything");
+
+    let request =
+        Request::get("/api/sync/events").header(header::COOKIE, &server.cookie).body(Body::empty()).unwrap_or_default();
+    let response = server.app.clone().oneshot(request).await.unwrap_or_else(|e| match e {});
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert_eq!(content_type, "text/event-stream");
+    let mut body = response.into_body().into_data_stream();
+    let mut buffer = String::new();
+    let first = next_event(&mut body, &mut buffer).await.unwrap_or_default();
+    assert!(first.contains("event: changes") && first.contains("data: connected"), "{first}");
+    assert!(first.contains("retry: 2000"), "the browser is told to come back soon: {first}");
+
+    // A change in another area is not heard here; the next change in this one is, with its number.
+    let mutations = json!({ "client_id": client(9), "mutations": [create(1, record(9), "Elsewhere")] });
+    let theirs = server.post_json_as(&other, "/api/sync/push", &mutations).await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.text());
+    let ours = push(&server, client(1), vec![create(1, record(1), "Alex")]).await;
+    let PushOutcome::Applied { change_seq, .. } = ours.results[0].outcome else { panic!("{:?}", ours.results) };
+    let heard = next_event(&mut body, &mut buffer).await.unwrap_or_default();
+    assert!(heard.contains(&format!("data: {change_seq}\n")), "expected change {change_seq}: {heard}");
+    assert!(!heard.contains("Alex"), "an announcement carries no record: {heard}");
+
+    // The server stopping ends the stream (a graceful shutdown does not wait for it).
+    server.store.changes().stop();
+    assert_eq!(next_event(&mut body, &mut buffer).await, None);
+}

@@ -3,7 +3,12 @@
 //! record their part in the process needs (handbook: domain, "Who uses the product" and "Information
 //! governance"; issue 5).
 //!
-//! - A **coordinator** administers an area: its users, its policy and the whole register.
+//! - A **coordinator** administers an area: its users, its policy and the whole register, and runs its
+//!   DSR meetings.
+//! - A **DSR panel member** (the senior professionals who meet to go through the register: a different
+//!   panel from a C(E)TR's) sees the register's people as the agenda needs them (never visit notes, the
+//!   planner, the family's views or a review's findings), the area's meetings, and records the meeting's
+//!   decisions: a decision, the rating it gives, a referral's triage, an amendment to final minutes.
 //! - A **keyworker** sees their caseload; an **advocate** the people they support (planner and views);
 //!   a **panel member** the people whose reviews they sit on, the papers only once consent (or a
 //!   best-interests decision) for a review is recorded; a **referring professional** only what they
@@ -41,11 +46,19 @@ pub enum Role {
     PanelMember,
     Referrer,
     Family,
+    DsrPanel,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::Coordinator, Role::Keyworker, Role::Advocate, Role::PanelMember, Role::Referrer, Role::Family];
+    pub const ALL: [Role; 7] = [
+        Role::Coordinator,
+        Role::Keyworker,
+        Role::Advocate,
+        Role::PanelMember,
+        Role::Referrer,
+        Role::Family,
+        Role::DsrPanel,
+    ];
 
     /// Its name in JSON and in the database.
     pub fn name(self) -> &'static str {
@@ -56,6 +69,7 @@ impl Role {
             Role::PanelMember => "panel_member",
             Role::Referrer => "referrer",
             Role::Family => "family",
+            Role::DsrPanel => "dsr_panel",
         }
     }
 
@@ -72,6 +86,7 @@ impl Role {
             Role::PanelMember => "Panel member",
             Role::Referrer => "Referring professional",
             Role::Family => "Family member or young person",
+            Role::DsrPanel => "DSR panel member",
         }
     }
 
@@ -81,9 +96,21 @@ impl Role {
         self != Role::Family
     }
 
-    /// Whether this role sees every person in the area (otherwise only those assigned to the user).
+    /// Whether this role sees every person in the area and all of their records (otherwise only those
+    /// assigned to the user, or for a DSR panel member, part of everyone's: [`Role::reads_whole_area`]).
     pub fn sees_whole_register(self) -> bool {
         self == Role::Coordinator
+    }
+
+    /// Whether this role reads about everyone in the area (a coordinator all of it; a DSR panel member
+    /// what the agenda needs) rather than the people assigned to the user: nobody is assigned to them.
+    pub fn reads_whole_area(self) -> bool {
+        matches!(self, Role::Coordinator | Role::DsrPanel)
+    }
+
+    /// May open DSR meetings' agendas and record their decisions.
+    pub fn attends_dsr_meetings(self) -> bool {
+        matches!(self, Role::Coordinator | Role::DsrPanel)
     }
 
     /// May put a new person on the system (a coordinator, or a professional making a referral, who is
@@ -180,6 +207,24 @@ use RecordKind as K;
 const PANEL_PAPERS: [RecordKind; 7] =
     [K::Person, K::Consent, K::RatingChange, K::RiskAssessment, K::Admission, K::Planner, K::FamilyViews];
 
+/// What a DSR panel member reads of each person: what the agenda is built from (the person, referrals,
+/// consent, ratings, the risk checklist, admissions, reviews with their recommendations and actions,
+/// multi-agency meetings) and the meetings' decisions; never visit notes, the planner, the family's
+/// views or a review's findings.
+pub const DSR_PANEL_READS: [RecordKind; 11] = [
+    K::Person,
+    K::Referral,
+    K::Consent,
+    K::RatingChange,
+    K::RiskAssessment,
+    K::Admission,
+    K::Review,
+    K::Recommendation,
+    K::Action,
+    K::MultiAgencyMeeting,
+    K::MeetingDecision,
+];
+
 /// The need-to-know rule: what a user with `role` may read and write of one person's records, given
 /// whether they are assigned to the person and what is known about the person.
 pub fn person_access(role: Role, assigned: bool, facts: PersonFacts) -> PersonAccess {
@@ -247,6 +292,10 @@ pub fn person_access(role: Role, assigned: bool, facts: PersonFacts) -> PersonAc
             ]),
             KindSet::of(&[K::Consent, K::Planner, K::FamilyViews]),
         ),
+        // The meeting's decision, the rating it gives and a referral's triage.
+        Role::DsrPanel => {
+            (KindSet::of(&DSR_PANEL_READS), KindSet::of(&[K::MeetingDecision, K::RatingChange, K::Referral]))
+        }
     };
     PersonAccess { read, write }
 }
@@ -287,6 +336,11 @@ pub const PANEL_REVIEW_FIELDS: &[&str] = &["attendees", "verbal_feedback_given",
 pub const ADVOCATE_ACTION_FIELDS: &[&str] = &["family_disagreement"];
 /// What a family or referrer may change of a consent: withdrawing it.
 pub const CONSENT_WITHDRAWAL_FIELDS: &[&str] = &["withdrawn_on"];
+/// A DSR panel member's part of a referral: the meeting's triage.
+pub const DSR_PANEL_REFERRAL_FIELDS: &[&str] = &["triage"];
+/// A DSR panel member's part of a meeting: an amendment to final minutes (the arrangements are the
+/// coordinator's).
+pub const DSR_PANEL_MEETING_FIELDS: &[&str] = &["amendments"];
 
 /// The rule for `role` writing `kind` (meaningful where [`person_access`] lets the role write the kind).
 pub fn write_rule(role: Role, kind: RecordKind) -> WriteRule {
@@ -300,16 +354,25 @@ pub fn write_rule(role: Role, kind: RecordKind) -> WriteRule {
         (Role::Family | Role::Referrer, K::Consent) => {
             WriteRule { create: true, update: FieldsWritable::Only(CONSENT_WITHDRAWAL_FIELDS) }
         }
+        (Role::DsrPanel, K::Referral) => {
+            WriteRule { create: false, update: FieldsWritable::Only(DSR_PANEL_REFERRAL_FIELDS) }
+        }
+        // A rating once recorded is history: a new one is added, none is changed.
+        (Role::DsrPanel, K::RatingChange) => WriteRule { create: true, update: FieldsWritable::Only(&[]) },
+        (Role::DsrPanel, K::DsrMeeting) => {
+            WriteRule { create: false, update: FieldsWritable::Only(DSR_PANEL_MEETING_FIELDS) }
+        }
         _ => WriteRule::ANY,
     }
 }
 
-/// Records about no one person (DSR meetings): the coordinators' business.
+/// Records about no one person (DSR meetings): the coordinators' business; the DSR panel reads the
+/// meetings and amends final minutes ([`write_rule`]). Nobody else sees them.
 pub fn area_access(role: Role) -> PersonAccess {
-    if role == Role::Coordinator {
-        PersonAccess { read: KindSet::all(), write: KindSet::all() }
-    } else {
-        PersonAccess::NONE
+    match role {
+        Role::Coordinator => PersonAccess { read: KindSet::all(), write: KindSet::all() },
+        Role::DsrPanel => PersonAccess { read: KindSet::of(&[K::DsrMeeting]), write: KindSet::of(&[K::DsrMeeting]) },
+        _ => PersonAccess::NONE,
     }
 }
 
@@ -370,6 +433,14 @@ impl From<HeldStored> for Held {
 pub enum View {
     WholeArea,
     People(BTreeMap<PersonId, Held>),
+    /// Everyone in the area but `except` (their register consent is withdrawn), each with their records
+    /// of `kinds`, and the area's own records (its meetings) of `area`: a DSR panel member's.
+    Register {
+        kinds: KindSet,
+        area: KindSet,
+        #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+        except: BTreeSet<PersonId>,
+    },
 }
 
 impl Default for View {
@@ -385,7 +456,20 @@ impl View {
             (View::WholeArea, _) => KindSet::all(),
             (View::People(_), None) => KindSet::EMPTY,
             (View::People(people), Some(person)) => people.get(&person).map(|h| h.kinds).unwrap_or_default(),
+            (View::Register { area, .. }, None) => *area,
+            (View::Register { kinds, except, .. }, Some(person)) => {
+                if except.contains(&person) {
+                    KindSet::EMPTY
+                } else {
+                    *kinds
+                }
+            }
         }
+    }
+
+    /// Whether this view reaches everyone in the area (rather than only the people it names).
+    pub fn is_area_wide(&self) -> bool {
+        matches!(self, View::WholeArea | View::Register { .. })
     }
 
     /// Whether this view holds a record of `kind` about `person` (of review `review`, for an outcome).
@@ -394,6 +478,7 @@ impl View {
             (View::WholeArea, _) => true,
             (View::People(_), None) => false,
             (View::People(people), Some(person)) => people.get(&person).is_some_and(|h| h.holds(kind, review)),
+            (View::Register { .. }, _) => self.kinds_for(person).contains(kind),
         }
     }
 
@@ -407,16 +492,29 @@ impl View {
     /// not. A device that held the whole area and now holds less cannot be told person by person: it
     /// starts again (see [`View::needs_reset_from`]).
     pub fn people_changed_from(&self, old: &View) -> BTreeSet<PersonId> {
-        let (View::People(new), View::People(old)) = (self, old) else {
-            return BTreeSet::new();
-        };
-        new.keys().chain(old.keys()).filter(|p| new.get(p) != old.get(p)).copied().collect()
+        match (self, old) {
+            (View::People(new), View::People(old)) => {
+                new.keys().chain(old.keys()).filter(|p| new.get(p) != old.get(p)).copied().collect()
+            }
+            // The same kinds for everyone: only those whose consent was withdrawn or given again.
+            (View::Register { except: new, .. }, View::Register { except: old, .. }) => {
+                new.symmetric_difference(old).copied().collect()
+            }
+            _ => BTreeSet::new(),
+        }
     }
 
     /// True when going from `old` to `self` cannot be done by removing and fetching some people's
-    /// records: from the whole area to less, or from some people to the whole area.
+    /// records: between views of different shapes (the whole area, some people, the register's part),
+    /// or between register views of different kinds.
     pub fn needs_reset_from(&self, old: &View) -> bool {
-        matches!((old, self), (View::WholeArea, View::People(_)) | (View::People(_), View::WholeArea))
+        match (old, self) {
+            (View::WholeArea, View::WholeArea) | (View::People(_), View::People(_)) => false,
+            (View::Register { kinds: k1, area: a1, .. }, View::Register { kinds: k2, area: a2, .. }) => {
+                k1 != k2 || a1 != a2
+            }
+            _ => true,
+        }
     }
 }
 
@@ -449,8 +547,64 @@ mod tests {
     fn nobody_else_sees_a_person_they_are_not_assigned_to_nor_meetings() {
         for role in Role::ALL.into_iter().filter(|r| *r != Role::Coordinator) {
             assert_eq!(person_access(role, false, OPEN), PersonAccess::NONE, "{role}");
-            assert_eq!(area_access(role), PersonAccess::NONE, "{role}");
+            if role != Role::DsrPanel {
+                assert_eq!(area_access(role), PersonAccess::NONE, "{role}");
+                assert!(!person_access(role, true, OPEN).read.contains(K::MeetingDecision) || role == Role::Keyworker);
+            }
         }
+        // Families and advocates never see a meeting nor what it decided.
+        for role in [Role::Family, Role::Advocate] {
+            assert!(!person_access(role, true, OPEN).read.contains(K::MeetingDecision), "{role}");
+            assert!(!area_access(role).read.contains(K::DsrMeeting), "{role}");
+        }
+    }
+
+    #[test]
+    fn the_dsr_panel_reads_what_the_agenda_needs_of_everyone_and_records_decisions() {
+        let panel = person_access(Role::DsrPanel, true, CLOSED);
+        for kind in DSR_PANEL_READS {
+            assert!(panel.read.contains(kind), "{kind}");
+        }
+        for kind in [K::VisitNote, K::Planner, K::FamilyViews, K::KloeFinding] {
+            assert!(!panel.read.contains(kind), "{kind} is not the panel's business");
+        }
+        assert_eq!(panel.write, KindSet::of(&[K::MeetingDecision, K::RatingChange, K::Referral]));
+        assert_eq!(person_access(Role::DsrPanel, true, WITHDRAWN), PersonAccess::NONE, "withdrawn consent");
+        assert!(area_access(Role::DsrPanel).read.contains(K::DsrMeeting));
+        // A meeting: the panel reads it and amends final minutes; only a coordinator arranges one.
+        let meeting = write_rule(Role::DsrPanel, K::DsrMeeting);
+        assert!(!meeting.create && meeting.may_change("amendments"));
+        for field in ["date", "time", "place", "chair", "attendees", "status", "order", "added"] {
+            assert!(!meeting.may_change(field), "{field}");
+        }
+        assert!(write_rule(Role::DsrPanel, K::Referral).may_change("triage"));
+        assert!(!write_rule(Role::DsrPanel, K::Referral).may_change("referrer"));
+        assert!(write_rule(Role::DsrPanel, K::RatingChange).create);
+        assert!(!write_rule(Role::DsrPanel, K::RatingChange).may_change("to"), "a rating given stays in the history");
+        assert!(Role::DsrPanel.reads_whole_area() && !Role::DsrPanel.sees_whole_register());
+        assert_eq!(Role::from_name("dsr_panel"), Some(Role::DsrPanel));
+    }
+
+    #[test]
+    fn a_register_view_holds_its_kinds_of_everyone_but_those_who_withdrew() {
+        let (p1, p2) = (PersonId::from_time_and_random(1, [1; 10]), PersonId::from_time_and_random(2, [2; 10]));
+        let kinds = KindSet::of(&DSR_PANEL_READS);
+        let area = KindSet::of(&[K::DsrMeeting]);
+        let view = View::Register { kinds, area, except: BTreeSet::new() };
+        assert!(view.holds(Some(p1), K::RatingChange, None) && view.holds(Some(p2), K::MeetingDecision, None));
+        assert!(!view.holds(Some(p1), K::VisitNote, None));
+        assert!(view.holds(None, K::DsrMeeting, None) && view.is_area_wide());
+        let withdrew = View::Register { kinds, area, except: [p2].into() };
+        assert!(!withdrew.holds(Some(p2), K::Person, None) && withdrew.holds(Some(p1), K::Person, None));
+        assert_eq!(withdrew.people_changed_from(&view), [p2].into());
+        assert!(!withdrew.needs_reset_from(&view));
+        let fewer = View::Register { kinds: KindSet::of(&[K::Person]), area, except: BTreeSet::new() };
+        assert!(fewer.needs_reset_from(&view), "other kinds for everyone: start again");
+        assert!(view.needs_reset_from(&View::WholeArea) && View::WholeArea.needs_reset_from(&view));
+        assert!(view.needs_reset_from(&View::default()));
+        // Stored and read back.
+        let stored = serde_json::to_string(&withdrew).unwrap_or_default();
+        assert_eq!(serde_json::from_str::<View>(&stored).ok(), Some(withdrew));
     }
 
     #[test]
@@ -482,7 +636,7 @@ mod tests {
 
     #[test]
     fn withdrawn_consent_ends_access_for_all_but_coordinators_and_the_family() {
-        for role in [Role::Keyworker, Role::Advocate, Role::PanelMember, Role::Referrer] {
+        for role in [Role::Keyworker, Role::Advocate, Role::PanelMember, Role::Referrer, Role::DsrPanel] {
             assert_eq!(person_access(role, true, WITHDRAWN), PersonAccess::NONE, "{role}");
         }
         assert!(person_access(Role::Family, true, WITHDRAWN).read.contains(K::Consent));
@@ -496,6 +650,8 @@ mod tests {
                 (Role::Advocate, K::Action) => (false, Some(&["family_disagreement"])),
                 (Role::PanelMember, K::Review) => (false, Some(&["attendees", "verbal_feedback_given", "status"])),
                 (Role::Family | Role::Referrer, K::Consent) => (true, Some(&["withdrawn_on"])),
+                (Role::DsrPanel, K::Referral) => (false, Some(&["triage"])),
+                (Role::DsrPanel, K::RatingChange) => (true, Some(&[])),
                 _ => (true, None),
             }
         };

@@ -50,6 +50,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         )
         .routes(routes!(sync::pull))
         .routes(routes!(sync::conflicts))
+        .routes(routes!(sync::events))
         .routes(routes!(session::login))
         .routes(routes!(session::current))
         .routes(routes!(session::logout))

@@ -98,3 +98,50 @@ pub async fn pull(
 pub async fn conflicts(State(state): State<AppState>, user: CurrentUser) -> Result<ApiJson<Vec<Conflict>>, AppError> {
     Ok(ApiJson(state.store.open_conflicts(&user, state.clock.now(), state.clock.today()).await?))
 }
+
+/// The longest one announcement stream lasts: the browser then connects again, through sign-in, so
+/// a session that ended stops hearing announcements within this time.
+const EVENTS_FOR_AT_MOST: std::time::Duration = std::time::Duration::from_secs(300);
+/// A comment sent this often keeps proxies from closing a quiet stream.
+const EVENTS_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(20);
+/// How long a browser waits before connecting again after the stream ends or drops.
+const EVENTS_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+
+#[utoipa::path(get, path = "/sync/events", tag = "sync",
+    responses(
+        (status = 200, description = "A stream of server-sent events (`text/event-stream`). The first event, `changes` with data `connected`, comes at once: pull then, to catch up. Each later `changes` event (data: the newest change number, or 0 when only who may see what changed) says that something changed in the area: pull. An event carries no record and no name; the pull decides what this user may see. The stream ends after at most five minutes and when the server stops; the browser connects again by itself.", content_type = "text/event-stream", body = String),
+        (status = 401, description = "Not signed in, or the session has ended", body = ApiError),
+        (status = 403, description = "The account has been closed", body = ApiError),
+    ))]
+pub async fn events(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> axum::response::sse::Sse<
+    impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use futures_util::StreamExt;
+    use tokio_stream::wrappers::BroadcastStream;
+
+    let area: std::sync::Arc<str> = user.area_id.as_str().into();
+    // Subscribed before the first event is sent, so nothing committed after it is missed.
+    let announcements = BroadcastStream::new(state.store.changes().subscribe()).filter_map(move |heard| {
+        let event = match heard {
+            Ok(announcement) if announcement.area_id == area => Some(announcement.change_seq.to_string()),
+            Ok(_) => None,
+            // Fell behind: one event stands for all that were missed.
+            Err(_lagged) => Some("0".to_string()),
+        };
+        std::future::ready(event.map(|data| Ok(Event::default().event("changes").data(data))))
+    });
+    let connected = Event::default().event("changes").data("connected").retry(EVENTS_RETRY);
+    let stopping = state.store.changes().stopping();
+    let stream =
+        futures_util::stream::once(std::future::ready(Ok(connected))).chain(announcements).take_until(async move {
+            tokio::select! {
+                () = tokio::time::sleep(EVENTS_FOR_AT_MOST) => {}
+                () = stopping => {}
+            }
+        });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(EVENTS_KEEP_ALIVE))
+}

@@ -117,6 +117,11 @@ pub async fn assign(
     let target = state.store.user_in_area(&user.area_id, id).await?;
     let mut errors = ValidationErrors::new();
     errors.require(target.role.sees_whole_register(), "id", "A DSR coordinator sees everyone in the area already");
+    errors.require(
+        target.role == Role::DsrPanel,
+        "id",
+        "A DSR panel member sees what the meetings need of everyone in the area already",
+    );
     errors.into_result()?;
     person_in_area(&state, &user, assignment.person_id).await?;
     let now = state.clock.now();
@@ -124,6 +129,8 @@ pub async fn assign(
         let event =
             AuditEvent::by(&user, "caseload.add").person(assignment.person_id).detail(format!("assigned to {id}"));
         state.store.audit(&event, now).await?;
+        // The user's devices fetch the person's records now, not at their next timed sync.
+        state.store.changes().announce(&user.area_id, 0);
         // The person's keyworker is the one whose caseload holds them.
         if target.role == Role::Keyworker {
             state.store.keyworker_follows_caseload(&user, assignment.person_id, None, now, state.clock.today()).await?;
@@ -156,6 +163,8 @@ pub async fn unassign(
     let now = state.clock.now();
     let event = AuditEvent::by(&user, "caseload.remove").person(person).detail(format!("no longer assigned to {id}"));
     state.store.audit(&event, now).await?;
+    // The user's devices delete the person's records now, not at their next timed sync.
+    state.store.changes().announce(&user.area_id, 0);
     if target.role == Role::Keyworker {
         let today = state.clock.today();
         state.store.keyworker_follows_caseload(&user, person, Some(&target.display_name), now, today).await?;

@@ -78,8 +78,11 @@ impl WriteAccess {
             return Err("Only a DSR coordinator can delete records".into());
         }
         let Some(person) = person else {
-            return if area_access(self.role).write.contains(m.kind) {
-                Ok(None)
+            let access = area_access(self.role);
+            return if access.write.contains(m.kind) {
+                self.within_rule(m, current).map(|()| None)
+            } else if access.read.contains(m.kind) {
+                Err("You can read this record but not change it".into())
             } else {
                 Err("You do not have access to this kind of record".into())
             };
@@ -91,23 +94,27 @@ impl WriteAccess {
             return Ok(Some(person));
         }
         match self.people.get(&person) {
-            Some(access) if access.write.contains(m.kind) => {
-                let rule = write_rule(self.role, m.kind);
-                match current.filter(|r| !r.deleted) {
-                    None if !rule.create => Err("You can add to this kind of record but not make a new one".into()),
-                    None => Ok(Some(person)),
-                    Some(record) => {
-                        // A field counts as written when the change would alter what is stored.
-                        let written = m.changes.iter().filter(|(k, c)| &c.new != record.field(k)).map(|(k, _)| k);
-                        match written.into_iter().find(|k| !rule.may_change(k)) {
-                            Some(field) => Err(format!("Your part of this record does not include {field}").into()),
-                            None => Ok(Some(person)),
-                        }
-                    }
-                }
-            }
+            Some(access) if access.write.contains(m.kind) => self.within_rule(m, current).map(|()| Some(person)),
             Some(access) if access.read.contains(m.kind) => Err("You can read this record but not change it".into()),
             _ => Err("You do not have access to this person's records".into()),
+        }
+    }
+
+    /// Whether `m` stays within the role's part of a kind it may write ([`write_rule`]): making a new
+    /// record, or changing only the fields that are its part.
+    fn within_rule(&self, m: &Mutation, current: Option<&Record>) -> Result<(), std::borrow::Cow<'static, str>> {
+        let rule = write_rule(self.role, m.kind);
+        match current.filter(|r| !r.deleted) {
+            None if !rule.create => Err("You can add to this kind of record but not make a new one".into()),
+            None => Ok(()),
+            Some(record) => {
+                // A field counts as written when the change would alter what is stored.
+                let written = m.changes.iter().filter(|(k, c)| &c.new != record.field(k)).map(|(k, _)| k);
+                match written.into_iter().find(|k| !rule.may_change(k)) {
+                    Some(field) => Err(format!("Your part of this record does not include {field}").into()),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
