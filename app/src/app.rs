@@ -15,13 +15,13 @@ use crate::pages::{
     accounts::AccountsPage, action_plan::ActionPage, action_plan::ActionPlanPage, add_person::AddPersonPage,
     admission::AdmissionPage, admission::DischargePage, audit::AuditPage, conflicts::ConflictsPage,
     consent::ConsentPage, dsr_meetings::DecisionPage, dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage,
-    edit_person::EditPersonPage, follow_up::FollowUpPage, invitation::InvitationPage, leave::ErasePage,
-    leave::LeavePage, meeting::MeetingPage, multi_agency_meeting::MultiAgencyMeetingPage, not_found::NotFoundPage,
-    partners::PartnersPage, person::PersonPage, planner::FamilyViewsPage, planner::PlannerPage, policy::EditPolicyPage,
-    policy::PolicyPage, referrals::NewReferralPage, referrals::ReferralPage, referrals::TriageQueuePage,
-    register::RegisterPage, report::ReportPage, reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage,
-    self_referral::SelfReferralPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
-    visit_note::VisitNotePage,
+    dsr_meetings::MinutesPage, edit_person::EditPersonPage, follow_up::FollowUpPage, invitation::InvitationPage,
+    leave::ErasePage, leave::LeavePage, meeting::MeetingPage, multi_agency_meeting::MultiAgencyMeetingPage,
+    not_found::NotFoundPage, partners::PartnersPage, person::PersonPage, planner::FamilyViewsPage,
+    planner::PlannerPage, policy::EditPolicyPage, policy::PolicyPage, referrals::NewReferralPage,
+    referrals::ReferralPage, referrals::TriageQueuePage, register::RegisterPage, report::ReportPage,
+    reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage, self_referral::SelfReferralPage,
+    sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
 };
 use crate::session;
 use crate::state::{AppState, Session};
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/actions") view=FollowUpPage/>
                                 <Route path=path!("/meetings") view=MeetingsPage/>
                                 <Route path=path!("/meetings/:id") view=DsrMeetingPage/>
+                                <Route path=path!("/meetings/:id/minutes") view=MinutesPage/>
                                 <Route path=path!("/meetings/:meeting/people/:id") view=|| view! { <OnceLoaded loaded=person_loaded()><DecisionPage/></OnceLoaded> }/>
                                 <Route path=path!("/conflicts") view=ConflictsPage/>
                                 <Route path=path!("/sign-in") view=SignInPage/>

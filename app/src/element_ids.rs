@@ -527,3 +527,12 @@ pub const SAVE_MEETING_DECISION: &str = "save-meeting-decision";
 pub fn decision_link(person: &str) -> String {
     format!("decision-link-{person}")
 }
+
+/// What was decided about a person, under their agenda item.
+pub fn agenda_decision(person: &str) -> String {
+    format!("agenda-decision-{person}")
+}
+pub const DSR_MINUTES_LINK: &str = "dsr-minutes-link";
+pub const DSR_MEETING_ARRANGEMENTS: &str = "dsr-meeting-arrangements";
+pub const MINUTES: &str = "minutes";
+pub const PRINT_MINUTES: &str = "print-minutes";

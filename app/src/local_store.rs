@@ -1125,16 +1125,22 @@ pub struct ViewRecord {
     pub event: dsr_shared::accounts::ViewEvent,
 }
 
-/// Notes that a person's record was opened here; sent to the server's audit trail by the sync loop.
-pub async fn record_view(person: dsr_shared::PersonId, screen: dsr_shared::accounts::Screen) -> Result<(), StoreError> {
+/// Notes that people's records were opened here (one person's page, or everyone on a meeting's agenda),
+/// in one transaction; sent to the server's audit trail by the sync loop.
+pub async fn record_views(
+    people: &[dsr_shared::PersonId],
+    screen: dsr_shared::accounts::Screen,
+) -> Result<(), StoreError> {
     let millis = js_sys::Date::now() as u64;
-    let id = uuid::Builder::from_unix_timestamp_millis(millis, &random_bytes()).into_uuid();
     let at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(millis as i64).unwrap_or_default();
-    let view =
-        ViewRecord { id: id.to_string(), event: dsr_shared::accounts::ViewEvent { id, person_id: person, at, screen } };
     let db = open().await?;
     let tx = db.transaction(&[VIEWS], TransactionMode::ReadWrite)?;
-    tx.store(VIEWS)?.put(&to_js(&view)?, None).await?;
+    let store = tx.store(VIEWS)?;
+    for person in people {
+        let id = uuid::Builder::from_unix_timestamp_millis(millis, &random_bytes()).into_uuid();
+        let event = dsr_shared::accounts::ViewEvent { id, person_id: *person, at, screen };
+        store.put(&to_js(&ViewRecord { id: id.to_string(), event })?, None).await?;
+    }
     tx.done().await?;
     Ok(())
 }

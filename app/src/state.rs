@@ -164,9 +164,16 @@ impl AppState {
     /// Notes that a person's record was opened on `screen`, for the audit trail (kept on the device,
     /// even offline, and sent by the sync loop).
     pub fn record_read(self, id: dsr_shared::RecordId, screen: dsr_shared::accounts::Screen) {
-        let person = dsr_shared::PersonId::from_uuid(id.as_uuid());
+        self.record_reads(vec![dsr_shared::PersonId::from_uuid(id.as_uuid())], screen);
+    }
+
+    /// Records for the audit trail that `people` were read here on `screen` (everyone on an agenda).
+    pub fn record_reads(self, people: Vec<dsr_shared::PersonId>, screen: dsr_shared::accounts::Screen) {
+        if people.is_empty() {
+            return;
+        }
         leptos::task::spawn_local(async move {
-            if let Err(error) = local_store::record_view(person, screen).await {
+            if let Err(error) = local_store::record_views(&people, screen).await {
                 self.storage_problem.set(Some(error.to_string()));
             }
         });

@@ -31,6 +31,9 @@ const PULL_PAGE: u32 = 2000;
 const REFRESH_ROWS_UP_TO: usize = 200;
 /// The timer's interval when all is well, and the longest wait when the server cannot be reached.
 const EVERY_MS: u32 = 15_000;
+/// The timer's interval while the server's announcements are heard: they wake the loop for every
+/// change, so the timer is only a safety net.
+const LISTENING_EVERY_MS: u32 = 300_000;
 const LONGEST_WAIT_MS: u32 = 120_000;
 
 thread_local! {
@@ -63,6 +66,12 @@ fn listen(state: AppState) {
             old.close();
         }
     });
+}
+
+/// Whether the server's announcements are being heard (the stream is open).
+fn listening() -> bool {
+    LISTENING
+        .with(|l| l.borrow().as_ref().is_some_and(|(source, _)| source.ready_state() == web_sys::EventSource::OPEN))
 }
 
 /// Stops listening (signing out).
@@ -113,7 +122,11 @@ fn schedule(state: AppState, ms: u32) {
         spawn_local(async move {
             run(state).await;
             let failures = FAILURES.with(Cell::get);
-            let wait = if failures == 0 { EVERY_MS } else { (2_000u32 << failures.min(6)).min(LONGEST_WAIT_MS) };
+            let wait = match failures {
+                0 if listening() => LISTENING_EVERY_MS,
+                0 => EVERY_MS,
+                _ => (2_000u32 << failures.min(6)).min(LONGEST_WAIT_MS),
+            };
             schedule(state, wait);
         })
     })

@@ -243,6 +243,8 @@ fn response_schema(doc: &Value, operation: &Operation, status: u16) -> Option<Va
 #[tokio::test]
 async fn generated_requests_get_only_documented_answers_that_match_their_schemas() {
     let server = test_server().await;
+    // The announcement stream ends at once when the server is stopping: its answer can be read whole.
+    server.store.changes().stop();
     let doc = serde_json::to_value(dsr_server::openapi()).unwrap_or_default();
     let seed: u64 = std::env::var("DSR_CONTRACT_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(13);
     let cases: u32 = std::env::var("DSR_CONTRACT_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(40);

@@ -240,10 +240,18 @@ pub enum Screen {
     Action,
     #[serde(rename = "review report")]
     ReviewReport,
+    /// A DSR meeting's agenda: everyone on it was read.
+    #[serde(rename = "DSR meeting agenda")]
+    DsrMeetingAgenda,
+    #[serde(rename = "DSR meeting decision")]
+    DsrMeetingDecision,
+    /// A DSR meeting's minutes: everyone in them was read.
+    #[serde(rename = "DSR meeting minutes")]
+    DsrMeetingMinutes,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 9] = [
+    pub const ALL: [Screen; 12] = [
         Screen::PersonPage,
         Screen::EditForm,
         Screen::Review,
@@ -253,6 +261,9 @@ impl Screen {
         Screen::ActionPlan,
         Screen::Action,
         Screen::ReviewReport,
+        Screen::DsrMeetingAgenda,
+        Screen::DsrMeetingDecision,
+        Screen::DsrMeetingMinutes,
     ];
 
     /// As the audit trail says it.
@@ -267,6 +278,9 @@ impl Screen {
             Screen::ActionPlan => "action plan",
             Screen::Action => "action",
             Screen::ReviewReport => "review report",
+            Screen::DsrMeetingAgenda => "DSR meeting agenda",
+            Screen::DsrMeetingDecision => "DSR meeting decision",
+            Screen::DsrMeetingMinutes => "DSR meeting minutes",
         }
     }
 }

@@ -99,7 +99,9 @@ fn last_looked_at(file: &PersonFile, meetings: &[DsrMeeting], day: NaiveDate) ->
 
 /// The agenda of a meeting on `date`: `files` is the register (as the reader may see it), `meetings` the
 /// area's meetings so far (the latest before `date` says what was deferred, and when each person was
-/// last discussed).
+/// last discussed). Ratings and referral decisions are taken as they stood at the start of the meeting's
+/// day, so the meeting's own decisions (a re-rating, a referral accepted) do not move or drop a person
+/// from the agenda while it is being held.
 pub fn agenda(files: &[PersonFile], meetings: &[DsrMeeting], policy: &AreaPolicy, date: NaiveDate) -> Vec<AgendaItem> {
     // Deferred at the last meeting before this one (in its decisions, or its items as first recorded).
     let previous = meetings.iter().filter(|m| m.date < date).max_by_key(|m| m.date);
@@ -129,9 +131,13 @@ pub fn agenda(files: &[PersonFile], meetings: &[DsrMeeting], policy: &AreaPolicy
             .filter(|d| d.due_on <= next && d.rule != DueRule::RetentionPurge)
             .collect();
         let has = |rules: &[DueRule]| due.iter().any(|d| rules.contains(&d.rule));
-        let waiting: Vec<_> = file.referrals.iter().filter(|r| r.triage.is_none() && r.submitted_on <= date).collect();
+        let waiting: Vec<_> = file
+            .referrals
+            .iter()
+            .filter(|r| r.triage.as_ref().is_none_or(|t| t.decided_on >= date) && r.submitted_on <= date)
+            .collect();
         let in_hospital = current_admission(&file.admissions, date).is_some();
-        let rating = rating_on(&file.ratings, date).map(|r| r.to);
+        let rating = rating_on(&file.ratings, date.pred_opt().unwrap_or(date)).map(|r| r.to);
         let on_register = matches!(person.register_status, RegisterStatus::OnRegister { .. });
         let last = last_looked_at(file, meetings, date);
         let back_after = |period: Option<crate::period::Period>| match (period, last) {

@@ -61,6 +61,7 @@ pub mod due;
 pub mod ids;
 pub mod kloe;
 pub mod meeting;
+pub mod minutes;
 pub mod multi_agency_meeting;
 pub mod nhs_number;
 pub mod period;

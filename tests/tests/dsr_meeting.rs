@@ -122,3 +122,140 @@ async fn a_coordinator_schedules_the_next_meeting_and_its_agenda_lists_everyone_
     assert!(rating["at"].as_str().is_some_and(|at| at.starts_with(meeting_date)), "{rating} dated {meeting_date}");
     browser.quit().await;
 }
+
+const ROBIN: &str = "0193d000-0000-7000-8000-0000000e0101";
+const SAM: &str = "0193d000-0000-7000-8000-0000000e0102";
+const MEETING: &str = "0193d000-0000-7000-8000-0000000e0150";
+
+/// A person on the register with consent, rated Red a week ago: the mutations that make them.
+fn red_person(seq: u64, id: &str, given: &str, n: u8) -> Vec<serde_json::Value> {
+    let rated = (chrono::Local::now() - chrono::Duration::days(7)).format("%Y-%m-%dT10:00:00Z").to_string();
+    vec![
+        json!({ "seq": seq, "record_id": id, "kind": "person", "changes": {
+            "given_name": { "new": given }, "family_name": { "new": "Live" }, "date_of_birth": { "new": "2012-05-06" },
+            "keyworker_referral_offered": { "new": "2026-09-01" },
+            "register_status": { "new": { "status": "on_register", "since": "2026-09-01" } } } }),
+        json!({ "seq": seq + 1, "record_id": format!("0193d000-0000-7000-8000-0000000e02{n:02}"), "kind": "rating_change", "changes": {
+            "person_id": { "new": id }, "to": { "new": "red" }, "reason": { "new": "Placement breaking down" },
+            "by": { "new": "Jo Coordinator" }, "at": { "new": rated }, "source": { "new": "dsr_meeting" } } }),
+        json!({ "seq": seq + 2, "record_id": format!("0193d000-0000-7000-8000-0000000e03{n:02}"), "kind": "consent", "changes": {
+            "person_id": { "new": id }, "scope": { "new": "register" }, "given_on": { "new": "2026-09-01" },
+            "given_by": { "new": { "kind": "the_person", "gillick_competent": true } },
+            "recorded_by": { "new": "Jo Coordinator" } } }),
+    ]
+}
+
+/// Opens the meeting from the header's link, as a user would.
+async fn open_meeting(browser: &Browser) {
+    browser.click(ids::MEETINGS_LINK).await;
+    browser.click(&ids::dsr_meeting_link(MEETING)).await;
+    browser.wait_for_text(ids::DSR_MEETING_HEADING, "DSR meeting").await;
+    browser.wait_for_text(&ids::agenda_section("red"), "Robin Live").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_coordinator_and_a_panel_member_see_each_others_decisions_at_once_and_an_offline_one_later() {
+    let server = Server::start().await;
+    let today = chrono::Local::now().date_naive().to_string();
+    let mut mutations = red_person(1, ROBIN, "Robin", 1);
+    mutations.extend(red_person(4, SAM, "Sam", 2));
+    mutations.push(json!({ "seq": 7, "record_id": MEETING, "kind": "dsr_meeting", "changes": {
+        "date": { "new": today }, "time": { "new": "10:00" }, "place": { "new": "Room 2, County Hall" },
+        "chair": { "new": "Jo Coordinator" }, "status": { "new": "open" },
+        "attendees": { "new": [
+            { "name": "Jo Coordinator", "role": "DSR coordinator", "agency": "ICB", "present": true },
+            { "name": "Lee Education", "role": "SEND lead", "agency": "council", "present": true },
+            { "name": "Kim Health", "role": "nurse", "agency": "NHS trust", "present": false } ] } } }));
+    server
+        .post_json(
+            "/api/sync/push",
+            &json!({ "client_id": "0193d000-0000-7000-8000-0000000e0f01", "mutations": mutations }),
+        )
+        .await;
+    server.staff("dsr.panel", "dsr_panel").await;
+
+    let coordinator = Browser::start().await;
+    coordinator.sign_in_as_coordinator(&server).await;
+    open_meeting(&coordinator).await;
+    let panel = Browser::start().await;
+    panel.sign_in(&server, "dsr.panel", dsr_e2e_tests::PASSWORD).await;
+    open_meeting(&panel).await;
+    // The panel member attends: the arrangements and the chair's buttons are the coordinator's.
+    panel.wait_for_text(ids::DSR_MEETING_ARRANGEMENTS, "Chair: Jo Coordinator. 2 attending.").await;
+    for absent in [ids::SAVE_DSR_MEETING, ids::FINAL_DSR_MEETING] {
+        assert!(panel.driver.find_all(thirtyfour::By::Id(absent)).await.unwrap_or_default().is_empty(), "{absent}");
+    }
+
+    // The panel member re-rates Robin; the coordinator's agenda shows it without anyone touching it.
+    panel.click(&ids::decision_link(ROBIN)).await;
+    panel.wait_for_text(ids::DECISION_HEADING, "Decision: Robin Live").await;
+    panel.type_into(ids::DECISION_DISCUSSION, "Crisis plan working; school place agreed").await;
+    panel.click("rating-amber").await;
+    panel.type_into(ids::DECISION_RATING_REASON, "Support in place at home and school").await;
+    let saved = std::time::Instant::now();
+    panel.click(ids::SAVE_MEETING_DECISION).await;
+    panel.wait_for_text(ids::NOTICE, "The decision was saved on this device").await;
+    let seen = coordinator.wait_for_text(&ids::agenda_decision(ROBIN), "Rating changed to Amber").await;
+    println!("a decision on one tablet shown on the other: {} ms after saving", saved.elapsed().as_millis());
+    assert!(seen.contains("Support in place at home and school"), "{seen}");
+
+    // Offline, the panel member records Sam's decision; it reaches the coordinator once back online.
+    panel.set_offline(true).await;
+    panel.click(&ids::decision_link(SAM)).await;
+    panel.wait_for_text(ids::DECISION_HEADING, "Decision: Sam Live").await;
+    panel.click(ids::DECISION_DEFERRED).await;
+    panel.type_into(ids::DECISION_NOTE, "Not reached: first at the next meeting").await;
+    panel.click(ids::SAVE_MEETING_DECISION).await;
+    panel.wait_for_text(ids::NOTICE, "The decision was saved on this device").await;
+    panel.wait_for_text(&ids::agenda_decision(SAM), "Deferred to the next meeting").await;
+    panel.set_offline(false).await;
+    panel.all_sent().await;
+    coordinator.wait_for_text(&ids::agenda_decision(SAM), "Deferred to the next meeting").await;
+    coordinator
+        .driver
+        .execute(&format!("document.getElementById('{}').scrollIntoView()", ids::agenda_section("red")), Vec::new())
+        .await
+        .ok();
+    coordinator.screenshot("dsr-meeting-live-agenda").await;
+
+    // The minutes, printed: the area, the confidential marking and page numbers on every page, who
+    // came, each decision.
+    coordinator.click(ids::DSR_MINUTES_LINK).await;
+    coordinator.wait_for_text(ids::MINUTES, "Robin Live").await;
+    coordinator.screenshot("dsr-meeting-minutes").await;
+    assert_eq!(coordinator.sideways_overflow().await, Vec::<String>::new(), "the minutes on a tablet");
+    let pdf = coordinator
+        .driver
+        .print_page(thirtyfour::common::print::PrintParameters::default())
+        .await
+        .unwrap_or_else(|e| panic!("print to PDF: {e}"));
+    std::fs::write(dsr_e2e_tests::screenshot_path("dsr-meeting-minutes").with_extension("pdf"), &pdf).ok();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap_or_else(|e| panic!("reading the PDF: {e}"));
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let flat = squeeze(&text);
+    for expected in [
+        "DSR meeting minutes: Test area",
+        "Confidential: Dynamic Support Register",
+        "Page 1 of",
+        "Lee Education (SEND lead, council)",
+        "Kim Health (nurse, NHS trust)",
+        "Crisis plan working; school place agreed",
+        "Rating changed to Amber: Support in place at home and school.",
+        "Deferred to the next meeting.",
+        "Not reached: first at the next meeting.",
+    ] {
+        assert!(flat.contains(&squeeze(expected)), "{expected:?} missing from the minutes' PDF: {text}");
+    }
+    assert!(!flat.contains(&squeeze("Print or save as PDF")), "the button is not printed: {text}");
+
+    // The re-rating is in Robin's history, from the meeting; the panel member's reads are audited.
+    coordinator.goto(&format!("{}/people/{ROBIN}", server.url)).await;
+    coordinator.unlock(dsr_e2e_tests::PASSWORD).await;
+    let history = coordinator.wait_for_text(ids::RATING_HISTORY, "Support in place at home and school").await;
+    assert!(history.contains("DSR meeting"), "{history}");
+    panel.all_sent().await;
+    let audit = server.get_json(&format!("/api/audit?person_id={ROBIN}")).await.to_string();
+    assert!(audit.contains("DSR meeting agenda") && audit.contains("Test dsr.panel"), "{audit}");
+    panel.quit().await;
+    coordinator.quit().await;
+}

@@ -1,12 +1,17 @@
-//! `/meetings` and `/meetings/{id}`: the DSR meetings of the area (a coordinator's). The list shows the
-//! upcoming and past meetings and schedules the next one from the area's cadence; a meeting's page holds
-//! when and where it is and who chairs it, and its agenda, built from the register on this device as of
-//! the meeting's date (`dsr_shared::agenda`), in sections, each person with why they are there. Works
-//! offline: meetings are records like any other, saved on the device and sent when there is a connection.
+//! `/meetings`, `/meetings/{id}` and `/meetings/{id}/minutes`: the DSR meetings of the area (run by a
+//! coordinator, attended by the DSR panel). The list shows the upcoming and past meetings and schedules
+//! the next one from the area's cadence; a meeting's page holds when and where it is and who chairs it,
+//! and its agenda, built from the register on this device as of the meeting's date
+//! (`dsr_shared::agenda`), in sections, each person with why they are there and what was decided; the
+//! minutes (`dsr_shared::minutes`) print to a clean PDF. Works offline: meetings are records like any
+//! other, saved on the device and sent when there is a connection; while one is open, decisions made on
+//! other tablets arrive as the server announces them (`crate::sync`). Opening an agenda, a decision or
+//! the minutes is recorded in the audit trail as a read of everyone on it.
 
 use dsr_shared::ValidationErrors;
 use dsr_shared::agenda::{AgendaItem, Section, agenda};
 use dsr_shared::meeting::{DsrMeeting, MeetingStatus, meeting_attendees_text, parse_meeting_attendees};
+use dsr_shared::minutes::when_and_where;
 use dsr_shared::sync::RecordKind;
 use dsr_shared::text::ShortText;
 use dsr_shared::{DsrMeetingId, RecordId};
@@ -29,18 +34,41 @@ fn status_words(status: MeetingStatus) -> &'static str {
     }
 }
 
-fn when_and_where(meeting: &DsrMeeting) -> String {
-    let mut text = long_date(meeting.date);
-    if let Some(time) = &meeting.time {
-        text.push_str(&format!(", {time}"));
-    }
-    match (&meeting.place, meeting.video) {
-        (Some(place), true) => text.push_str(&format!(", {place} and by video")),
-        (Some(place), false) => text.push_str(&format!(", {place}")),
-        (None, true) => text.push_str(", by video"),
-        (None, false) => {}
-    }
-    text
+/// Whether the signed-in user arranges meetings (a coordinator) rather than attends them.
+fn runs_meetings(state: AppState) -> bool {
+    state.role() == Some(dsr_shared::access::Role::Coordinator)
+}
+
+/// The meeting with `id` on this device, its agenda in the chair's order as of its date, and the files
+/// the agenda was built from (tracked: the page follows what sync brings).
+fn arranged_agenda(
+    state: AppState,
+    id: Option<DsrMeetingId>,
+) -> Option<(DsrMeeting, Vec<AgendaItem>, Vec<dsr_shared::due::PersonFile>)> {
+    let all = state.meetings.get()?;
+    let meeting = all.iter().find(|m| Some(m.id) == id)?.clone();
+    let policy = state.policy.with(|d| d.policy.clone());
+    let files: Vec<dsr_shared::due::PersonFile> =
+        state.people.with(|people| people.iter().filter_map(|r| r.file.clone()).collect());
+    let items = meeting.arrange(agenda(&files, &all, &policy, meeting.date));
+    Some((meeting, items, files))
+}
+
+/// Records, once per page, that everyone on `people` was read on `screen`.
+fn audit_once(
+    state: AppState,
+    screen: dsr_shared::accounts::Screen,
+    people: impl Fn() -> Option<Vec<dsr_shared::PersonId>> + 'static,
+) {
+    let done = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(people) = people()
+            && !done.get_value()
+        {
+            done.set_value(true);
+            state.record_reads(people, screen);
+        }
+    });
 }
 
 #[component]
@@ -52,7 +80,9 @@ pub fn MeetingsPage() -> impl IntoView {
         let policy = state.policy.with(|d| d.policy.clone());
         policy.meetings.next_meeting_on_or_after(today(), &policy.calendar, policy.meeting_on_bank_holiday)
     };
-    let already = move || meetings.with(|m| m.as_ref().is_some_and(|m| m.iter().any(|m| m.date == next_date())));
+    let already = move || {
+        !runs_meetings(state) || meetings.with(|m| m.as_ref().is_some_and(|m| m.iter().any(|m| m.date == next_date())))
+    };
     let schedule = move |_| {
         let meeting = DsrMeeting::scheduled(DsrMeetingId::from_uuid(new_id().as_uuid()), next_date());
         let id = RecordId::from_uuid(meeting.id.as_uuid());
@@ -118,18 +148,40 @@ pub fn MeetingsPage() -> impl IntoView {
     }
 }
 
-/// One agenda item: the person (their name links to their page), why they are here, and the decision.
-fn agenda_item(item: AgendaItem, name: String, meeting: DsrMeetingId, decided: bool) -> impl IntoView {
+/// One agenda item: the person (their name links to their page), why they are here, and what was
+/// decided (as the minutes will say it).
+fn agenda_item(
+    item: AgendaItem,
+    name: String,
+    meeting: DsrMeetingId,
+    decision: Option<&dsr_shared::meeting::MeetingDecision>,
+) -> impl IntoView {
     let person = item.person_id.to_string();
+    let decided = decision.map(|d| {
+        let mut words = dsr_shared::minutes::decision_words(d);
+        words.extend(
+            d.actions.iter().map(|a| format!("Action: {}: {}, by {}", a.description, a.owner, long_date(a.due_on))),
+        );
+        if words.is_empty() {
+            words.push("Discussed.".to_string());
+        }
+        words
+    });
     view! {
         <li class="dsr-agenda-item" data-person=person.clone()>
             <a href=format!("/people/{person}")>{name}</a>" · "
             <a href=format!("/meetings/{meeting}/people/{person}") id=ids::decision_link(&person)>
-                {if decided { "Change the decision" } else { "Record the decision" }}
+                {if decided.is_some() { "Change the decision" } else { "Record the decision" }}
             </a>
             <ul class="nhsuk-list nhsuk-list--bullet">
                 {item.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
             </ul>
+            {decided.map(|words| view! {
+                <div class="dsr-decided" id=ids::agenda_decision(&person)>
+                    <strong class="nhsuk-tag nhsuk-tag--green">"Decided"</strong>
+                    <ul class="nhsuk-list">{words.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                </div>
+            })}
         </li>
     }
 }
@@ -218,22 +270,22 @@ pub fn DsrMeetingPage() -> impl IntoView {
         store(None);
     };
     let the_agenda = move || {
-        let meeting = this()?;
-        let all = meetings.get().unwrap_or_default();
-        let policy = state.policy.with(|d| d.policy.clone());
-        state.people.with(|people| {
-            let files: Vec<dsr_shared::due::PersonFile> = people.iter().filter_map(|r| r.file.clone()).collect();
-            let names: std::collections::BTreeMap<dsr_shared::PersonId, String> =
-                files.iter().map(|f| (f.person.id, f.person.full_name())).collect();
-            let items = meeting.arrange(agenda(&files, &all, &policy, meeting.date));
-            let decided: std::collections::BTreeSet<dsr_shared::PersonId> = files
-                .iter()
-                .filter(|f| f.meeting_decisions.iter().any(|d| d.meeting_id == meeting.id))
-                .map(|f| f.person.id)
-                .collect();
-            Some((items, names, meeting.id, decided))
-        })
+        let (meeting, items, files) = arranged_agenda(state, id)?;
+        let names: std::collections::BTreeMap<dsr_shared::PersonId, String> =
+            files.iter().map(|f| (f.person.id, f.person.full_name())).collect();
+        let decided: std::collections::BTreeMap<dsr_shared::PersonId, dsr_shared::meeting::MeetingDecision> = files
+            .into_iter()
+            .flat_map(|f| f.meeting_decisions.into_iter())
+            .filter(|d| d.meeting_id == meeting.id)
+            .map(|d| (d.person_id, d))
+            .collect();
+        Some((items, names, meeting.id, decided))
     };
+    audit_once(state, dsr_shared::accounts::Screen::DsrMeetingAgenda, move || {
+        the_agenda()
+            .map(|(items, names, ..)| items.iter().map(|i| i.person_id).filter(|p| names.contains_key(p)).collect())
+    });
+    let runs = runs_meetings(state);
     view! {
         <a class="nhsuk-back-link" href="/meetings">"Back to the meetings"</a>
         {move || match this() {
@@ -251,22 +303,37 @@ pub fn DsrMeetingPage() -> impl IntoView {
         }}
         {move || state.notice.get().map(|text| view! { <div class="nhsuk-inset-text" id=ids::NOTICE role="status"><p>{text}</p></div> })}
         <ErrorSummary errors=errors field_id=|field| match field { "time" => ids::DSR_MEETING_TIME, "place" => ids::DSR_MEETING_PLACE, "attendees" => ids::DSR_MEETING_ATTENDEES, _ => ids::DSR_MEETING_CHAIR }/>
-        // When and where: open while nothing is set, folded away once it is (the agenda is what the meeting reads).
-        <details class="nhsuk-details" open=move || this().is_some_and(|m| m.time.is_none() || m.place.is_none() || m.chair.is_none())>
-            <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"When, where and who chairs"</span></summary>
-            <div class="nhsuk-details__text">
-                <form novalidate on:submit=save>
-                    <TextField id=ids::DSR_MEETING_TIME label="Time" value=time error=error_for("time") hint="Hours and minutes, like 10:00" width_class="nhsuk-input--width-5"/>
-                    <TextField id=ids::DSR_MEETING_PLACE label="Place" value=place error=error_for("place") width_class="nhsuk-u-width-two-thirds"/>
-                    <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">{checkbox("dsr-meeting-video", "Also by video", video)}</div>
-                    <TextField id=ids::DSR_MEETING_CHAIR label="Chair" value=chair error=error_for("chair") width_class="nhsuk-u-width-two-thirds"/>
-                    <TextAreaField id=ids::DSR_MEETING_ATTENDEES label="Attendees" value=attendees error=error_for("attendees") rows=5
-                        hint="One per line: name, role, agency. Start a line with 'Apologies:' for someone who sent apologies."/>
-                    <button class="nhsuk-button" id=ids::SAVE_DSR_MEETING type="submit">"Save"</button>
-                </form>
-            </div>
-        </details>
-        {move || this().map(|m| match m.status {
+        {move || this().map(|m| view! {
+            <p class="nhsuk-body">
+                <a href=format!("/meetings/{}/minutes", m.id) id=ids::DSR_MINUTES_LINK>"The minutes (print or save as PDF)"</a>
+            </p>
+        })}
+        {(!runs).then(|| view! {
+            <p class="nhsuk-body" id=ids::DSR_MEETING_ARRANGEMENTS>{move || this().map(|m| format!(
+                "Chair: {}. {} attending.",
+                m.chair.map(|c| c.to_string()).unwrap_or_else(|| "not named yet".into()),
+                m.attendees.iter().filter(|a| a.present).count()
+            ))}</p>
+        })}
+        // When and where (the coordinator's): open while nothing is set, folded away once it is (the
+        // agenda is what the meeting reads).
+        {runs.then(|| view! {
+            <details class="nhsuk-details" open=move || this().is_some_and(|m| m.time.is_none() || m.place.is_none() || m.chair.is_none())>
+                <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"When, where and who chairs"</span></summary>
+                <div class="nhsuk-details__text">
+                    <form novalidate on:submit=save>
+                        <TextField id=ids::DSR_MEETING_TIME label="Time" value=time error=error_for("time") hint="Hours and minutes, like 10:00" width_class="nhsuk-input--width-5"/>
+                        <TextField id=ids::DSR_MEETING_PLACE label="Place" value=place error=error_for("place") width_class="nhsuk-u-width-two-thirds"/>
+                        <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">{checkbox("dsr-meeting-video", "Also by video", video)}</div>
+                        <TextField id=ids::DSR_MEETING_CHAIR label="Chair" value=chair error=error_for("chair") width_class="nhsuk-u-width-two-thirds"/>
+                        <TextAreaField id=ids::DSR_MEETING_ATTENDEES label="Attendees" value=attendees error=error_for("attendees") rows=5
+                            hint="One per line: name, role, agency. Start a line with 'Apologies:' for someone who sent apologies."/>
+                        <button class="nhsuk-button" id=ids::SAVE_DSR_MEETING type="submit">"Save"</button>
+                    </form>
+                </div>
+            </details>
+        })}
+        {move || this().filter(|_| runs).map(|m| match m.status {
             MeetingStatus::Scheduled => view! {
                 <button class="nhsuk-button nhsuk-button--secondary" id=ids::OPEN_DSR_MEETING type="button" on:click=move |_| store(Some(MeetingStatus::Open))>"Open the meeting"</button>
             }.into_any(),
@@ -289,10 +356,11 @@ pub fn DsrMeetingPage() -> impl IntoView {
                             <section id=ids::agenda_section(&key)>
                                 <h3>{format!("{} ({})", section.title(), here.len())}</h3>
                                 <ol class="dsr-agenda">
-                                    {here.into_iter().map(|item| {
-                                        let name = names.get(&item.person_id).cloned().unwrap_or_else(|| "Not on this device".into());
-                                        let decided = decided.contains(&item.person_id);
-                                        agenda_item(item, name, meeting, decided)
+                                    {here.into_iter().filter_map(|item| {
+                                        // Someone this reader may not see is not on their copy of the agenda.
+                                        let name = names.get(&item.person_id).cloned()?;
+                                        let decision = decided.get(&item.person_id);
+                                        Some(agenda_item(item, name, meeting, decision))
                                     }).collect_view()}
                                 </ol>
                             </section>
@@ -301,6 +369,78 @@ pub fn DsrMeetingPage() -> impl IntoView {
                 }).collect_view().into_any(),
             }}
         </div>
+    }
+}
+
+/// `/meetings/{id}/minutes`: the minutes, from the decisions recorded (`dsr_shared::minutes`), as a plain
+/// page that prints to a clean PDF: the print stylesheet leaves out the app's header and buttons, marks
+/// every page "Confidential" and numbers it. Built from this device's copy, so each reader's minutes hold
+/// only the people they may see.
+#[component]
+pub fn MinutesPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = use_params_map().with_untracked(|p| p.get("id")).and_then(|id| id.parse::<DsrMeetingId>().ok());
+    let area =
+        StoredValue::new(state.session.with_untracked(|s| s.user().map(|u| u.area_name.clone())).unwrap_or_default());
+    let minutes = move || {
+        let (meeting, items, files) = arranged_agenda(state, id)?;
+        Some(area.with_value(|area| dsr_shared::minutes::minutes(area, &meeting, &items, &files)))
+    };
+    audit_once(state, dsr_shared::accounts::Screen::DsrMeetingMinutes, move || {
+        minutes().map(|m| m.items.iter().map(|i| i.person_id).collect())
+    });
+    let print = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
+    let list = |heading: &'static str, lines: Vec<String>| {
+        (!lines.is_empty()).then(|| view! {
+            <h3>{heading}</h3>
+            <ul class="nhsuk-list nhsuk-list--bullet">{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+        })
+    };
+    view! {
+        <a class="nhsuk-back-link" href=id.map(|m| format!("/meetings/{m}")).unwrap_or_else(|| "/meetings".into())>"Back to the meeting"</a>
+        {move || match minutes() {
+            None => view! { <h1>"Meeting not found on this device"</h1> }.into_any(),
+            Some(m) => view! {
+                <article class="dsr-report dsr-minutes" id=ids::MINUTES>
+                    <p class="dsr-confidential"><strong>"Confidential"</strong>": personal information about people on the Dynamic Support Register. Do not share beyond the people who need it."</p>
+                    <h1>{m.title.clone()}</h1>
+                    <p class="nhsuk-body-l">{m.when.clone()}</p>
+                    <p class="nhsuk-body">{m.status.clone()}</p>
+                    <button class="nhsuk-button nhsuk-button--secondary" id=ids::PRINT_MINUTES type="button" on:click=print>"Print or save as PDF"</button>
+                    <h2>"Who was there"</h2>
+                    <p class="nhsuk-body">{format!("Chair: {}", m.chair.clone().unwrap_or_else(|| "not named".into()))}</p>
+                    {list("Present", m.present.clone())}
+                    {list("Apologies", m.apologies.clone())}
+                    <h2>"People discussed"</h2>
+                    {if m.items.is_empty() {
+                        view! { <p class="nhsuk-body">"No decision recorded yet."</p> }.into_any()
+                    } else {
+                        m.items.iter().cloned().map(|item| view! {
+                            <section class="dsr-minutes-item">
+                                <h3>{item.name}</h3>
+                                {item.section.map(|s| view! { <p class="nhsuk-body-s">{s}</p> })}
+                                {(!item.why.is_empty()).then(|| view! { <p class="nhsuk-body-s">{format!("On the agenda because: {}", item.why.join("; "))}</p> })}
+                                {item.discussion.map(|d| view! { <h4>"Discussion"</h4><p class="nhsuk-body">{d}</p> })}
+                                {(!item.decisions.is_empty()).then(|| view! {
+                                    <h4>"Decided"</h4>
+                                    <ul class="nhsuk-list nhsuk-list--bullet">{item.decisions.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+                                })}
+                                {(!item.actions.is_empty()).then(|| view! {
+                                    <h4>"Actions"</h4>
+                                    <ul class="nhsuk-list nhsuk-list--bullet">{item.actions.into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}</ul>
+                                })}
+                            </section>
+                        }).collect_view().into_any()
+                    }}
+                    {list("On the agenda, no decision recorded", m.not_reached.clone())}
+                    {list("Amendments after the minutes were final", m.amendments.clone())}
+                </article>
+            }.into_any(),
+        }}
     }
 }
 
@@ -319,6 +459,7 @@ pub fn DecisionPage() -> impl IntoView {
     use crate::record_forms::person_row;
 
     let state = expect_context::<AppState>();
+    super::note_read(dsr_shared::accounts::Screen::DsrMeetingDecision);
     let meetings = state.meetings;
     let meeting_id =
         use_params_map().with_untracked(|p| p.get("meeting")).and_then(|id| id.parse::<DsrMeetingId>().ok());

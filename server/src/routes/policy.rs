@@ -40,5 +40,8 @@ pub async fn put(
         return Err(errors.into());
     }
     let now = state.clock.now();
-    Ok(ApiJson(state.store.change_policy(&user, update.base_version, update.policy, update.reason, now).await?))
+    let changed = state.store.change_policy(&user, update.base_version, update.policy, update.reason, now).await?;
+    // Devices take the area's new rules (forms, due dates) now, not at their next timed sync.
+    state.store.changes().announce(&user.area_id, 0);
+    Ok(ApiJson(changed))
 }

@@ -93,6 +93,8 @@ pub async fn disable(
     errors.into_result()?;
     let now = state.clock.now();
     state.store.disable_user(id, now).await?;
+    // Their devices hear at once, try to sync, are refused and delete their copy.
+    state.store.changes().announce(&user.area_id, 0);
     state.store.audit(&AuditEvent::by(&user, "user.disable").detail(format!("account {id}")), now).await?;
     Ok(ApiJson(state.store.user_summary(&user.area_id, id).await?))
 }

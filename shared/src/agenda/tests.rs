@@ -350,3 +350,23 @@ fn a_person_deferred_in_a_meeting_decision_comes_back_first() {
     let items = agenda(&files, std::slice::from_ref(&previous), &AreaPolicy::default(), meeting_day());
     assert_eq!(sections(&items)[0], (Section::Deferred, pid(4)));
 }
+
+#[test]
+fn the_meetings_own_decisions_do_not_move_anyone_on_its_agenda() {
+    use crate::referral::{Triage, TriageOutcome};
+    let mut red = on_register(1);
+    rated(&mut red, Rating::Red, day(2026, 11, 1));
+    let mut waiting = referred(2, day(2026, 11, 20));
+    let before = agenda(&[red.clone(), waiting.clone()], &[], &AreaPolicy::default(), meeting_day());
+    // At the meeting: Red re-rated Amber, the referral accepted, both dated by the meeting.
+    rated(&mut red, Rating::Amber, meeting_day());
+    waiting.referrals[0].triage =
+        Some(Triage { outcome: TriageOutcome::Accepted, decided_on: meeting_day(), by: short("DSR meeting") });
+    let during = agenda(&[red.clone(), waiting.clone()], &[], &AreaPolicy::default(), meeting_day());
+    assert_eq!(sections(&during), sections(&before));
+    assert_eq!(sections(&before), [(Section::Referrals, pid(2)), (Section::Red, pid(1))]);
+    // The next meeting sees them as decided: Amber, and the referral no longer waiting.
+    let next = agenda(&[red, waiting], &[], &AreaPolicy::default(), day(2027, 1, 12));
+    assert!(next.iter().any(|i| i.person_id == pid(1) && i.section == Section::Amber), "{next:?}");
+    assert!(!next.iter().any(|i| i.section == Section::Referrals), "{next:?}");
+}
