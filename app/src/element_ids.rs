@@ -22,6 +22,21 @@ pub const REGISTER_SEARCH: &str = "register-search";
 pub const FILTER_STATUS: &str = "filter-status";
 pub const FILTER_OVERDUE: &str = "filter-overdue";
 pub const REGISTER_SORT: &str = "register-sort";
+pub const FILTER_DUE: &str = "filter-due";
+pub const FILTER_KEYWORKER: &str = "filter-keyworker";
+pub const FILTER_AGE: &str = "filter-age";
+pub const PRINT_REGISTER: &str = "print-register";
+pub const REGISTER_PRINTED: &str = "register-printed";
+
+/// A column's sort button on the register (`sort-rating`).
+pub fn sort_by(column: &str) -> String {
+    format!("sort-{column}")
+}
+
+/// The other due items of a person on the register.
+pub fn due_more(person: &str) -> String {
+    format!("due-more-{person}")
+}
 pub const REGISTER_SHOWING: &str = "register-showing";
 
 /// The count button of a rating ("Red", "Amber", "Green", "Blue", "Not rated").

@@ -101,6 +101,62 @@ pub enum DueRule {
 }
 
 impl DueRule {
+    pub const ALL: [DueRule; 19] = [
+        DueRule::CetrForRed,
+        DueRule::AmberMeeting,
+        DueRule::GreenPartners,
+        DueRule::KeyworkerReferral,
+        DueRule::PostAdmissionReview,
+        DueRule::InpatientReview,
+        DueRule::OversightVisit,
+        DueRule::ReviewArrangements,
+        DueRule::ReviewConsent,
+        DueRule::PapersToPanel,
+        DueRule::ReportToFamily,
+        DueRule::ReferralTriage,
+        DueRule::SelfReferralContact,
+        DueRule::FamilyToldOfDecision,
+        DueRule::RegisterConsent,
+        DueRule::ConsentAtNewAge,
+        DueRule::ConsentWithdrawn,
+        DueRule::RetentionPurge,
+        DueRule::ActionDue,
+    ];
+
+    /// What is due, as the register's filter offers it ("Red without a C(E)TR").
+    pub fn label(self) -> &'static str {
+        match self {
+            DueRule::CetrForRed => "Red without a C(E)TR",
+            DueRule::AmberMeeting => "Amber without a multi-agency meeting or C(E)TR",
+            DueRule::GreenPartners => "Green: partners to identify",
+            DueRule::KeyworkerReferral => "Keyworker referral to offer",
+            DueRule::PostAdmissionReview => "In hospital: the C(E)TR after admission",
+            DueRule::InpatientReview => "In hospital: the next C(E)TR",
+            DueRule::OversightVisit => "In hospital: an oversight visit",
+            DueRule::ReviewArrangements => "A C(E)TR to arrange",
+            DueRule::ReviewConsent => "A C(E)TR without consent",
+            DueRule::PapersToPanel => "Papers to send to a panel",
+            DueRule::ReportToFamily => "A C(E)TR report to send",
+            DueRule::ReferralTriage => "A referral to decide",
+            DueRule::SelfReferralContact => "A self-referrer to contact",
+            DueRule::FamilyToldOfDecision => "A family to tell of a decision",
+            DueRule::RegisterConsent => "Consent to the register to record",
+            DueRule::ConsentAtNewAge => "Consent to ask again at a new age",
+            DueRule::ConsentWithdrawn => "Consent withdrawn: leaving",
+            DueRule::RetentionPurge => "Details to remove after leaving",
+            DueRule::ActionDue => "An action due",
+        }
+    }
+
+    /// Its name in JSON (`cetr_for_red`).
+    pub fn name(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+
+    pub fn from_name(name: &str) -> Option<DueRule> {
+        serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+    }
+
     /// Where the rule comes from.
     pub fn source(&self) -> &'static str {
         match self {

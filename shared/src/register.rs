@@ -1,12 +1,13 @@
-//! The register as a list: one row per person with their rating, age, keyworker and next due item
-//! (from the due engine), counts per rating, and the coordinator's filters, search and sort (issue 6:
-//! "Register list"). Pure: the app builds [`PersonFile`]s from what the device holds and calls these.
+//! The register as a list: one row per person with their rating, age, keyworker and every due item
+//! (from the due engine, earliest first), counts per rating, and the coordinator's filters (rating,
+//! status, what is due, keyworker, age group, overdue), search and sort by any column (issues 6 and
+//! 14). Pure: the app builds [`PersonFile`]s from what the device holds and calls these.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::access::KindSet;
-use crate::due::{DueItem, PersonFile, due_items, due_shown_with};
+use crate::due::{DueItem, DueRule, PersonFile, due_items, due_shown_with};
 use crate::person::RegisterStatus;
 use crate::policy::AreaPolicy;
 use crate::rating::{Rating, current_rating};
@@ -52,6 +53,50 @@ impl StatusFilter {
     }
 }
 
+/// The age groups the register and the area's figures are filtered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeGroup {
+    /// Under 13.
+    Child,
+    /// 13 to 17.
+    YoungPerson,
+    /// 18 and over.
+    Adult,
+}
+
+impl AgeGroup {
+    pub const ALL: [AgeGroup; 3] = [AgeGroup::Child, AgeGroup::YoungPerson, AgeGroup::Adult];
+
+    pub fn of(age: i32) -> AgeGroup {
+        match age {
+            ..13 => AgeGroup::Child,
+            13..18 => AgeGroup::YoungPerson,
+            _ => AgeGroup::Adult,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AgeGroup::Child => "Children (under 13)",
+            AgeGroup::YoungPerson => "Young people (13 to 17)",
+            AgeGroup::Adult => "Adults (18 and over)",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AgeGroup::Child => "child",
+            AgeGroup::YoungPerson => "young_person",
+            AgeGroup::Adult => "adult",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<AgeGroup> {
+        AgeGroup::ALL.into_iter().find(|g| g.name() == name)
+    }
+}
+
 /// One person on the register list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisterRow {
@@ -72,6 +117,8 @@ pub struct RegisterRow {
     pub nhs_number: Option<String>,
     /// The earliest item the due engine lists (overdue ones first by date).
     pub next_due: Option<DueItem>,
+    /// Everything due, earliest first (the first is `next_due`).
+    pub due: Vec<DueItem>,
     pub overdue: usize,
 }
 
@@ -100,9 +147,25 @@ impl RegisterRow {
             status: StatusFilter::of(&person.register_status),
             nhs_number: person.nhs_number.map(|n| n.to_string().replace(' ', "")),
             overdue: due.iter().filter(|d| d.overdue).count(),
-            next_due: due.into_iter().next(),
+            next_due: due.first().cloned(),
+            due,
         }
     }
+}
+
+impl RegisterRow {
+    pub fn age_group(&self) -> AgeGroup {
+        AgeGroup::of(self.age)
+    }
+}
+
+/// Whose keyworker the list is narrowed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyworkerFilter {
+    /// People with this keyworker (as named on their record).
+    Named(String),
+    /// People with no keyworker yet.
+    Nobody,
 }
 
 /// What the list shows.
@@ -112,18 +175,66 @@ pub struct RegisterFilter {
     pub ratings: Vec<Option<Rating>>,
     pub status: Option<StatusFilter>,
     pub overdue_only: bool,
+    /// Only people with something of this kind due ("Red without a C(E)TR").
+    pub due: Option<DueRule>,
+    pub keyworker: Option<KeyworkerFilter>,
+    pub age_group: Option<AgeGroup>,
     /// Part of a name, or of an NHS number (spaces ignored).
     pub search: String,
     pub sort: SortBy,
+    /// The sort's order turned round (latest due, Z to A, oldest...); ties stay in name order.
+    pub descending: bool,
 }
 
-/// The list's order.
+/// The list's order: one per column.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SortBy {
     /// Soonest due first (overdue at the top); people with nothing due last, by name.
     #[default]
     NextDue,
     Name,
+    /// Youngest first.
+    Age,
+    /// Most at risk first: Red, Blue, Amber, Green, not rated, not shown.
+    Rating,
+    /// By keyworker's name; people with none last.
+    Keyworker,
+}
+
+impl SortBy {
+    pub const ALL: [SortBy; 5] = [SortBy::NextDue, SortBy::Name, SortBy::Age, SortBy::Rating, SortBy::Keyworker];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SortBy::NextDue => "due",
+            SortBy::Name => "name",
+            SortBy::Age => "age",
+            SortBy::Rating => "rating",
+            SortBy::Keyworker => "keyworker",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<SortBy> {
+        SortBy::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// Most at risk first.
+fn risk_order(row: &RegisterRow) -> u8 {
+    match (row.rating_hidden, row.rating) {
+        (true, _) => 5,
+        (false, Some(Rating::Red)) => 0,
+        (false, Some(Rating::Blue)) => 1,
+        (false, Some(Rating::Amber)) => 2,
+        (false, Some(Rating::Green)) => 3,
+        (false, None) => 4,
+    }
+}
+
+/// The keyworkers named on `rows`, in name order, each once (for the keyworker filter).
+pub fn keyworkers(rows: &[RegisterRow]) -> Vec<String> {
+    let names: std::collections::BTreeSet<String> = rows.iter().filter_map(|r| r.keyworker.clone()).collect();
+    names.into_iter().collect()
 }
 
 impl RegisterFilter {
@@ -141,20 +252,56 @@ impl RegisterFilter {
             && (self.ratings.is_empty() || (!row.rating_hidden && self.ratings.contains(&row.rating)))
             && self.status.is_none_or(|s| s == row.status)
             && (!self.overdue_only || row.overdue > 0)
+            && self.due.is_none_or(|rule| row.due.iter().any(|d| d.rule == rule))
+            && self.age_group.is_none_or(|g| g == row.age_group())
+            && match &self.keyworker {
+                None => true,
+                Some(KeyworkerFilter::Nobody) => row.keyworker.is_none(),
+                Some(KeyworkerFilter::Named(name)) => row.keyworker.as_deref() == Some(name.as_str()),
+            }
     }
 
     /// The rows to show, in order (indices into `rows`).
     pub fn apply(&self, rows: &[RegisterRow]) -> Vec<usize> {
+        use std::cmp::Ordering;
         let mut shown: Vec<usize> = (0..rows.len()).filter(|i| self.matches(&rows[*i])).collect();
-        match self.sort {
-            SortBy::Name => shown.sort_by(|a, b| rows[*a].sort_name.cmp(&rows[*b].sort_name)),
-            SortBy::NextDue => shown.sort_by(|a, b| {
-                let key = |r: &RegisterRow| {
-                    (r.next_due.as_ref().map(|d| d.due_on).unwrap_or(NaiveDate::MAX), r.sort_name.clone())
-                };
-                key(&rows[*a]).cmp(&key(&rows[*b]))
-            }),
-        }
+        // The column's own order; people with nothing to sort by (nothing due, no keyworker) stay last
+        // either way round.
+        let column = |a: &RegisterRow, b: &RegisterRow| -> Ordering {
+            let last_if_none = |x: Option<Ordering>, a_none: bool, b_none: bool| match (a_none, b_none) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) => {
+                    let o = x.unwrap_or(Ordering::Equal);
+                    if self.descending { o.reverse() } else { o }
+                }
+            };
+            let turned = |o: Ordering| if self.descending { o.reverse() } else { o };
+            match self.sort {
+                SortBy::Name => Ordering::Equal,
+                SortBy::NextDue => {
+                    let (x, y) = (a.next_due.as_ref().map(|d| d.due_on), b.next_due.as_ref().map(|d| d.due_on));
+                    last_if_none(x.zip(y).map(|(x, y)| x.cmp(&y)), x.is_none(), y.is_none())
+                }
+                SortBy::Age => turned(a.age.cmp(&b.age)),
+                SortBy::Rating => turned(risk_order(a).cmp(&risk_order(b))),
+                SortBy::Keyworker => {
+                    let (x, y) = (a.keyworker.as_ref(), b.keyworker.as_ref());
+                    let o = x.zip(y).map(|(x, y)| x.to_lowercase().cmp(&y.to_lowercase()));
+                    last_if_none(o, x.is_none(), y.is_none())
+                }
+            }
+        };
+        shown.sort_by(|a, b| {
+            let (a, b) = (&rows[*a], &rows[*b]);
+            let by_name = if self.sort == SortBy::Name && self.descending {
+                b.sort_name.cmp(&a.sort_name)
+            } else {
+                a.sort_name.cmp(&b.sort_name)
+            };
+            column(a, b).then(by_name)
+        });
         shown
     }
 }
@@ -285,6 +432,71 @@ mod tests {
             let row = RegisterRow::seen_with(&red, &AreaPolicy::default(), today, read);
             assert_eq!((row.rating, row.rating_hidden, row.due_hidden), (Some(Rating::Red), false, false), "{role:?}");
             assert!(row.overdue > 0, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn every_due_item_is_on_the_row_and_the_list_filters_by_what_is_due_keyworker_and_age() {
+        let today = day(2026, 11, 25);
+        let on = RegisterStatus::OnRegister { since: day(2026, 9, 1) };
+        let policy = AreaPolicy::default();
+        let mut red = file(1, "Alex", "Red", Some(Rating::Red), on);
+        red.person.keyworker =
+            serde_json::from_value(serde_json::json!({ "name": "Sam Keyworker", "role": "Keyworker" })).ok();
+        let mut adult = file(2, "Lee", "Adult", Some(Rating::Amber), on);
+        adult.person.date_of_birth = day(1990, 1, 1);
+        let rows: Vec<RegisterRow> = [red, adult].iter().map(|f| RegisterRow::of(f, &policy, today)).collect();
+        assert!(rows[0].keyworker.is_some(), "the test's keyworker reads");
+        // Every item, earliest first; the first is the next one.
+        assert!(rows[0].due.len() > 1, "{:?}", rows[0].due);
+        assert_eq!(rows[0].next_due.as_ref(), rows[0].due.first());
+        assert!(rows[0].due.windows(2).all(|w| w[0].due_on <= w[1].due_on));
+        let names = |f: &RegisterFilter| f.apply(&rows).into_iter().map(|i| rows[i].name.clone()).collect::<Vec<_>>();
+        let red_without_review = RegisterFilter { due: Some(DueRule::CetrForRed), ..RegisterFilter::default() };
+        assert_eq!(names(&red_without_review), ["Alex Red"]);
+        assert_eq!(DueRule::CetrForRed.label(), "Red without a C(E)TR");
+        assert_eq!(DueRule::from_name(&DueRule::CetrForRed.name()), Some(DueRule::CetrForRed));
+        let sams = RegisterFilter {
+            keyworker: Some(KeyworkerFilter::Named("Sam Keyworker".into())),
+            ..RegisterFilter::default()
+        };
+        assert_eq!(names(&sams), ["Alex Red"]);
+        let nobody = RegisterFilter { keyworker: Some(KeyworkerFilter::Nobody), ..RegisterFilter::default() };
+        assert_eq!(names(&nobody), ["Lee Adult"]);
+        assert_eq!(keyworkers(&rows), ["Sam Keyworker"]);
+        let adults = RegisterFilter { age_group: Some(AgeGroup::Adult), ..RegisterFilter::default() };
+        assert_eq!(names(&adults), ["Lee Adult"]);
+        assert_eq!(
+            (AgeGroup::of(12), AgeGroup::of(13), AgeGroup::of(17), AgeGroup::of(18)),
+            (AgeGroup::Child, AgeGroup::YoungPerson, AgeGroup::YoungPerson, AgeGroup::Adult)
+        );
+    }
+
+    #[test]
+    fn every_column_sorts_both_ways_and_the_empty_stay_last() {
+        let rows = rows();
+        let order = |sort: SortBy, descending: bool| {
+            let f = RegisterFilter { sort, descending, ..RegisterFilter::default() };
+            f.apply(&rows).into_iter().map(|i| rows[i].name.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(order(SortBy::Rating, false), ["Alex Red", "Sam Amber", "Kai Green", "Robin Referred"]);
+        assert_eq!(order(SortBy::Rating, true), ["Robin Referred", "Kai Green", "Sam Amber", "Alex Red"]);
+        assert_eq!(order(SortBy::Name, false), ["Sam Amber", "Kai Green", "Alex Red", "Robin Referred"]);
+        assert_eq!(order(SortBy::Name, true), ["Robin Referred", "Alex Red", "Kai Green", "Sam Amber"]);
+        // Due dates turned round: the latest first, still those with nothing due last.
+        let due = |names: Vec<String>| -> Vec<Option<NaiveDate>> {
+            names
+                .iter()
+                .map(|n| rows.iter().find(|r| &r.name == n).and_then(|r| r.next_due.as_ref().map(|d| d.due_on)))
+                .collect()
+        };
+        let latest_first = due(order(SortBy::NextDue, true));
+        let dated: Vec<NaiveDate> = latest_first.iter().flatten().copied().collect();
+        assert!(dated.windows(2).all(|w| w[0] >= w[1]), "{latest_first:?}");
+        assert!(latest_first.iter().skip_while(|d| d.is_some()).all(Option::is_none), "{latest_first:?}");
+        for sort in SortBy::ALL {
+            assert_eq!(SortBy::from_name(sort.name()), Some(sort));
+            assert_eq!(order(sort, false).len(), rows.len());
         }
     }
 

@@ -326,3 +326,146 @@ async fn an_admission_makes_the_person_blue_and_a_discharge_asks_for_the_new_rat
     assert!(last["record"]["fields"]["discharged_on"].is_string(), "{last}");
     browser.quit().await;
 }
+
+/// The ids of the register's rows, in the order shown.
+async fn row_order(browser: &Browser) -> Vec<String> {
+    browser
+        .driver
+        .execute(
+            "return Array.from(document.querySelectorAll('#register-table tbody tr')).map(r => r.id.replace('person-', ''))",
+            Vec::new(),
+        )
+        .await
+        .map(|v| serde_json::from_value(v.json().clone()).unwrap_or_default())
+        .unwrap_or_default()
+}
+
+async fn choose(browser: &Browser, select: &str, value: &str) {
+    browser
+        .element(select)
+        .await
+        .find(thirtyfour::By::Css(&format!("option[value='{value}']")))
+        .await
+        .unwrap_or_else(|e| panic!("{select} has no option {value}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn wait_showing(browser: &Browser, n: usize) {
+    browser
+        .wait_until(
+            &format!("{n} people shown"),
+            &format!("done(document.getElementById('register-showing').dataset.count === '{n}')"),
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_coordinators_register_sorts_by_any_column_filters_by_what_is_due_keyworker_and_age_and_prints() {
+    let server = Server::start().await;
+    let on = json!({ "status": "on_register", "since": "2026-09-01" });
+    let mut adult = person(4, 4, "Lee", "Adultperson", None, on.clone());
+    adult["changes"]["date_of_birth"] = json!({ "new": "1990-01-01" });
+    adult["changes"]["keyworker"] = json!({ "new": null });
+    let mut child = person(3, 3, "Kai", "Greenperson", None, on.clone());
+    child["changes"]["date_of_birth"] = json!({ "new": "2017-06-01" });
+    let mutations = vec![
+        person(1, 1, "Alex", "Redperson", None, on.clone()),
+        person(2, 2, "Sam", "Amberperson", None, on.clone()),
+        child,
+        adult,
+        rating(5, 1, "red"),
+        rating(6, 2, "amber"),
+        rating(7, 3, "green"),
+        rating(8, 4, "amber"),
+    ];
+    server
+        .post_json(
+            "/api/sync/push",
+            &json!({ "client_id": "0193d000-0000-7000-8000-0000000d0003", "mutations": mutations }),
+        )
+        .await;
+    let browser = Browser::start().await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.wait_for_text(ids::REGISTER_COUNT, "4 people").await;
+
+    // Sorted by the rating column, most at risk first; again, the other way round.
+    browser.click(&ids::sort_by("rating")).await;
+    browser
+        .wait_until("sorted by rating", "done(document.querySelector('th[aria-sort=ascending] #sort-rating') !== null)")
+        .await;
+    let order = row_order(&browser).await;
+    assert_eq!(order.first(), Some(&person_id(1)), "Red first: {order:?}");
+    assert_eq!(order.last(), Some(&person_id(3)), "Green last: {order:?}");
+    browser.click(&ids::sort_by("rating")).await;
+    browser
+        .wait_until("turned round", "done(document.querySelector('th[aria-sort=descending] #sort-rating') !== null)")
+        .await;
+    assert_eq!(row_order(&browser).await.first(), Some(&person_id(3)));
+    // By age, youngest first.
+    browser.click(&ids::sort_by("age")).await;
+    browser
+        .wait_until("sorted by age", "done(document.querySelector('th[aria-sort=ascending] #sort-age') !== null)")
+        .await;
+    let order = row_order(&browser).await;
+    assert_eq!((order.first(), order.last()), (Some(&person_id(3)), Some(&person_id(4))), "{order:?}");
+
+    // Every due item of a person, not only the next.
+    let more = browser.element(&ids::due_more(&person_id(1))).await;
+    more.find(thirtyfour::By::Css("summary")).await.unwrap_or_else(|e| panic!("{e}")).click().await.ok();
+    browser.wait_for_text(&ids::due_more(&person_id(1)), "more due").await;
+    let all = browser.wait_for_text(&ids::person_row(&person_id(1)), "Treatment Review").await;
+    assert!(all.contains("No consent"), "the consent and the C(E)TR are both there: {all}");
+
+    // What is due: Red without a C(E)TR.
+    choose(&browser, ids::FILTER_DUE, "cetr_for_red").await;
+    wait_showing(&browser, 1).await;
+    assert_eq!(row_order(&browser).await, [person_id(1)]);
+    choose(&browser, ids::FILTER_DUE, "").await;
+    // By keyworker, and nobody's.
+    choose(&browser, ids::FILTER_KEYWORKER, "Keyworker of Sam").await;
+    wait_showing(&browser, 1).await;
+    assert_eq!(row_order(&browser).await, [person_id(2)]);
+    choose(&browser, ids::FILTER_KEYWORKER, "__nobody__").await;
+    wait_showing(&browser, 1).await;
+    assert_eq!(row_order(&browser).await, [person_id(4)]);
+    choose(&browser, ids::FILTER_KEYWORKER, "").await;
+    // By age group.
+    choose(&browser, ids::FILTER_AGE, "child").await;
+    wait_showing(&browser, 1).await;
+    assert_eq!(row_order(&browser).await, [person_id(3)]);
+    choose(&browser, ids::FILTER_AGE, "").await;
+    wait_showing(&browser, 4).await;
+    browser.screenshot("register-sorted-filtered").await;
+    assert_eq!(browser.sideways_overflow().await, Vec::<String>::new(), "the register's columns on a tablet");
+
+    // Printed for the meeting: the Reds and Ambers, with every due item and none of the controls.
+    browser.click(&ids::rating_count("Amber")).await;
+    wait_showing(&browser, 2).await;
+    browser.driver.execute("window.print = () => { window.dsrPrinted = true; }", Vec::new()).await.ok();
+    browser.click(ids::PRINT_REGISTER).await;
+    browser.wait_until("the print was asked for", "done(window.dsrPrinted === true)").await;
+    let pdf = browser
+        .driver
+        .print_page(thirtyfour::common::print::PrintParameters::default())
+        .await
+        .unwrap_or_else(|e| panic!("print to PDF: {e}"));
+    std::fs::write(dsr_e2e_tests::screenshot_path("register-printed").with_extension("pdf"), &pdf).ok();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap_or_else(|e| panic!("reading the PDF: {e}"));
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let flat = squeeze(&text);
+    for expected in [
+        "Dynamic Support Register: Test area",
+        "Showing: Rated Amber",
+        "Sam Amberperson",
+        "Lee Adultperson",
+        "Confidential",
+    ] {
+        assert!(flat.contains(&squeeze(expected)), "{expected:?} missing from the printed register: {text}");
+    }
+    for absent in ["Alex Redperson", "Sent to the server", "Search by name", "Print the register"] {
+        assert!(!flat.contains(&squeeze(absent)), "{absent:?} printed: {text}");
+    }
+    browser.quit().await;
+}

@@ -1,10 +1,15 @@
-//! `/`: everyone on the register this device holds: counts per rating, filters (rating, status,
-//! overdue), search by name or NHS number, sorted by the next due date; each row with its rating (tag
-//! with text), age, keyworker, next due item and whether the server has it yet.
+//! `/`: everyone on the register this device holds: counts per rating, filters (rating, status, what
+//! is due, keyworker, age group, overdue), search by name or NHS number, sorted by any column (the
+//! next due date first); each row with its rating (tag with text), age, keyworker, every due item (the
+//! next one shown, the rest a tap away) and whether the server has it yet. "Print the register" prints
+//! every person the filters show, for the DSR meeting (the print stylesheet leaves out the controls).
 
 use chrono::Local;
+use dsr_shared::due::DueRule;
 use dsr_shared::rating::Rating;
-use dsr_shared::register::{RatingCounts, RegisterFilter, RegisterRow, SortBy, StatusFilter};
+use dsr_shared::register::{
+    AgeGroup, KeyworkerFilter, RatingCounts, RegisterFilter, RegisterRow, SortBy, StatusFilter, keyworkers,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -86,6 +91,22 @@ pub fn RegisterPage() -> impl IntoView {
             </p>
         </Show>
         <FilterForm filter=filter/>
+        <button class="nhsuk-button nhsuk-button--secondary dsr-no-print" id=ids::PRINT_REGISTER type="button"
+            on:click=move |_| {
+                // Every person the filters show, not only the first page.
+                shown.set(usize::MAX);
+                request_animation_frame(|| {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.print();
+                    }
+                });
+            }>"Print the register"</button>
+        <p class="dsr-print-only" id=ids::REGISTER_PRINTED>{move || format!(
+            "Dynamic Support Register: {}. Printed {}. {}",
+            state.session.with(|s| s.user().map(|u| u.area_name.clone()).unwrap_or_default()),
+            Local::now().format("%-d %B %Y, %H:%M"),
+            filter.with(describe),
+        )}</p>
         <p class="nhsuk-body" id=ids::REGISTER_SHOWING data-count=move || visible.with(Vec::len).to_string()>
             {move || format!("Showing {} of {}", visible.with(Vec::len), count())}
         </p>
@@ -97,11 +118,12 @@ pub fn RegisterPage() -> impl IntoView {
                 <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"People on the register"</caption>
                 <thead class="nhsuk-table__head">
                     <tr class="nhsuk-table__row">
-                        <th scope="col" class="nhsuk-table__header">"Name, age and NHS number"</th>
-                        <th scope="col" class="nhsuk-table__header">"Rating"</th>
-                        <th scope="col" class="nhsuk-table__header">"Keyworker"</th>
-                        <th scope="col" class="nhsuk-table__header">"Next due"</th>
-                        <th scope="col" class="nhsuk-table__header">"Sent to the server"</th>
+                        <SortHeader filter=filter sort=SortBy::Name label="Name and NHS number"/>
+                        <SortHeader filter=filter sort=SortBy::Age label="Age"/>
+                        <SortHeader filter=filter sort=SortBy::Rating label="Rating"/>
+                        <SortHeader filter=filter sort=SortBy::Keyworker label="Keyworker"/>
+                        <SortHeader filter=filter sort=SortBy::NextDue label="Due"/>
+                        <th scope="col" class="nhsuk-table__header dsr-no-print">"Sent to the server"</th>
                     </tr>
                 </thead>
                 <tbody class="nhsuk-table__body">
@@ -138,12 +160,13 @@ fn PersonRowView(row: PersonRow) -> impl IntoView {
         })
     });
     let today = Local::now().date_naive();
-    let (born, nhs_number) = match &row.person {
+    let (born, age, nhs_number) = match &row.person {
         Some(person) => (
-            format!("{} (age {})", person.date_of_birth.format("%-d %B %Y"), person.age_on(today)),
+            format!("Born {}", person.date_of_birth.format("%-d %B %Y")),
+            person.age_on(today).to_string(),
             person.nhs_number.map(|n| n.to_string()).unwrap_or_else(|| "Not known".into()),
         ),
-        None => (text("date_of_birth"), text("nhs_number")),
+        None => (text("date_of_birth"), String::new(), text("nhs_number")),
     };
     let (tag_class, tag_text) = match (row.refused.is_empty(), row.on_server) {
         (false, _) => ("nhsuk-tag nhsuk-tag--red", "Refused by the server"),
@@ -179,10 +202,11 @@ fn PersonRowView(row: PersonRow) -> impl IntoView {
                 <span class="dsr-cell-detail">{born}</span>
                 <span class="dsr-cell-detail dsr-nowrap">{format!("NHS number: {nhs_number}")}</span>
             </td>
+            <td class="nhsuk-table__cell">{age}</td>
             <td class="nhsuk-table__cell">{rating_cell(row.register.as_ref())}</td>
             <td class="nhsuk-table__cell">{row.register.as_ref().and_then(|r| r.keyworker.clone()).unwrap_or_else(|| "None yet".into())}</td>
-            <td class="nhsuk-table__cell">{next_due(row.register.as_ref())}</td>
-            <td class="nhsuk-table__cell">
+            <td class="nhsuk-table__cell">{next_due(row.register.as_ref(), &id)}</td>
+            <td class="nhsuk-table__cell dsr-no-print">
                 <strong class=tag_class>{tag_text}</strong>
                 {refused}
             </td>
@@ -213,24 +237,96 @@ pub fn rating_tag(rating: Option<Rating>) -> impl IntoView {
     view! { <strong class=class data-rating=text>{text}</strong> }
 }
 
-/// The next due item: its date and what it is, "Overdue" when past.
-fn next_due(row: Option<&RegisterRow>) -> impl IntoView + use<> {
-    let item = row.and_then(|r| r.next_due.clone());
+/// One due item: its date and what it is, "Overdue" when past.
+fn due_item(item: &dsr_shared::due::DueItem) -> impl IntoView + use<> {
+    view! {
+        {item.overdue.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong>" " })}
+        {item.due_on.format("%-d %b %Y").to_string()}
+        <span class="dsr-cell-detail">{item.reason.clone()}</span>
+    }
+}
+
+/// What is due: the next item, and every other one a tap away (all of them printed).
+fn next_due(row: Option<&RegisterRow>, person: &str) -> impl IntoView + use<> {
+    let items = row.map(|r| r.due.clone()).unwrap_or_default();
     let overdue = row.map_or(0, |r| r.overdue);
     if row.is_some_and(|r| r.due_hidden) {
         return view! { <span data-due="hidden">{NOT_SHOWN}</span> }.into_any();
     }
-    match item {
-        None => view! { <span>"Nothing due"</span> }.into_any(),
-        Some(item) => view! {
-            <span class=if item.overdue { "dsr-overdue" } else { "" } data-overdue=overdue.to_string()>
-                {item.overdue.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong>" " })}
-                {item.due_on.format("%-d %b %Y").to_string()}
-                <span class="dsr-cell-detail">{item.reason.clone()}</span>
-            </span>
+    let Some((first, rest)) = items.split_first() else {
+        return view! { <span>"Nothing due"</span> }.into_any();
+    };
+    let more = (!rest.is_empty()).then(|| {
+        let rest = rest.to_vec();
+        view! {
+            <details class="nhsuk-details dsr-due-more" id=ids::due_more(person)>
+                <summary class="nhsuk-details__summary">
+                    <span class="nhsuk-details__summary-text">{match rest.len() { 1 => "1 more due".to_string(), n => format!("{n} more due") }}</span>
+                </summary>
+                <ul class="nhsuk-list nhsuk-details__text">
+                    {rest.iter().map(|item| view! { <li>{due_item(item)}</li> }).collect_view()}
+                </ul>
+            </details>
         }
-        .into_any(),
+    });
+    view! {
+        <span class=if first.overdue { "dsr-overdue" } else { "" } data-overdue=overdue.to_string()>{due_item(first)}</span>
+        {more}
     }
+    .into_any()
+}
+
+/// A column's heading, a button that sorts by it (again: the other way round).
+#[component]
+fn SortHeader(filter: RwSignal<RegisterFilter>, sort: SortBy, label: &'static str) -> impl IntoView {
+    let active = move || filter.with(|f| f.sort == sort);
+    let aria = move || match (active(), filter.with(|f| f.descending)) {
+        (false, _) => "none",
+        (true, false) => "ascending",
+        (true, true) => "descending",
+    };
+    view! {
+        <th scope="col" class="nhsuk-table__header" aria-sort=aria>
+            <button type="button" class="dsr-sort" id=ids::sort_by(sort.name())
+                on:click=move |_| filter.update(|f| {
+                    f.descending = f.sort == sort && !f.descending;
+                    f.sort = sort;
+                })>
+                {label}
+                <span class="dsr-sort__arrow" aria-hidden="true">{move || match aria() { "ascending" => " ▲", "descending" => " ▼", _ => "" }}</span>
+            </button>
+        </th>
+    }
+}
+
+/// The filters in words, for the printed register.
+fn describe(filter: &RegisterFilter) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !filter.ratings.is_empty() {
+        let names: Vec<&str> = filter.ratings.iter().map(|r| r.map_or("Not rated", |r| r.label())).collect();
+        parts.push(format!("Rated {}", names.join(" or ")));
+    }
+    if let Some(status) = filter.status {
+        parts.push(status.label().to_string());
+    }
+    if let Some(rule) = filter.due {
+        parts.push(rule.label().to_string());
+    }
+    match &filter.keyworker {
+        Some(KeyworkerFilter::Named(name)) => parts.push(format!("Keyworker {name}")),
+        Some(KeyworkerFilter::Nobody) => parts.push("No keyworker".to_string()),
+        None => {}
+    }
+    if let Some(group) = filter.age_group {
+        parts.push(group.label().to_string());
+    }
+    if filter.overdue_only {
+        parts.push("Something overdue".to_string());
+    }
+    if !filter.search.trim().is_empty() {
+        parts.push(format!("Matching \"{}\"", filter.search.trim()));
+    }
+    if parts.is_empty() { "Everyone on this device.".to_string() } else { format!("Showing: {}.", parts.join("; ")) }
 }
 
 /// The number of people per rating at the top; each a button that shows only those people.
@@ -265,9 +361,16 @@ fn RatingCountsView(counts: Memo<RatingCounts>, filter: RwSignal<RegisterFilter>
     }
 }
 
-/// Search, status, overdue and sort.
+/// Search, status, what is due, keyworker, age group, overdue and sort.
 #[component]
 fn FilterForm(filter: RwSignal<RegisterFilter>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let names = Memo::new(move |_| {
+        state.people.with(|people| {
+            let rows: Vec<RegisterRow> = people.iter().filter_map(|p| p.register.clone()).collect();
+            keyworkers(&rows)
+        })
+    });
     view! {
         <div class="dsr-filters">
             <div class="nhsuk-form-group">
@@ -284,11 +387,47 @@ fn FilterForm(filter: RwSignal<RegisterFilter>) -> impl IntoView {
                 </select>
             </div>
             <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for=ids::FILTER_DUE>"What is due"</label>
+                <select class="nhsuk-select" id=ids::FILTER_DUE
+                    on:change=move |ev| filter.update(|f| f.due = DueRule::from_name(&event_target_value(&ev)))>
+                    <option value="">"Anything"</option>
+                    {DueRule::ALL.into_iter().filter(|r| *r != DueRule::RetentionPurge).map(|r| view! { <option value=r.name()>{r.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for=ids::FILTER_KEYWORKER>"Keyworker"</label>
+                <select class="nhsuk-select" id=ids::FILTER_KEYWORKER
+                    on:change=move |ev| filter.update(|f| f.keyworker = match event_target_value(&ev).as_str() {
+                        "" => None,
+                        "__nobody__" => Some(KeyworkerFilter::Nobody),
+                        name => Some(KeyworkerFilter::Named(name.to_string())),
+                    })>
+                    <option value="">"Anyone"</option>
+                    <option value="__nobody__">"No keyworker yet"</option>
+                    {move || names.get().into_iter().map(|n| { let value = n.clone(); view! { <option value=value>{n}</option> } }).collect_view()}
+                </select>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for=ids::FILTER_AGE>"Age"</label>
+                <select class="nhsuk-select" id=ids::FILTER_AGE
+                    on:change=move |ev| filter.update(|f| f.age_group = AgeGroup::from_name(&event_target_value(&ev)))>
+                    <option value="">"Any age"</option>
+                    {AgeGroup::ALL.into_iter().map(|g| view! { <option value=g.name()>{g.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="nhsuk-form-group">
                 <label class="nhsuk-label" for=ids::REGISTER_SORT>"Order"</label>
                 <select class="nhsuk-select" id=ids::REGISTER_SORT
-                    on:change=move |ev| filter.update(|f| f.sort = if event_target_value(&ev) == "name" { SortBy::Name } else { SortBy::NextDue })>
+                    prop:value=move || filter.with(|f| f.sort.name())
+                    on:change=move |ev| filter.update(|f| {
+                        f.sort = SortBy::from_name(&event_target_value(&ev)).unwrap_or_default();
+                        f.descending = false;
+                    })>
                     <option value="due">"Next due first"</option>
                     <option value="name">"Name"</option>
+                    <option value="age">"Age, youngest first"</option>
+                    <option value="rating">"Rating, most at risk first"</option>
+                    <option value="keyworker">"Keyworker"</option>
                 </select>
             </div>
             <div class="nhsuk-checkboxes nhsuk-checkboxes--small dsr-filters__overdue">
