@@ -344,7 +344,7 @@ async fn choose(browser: &Browser, select: &str, value: &str) {
     browser
         .element(select)
         .await
-        .find(thirtyfour::By::Css(&format!("option[value='{value}']")))
+        .find(thirtyfour::By::Css(format!("option[value='{value}']")))
         .await
         .unwrap_or_else(|e| panic!("{select} has no option {value}: {e}"))
         .click()
