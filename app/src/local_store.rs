@@ -137,7 +137,7 @@ impl PersonRow {
             family_views: self.papers.family_views.iter().filter(|v| v.review_id == review).cloned().collect(),
             findings: self.papers.findings.iter().filter(|f| f.review_id == review).cloned().collect(),
             recommendations: self.papers.recommendations.iter().filter(|r| r.review_id == review).cloned().collect(),
-            actions: file.actions.iter().filter(|a| a.review_id == review).cloned().collect(),
+            actions: file.actions.iter().filter(|a| a.review_id == Some(review)).cloned().collect(),
         })
     }
 

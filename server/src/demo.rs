@@ -250,7 +250,8 @@ fn demo_review(
     for (n, description, owner, due) in actions {
         let mut action = Action {
             id: ActionId::from_uuid(record(n).as_uuid()),
-            review_id,
+            review_id: Some(review_id),
+            meeting_id: None,
             person_id: person.id,
             recommendation_id: Some(recommendation.id),
             description: long(description)?,

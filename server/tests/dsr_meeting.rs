@@ -166,6 +166,29 @@ async fn a_dsr_panel_member_reads_the_meeting_and_records_decisions_and_nothing_
         answers[3]
     );
 
+    // An action the meeting agrees joins the follow-up, naming the meeting; a review's action plan is not
+    // the panel's to write.
+    let agreed = decision
+        .new_action(
+            dsr_shared::ActionId::from_uuid(id(40).as_uuid()),
+            long("Call the school"),
+            short("Sam Keyworker"),
+            on,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut review_action = agreed.clone();
+    review_action.meeting_id = None;
+    review_action.review_id = Some(dsr_shared::ReviewId::from_uuid(id(45).as_uuid()));
+    let answers = push_as(
+        &server,
+        &panel,
+        client(2),
+        vec![mutation(8, id(40), "action", &agreed, None), mutation(9, id(41), "action", &review_action, None)],
+    )
+    .await;
+    assert!(applied(&answers[0]), "{:?}", answers[0]);
+    assert!(refused_for(&answers[1], "not a review's action plan"), "{:?}", answers[1]);
+
     // Final minutes: the panel records an amendment.
     let mut final_minutes = meeting.clone();
     final_minutes.status = MeetingStatus::Final;
@@ -191,7 +214,7 @@ async fn a_dsr_panel_member_reads_the_meeting_and_records_decisions_and_nothing_
         &server,
         &panel,
         client(2),
-        vec![mutation(8, id(50), "dsr_meeting", &amended, Some((stored.version, &old_meeting)))],
+        vec![mutation(10, id(50), "dsr_meeting", &amended, Some((stored.version, &old_meeting)))],
     )
     .await;
     assert!(applied(&answers[0]), "{answers:?}");
@@ -207,7 +230,7 @@ async fn a_dsr_panel_member_reads_the_meeting_and_records_decisions_and_nothing_
     let (_, family) = server.login("pat.agenda", "our own long password").await;
     let seen = pulled(&server, &family, client(3)).await;
     assert!(seen.contains(&id(1)), "the family sees their child");
-    for hidden in [id(50), decision_id, id(20), id(22)] {
+    for hidden in [id(50), decision_id, id(20), id(22), id(40)] {
         assert!(!seen.contains(&hidden), "the family is not sent {hidden}: {seen:?}");
     }
 }

@@ -292,9 +292,10 @@ pub fn person_access(role: Role, assigned: bool, facts: PersonFacts) -> PersonAc
             ]),
             KindSet::of(&[K::Consent, K::Planner, K::FamilyViews]),
         ),
-        // The meeting's decision, the rating it gives and a referral's triage.
+        // The meeting's decision, the rating it gives, a referral's triage and the meeting's actions (only
+        // those: see `writes_only_meeting_actions`).
         Role::DsrPanel => {
-            (KindSet::of(&DSR_PANEL_READS), KindSet::of(&[K::MeetingDecision, K::RatingChange, K::Referral]))
+            (KindSet::of(&DSR_PANEL_READS), KindSet::of(&[K::MeetingDecision, K::RatingChange, K::Referral, K::Action]))
         }
     };
     PersonAccess { read, write }
@@ -374,6 +375,19 @@ pub fn area_access(role: Role) -> PersonAccess {
         Role::DsrPanel => PersonAccess { read: KindSet::of(&[K::DsrMeeting]), write: KindSet::of(&[K::DsrMeeting]) },
         _ => PersonAccess::NONE,
     }
+}
+
+/// Whether `role` writes only the actions a DSR meeting agreed, never a review's action plan.
+pub fn writes_only_meeting_actions(role: Role) -> bool {
+    role == Role::DsrPanel
+}
+
+/// The kind whose readers may read a record of `kind` with `fields`: its own, except that an action a
+/// DSR meeting agreed (it names the meeting) is read as the meeting's decision is: families, advocates
+/// and C(E)TR panels, who read a review's actions, never see a meeting's.
+pub fn read_as(kind: RecordKind, fields: &crate::sync::Fields) -> RecordKind {
+    let from_meeting = fields.get("meeting_id").is_some_and(|v| !v.is_null());
+    if kind == K::Action && from_meeting { K::MeetingDecision } else { kind }
 }
 
 /// The kinds that make up a review's outcome: what the panel found, recommended and asked to be done.
@@ -482,9 +496,10 @@ impl View {
         }
     }
 
-    /// Whether this view holds `record`.
+    /// Whether this view holds `record`. An action a DSR meeting agreed is the meeting's: held only where
+    /// the meeting's decisions are ([`read_as`]).
     pub fn holds_record(&self, record: &Record) -> bool {
-        self.holds(record.person_id(), record.kind, record.review_id())
+        self.holds(record.person_id(), read_as(record.kind, &record.fields), record.review_id())
     }
 
     /// The people of whom `self` holds something other than `old` did: for each of their records, a
@@ -568,7 +583,8 @@ mod tests {
         for kind in [K::VisitNote, K::Planner, K::FamilyViews, K::KloeFinding] {
             assert!(!panel.read.contains(kind), "{kind} is not the panel's business");
         }
-        assert_eq!(panel.write, KindSet::of(&[K::MeetingDecision, K::RatingChange, K::Referral]));
+        assert_eq!(panel.write, KindSet::of(&[K::MeetingDecision, K::RatingChange, K::Referral, K::Action]));
+        assert!(writes_only_meeting_actions(Role::DsrPanel) && !writes_only_meeting_actions(Role::Keyworker));
         assert_eq!(person_access(Role::DsrPanel, true, WITHDRAWN), PersonAccess::NONE, "withdrawn consent");
         assert!(area_access(Role::DsrPanel).read.contains(K::DsrMeeting));
         // A meeting: the panel reads it and amends final minutes; only a coordinator arranges one.
@@ -583,6 +599,33 @@ mod tests {
         assert!(!write_rule(Role::DsrPanel, K::RatingChange).may_change("to"), "a rating given stays in the history");
         assert!(Role::DsrPanel.reads_whole_area() && !Role::DsrPanel.sees_whole_register());
         assert_eq!(Role::from_name("dsr_panel"), Some(Role::DsrPanel));
+    }
+
+    #[test]
+    fn a_meetings_action_is_held_only_where_its_decisions_are() {
+        let person = PersonId::from_time_and_random(1, [1; 10]);
+        let fields = |meeting: serde_json::Value| -> crate::sync::Fields {
+            [("person_id".to_string(), serde_json::json!(person)), ("meeting_id".to_string(), meeting)].into()
+        };
+        let record = |meeting| Record {
+            id: crate::RecordId::from_time_and_random(2, [2; 10]),
+            kind: K::Action,
+            version: 1,
+            fields: fields(meeting),
+            deleted: false,
+        };
+        let of_meeting = record(serde_json::json!(crate::DsrMeetingId::from_time_and_random(3, [3; 10])));
+        let of_review = record(serde_json::Value::Null);
+        for role in Role::ALL {
+            let read = person_access(role, true, OPEN).read;
+            let view = View::People([(person, Held::kinds(read))].into());
+            assert_eq!(view.holds_record(&of_review), read.contains(K::Action), "{role}");
+            assert_eq!(view.holds_record(&of_meeting), read.contains(K::MeetingDecision), "{role}");
+        }
+        for role in [Role::Family, Role::Advocate, Role::PanelMember] {
+            let view = View::People([(person, Held::kinds(person_access(role, true, OPEN).read))].into());
+            assert!(!view.holds_record(&of_meeting), "{role} never sees a meeting's action");
+        }
     }
 
     #[test]

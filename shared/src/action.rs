@@ -1,12 +1,14 @@
 //! After the review: recommendations and the action plan. Every action has an owner in the care
-//! network and a due date; the coordinator follows up; families can disagree (seed 001).
+//! network and a due date; the coordinator follows up; families can disagree (seed 001). A DSR meeting
+//! agrees actions too: they join the same follow-up, but they are the meeting's, seen only by those who
+//! may read its decisions ([`crate::access::View::holds_record`]).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::planner::Disagreement;
 use crate::text::{LongText, ShortText};
-use crate::{ActionId, PersonId, RecommendationId, ReviewId, Validate, ValidationErrors, validated};
+use crate::{ActionId, DsrMeetingId, PersonId, RecommendationId, ReviewId, Validate, ValidationErrors, validated};
 
 validated! {
     #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +76,12 @@ validated! {
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Action (unchecked ActionUnchecked) {
         pub id: ActionId,
-        pub review_id: ReviewId,
+        /// The review whose action plan it is in (or, for an action a DSR meeting agreed, none).
+        #[serde(default)]
+        pub review_id: Option<ReviewId>,
+        /// The DSR meeting that agreed it.
+        #[serde(default)]
+        pub meeting_id: Option<DsrMeetingId>,
         /// The person the review is about (so access is decided per person, like every other record).
         pub person_id: PersonId,
         #[serde(default)]
@@ -94,6 +101,11 @@ validated! {
 impl Validate for Action {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
+        errors.require(
+            self.review_id.is_some() == self.meeting_id.is_some(),
+            "review_id",
+            "An action comes from one review's action plan or one DSR meeting",
+        );
         errors.require(
             self.updates.last().is_some_and(|u| u.status != self.status),
             "status",
@@ -179,7 +191,8 @@ pub(crate) mod tests {
     pub(crate) fn action(due_on: NaiveDate) -> Action {
         Action {
             id: ActionId::from_time_and_random(1, [1; 10]),
-            review_id: ReviewId::from_time_and_random(1, [2; 10]),
+            review_id: Some(ReviewId::from_time_and_random(1, [2; 10])),
+            meeting_id: None,
             person_id: PersonId::from_time_and_random(1, [3; 10]),
             recommendation_id: None,
             description: LongText::parse("Request an EHC needs assessment").unwrap_or_else(|e| panic!("{e}")),
@@ -239,5 +252,22 @@ pub(crate) mod tests {
         let mut dropped = action(day(2026, 12, 1));
         dropped.status = ActionStatus::Dropped;
         assert!(dropped.validate().is_err());
+    }
+
+    #[test]
+    fn an_action_comes_from_one_review_or_one_meeting() {
+        let mut a = action(day(2026, 12, 1));
+        assert!(a.validate().is_ok());
+        a.meeting_id = Some(DsrMeetingId::from_time_and_random(1, [4; 10]));
+        assert!(a.validate().is_err_and(|e| e.fields()[0].field == "review_id"), "both");
+        a.review_id = None;
+        assert!(a.validate().is_ok(), "a meeting's");
+        a.meeting_id = None;
+        assert!(a.validate().is_err(), "neither");
+        // Stored before meetings agreed actions: a review's, as it was.
+        let old = serde_json::json!({ "id": a.id, "review_id": ReviewId::from_time_and_random(1, [2; 10]),
+            "person_id": a.person_id, "description": "Call", "owner": "School", "due_on": "2026-12-01", "status": "open" });
+        let read: Action = serde_json::from_value(old).unwrap_or_else(|e| panic!("{e}"));
+        assert!(read.review_id.is_some() && read.meeting_id.is_none() && read.validate().is_ok());
     }
 }

@@ -311,14 +311,17 @@ pub fn due_items(file: &PersonFile, policy: &AreaPolicy, today: NaiveDate) -> Ve
     }
     review_rules(&mut due, file, policy, today);
     for action in file.actions.iter().filter(|a| a.is_open()) {
-        let meeting = file.reviews.iter().find(|r| r.id == action.review_id).and_then(|r| r.meeting_on);
+        let review = action.review_id.and_then(|id| file.reviews.iter().find(|r| r.id == id));
+        let decided = action.meeting_id.and_then(|id| file.meeting_decisions.iter().find(|d| d.meeting_id == id));
+        let meeting = review.and_then(|r| r.meeting_on).or(decided.map(|d| d.meeting_on));
         let since = meeting.unwrap_or(action.due_on).min(action.due_on);
-        let about = About { action_id: Some(action.id), review_id: Some(action.review_id), ..About::default() };
+        let about = About { action_id: Some(action.id), review_id: action.review_id, ..About::default() };
+        let from = if action.meeting_id.is_some() { " (from the DSR meeting)" } else { "" };
         due.push(
             DueRule::ActionDue,
             since,
             action.due_on,
-            format!("Action for {}: {}", action.owner, action.description),
+            format!("Action for {}{from}: {}", action.owner, action.description),
             about,
         );
     }

@@ -402,7 +402,9 @@ pub struct ReferralDecision {
     pub tell_family_by: NaiveDate,
 }
 
-/// An action the meeting agreed: it joins the follow-up.
+/// An action as the first decisions stored it, inside the decision. Actions a meeting agrees are now
+/// [`crate::action::Action`]s naming the meeting ([`MeetingDecision::new_action`]), so they join the
+/// follow-up; these are still read and shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingAction {
     pub description: LongText,
@@ -428,7 +430,8 @@ validated! {
         pub rating: Option<RatingDecision>,
         #[serde(default)]
         pub referral: Option<ReferralDecision>,
-        #[serde(default)]
+        /// Actions stored inside the decision before they joined the follow-up (read only).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub actions: Vec<MeetingAction>,
         /// A C(E)TR to be requested.
         #[serde(default)]
@@ -503,6 +506,35 @@ impl MeetingDecision {
             deferred: false,
             recorded_by: by,
         }
+    }
+
+    /// An action the meeting agrees about the person: it joins the follow-up as an action naming the
+    /// meeting, due on or after the meeting's date.
+    pub fn new_action(
+        &self,
+        id: crate::ActionId,
+        description: LongText,
+        owner: ShortText,
+        due_on: NaiveDate,
+    ) -> Result<crate::action::Action, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        errors.require(due_on < self.meeting_on, "action_due", "An action is due on or after the meeting");
+        errors.into_result()?;
+        let action = crate::action::Action {
+            id,
+            review_id: None,
+            meeting_id: Some(self.meeting_id),
+            person_id: self.person_id,
+            recommendation_id: None,
+            description,
+            owner,
+            due_on,
+            status: crate::action::ActionStatus::Open,
+            updates: Vec::new(),
+            family_disagreement: None,
+        };
+        action.validate()?;
+        Ok(action)
     }
 
     /// The id of `meeting`'s decision about `person`: the same on every device.
@@ -734,6 +766,22 @@ mod tests {
             due_on: day(2026, 12, 1),
         });
         assert!(d.validate().is_err_and(|e| e.fields()[0].field == "actions"), "an action due before the meeting");
+    }
+
+    #[test]
+    fn an_action_the_meeting_agrees_joins_the_follow_up_naming_the_meeting() {
+        let long = |t: &str| LongText::parse(t).unwrap_or_else(|e| panic!("{e}"));
+        let (meeting, person) =
+            (DsrMeetingId::from_time_and_random(1, [1; 10]), PersonId::from_time_and_random(3, [3; 10]));
+        let d = decision(meeting, person);
+        let id = crate::ActionId::from_time_and_random(5, [5; 10]);
+        let action = d
+            .new_action(id, long("Call the school"), ShortText::constant("Sam Keyworker"), day(2026, 12, 15))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((action.meeting_id, action.review_id, action.person_id), (Some(meeting), None, person));
+        assert!(action.is_open() && action.validate().is_ok());
+        let early = d.new_action(id, long("Call"), ShortText::constant("Sam"), day(2026, 12, 1));
+        assert!(early.is_err_and(|e| e.fields()[0].field == "action_due"), "due before the meeting");
     }
 
     proptest! {

@@ -110,6 +110,24 @@ pub fn decision_words(decision: &MeetingDecision) -> Vec<String> {
     words
 }
 
+/// The actions `meeting` agreed about `file`'s person, as the minutes give them: those in the
+/// follow-up (with where they stand) and any stored inside the decision before that, `decided`.
+pub fn action_lines(meeting: &DsrMeeting, file: &PersonFile, decided: &[crate::meeting::MeetingAction]) -> Vec<String> {
+    let mut lines: Vec<String> =
+        decided.iter().map(|a| format!("{}: {}, by {}", a.description, a.owner, long_date(a.due_on))).collect();
+    let mut followed: Vec<&crate::action::Action> =
+        file.actions.iter().filter(|a| a.meeting_id == Some(meeting.id)).collect();
+    followed.sort_by_key(|a| (a.due_on, a.id));
+    lines.extend(followed.into_iter().map(|a| {
+        let standing = match a.status {
+            crate::action::ActionStatus::Open => String::new(),
+            status => format!(" ({})", status.label().to_lowercase()),
+        };
+        format!("{}: {}, by {}{standing}", a.description, a.owner, long_date(a.due_on))
+    }));
+    lines
+}
+
 /// `text` ending with a full stop (or its own ending).
 fn sentence(text: &str) -> String {
     let text = text.trim();
@@ -125,6 +143,13 @@ pub fn minutes(area: &str, meeting: &DsrMeeting, agenda: &[AgendaItem], files: &
         .map(|d| (d.person_id, d))
         .collect();
     let names: BTreeMap<PersonId, String> = files.iter().map(|f| (f.person.id, f.person.full_name())).collect();
+    let agreed: BTreeMap<PersonId, Vec<String>> = files
+        .iter()
+        .map(|f| {
+            let decided = decisions.get(&f.person.id).map(|d| d.actions.as_slice()).unwrap_or_default();
+            (f.person.id, action_lines(meeting, f, decided))
+        })
+        .collect();
     let item = |person: PersonId, on_agenda: Option<&AgendaItem>| -> Option<MinutesItem> {
         let decision = decisions.get(&person)?;
         Some(MinutesItem {
@@ -134,11 +159,7 @@ pub fn minutes(area: &str, meeting: &DsrMeeting, agenda: &[AgendaItem], files: &
             why: on_agenda.map(|a| a.reasons.clone()).unwrap_or_default(),
             discussion: decision.discussion.as_ref().map(ToString::to_string),
             decisions: decision_words(decision),
-            actions: decision
-                .actions
-                .iter()
-                .map(|a| format!("{}: {}, by {}", a.description, a.owner, long_date(a.due_on)))
-                .collect(),
+            actions: agreed.get(&person).cloned().unwrap_or_default(),
         })
     };
     let mut items: Vec<MinutesItem> = agenda.iter().filter_map(|a| item(a.person_id, Some(a))).collect();
@@ -222,6 +243,16 @@ mod tests {
             owner: ShortText::constant("Sam Keyworker"),
             due_on: day(2026, 12, 15),
         });
+        let mut agreed = decided
+            .new_action(
+                crate::ActionId::from_time_and_random(8, [8; 10]),
+                long("Arrange respite"),
+                ShortText::constant("Social worker"),
+                day(2026, 12, 20),
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        agreed.status = crate::action::ActionStatus::InProgress;
+        robin.actions.push(agreed);
         robin.meeting_decisions.push(decided);
         let referral = ReferralId::from_time_and_random(9, [9; 10]);
         let mut triaged = MeetingDecision::blank(meeting.id, meeting.date, sam.person.id, by.clone());
@@ -265,7 +296,13 @@ mod tests {
                 "A Care (Education) and Treatment Review is to be requested."
             ]
         );
-        assert_eq!(m.items[1].actions, ["Call the school: Sam Keyworker, by 15 December 2026"]);
+        assert_eq!(
+            m.items[1].actions,
+            [
+                "Call the school: Sam Keyworker, by 15 December 2026",
+                "Arrange respite: Social worker, by 20 December 2026 (in progress)"
+            ]
+        );
         assert_eq!(m.items[1].discussion.as_deref(), Some("School placement breaking down"));
         assert_eq!(m.items[1].section.as_deref(), Some(Section::Red.title()));
         assert_eq!(m.not_reached, ["Quiet Minuted"], "Hidden is not on the reader's device: not named");

@@ -111,9 +111,17 @@ async fn a_coordinator_schedules_the_next_meeting_and_its_agenda_lists_everyone_
     assert_eq!(meeting["amendments"].as_array().map(Vec::len), Some(1), "{meeting}");
     assert_eq!(meeting["attendees"][2]["present"], false, "apologies: {meeting}");
     assert_eq!(meeting["attendees"][1]["agency"], "council");
-    let decision = records.iter().find(|r| r.get("meeting_id").is_some()).unwrap_or_else(|| panic!("{records:?}"));
-    assert_eq!(decision["actions"][0]["owner"], "Social worker");
+    let decision = records.iter().find(|r| r.get("meeting_on").is_some()).unwrap_or_else(|| panic!("{records:?}"));
     assert_eq!(decision["rating"]["to"], "amber");
+    // The action joined the follow-up, naming the meeting.
+    let action = records
+        .iter()
+        .find(|r| r["owner"] == "Social worker")
+        .unwrap_or_else(|| panic!("no action from the meeting: {records:?}"));
+    assert_eq!((&action["meeting_id"], &action["status"]), (&decision["meeting_id"], &json!("open")), "{action}");
+    browser.click(ids::FOLLOW_UP_LINK).await;
+    let follow_up = browser.wait_for_text(ids::FOLLOW_UP, "Arrange a multi-agency meeting").await;
+    assert!(follow_up.contains("DSR meeting") && follow_up.contains("Social worker"), "{follow_up}");
     let rating = records
         .iter()
         .find(|r| r["to"] == "amber" && r["source"] == "dsr_meeting")
@@ -192,12 +200,21 @@ async fn a_coordinator_and_a_panel_member_see_each_others_decisions_at_once_and_
     panel.type_into(ids::DECISION_DISCUSSION, "Crisis plan working; school place agreed").await;
     panel.click("rating-amber").await;
     panel.type_into(ids::DECISION_RATING_REASON, "Support in place at home and school").await;
+    panel.type_into(ids::DECISION_ACTION, "Confirm the school place in writing").await;
+    panel.type_into(ids::DECISION_ACTION_OWNER, "Lee Education").await;
+    let due = chrono::Local::now().date_naive() + chrono::Days::new(14);
+    panel.type_into(ids::DECISION_ACTION_DUE_DAY, &due.format("%-d").to_string()).await;
+    panel.type_into(ids::DECISION_ACTION_DUE_MONTH, &due.format("%-m").to_string()).await;
+    panel.type_into(ids::DECISION_ACTION_DUE_YEAR, &due.format("%Y").to_string()).await;
     let saved = std::time::Instant::now();
     panel.click(ids::SAVE_MEETING_DECISION).await;
     panel.wait_for_text(ids::NOTICE, "The decision was saved on this device").await;
     let seen = coordinator.wait_for_text(&ids::agenda_decision(ROBIN), "Rating changed to Amber").await;
     println!("a decision on one tablet shown on the other: {} ms after saving", saved.elapsed().as_millis());
     assert!(seen.contains("Support in place at home and school"), "{seen}");
+    coordinator
+        .wait_for_text(&ids::agenda_decision(ROBIN), "Action: Confirm the school place in writing: Lee Education")
+        .await;
 
     // Offline, the panel member records Sam's decision; it reaches the coordinator once back online.
     panel.set_offline(true).await;
@@ -243,6 +260,7 @@ async fn a_coordinator_and_a_panel_member_see_each_others_decisions_at_once_and_
         "Rating changed to Amber: Support in place at home and school.",
         "Deferred to the next meeting.",
         "Not reached: first at the next meeting.",
+        "Confirm the school place in writing: Lee Education, by",
     ] {
         assert!(flat.contains(&squeeze(expected)), "{expected:?} missing from the minutes' PDF: {text}");
     }

@@ -147,7 +147,8 @@ pub fn ActionPlanPage() -> impl IntoView {
         let (Some(what), Some(who), Some(due)) = (what, who, due) else { return errors.set(found) };
         let action = Action {
             id: ActionId::from_uuid(new_id().as_uuid()),
-            review_id: file.review.id,
+            review_id: Some(file.review.id),
+            meeting_id: None,
             person_id: file.review.person_id,
             recommendation_id: None,
             description: what,
@@ -338,9 +339,14 @@ pub fn ActionPage() -> impl IntoView {
     };
     let status_options: Vec<(String, &'static str, &'static str)> =
         ActionStatus::ALL.iter().map(|s| (ids::action_status(s.name()), s.name(), s.label())).collect();
-    let review_link = format!("/people/{}/reviews/{}/actions", row.id, first.review_id);
+    // Back to where the action was agreed: the review's action plan, or the DSR meeting's decision.
+    let (back, back_text) = match (first.review_id, first.meeting_id) {
+        (Some(review), _) => (format!("/people/{}/reviews/{review}/actions", row.id), "Back to the action plan"),
+        (None, Some(meeting)) => (format!("/meetings/{meeting}/people/{}", row.id), "Back to the meeting's decision"),
+        (None, None) => ("/actions".to_string(), "Back to the follow-up"),
+    };
     view! {
-        <a class="nhsuk-back-link" href=review_link>"Back to the action plan"</a>
+        <a class="nhsuk-back-link" href=back>{back_text}</a>
         <span class="nhsuk-caption-l">{row.person.as_ref().map(|p| p.full_name()).unwrap_or_default()}</span>
         {move || current().map(|a| {
             let today = today();

@@ -154,14 +154,12 @@ fn agenda_item(
     item: AgendaItem,
     name: String,
     meeting: DsrMeetingId,
-    decision: Option<&dsr_shared::meeting::MeetingDecision>,
+    decision: Option<(&dsr_shared::meeting::MeetingDecision, Vec<String>)>,
 ) -> impl IntoView {
     let person = item.person_id.to_string();
-    let decided = decision.map(|d| {
+    let decided = decision.map(|(d, actions)| {
         let mut words = dsr_shared::minutes::decision_words(d);
-        words.extend(
-            d.actions.iter().map(|a| format!("Action: {}: {}, by {}", a.description, a.owner, long_date(a.due_on))),
-        );
+        words.extend(actions.into_iter().map(|a| format!("Action: {a}")));
         if words.is_empty() {
             words.push("Discussed.".to_string());
         }
@@ -273,11 +271,19 @@ pub fn DsrMeetingPage() -> impl IntoView {
         let (meeting, items, files) = arranged_agenda(state, id)?;
         let names: std::collections::BTreeMap<dsr_shared::PersonId, String> =
             files.iter().map(|f| (f.person.id, f.person.full_name())).collect();
-        let decided: std::collections::BTreeMap<dsr_shared::PersonId, dsr_shared::meeting::MeetingDecision> = files
-            .into_iter()
-            .flat_map(|f| f.meeting_decisions.into_iter())
-            .filter(|d| d.meeting_id == meeting.id)
-            .map(|d| (d.person_id, d))
+        // Each decision with the actions the meeting agreed about the person.
+        let decided: std::collections::BTreeMap<
+            dsr_shared::PersonId,
+            (dsr_shared::meeting::MeetingDecision, Vec<String>),
+        > = files
+            .iter()
+            .flat_map(|f| {
+                let meeting = &meeting;
+                f.meeting_decisions
+                    .iter()
+                    .filter(move |d| d.meeting_id == meeting.id)
+                    .map(move |d| (d.person_id, (d.clone(), dsr_shared::minutes::action_lines(meeting, f, &d.actions))))
+            })
             .collect();
         Some((items, names, meeting.id, decided))
     };
@@ -359,7 +365,7 @@ pub fn DsrMeetingPage() -> impl IntoView {
                                     {here.into_iter().filter_map(|item| {
                                         // Someone this reader may not see is not on their copy of the agenda.
                                         let name = names.get(&item.person_id).cloned()?;
-                                        let decision = decided.get(&item.person_id);
+                                        let decision = decided.get(&item.person_id).map(|(d, actions)| (d, actions.clone()));
                                         Some(agenda_item(item, name, meeting, decision))
                                     }).collect_view()}
                                 </ol>
@@ -450,7 +456,7 @@ pub fn MinutesPage() -> impl IntoView {
 /// meeting", dated by the meeting) and a referral decision the referral's triage.
 #[component]
 pub fn DecisionPage() -> impl IntoView {
-    use dsr_shared::meeting::{MeetingAction, MeetingDecision, RatingDecision, ReferralDecision};
+    use dsr_shared::meeting::{MeetingDecision, RatingDecision, ReferralDecision};
     use dsr_shared::person::date_from_parts;
     use dsr_shared::rating::Rating;
     use dsr_shared::text::LongText;
@@ -469,6 +475,11 @@ pub fn DecisionPage() -> impl IntoView {
     let person_id = file.as_ref().map(|f| f.person.id);
     let current = file.as_ref().and_then(|f| dsr_shared::rating::current_rating(&f.ratings).map(|r| r.to));
     let waiting = file.as_ref().and_then(|f| f.referrals.iter().find(|r| r.triage.is_none()).map(|r| r.id));
+    // The actions this meeting agreed about the person: in the follow-up, each with its own page.
+    let recorded_actions: Vec<dsr_shared::action::Action> = file
+        .as_ref()
+        .map(|f| f.actions.iter().filter(|a| a.meeting_id.is_some() && a.meeting_id == meeting_id).cloned().collect())
+        .unwrap_or_default();
     let existing = move || {
         let (meeting, person) = (meeting_id?, person_id?);
         file.as_ref()?.meeting_decisions.iter().find(|d| d.id == MeetingDecision::id_for(meeting, person)).cloned()
@@ -498,7 +509,8 @@ pub fn DecisionPage() -> impl IntoView {
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
-    let recorded_actions = first.as_ref().map(|d| d.actions.clone()).unwrap_or_default();
+    let legacy_actions = first.as_ref().map(|d| d.actions.clone()).unwrap_or_default();
+    let person_key = person_id.map(|p| p.to_string()).unwrap_or_default();
     let name_for_amendment = name.clone();
     let navigate = leptos_router::hooks::use_navigate();
 
@@ -554,7 +566,9 @@ pub fn DecisionPage() -> impl IntoView {
                 Err(e) => found.add("tell_family_by", e),
             }
         }
+        // An action agreed: it joins the follow-up as its own record, naming the meeting.
         let description = action_description.get_untracked();
+        let mut agreed = None;
         if !description.trim().is_empty() {
             let owner = ShortText::parse(&action_owner.get_untracked());
             let due = date_from_parts(
@@ -565,7 +579,15 @@ pub fn DecisionPage() -> impl IntoView {
             );
             match (LongText::parse(&description), owner, due) {
                 (Ok(description), Ok(owner), Ok(due_on)) => {
-                    decision.actions.push(MeetingAction { description, owner, due_on })
+                    let id = dsr_shared::ActionId::from_uuid(new_id().as_uuid());
+                    match decision.new_action(id, description, owner, due_on) {
+                        Ok(action) => agreed = Some(action),
+                        Err(e) => {
+                            for f in e.into_fields() {
+                                found.add(&f.field, f.message);
+                            }
+                        }
+                    }
                 }
                 (_, Err(_), _) => found.add("action_owner", "Say who owns the action"),
                 (_, _, Err(e)) => found.add("action_due", e),
@@ -590,6 +612,9 @@ pub fn DecisionPage() -> impl IntoView {
             old.as_ref().map(fields_of),
             fields_of(&decision),
         )];
+        if let Some(action) = &agreed {
+            records.push((RecordKind::Action, RecordId::from_uuid(action.id.as_uuid()), None, fields_of(action)));
+        }
         // A changed rating enters the history, dated by the meeting (once: not again on a later save).
         let changed_before = old.as_ref().is_some_and(|o| o.rating == decision.rating);
         if !changed_before
@@ -668,9 +693,18 @@ pub fn DecisionPage() -> impl IntoView {
                     part_ids=[ids::DECISION_TELL_FAMILY_DAY, ids::DECISION_TELL_FAMILY_MONTH, ids::DECISION_TELL_FAMILY_YEAR]/>
             })}
             <h2>"Actions"</h2>
-            {(!recorded_actions.is_empty()).then(|| view! {
+            {(!recorded_actions.is_empty() || !legacy_actions.is_empty()).then(|| view! {
                 <ul class="nhsuk-list nhsuk-list--bullet" id=ids::DECISION_ACTIONS>
-                    {recorded_actions.iter().map(|a| view! { <li>{format!("{} ({}, by {})", a.description, a.owner, long_date(a.due_on))}</li> }).collect_view()}
+                    {legacy_actions.iter().map(|a| view! { <li>{format!("{} ({}, by {})", a.description, a.owner, long_date(a.due_on))}</li> }).collect_view()}
+                    {recorded_actions.iter().map(|a| {
+                        let id = a.id.to_string();
+                        view! {
+                            <li>
+                                <a href=format!("/people/{person_key}/actions/{id}") id=ids::action_link(&id)>{a.description.to_string()}</a>
+                                {format!(" ({}, by {}): {}", a.owner, long_date(a.due_on), a.status.label())}
+                            </li>
+                        }
+                    }).collect_view()}
                 </ul>
             })}
             <TextAreaField id=ids::DECISION_ACTION label="An action agreed" value=action_description error=error_for("action_description") rows=2/>

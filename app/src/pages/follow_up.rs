@@ -1,5 +1,6 @@
 //! `/actions`: the follow-up: every open action this device holds (for a coordinator, the whole area),
-//! by owner and then due date, overdue ones marked, with a filter for the overdue only.
+//! from C(E)TR action plans and DSR meetings alike, by owner and then due date, overdue ones marked,
+//! with a filter for the overdue only.
 
 use dsr_shared::action::{Action, open_actions_by_owner};
 use leptos::prelude::*;
@@ -31,7 +32,7 @@ pub fn FollowUpPage() -> impl IntoView {
     view! {
         <a class="nhsuk-back-link" href="/">"Back to the register"</a>
         <h1>"Follow-up: open actions"</h1>
-        <p class="nhsuk-body">"Every open action from reviews, by owner, earliest due first."</p>
+        <p class="nhsuk-body">"Every open action from C(E)TR action plans and DSR meetings, by owner, earliest due first."</p>
         <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">
             {checkbox(ids::FOLLOW_UP_OVERDUE_ONLY, "Show only overdue actions", only_overdue)}
         </div>
@@ -47,7 +48,7 @@ pub fn FollowUpPage() -> impl IntoView {
                         {(group.overdue > 0).then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">{format!("{} overdue", group.overdue)}</strong> })}
                     </h2>
                     <table class="nhsuk-table">
-                        <thead class="nhsuk-table__head"><tr><th scope="col">"Due"</th><th scope="col">"Person"</th><th scope="col">"Action"</th><th scope="col">"Status"</th></tr></thead>
+                        <thead class="nhsuk-table__head"><tr><th scope="col">"Due"</th><th scope="col">"Person"</th><th scope="col">"Action"</th><th scope="col">"From"</th><th scope="col">"Status"</th></tr></thead>
                         <tbody class="nhsuk-table__body">
                             {group.actions.into_iter().map(|(a, (person, name))| {
                                 let id = a.id.to_string();
@@ -59,6 +60,7 @@ pub fn FollowUpPage() -> impl IntoView {
                                         </td>
                                         <td class="nhsuk-table__cell"><a href=format!("/people/{person}")>{name}</a></td>
                                         <td class="nhsuk-table__cell"><a href=format!("/people/{person}/actions/{id}") id=ids::action_link(&id)>{a.description.as_str().to_string()}</a></td>
+                                        <td class="nhsuk-table__cell">{if a.meeting_id.is_some() { "DSR meeting" } else { "C(E)TR action plan" }}</td>
                                         <td class="nhsuk-table__cell">{a.status.label()}</td>
                                     </tr>
                                 }

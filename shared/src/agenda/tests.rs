@@ -95,7 +95,8 @@ fn referred(n: u8, on: NaiveDate) -> PersonFile {
 fn overdue_action(file: &mut PersonFile, due_on: NaiveDate) {
     file.actions.push(Action {
         id: ActionId::from_time_and_random(1, [8; 10]),
-        review_id: ReviewId::from_time_and_random(1, [8; 10]),
+        review_id: Some(ReviewId::from_time_and_random(1, [8; 10])),
+        meeting_id: None,
         person_id: file.person.id,
         recommendation_id: None,
         description: long("Request an EHC needs assessment"),

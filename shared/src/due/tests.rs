@@ -600,7 +600,8 @@ fn open_actions_show_when_overdue_and_leave_when_done() {
     f.reviews.push(held);
     f.actions.push(Action {
         id: ActionId::from_time_and_random(1, id_bytes(7)),
-        review_id,
+        review_id: Some(review_id),
+        meeting_id: None,
         person_id: f.person.id,
         recommendation_id: None,
         description: long("Request an EHC needs assessment"),
@@ -672,7 +673,8 @@ fn any_file() -> impl Strategy<Value = (PersonFile, NaiveDate)> {
                 if let Some(due) = action_due {
                     f.actions.push(Action {
                         id: ActionId::from_time_and_random(due, id_bytes(8)),
-                        review_id: rv.id,
+                        review_id: Some(rv.id),
+                        meeting_id: None,
                         person_id: f.person.id,
                         recommendation_id: None,
                         description: long("Do the thing"),

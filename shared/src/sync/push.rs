@@ -93,7 +93,22 @@ impl WriteAccess {
             }
             return Ok(Some(person));
         }
+        // What the record will hold decides who may read it (a meeting's action is the meeting's).
+        let mut fields = current.map(|r| r.fields.clone()).unwrap_or_default();
+        fields.extend(m.changes.iter().map(|(k, c)| (k.clone(), c.new.clone())));
+        let read_as = crate::access::read_as(m.kind, &fields);
+        let was_read_as = current.map_or(read_as, |r| crate::access::read_as(r.kind, &r.fields));
         match self.people.get(&person) {
+            Some(access) if !access.read.contains(read_as) || !access.read.contains(was_read_as) => {
+                Err("You do not have access to this person's records".into())
+            }
+            Some(_)
+                if m.kind == RecordKind::Action
+                    && crate::access::writes_only_meeting_actions(self.role)
+                    && (read_as != RecordKind::MeetingDecision || was_read_as != RecordKind::MeetingDecision) =>
+            {
+                Err("You record the actions a DSR meeting agrees, not a review's action plan".into())
+            }
             Some(access) if access.write.contains(m.kind) => self.within_rule(m, current).map(|()| Some(person)),
             Some(access) if access.read.contains(m.kind) => Err("You can read this record but not change it".into()),
             _ => Err("You do not have access to this person's records".into()),
