@@ -292,11 +292,13 @@ pub fn person_access(role: Role, assigned: bool, facts: PersonFacts) -> PersonAc
             ]),
             KindSet::of(&[K::Consent, K::Planner, K::FamilyViews]),
         ),
-        // The meeting's decision, the rating it gives, a referral's triage and the meeting's actions (only
-        // those: see `writes_only_meeting_actions`).
-        Role::DsrPanel => {
-            (KindSet::of(&DSR_PANEL_READS), KindSet::of(&[K::MeetingDecision, K::RatingChange, K::Referral, K::Action]))
-        }
+        // The meeting's decision and what follows from it: the rating it gives, a referral's triage, the
+        // meeting's actions (only those: see `writes_only_meeting_actions`), the C(E)TR it asks for and
+        // the keyworker referral it makes.
+        Role::DsrPanel => (
+            KindSet::of(&DSR_PANEL_READS),
+            KindSet::of(&[K::MeetingDecision, K::RatingChange, K::Referral, K::Action, K::Review, K::Person]),
+        ),
     };
     PersonAccess { read, write }
 }
@@ -342,6 +344,8 @@ pub const DSR_PANEL_REFERRAL_FIELDS: &[&str] = &["triage"];
 /// A DSR panel member's part of a meeting: an amendment to final minutes (the arrangements are the
 /// coordinator's).
 pub const DSR_PANEL_MEETING_FIELDS: &[&str] = &["amendments"];
+/// A DSR panel member's part of a person's record: that the meeting made a keyworker referral.
+pub const DSR_PANEL_PERSON_FIELDS: &[&str] = &["keyworker_referral_offered"];
 
 /// The rule for `role` writing `kind` (meaningful where [`person_access`] lets the role write the kind).
 pub fn write_rule(role: Role, kind: RecordKind) -> WriteRule {
@@ -363,6 +367,11 @@ pub fn write_rule(role: Role, kind: RecordKind) -> WriteRule {
         (Role::DsrPanel, K::DsrMeeting) => {
             WriteRule { create: false, update: FieldsWritable::Only(DSR_PANEL_MEETING_FIELDS) }
         }
+        (Role::DsrPanel, K::Person) => {
+            WriteRule { create: false, update: FieldsWritable::Only(DSR_PANEL_PERSON_FIELDS) }
+        }
+        // The C(E)TR the meeting asks for, as a request; arranging it is the coordinator's.
+        (Role::DsrPanel, K::Review) => WriteRule { create: true, update: FieldsWritable::Only(&[]) },
         _ => WriteRule::ANY,
     }
 }
@@ -583,7 +592,14 @@ mod tests {
         for kind in [K::VisitNote, K::Planner, K::FamilyViews, K::KloeFinding] {
             assert!(!panel.read.contains(kind), "{kind} is not the panel's business");
         }
-        assert_eq!(panel.write, KindSet::of(&[K::MeetingDecision, K::RatingChange, K::Referral, K::Action]));
+        assert_eq!(
+            panel.write,
+            KindSet::of(&[K::MeetingDecision, K::RatingChange, K::Referral, K::Action, K::Review, K::Person])
+        );
+        let person = write_rule(Role::DsrPanel, K::Person);
+        assert!(!person.create && person.may_change("keyworker_referral_offered") && !person.may_change("given_name"));
+        let review = write_rule(Role::DsrPanel, K::Review);
+        assert!(review.create && !review.may_change("meeting_on") && !review.may_change("status"));
         assert!(writes_only_meeting_actions(Role::DsrPanel) && !writes_only_meeting_actions(Role::Keyworker));
         assert_eq!(person_access(Role::DsrPanel, true, WITHDRAWN), PersonAccess::NONE, "withdrawn consent");
         assert!(area_access(Role::DsrPanel).read.contains(K::DsrMeeting));
@@ -694,7 +710,8 @@ mod tests {
                 (Role::PanelMember, K::Review) => (false, Some(&["attendees", "verbal_feedback_given", "status"])),
                 (Role::Family | Role::Referrer, K::Consent) => (true, Some(&["withdrawn_on"])),
                 (Role::DsrPanel, K::Referral) => (false, Some(&["triage"])),
-                (Role::DsrPanel, K::RatingChange) => (true, Some(&[])),
+                (Role::DsrPanel, K::RatingChange | K::Review) => (true, Some(&[])),
+                (Role::DsrPanel, K::Person) => (false, Some(&["keyworker_referral_offered"])),
                 _ => (true, None),
             }
         };

@@ -537,6 +537,55 @@ impl MeetingDecision {
         Ok(action)
     }
 
+    /// The C(E)TR the meeting asked for, as a request dated by the meeting: in hospital, the review after
+    /// admission (or the next in-hospital one when that was held); otherwise a community review, named
+    /// C(E)TR or CTR as the area's policy says for the person's age and education. `None` when none was
+    /// asked for, or one is already requested or arranged (the meeting's wish is met by it).
+    pub fn requested_review(
+        &self,
+        id: crate::ReviewId,
+        file: &crate::due::PersonFile,
+        policy: &crate::policy::AreaPolicy,
+    ) -> Option<crate::review::Review> {
+        use crate::review::{Panel, Review, ReviewKind, ReviewStatus, review_name};
+        if !self.review_requested
+            || file.reviews.iter().any(|r| matches!(r.status, ReviewStatus::Requested | ReviewStatus::Arranged))
+        {
+            return None;
+        }
+        let admission = crate::admission::current_admission(&file.admissions, self.meeting_on);
+        let kind = match admission {
+            None => ReviewKind::Community,
+            Some(a) if file.reviews.iter().any(|r| r.admission_id == Some(a.id) && r.was_held()) => {
+                ReviewKind::Inpatient
+            }
+            Some(_) => ReviewKind::PostAdmission,
+        };
+        let person = &file.person;
+        Some(Review {
+            id,
+            person_id: self.person_id,
+            kind,
+            name: review_name(
+                person.age_on(self.meeting_on),
+                person.in_education,
+                person.education_placement_broken_down,
+                policy,
+            ),
+            status: ReviewStatus::Requested,
+            requested_on: self.meeting_on,
+            admission_id: admission.map(|a| a.id),
+            meeting_on: None,
+            place: None,
+            format: None,
+            panel: Panel::default(),
+            attendees: Vec::new(),
+            papers_sent_on: None,
+            verbal_feedback_given: false,
+            report_shared: Vec::new(),
+        })
+    }
+
     /// The id of `meeting`'s decision about `person`: the same on every device.
     pub fn id_for(meeting: DsrMeetingId, person: PersonId) -> MeetingDecisionId {
         let (m, p) = (meeting.as_uuid().into_bytes(), person.as_uuid().into_bytes());
@@ -782,6 +831,30 @@ mod tests {
         assert!(action.is_open() && action.validate().is_ok());
         let early = d.new_action(id, long("Call"), ShortText::constant("Sam"), day(2026, 12, 1));
         assert!(early.is_err_and(|e| e.fields()[0].field == "action_due"), "due before the meeting");
+    }
+
+    #[test]
+    fn a_review_asked_for_at_the_meeting_is_requested_on_its_date_unless_one_is_under_way() {
+        use crate::review::{ReviewKind, ReviewStatus};
+        let person: crate::Person = serde_json::from_value(serde_json::json!({
+            "id": PersonId::from_time_and_random(3, [3; 10]), "given_name": "Robin", "family_name": "Agenda",
+            "date_of_birth": "2012-05-06" }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut file = crate::due::PersonFile::new(person.clone());
+        let policy = crate::policy::AreaPolicy::default();
+        let mut d = decision(DsrMeetingId::from_time_and_random(1, [1; 10]), person.id);
+        let id = crate::ReviewId::from_time_and_random(7, [7; 10]);
+        assert!(d.requested_review(id, &file, &policy).is_none(), "none asked for");
+        d.review_requested = true;
+        let review = d.requested_review(id, &file, &policy).unwrap_or_else(|| panic!("no review"));
+        assert_eq!(
+            (review.status, review.kind, review.requested_on),
+            (ReviewStatus::Requested, ReviewKind::Community, day(2026, 12, 8))
+        );
+        assert_eq!(review.name, crate::review::ReviewName::Cetr, "a child's is a C(E)TR");
+        assert!(review.validate().is_ok(), "{:?}", review.validate());
+        file.reviews.push(review);
+        assert!(d.requested_review(id, &file, &policy).is_none(), "one is requested already");
     }
 
     proptest! {

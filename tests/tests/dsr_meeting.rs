@@ -200,6 +200,8 @@ async fn a_coordinator_and_a_panel_member_see_each_others_decisions_at_once_and_
     panel.type_into(ids::DECISION_DISCUSSION, "Crisis plan working; school place agreed").await;
     panel.click("rating-amber").await;
     panel.type_into(ids::DECISION_RATING_REASON, "Support in place at home and school").await;
+    panel.click(ids::DECISION_REVIEW_REQUESTED).await;
+    panel.click(ids::DECISION_KEYWORKER_REQUESTED).await;
     panel.type_into(ids::DECISION_ACTION, "Confirm the school place in writing").await;
     panel.type_into(ids::DECISION_ACTION_OWNER, "Lee Education").await;
     let due = chrono::Local::now().date_naive() + chrono::Days::new(14);
@@ -272,6 +274,16 @@ async fn a_coordinator_and_a_panel_member_see_each_others_decisions_at_once_and_
     let history = coordinator.wait_for_text(ids::RATING_HISTORY, "Support in place at home and school").await;
     assert!(history.contains("DSR meeting"), "{history}");
     panel.all_sent().await;
+    // What the meeting asked for exists: a C(E)TR requested on the meeting's date, the keyworker
+    // referral offered on it.
+    let records = server.people().await;
+    let review = records
+        .iter()
+        .find(|r| r["status"] == "requested" && r["person_id"] == ROBIN)
+        .unwrap_or_else(|| panic!("no C(E)TR requested: {records:?}"));
+    assert_eq!(review["requested_on"].as_str(), Some(today.as_str()), "{review}");
+    let robin = records.iter().find(|r| r["id"] == ROBIN).unwrap_or_else(|| panic!("{records:?}"));
+    assert_eq!(robin["keyworker_referral_offered"].as_str(), Some(today.as_str()), "{robin}");
     let audit = server.get_json(&format!("/api/audit?person_id={ROBIN}")).await.to_string();
     assert!(audit.contains("DSR meeting agenda") && audit.contains("Test dsr.panel"), "{audit}");
     panel.quit().await;

@@ -471,6 +471,8 @@ pub fn DecisionPage() -> impl IntoView {
         use_params_map().with_untracked(|p| p.get("meeting")).and_then(|id| id.parse::<DsrMeetingId>().ok());
     let row = person_row(state);
     let file = row.as_ref().and_then(|r| r.file.clone());
+    // The person's file as the page opened with it (what a request follows from).
+    let opened = StoredValue::new(file.clone());
     let name = file.as_ref().map(|f| f.person.full_name()).unwrap_or_default();
     let person_id = file.as_ref().map(|f| f.person.id);
     let current = file.as_ref().and_then(|f| dsr_shared::rating::current_rating(&f.ratings).map(|r| r.to));
@@ -615,6 +617,27 @@ pub fn DecisionPage() -> impl IntoView {
         if let Some(action) = &agreed {
             records.push((RecordKind::Action, RecordId::from_uuid(action.id.as_uuid()), None, fields_of(action)));
         }
+        if let Some(file) = opened.get_value() {
+            // A C(E)TR asked for: requested, dated by the meeting (unless one is under way already).
+            let policy = state.area_policy();
+            let review_id = dsr_shared::ReviewId::from_uuid(new_id().as_uuid());
+            if let Some(review) = decision.requested_review(review_id, &file, &policy) {
+                records.push((RecordKind::Review, RecordId::from_uuid(review.id.as_uuid()), None, fields_of(&review)));
+            }
+            // A keyworker referral made at the meeting: offered on its date.
+            if decision.keyworker_referral_requested
+                && file.person.keyworker_referral_offered.is_none_or(|on| on < decision.meeting_on)
+            {
+                let mut referred = file.person.clone();
+                referred.keyworker_referral_offered = Some(decision.meeting_on);
+                records.push((
+                    RecordKind::Person,
+                    RecordId::from_uuid(file.person.id.as_uuid()),
+                    Some(fields_of(&file.person)),
+                    fields_of(&referred),
+                ));
+            }
+        }
         // A changed rating enters the history, dated by the meeting (once: not again on a later save).
         let changed_before = old.as_ref().is_some_and(|o| o.rating == decision.rating);
         if !changed_before
@@ -712,8 +735,8 @@ pub fn DecisionPage() -> impl IntoView {
             <DateField id=ids::DECISION_ACTION_DUE legend="Due by" day=due_day month=due_month year=due_year error=error_for("action_due")
                 part_ids=[ids::DECISION_ACTION_DUE_DAY, ids::DECISION_ACTION_DUE_MONTH, ids::DECISION_ACTION_DUE_YEAR]/>
             <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">
-                {checkbox(ids::DECISION_REVIEW_REQUESTED, "A C(E)TR is to be requested", review_requested)}
-                {checkbox(ids::DECISION_KEYWORKER_REQUESTED, "A keyworker referral is to be made", keyworker_requested)}
+                {checkbox(ids::DECISION_REVIEW_REQUESTED, "A C(E)TR is requested (it is added to their reviews as requested)", review_requested)}
+                {checkbox(ids::DECISION_KEYWORKER_REQUESTED, "A keyworker referral is made (recorded as offered on the meeting's date)", keyworker_requested)}
                 {checkbox(ids::DECISION_DEFERRED, "Deferred to the next meeting", deferred)}
             </div>
             <TextAreaField id=ids::DECISION_NOTE label="Note" value=note error=error_for("note") rows=2/>
