@@ -94,42 +94,43 @@ async fn sync_benchmarks() {
         phases["reload"].as_f64().unwrap_or(0.0)
     );
 
-    // 3. Incremental sync: another device changes one record.
+    // 3. Incremental sync: another device changes one record; the server announces it and this device
+    // pulls and shows it. Timed in the page from the other device's push (sent from here, as another
+    // device id) to the row showing the change.
     let change = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c2", "mutations": [
         { "seq": 1, "record_id": record_id(1), "kind": "person", "base_version": 1,
           "changes": { "given_name": { "old": "Bench1", "new": "Bench1 changed" } } } ] });
-    client
-        .post(&push_url)
-        .header("cookie", &server.cookie)
-        .json(&change)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
     // Record 1 sorts first, so its row is on the first page of the register.
     let row_id = ids::person_row(&record_id(1));
     let script = format!(
         "const done = arguments[arguments.length - 1];
          performance.clearResourceTimings();
+         let pushed = null;
          const t0 = performance.now();
-         window.dispatchEvent(new Event('online'));
+         fetch('/api/sync/push', {{ method: 'POST', headers: {{ 'content-type': 'application/json' }}, body: JSON.stringify({change}) }})
+           .then(() => {{ pushed = performance.now() - t0; }});
          const check = () => {{
            const row = document.getElementById('{row_id}');
-           if (row && row.textContent.includes('Bench1 changed')) {{
+           if (row && row.textContent.includes('Bench1 changed') && pushed !== null) {{
              const pulls = performance.getEntriesByType('resource').filter(e => e.name.includes('/api/sync/pull'));
              const last = pulls[pulls.length - 1] || {{}};
-             done({{ ms: performance.now() - t0, transfer: last.transferSize || 0, body: last.encodedBodySize || 0, pull_ms: last.duration || 0 }});
+             done({{ ms: performance.now() - t0, push_ms: pushed, transfer: last.transferSize || 0, body: last.encodedBodySize || 0, pull_ms: last.duration || 0 }});
            }} else {{ requestAnimationFrame(check); }}
          }};
          check();"
     );
     let answer = browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
     let figures = answer.json().clone();
+    let (ms, push_ms) = (figures["ms"].as_f64().unwrap_or(0.0), figures["push_ms"].as_f64().unwrap_or(0.0));
     println!(
-        "bench incremental sync: 1 change among {RECORDS}: {:.1} ms from wake-up to shown (pull request {:.1} ms), {} bytes on the wire ({} body) (targets < 50 ms, < 2 KB)",
-        figures["ms"].as_f64().unwrap_or(0.0),
+        "bench incremental sync: 1 change among {RECORDS}: {:.1} ms from wake-up to shown (from the push answered; pull request {:.1} ms), {} bytes on the wire ({} body) (targets < 50 ms, < 2 KB)",
+        ms - push_ms,
         figures["pull_ms"].as_f64().unwrap_or(0.0),
         figures["transfer"],
         figures["body"]
+    );
+    println!(
+        "bench incremental sync, live: another device's push to shown here {ms:.1} ms (the push {push_ms:.1} ms; woken by the server's announcement)"
     );
     browser.quit().await;
 
