@@ -300,6 +300,8 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &[usize])] = &[
     ("panel", "Pat Panel (demo)", Role::PanelMember, &[0, 1]),
     ("referrer", "Rae Referrer (demo)", Role::Referrer, &[]),
     ("family", "Chris Family (demo)", Role::Family, &[0]),
+    // Assigned to nobody: a DSR panel member reads what the meetings need of everyone.
+    ("dsr.panel", "Lee Panel (demo)", Role::DsrPanel, &[]),
 ];
 
 /// Loads the demo area: its accounts (once) and its people (pushed by the demo coordinator's fixed
@@ -472,5 +474,123 @@ mod tests {
         ] {
             assert!(kinds.contains(&kind), "{kind}");
         }
+    }
+
+    /// The demo area's files as a device holds them, on `today` (from the demo push, applied).
+    fn demo_files(today: NaiveDate) -> Vec<dsr_shared::due::PersonFile> {
+        use dsr_shared::due::PersonFile;
+        let push = demo_push(today);
+        let mut batch = dsr_shared::sync::push::Batch { next_change_seq: 1, ..Default::default() };
+        let now = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 10, 0, 0).single().unwrap_or_default();
+        dsr_shared::sync::push::process(&mut batch, push.client_id, &push.mutations, now, today);
+        let domain = |record: &dsr_shared::sync::Record| -> serde_json::Value {
+            let mut object: serde_json::Map<String, Value> = record.fields.clone().into_iter().collect();
+            object.insert("id".into(), Value::String(record.id.to_string()));
+            Value::Object(object)
+        };
+        let mut files: std::collections::BTreeMap<PersonId, PersonFile> = batch
+            .records
+            .values()
+            .filter(|r| r.kind == RecordKind::Person)
+            .filter_map(|r| dsr_shared::sync::person_from(r.id, &r.fields))
+            .map(|p| (p.id, PersonFile::new(p)))
+            .collect();
+        for record in batch.records.values() {
+            let Some(file) = record.person_id().and_then(|p| files.get_mut(&p)) else { continue };
+            fn read<T: serde::de::DeserializeOwned>(kind: RecordKind, value: Value) -> T {
+                serde_json::from_value(value).unwrap_or_else(|e| panic!("{kind}: {e}"))
+            }
+            let (kind, value) = (record.kind, domain(record));
+            match kind {
+                RecordKind::Referral => file.referrals.push(read(kind, value)),
+                RecordKind::Consent => file.consents.push(read(kind, value)),
+                RecordKind::RatingChange => file.ratings.push(read(kind, value)),
+                RecordKind::Admission => file.admissions.push(read(kind, value)),
+                RecordKind::Review => file.reviews.push(read(kind, value)),
+                RecordKind::Action => file.actions.push(read(kind, value)),
+                _ => {}
+            }
+        }
+        files.into_values().collect()
+    }
+
+    /// The agenda of the demo area's next meeting (Tuesday 8 December 2026, its second Tuesday, with the
+    /// demo loaded on 25 November), section by section.
+    #[test]
+    fn the_demo_areas_agenda_on_a_fixed_date_section_by_section() {
+        use dsr_shared::agenda::{Section, agenda};
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        let files = demo_files(today);
+        let policy = AreaPolicy::default();
+        let meeting = policy.meetings.next_meeting_on_or_after(today, &policy.calendar, policy.meeting_on_bank_holiday);
+        assert_eq!(meeting, NaiveDate::from_ymd_opt(2026, 12, 8).unwrap_or_default());
+        let items = agenda(&files, &[], &policy, meeting);
+        let names = |section: Section| -> Vec<String> {
+            let mut names: Vec<String> = items
+                .iter()
+                .filter(|i| i.section == section)
+                .filter_map(|i| files.iter().find(|f| f.person.id == i.person_id).map(|f| f.person.full_name()))
+                .collect();
+            names.sort();
+            names
+        };
+        let people = demo_people(today);
+        let expected = |range: std::ops::Range<usize>, rating: usize| -> Vec<String> {
+            let mut names: Vec<String> =
+                range.filter(|i| i % DEMO_RATINGS.len() == rating).map(|i| people[i].full_name()).collect();
+            names.sort();
+            names
+        };
+        let on_register = 0..DEMO_ON_REGISTER;
+        // The five referrals waiting for a decision.
+        let mut referred: Vec<String> =
+            people[DEMO_ON_REGISTER..DEMO_ON_REGISTER + DEMO_REFERRED].iter().map(|p| p.full_name()).collect();
+        referred.sort();
+        assert_eq!(names(Section::Referrals), referred);
+        // Everyone Red, everyone Amber (the default brings Amber back every meeting), everyone in hospital.
+        assert_eq!(names(Section::Red), expected(on_register.clone(), 0));
+        assert_eq!(names(Section::Amber), expected(on_register.clone(), 1));
+        assert_eq!(names(Section::Blue), expected(on_register.clone(), 3));
+        // Green people were rated 30 to 49 days before; they come back after the policy's period.
+        let back_after = policy.agenda.green_back_after;
+        let greens_due: Vec<String> = {
+            let mut names: Vec<String> = on_register
+                .clone()
+                .filter(|i| i % DEMO_RATINGS.len() == 2)
+                .filter(|i| {
+                    let rated = today - chrono::Days::new(30 + (*i as u64 % 20));
+                    back_after.after(rated, &policy.calendar) <= meeting
+                })
+                .map(|i| people[i].full_name())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(names(Section::GreenDue), greens_due);
+        assert!(greens_due.is_empty(), "rated 43 to 62 days before the meeting: not due back yet (3 months)");
+        // At the March meeting, three months on, every Green person is due to be re-rated.
+        let march = NaiveDate::from_ymd_opt(2027, 3, 9).unwrap_or_default();
+        let later = agenda(&files, &[], &policy, march);
+        let mut greens: Vec<String> = later
+            .iter()
+            .filter(|i| i.section == Section::GreenDue)
+            .filter_map(|i| files.iter().find(|f| f.person.id == i.person_id).map(|f| f.person.full_name()))
+            .collect();
+        greens.sort();
+        assert_eq!(greens, expected(on_register.clone(), 2));
+        // Nobody who left, nobody twice, nobody without a reason.
+        for left in &people[DEMO_ON_REGISTER + DEMO_REFERRED..] {
+            assert!(!items.iter().any(|i| i.person_id == left.id), "{} left", left.full_name());
+        }
+        let mut ids: Vec<PersonId> = items.iter().map(|i| i.person_id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), items.len());
+        assert!(items.iter().all(|i| !i.reasons.is_empty()));
+        println!(
+            "demo agenda on {meeting}: {} items: {:?}",
+            items.len(),
+            Section::ALL.map(|s| (s, items.iter().filter(|i| i.section == s).count()))
+        );
     }
 }
