@@ -551,3 +551,15 @@ pub const DSR_MINUTES_LINK: &str = "dsr-minutes-link";
 pub const DSR_MEETING_ARRANGEMENTS: &str = "dsr-meeting-arrangements";
 pub const MINUTES: &str = "minutes";
 pub const PRINT_MINUTES: &str = "print-minutes";
+pub const AGENDA_ADD_PERSON: &str = "agenda-add-person";
+pub const AGENDA_ADD_REASON: &str = "agenda-add-reason";
+pub const AGENDA_ADD: &str = "agenda-add";
+
+/// Moves a person up (or down) the agenda within their section.
+pub fn move_up(person: &str) -> String {
+    format!("move-up-{person}")
+}
+
+pub fn move_down(person: &str) -> String {
+    format!("move-down-{person}")
+}

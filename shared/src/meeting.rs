@@ -354,6 +354,37 @@ impl DsrMeeting {
         new
     }
 
+    /// This meeting with `person` moved one place up (or down) among the people of their section on the
+    /// arranged agenda `items` (as [`DsrMeeting::arrange`] gives it); unchanged at the section's end.
+    /// The whole agenda's order is kept, so later moves build on it.
+    pub fn moved(&self, items: &[crate::agenda::AgendaItem], person: PersonId, up: bool) -> DsrMeeting {
+        let mut order: Vec<PersonId> = items.iter().map(|i| i.person_id).collect();
+        let mut moved = self.clone();
+        let Some(at) = items.iter().position(|i| i.person_id == person) else { return moved };
+        let section = items[at].section;
+        let neighbour = if up {
+            items[..at].iter().rposition(|i| i.section == section)
+        } else {
+            items[at + 1..].iter().position(|i| i.section == section).map(|n| at + 1 + n)
+        };
+        if let Some(other) = neighbour {
+            order.swap(at, other);
+            moved.order = order;
+        }
+        moved
+    }
+
+    /// This meeting with `person` added to its agenda by hand, and why (once: adding again changes the
+    /// reason).
+    pub fn with_added(&self, person: PersonId, reason: ShortText) -> DsrMeeting {
+        let mut added = self.clone();
+        match added.added.iter_mut().find(|a| a.person_id == person) {
+            Some(item) => item.reason = reason,
+            None => added.added.push(AddedItem { person_id: person, reason }),
+        }
+        added
+    }
+
     /// The agenda in the chair's order: people the chair moved come first in that order, the rest in
     /// the agenda's; anyone added by hand and not already on it comes last.
     pub fn arrange(&self, mut items: Vec<crate::agenda::AgendaItem>) -> Vec<crate::agenda::AgendaItem> {
@@ -547,7 +578,7 @@ impl MeetingDecision {
         file: &crate::due::PersonFile,
         policy: &crate::policy::AreaPolicy,
     ) -> Option<crate::review::Review> {
-        use crate::review::{Panel, Review, ReviewKind, ReviewStatus, review_name};
+        use crate::review::{Review, ReviewKind, ReviewStatus, review_name};
         if !self.review_requested
             || file.reviews.iter().any(|r| matches!(r.status, ReviewStatus::Requested | ReviewStatus::Arranged))
         {
@@ -562,28 +593,11 @@ impl MeetingDecision {
             Some(_) => ReviewKind::PostAdmission,
         };
         let person = &file.person;
-        Some(Review {
-            id,
-            person_id: self.person_id,
-            kind,
-            name: review_name(
-                person.age_on(self.meeting_on),
-                person.in_education,
-                person.education_placement_broken_down,
-                policy,
-            ),
-            status: ReviewStatus::Requested,
-            requested_on: self.meeting_on,
-            admission_id: admission.map(|a| a.id),
-            meeting_on: None,
-            place: None,
-            format: None,
-            panel: Panel::default(),
-            attendees: Vec::new(),
-            papers_sent_on: None,
-            verbal_feedback_given: false,
-            report_shared: Vec::new(),
-        })
+        let age = person.age_on(self.meeting_on);
+        let name = review_name(age, person.in_education, person.education_placement_broken_down, policy);
+        let mut review = Review::requested(id, self.person_id, kind, name, self.meeting_on);
+        review.admission_id = admission.map(|a| a.id);
+        Some(review)
     }
 
     /// The id of `meeting`'s decision about `person`: the same on every device.
@@ -732,6 +746,35 @@ mod tests {
         assert!(
             meeting.amended(meeting.clone(), day(2026, 12, 11), ShortText::constant("x"), None).amendments.is_empty()
         );
+    }
+
+    #[test]
+    fn the_chair_moves_people_within_their_section_and_adds_people_by_hand() {
+        use crate::agenda::{AgendaItem, Section};
+        let p = |n: u8| PersonId::from_time_and_random(u64::from(n), [n; 10]);
+        let item =
+            |section, n| AgendaItem { section, person_id: p(n), referral_id: None, reasons: vec![], due: vec![] };
+        let meeting = DsrMeeting::scheduled(DsrMeetingId::from_time_and_random(1, [1; 10]), day(2026, 12, 8));
+        let items =
+            vec![item(Section::Red, 1), item(Section::Red, 2), item(Section::Amber, 3), item(Section::Amber, 4)];
+        let order = |m: &DsrMeeting| m.arrange(items.clone()).iter().map(|i| i.person_id).collect::<Vec<_>>();
+        // Up within Red: 2 before 1.
+        let moved = meeting.moved(&items, p(2), true);
+        assert_eq!(order(&moved), [p(2), p(1), p(3), p(4)]);
+        // The first of a section does not move up into the one before; the last of Red does not move down.
+        let arranged = moved.arrange(items.clone());
+        assert_eq!(moved.moved(&arranged, p(3), true).order, moved.order, "first of Amber stays");
+        assert_eq!(order(&moved.moved(&arranged, p(1), false)), [p(2), p(1), p(3), p(4)], "last of Red stays");
+        // Down within Amber builds on the earlier move.
+        let again = moved.moved(&arranged, p(3), false);
+        assert_eq!(order(&again), [p(2), p(1), p(4), p(3)]);
+        // Added by hand, once; again changes the reason.
+        let added = again.with_added(p(9), ShortText::constant("School asked"));
+        let added = added.with_added(p(9), ShortText::constant("School and family asked"));
+        assert_eq!(added.added.len(), 1);
+        let last = added.arrange(items.clone()).pop().unwrap_or_else(|| panic!("empty"));
+        assert_eq!((last.person_id, last.section), (p(9), Section::AddedByHand));
+        assert_eq!(last.reasons, ["Added by hand: School and family asked"]);
     }
 
     #[test]

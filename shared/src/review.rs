@@ -293,6 +293,27 @@ impl Validate for Review {
 }
 
 impl Review {
+    /// A review requested on `on`: nothing arranged yet.
+    pub fn requested(id: ReviewId, person_id: PersonId, kind: ReviewKind, name: ReviewName, on: NaiveDate) -> Review {
+        Review {
+            id,
+            person_id,
+            kind,
+            name,
+            status: ReviewStatus::Requested,
+            requested_on: on,
+            admission_id: None,
+            meeting_on: None,
+            place: None,
+            format: None,
+            panel: Panel::default(),
+            attendees: Vec::new(),
+            papers_sent_on: None,
+            verbal_feedback_given: false,
+            report_shared: Vec::new(),
+        }
+    }
+
     pub fn is_active(&self) -> bool {
         self.status != ReviewStatus::Cancelled
     }

@@ -264,6 +264,11 @@ impl Server {
     }
 }
 
+/// `text` without whitespace (to compare text taken out of a PDF).
+pub fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// The device id the harness pulls with (as the coordinator).
 pub const HARNESS_CLIENT: &str = "00000000-0000-7000-8000-00000000e2e0";
 
@@ -576,6 +581,21 @@ impl Browser {
                 .catch(() => done(false));",
         )
         .await;
+    }
+
+    /// The page printed to PDF (as "Print or save as PDF" would), kept beside the screenshots as
+    /// `name.pdf`; its text, and the text with all whitespace taken out (bold text comes out of a PDF
+    /// with spaces inside words: compare with [`squeeze`]).
+    pub async fn printed(&self, name: &str) -> (String, String) {
+        let pdf = self
+            .driver
+            .print_page(thirtyfour::common::print::PrintParameters::default())
+            .await
+            .unwrap_or_else(|e| panic!("print to PDF: {e}"));
+        std::fs::write(screenshot_path(name).with_extension("pdf"), &pdf).ok();
+        let text = pdf_extract::extract_text_from_mem(&pdf).unwrap_or_else(|e| panic!("reading the PDF: {e}"));
+        let flat = squeeze(&text);
+        (text, flat)
     }
 
     /// The value of the input with this id.

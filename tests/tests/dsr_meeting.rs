@@ -4,7 +4,7 @@
 
 #![allow(clippy::panic, reason = "a failed step fails the test")]
 
-use dsr_e2e_tests::{Browser, Server, ids};
+use dsr_e2e_tests::{Browser, Server, ids, squeeze};
 use serde_json::json;
 
 const PERSON: &str = "0193d000-0000-7000-8000-0000000e0001";
@@ -134,6 +134,7 @@ async fn a_coordinator_schedules_the_next_meeting_and_its_agenda_lists_everyone_
 const ROBIN: &str = "0193d000-0000-7000-8000-0000000e0101";
 const SAM: &str = "0193d000-0000-7000-8000-0000000e0102";
 const MEETING: &str = "0193d000-0000-7000-8000-0000000e0150";
+const KAI: &str = "0193d000-0000-7000-8000-0000000e0103";
 
 /// A person on the register with consent, rated Red a week ago: the mutations that make them.
 fn red_person(seq: u64, id: &str, given: &str, n: u8) -> Vec<serde_json::Value> {
@@ -167,7 +168,13 @@ async fn a_coordinator_and_a_panel_member_see_each_others_decisions_at_once_and_
     let today = chrono::Local::now().date_naive().to_string();
     let mut mutations = red_person(1, ROBIN, "Robin", 1);
     mutations.extend(red_person(4, SAM, "Sam", 2));
-    mutations.push(json!({ "seq": 7, "record_id": MEETING, "kind": "dsr_meeting", "changes": {
+    // Kai, Green and rated lately: not on the agenda until someone adds him by hand.
+    let mut kai = red_person(7, KAI, "Kai", 3);
+    kai[1]["changes"]["to"] = json!({ "new": "green" });
+    let lately = chrono::Local::now() - chrono::Duration::days(2);
+    kai[1]["changes"]["at"] = json!({ "new": lately.format("%Y-%m-%dT10:00:00Z").to_string() });
+    mutations.extend(kai);
+    mutations.push(json!({ "seq": 10, "record_id": MEETING, "kind": "dsr_meeting", "changes": {
         "date": { "new": today }, "time": { "new": "10:00" }, "place": { "new": "Room 2, County Hall" },
         "chair": { "new": "Jo Coordinator" }, "status": { "new": "open" },
         "attendees": { "new": [
@@ -193,6 +200,35 @@ async fn a_coordinator_and_a_panel_member_see_each_others_decisions_at_once_and_
     for absent in [ids::SAVE_DSR_MEETING, ids::FINAL_DSR_MEETING] {
         assert!(panel.driver.find_all(thirtyfour::By::Id(absent)).await.unwrap_or_default().is_empty(), "{absent}");
     }
+
+    // The chair moves the second Red person up, and adds Kai by hand; the panel member's agenda follows.
+    let red_order =
+        "return Array.from(document.querySelectorAll('#agenda-red li.dsr-agenda-item')).map(e => e.dataset.person)";
+    let order = |v: thirtyfour::prelude::ScriptRet| -> Vec<String> {
+        serde_json::from_value(v.json().clone()).unwrap_or_default()
+    };
+    let before = order(coordinator.driver.execute(red_order, Vec::new()).await.unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(before.len(), 2, "{before:?}");
+    coordinator.click(&ids::move_up(&before[1])).await;
+    let flipped = format!(
+        "done(Array.from(document.querySelectorAll('#agenda-red li.dsr-agenda-item')).map(e => e.dataset.person).join() === '{},{}')",
+        before[1], before[0]
+    );
+    coordinator.wait_until("the chair's order", &flipped).await;
+    panel.wait_until("the chair's order on the other tablet", &flipped).await;
+    coordinator
+        .element(ids::AGENDA_ADD_PERSON)
+        .await
+        .find(thirtyfour::By::Css(format!("option[value='{KAI}']")))
+        .await
+        .unwrap_or_else(|e| panic!("Kai is not offered: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    coordinator.type_into(ids::AGENDA_ADD_REASON, "School asked for him to be discussed").await;
+    coordinator.click(ids::AGENDA_ADD).await;
+    let added = panel.wait_for_text(&ids::agenda_section("added_by_hand"), "Kai Live").await;
+    assert!(added.contains("Added by hand: School asked for him to be discussed"), "{added}");
 
     // The panel member re-rates Robin; the coordinator's agenda shows it without anyone touching it.
     panel.click(&ids::decision_link(ROBIN)).await;
@@ -243,15 +279,7 @@ async fn a_coordinator_and_a_panel_member_see_each_others_decisions_at_once_and_
     coordinator.wait_for_text(ids::MINUTES, "Robin Live").await;
     coordinator.screenshot("dsr-meeting-minutes").await;
     assert_eq!(coordinator.sideways_overflow().await, Vec::<String>::new(), "the minutes on a tablet");
-    let pdf = coordinator
-        .driver
-        .print_page(thirtyfour::common::print::PrintParameters::default())
-        .await
-        .unwrap_or_else(|e| panic!("print to PDF: {e}"));
-    std::fs::write(dsr_e2e_tests::screenshot_path("dsr-meeting-minutes").with_extension("pdf"), &pdf).ok();
-    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap_or_else(|e| panic!("reading the PDF: {e}"));
-    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let flat = squeeze(&text);
+    let (text, flat) = coordinator.printed("dsr-meeting-minutes").await;
     for expected in [
         "DSR meeting minutes: Test area",
         "Confidential: Dynamic Support Register",

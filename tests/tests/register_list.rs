@@ -3,7 +3,7 @@
 
 #![allow(clippy::panic, reason = "a failed step fails the test with a message")]
 
-use dsr_e2e_tests::{Browser, Server, ids};
+use dsr_e2e_tests::{Browser, Server, ids, squeeze};
 use serde_json::{Value, json};
 
 fn person_id(n: u64) -> String {
@@ -446,15 +446,7 @@ async fn the_coordinators_register_sorts_by_any_column_filters_by_what_is_due_ke
     browser.driver.execute("window.print = () => { window.dsrPrinted = true; }", Vec::new()).await.ok();
     browser.click(ids::PRINT_REGISTER).await;
     browser.wait_until("the print was asked for", "done(window.dsrPrinted === true)").await;
-    let pdf = browser
-        .driver
-        .print_page(thirtyfour::common::print::PrintParameters::default())
-        .await
-        .unwrap_or_else(|e| panic!("print to PDF: {e}"));
-    std::fs::write(dsr_e2e_tests::screenshot_path("register-printed").with_extension("pdf"), &pdf).ok();
-    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap_or_else(|e| panic!("reading the PDF: {e}"));
-    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let flat = squeeze(&text);
+    let (text, flat) = browser.printed("register-printed").await;
     for expected in [
         "Dynamic Support Register: Test area",
         "Showing: Rated Amber",

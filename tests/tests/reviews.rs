@@ -8,7 +8,7 @@
 #![allow(clippy::panic, reason = "a failed step fails the test with a message")]
 
 use chrono::{Datelike, NaiveDate};
-use dsr_e2e_tests::{Browser, PASSWORD, Server, ids, screenshot_path};
+use dsr_e2e_tests::{Browser, PASSWORD, Server, ids, squeeze};
 use serde_json::json;
 use thirtyfour::By;
 
@@ -328,16 +328,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     coordinator.wait_for_text(ids::REPORT_SHARED, "Sam Parent and everyone who took part on").await;
     coordinator.screenshot("review-report").await;
     assert_eq!(coordinator.sideways_overflow().await, Vec::<String>::new(), "the report on a tablet");
-    let pdf = coordinator
-        .driver
-        .print_page(thirtyfour::common::print::PrintParameters::default())
-        .await
-        .unwrap_or_else(|e| panic!("print to PDF: {e}"));
-    std::fs::write(screenshot_path("review-report").with_extension("pdf"), &pdf).ok();
-    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap_or_else(|e| panic!("reading the PDF: {e}"));
-    // Bold text comes out of the PDF with spaces inside words ("C are"): compare without any.
-    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let flat = squeeze(&text);
+    let (text, flat) = coordinator.printed("review-report").await;
     for expected in [
         "Care, Education and Treatment Review (CETR) for Alex Reviewed",
         "Is the person safe?",

@@ -155,8 +155,10 @@ fn agenda_item(
     name: String,
     meeting: DsrMeetingId,
     decision: Option<(&dsr_shared::meeting::MeetingDecision, Vec<String>)>,
+    reorder: Option<Callback<(dsr_shared::PersonId, bool)>>,
 ) -> impl IntoView {
     let person = item.person_id.to_string();
+    let person_id = item.person_id;
     let decided = decision.map(|(d, actions)| {
         let mut words = dsr_shared::minutes::decision_words(d);
         words.extend(actions.into_iter().map(|a| format!("Action: {a}")));
@@ -167,7 +169,7 @@ fn agenda_item(
     });
     view! {
         <li class="dsr-agenda-item" data-person=person.clone()>
-            <a href=format!("/people/{person}")>{name}</a>" · "
+            <a href=format!("/people/{person}")>{name.clone()}</a>" · "
             <a href=format!("/meetings/{meeting}/people/{person}") id=ids::decision_link(&person)>
                 {if decided.is_some() { "Change the decision" } else { "Record the decision" }}
             </a>
@@ -178,6 +180,14 @@ fn agenda_item(
                 <div class="dsr-decided" id=ids::agenda_decision(&person)>
                     <strong class="nhsuk-tag nhsuk-tag--green">"Decided"</strong>
                     <ul class="nhsuk-list">{words.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            {reorder.map(|reorder| view! {
+                <div class="dsr-reorder dsr-no-print">
+                    <button type="button" class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" id=ids::move_up(&person)
+                        on:click=move |_| reorder.run((person_id, true))>"Move up"<span class="nhsuk-u-visually-hidden">{format!(" {name}")}</span></button>
+                    <button type="button" class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" id=ids::move_down(&person)
+                        on:click=move |_| reorder.run((person_id, false))>"Move down"</button>
                 </div>
             })}
         </li>
@@ -287,6 +297,56 @@ pub fn DsrMeetingPage() -> impl IntoView {
             .collect();
         Some((items, names, meeting.id, decided))
     };
+    // The chair's changes to the agenda: saved on the device (an amendment once the minutes are final).
+    let save_arranged = move |new: DsrMeeting, notice: &'static str| {
+        let Some(old) = this() else { return };
+        let mut found = ValidationErrors::new();
+        let Some(by) = recorder(state, "agenda", &mut found) else { return errors.set(found) };
+        let new = old.amended(new, today(), by, None);
+        let record = RecordId::from_uuid(new.id.as_uuid());
+        spawn_local(async move {
+            let change = vec![(RecordKind::DsrMeeting, record, Some(fields_of(&old)), fields_of(&new))];
+            match save_all_changed(change).await {
+                Ok(()) => state.saved(notice).await,
+                Err(found) => errors.set(found),
+            }
+        });
+    };
+    let reorder = Callback::new(move |(person, up): (dsr_shared::PersonId, bool)| {
+        let Some((meeting, items, _)) = arranged_agenda(state, id) else { return };
+        save_arranged(meeting.moved(&items, person, up), "The agenda's order was saved on this device");
+    });
+    let add_person = RwSignal::new(String::new());
+    let add_reason = RwSignal::new(String::new());
+    let add_by_hand = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(meeting) = this() else { return };
+        let mut found = ValidationErrors::new();
+        let person = add_person.get_untracked().parse::<dsr_shared::PersonId>().ok();
+        if person.is_none() {
+            found.add("add_person", "Choose who to add");
+        }
+        let reason = found.check("add_reason", ShortText::parse(&add_reason.get_untracked()));
+        let (Some(person), Some(reason)) = (person, reason) else { return errors.set(found) };
+        add_reason.set(String::new());
+        save_arranged(meeting.with_added(person, reason), "They were added to the agenda on this device");
+    };
+    // Everyone on this device not on the agenda, by name: who can be added by hand.
+    let addable = move || {
+        let on_agenda: std::collections::BTreeSet<dsr_shared::PersonId> = arranged_agenda(state, id)
+            .map(|(_, items, _)| items.iter().map(|i| i.person_id).collect())
+            .unwrap_or_default();
+        let mut people: Vec<(String, String)> = state.people.with(|people| {
+            people
+                .iter()
+                .filter_map(|r| r.person.as_ref())
+                .filter(|p| !on_agenda.contains(&p.id))
+                .map(|p| (p.id.to_string(), p.full_name()))
+                .collect()
+        });
+        people.sort_by(|a, b| a.1.cmp(&b.1));
+        people
+    };
     audit_once(state, dsr_shared::accounts::Screen::DsrMeetingAgenda, move || {
         the_agenda()
             .map(|(items, names, ..)| items.iter().map(|i| i.person_id).filter(|p| names.contains_key(p)).collect())
@@ -308,7 +368,7 @@ pub fn DsrMeetingPage() -> impl IntoView {
             }.into_any(),
         }}
         {move || state.notice.get().map(|text| view! { <div class="nhsuk-inset-text" id=ids::NOTICE role="status"><p>{text}</p></div> })}
-        <ErrorSummary errors=errors field_id=|field| match field { "time" => ids::DSR_MEETING_TIME, "place" => ids::DSR_MEETING_PLACE, "attendees" => ids::DSR_MEETING_ATTENDEES, _ => ids::DSR_MEETING_CHAIR }/>
+        <ErrorSummary errors=errors field_id=|field| match field { "time" => ids::DSR_MEETING_TIME, "place" => ids::DSR_MEETING_PLACE, "attendees" => ids::DSR_MEETING_ATTENDEES, "add_person" => ids::AGENDA_ADD_PERSON, "add_reason" => ids::AGENDA_ADD_REASON, _ => ids::DSR_MEETING_CHAIR }/>
         {move || this().map(|m| view! {
             <p class="nhsuk-body">
                 <a href=format!("/meetings/{}/minutes", m.id) id=ids::DSR_MINUTES_LINK>"The minutes (print or save as PDF)"</a>
@@ -366,7 +426,7 @@ pub fn DsrMeetingPage() -> impl IntoView {
                                         // Someone this reader may not see is not on their copy of the agenda.
                                         let name = names.get(&item.person_id).cloned()?;
                                         let decision = decided.get(&item.person_id).map(|(d, actions)| (d, actions.clone()));
-                                        Some(agenda_item(item, name, meeting, decision))
+                                        Some(agenda_item(item, name, meeting, decision, runs.then_some(reorder)))
                                     }).collect_view()}
                                 </ol>
                             </section>
@@ -375,6 +435,21 @@ pub fn DsrMeetingPage() -> impl IntoView {
                 }).collect_view().into_any(),
             }}
         </div>
+        {runs.then(|| view! {
+            <form novalidate on:submit=add_by_hand class="dsr-no-print">
+                <h2>"Add someone to the agenda"</h2>
+                <div class="nhsuk-form-group" class:nhsuk-form-group--error=move || errors.with(|e| e.message_for("add_person").is_some())>
+                    <label class="nhsuk-label" for=ids::AGENDA_ADD_PERSON>"Who"</label>
+                    {move || errors.with(|e| e.message_for("add_person").map(|m| view! { <span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">"Error: "</span>{m.to_string()}</span> }))}
+                    <select class="nhsuk-select" id=ids::AGENDA_ADD_PERSON on:change=move |ev| add_person.set(event_target_value(&ev))>
+                        <option value="">"Choose a person"</option>
+                        {move || addable().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <TextField id=ids::AGENDA_ADD_REASON label="Why they are to be discussed" value=add_reason error=error_for("add_reason") width_class="nhsuk-u-width-two-thirds"/>
+                <button class="nhsuk-button nhsuk-button--secondary" id=ids::AGENDA_ADD type="submit">"Add to the agenda"</button>
+            </form>
+        })}
     }
 }
 

@@ -286,23 +286,13 @@ pub fn ArrangeReviewPage() -> impl IntoView {
 
 /// A review with nothing set (the fields a new one starts from).
 fn blank_review() -> Review {
-    Review {
-        id: ReviewId::from_uuid(uuid::Uuid::nil()),
-        person_id: dsr_shared::PersonId::from_uuid(uuid::Uuid::nil()),
-        kind: ReviewKind::Community,
-        name: dsr_shared::review::ReviewName::Cetr,
-        status: ReviewStatus::Requested,
-        requested_on: today(),
-        admission_id: None,
-        meeting_on: None,
-        place: None,
-        format: None,
-        panel: Panel::default(),
-        attendees: Vec::new(),
-        papers_sent_on: None,
-        verbal_feedback_given: false,
-        report_shared: Vec::new(),
-    }
+    Review::requested(
+        ReviewId::from_uuid(uuid::Uuid::nil()),
+        dsr_shared::PersonId::from_uuid(uuid::Uuid::nil()),
+        ReviewKind::Community,
+        dsr_shared::review::ReviewName::Cetr,
+        today(),
+    )
 }
 
 /// Saves a changed review on this device (a button on the review page).
