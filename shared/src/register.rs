@@ -3,6 +3,8 @@
 //! status, what is due, keyworker, age group, overdue), search and sort by any column (issues 6 and
 //! 14). Pure: the app builds [`PersonFile`]s from what the device holds and calls these.
 
+use std::borrow::Borrow;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -231,10 +233,11 @@ fn risk_order(row: &RegisterRow) -> u8 {
     }
 }
 
-/// The keyworkers named on `rows`, in name order, each once (for the keyworker filter).
-pub fn keyworkers(rows: &[RegisterRow]) -> Vec<String> {
-    let names: std::collections::BTreeSet<String> = rows.iter().filter_map(|r| r.keyworker.clone()).collect();
-    names.into_iter().collect()
+/// The keyworkers named on `rows`, in name order, each once (for the keyworker filter). Rows or
+/// references to them: a long register is not copied to be read.
+pub fn keyworkers<R: Borrow<RegisterRow>>(rows: &[R]) -> Vec<String> {
+    let names: std::collections::BTreeSet<&str> = rows.iter().filter_map(|r| r.borrow().keyworker.as_deref()).collect();
+    names.into_iter().map(str::to_owned).collect()
 }
 
 impl RegisterFilter {
@@ -261,10 +264,11 @@ impl RegisterFilter {
             }
     }
 
-    /// The rows to show, in order (indices into `rows`).
-    pub fn apply(&self, rows: &[RegisterRow]) -> Vec<usize> {
+    /// The rows to show, in order (indices into `rows`: rows, or references to them).
+    pub fn apply<R: Borrow<RegisterRow>>(&self, rows: &[R]) -> Vec<usize> {
         use std::cmp::Ordering;
-        let mut shown: Vec<usize> = (0..rows.len()).filter(|i| self.matches(&rows[*i])).collect();
+        let rows: Vec<&RegisterRow> = rows.iter().map(Borrow::borrow).collect();
+        let mut shown: Vec<usize> = (0..rows.len()).filter(|i| self.matches(rows[*i])).collect();
         // The column's own order; people with nothing to sort by (nothing due, no keyworker) stay last
         // either way round.
         let column = |a: &RegisterRow, b: &RegisterRow| -> Ordering {
@@ -294,7 +298,7 @@ impl RegisterFilter {
             }
         };
         shown.sort_by(|a, b| {
-            let (a, b) = (&rows[*a], &rows[*b]);
+            let (a, b) = (rows[*a], rows[*b]);
             let by_name = if self.sort == SortBy::Name && self.descending {
                 b.sort_name.cmp(&a.sort_name)
             } else {
@@ -320,9 +324,9 @@ pub struct RatingCounts {
 
 impl RatingCounts {
     /// Counts the people still on the register or referred (not those who left).
-    pub fn of(rows: &[RegisterRow]) -> RatingCounts {
+    pub fn of<R: Borrow<RegisterRow>>(rows: &[R]) -> RatingCounts {
         let mut counts = RatingCounts::default();
-        for row in rows.iter().filter(|r| r.status != StatusFilter::Left) {
+        for row in rows.iter().map(Borrow::borrow).filter(|r| r.status != StatusFilter::Left) {
             if row.rating_hidden {
                 counts.hidden += 1;
                 continue;

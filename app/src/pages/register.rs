@@ -36,14 +36,14 @@ pub fn RegisterPage() -> impl IntoView {
         state.people.with(|people| {
             let (with_row, without): (Vec<usize>, Vec<usize>) =
                 (0..people.len()).partition(|i| people[*i].register.is_some());
-            let rows: Vec<RegisterRow> = with_row.iter().filter_map(|i| people[*i].register.clone()).collect();
+            let rows: Vec<&RegisterRow> = with_row.iter().filter_map(|i| people[*i].register.as_ref()).collect();
             let order = filter.with(|f| f.apply(&rows));
             without.into_iter().chain(order.into_iter().map(|i| with_row[i])).collect::<Vec<usize>>()
         })
     });
     let counts = Memo::new(move |_| {
         state.people.with(|people| {
-            let rows: Vec<RegisterRow> = people.iter().filter_map(|p| p.register.clone()).collect();
+            let rows: Vec<&RegisterRow> = people.iter().filter_map(|p| p.register.as_ref()).collect();
             RatingCounts::of(&rows)
         })
     });
@@ -367,7 +367,7 @@ fn FilterForm(filter: RwSignal<RegisterFilter>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let names = Memo::new(move |_| {
         state.people.with(|people| {
-            let rows: Vec<RegisterRow> = people.iter().filter_map(|p| p.register.clone()).collect();
+            let rows: Vec<&RegisterRow> = people.iter().filter_map(|p| p.register.as_ref()).collect();
             keyworkers(&rows)
         })
     });
