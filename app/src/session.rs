@@ -73,7 +73,7 @@ async fn open(state: AppState, lock: Lock) -> Result<(), SessionError> {
 /// Signs out: ends the session on the server when it can be reached, deletes everything this device
 /// holds, and starts afresh at the sign-in page (`ended` says why, when it was not the user's choice).
 pub async fn sign_out(ended: Option<&str>) {
-    crate::sync::stop_listening();
+    crate::sync::stop_and_settle().await;
     // Offline, the server's session simply runs out.
     let _ = crate::api::logout().await;
     if let Err(error) = local_store::wipe().await {

@@ -41,6 +41,9 @@ thread_local! {
     static AGAIN: Cell<bool> = const { Cell::new(false) };
     static FAILURES: Cell<u32> = const { Cell::new(0) };
     static STARTED: Cell<bool> = const { Cell::new(false) };
+    /// Set when this device's data is being deleted (signing out, access ended): no sync starts again
+    /// in this page, so nothing is written after the wipe (a new device id, say).
+    static STOPPED: Cell<bool> = const { Cell::new(false) };
     /// The open announcement stream and its listener (kept together: the listener lives as long as it).
     static LISTENING: RefCell<Option<Listening>> = const { RefCell::new(None) };
 }
@@ -74,13 +77,28 @@ fn listening() -> bool {
         .with(|l| l.borrow().as_ref().is_some_and(|(source, _)| source.ready_state() == web_sys::EventSource::OPEN))
 }
 
-/// Stops listening (signing out).
-pub fn stop_listening() {
+/// Stops syncing in this page for good, and listening (signing out, or access ended: the device's
+/// data is about to be deleted, and nothing may be written after that).
+pub fn stop() {
+    STOPPED.with(|s| s.set(true));
     LISTENING.with(|listening| {
         if let Some((source, _)) = listening.borrow_mut().take() {
             source.close();
         }
     });
+}
+
+fn stopped() -> bool {
+    STOPPED.with(Cell::get)
+}
+
+/// Stops syncing ([`stop`]) and waits until a sync under way has finished writing, so the device's
+/// data can be deleted with nothing written after.
+pub async fn stop_and_settle() {
+    stop();
+    while RUNNING.with(Cell::get) {
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
 }
 
 /// Starts the loop (once per page, when the user's data is open): a first sync now, then on
@@ -143,7 +161,7 @@ async fn run(state: AppState) {
     loop {
         AGAIN.with(|a| a.set(false));
         with_browser_lock(async move { sync_once(state).await }).await;
-        if !AGAIN.with(Cell::get) {
+        if !AGAIN.with(Cell::get) || stopped() {
             break;
         }
     }
@@ -181,7 +199,7 @@ async fn with_browser_lock<F: std::future::Future<Output = ()> + 'static>(work: 
 }
 
 async fn sync_once(state: AppState) {
-    if state.needs_sign_in.get_untracked() {
+    if state.needs_sign_in.get_untracked() || stopped() {
         return;
     }
     if !browser_online() {
@@ -224,6 +242,7 @@ async fn sync_once(state: AppState) {
                 state.needs_sign_in.set(true);
             }
             Err(SyncError::Api(ApiFailure::AccessEnded(error))) => {
+                stop();
                 let code = error.code.clone();
                 spawn_local(async move { crate::session::sign_out(Some(&code)).await });
             }

@@ -393,7 +393,20 @@ impl Browser {
             if current.contains(text) {
                 return current;
             }
-            assert!(Instant::now() < deadline, "#{id} never showed {text:?}; it shows {current:?}");
+            if Instant::now() >= deadline {
+                // What the page was, for whoever reads the failure.
+                let path = self.path().await;
+                let shot = self.screenshot(&format!("failed-{id}")).await;
+                let main = match self.driver.find(By::Tag("main")).await {
+                    Ok(main) => main.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                let main: String = main.chars().take(600).collect();
+                panic!(
+                    "#{id} never showed {text:?}; it shows {current:?}. The page was {path} ({}): {main}",
+                    shot.display()
+                );
+            }
             tokio::time::sleep(POLL).await;
         }
     }
