@@ -254,7 +254,7 @@ async fn attempt(
                 let record = server.store.record(id(n)).await.ok().flatten().unwrap_or_else(|| panic!("no person"));
                 let given = record.field("given_name").clone();
                 json!({ "seq": *seq, "record_id": id(n), "kind": "person", "base_version": record.version,
-                        "changes": { "given_name": { "old": given, "new": format!("Changed{seq}{}", &role.label()[..1]) } } })
+                        "changes": { "given_name": { "old": given, "new": format!("Changed{seq}{}", role.name()) } } })
             } else {
                 let note = RecordId::from_time_and_random(
                     *seq,
