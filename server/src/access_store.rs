@@ -57,18 +57,29 @@ async fn records_of<T: serde::de::DeserializeOwned>(
         for id in chunk {
             query = query.bind(id);
         }
-        for (id, person, fields) in query.fetch_all(&mut *db).await? {
-            let mut value: serde_json::Value =
-                serde_json::from_str(&fields).map_err(|e| AppError::Corrupt(format!("{kind} fields: {e}")))?;
-            if let Some(map) = value.as_object_mut() {
-                map.insert("id".into(), serde_json::Value::String(id));
-            }
-            if let (Ok(record), Ok(person)) = (serde_json::from_value::<T>(value), person.parse()) {
-                found.entry(person).or_default().push(record);
-            }
-        }
+        collect_rows(kind, query.fetch_all(&mut *db).await?, &mut found)?;
     }
     Ok(found)
+}
+
+/// Adds each stored row `(id, person_id, fields)` of `kind` that parses to its person's list (one that
+/// no longer parses is left out).
+fn collect_rows<T: serde::de::DeserializeOwned>(
+    kind: &str,
+    rows: Vec<(String, String, String)>,
+    found: &mut BTreeMap<PersonId, Vec<T>>,
+) -> Result<(), AppError> {
+    for (id, person, fields) in rows {
+        let mut value: serde_json::Value =
+            serde_json::from_str(&fields).map_err(|e| AppError::Corrupt(format!("{kind} fields: {e}")))?;
+        if let Some(map) = value.as_object_mut() {
+            map.insert("id".into(), serde_json::Value::String(id));
+        }
+        if let (Ok(record), Ok(person)) = (serde_json::from_value::<T>(value), person.parse()) {
+            found.entry(person).or_default().push(record);
+        }
+    }
+    Ok(())
 }
 
 /// The people in `area` whose register consent is withdrawn on `today` (from every consent record there).
@@ -84,16 +95,7 @@ async fn withdrawn_in_area(
     .fetch_all(&mut *db)
     .await?;
     let mut consents: BTreeMap<PersonId, Vec<Consent>> = BTreeMap::new();
-    for (id, person, fields) in rows {
-        let mut value: serde_json::Value =
-            serde_json::from_str(&fields).map_err(|e| AppError::Corrupt(format!("consent fields: {e}")))?;
-        if let Some(map) = value.as_object_mut() {
-            map.insert("id".into(), serde_json::Value::String(id));
-        }
-        if let (Ok(consent), Ok(person)) = (serde_json::from_value::<Consent>(value), person.parse()) {
-            consents.entry(person).or_default().push(consent);
-        }
-    }
+    collect_rows("consent", rows, &mut consents)?;
     Ok(consents
         .into_iter()
         .filter(|(_, consents)| PersonFacts::from_consents(consents, today).register_consent_withdrawn)

@@ -29,11 +29,10 @@ pub fn Header() -> impl IntoView {
                 {move || user().map(|user| view! {
                     <nav class="dsr-header-account" aria-label="Your account">
                         <span id=ids::SIGNED_IN_AS>{format!("{} · {}", user.display_name, user.role.label())}</span>
-                        {(user.role == Role::DsrPanel).then(|| view! {
+                        {user.role.attends_dsr_meetings().then(|| view! {
                             <a href="/meetings" id=ids::MEETINGS_LINK>"Meetings"</a>
                         })}
                         {(user.role == Role::Coordinator).then(|| view! {
-                            <a href="/meetings" id=ids::MEETINGS_LINK>"Meetings"</a>
                             <a href="/referrals" id=ids::REFERRALS_LINK>"Referrals"</a>
                             <a href="/actions" id=ids::FOLLOW_UP_LINK>"Follow-up"</a>
                             <a href="/accounts" id=ids::ACCOUNTS_LINK>"Accounts"</a>
