@@ -12,6 +12,7 @@
 //!   server's value and records a [`Conflict`]); invalid results are rejected with reasons and never
 //!   block the queue.
 
+pub mod device;
 pub mod memory;
 pub mod push;
 pub mod validate;
