@@ -287,17 +287,28 @@ fn changes_or_supersedes(writes: &Writes) -> bool {
 
 /// Plans discarding a refused change (the user chose to drop it): the record shows the server's
 /// fields with what still waits; a record the server never had and nothing else is about goes.
+/// Discarding a refused create of a record the server never had discards the record's other refused
+/// changes with it.
 /// `None` when the change is not in the outbox (already gone) or is not a refused one.
 pub fn plan_discard(seq: u64, local: Option<&LocalRecord>, outbox: &[OutboxEntry]) -> Option<Writes> {
     let entry = outbox.iter().find(|e| e.seq == seq && !e.is_waiting())?;
     let id = entry.mutation.record_id;
-    let remaining: Vec<&OutboxEntry> = entries_for(outbox, id).into_iter().filter(|e| e.seq != seq).collect();
+    let server = local.and_then(|l| l.server.as_ref());
+    // Discarding a record's refused create discards the refused changes made to it after (they
+    // cannot apply without it).
+    let whole_record = server.is_none() && entry.mutation.base_version.is_none();
+    let discarded: Vec<u64> = entries_for(outbox, id)
+        .into_iter()
+        .filter(|e| e.seq == seq || (whole_record && !e.is_waiting()))
+        .map(|e| e.seq)
+        .collect();
+    let remaining: Vec<&OutboxEntry> =
+        entries_for(outbox, id).into_iter().filter(|e| !discarded.contains(&e.seq)).collect();
     let mut writes = Writes {
         guard: Guard { outbox: Some(outbox.iter().map(|e| e.seq).collect()), records: vec![id], next_seq: None },
-        delete_outbox: vec![seq],
+        delete_outbox: discarded,
         ..Writes::default()
     };
-    let server = local.and_then(|l| l.server.as_ref());
     match (local, server, remaining.is_empty()) {
         (None, _, _) => {}
         (Some(_), None, true) => writes.delete_records.push(id),
@@ -322,7 +333,8 @@ pub fn to_send(outbox: &[OutboxEntry], limit: usize) -> Vec<Mutation> {
 ///   change (without the clashing fields) at the version the server gave, so the record shows what
 ///   the server now holds until a pull brings it (and an older version pulled meanwhile does not hide
 ///   it: `ahead`). A clash becomes a [`LocalConflict`].
-/// - Refused: the entry stays, marked with the reasons.
+/// - Refused: the entry stays, marked with the reasons, but without the fields later saves on this
+///   device changed again (theirs to show); one left with nothing goes.
 /// - Gap: nothing (the entry is sent again, in order).
 ///
 /// An answer for an entry no longer in the outbox (stored already) changes nothing.
@@ -339,6 +351,9 @@ pub fn plan_answers(
         guard: Guard { outbox: Some(outbox.iter().map(|e| e.seq).collect()), records: Vec::new(), next_seq: None },
         ..Writes::default()
     };
+    // In seq order, as the server applied them (a request may have been reordered on the way).
+    let mut results: Vec<&PushResult> = results.iter().collect();
+    results.sort_by_key(|r| r.seq);
     for result in results {
         let Some(entry) = entries.get(&result.seq).cloned() else { continue };
         if !entry.is_waiting() {
@@ -365,9 +380,25 @@ pub fn plan_answers(
                 (*record_version, fields.as_slice())
             }
             PushOutcome::Rejected { reasons } => {
-                let refused = OutboxEntry { refused: Some(reasons.clone()), ..entry.clone() };
-                entries.insert(refused.seq, refused.clone());
-                writes.put_outbox.push(refused);
+                // What later saves here changed again is theirs to show: the refusal keeps the rest,
+                // and goes when nothing is left.
+                let later: BTreeSet<&String> = entries
+                    .values()
+                    .filter(|e| e.seq > entry.seq && e.mutation.record_id == m.record_id)
+                    .flat_map(|e| e.mutation.changes.keys())
+                    .collect();
+                let mut refused = OutboxEntry { refused: Some(reasons.clone()), ..entry.clone() };
+                refused.mutation.changes.retain(|f, _| !later.contains(f));
+                if refused.mutation.changes.is_empty() {
+                    entries.remove(&entry.seq);
+                    writes.delete_outbox.push(entry.seq);
+                    if let Some(local) = records.get(&m.record_id) {
+                        working.entry(m.record_id).or_insert_with(|| local.clone());
+                    }
+                } else {
+                    entries.insert(refused.seq, refused.clone());
+                    writes.put_outbox.push(refused);
+                }
                 continue;
             }
             PushOutcome::Gap { .. } => continue,
@@ -376,7 +407,9 @@ pub fn plan_answers(
         writes.delete_outbox.push(result.seq);
         let Some(local) = working.get(&m.record_id).or_else(|| records.get(&m.record_id)).cloned() else { continue };
         let mut local = local;
-        if version > local.version() {
+        // At `version` the server holds this change's values (applied, or already there); a copy
+        // pulled since at a later version is newer still, and stays.
+        if version >= local.version() {
             let mut server = local.server.clone().unwrap_or(Record {
                 id: m.record_id,
                 kind: m.kind,
