@@ -14,7 +14,9 @@
 //!
 //! `DSR_SIM_CASES=10000 cargo test -p dsr-shared --test sync_simulation -- --nocapture` runs 10,000
 //! cases; the default run does 300. A planted bug in each of several device plans is caught
-//! (`every_planted_bug_in_the_device_core_is_caught`).
+//! (`every_planted_bug_in_the_device_core_is_caught`). To look into a failing seed: `DSR_SIM_SEED=<seed>
+//! DSR_SIM_CASES=1`, with `DSR_SIM_WATCH=<the start of a record id>` to print that record on every
+//! device at every step, and every answer.
 
 #![allow(clippy::panic, reason = "a broken promise fails the test with the seed that shows it")]
 
@@ -603,7 +605,6 @@ fn run(core: Core, seed: u64) -> Checked<Counts> {
     let fail = |e: String| format!("seed {seed}: {e}");
 
     let steps = 30 + world.rng.below(50);
-    let trace = std::env::var("DSR_SIM_TRACE").is_ok();
     for _ in 0..steps {
         let d = world.rng.below(devices_n as u64) as usize;
         if let Ok(watch) = std::env::var("DSR_SIM_WATCH") {
@@ -628,28 +629,6 @@ fn run(core: Core, seed: u64) -> Checked<Counts> {
                     );
                 }
             }
-        }
-        if trace {
-            eprintln!(
-                "--- device {d}: {:?}\n    outbox {:?}",
-                world.devices[d]
-                    .store
-                    .records
-                    .values()
-                    .map(|r| (r.id.to_string()[..8].to_string(), r.version(), r.fields.get("given_name").cloned()))
-                    .collect::<Vec<_>>(),
-                world.devices[d]
-                    .store
-                    .outbox
-                    .values()
-                    .map(|e| (
-                        e.seq,
-                        e.refused.is_some(),
-                        e.mutation.base_version,
-                        e.mutation.changes.keys().cloned().collect::<Vec<_>>()
-                    ))
-                    .collect::<Vec<_>>()
-            );
         }
         if world.devices[d].away > 0 {
             world.devices[d].away -= 1;
