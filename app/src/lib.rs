@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod element_ids;
 pub mod local_store;
 pub mod pages;
+pub mod read_model;
 pub mod record_forms;
 pub mod session;
 pub mod state;

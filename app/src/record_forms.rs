@@ -7,7 +7,8 @@ use dsr_shared::{RecordId, ValidationErrors};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-use crate::local_store::{self, PersonRow};
+use crate::local_store;
+use crate::read_model::PersonRow;
 use crate::state::AppState;
 
 /// A new record id (UUID v7), made on this device.

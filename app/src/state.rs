@@ -5,7 +5,8 @@ use dsr_shared::api::PolicyDocument;
 use dsr_shared::policy::AreaPolicy;
 use leptos::prelude::*;
 
-use crate::local_store::{self, Counts, Lock, PersonRow};
+use crate::local_store::{self, Lock, Writes};
+use crate::read_model::{Counts, DeviceCopy, PersonRow};
 
 /// Who is using this device, and whether their data is open.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +73,8 @@ pub struct AppState {
     pub policy: RwSignal<PolicyDocument>,
     /// The area's DSR meetings on this device (a coordinator's), earliest first; `None` until read.
     pub meetings: RwSignal<Option<Vec<dsr_shared::meeting::DsrMeeting>>>,
+    /// The device's copy, opened, in memory: read from storage once, then following every write.
+    pub copy: StoredValue<DeviceCopy, LocalStorage>,
 }
 
 impl AppState {
@@ -99,40 +102,58 @@ impl AppState {
                 changed_by: None,
             }),
             meetings: RwSignal::new(None),
+            copy: StoredValue::new_local(DeviceCopy::default()),
         }
     }
 
-    /// Refreshes only the people with these ids (after a sync that touched a few of many).
-    pub async fn refresh(self, ids: &[dsr_shared::RecordId]) {
-        let policy = self.area_policy();
-        let role = self.role();
-        match local_store::people_with_ids(ids, &policy, role).await {
-            Ok(Some((rows, counts))) => {
-                let today = chrono::Local::now().date_naive();
-                self.people.update(|people| {
-                    // Only people's own records changed: their other records are as they were.
-                    let rows: Vec<PersonRow> = rows
-                        .into_iter()
-                        .map(|mut row| {
-                            if let Some(before) = people.iter().find(|p| p.id == row.id) {
-                                if let (Some(file), Some(old)) = (row.file.as_mut(), before.file.clone()) {
-                                    *file = dsr_shared::due::PersonFile { person: file.person.clone(), ..old };
-                                }
-                                row.visit_notes = before.visit_notes.clone();
-                                row.papers = before.papers.clone();
-                            }
-                            row.with_register(&policy, today, role)
-                        })
-                        .collect();
-                    people.retain(|p| !ids.contains(&p.id));
-                    people.extend(rows);
-                    people.sort_by_key(PersonRow::sort_key);
-                });
-                self.counts.set(counts);
+    /// Follows every write to this device's storage: the copy in memory takes it and the rows of the
+    /// people it touched are built again (a save or a pulled page shows without reading storage). When
+    /// another tab writes, this one reads storage again.
+    pub fn follow_storage(self) {
+        local_store::on_written(move |writes| self.written(writes));
+        // Another tab's initial sync writes many times a second: one read after it pauses.
+        let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+        local_store::on_other_tab(move || {
+            let later = gloo_timers::callback::Timeout::new(300, move || {
+                leptos::task::spawn_local(async move { self.reload().await });
+            });
+            pending.set_value(Some(later));
+        });
+    }
+
+    /// A committed write, applied to the copy in memory and to the rows it touched.
+    pub fn written(self, writes: &Writes) {
+        let started = crate::timing::now();
+        let touched = self.copy.try_update_value(|copy| copy.apply(writes)).unwrap_or_default();
+        if touched.all {
+            self.rebuild();
+        } else if !touched.people.is_empty() || touched.meetings {
+            let policy = self.area_policy();
+            let (role, today) = (self.role(), today());
+            let fresh: Vec<PersonRow> = self
+                .copy
+                .with_value(|copy| touched.people.iter().filter_map(|p| copy.row(*p, &policy, today, role)).collect());
+            self.people.update(|rows| crate::read_model::replace_rows(rows, &touched.people, fresh));
+            if touched.meetings {
+                self.meetings.set(Some(self.copy.with_value(DeviceCopy::meetings)));
             }
-            Ok(None) => self.reload().await,
-            Err(error) => self.storage_problem.set(Some(error.to_string())),
         }
+        let counts = self.copy.with_value(DeviceCopy::counts);
+        if self.counts.get_untracked() != counts {
+            self.counts.set(counts);
+        }
+        crate::timing::record("dsr-list-reload", started);
+    }
+
+    /// Builds every row again from the copy in memory (the policy changed, or everything did).
+    pub fn rebuild(self) {
+        let policy = self.area_policy();
+        let (role, today) = (self.role(), today());
+        let (rows, counts, meetings) =
+            self.copy.with_value(|copy| (copy.rows(&policy, today, role), copy.counts(), copy.meetings()));
+        self.people.set(rows);
+        self.counts.set(counts);
+        self.meetings.set(Some(meetings));
     }
 
     /// The area's policy, untracked (for work done once: a reload, a save).
@@ -146,7 +167,7 @@ impl AppState {
             return;
         }
         self.policy.set(document);
-        self.reload().await;
+        self.rebuild();
     }
 
     /// The person with this record id as this device holds them (tracked: pages follow changes).
@@ -154,10 +175,10 @@ impl AppState {
         self.people.with(|people| people.iter().find(|p| p.id == id).cloned())
     }
 
-    /// After a save on this device: the message for the next page, the list reloaded, a sync asked for.
+    /// After a save on this device (already shown: the copy in memory follows every write): the message
+    /// for the next page, and a sync asked for.
     pub async fn saved(self, notice: impl Into<String>) {
         self.notice.set(Some(notice.into()));
-        self.reload().await;
         crate::sync::request(self);
     }
 
@@ -184,18 +205,25 @@ impl AppState {
         self.session.with_untracked(|s| s.user().map(|u| u.role))
     }
 
-    /// Reloads the list and counts from IndexedDB.
+    /// Reads everything from this device's storage into memory and builds every row (when the data is
+    /// opened, and when another tab wrote).
     pub async fn reload(self) {
-        match local_store::people(&self.area_policy(), self.role()).await {
-            Ok((people, counts, meetings)) => {
-                self.people.set(people);
-                self.counts.set(counts);
-                self.meetings.set(Some(meetings));
+        let started = crate::timing::now();
+        match local_store::load_all().await {
+            Ok(store) => {
+                self.copy.set_value(DeviceCopy::new(store));
+                self.rebuild();
                 self.storage_problem.set(None);
             }
             Err(error) => self.storage_problem.set(Some(error.to_string())),
         }
+        crate::timing::record("dsr-list-reload", started);
     }
+}
+
+/// Today, on this device's clock.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 impl Default for AppState {

@@ -27,8 +27,6 @@ const MAX_VIEW_EVENTS: usize = 500;
 const PUSH_BATCH: usize = 200;
 /// At most this many changes in one pull page.
 const PULL_PAGE: u32 = 2000;
-/// Above this many touched records, the list is reloaded whole rather than row by row.
-const REFRESH_ROWS_UP_TO: usize = 200;
 /// The timer's interval when all is well, and the longest wait when the server cannot be reached.
 const EVERY_MS: u32 = 15_000;
 /// The timer's interval while the server's announcements are heard: they wake the loop for every
@@ -108,6 +106,7 @@ pub fn start(state: AppState) {
         request(state);
         return;
     }
+    state.follow_storage();
     spawn_local(async move {
         match local_store::policy().await {
             Ok(Some(document)) => state.policy.set(document),
@@ -212,16 +211,10 @@ async fn sync_once(state: AppState) {
     });
     let outcome = push_then_pull(state).await;
     let outcome = match outcome {
-        Ok(touched) => fetch_policy(state).await.map(|()| touched),
+        Ok(()) => fetch_policy(state).await,
         Err(error) => Err(error),
     };
-    let started = timing::now();
-    match &outcome {
-        Ok(touched) if touched.len() <= REFRESH_ROWS_UP_TO => state.refresh(touched).await,
-        _ => state.reload().await,
-    }
-    timing::record("dsr-list-reload", started);
-    let outcome = outcome.map(|_| ());
+    // What the sync stored is shown already: the copy in memory follows every write.
     state.sync.update(|s| {
         s.running = false;
         s.received = None;
@@ -276,17 +269,14 @@ async fn fetch_policy(state: AppState) -> Result<(), SyncError> {
     Ok(())
 }
 
-/// Sends the outbox, then takes every change after the cursor; returns the records touched.
-async fn push_then_pull(state: AppState) -> Result<Vec<dsr_shared::RecordId>, SyncError> {
-    let mut touched = std::collections::BTreeSet::new();
+/// Sends the outbox, then takes every change after the cursor.
+async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
     let client_id = local_store::client_id().await?;
     loop {
-        let waiting = local_store::waiting().await?;
-        if waiting.is_empty() {
+        let mutations = local_store::waiting(PUSH_BATCH).await?;
+        if mutations.is_empty() {
             break;
         }
-        let mutations: Vec<_> = waiting.iter().take(PUSH_BATCH).map(|e| e.mutation.clone()).collect();
-        touched.extend(mutations.iter().map(|m| m.record_id));
         let response = api::push(&PushRequest { client_id, mutations }).await?;
         local_store::store_answers(&response.results).await?;
         // A gap means the server lacks an earlier change this device no longer holds: nothing more
@@ -314,14 +304,12 @@ async fn push_then_pull(state: AppState) -> Result<Vec<dsr_shared::RecordId>, Sy
         timing::record("dsr-pull-fetch", started);
         if page.reset {
             // What this device may hold changed too much to say record by record: start again.
-            local_store::forget_records().await?;
+            local_store::reset().await?;
             (cursor, view) = (0, 0);
             continue;
         }
         let started = timing::now();
         received += page.changes.len();
-        touched.extend(page.changes.iter().map(|c| c.record.id));
-        touched.extend(page.removed.iter().copied());
         local_store::store_pulled(&page).await?;
         timing::record("dsr-pull-store", started);
         cursor = page.cursor;
@@ -331,5 +319,5 @@ async fn push_then_pull(state: AppState) -> Result<Vec<dsr_shared::RecordId>, Sy
         }
         state.sync.update(|s| s.received = Some(received));
     }
-    Ok(touched.into_iter().collect())
+    Ok(())
 }

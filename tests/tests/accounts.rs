@@ -65,8 +65,10 @@ async fn sign_in_offline_reload_unlock_work_and_sign_out_wipes_the_device() {
 
     // Signing out warns about the unsent change.
     browser.click(ids::SIGN_OUT_LINK).await;
-    let warning = browser.wait_for_text(ids::SIGN_OUT_WARNING, "will be lost").await;
-    assert!(warning.contains("1 change"), "{warning}");
+    let warning = browser.wait_for_text(ids::SIGN_OUT_WARNING, "would be lost").await;
+    assert!(warning.contains("1 change") && warning.contains("cannot sign out yet"), "{warning}");
+    // Refused while the change is only on this device: no way to sign out is offered.
+    assert!(browser.driver.find(thirtyfour::By::Id(ids::SIGN_OUT_BUTTON)).await.is_err());
     browser.screenshot("sign-out-warning").await;
     // Back online, it is sent; then signing out deletes everything on the device.
     browser.set_offline(false).await;

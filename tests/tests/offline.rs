@@ -166,6 +166,26 @@ async fn two_devices_change_the_same_field_and_a_person_resolves_the_conflict() 
     second.quit().await;
 }
 
+/// A reload 50 ms after the last keystroke (sooner than any autosave timer could have fired) keeps
+/// every keystroke: a change starts its draft write at once, and leaving the page starts what waits.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reload_right_after_typing_keeps_the_last_keystrokes() {
+    let server = Server::start().await;
+    let browser = Browser::start().await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.click(ids::ADD_PERSON_LINK).await;
+    browser.type_into(ids::GIVEN_NAME, "Quick").await;
+    let field = browser.element(ids::FAMILY_NAME).await;
+    field.send_keys("Reloader").await.unwrap_or_else(|e| panic!("{e}"));
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    browser.reload().await;
+    browser.unlock(PASSWORD).await;
+    browser.element(ids::DRAFT_RESTORED).await;
+    assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "Quick");
+    assert_eq!(browser.input_value(ids::FAMILY_NAME).await, "Reloader");
+    browser.quit().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn data_saved_by_the_previous_storage_version_is_kept_and_sent() {
     let server = Server::start().await;

@@ -1,24 +1,28 @@
-//! Autosave for any form: its fields are written to IndexedDB's `drafts` store shortly after each
-//! keystroke (debounced) and put back when the form opens again, after a reload, a crash or a closed
-//! tab. Saving the form for real clears the draft.
+//! Autosave for any form: its fields are written to IndexedDB's `drafts` store as they change and put
+//! back when the form opens again, after a reload, a crash or a closed tab. Saving the form for real
+//! clears the draft.
+//!
+//! No timer stands between a keystroke and its write (a reload right after typing would lose what a
+//! timer held back): a change starts a write at once; changes made while one is being written are
+//! written together as soon as it ends (one write at a time, always the latest values). The page being
+//! hidden or left (`visibilitychange`, `pagehide`) starts whatever is still waiting.
 
 use std::collections::BTreeMap;
 
-use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::local_store::{self, Draft};
 use crate::timing;
 
-/// How long typing must pause before the draft is written.
-pub const DEBOUNCE_MS: u32 = 250;
-
 /// A form's draft: made by [`use_draft`], cleared by [`FormDraft::clear`] once the form is saved.
 #[derive(Clone, Copy)]
 pub struct FormDraft {
     key: StoredValue<String>,
-    pending: StoredValue<Option<Timeout>, LocalStorage>,
+    /// Values changed and not yet being written.
+    waiting: StoredValue<Option<BTreeMap<String, String>>>,
+    /// A write is under way.
+    writing: StoredValue<bool>,
     /// True when the form was filled in from a draft.
     pub restored: RwSignal<bool>,
     /// What was last written to this device (shown as "Draft saved on this device").
@@ -31,9 +35,14 @@ pub fn use_draft(key: String, fields: Vec<(impl Into<String>, RwSignal<String>)>
     let fields: Vec<(String, RwSignal<String>)> = fields.into_iter().map(|(n, s)| (n.into(), s)).collect();
     let ready = RwSignal::new(false);
     let restored = RwSignal::new(false);
-    let pending = StoredValue::new_local(None::<Timeout>);
     let saved = RwSignal::new(None);
-    let draft = FormDraft { key: StoredValue::new(key.clone()), pending, restored, saved };
+    let draft = FormDraft {
+        key: StoredValue::new(key.clone()),
+        waiting: StoredValue::new(None),
+        writing: StoredValue::new(false),
+        restored,
+        saved,
+    };
     {
         let fields = fields.clone();
         let key = key.clone();
@@ -55,26 +64,46 @@ pub fn use_draft(key: String, fields: Vec<(impl Into<String>, RwSignal<String>)>
         if !ready.get() {
             return;
         }
-        let key = key.clone();
-        let write = Timeout::new(DEBOUNCE_MS, move || {
-            spawn_local(async move {
+        draft.waiting.set_value(Some(values));
+        draft.write_waiting();
+    });
+    // Hidden or left: whatever waits is written now (nothing waits behind a timer, but a change made
+    // while a write was under way may).
+    let flush = move || draft.write_waiting();
+    let on_hidden = window_event_listener(leptos::ev::visibilitychange, move |_| flush());
+    let on_pagehide = window_event_listener(leptos::ev::pagehide, move |_| flush());
+    on_cleanup(move || {
+        on_hidden.remove();
+        on_pagehide.remove();
+    });
+    draft
+}
+
+impl FormDraft {
+    /// Starts writing the waiting values unless a write is under way (that write takes them when it ends).
+    fn write_waiting(self) {
+        if self.writing.get_value() || self.waiting.with_value(Option::is_none) {
+            return;
+        }
+        self.writing.set_value(true);
+        spawn_local(async move {
+            while let Some(values) = self.waiting.try_update_value(Option::take).flatten() {
+                let key = self.key.get_value();
                 if values.values().all(String::is_empty) {
                     local_store::delete_draft(&key).await.ok();
-                    saved.set(None);
+                    self.saved.set(None);
                 } else {
                     let started = timing::now();
                     let written = local_store::save_draft(&Draft { key, values: values.clone() }).await;
                     timing::record("dsr-draft-save", started);
                     if written.is_ok() {
-                        saved.set(Some(values));
+                        self.saved.set(Some(values));
                     }
                 }
-            })
+            }
+            self.writing.set_value(false);
         });
-        // Replacing the pending write cancels it: only the last pause in typing writes.
-        pending.set_value(Some(write));
-    });
-    draft
+    }
 }
 
 /// "We put back what you had typed before", when the form opened with a saved draft.
@@ -105,9 +134,13 @@ pub fn DraftSaved(draft: FormDraft) -> impl IntoView {
 }
 
 impl FormDraft {
-    /// Forgets the draft (after the form was saved).
+    /// Forgets the draft (after the form was saved): nothing waiting is written after.
     pub async fn clear(self) {
-        self.pending.set_value(None);
+        self.waiting.set_value(None);
+        // A write under way would put the draft back after its deletion: let it end first.
+        while self.writing.get_value() {
+            gloo_timers::future::TimeoutFuture::new(5).await;
+        }
         local_store::delete_draft(&self.key.get_value()).await.ok();
     }
 }

@@ -107,7 +107,7 @@ pub fn PersonFormView(
         }
         errors.set(ValidationErrors::new());
         saving.set(true);
-        let mut values: Fields = local_store::person_fields(&person);
+        let mut values: Fields = dsr_shared::sync::fields_of(&person);
         if !is_new {
             values.retain(|field, _| IDENTITY_FIELDS.contains(&field.as_str()));
             // A cleared NHS number is removed.

@@ -111,7 +111,7 @@ pub(crate) fn note_read(screen: dsr_shared::accounts::Screen) {
 
 /// The person and review in the route, as this device holds them (tracked: pages follow changes).
 pub(crate) fn route_review_file()
--> impl Fn() -> Option<(crate::local_store::PersonRow, dsr_shared::report::ReviewFile)> + Copy {
+-> impl Fn() -> Option<(crate::read_model::PersonRow, dsr_shared::report::ReviewFile)> + Copy {
     use leptos::prelude::*;
     let state = expect_context::<crate::state::AppState>();
     let (person, review) = (route_person_id(), route_review_id());

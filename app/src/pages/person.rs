@@ -15,8 +15,9 @@ use leptos::prelude::*;
 use serde::Serialize;
 
 use crate::element_ids as ids;
-use crate::local_store::{self, PersonRow};
+use crate::local_store;
 use crate::pages::register::{NOT_SHOWN, rating_tag};
+use crate::read_model::PersonRow;
 use crate::record_forms::long_date;
 use crate::state::AppState;
 
@@ -94,7 +95,7 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
     };
     let id = row.id.to_string();
     // What this account may read: anything else is said to be not shown, never shown as absent.
-    let read = local_store::readable(role, &file, today);
+    let read = crate::read_model::readable(role, &file, today);
     let sees = |kind: RecordKind| read.contains(kind);
     let rating = row.register.as_ref().and_then(|r| r.rating);
     let due_shown = due_shown_with(read);

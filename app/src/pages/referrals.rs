@@ -22,7 +22,8 @@ use crate::components::duplicate::{DuplicateNotice, possible_duplicate};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField, TextField};
 use crate::element_ids as ids;
-use crate::local_store::{self, PersonRow};
+use crate::local_store;
+use crate::read_model::PersonRow;
 use crate::record_forms::{fields_of, long_date as show, new_id, save_all, signed_in_name};
 use crate::state::AppState;
 

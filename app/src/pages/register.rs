@@ -14,7 +14,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::element_ids as ids;
-use crate::local_store::{self, PersonRow};
+use crate::local_store;
+use crate::read_model::PersonRow;
 use crate::state::AppState;
 
 /// Rows shown at first, and added by "Show more".

@@ -318,7 +318,7 @@ pub fn ReviewPage() -> impl IntoView {
 
 fn review_view(
     state: AppState,
-    row: crate::local_store::PersonRow,
+    row: crate::read_model::PersonRow,
     file: dsr_shared::report::ReviewFile,
     notice: Option<String>,
 ) -> impl IntoView {

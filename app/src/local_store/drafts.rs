@@ -1,0 +1,54 @@
+//! `drafts`: half-typed forms, by form key, sealed (a public form's, before anyone signs in, in clear).
+
+use std::collections::BTreeMap;
+
+use rexie::TransactionMode;
+use serde::{Deserialize, Serialize};
+
+use super::schema::DRAFTS;
+use super::seal::{seal, unseal};
+use super::{StoreError, key, open, to_js};
+
+/// A half-typed form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub key: String,
+    pub values: BTreeMap<String, String>,
+}
+
+/// Drafts of forms used with no account (the public self-referral form) start with this. With no
+/// sign-in there is no data key, so they are kept in clear on the family's own device until sent
+/// (and sealed like the rest if someone signs in on it before then).
+pub const PUBLIC_DRAFT: &str = "public:";
+
+pub async fn save_draft(draft: &Draft) -> Result<(), StoreError> {
+    let entry = if draft.key.starts_with(PUBLIC_DRAFT) && !crate::crypto::is_unlocked() {
+        to_js(draft)?
+    } else {
+        seal("key", key(&draft.key), draft).await?
+    };
+    let db = open().await?;
+    let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
+    tx.store(DRAFTS)?.put(&entry, None).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+pub async fn load_draft(form: &str) -> Result<Option<Draft>, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[DRAFTS], TransactionMode::ReadOnly)?;
+    let value = tx.store(DRAFTS)?.get(key(form)).await?;
+    tx.done().await?;
+    match value {
+        Some(value) => Ok(Some(unseal(value).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn delete_draft(form: &str) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
+    tx.store(DRAFTS)?.delete(key(form)).await?;
+    tx.done().await?;
+    Ok(())
+}

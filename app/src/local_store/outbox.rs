@@ -1,0 +1,92 @@
+//! `outbox`: saving (the record and its outbox entry in one transaction), the changes waiting to be
+//! sent, storing the server's answers, and discarding a refused change. Every decision is the device
+//! core's ([`dsr_shared::sync::device`]); this module reads, writes and plans again when another tab
+//! wrote in between.
+
+use dsr_shared::RecordId;
+use dsr_shared::sync::device::{self, Unsent};
+use dsr_shared::sync::{Fields, PushResult, RecordKind};
+use rexie::TransactionMode;
+
+use super::schema::OUTBOX;
+use super::writes::{commit, read};
+use super::{ATTEMPTS, OutboxEntry, StoreError, open};
+
+/// Saves new values for a record's fields (`null` clears one): the record and its outbox entry in one
+/// transaction (and, when this resolves a conflict, the conflict's removal too). Nothing is written
+/// when nothing changed.
+pub async fn save(kind: RecordKind, id: RecordId, values: Fields, resolving: Option<&str>) -> Result<(), StoreError> {
+    let db = open().await?;
+    for _ in 0..ATTEMPTS {
+        let read = read(&db, &[id]).await?;
+        let Some(writes) =
+            device::plan_save(kind, id, read.record(id), &read.outbox, read.next_seq, &values, resolving)
+        else {
+            return Ok(());
+        };
+        if commit(&db, &read, &writes).await? {
+            return Ok(());
+        }
+    }
+    Err(StoreError::Busy("saving"))
+}
+
+/// Discards a refused change (a refused create takes its record, and its other refused changes, with it).
+pub async fn discard_refused(seq: u64) -> Result<(), StoreError> {
+    let db = open().await?;
+    for _ in 0..ATTEMPTS {
+        let first = read(&db, &[]).await?;
+        let Some(entry) = first.outbox.iter().find(|e| e.seq == seq) else { return Ok(()) };
+        let id = entry.mutation.record_id;
+        let read = read(&db, &[id]).await?;
+        let Some(writes) = device::plan_discard(seq, read.record(id), &read.outbox) else { return Ok(()) };
+        if commit(&db, &read, &writes).await? {
+            return Ok(());
+        }
+    }
+    Err(StoreError::Busy("discarding the change"))
+}
+
+/// Every outbox entry, in seq order.
+pub async fn entries() -> Result<Vec<OutboxEntry>, StoreError> {
+    let db = open().await?;
+    Ok(read(&db, &[]).await?.outbox)
+}
+
+/// Saved changes waiting to be sent, in seq order, at most `limit`.
+pub async fn waiting(limit: usize) -> Result<Vec<dsr_shared::sync::Mutation>, StoreError> {
+    Ok(device::to_send(&entries().await?, limit))
+}
+
+/// Whether the user may sign out: not while changes are only on this device.
+pub async fn may_sign_out() -> Result<Result<(), Unsent>, StoreError> {
+    Ok(device::may_sign_out(&entries().await?))
+}
+
+/// How many changes are only on this device, waiting or refused (no decryption needed).
+pub async fn outbox_count() -> Result<usize, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+    let count = tx.store(OUTBOX)?.count(None).await?;
+    tx.done().await?;
+    Ok(count as usize)
+}
+
+/// Stores the server's answers (see [`device::plan_answers`]).
+pub async fn store_answers(results: &[PushResult]) -> Result<(), StoreError> {
+    let db = open().await?;
+    for _ in 0..ATTEMPTS {
+        let first = read(&db, &[]).await?;
+        let ids: Vec<RecordId> = results
+            .iter()
+            .filter_map(|r| first.outbox.iter().find(|e| e.seq == r.seq))
+            .map(|e| e.mutation.record_id)
+            .collect();
+        let read = read(&db, &ids).await?;
+        let writes = device::plan_answers(&read.outbox, &read.held(), &read.pull, results);
+        if writes.is_empty() || commit(&db, &read, &writes).await? {
+            return Ok(());
+        }
+    }
+    Err(StoreError::Busy("storing the server's answers"))
+}

@@ -1,0 +1,115 @@
+//! `records` (and `conflicts`): storing the server's changes page by page, a view reset, and reading
+//! everything into memory once when the data is opened.
+
+use std::collections::BTreeMap;
+
+use dsr_shared::sync::PullResponse;
+use dsr_shared::sync::device::{self, DeviceStore};
+use rexie::TransactionMode;
+use wasm_bindgen::JsValue;
+
+use super::schema::{CONFLICTS, META, OUTBOX, RECORDS};
+use super::seal::{unseal_all, unseal_outbox};
+use super::writes::{commit, read};
+use super::{ATTEMPTS, LocalConflict, LocalRecord, StoreError, key, open};
+
+/// Records written per transaction when storing pulled changes: small enough that a draft or a
+/// save waiting for the database is not held up long.
+pub const PULL_PART: usize = 250;
+
+/// Takes a page of the server's changes, in parts, each stored in one transaction with the cursor that
+/// covers it (so the cursor never runs ahead of what is stored). A save landing meanwhile (its change
+/// must show on top of these records) makes the rest be planned again.
+pub async fn store_pulled(page: &PullResponse) -> Result<(), StoreError> {
+    let db = open().await?;
+    let mut attempts = 0;
+    let mut done_to = None::<u64>;
+    loop {
+        let read = read(&db, &[]).await?;
+        let rest = match done_to {
+            None => page.clone(),
+            Some(cursor) => PullResponse {
+                changes: page.changes.iter().filter(|c| c.change_seq > cursor).cloned().collect(),
+                ..page.clone()
+            },
+        };
+        let mut overtaken = false;
+        for writes in device::plan_page(&rest, PULL_PART, &read.outbox, &read.pull) {
+            if !commit(&db, &read, &writes).await? {
+                overtaken = true;
+                break;
+            }
+            done_to = writes.pull.as_ref().map(|p| p.cursor);
+        }
+        if !overtaken {
+            return Ok(());
+        }
+        attempts += 1;
+        if attempts >= ATTEMPTS {
+            return Err(StoreError::Busy("storing the server's changes"));
+        }
+    }
+}
+
+/// A view reset: every record goes (those with changes only here stay until pulled again) and pulls
+/// start from the beginning.
+pub async fn reset() -> Result<(), StoreError> {
+    let db = open().await?;
+    for _ in 0..ATTEMPTS {
+        let read = read(&db, &[]).await?;
+        if commit(&db, &read, &device::plan_reset(&read.outbox)).await? {
+            return Ok(());
+        }
+    }
+    Err(StoreError::Busy("starting again from the server's copy"))
+}
+
+/// Everything the device holds, opened: read once when the data is unlocked; the app's copy in memory
+/// then follows every write ([`super::on_written`]).
+pub async fn load_all() -> Result<DeviceStore, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[RECORDS, OUTBOX, CONFLICTS, META], TransactionMode::ReadOnly)?;
+    let records = tx.store(RECORDS)?.get_all(None, None).await?;
+    let outbox = tx.store(OUTBOX)?.get_all(None, None).await?;
+    let conflicts = tx.store(CONFLICTS)?.get_all(None, None).await?;
+    let meta = tx.store(META)?;
+    let next_seq = super::meta::next_seq(&meta).await?;
+    let pull = super::meta::pull_state(&meta).await?;
+    tx.done().await?;
+    let records: Vec<LocalRecord> = unseal_all(records).await?;
+    let outbox = unseal_outbox(outbox).await?;
+    let conflicts: Vec<LocalConflict> = unseal_all(conflicts).await?;
+    Ok(DeviceStore {
+        records: records.into_iter().map(|r| (r.id, r)).collect(),
+        outbox: outbox.into_iter().map(|e| (e.seq, e)).collect(),
+        conflicts: conflicts.into_iter().map(|c| (c.id.clone(), c)).collect::<BTreeMap<_, _>>(),
+        next_seq,
+        pull,
+    })
+}
+
+/// Conflicts waiting for a person, with the record each is about.
+pub async fn conflicts() -> Result<Vec<(LocalConflict, Option<LocalRecord>)>, StoreError> {
+    let db = open().await?;
+    let tx = db.transaction(&[CONFLICTS], TransactionMode::ReadOnly)?;
+    let list = tx.store(CONFLICTS)?.get_all(None, None).await?;
+    tx.done().await?;
+    let list: Vec<LocalConflict> = unseal_all(list).await?;
+    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+    let store = tx.store(RECORDS)?;
+    let mut raw: Vec<JsValue> = Vec::new();
+    for id in list.iter().map(|c| c.record_id.to_string()).collect::<std::collections::BTreeSet<_>>() {
+        if let Some(value) = store.get(key(&id)).await? {
+            raw.push(value);
+        }
+    }
+    tx.done().await?;
+    let records: Vec<LocalRecord> = unseal_all(raw).await?;
+    Ok(list
+        .into_iter()
+        .map(|c| {
+            let record = records.iter().find(|r| r.id == c.record_id).cloned();
+            (c, record)
+        })
+        .collect())
+}

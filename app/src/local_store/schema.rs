@@ -1,0 +1,144 @@
+//! The stores and their version, and upgrades of data older versions wrote.
+//!
+//! Stores (version 3):
+//! - `records`: one [`LocalRecord`] per record (sealed): the server's last word and what this device shows.
+//! - `outbox`: [`OutboxEntry`] by seq (sealed, the seq in clear): saved changes not yet answered, and
+//!   refused ones kept for the user.
+//! - `drafts`: half-typed forms, by form key (sealed).
+//! - `conflicts`: clashes the server reported, for a person to resolve (sealed).
+//! - `meta`: this device's client id, next seq, pull state, and the sign-in lock.
+//! - `views`: reads of a person's record on this device, waiting to go to the audit trail.
+//!
+//! Version 1 (the walking skeleton) had `records` of people and `meta`; [`open`] upgrades its data
+//! (people not yet sent become outbox entries) so nothing typed before the upgrade is lost. Data from
+//! before encryption is read as it is and sealed at the first unlock ([`super::seal::seal_plaintext`]).
+
+use std::cell::Cell;
+
+use dsr_shared::sync::{FieldChange, Mutation, RecordKind};
+use dsr_shared::{Person, RecordId};
+use rexie::{ObjectStore, Rexie, TransactionMode};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{LocalRecord, OutboxEntry, StoreError, from_js, key, to_js};
+
+pub const DB_NAME: &str = "dsr";
+pub const DB_VERSION: u32 = 3;
+pub const RECORDS: &str = "records";
+pub const OUTBOX: &str = "outbox";
+pub const DRAFTS: &str = "drafts";
+pub const CONFLICTS: &str = "conflicts";
+pub const META: &str = "meta";
+pub const VIEWS: &str = "views";
+/// Every store, for wiping.
+pub const ALL_STORES: [&str; 6] = [RECORDS, OUTBOX, DRAFTS, CONFLICTS, META, VIEWS];
+
+thread_local! {
+    static UPGRADED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Opens the database, creating or upgrading its stores, and upgrades version-1 data once per page.
+pub async fn open() -> Result<Rexie, StoreError> {
+    let db = Rexie::builder(DB_NAME)
+        .version(DB_VERSION)
+        .add_object_store(ObjectStore::new(RECORDS).key_path("id"))
+        .add_object_store(ObjectStore::new(OUTBOX).key_path("seq"))
+        .add_object_store(ObjectStore::new(DRAFTS).key_path("key"))
+        .add_object_store(ObjectStore::new(CONFLICTS).key_path("id"))
+        .add_object_store(ObjectStore::new(META))
+        .add_object_store(ObjectStore::new(VIEWS).key_path("id"))
+        .build()
+        .await?;
+    if !UPGRADED.with(Cell::get) {
+        upgrade_version_1_data(&db).await?;
+        UPGRADED.with(|u| u.set(true));
+    }
+    Ok(db)
+}
+
+/// A person as version 1 stored them.
+#[derive(Deserialize)]
+struct StoredPersonV1 {
+    person: Person,
+    on_server: bool,
+}
+
+/// Version 1 kept people as `{ id, person, on_server, refused }`. Those the server had come back by
+/// pull (the server moved them into records); the others become outbox entries, so they are sent.
+async fn upgrade_version_1_data(db: &Rexie) -> Result<(), StoreError> {
+    let tx = db.transaction(&[RECORDS, OUTBOX, META], TransactionMode::ReadWrite)?;
+    let records = tx.store(RECORDS)?;
+    let outbox = tx.store(OUTBOX)?;
+    let meta = tx.store(META)?;
+    for value in records.get_all(None, None).await? {
+        let has_person = js_sys::Reflect::has(&value, &key("person")).unwrap_or(false);
+        if !has_person {
+            continue;
+        }
+        let old: StoredPersonV1 = from_js(value)?;
+        let id = RecordId::from_uuid(old.person.id.as_uuid());
+        records.delete(key(&id.to_string())).await?;
+        if old.on_server {
+            continue;
+        }
+        let fields = dsr_shared::sync::fields_of(&old.person);
+        let changes =
+            fields.iter().map(|(k, v)| (k.clone(), FieldChange { old: Value::Null, new: v.clone() })).collect();
+        let seq = super::meta::next_seq(&meta).await?;
+        meta.put(&super::seq_key(seq + 1), Some(&key(super::meta::META_NEXT_SEQ))).await?;
+        let mutation = Mutation {
+            seq,
+            record_id: id,
+            kind: RecordKind::Person,
+            base_version: None,
+            changes,
+            delete: false,
+            reason: None,
+        };
+        outbox.put(&to_js(&OutboxEntry { seq, mutation, refused: None })?, None).await?;
+        let local = LocalRecord { id, kind: RecordKind::Person, server: None, fields };
+        records.put(&to_js(&local)?, None).await?;
+    }
+    tx.done().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use super::*;
+    use dsr_shared::{PersonForm, PersonId};
+
+    fn person() -> Person {
+        let form = PersonForm {
+            given_name: "Alex".into(),
+            family_name: "Example".into(),
+            dob_day: "1".into(),
+            dob_month: "2".into(),
+            dob_year: "2012".into(),
+            nhs_number: String::new(),
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        form.validate(PersonId::from_time_and_random(1, [2; 10]), today).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_version_1_record_still_reads() {
+        let v1 = serde_json::json!({ "id": person().id, "person": person(), "on_server": false, "refused": null });
+        let old: StoredPersonV1 = serde_json::from_value(v1).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(old.person, person());
+        assert!(!old.on_server);
+    }
+
+    #[test]
+    fn a_version_3_record_reads_as_the_cores_local_record() {
+        // What version 3 of the app wrote (its own LocalRecord, the id as text) opens as the core's.
+        let stored = serde_json::json!({ "id": "0193d000-0000-7000-8000-000000000031", "kind": "person",
+            "server": { "id": "0193d000-0000-7000-8000-000000000031", "kind": "person", "version": 2,
+                "fields": { "given_name": "Alex" } },
+            "fields": { "given_name": "Sam" } });
+        let record: LocalRecord = serde_json::from_value(stored).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((record.version(), record.fields.get("given_name")), (2, Some(&serde_json::json!("Sam"))));
+    }
+}

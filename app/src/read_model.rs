@@ -1,0 +1,364 @@
+//! The register as the pages read it, built from the device's copy in memory: a [`PersonRow`] per
+//! person (their file for the due engine, their notes and review papers, and the register's view of
+//! them), the area's DSR meetings, and how much waits to be sent. Pure: the storage is read once into a
+//! [`DeviceCopy`], which then follows every write ([`DeviceCopy::apply`]) and says whose rows to
+//! build again; `today` is an argument.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use dsr_shared::access::Role;
+use dsr_shared::policy::AreaPolicy;
+use dsr_shared::sync::device::{DeviceStore, LocalRecord, Writes};
+use dsr_shared::sync::{Fields, RecordKind, person_from};
+use dsr_shared::{FieldError, Person, PersonId, RecordId};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A person on the register as the pages show them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRow {
+    pub id: RecordId,
+    /// The register's order: family name, then given name (lower case), then id.
+    pub order: (String, String, RecordId),
+    /// `None` when the fields do not make a valid person (a refused change).
+    pub person: Option<Person>,
+    pub fields: Fields,
+    /// The server holds this device's latest version.
+    pub on_server: bool,
+    /// Refused changes to this person: (seq, reasons).
+    pub refused: Vec<(u64, Vec<FieldError>)>,
+    /// The person's records of other kinds this device holds (consents, ratings, reviews...), for the
+    /// due engine and the person page. `None` when the person's own fields do not make a person.
+    pub file: Option<dsr_shared::due::PersonFile>,
+    pub visit_notes: Vec<dsr_shared::visit_note::VisitNote>,
+    /// Their reviews' planners, views, findings and recommendations.
+    pub papers: ReviewPapers,
+    /// The register's view of them (rating, next due item), worked out when loaded.
+    pub register: Option<dsr_shared::register::RegisterRow>,
+}
+
+/// What was recorded for a person's reviews besides the reviews and actions (which the due engine reads).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReviewPapers {
+    pub planners: Vec<dsr_shared::planner::Planner>,
+    pub family_views: Vec<dsr_shared::planner::FamilyViews>,
+    pub findings: Vec<dsr_shared::kloe::KloeFinding>,
+    pub recommendations: Vec<dsr_shared::action::Recommendation>,
+}
+
+impl PersonRow {
+    /// Everything recorded for one of this person's reviews.
+    pub fn review_file(&self, review: dsr_shared::ReviewId) -> Option<dsr_shared::report::ReviewFile> {
+        let file = self.file.as_ref()?;
+        let found = file.reviews.iter().find(|r| r.id == review)?.clone();
+        Some(dsr_shared::report::ReviewFile {
+            review: found,
+            planners: self.papers.planners.iter().filter(|p| p.review_id == review).cloned().collect(),
+            family_views: self.papers.family_views.iter().filter(|v| v.review_id == review).cloned().collect(),
+            findings: self.papers.findings.iter().filter(|f| f.review_id == review).cloned().collect(),
+            recommendations: self.papers.recommendations.iter().filter(|r| r.review_id == review).cloned().collect(),
+            actions: file.actions.iter().filter(|a| a.review_id == Some(review)).cloned().collect(),
+        })
+    }
+
+    /// The register's order: family name, then given name.
+    pub fn sort_key(&self) -> (String, String, RecordId) {
+        self.order.clone()
+    }
+
+    /// Changes whenever what the row shows changes (the list re-renders only such rows).
+    pub fn view_key(&self) -> String {
+        let text = |field: &str| self.fields.get(field).and_then(Value::as_str).unwrap_or("");
+        format!(
+            "{}|{}|{}|{}|{}|{}|{}|{:?}",
+            self.id,
+            self.on_server,
+            self.refused.len(),
+            text("given_name"),
+            text("family_name"),
+            text("date_of_birth"),
+            text("nhs_number"),
+            self.register.as_ref().map(|r| (
+                r.rating,
+                r.keyworker.clone(),
+                r.next_due.as_ref().map(|d| (d.rule, d.due_on)),
+                r.status
+            ))
+        )
+    }
+
+    /// Works out the register's view of this person from their file, as the user's role may see it (a
+    /// rating or due items the role may not read are marked hidden, never shown as absent).
+    pub fn with_register(
+        mut self,
+        policy: &dsr_shared::policy::AreaPolicy,
+        today: chrono::NaiveDate,
+        role: Option<dsr_shared::access::Role>,
+    ) -> Self {
+        self.register = self
+            .file
+            .as_ref()
+            .map(|f| dsr_shared::register::RegisterRow::seen_with(f, policy, today, readable(role, f, today)));
+        self
+    }
+}
+
+/// What the user's role may read of this person's records: the server's own rule, for a person this
+/// device holds (so one the user is assigned to, or anyone for a coordinator).
+pub fn readable(
+    role: Option<dsr_shared::access::Role>,
+    file: &dsr_shared::due::PersonFile,
+    today: chrono::NaiveDate,
+) -> dsr_shared::access::KindSet {
+    use dsr_shared::access::{KindSet, PersonFacts, person_access};
+    match role {
+        Some(role) => person_access(role, true, PersonFacts::from_consents(&file.consents, today)).read,
+        None => KindSet::EMPTY,
+    }
+}
+
+/// How much is waiting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub waiting: usize,
+    pub refused: usize,
+    pub conflicts: usize,
+}
+
+/// A record of another kind as its domain type (`None` when its fields do not make one).
+pub fn domain<T: for<'de> Deserialize<'de>>(record: &LocalRecord) -> Option<T> {
+    let mut object: serde_json::Map<String, Value> = record.fields.clone().into_iter().collect();
+    object.insert("id".into(), Value::String(record.id.to_string()));
+    serde_json::from_value(Value::Object(object)).ok()
+}
+
+/// A person's records of other kinds, waiting for the person's own record.
+#[derive(Default)]
+struct Extras {
+    referrals: Vec<dsr_shared::referral::Referral>,
+    consents: Vec<dsr_shared::consent::Consent>,
+    ratings: Vec<dsr_shared::rating::RatingChange>,
+    admissions: Vec<dsr_shared::admission::Admission>,
+    reviews: Vec<dsr_shared::review::Review>,
+    actions: Vec<dsr_shared::action::Action>,
+    multi_agency_meetings: Vec<dsr_shared::multi_agency_meeting::MultiAgencyMeeting>,
+    meeting_decisions: Vec<dsr_shared::meeting::MeetingDecision>,
+    visit_notes: Vec<dsr_shared::visit_note::VisitNote>,
+    papers: ReviewPapers,
+}
+
+impl Extras {
+    /// The person's file (what the due engine reads), their visit notes and their reviews' papers.
+    fn into_file(
+        self,
+        person: Person,
+    ) -> (dsr_shared::due::PersonFile, Vec<dsr_shared::visit_note::VisitNote>, ReviewPapers) {
+        let file = dsr_shared::due::PersonFile {
+            person,
+            referrals: self.referrals,
+            consents: self.consents,
+            ratings: self.ratings,
+            admissions: self.admissions,
+            reviews: self.reviews,
+            actions: self.actions,
+            multi_agency_meetings: self.multi_agency_meetings,
+            meeting_decisions: self.meeting_decisions,
+        };
+        (file, self.visit_notes, self.papers)
+    }
+}
+
+/// One person's records of other kinds, sorted into their file.
+fn extras_of<'a>(records: impl IntoIterator<Item = &'a LocalRecord>) -> Extras {
+    let mut extras = Extras::default();
+    for record in records {
+        match record.kind {
+            RecordKind::Referral => extras.referrals.extend(domain(record)),
+            RecordKind::Consent => extras.consents.extend(domain(record)),
+            RecordKind::RatingChange => extras.ratings.extend(domain(record)),
+            RecordKind::Admission => extras.admissions.extend(domain(record)),
+            RecordKind::Review => extras.reviews.extend(domain(record)),
+            RecordKind::Action => extras.actions.extend(domain(record)),
+            RecordKind::VisitNote => extras.visit_notes.extend(domain(record)),
+            RecordKind::MultiAgencyMeeting => extras.multi_agency_meetings.extend(domain(record)),
+            RecordKind::MeetingDecision => extras.meeting_decisions.extend(domain(record)),
+            RecordKind::Planner => extras.papers.planners.extend(domain(record)),
+            RecordKind::FamilyViews => extras.papers.family_views.extend(domain(record)),
+            RecordKind::KloeFinding => extras.papers.findings.extend(domain(record)),
+            RecordKind::Recommendation => extras.papers.recommendations.extend(domain(record)),
+            _ => {}
+        }
+    }
+    extras
+}
+
+/// What a write changed for the pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// People whose rows must be built again.
+    pub people: BTreeSet<PersonId>,
+    /// The area's DSR meetings changed.
+    pub meetings: bool,
+    /// Everything changed (a view reset): build every row again.
+    pub all: bool,
+}
+
+/// The device's copy, opened, in memory: what storage holds, with each record's person indexed, so a
+/// write rebuilds only the rows of the people it touched.
+#[derive(Debug, Clone, Default)]
+pub struct DeviceCopy {
+    pub store: DeviceStore,
+    person_of: BTreeMap<RecordId, PersonId>,
+    records_of: BTreeMap<PersonId, BTreeSet<RecordId>>,
+}
+
+impl DeviceCopy {
+    pub fn new(store: DeviceStore) -> Self {
+        let mut copy = DeviceCopy { store, ..DeviceCopy::default() };
+        let records: Vec<(RecordId, Option<PersonId>)> =
+            copy.store.records.values().map(|r| (r.id, person_of(r))).collect();
+        for (id, person) in records {
+            copy.index(id, person);
+        }
+        copy
+    }
+
+    fn index(&mut self, id: RecordId, person: Option<PersonId>) {
+        if let Some(old) = self.person_of.remove(&id)
+            && let Some(set) = self.records_of.get_mut(&old)
+        {
+            set.remove(&id);
+        }
+        if let Some(person) = person {
+            self.person_of.insert(id, person);
+            self.records_of.entry(person).or_default().insert(id);
+        }
+    }
+
+    /// Applies a committed write to the copy; says whose rows changed.
+    pub fn apply(&mut self, writes: &Writes) -> Touched {
+        let mut touched = Touched { all: writes.clear_records, ..Touched::default() };
+        let ids: BTreeSet<RecordId> = writes
+            .touched()
+            .into_iter()
+            .chain(writes.delete_outbox.iter().filter_map(|s| self.store.outbox.get(s)).map(|e| e.mutation.record_id))
+            .chain(writes.put_outbox.iter().map(|e| e.mutation.record_id))
+            .collect();
+        for id in &ids {
+            touched.people.extend(self.person_of.get(id).copied());
+            if self.store.records.get(id).is_some_and(|r| r.kind == RecordKind::DsrMeeting) {
+                touched.meetings = true;
+            }
+        }
+        self.store.apply(writes.clone());
+        if writes.clear_records {
+            *self = DeviceCopy::new(std::mem::take(&mut self.store));
+            return touched;
+        }
+        for id in &ids {
+            let record = self.store.records.get(id);
+            let person = record.and_then(person_of);
+            if record.is_some_and(|r| r.kind == RecordKind::DsrMeeting) {
+                touched.meetings = true;
+            }
+            touched.people.extend(person);
+            self.index(*id, person);
+        }
+        touched
+    }
+
+    /// A person's row as the pages show it (`None` when the device holds no such person).
+    pub fn row(
+        &self,
+        person: PersonId,
+        policy: &AreaPolicy,
+        today: chrono::NaiveDate,
+        role: Option<Role>,
+    ) -> Option<PersonRow> {
+        let id = RecordId::from_uuid(person.as_uuid());
+        let record = self.store.records.get(&id).filter(|r| r.kind == RecordKind::Person && !r.is_deleted())?;
+        let mine = self.store.outbox.values().filter(|e| e.mutation.record_id == id);
+        let waiting = mine.clone().any(|e| e.refused.is_none());
+        let refused = mine.filter_map(|e| e.refused.clone().map(|reasons| (e.seq, reasons))).collect();
+        let found = person_from(id, &record.fields);
+        let (file, visit_notes, papers) = match found.clone() {
+            Some(found) => {
+                let others = self
+                    .records_of
+                    .get(&person)
+                    .into_iter()
+                    .flatten()
+                    .filter(|r| **r != id)
+                    .filter_map(|r| self.store.records.get(r))
+                    .filter(|r| !r.is_deleted());
+                let (file, notes, papers) = extras_of(others).into_file(found);
+                (Some(file), notes, papers)
+            }
+            None => (None, Vec::new(), ReviewPapers::default()),
+        };
+        let name = |field: &str| record.fields.get(field).and_then(Value::as_str).unwrap_or("").to_lowercase();
+        let row = PersonRow {
+            id,
+            order: (name("family_name"), name("given_name"), id),
+            person: found,
+            on_server: record.server.is_some() && !waiting,
+            refused,
+            fields: record.fields.clone(),
+            file,
+            visit_notes,
+            papers,
+            register: None,
+        };
+        Some(row.with_register(policy, today, role))
+    }
+
+    /// Every person's row, in the register's order.
+    pub fn rows(&self, policy: &AreaPolicy, today: chrono::NaiveDate, role: Option<Role>) -> Vec<PersonRow> {
+        let mut rows: Vec<PersonRow> = self
+            .store
+            .records
+            .values()
+            .filter(|r| r.kind == RecordKind::Person)
+            .filter_map(|r| self.row(PersonId::from_uuid(r.id.as_uuid()), policy, today, role))
+            .collect();
+        rows.sort_by(|a, b| a.order.cmp(&b.order));
+        rows
+    }
+
+    /// The area's DSR meetings on this device, earliest first.
+    pub fn meetings(&self) -> Vec<dsr_shared::meeting::DsrMeeting> {
+        let mut meetings: Vec<dsr_shared::meeting::DsrMeeting> = self
+            .store
+            .records
+            .values()
+            .filter(|r| r.kind == RecordKind::DsrMeeting && !r.is_deleted())
+            .filter_map(domain)
+            .collect();
+        meetings.sort_by_key(|m| (m.date, m.id));
+        meetings
+    }
+
+    /// How much waits to be sent, was refused, or clashed.
+    pub fn counts(&self) -> Counts {
+        let waiting = self.store.outbox.values().filter(|e| e.refused.is_none()).count();
+        Counts { waiting, refused: self.store.outbox.len() - waiting, conflicts: self.store.conflicts.len() }
+    }
+}
+
+/// The person a record is about (see [`dsr_shared::sync::person_of`]).
+fn person_of(record: &LocalRecord) -> Option<PersonId> {
+    dsr_shared::sync::person_of(record.kind, record.id, &record.fields)
+}
+
+/// Replaces the rows of `people` in `rows` (kept in the register's order) with `fresh` ones.
+pub fn replace_rows(rows: &mut Vec<PersonRow>, people: &BTreeSet<PersonId>, fresh: Vec<PersonRow>) {
+    rows.retain(|r| !people.contains(&PersonId::from_uuid(r.id.as_uuid())));
+    for row in fresh {
+        let at = rows.partition_point(|r| r.order < row.order);
+        rows.insert(at, row);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests;
