@@ -350,13 +350,25 @@ fn person_of(record: &LocalRecord) -> Option<PersonId> {
     dsr_shared::sync::person_of(record.kind, record.id, &record.fields)
 }
 
-/// Replaces the rows of `people` in `rows` (kept in the register's order) with `fresh` ones.
-pub fn replace_rows(rows: &mut Vec<PersonRow>, people: &BTreeSet<PersonId>, fresh: Vec<PersonRow>) {
-    rows.retain(|r| !people.contains(&PersonId::from_uuid(r.id.as_uuid())));
-    for row in fresh {
-        let at = rows.partition_point(|r| r.order < row.order);
-        rows.insert(at, row);
+/// Replaces the rows of `people` in `rows` (kept in the register's order) with `fresh` ones: one merge
+/// of two sorted lists, each row moved once (a pulled page of 250 people among 10,000 would otherwise
+/// shift the list 250 times).
+pub fn replace_rows(rows: &mut Vec<PersonRow>, people: &BTreeSet<PersonId>, mut fresh: Vec<PersonRow>) {
+    fresh.sort_by(|a, b| a.order.cmp(&b.order));
+    let kept = std::mem::take(rows).into_iter().filter(|r| !people.contains(&PersonId::from_uuid(r.id.as_uuid())));
+    let mut merged = Vec::with_capacity(kept.size_hint().1.unwrap_or(0) + fresh.len());
+    let mut kept = kept.peekable();
+    let mut fresh = fresh.into_iter().peekable();
+    loop {
+        let take_fresh = match (kept.peek(), fresh.peek()) {
+            (Some(k), Some(f)) => f.order < k.order,
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (None, None) => break,
+        };
+        merged.extend(if take_fresh { fresh.next() } else { kept.next() });
     }
+    *rows = merged;
 }
 
 #[cfg(test)]

@@ -211,7 +211,14 @@ async fn sync_once(state: AppState) {
     });
     let outcome = push_then_pull(state).await;
     let outcome = match outcome {
-        Ok(()) => fetch_policy(state).await,
+        Ok(()) => {
+            // Recent records folded into pages, while this tab holds the sync lock (no pull or
+            // answer is written meanwhile; a save in another tab makes it wait for the next time).
+            if let Err(error) = local_store::pages::compact().await {
+                leptos::logging::warn!("could not fold recent records into pages: {error}");
+            }
+            fetch_policy(state).await
+        }
         Err(error) => Err(error),
     };
     // What the sync stored is shown already: the copy in memory follows every write.

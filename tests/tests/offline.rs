@@ -217,6 +217,86 @@ async fn data_saved_by_the_previous_storage_version_is_kept_and_sent() {
     browser.quit().await;
 }
 
+/// The device's storage as version 3 of the app left it (records one by one, no pages): everything a
+/// device held, sent and unsent, opens after the upgrade to version 4 and the unsent change is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn data_written_by_storage_version_3_opens_after_the_upgrade() {
+    let server = Server::start().await;
+    server
+        .post_json(
+            "/api/sync/push",
+            &serde_json::json!({ "client_id": "0193c000-0000-7000-8000-0000000c0003", "mutations": [
+                { "seq": 1, "record_id": "0193c000-0000-7000-8000-0000000000b1", "kind": "person", "changes": {
+                    "given_name": { "new": "Pulled" }, "family_name": { "new": "Before" }, "date_of_birth": { "new": "2012-02-02" } } } ] }),
+        )
+        .await;
+    let browser = Browser::start().await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.wait_for_text(ids::REGISTER_TABLE, "Pulled Before").await;
+    browser.wait_for_offline_shell().await;
+    // An unsent change and a draft, with no signal.
+    browser.set_offline(true).await;
+    browser.click(ids::ADD_PERSON_LINK).await;
+    fill_person(&browser, "Unsent", "Before", "").await;
+    browser.click(ids::SAVE_PERSON).await;
+    browser.css("tr[data-on-server='false']").await;
+    browser.click(ids::ADD_PERSON_LINK).await;
+    browser.type_into(ids::GIVEN_NAME, "Drafted").await;
+    wait_for_draft(&browser, "given_name", "Drafted").await;
+
+    // Away from the app (its connections close), the database is rewritten as version 3 with the same
+    // values: version 3's stores, no pages.
+    browser.set_offline(false).await;
+    browser.goto(&format!("{}/api/health", server.url)).await;
+    browser
+        .wait_until(
+            "the database is as version 3 left it",
+            "const stores = ['records', 'outbox', 'drafts', 'conflicts', 'meta', 'views'];
+             const open = indexedDB.open('dsr');
+             open.onsuccess = () => { const db = open.result;
+               if (db.version !== 4 || !db.objectStoreNames.contains('pages')) { db.close(); done(false); return; }
+               const tx = db.transaction(stores); const dump = {};
+               for (const s of stores) { const st = tx.objectStore(s); dump[s] = {};
+                 st.getAllKeys().onsuccess = e => { dump[s].keys = e.target.result; };
+                 st.getAll().onsuccess = e => { dump[s].values = e.target.result; }; }
+               tx.oncomplete = () => { db.close();
+                 const del = indexedDB.deleteDatabase('dsr');
+                 del.onsuccess = () => { const v3 = indexedDB.open('dsr', 3);
+                   v3.onupgradeneeded = () => { const d = v3.result;
+                     d.createObjectStore('records', { keyPath: 'id' }); d.createObjectStore('outbox', { keyPath: 'seq' });
+                     d.createObjectStore('drafts', { keyPath: 'key' }); d.createObjectStore('conflicts', { keyPath: 'id' });
+                     d.createObjectStore('meta'); d.createObjectStore('views', { keyPath: 'id' }); };
+                   v3.onsuccess = () => { const d = v3.result; const w = d.transaction(stores, 'readwrite');
+                     for (const s of stores) { dump[s].values.forEach((v, i) =>
+                       s === 'meta' ? w.objectStore(s).put(v, dump[s].keys[i]) : w.objectStore(s).put(v)); }
+                     w.oncomplete = () => { d.close(); done(dump.records.values.length === 2 && dump.outbox.values.length === 1); };
+                     w.onerror = () => done(false); }; };
+                 del.onerror = () => done(false); }; };
+             open.onerror = () => done(false);",
+        )
+        .await;
+
+    // The new version opens it: both people listed, the draft put back, the unsent change sent.
+    browser.goto(&server.url).await;
+    browser.unlock(PASSWORD).await;
+    browser.wait_for_text(ids::REGISTER_TABLE, "Pulled Before").await;
+    browser.wait_for_text(ids::REGISTER_TABLE, "Unsent Before").await;
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+    let people = server.people().await;
+    assert!(people.iter().any(|p| p["given_name"] == "Unsent"), "{people:?}");
+    browser.click(ids::ADD_PERSON_LINK).await;
+    browser.element(ids::DRAFT_RESTORED).await;
+    assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "Drafted");
+    browser
+        .wait_until(
+            "the database is version 4 with pages",
+            "const open = indexedDB.open('dsr'); open.onsuccess = () => { const db = open.result;
+               const ok = db.version === 4 && db.objectStoreNames.contains('pages'); db.close(); done(ok); };",
+        )
+        .await;
+    browser.quit().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_version_of_the_app_keeps_drafts_and_unsent_changes() {
     let dist = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

@@ -10,6 +10,7 @@
 //! - [`seal`]: sealing (AES-GCM, see [`crate::crypto`]) and opening what is stored;
 //! - [`outbox`]: saves, the changes waiting for the server, its answers, discarding a refused change;
 //! - [`records`]: the records (pulled pages, a view reset) and reading everything into memory;
+//! - [`pages`]: pulled records a few hundred to a sealed value, and folding recent ones into pages;
 //! - [`meta`]: this device's id, the pull state, the sign-in lock, the area's policy, wiping;
 //! - [`drafts`]: half-typed forms;
 //! - [`views`]: reads of a person's record waiting for the audit trail.
@@ -21,6 +22,7 @@
 pub mod drafts;
 pub mod meta;
 pub mod outbox;
+pub mod pages;
 pub mod records;
 pub mod schema;
 pub mod seal;
@@ -98,7 +100,11 @@ pub fn on_written(listener: impl Fn(&Writes) + 'static) {
 /// Calls `heard` whenever another tab of this app wrote to the device's storage (its copy in memory
 /// must be read again). Messages are posted and heard on one channel object, so a tab never hears itself.
 pub fn on_other_tab(heard: impl Fn() + 'static) {
-    let closure = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| heard());
+    let closure = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| {
+        // Where records are may have changed too.
+        pages::forget_index();
+        heard();
+    });
     with_channel(|channel| channel.set_onmessage(Some(wasm_bindgen::JsCast::unchecked_ref(closure.as_ref()))));
     // Lives as long as the page.
     closure.forget();
@@ -116,6 +122,13 @@ fn with_channel(f: impl FnOnce(&web_sys::BroadcastChannel)) {
     });
 }
 
+/// Tells the page's other tabs that this one wrote (they read the device's storage again).
+pub(crate) fn announce_to_other_tabs() {
+    with_channel(|channel| {
+        channel.post_message(&JsValue::from_str("written")).ok();
+    });
+}
+
 /// Tells the listener and the page's other tabs that `writes` were committed.
 pub(crate) fn written(writes: &Writes) {
     LISTENER.with(|l| {
@@ -123,7 +136,5 @@ pub(crate) fn written(writes: &Writes) {
             listener(writes);
         }
     });
-    with_channel(|channel| {
-        channel.post_message(&JsValue::from_str("written")).ok();
-    });
+    announce_to_other_tabs();
 }

@@ -18,13 +18,13 @@ use super::{ATTEMPTS, OutboxEntry, StoreError, open};
 pub async fn save(kind: RecordKind, id: RecordId, values: Fields, resolving: Option<&str>) -> Result<(), StoreError> {
     let db = open().await?;
     for _ in 0..ATTEMPTS {
-        let read = read(&db, &[id]).await?;
+        let mut read = read(&db, &[id]).await?;
         let Some(writes) =
             device::plan_save(kind, id, read.record(id), &read.outbox, read.next_seq, &values, resolving)
         else {
             return Ok(());
         };
-        if commit(&db, &read, &writes).await? {
+        if commit(&db, &mut read, &writes).await? {
             return Ok(());
         }
     }
@@ -38,9 +38,9 @@ pub async fn discard_refused(seq: u64) -> Result<(), StoreError> {
         let first = read(&db, &[]).await?;
         let Some(entry) = first.outbox.iter().find(|e| e.seq == seq) else { return Ok(()) };
         let id = entry.mutation.record_id;
-        let read = read(&db, &[id]).await?;
+        let mut read = read(&db, &[id]).await?;
         let Some(writes) = device::plan_discard(seq, read.record(id), &read.outbox) else { return Ok(()) };
-        if commit(&db, &read, &writes).await? {
+        if commit(&db, &mut read, &writes).await? {
             return Ok(());
         }
     }
@@ -82,9 +82,9 @@ pub async fn store_answers(results: &[PushResult]) -> Result<(), StoreError> {
             .filter_map(|r| first.outbox.iter().find(|e| e.seq == r.seq))
             .map(|e| e.mutation.record_id)
             .collect();
-        let read = read(&db, &ids).await?;
+        let mut read = read(&db, &ids).await?;
         let writes = device::plan_answers(&read.outbox, &read.held(), &read.pull, results);
-        if writes.is_empty() || commit(&db, &read, &writes).await? {
+        if writes.is_empty() || commit(&db, &mut read, &writes).await? {
             return Ok(());
         }
     }

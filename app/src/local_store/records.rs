@@ -6,12 +6,11 @@ use std::collections::BTreeMap;
 use dsr_shared::sync::PullResponse;
 use dsr_shared::sync::device::{self, DeviceStore};
 use rexie::TransactionMode;
-use wasm_bindgen::JsValue;
 
-use super::schema::{CONFLICTS, META, OUTBOX, RECORDS};
+use super::schema::{CONFLICTS, META, OUTBOX, PAGES, RECORDS};
 use super::seal::{unseal_all, unseal_outbox};
 use super::writes::{commit, read};
-use super::{ATTEMPTS, LocalConflict, LocalRecord, StoreError, key, open};
+use super::{ATTEMPTS, LocalConflict, LocalRecord, StoreError, open};
 
 /// Records written per transaction when storing pulled changes: small enough that a draft or a
 /// save waiting for the database is not held up long.
@@ -25,17 +24,22 @@ pub async fn store_pulled(page: &PullResponse) -> Result<(), StoreError> {
     let mut attempts = 0;
     let mut done_to = None::<u64>;
     loop {
-        let read = read(&db, &[]).await?;
-        let rest = match done_to {
-            None => page.clone(),
-            Some(cursor) => PullResponse {
-                changes: page.changes.iter().filter(|c| c.change_seq > cursor).cloned().collect(),
-                ..page.clone()
-            },
+        let mut read = read(&db, &[]).await?;
+        let rest;
+        let todo = match done_to {
+            None => page,
+            Some(cursor) => {
+                rest = PullResponse {
+                    changes: page.changes.iter().filter(|c| c.change_seq > cursor).cloned().collect(),
+                    removed: page.removed.clone(),
+                    ..*page
+                };
+                &rest
+            }
         };
         let mut overtaken = false;
-        for writes in device::plan_page(&rest, PULL_PART, &read.outbox, &read.pull) {
-            if !commit(&db, &read, &writes).await? {
+        for writes in device::plan_page(todo, PULL_PART, &read.outbox, &read.pull) {
+            if !commit(&db, &mut read, &writes).await? {
                 overtaken = true;
                 break;
             }
@@ -56,8 +60,9 @@ pub async fn store_pulled(page: &PullResponse) -> Result<(), StoreError> {
 pub async fn reset() -> Result<(), StoreError> {
     let db = open().await?;
     for _ in 0..ATTEMPTS {
-        let read = read(&db, &[]).await?;
-        if commit(&db, &read, &device::plan_reset(&read.outbox)).await? {
+        let mut read = read(&db, &[]).await?;
+        let writes = device::plan_reset(&read.outbox);
+        if commit(&db, &mut read, &writes).await? {
             return Ok(());
         }
     }
@@ -68,19 +73,21 @@ pub async fn reset() -> Result<(), StoreError> {
 /// then follows every write ([`super::on_written`]).
 pub async fn load_all() -> Result<DeviceStore, StoreError> {
     let db = open().await?;
-    let tx = db.transaction(&[RECORDS, OUTBOX, CONFLICTS, META], TransactionMode::ReadOnly)?;
+    let tx = db.transaction(&[RECORDS, OUTBOX, CONFLICTS, META, PAGES], TransactionMode::ReadOnly)?;
     let records = tx.store(RECORDS)?.get_all(None, None).await?;
+    let pages = tx.store(PAGES)?.get_all(None, None).await?;
     let outbox = tx.store(OUTBOX)?.get_all(None, None).await?;
     let conflicts = tx.store(CONFLICTS)?.get_all(None, None).await?;
     let meta = tx.store(META)?;
     let next_seq = super::meta::next_seq(&meta).await?;
     let pull = super::meta::pull_state(&meta).await?;
     tx.done().await?;
-    let records: Vec<LocalRecord> = unseal_all(records).await?;
+    let (records, index) = super::pages::read_everything(records, pages).await?;
+    super::pages::set_index(index);
     let outbox = unseal_outbox(outbox).await?;
     let conflicts: Vec<LocalConflict> = unseal_all(conflicts).await?;
     Ok(DeviceStore {
-        records: records.into_iter().map(|r| (r.id, r)).collect(),
+        records,
         outbox: outbox.into_iter().map(|e| (e.seq, e)).collect(),
         conflicts: conflicts.into_iter().map(|c| (c.id.clone(), c)).collect::<BTreeMap<_, _>>(),
         next_seq,
@@ -95,16 +102,10 @@ pub async fn conflicts() -> Result<Vec<(LocalConflict, Option<LocalRecord>)>, St
     let list = tx.store(CONFLICTS)?.get_all(None, None).await?;
     tx.done().await?;
     let list: Vec<LocalConflict> = unseal_all(list).await?;
-    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
-    let store = tx.store(RECORDS)?;
-    let mut raw: Vec<JsValue> = Vec::new();
-    for id in list.iter().map(|c| c.record_id.to_string()).collect::<std::collections::BTreeSet<_>>() {
-        if let Some(value) = store.get(key(&id)).await? {
-            raw.push(value);
-        }
-    }
-    tx.done().await?;
-    let records: Vec<LocalRecord> = unseal_all(raw).await?;
+    let ids: Vec<dsr_shared::RecordId> =
+        list.iter().map(|c| c.record_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let read = read(&db, &ids).await?;
+    let records: Vec<LocalRecord> = read.held().into_values().collect();
     Ok(list
         .into_iter()
         .map(|c| {

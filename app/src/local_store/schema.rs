@@ -1,7 +1,10 @@
 //! The stores and their version, and upgrades of data older versions wrote.
 //!
-//! Stores (version 3):
-//! - `records`: one [`LocalRecord`] per record (sealed): the server's last word and what this device shows.
+//! Stores (version 4):
+//! - `records`: recent records, one [`LocalRecord`] each (sealed): the server's last word and what this
+//!   device shows; saves, answers and small pulls land here (and a marker when a record held in a page
+//!   is deleted).
+//! - `pages`: pulled records a few hundred to a sealed value (see [`super::pages`]).
 //! - `outbox`: [`OutboxEntry`] by seq (sealed, the seq in clear): saved changes not yet answered, and
 //!   refused ones kept for the user.
 //! - `drafts`: half-typed forms, by form key (sealed).
@@ -9,7 +12,8 @@
 //! - `meta`: this device's client id, next seq, pull state, and the sign-in lock.
 //! - `views`: reads of a person's record on this device, waiting to go to the audit trail.
 //!
-//! Version 1 (the walking skeleton) had `records` of people and `meta`; [`open`] upgrades its data
+//! Version 4 added `pages`: version 3's `records` are read as they are (recent records) and folded into
+//! pages in the background ([`super::pages::compact`]). Version 1 (the walking skeleton) had `records` of people and `meta`; [`open`] upgrades its data
 //! (people not yet sent become outbox entries) so nothing typed before the upgrade is lost. Data from
 //! before encryption is read as it is and sealed at the first unlock ([`super::seal::seal_plaintext`]).
 
@@ -24,15 +28,16 @@ use serde_json::Value;
 use super::{LocalRecord, OutboxEntry, StoreError, from_js, key, to_js};
 
 pub const DB_NAME: &str = "dsr";
-pub const DB_VERSION: u32 = 3;
+pub const DB_VERSION: u32 = 4;
 pub const RECORDS: &str = "records";
 pub const OUTBOX: &str = "outbox";
 pub const DRAFTS: &str = "drafts";
 pub const CONFLICTS: &str = "conflicts";
 pub const META: &str = "meta";
 pub const VIEWS: &str = "views";
+pub const PAGES: &str = "pages";
 /// Every store, for wiping.
-pub const ALL_STORES: [&str; 6] = [RECORDS, OUTBOX, DRAFTS, CONFLICTS, META, VIEWS];
+pub const ALL_STORES: [&str; 7] = [RECORDS, OUTBOX, DRAFTS, CONFLICTS, META, VIEWS, PAGES];
 
 thread_local! {
     static UPGRADED: Cell<bool> = const { Cell::new(false) };
@@ -48,6 +53,7 @@ pub async fn open() -> Result<Rexie, StoreError> {
         .add_object_store(ObjectStore::new(CONFLICTS).key_path("id"))
         .add_object_store(ObjectStore::new(META))
         .add_object_store(ObjectStore::new(VIEWS).key_path("id"))
+        .add_object_store(ObjectStore::new(PAGES).key_path("page"))
         .build()
         .await?;
     if !UPGRADED.with(Cell::get) {

@@ -103,6 +103,7 @@ pub async fn seal_plaintext() -> Result<usize, StoreError> {
         let plain: Vec<JsValue> = values
             .into_iter()
             .filter(|v| js_sys::Reflect::get(v, &key("sealed")).map(|s| s.is_undefined()).unwrap_or(false))
+            .filter(|v| !super::pages::is_gone(v))
             .collect();
         if plain.is_empty() {
             continue;

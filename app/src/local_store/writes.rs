@@ -10,18 +10,30 @@ use dsr_shared::RecordId;
 use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 
-use super::schema::{CONFLICTS, META, OUTBOX, RECORDS};
+use super::pages::{self, PAGE_AT_LEAST, gone_marker, is_gone, open_page, seal_page};
+use super::schema::{CONFLICTS, META, OUTBOX, PAGES, RECORDS};
 use super::seal::{seal, seal_outbox, sealed_bytes, unseal, unseal_outbox};
 use super::{LocalRecord, OutboxEntry, PullState, StoreError, Writes, key, seq_key};
+
+/// How a record stood in `records` when read: absent, a deletion marker, or sealed bytes.
+type Stood = (bool, bool, Option<Vec<u8>>);
+
+fn stood(value: &Option<JsValue>) -> Stood {
+    (value.is_some(), value.as_ref().is_some_and(is_gone), sealed_bytes(value))
+}
 
 /// What a plan was made from.
 pub(crate) struct Read {
     /// Every outbox entry, in seq order.
     pub outbox: Vec<OutboxEntry>,
-    /// The records asked for: their sealed bytes as read (`None`: absent) and what they hold.
-    pub records: BTreeMap<RecordId, (Option<Vec<u8>>, Option<LocalRecord>)>,
+    /// The records asked for: how they stood in `records` and what they hold (from a page when not there).
+    pub records: BTreeMap<RecordId, (Stood, Option<LocalRecord>)>,
     pub next_seq: u64,
     pub pull: PullState,
+    /// The pages' numbers: a new page (another tab's pull) or a compaction changes them.
+    pub pages: Vec<u32>,
+    /// The next page number, as this tab's index knows it.
+    pub next_page: u32,
 }
 
 impl Read {
@@ -38,41 +50,68 @@ impl Read {
     }
 }
 
-/// Reads the outbox, the next seq, the pull state and these records, in one transaction.
+/// Reads the outbox, the next seq, the pull state and these records (from `records`, or the page
+/// holding them), in one transaction.
 pub(crate) async fn read(db: &Rexie, ids: &[RecordId]) -> Result<Read, StoreError> {
-    let tx = db.transaction(&[RECORDS, OUTBOX, META], TransactionMode::ReadOnly)?;
+    let index = pages::index(db).await?;
+    let tx = db.transaction(&[RECORDS, OUTBOX, META, PAGES], TransactionMode::ReadOnly)?;
     let store = tx.store(RECORDS)?;
+    let page_store = tx.store(PAGES)?;
     let mut raw = Vec::with_capacity(ids.len());
+    let mut wanted_pages: BTreeMap<u32, Option<JsValue>> = BTreeMap::new();
     for id in ids {
-        raw.push((*id, store.get(key(&id.to_string())).await?));
+        let value = store.get(key(&id.to_string())).await?;
+        if value.is_none()
+            && let Some(page) = index.of.get(id)
+            && !wanted_pages.contains_key(page)
+        {
+            wanted_pages.insert(*page, page_store.get(JsValue::from_f64(f64::from(*page))).await?);
+        }
+        raw.push((*id, value));
     }
+    let page_keys: Vec<u32> =
+        page_store.get_all_keys(None, None).await?.iter().map(|k| k.as_f64().unwrap_or(0.0) as u32).collect();
     let outbox_values = tx.store(OUTBOX)?.get_all(None, None).await?;
     let meta = tx.store(META)?;
     let next_seq = super::meta::next_seq(&meta).await?;
     let pull = super::meta::pull_state(&meta).await?;
     tx.done().await?;
     let outbox = unseal_outbox(outbox_values).await?;
+    let mut in_pages: BTreeMap<RecordId, LocalRecord> = BTreeMap::new();
+    for value in wanted_pages.into_values().flatten() {
+        for record in open_page(value).await? {
+            in_pages.insert(record.id, record);
+        }
+    }
     let mut records = BTreeMap::new();
     for (id, value) in raw {
-        let bytes = sealed_bytes(&value);
+        let how = stood(&value);
         let record = match value {
+            Some(value) if is_gone(&value) => None,
             Some(value) => Some(unseal::<LocalRecord>(value).await?),
-            None => None,
+            None => in_pages.remove(&id).filter(|_| index.of.contains_key(&id)),
         };
-        records.insert(id, (bytes, record));
+        records.insert(id, (how, record));
     }
-    Ok(Read { outbox, records, next_seq, pull })
+    Ok(Read { outbox, records, next_seq, pull, pages: page_keys, next_page: index.next })
 }
 
 /// Writes `writes` if what their guard names is as `read` found it; `false` (nothing written) when
-/// something changed meanwhile. Tells the listener and the other tabs after the transaction commits.
-pub(crate) async fn commit(db: &Rexie, read: &Read, writes: &Writes) -> Result<bool, StoreError> {
-    // Sealing is not an IndexedDB request: done before the transaction opens.
-    let records: Vec<JsValue> =
+/// something changed meanwhile. `read` then knows what was written (the pages, the pull state), so a
+/// page's next part can be written from it. Tells the listener and the other tabs after the transaction commits.
+pub(crate) async fn commit(db: &Rexie, read: &mut Read, writes: &Writes) -> Result<bool, StoreError> {
+    // Sealing is not an IndexedDB request: done before the transaction opens. A pulled part big
+    // enough is one page (sealed as one value); anything else, record by record.
+    let as_page = writes.pull.is_some() && writes.put_records.len() >= PAGE_AT_LEAST;
+    let page = if as_page { Some(seal_page(read.next_page, &writes.put_records).await?) } else { None };
+    let records: Vec<JsValue> = if as_page {
+        Vec::new()
+    } else {
         futures::future::join_all(writes.put_records.iter().map(|r| seal("id", key(&r.id.to_string()), r)))
             .await
             .into_iter()
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<_, _>>()?
+    };
     let mut outbox = Vec::with_capacity(writes.put_outbox.len());
     for entry in &writes.put_outbox {
         outbox.push(seal_outbox(entry).await?);
@@ -81,13 +120,17 @@ pub(crate) async fn commit(db: &Rexie, read: &Read, writes: &Writes) -> Result<b
     for conflict in &writes.put_conflicts {
         conflicts.push(seal("id", key(&conflict.id), conflict).await?);
     }
+    let index = pages::index(db).await?;
 
-    let tx = db.transaction(&[RECORDS, OUTBOX, META, CONFLICTS], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[RECORDS, OUTBOX, META, CONFLICTS, PAGES], TransactionMode::ReadWrite)?;
     let record_store = tx.store(RECORDS)?;
     let outbox_store = tx.store(OUTBOX)?;
+    let page_store = tx.store(PAGES)?;
     let meta = tx.store(META)?;
-    // The guard: unchanged since read?
-    let mut unchanged = true;
+    // The guard: unchanged since read? (Pages always: a new page may hold a newer copy of anything.)
+    let page_keys: Vec<u32> =
+        page_store.get_all_keys(None, None).await?.iter().map(|k| k.as_f64().unwrap_or(0.0) as u32).collect();
+    let mut unchanged = page_keys == read.pages;
     if writes.guard.outbox.is_some() {
         let now: Vec<u64> =
             outbox_store.get_all_keys(None, None).await?.iter().map(|k| k.as_f64().unwrap_or(-1.0) as u64).collect();
@@ -95,8 +138,7 @@ pub(crate) async fn commit(db: &Rexie, read: &Read, writes: &Writes) -> Result<b
     }
     for id in &writes.guard.records {
         let now = record_store.get(key(&id.to_string())).await?;
-        let then = read.records.get(id).map(|(bytes, _)| bytes.clone());
-        unchanged &= then == Some(sealed_bytes(&now)) && now.is_some() == then.as_ref().is_some_and(Option::is_some);
+        unchanged &= read.records.get(id).map(|(then, _)| then) == Some(&stood(&now));
     }
     if writes.guard.next_seq.is_some() {
         unchanged &= super::meta::next_seq(&meta).await? == read.next_seq;
@@ -107,12 +149,24 @@ pub(crate) async fn commit(db: &Rexie, read: &Read, writes: &Writes) -> Result<b
     }
     if writes.clear_records {
         record_store.clear().await?;
+        page_store.clear().await?;
     }
     for id in &writes.delete_records {
-        record_store.delete(key(&id.to_string())).await?;
+        if index.of.contains_key(id) && !writes.clear_records {
+            record_store.put(&gone_marker(*id)?, None).await?;
+        } else {
+            record_store.delete(key(&id.to_string())).await?;
+        }
     }
     if !records.is_empty() {
         record_store.put_all(records.into_iter().map(|r| (r, None))).await?;
+    }
+    if let Some(page) = page {
+        page_store.put(&page, None).await?;
+        // The page holds the newest copy now.
+        for record in &writes.put_records {
+            record_store.delete(key(&record.id.to_string())).await?;
+        }
     }
     for seq in &writes.delete_outbox {
         outbox_store.delete(seq_key(*seq)).await?;
@@ -134,6 +188,28 @@ pub(crate) async fn commit(db: &Rexie, read: &Read, writes: &Writes) -> Result<b
         super::meta::set_pull_state(&meta, pull).await?;
     }
     tx.done().await?;
+    if writes.clear_records {
+        pages::set_index(pages::PageIndex::default());
+    }
+    // What this tab now knows was read: the next part of a page is planned from here.
+    if writes.clear_records {
+        (read.pages, read.next_page) = (Vec::new(), 0);
+    }
+    if as_page {
+        read.pages.push(read.next_page);
+        read.next_page += 1;
+    }
+    if let Some(pull) = &writes.pull {
+        read.pull = pull.clone();
+    }
+    pages::update_index(|index| {
+        if as_page {
+            index.add(read.next_page - 1, &writes.put_records.iter().map(|r| r.id).collect::<Vec<_>>());
+        }
+        for id in &writes.delete_records {
+            index.of.remove(id);
+        }
+    });
     super::written(writes);
     Ok(true)
 }
