@@ -78,7 +78,16 @@ async fn sign_in_offline_reload_unlock_work_and_sign_out_wipes_the_device() {
     browser.click(ids::SIGN_OUT_BUTTON).await;
     browser.wait_for_text(ids::SIGN_IN_MESSAGE, "Nothing from the register is left on this device").await;
     browser.element(ids::SIGN_IN_USERNAME).await;
-    browser.wait_until("the stores are empty", "done(true)").await;
+    browser
+        .wait_until(
+            "every store is empty",
+            "const open = indexedDB.open('dsr'); open.onsuccess = () => { const db = open.result;
+               const names = [...db.objectStoreNames]; if (!names.length) { db.close(); done(true); return; }
+               const tx = db.transaction(names); let total = 0;
+               for (const n of names) tx.objectStore(n).count().onsuccess = e => { total += e.target.result; };
+               tx.oncomplete = () => { db.close(); done(total === 0); }; }; open.onerror = () => done(false);",
+        )
+        .await;
     assert!(every_store_is_empty(&browser).await, "{}", browser.indexeddb_dump().await);
     let stored = browser.indexeddb_dump().await;
     assert!(!stored.contains("Riley") && !stored.contains("Morgan"), "{stored}");
