@@ -26,13 +26,15 @@ fn median(mut samples: Vec<f64>) -> f64 {
     samples.get(samples.len() / 2).copied().unwrap_or(0.0)
 }
 
-/// Pushes `count` people of about 1 KB to `server`, as another device.
-async fn push_people(server: &Server, count: u64) -> f64 {
+/// Pushes `count` people of about 1 KB to `server`, as another device, in batches: (seconds, bytes sent).
+async fn push_people(server: &Server, count: u64) -> (f64, usize) {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
+    let mut bytes = 0;
     for first in (1..=count).step_by(BATCH as usize) {
         let mutations: Vec<Value> = (first..first + BATCH).map(create).collect();
         let body = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c1", "mutations": mutations });
+        bytes += body.to_string().len();
         let response = client
             .post(format!("{}/api/sync/push", server.url))
             .header("cookie", &server.cookie)
@@ -42,7 +44,7 @@ async fn push_people(server: &Server, count: u64) -> f64 {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(response.status().is_success());
     }
-    started.elapsed().as_secs_f64()
+    (started.elapsed().as_secs_f64(), bytes)
 }
 
 /// Signs in on a fresh browser and waits until `count` people are listed; returns (seconds from the
@@ -120,26 +122,8 @@ fn create(seq: u64) -> Value {
 #[ignore = "a benchmark: run with ./scripts/bench.sh"]
 async fn sync_benchmarks() {
     let server = Server::start().await;
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap_or_else(|e| panic!("{e}"));
-    let push_url = format!("{}/api/sync/push", server.url);
-
     // 1. Server push throughput.
-    let started = Instant::now();
-    let mut bytes = 0;
-    for first in (1..=RECORDS).step_by(BATCH as usize) {
-        let mutations: Vec<Value> = (first..first + BATCH).map(create).collect();
-        let body = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c1", "mutations": mutations });
-        bytes += body.to_string().len();
-        let response = client
-            .post(&push_url)
-            .header("cookie", &server.cookie)
-            .json(&body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(response.status().is_success());
-    }
-    let seconds = started.elapsed().as_secs_f64();
+    let (seconds, bytes) = push_people(&server, RECORDS).await;
     println!(
         "bench push: {RECORDS} mutations in batches of {BATCH} in {seconds:.2} s = {:.0} mutations/s ({:.1} MB sent; target >= 5,000/s)",
         RECORDS as f64 / seconds,
@@ -298,7 +282,7 @@ async fn sync_benchmarks() {
 
     // 6. 100,000 records into a fresh browser (a second server, so the figures above stand alone).
     let big = Server::start().await;
-    let pushed = push_people(&big, 100_000).await;
+    let (pushed, _) = push_people(&big, 100_000).await;
     let browser = Browser::start().await;
     let (seconds, ms, progress, long, longest) = initial_sync(&browser, &big, 100_000).await;
     println!(
