@@ -1,5 +1,7 @@
 //! What every page can reach: the device's copy of the register and the sync state.
 
+use std::cell::Cell;
+
 use chrono::{DateTime, Local};
 use dsr_shared::api::PolicyDocument;
 use dsr_shared::policy::AreaPolicy;
@@ -7,6 +9,21 @@ use leptos::prelude::*;
 
 use crate::local_store::{self, Lock, Writes};
 use crate::read_model::{Counts, DeviceCopy, PersonRow};
+
+/// Rows waiting to be built again after writes (see [`AppState::written`]).
+#[derive(Default)]
+struct Pending {
+    people: std::collections::BTreeSet<dsr_shared::PersonId>,
+    meetings: bool,
+    all: bool,
+    scheduled: bool,
+}
+
+thread_local! {
+    static PENDING: std::cell::RefCell<Pending> = std::cell::RefCell::new(Pending::default());
+    /// When rows were last built again (page time, ms).
+    static LAST_ROWS: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+}
 
 /// Who is using this device, and whether their data is open.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,27 +138,47 @@ impl AppState {
         });
     }
 
-    /// A committed write, applied to the copy in memory and to the rows it touched.
+    /// A committed write, applied to the copy in memory at once; the rows it touched are built again
+    /// soon after (at once when the last rebuild was a while ago, else within 150 ms), so a first sync
+    /// writing a part every few milliseconds redraws the register a few times a second, not forty.
     pub fn written(self, writes: &Writes) {
-        let started = crate::timing::now();
         let touched = self.copy.try_update_value(|copy| copy.apply(writes)).unwrap_or_default();
+        let counts = self.copy.with_value(DeviceCopy::counts);
+        if self.counts.get_untracked() != counts {
+            self.counts.set(counts);
+        }
+        let schedule = PENDING.with(|p| {
+            let mut p = p.borrow_mut();
+            p.people.extend(touched.people);
+            p.meetings |= touched.meetings;
+            p.all |= touched.all;
+            !std::mem::replace(&mut p.scheduled, true)
+        });
+        if schedule {
+            let since = crate::timing::now() - LAST_ROWS.with(Cell::get);
+            let wait = if since > 150.0 { 0 } else { 150 };
+            gloo_timers::callback::Timeout::new(wait, move || self.rows_touched()).forget();
+        }
+    }
+
+    /// Builds again the rows the writes since the last time touched.
+    fn rows_touched(self) {
+        let started = crate::timing::now();
+        let touched = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
         if touched.all {
             self.rebuild();
         } else if !touched.people.is_empty() || touched.meetings {
             let policy = self.area_policy();
             let (role, today) = (self.role(), today());
-            let fresh: Vec<PersonRow> = self
-                .copy
-                .with_value(|copy| touched.people.iter().filter_map(|p| copy.row(*p, &policy, today, role)).collect());
+            let fresh: Vec<PersonRow> = self.copy.with_value(|copy| {
+                touched.people.iter().filter_map(|p| copy.row(*p, &policy, today, role)).collect()
+            });
             self.people.update(|rows| crate::read_model::replace_rows(rows, &touched.people, fresh));
             if touched.meetings {
                 self.meetings.set(Some(self.copy.with_value(DeviceCopy::meetings)));
             }
         }
-        let counts = self.copy.with_value(DeviceCopy::counts);
-        if self.counts.get_untracked() != counts {
-            self.counts.set(counts);
-        }
+        LAST_ROWS.with(|l| l.set(crate::timing::now()));
         crate::timing::record("dsr-list-reload", started);
     }
 
