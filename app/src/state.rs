@@ -19,6 +19,9 @@ struct Pending {
     scheduled: bool,
 }
 
+/// From this many people touched, building their rows waits for a pause (see [`AppState::written`]).
+const MANY_ROWS: usize = 50;
+
 thread_local! {
     static PENDING: std::cell::RefCell<Pending> = std::cell::RefCell::new(Pending::default());
     /// When rows were last built again (page time, ms).
@@ -139,24 +142,26 @@ impl AppState {
     }
 
     /// A committed write, applied to the copy in memory at once; the rows it touched are built again
-    /// soon after (at once when the last rebuild was a while ago, else within 150 ms), so a first sync
-    /// writing a part every few milliseconds redraws the register a few times a second, not forty.
+    /// right after (a few rows) or, when a write touched many people and rows were built less than
+    /// 150 ms ago, 150 ms later with whatever else came meanwhile: a first sync writing a part every
+    /// few milliseconds redraws the register a few times a second, not forty.
     pub fn written(self, writes: &Writes) {
         let touched = self.copy.try_update_value(|copy| copy.apply(writes)).unwrap_or_default();
         let counts = self.copy.with_value(DeviceCopy::counts);
         if self.counts.get_untracked() != counts {
             self.counts.set(counts);
         }
-        let schedule = PENDING.with(|p| {
+        let (schedule, many) = PENDING.with(|p| {
             let mut p = p.borrow_mut();
             p.people.extend(touched.people);
             p.meetings |= touched.meetings;
             p.all |= touched.all;
-            !std::mem::replace(&mut p.scheduled, true)
+            (!std::mem::replace(&mut p.scheduled, true), p.all || p.people.len() >= MANY_ROWS)
         });
         if schedule {
+            // A few rows are built at once; many (a part of a first sync) at most every 150 ms.
             let since = crate::timing::now() - LAST_ROWS.with(Cell::get);
-            let wait = if since > 150.0 { 0 } else { 150 };
+            let wait = if !many || since > 150.0 { 0 } else { 150 };
             gloo_timers::callback::Timeout::new(wait, move || self.rows_touched()).forget();
         }
     }

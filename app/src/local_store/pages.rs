@@ -99,7 +99,11 @@ pub(crate) fn page_ids(value: &JsValue) -> Result<(u32, Vec<RecordId>), StoreErr
 
 /// A page sealed for storing: `{ page, ids, sealed }`.
 pub(crate) async fn seal_page(page: u32, records: &[LocalRecord]) -> Result<JsValue, StoreError> {
-    let value = seal("page", JsValue::from_f64(f64::from(page)), &PageRecords { records: records.to_vec() }).await?;
+    #[derive(Serialize)]
+    struct PageRecordsRef<'a> {
+        records: &'a [LocalRecord],
+    }
+    let value = seal("page", JsValue::from_f64(f64::from(page)), &PageRecordsRef { records }).await?;
     let ids: Vec<RecordId> = records.iter().map(|r| r.id).collect();
     js_sys::Reflect::set(&value, &key("ids"), &to_js(&ids)?).map_err(|_| StoreError::Data("page".into()))?;
     Ok(value)

@@ -163,9 +163,15 @@ pub(crate) async fn commit(db: &Rexie, read: &mut Read, writes: &Writes) -> Resu
     }
     if let Some(page) = page {
         page_store.put(&page, None).await?;
-        // The page holds the newest copy now.
+        // The page holds the newest copy now: recent copies of its records go (a first sync has none,
+        // so it pays for one read of the recent keys, not a delete per record).
+        let recent: std::collections::BTreeSet<String> =
+            record_store.get_all_keys(None, None).await?.iter().filter_map(JsValue::as_string).collect();
         for record in &writes.put_records {
-            record_store.delete(key(&record.id.to_string())).await?;
+            let id = record.id.to_string();
+            if recent.contains(&id) {
+                record_store.delete(key(&id)).await?;
+            }
         }
     }
     for seq in &writes.delete_outbox {
