@@ -61,11 +61,6 @@ impl PersonRow {
         })
     }
 
-    /// The register's order: family name, then given name.
-    pub fn sort_key(&self) -> (String, String, RecordId) {
-        self.order.clone()
-    }
-
     /// Changes whenever what the row shows changes (the list re-renders only such rows).
     pub fn view_key(&self) -> String {
         let text = |field: &str| self.fields.get(field).and_then(Value::as_str).unwrap_or("");

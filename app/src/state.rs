@@ -175,9 +175,9 @@ impl AppState {
         } else if !touched.people.is_empty() || touched.meetings {
             let policy = self.area_policy();
             let (role, today) = (self.role(), today());
-            let fresh: Vec<PersonRow> = self.copy.with_value(|copy| {
-                touched.people.iter().filter_map(|p| copy.row(*p, &policy, today, role)).collect()
-            });
+            let fresh: Vec<PersonRow> = self
+                .copy
+                .with_value(|copy| touched.people.iter().filter_map(|p| copy.row(*p, &policy, today, role)).collect());
             self.people.update(|rows| crate::read_model::replace_rows(rows, &touched.people, fresh));
             if touched.meetings {
                 self.meetings.set(Some(self.copy.with_value(DeviceCopy::meetings)));

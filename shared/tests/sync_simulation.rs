@@ -210,7 +210,7 @@ impl World {
     }
 
     /// The values a save of device `d` would write: a new person, or one field of a person it shows.
-    fn edit_for(&mut self, d: usize) -> Option<(RecordId, Fields)> {
+    fn edit_for(&mut self, d: usize) -> (RecordId, Fields) {
         let create = self.rng.chance(25);
         let visible: Vec<RecordId> =
             self.record_ids.iter().filter(|id| self.devices[d].store.shown(**id).is_some()).copied().collect();
@@ -225,7 +225,7 @@ impl World {
                 fields.insert("nhs_number".into(), json!(NHS[2]));
             }
             self.record_ids.push(id);
-            return Some((id, fields));
+            return (id, fields);
         }
         let id = self.rng.pick(&visible);
         let (name, new) = match self.rng.below(3) {
@@ -235,7 +235,7 @@ impl World {
         };
         let mut fields = Fields::new();
         fields.insert(name.into(), new);
-        Some((id, fields))
+        (id, fields)
     }
 
     /// A save on device `d`, as the app makes it: read, plan, write if nothing changed meanwhile (else
@@ -258,9 +258,8 @@ impl World {
             let seen = dev.store.seen(&writes.guard);
             if faults && self.rng.chance(10) {
                 self.counts.other_tab += 1;
-                if let Some((other, other_values)) = self.edit_for(d) {
-                    self.save(d, other, &other_values, false)?;
-                }
+                let (other, other_values) = self.edit_for(d);
+                self.save(d, other, &other_values, false)?;
             }
             if faults && self.rng.chance(5) {
                 self.counts.tab_closed += 1;
@@ -364,9 +363,8 @@ impl World {
                 let seen = self.devices[d].store.seen(&parts[i].guard);
                 if faults && self.rng.chance(3) {
                     self.counts.other_tab += 1;
-                    if let Some((other, values)) = self.edit_for(d) {
-                        self.save(d, other, &values, false)?;
-                    }
+                    let (other, values) = self.edit_for(d);
+                    self.save(d, other, &values, false)?;
                 }
                 if faults && self.rng.chance(2) {
                     self.counts.tab_closed += 1;
@@ -424,9 +422,8 @@ impl World {
                 dev.store.outbox.iter().filter(|(_, e)| e.is_waiting()).map(|(s, e)| (*s, e.clone())).collect();
             if faults && self.rng.chance(5) {
                 self.counts.other_tab += 1;
-                if let Some((other, values)) = self.edit_for(d) {
-                    self.save(d, other, &values, false)?;
-                }
+                let (other, values) = self.edit_for(d);
+                self.save(d, other, &values, false)?;
             }
             if faults && self.rng.chance(3) {
                 self.counts.tab_closed += 1;
@@ -571,7 +568,7 @@ impl World {
                 Ok(())
             }
             Ok(()) => {
-                if dev.store.outbox.values().any(|_| true) {
+                if !dev.store.outbox.is_empty() {
                     return Err(format!("device {d} signed out with {} changes only on it", dev.store.outbox.len()));
                 }
                 self.counts.signed_out += 1;
@@ -638,9 +635,8 @@ fn run(core: Core, seed: u64) -> Checked<Counts> {
         }
         match world.rng.below(20) {
             0..=7 => {
-                if let Some((id, values)) = world.edit_for(d) {
-                    world.save(d, id, &values, true).map_err(fail)?;
-                }
+                let (id, values) = world.edit_for(d);
+                world.save(d, id, &values, true).map_err(fail)?;
             }
             8..=12 => world.sync(d, true).map_err(fail)?,
             13 => world.devices[d].online = !world.devices[d].online,
@@ -654,9 +650,8 @@ fn run(core: Core, seed: u64) -> Checked<Counts> {
             16 => world.sign_out(d).map_err(fail)?,
             17 => {
                 // A crash between a save and its upload: the save is stored, the sync never ran.
-                if let Some((id, values)) = world.edit_for(d) {
-                    world.save(d, id, &values, false).map_err(fail)?;
-                }
+                let (id, values) = world.edit_for(d);
+                world.save(d, id, &values, false).map_err(fail)?;
             }
             _ => {
                 // Server restart: only what it stored survives.

@@ -177,6 +177,7 @@ async fn a_reload_right_after_typing_keeps_the_last_keystrokes() {
     browser.type_into(ids::GIVEN_NAME, "Quick").await;
     let field = browser.element(ids::FAMILY_NAME).await;
     field.send_keys("Reloader").await.unwrap_or_else(|e| panic!("{e}"));
+    // Not a wait for a state: the scenario itself (the reload comes 50 ms after the last keystroke).
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     browser.reload().await;
     browser.unlock(PASSWORD).await;

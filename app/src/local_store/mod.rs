@@ -38,7 +38,7 @@ use wasm_bindgen::JsValue;
 pub use drafts::{Draft, PUBLIC_DRAFT, delete_draft, load_draft, save_draft};
 pub use meta::cursor;
 pub use meta::{Lock, client_id, lock, policy, random_bytes, set_lock, set_policy, wipe};
-pub use outbox::{discard_refused, may_sign_out, outbox_count, save, store_answers, waiting};
+pub use outbox::{discard_refused, may_sign_out, save, store_answers, waiting};
 pub use records::{conflicts, load_all, reset, store_pulled};
 pub use schema::open;
 pub use seal::seal_plaintext;

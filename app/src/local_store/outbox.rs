@@ -6,9 +6,7 @@
 use dsr_shared::RecordId;
 use dsr_shared::sync::device::{self, Unsent};
 use dsr_shared::sync::{Fields, PushResult, RecordKind};
-use rexie::TransactionMode;
 
-use super::schema::OUTBOX;
 use super::writes::{commit, read};
 use super::{ATTEMPTS, OutboxEntry, StoreError, open};
 
@@ -61,15 +59,6 @@ pub async fn waiting(limit: usize) -> Result<Vec<dsr_shared::sync::Mutation>, St
 /// Whether the user may sign out: not while changes are only on this device.
 pub async fn may_sign_out() -> Result<Result<(), Unsent>, StoreError> {
     Ok(device::may_sign_out(&entries().await?))
-}
-
-/// How many changes are only on this device, waiting or refused (no decryption needed).
-pub async fn outbox_count() -> Result<usize, StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
-    let count = tx.store(OUTBOX)?.count(None).await?;
-    tx.done().await?;
-    Ok(count as usize)
 }
 
 /// Stores the server's answers (see [`device::plan_answers`]).

@@ -20,7 +20,8 @@ use super::schema::{PAGES, RECORDS};
 use super::seal::{seal, unseal, unseal_all};
 use super::{LocalRecord, StoreError, from_js, key, open, to_js};
 
-/// Records per page.
+/// Records per page, and per part of a pulled page stored in one transaction: small enough that a
+/// draft or a save waiting for the database is not held up long.
 pub const PAGE_RECORDS: usize = 250;
 /// A pulled part of at least this many records is stored as a page; smaller ones record by record.
 pub const PAGE_AT_LEAST: usize = 50;
@@ -63,10 +64,10 @@ pub(crate) fn update_index(f: impl FnOnce(&mut PageIndex)) {
     });
 }
 
-/// The index, read from the pages' ids when this tab does not know it.
-pub(crate) async fn index(db: &Rexie) -> Result<PageIndex, StoreError> {
-    if let Some(index) = INDEX.with(|i| i.borrow().clone()) {
-        return Ok(index);
+/// Makes sure this tab knows the index, reading the pages' ids when it does not.
+pub(crate) async fn ensure_index(db: &Rexie) -> Result<(), StoreError> {
+    if INDEX.with(|i| i.borrow().is_some()) {
+        return Ok(());
     }
     let tx = db.transaction(&[PAGES], TransactionMode::ReadOnly)?;
     let values = tx.store(PAGES)?.get_all(None, None).await?;
@@ -76,8 +77,13 @@ pub(crate) async fn index(db: &Rexie) -> Result<PageIndex, StoreError> {
         let (page, ids) = page_ids(&value)?;
         index.add(page, &ids);
     }
-    set_index(index.clone());
-    Ok(index)
+    set_index(index);
+    Ok(())
+}
+
+/// Reads the index (known: [`ensure_index`] first), without copying it.
+pub(crate) fn with_index<T>(f: impl FnOnce(&PageIndex) -> T) -> T {
+    INDEX.with(|i| f(i.borrow().as_ref().unwrap_or(&PageIndex::default())))
 }
 
 impl PageIndex {
@@ -179,7 +185,8 @@ pub async fn compact() -> Result<bool, StoreError> {
     let tx = db.transaction(&[RECORDS, PAGES], TransactionMode::ReadOnly)?;
     let recent_count = tx.store(RECORDS)?.count(None).await? as usize;
     let page_keys = tx.store(PAGES)?.get_all_keys(None, None).await?;
-    let live_in_pages = index(&db).await.map(|i| (i.of.len(), i.copies)).unwrap_or_default();
+    ensure_index(&db).await?;
+    let live_in_pages = with_index(|i| (i.of.len(), i.copies));
     let superseded = live_in_pages.1.saturating_sub(live_in_pages.0);
     if recent_count < COMPACT_RECENT && superseded < COMPACT_RECENT {
         tx.done().await.ok();

@@ -12,10 +12,6 @@ use super::seal::{unseal_all, unseal_outbox};
 use super::writes::{commit, read};
 use super::{ATTEMPTS, LocalConflict, LocalRecord, StoreError, open};
 
-/// Records written per transaction when storing pulled changes: small enough that a draft or a
-/// save waiting for the database is not held up long.
-pub const PULL_PART: usize = 250;
-
 /// Takes a page of the server's changes, in parts, each stored in one transaction with the cursor that
 /// covers it (so the cursor never runs ahead of what is stored). A save landing meanwhile (its change
 /// must show on top of these records) makes the rest be planned again.
@@ -38,7 +34,7 @@ pub async fn store_pulled(page: &PullResponse) -> Result<(), StoreError> {
             }
         };
         let mut overtaken = false;
-        for writes in device::plan_page(todo, PULL_PART, &read.outbox, &read.pull) {
+        for writes in device::plan_page(todo, super::pages::PAGE_RECORDS, &read.outbox, &read.pull) {
             if !commit(&db, &mut read, &writes).await? {
                 overtaken = true;
                 break;

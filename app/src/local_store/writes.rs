@@ -53,16 +53,19 @@ impl Read {
 /// Reads the outbox, the next seq, the pull state and these records (from `records`, or the page
 /// holding them), in one transaction.
 pub(crate) async fn read(db: &Rexie, ids: &[RecordId]) -> Result<Read, StoreError> {
-    let index = pages::index(db).await?;
+    pages::ensure_index(db).await?;
+    // Where each asked-for record is when not in `records`, and the next page number.
+    let (located, next_page) =
+        pages::with_index(|index| (ids.iter().map(|id| index.of.get(id).copied()).collect::<Vec<_>>(), index.next));
     let tx = db.transaction(&[RECORDS, OUTBOX, META, PAGES], TransactionMode::ReadOnly)?;
     let store = tx.store(RECORDS)?;
     let page_store = tx.store(PAGES)?;
     let mut raw = Vec::with_capacity(ids.len());
     let mut wanted_pages: BTreeMap<u32, Option<JsValue>> = BTreeMap::new();
-    for id in ids {
+    for (id, page) in ids.iter().zip(&located) {
         let value = store.get(key(&id.to_string())).await?;
         if value.is_none()
-            && let Some(page) = index.of.get(id)
+            && let Some(page) = page
             && !wanted_pages.contains_key(page)
         {
             wanted_pages.insert(*page, page_store.get(JsValue::from_f64(f64::from(*page))).await?);
@@ -89,11 +92,11 @@ pub(crate) async fn read(db: &Rexie, ids: &[RecordId]) -> Result<Read, StoreErro
         let record = match value {
             Some(value) if is_gone(&value) => None,
             Some(value) => Some(unseal::<LocalRecord>(value).await?),
-            None => in_pages.remove(&id).filter(|_| index.of.contains_key(&id)),
+            None => in_pages.remove(&id),
         };
         records.insert(id, (how, record));
     }
-    Ok(Read { outbox, records, next_seq, pull, pages: page_keys, next_page: index.next })
+    Ok(Read { outbox, records, next_seq, pull, pages: page_keys, next_page })
 }
 
 /// Writes `writes` if what their guard names is as `read` found it; `false` (nothing written) when
@@ -120,7 +123,10 @@ pub(crate) async fn commit(db: &Rexie, read: &mut Read, writes: &Writes) -> Resu
     for conflict in &writes.put_conflicts {
         conflicts.push(seal("id", key(&conflict.id), conflict).await?);
     }
-    let index = pages::index(db).await?;
+    pages::ensure_index(db).await?;
+    // Records held in a page are deleted with a marker; others, outright.
+    let in_a_page: Vec<bool> =
+        pages::with_index(|index| writes.delete_records.iter().map(|id| index.of.contains_key(id)).collect());
 
     let tx = db.transaction(&[RECORDS, OUTBOX, META, CONFLICTS, PAGES], TransactionMode::ReadWrite)?;
     let record_store = tx.store(RECORDS)?;
@@ -151,8 +157,8 @@ pub(crate) async fn commit(db: &Rexie, read: &mut Read, writes: &Writes) -> Resu
         record_store.clear().await?;
         page_store.clear().await?;
     }
-    for id in &writes.delete_records {
-        if index.of.contains_key(id) && !writes.clear_records {
+    for (id, in_a_page) in writes.delete_records.iter().zip(in_a_page) {
+        if in_a_page && !writes.clear_records {
             record_store.put(&gone_marker(*id)?, None).await?;
         } else {
             record_store.delete(key(&id.to_string())).await?;

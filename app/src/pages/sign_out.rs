@@ -10,25 +10,37 @@ use crate::local_store;
 use crate::session;
 use crate::state::AppState;
 use crate::sync;
+use dsr_shared::sync::device;
 
 #[component]
 pub fn SignOutPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // Counted from storage (works while the device is locked too).
-    let unsent = LocalResource::new(|| async { local_store::outbox_count().await.unwrap_or(0) });
+    // The device core's rule, over the copy in memory when the data is open (it follows every send),
+    // else over storage (works while the device is locked too; storage it cannot read holds nothing
+    // that could be sent, so it does not stop the sign-out).
+    let stored = LocalResource::new(|| async { local_store::may_sign_out().await.unwrap_or(Ok(())) });
     let busy = RwSignal::new(false);
     let sign_out = move |_| {
         busy.set(true);
         spawn_local(async { session::sign_out(None).await });
     };
     let open = move || state.session.with(|s| s.user().is_some());
+    // How many changes are only on this device (`None` while storage is being read).
+    let unsent = move || {
+        let rule = if open() {
+            state.counts.track();
+            state.copy.with_value(|c| device::may_sign_out(&c.store.entries()))
+        } else {
+            stored.get()?
+        };
+        Some(rule.err().map_or(0, |u| u.waiting + u.refused))
+    };
 
     view! {
         <a class="nhsuk-back-link" href="/">"Back"</a>
         <h1>"Sign out"</h1>
         <Suspense fallback=|| view! { <p class="nhsuk-body">"Checking this device…"</p> }>
-            {move || unsent.get().map(|n| {
-                let n = if open() { state.counts.with(|c| c.waiting + c.refused) } else { n };
+            {move || unsent().map(|n| {
                 if n == 0 {
                     view! {
                         <p class="nhsuk-body">"Everything saved on this device has been sent. Signing out deletes this device's copy of the register."</p>
@@ -53,9 +65,7 @@ pub fn SignOutPage() -> impl IntoView {
             })}
         </Suspense>
         {move || {
-            let n = unsent.get()?;
-            let n = if open() { state.counts.with(|c| c.waiting + c.refused) } else { n };
-            (n == 0).then(|| view! {
+            (unsent()? == 0).then(|| view! {
                 <button class="nhsuk-button nhsuk-button--warning" id=ids::SIGN_OUT_BUTTON type="button"
                     disabled=move || busy.get() on:click=sign_out>
                     "Sign out and delete this device's copy"

@@ -205,10 +205,8 @@ pub fn plan_save(
     let base = if creating { Fields::new() } else { base_of(server, mine.iter().copied()) };
     let target: Fields = if creating {
         let mut whole = view_of(server, mine.iter().copied());
-        overlay(
-            &mut whole,
-            &values.iter().map(|(k, v)| (k.clone(), FieldChange { old: Value::Null, new: v.clone() })).collect(),
-        );
+        whole.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
+        whole.retain(|_, v| !v.is_null());
         whole
     } else {
         values.clone()
@@ -265,7 +263,7 @@ pub fn plan_save(
         writes.next_seq = Some(next_seq + 1);
         writes.guard.next_seq = Some(next_seq);
     }
-    if !changes_or_supersedes(&writes) {
+    if writes.put_outbox.is_empty() && writes.delete_outbox.is_empty() {
         // Only a conflict to forget.
         return Some(writes);
     }
@@ -279,10 +277,6 @@ pub fn plan_save(
         }),
     }
     Some(writes)
-}
-
-fn changes_or_supersedes(writes: &Writes) -> bool {
-    !writes.put_outbox.is_empty() || !writes.delete_outbox.is_empty()
 }
 
 /// Plans discarding a refused change (the user chose to drop it): the record shows the server's
