@@ -400,10 +400,20 @@ pub fn find_duplicates<'a>(
     candidate: &Person,
     others: impl IntoIterator<Item = &'a Person>,
 ) -> Vec<(&'a Person, SamePerson)> {
+    let keys = match_keys(candidate);
     let mut found: Vec<(&Person, SamePerson)> = others
         .into_iter()
         .filter(|other| other.id != candidate.id && !matches!(other.register_status, RegisterStatus::Left { .. }))
-        .filter_map(|other| same_person(candidate, other).map(|why| (other, why)))
+        // Only these can share a key (each key ends with the NHS number or the date of birth): the keys
+        // of ten thousand others are not worked out while someone types.
+        .filter(|other| {
+            other.date_of_birth == candidate.date_of_birth
+                || (other.nhs_number.is_some() && other.nhs_number == candidate.nhs_number)
+        })
+        .filter_map(|other| {
+            let theirs = match_keys(other);
+            keys.iter().find(|(key, _)| theirs.iter().any(|(k, _)| k == key)).map(|(_, why)| (other, *why))
+        })
         .collect();
     found.sort_by_key(|(_, why)| *why != SamePerson::NhsNumber);
     found
@@ -681,7 +691,8 @@ mod tests {
         // Twins: the same birthday and family name, other given names, no NHS numbers: not the same.
         let twin =
             PersonForm { given_name: "Sam".into(), nhs_number: String::new(), ..form() }.validate(other_id, today());
-        assert_eq!(same_person(&twin.unwrap_or_else(|e| panic!("{e}")), &alex), None);
+        let twin = twin.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(same_person(&twin, &alex), None);
         // Itself, and someone who has left, are never duplicates; NHS number matches come first.
         let mut left = renamed.clone();
         assert_eq!(find_duplicates(&alex, [&alex]), Vec::new());
@@ -689,6 +700,21 @@ mod tests {
             find_duplicates(&alex, [&typed, &renamed]).first().map(|(_, why)| *why),
             Some(SamePerson::NhsNumber)
         );
+        // The same NHS number with another birthday (a typing slip) is found too, and find_duplicates
+        // agrees with same_person on every pair.
+        let born_elsewhere = Person { date_of_birth: day(2011, 3, 4), ..renamed.clone() };
+        assert_eq!(find_duplicates(&alex, [&born_elsewhere]).first().map(|(_, why)| *why), Some(SamePerson::NhsNumber));
+        let everyone = [&alex, &renamed, &typed, &born_elsewhere, &twin];
+        for a in everyone {
+            let found: Vec<_> = find_duplicates(a, everyone).into_iter().map(|(p, why)| (p.id, why)).collect();
+            let mut expected: Vec<_> = everyone
+                .iter()
+                .filter(|b| b.id != a.id)
+                .filter_map(|b| same_person(a, b).map(|why| (b.id, why)))
+                .collect();
+            expected.sort_by_key(|(_, why)| *why != SamePerson::NhsNumber);
+            assert_eq!(found, expected);
+        }
         left.register_status = RegisterStatus::Left { on: day(2026, 1, 1), reason: LeaveReason::MovedAway };
         assert_eq!(find_duplicates(&alex, [&left]), Vec::new());
         assert_eq!(SamePerson::NhsNumber.field(), "nhs_number");

@@ -218,6 +218,34 @@ async fn data_saved_by_the_previous_storage_version_is_kept_and_sent() {
     browser.quit().await;
 }
 
+/// A tab keeps one connection to the device's storage open; a newer version of the app opening the
+/// storage in another tab is not blocked by it: the connection closes on the version change and the
+/// newer version's upgrade goes ahead (were it kept open, the open would never succeed and the script
+/// would time out).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_newer_version_opening_in_another_tab_is_not_blocked_by_this_one() {
+    let server = Server::start().await;
+    let browser = Browser::start().await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.wait_for_text(ids::LAST_SYNC, "Last sync").await;
+    // What a newer version does in its own tab.
+    let answer = browser
+        .driver
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const request = indexedDB.open('dsr', 99);
+             request.onupgradeneeded = () => request.result.createObjectStore('from-a-newer-version');
+             request.onsuccess = () => { const names = Array.from(request.result.objectStoreNames); request.result.close(); done(names); };
+             request.onerror = () => done('error: ' + request.error);",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the newer version's open never finished: {e}"));
+    let names = answer.json().to_string();
+    assert!(names.contains("from-a-newer-version") && names.contains("outbox"), "{names}");
+    browser.quit().await;
+}
+
 /// The device's storage as version 3 of the app left it (records one by one, no pages): everything a
 /// device held, sent and unsent, opens after the upgrade to version 4 and the unsent change is sent.
 #[tokio::test(flavor = "multi_thread")]
@@ -476,6 +504,10 @@ async fn a_long_first_sync_shows_its_progress() {
     let seen = browser.driver.execute("return window.progressSeen || ''", Vec::new()).await.map(|v| v.json().clone());
     let seen = seen.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     assert!(seen.starts_with("Received") && seen.contains("changes so far"), "progress was never shown: {seen:?}");
-    browser.element(ids::SHOW_MORE).await;
+    // The first 100 are drawn a few at a time (the register opens in one short task), then 100 more.
+    let rows = "document.querySelectorAll('#register-table tbody tr').length";
+    browser.wait_until("the first 100 rows drawn", &format!("done({rows} === 100)")).await;
+    browser.click(ids::SHOW_MORE).await;
+    browser.wait_until("200 rows drawn", &format!("done({rows} === 200)")).await;
     browser.quit().await;
 }

@@ -61,6 +61,10 @@ pub async fn cursor() -> Result<(u64, u64), StoreError> {
 
 /// This device's id, made once (a UUID v7 from the browser's clock and random source).
 pub async fn client_id() -> Result<ClientId, StoreError> {
+    // It never changes until the device's data is wiped: read once per page.
+    if let Some(id) = CLIENT_ID.with(std::cell::Cell::get) {
+        return Ok(id);
+    }
     let db = open().await?;
     let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
     let meta = tx.store(META)?;
@@ -73,7 +77,13 @@ pub async fn client_id() -> Result<ClientId, StoreError> {
         }
     };
     tx.done().await?;
+    CLIENT_ID.with(|c| c.set(Some(id)));
     Ok(id)
+}
+
+thread_local! {
+    /// This device's id, once read (forgotten when the data is wiped).
+    static CLIENT_ID: std::cell::Cell<Option<ClientId>> = const { std::cell::Cell::new(None) };
 }
 
 /// Ten bytes from the browser's cryptographic random source.
@@ -139,6 +149,7 @@ pub async fn set_policy(document: &PolicyDocument) -> Result<(), StoreError> {
 /// Deletes everything this device holds (sign-out, a closed account): every store emptied in one
 /// transaction, then the data key forgotten.
 pub async fn wipe() -> Result<(), StoreError> {
+    CLIENT_ID.with(|c| c.set(None));
     let db = open().await?;
     let tx = db.transaction(&ALL_STORES, TransactionMode::ReadWrite)?;
     for store in ALL_STORES {

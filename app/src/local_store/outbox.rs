@@ -48,7 +48,11 @@ pub async fn discard_refused(seq: u64) -> Result<(), StoreError> {
 /// Every outbox entry, in seq order.
 pub async fn entries() -> Result<Vec<OutboxEntry>, StoreError> {
     let db = open().await?;
-    Ok(read(&db, &[]).await?.outbox)
+    // The outbox alone (not what a plan reads): every sync starts here.
+    let tx = db.transaction(&[super::schema::OUTBOX], rexie::TransactionMode::ReadOnly)?;
+    let values = tx.store(super::schema::OUTBOX)?.get_all(None, None).await?;
+    tx.done().await?;
+    super::seal::unseal_outbox(values).await
 }
 
 /// Saved changes waiting to be sent, in seq order, at most `limit`.

@@ -17,7 +17,8 @@
 //! (people not yet sent become outbox entries) so nothing typed before the upgrade is lost. Data from
 //! before encryption is read as it is and sealed at the first unlock ([`super::seal::seal_plaintext`]).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use dsr_shared::sync::{FieldChange, Mutation, RecordKind};
 use dsr_shared::{Person, RecordId};
@@ -41,11 +42,60 @@ pub const ALL_STORES: [&str; 7] = [RECORDS, OUTBOX, DRAFTS, CONFLICTS, META, VIE
 
 thread_local! {
     static UPGRADED: Cell<bool> = const { Cell::new(false) };
+    /// This page's connection, opened once and shared by every read and write (opening one costs
+    /// milliseconds: a pulled change or a save would pay it several times over).
+    static CONNECTION: RefCell<Option<Rc<Connection>>> = const { RefCell::new(None) };
 }
 
-/// Opens the database, creating or upgrading its stores, and upgrades version-1 data once per page.
-pub async fn open() -> Result<Rexie, StoreError> {
-    let db = Rexie::builder(DB_NAME)
+/// The database, open: this page's shared connection, opened (creating or upgrading its stores) the
+/// first time, or again once closed. It closes itself when another tab opens a newer version (idb's
+/// `versionchange` handler), so it never blocks that upgrade. Version-1 data is upgraded once per page.
+pub async fn open() -> Result<Rc<Connection>, StoreError> {
+    // A closed connection (a newer version opened elsewhere, site data cleared) refuses new transactions.
+    let usable = |db: &Rc<Connection>| db.transaction(&[META], TransactionMode::ReadOnly).is_ok();
+    if let Some(db) = CONNECTION.with(|c| c.borrow().clone()).filter(usable) {
+        return Ok(db);
+    }
+    let db = Rc::new(Connection(Some(connect().await?)));
+    if !UPGRADED.with(Cell::get) {
+        upgrade_version_1_data(&db).await?;
+        UPGRADED.with(|u| u.set(true));
+    }
+    // Two reads may have opened at once: the first usable connection kept is everyone's.
+    Ok(CONNECTION.with(|c| {
+        let mut kept = c.borrow_mut();
+        match kept.as_ref().filter(|k| usable(k)) {
+            Some(k) => k.clone(),
+            None => kept.insert(db).clone(),
+        }
+    }))
+}
+
+/// A connection to the database, closed when the last holder drops it (not left to the garbage
+/// collector: an open connection would block a newer version's upgrade in another tab).
+#[derive(Debug)]
+pub struct Connection(Option<Rexie>);
+
+impl std::ops::Deref for Connection {
+    type Target = Rexie;
+
+    #[allow(clippy::expect_used, reason = "only Drop empties it")]
+    fn deref(&self) -> &Rexie {
+        self.0.as_ref().expect("a connection is open until dropped")
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if let Some(db) = self.0.take() {
+            db.close();
+        }
+    }
+}
+
+/// Opens a new connection to the database, creating or upgrading its stores.
+async fn connect() -> Result<Rexie, StoreError> {
+    Ok(Rexie::builder(DB_NAME)
         .version(DB_VERSION)
         .add_object_store(ObjectStore::new(RECORDS).key_path("id"))
         .add_object_store(ObjectStore::new(OUTBOX).key_path("seq"))
@@ -55,12 +105,7 @@ pub async fn open() -> Result<Rexie, StoreError> {
         .add_object_store(ObjectStore::new(VIEWS).key_path("id"))
         .add_object_store(ObjectStore::new(PAGES).key_path("page"))
         .build()
-        .await?;
-    if !UPGRADED.with(Cell::get) {
-        upgrade_version_1_data(&db).await?;
-        UPGRADED.with(|u| u.set(true));
-    }
-    Ok(db)
+        .await?)
 }
 
 /// A person as version 1 stored them.

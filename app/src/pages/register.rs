@@ -20,6 +20,9 @@ use crate::state::AppState;
 
 /// Rows shown at first, and added by "Show more".
 const PAGE_ROWS: usize = 100;
+/// Rows drawn at once when the register opens (more than a tablet's screen holds); the rest of those
+/// shown follow this many a frame, so opening the register (after every save) is one short task.
+const DRAWN_AT_ONCE: usize = 20;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -30,6 +33,8 @@ pub fn RegisterPage() -> impl IntoView {
     let count = move || state.people.with(Vec::len);
     // A long register shows a page at a time.
     let shown = RwSignal::new(PAGE_ROWS);
+    // How many of them are drawn so far: grows a step a frame until all shown are.
+    let drawn = RwSignal::new(DRAWN_AT_ONCE);
     let filter = RwSignal::new(RegisterFilter::default());
     // Indices into `state.people` to show, in order: rows whose fields do not make a person (a refused
     // change to fix) first, then the register's order.
@@ -41,6 +46,17 @@ pub fn RegisterPage() -> impl IntoView {
             let order = filter.with(|f| f.apply(&rows));
             without.into_iter().chain(order.into_iter().map(|i| with_row[i])).collect::<Vec<usize>>()
         })
+    });
+    Effect::new(move |_| {
+        if drawn.get() < shown.get().min(visible.with(Vec::len)) {
+            // After this frame is painted (the page may be gone by then).
+            request_animation_frame(move || {
+                set_timeout(
+                    move || _ = drawn.try_update(|n| *n = n.saturating_add(DRAWN_AT_ONCE)),
+                    std::time::Duration::ZERO,
+                );
+            });
+        }
     });
     let counts = Memo::new(move |_| {
         state.people.with(|people| {
@@ -94,8 +110,9 @@ pub fn RegisterPage() -> impl IntoView {
         <FilterForm filter=filter/>
         <button class="nhsuk-button nhsuk-button--secondary dsr-no-print" id=ids::PRINT_REGISTER type="button"
             on:click=move |_| {
-                // Every person the filters show, not only the first page.
+                // Every person the filters show, not only the first page, all drawn before printing.
                 shown.set(usize::MAX);
+                drawn.set(usize::MAX);
                 request_animation_frame(|| {
                     if let Some(window) = web_sys::window() {
                         let _ = window.print();
@@ -130,7 +147,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <tbody class="nhsuk-table__body">
                     <For
                         each=move || state.people.with(|people| {
-                            visible.with(|v| v.iter().take(shown.get()).filter_map(|i| people.get(*i).cloned()).collect::<Vec<_>>())
+                            visible.with(|v| v.iter().take(shown.get().min(drawn.get())).filter_map(|i| people.get(*i).cloned()).collect::<Vec<_>>())
                         })
                         key=PersonRow::view_key
                         let:row
