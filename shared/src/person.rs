@@ -389,8 +389,12 @@ pub fn match_keys(person: &Person) -> Vec<(String, SamePerson)> {
 /// Whether `a` and `b` (two different records) may be the same person: the same NHS number, or the same
 /// names and date of birth.
 pub fn same_person(a: &Person, b: &Person) -> Option<SamePerson> {
-    let theirs = match_keys(b);
-    match_keys(a).into_iter().find(|(key, _)| theirs.iter().any(|(k, _)| k == key)).map(|(_, why)| why)
+    shared_key(&match_keys(a), &match_keys(b))
+}
+
+/// Why two people with these keys may be the same: the first of `ours` that `theirs` has too.
+fn shared_key(ours: &[(String, SamePerson)], theirs: &[(String, SamePerson)]) -> Option<SamePerson> {
+    ours.iter().find(|(key, _)| theirs.iter().any(|(k, _)| k == key)).map(|(_, why)| *why)
 }
 
 /// The people among `others` that `candidate` may be (never itself; not those who have left the
@@ -410,10 +414,7 @@ pub fn find_duplicates<'a>(
             other.date_of_birth == candidate.date_of_birth
                 || (other.nhs_number.is_some() && other.nhs_number == candidate.nhs_number)
         })
-        .filter_map(|other| {
-            let theirs = match_keys(other);
-            keys.iter().find(|(key, _)| theirs.iter().any(|(k, _)| k == key)).map(|(_, why)| (other, *why))
-        })
+        .filter_map(|other| shared_key(&keys, &match_keys(other)).map(|why| (other, why)))
         .collect();
     found.sort_by_key(|(_, why)| *why != SamePerson::NhsNumber);
     found

@@ -44,24 +44,25 @@ thread_local! {
     static UPGRADED: Cell<bool> = const { Cell::new(false) };
     /// This page's connection, opened once and shared by every read and write (opening one costs
     /// milliseconds: a pulled change or a save would pay it several times over).
-    static CONNECTION: RefCell<Option<Rc<Connection>>> = const { RefCell::new(None) };
+    static CONNECTION: RefCell<Option<Rc<Rexie>>> = const { RefCell::new(None) };
 }
 
 /// The database, open: this page's shared connection, opened (creating or upgrading its stores) the
 /// first time, or again once closed. It closes itself when another tab opens a newer version (idb's
 /// `versionchange` handler), so it never blocks that upgrade. Version-1 data is upgraded once per page.
-pub async fn open() -> Result<Rc<Connection>, StoreError> {
+pub async fn open() -> Result<Rc<Rexie>, StoreError> {
     // A closed connection (a newer version opened elsewhere, site data cleared) refuses new transactions.
-    let usable = |db: &Rc<Connection>| db.transaction(&[META], TransactionMode::ReadOnly).is_ok();
+    let usable = |db: &Rc<Rexie>| db.transaction(&[META], TransactionMode::ReadOnly).is_ok();
     if let Some(db) = CONNECTION.with(|c| c.borrow().clone()).filter(usable) {
         return Ok(db);
     }
-    let db = Rc::new(Connection(Some(connect().await?)));
+    let db = Rc::new(connect().await?);
     if !UPGRADED.with(Cell::get) {
         upgrade_version_1_data(&db).await?;
         UPGRADED.with(|u| u.set(true));
     }
-    // Two reads may have opened at once: the first usable connection kept is everyone's.
+    // Two reads may have opened at once: the first usable connection kept is everyone's (another is
+    // closed by the garbage collector, or by idb's handler should a newer version open meanwhile).
     Ok(CONNECTION.with(|c| {
         let mut kept = c.borrow_mut();
         match kept.as_ref().filter(|k| usable(k)) {
@@ -69,28 +70,6 @@ pub async fn open() -> Result<Rc<Connection>, StoreError> {
             None => kept.insert(db).clone(),
         }
     }))
-}
-
-/// A connection to the database, closed when the last holder drops it (not left to the garbage
-/// collector: an open connection would block a newer version's upgrade in another tab).
-#[derive(Debug)]
-pub struct Connection(Option<Rexie>);
-
-impl std::ops::Deref for Connection {
-    type Target = Rexie;
-
-    #[allow(clippy::expect_used, reason = "only Drop empties it")]
-    fn deref(&self) -> &Rexie {
-        self.0.as_ref().expect("a connection is open until dropped")
-    }
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        if let Some(db) = self.0.take() {
-            db.close();
-        }
-    }
 }
 
 /// Opens a new connection to the database, creating or upgrading its stores.
