@@ -73,7 +73,17 @@ pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiFailure> {
 
 pub async fn pull(client: ClientId, cursor: u64, view: u64, limit: u32) -> Result<PullResponse, ApiFailure> {
     let path = format!("/api/sync/pull?client_id={client}&cursor={cursor}&view={view}&limit={limit}");
-    read(Request::get(&path).send().await).await
+    let response = Request::get(&path).send().await.map_err(|_| ApiFailure::Unreachable)?;
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    // Read as bytes, not text: a page of 2,000 records is megabytes, and a JavaScript string would be
+    // converted to UTF-8 on its way into the app before being parsed.
+    let bytes = response.binary().await.map_err(|_| ApiFailure::Unreachable)?;
+    let started = crate::timing::now();
+    let page = serde_json::from_slice(&bytes).map_err(|e| ApiFailure::Server(e.to_string()));
+    crate::timing::record("dsr-pull-parse", started);
+    page
 }
 
 pub async fn login(username: &str, password: &str) -> Result<SessionInfo, ApiFailure> {

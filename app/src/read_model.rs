@@ -4,6 +4,7 @@
 //! [`DeviceCopy`], which then follows every write ([`DeviceCopy::apply`]) and says whose rows to
 //! build again; `today` is an argument.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use dsr_shared::access::Role;
@@ -122,9 +123,7 @@ pub struct Counts {
 
 /// A record of another kind as its domain type (`None` when its fields do not make one).
 pub fn domain<T: for<'de> Deserialize<'de>>(record: &LocalRecord) -> Option<T> {
-    let mut object: serde_json::Map<String, Value> = record.fields.clone().into_iter().collect();
-    object.insert("id".into(), Value::String(record.id.to_string()));
-    serde_json::from_value(Value::Object(object)).ok()
+    dsr_shared::sync::domain_from(record.id, &record.fields)
 }
 
 /// A person's records of other kinds, waiting for the person's own record.
@@ -231,7 +230,7 @@ impl DeviceCopy {
     }
 
     /// Applies a committed write to the copy; says whose rows changed.
-    pub fn apply(&mut self, writes: &Writes) -> Touched {
+    pub fn apply(&mut self, writes: Writes) -> Touched {
         let mut touched = Touched { all: writes.clear_records, ..Touched::default() };
         let ids: BTreeSet<RecordId> = writes
             .touched()
@@ -245,8 +244,9 @@ impl DeviceCopy {
                 touched.meetings = true;
             }
         }
-        self.store.apply(writes.clone());
-        if writes.clear_records {
+        let cleared = writes.clear_records;
+        self.store.apply(writes);
+        if cleared {
             *self = DeviceCopy::new(std::mem::take(&mut self.store));
             return touched;
         }
@@ -348,15 +348,19 @@ fn person_of(record: &LocalRecord) -> Option<PersonId> {
 /// Replaces the rows of `people` in `rows` (kept in the register's order) with `fresh` ones: one merge
 /// of two sorted lists, each row moved once (a pulled page of 250 people among 10,000 would otherwise
 /// shift the list 250 times).
-pub fn replace_rows(rows: &mut Vec<PersonRow>, people: &BTreeSet<PersonId>, mut fresh: Vec<PersonRow>) {
-    fresh.sort_by(|a, b| a.order.cmp(&b.order));
-    let kept = std::mem::take(rows).into_iter().filter(|r| !people.contains(&PersonId::from_uuid(r.id.as_uuid())));
+pub fn replace_rows<R: Borrow<PersonRow>>(rows: &mut Vec<R>, people: &BTreeSet<PersonId>, mut fresh: Vec<R>) {
+    fn order<R: Borrow<PersonRow>>(r: &R) -> &(String, String, RecordId) {
+        &r.borrow().order
+    }
+    fresh.sort_by(|a, b| order(a).cmp(order(b)));
+    let kept =
+        std::mem::take(rows).into_iter().filter(|r| !people.contains(&PersonId::from_uuid(r.borrow().id.as_uuid())));
     let mut merged = Vec::with_capacity(kept.size_hint().1.unwrap_or(0) + fresh.len());
     let mut kept = kept.peekable();
     let mut fresh = fresh.into_iter().peekable();
     loop {
         let take_fresh = match (kept.peek(), fresh.peek()) {
-            (Some(k), Some(f)) => f.order < k.order,
+            (Some(k), Some(f)) => order(f) < order(k),
             (None, Some(_)) => true,
             (Some(_), None) => false,
             (None, None) => break,

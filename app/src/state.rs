@@ -1,6 +1,7 @@
 //! What every page can reach: the device's copy of the register and the sync state.
 
 use std::cell::Cell;
+use std::sync::Arc;
 
 use chrono::{DateTime, Local};
 use dsr_shared::api::PolicyDocument;
@@ -21,11 +22,18 @@ struct Pending {
 
 /// From this many people touched, building their rows waits for a pause (see [`AppState::written`]).
 const MANY_ROWS: usize = 50;
+/// The shortest pause between two builds of many rows (ms), and how many times the last build's cost
+/// the pause is at least: the register's upkeep takes at most a fifth of the page's time during a long
+/// first sync, however long the register has grown.
+const MANY_ROWS_PAUSE: f64 = 150.0;
+const MANY_ROWS_COST_TIMES: f64 = 4.0;
 
 thread_local! {
     static PENDING: std::cell::RefCell<Pending> = std::cell::RefCell::new(Pending::default());
-    /// When rows were last built again (page time, ms).
+    /// When rows were last built again and redrawn (page time, ms).
     static LAST_ROWS: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+    /// How long that took, the redraw it caused included (ms).
+    static LAST_COST: Cell<f64> = const { Cell::new(0.0) };
 }
 
 /// Who is using this device, and whether their data is open.
@@ -75,7 +83,8 @@ pub struct SyncState {
 /// Shared through context; every field is a signal, so the whole thing is `Copy`.
 #[derive(Debug, Clone, Copy)]
 pub struct AppState {
-    pub people: RwSignal<Vec<PersonRow>, LocalStorage>,
+    /// Everyone's row, in the register's order; shared, so a page or a redraw copies a pointer, not a row.
+    pub people: RwSignal<Vec<Arc<PersonRow>>, LocalStorage>,
     pub counts: RwSignal<Counts>,
     pub sync: RwSignal<SyncState>,
     /// The server is running with fictional demo data.
@@ -142,10 +151,11 @@ impl AppState {
     }
 
     /// A committed write, applied to the copy in memory at once; the rows it touched are built again
-    /// right after (a few rows) or, when a write touched many people and rows were built less than
-    /// 150 ms ago, 150 ms later with whatever else came meanwhile: a first sync writing a part every
-    /// few milliseconds redraws the register a few times a second, not forty.
-    pub fn written(self, writes: &Writes) {
+    /// right after (a few rows) or, when a write touched many people, after a pause since the last
+    /// build (150 ms, or four times what that build and its redraw took when longer) with whatever
+    /// else came meanwhile: a first sync writing a part every few milliseconds redraws the register a
+    /// few times a second, not forty, and a register of 100,000 less often still.
+    pub fn written(self, writes: Writes) {
         let touched = self.copy.try_update_value(|copy| copy.apply(writes)).unwrap_or_default();
         let counts = self.copy.with_value(DeviceCopy::counts);
         if self.counts.get_untracked() != counts {
@@ -159,10 +169,19 @@ impl AppState {
             (!std::mem::replace(&mut p.scheduled, true), p.all || p.people.len() >= MANY_ROWS)
         });
         if schedule {
-            // A few rows are built at once; many (a part of a first sync) at most every 150 ms.
+            // A few rows are built at once; many (a part of a first sync) after the pause.
             let since = crate::timing::now() - LAST_ROWS.with(Cell::get);
-            let wait = if !many || since > 150.0 { 0 } else { 150 };
+            let pause = MANY_ROWS_PAUSE.max(MANY_ROWS_COST_TIMES * LAST_COST.with(Cell::get));
+            let wait = if !many || since > pause { 0 } else { (pause - since).ceil() as u32 };
             gloo_timers::callback::Timeout::new(wait, move || self.rows_touched()).forget();
+        }
+    }
+
+    /// Builds the rows waiting for a pause now (the last page of a pull is stored: nothing more is
+    /// coming to wait for).
+    pub fn rows_now(self) {
+        if PENDING.with(|p| p.borrow().scheduled) {
+            self.rows_touched();
         }
     }
 
@@ -170,21 +189,31 @@ impl AppState {
     fn rows_touched(self) {
         let started = crate::timing::now();
         let touched = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        if !touched.all && touched.people.is_empty() && !touched.meetings {
+            // Built already (by rows_now).
+            return;
+        }
         if touched.all {
             self.rebuild();
         } else if !touched.people.is_empty() || touched.meetings {
             let policy = self.area_policy();
             let (role, today) = (self.role(), today());
-            let fresh: Vec<PersonRow> = self
-                .copy
-                .with_value(|copy| touched.people.iter().filter_map(|p| copy.row(*p, &policy, today, role)).collect());
+            let fresh: Vec<Arc<PersonRow>> = self.copy.with_value(|copy| {
+                touched.people.iter().filter_map(|p| copy.row(*p, &policy, today, role)).map(Arc::new).collect()
+            });
             self.people.update(|rows| crate::read_model::replace_rows(rows, &touched.people, fresh));
             if touched.meetings {
                 self.meetings.set(Some(self.copy.with_value(DeviceCopy::meetings)));
             }
         }
-        LAST_ROWS.with(|l| l.set(crate::timing::now()));
-        crate::timing::record("dsr-list-reload", started);
+        // Timed once the redraw it caused has run (the page's effects run before the next task).
+        gloo_timers::callback::Timeout::new(0, move || {
+            let now = crate::timing::now();
+            LAST_ROWS.with(|l| l.set(now));
+            LAST_COST.with(|c| c.set(now - started));
+            crate::timing::record("dsr-list-reload", started);
+        })
+        .forget();
     }
 
     /// Builds every row again from the copy in memory (the policy changed, or everything did).
@@ -193,7 +222,7 @@ impl AppState {
         let (role, today) = (self.role(), today());
         let (rows, counts, meetings) =
             self.copy.with_value(|copy| (copy.rows(&policy, today, role), copy.counts(), copy.meetings()));
-        self.people.set(rows);
+        self.people.set(rows.into_iter().map(Arc::new).collect());
         self.counts.set(counts);
         self.meetings.set(Some(meetings));
     }
@@ -214,14 +243,23 @@ impl AppState {
 
     /// The person with this record id as this device holds them (tracked: pages follow changes).
     pub fn person(self, id: dsr_shared::RecordId) -> Option<PersonRow> {
-        self.people.with(|people| people.iter().find(|p| p.id == id).cloned())
+        self.people.with(|people| people.iter().find(|p| p.id == id).map(|p| PersonRow::clone(p)))
     }
 
     /// After a save on this device (already shown: the copy in memory follows every write): the message
-    /// for the next page, and a sync asked for.
+    /// for the next page, and a sync asked for once that page is drawn (it is not what the person waits
+    /// for). The form's focused button lets go of the focus first: a focused element removed with its
+    /// page makes the browser work out the new page's style there and then, inside the change of page.
     pub async fn saved(self, notice: impl Into<String>) {
         self.notice.set(Some(notice.into()));
-        crate::sync::request(self);
+        if let Some(focused) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            focused.blur().ok();
+        }
+        set_timeout(move || crate::sync::request(self), std::time::Duration::ZERO);
     }
 
     /// Notes that a person's record was opened on `screen`, for the audit trail (kept on the device,

@@ -8,7 +8,7 @@ use std::cell::{Cell, RefCell};
 
 use chrono::Local;
 use dsr_shared::accounts::ViewEvents;
-use dsr_shared::sync::{PushOutcome, PushRequest};
+use dsr_shared::sync::{PullResponse, PushOutcome, PushRequest};
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise, Reflect};
 use leptos::prelude::*;
@@ -205,11 +205,13 @@ async fn sync_once(state: AppState) {
         state.sync.update(|s| s.connection = Connection::Offline);
         return;
     }
+    let started = timing::now();
     state.sync.update(|s| {
         s.running = true;
         s.received = None;
     });
     let outcome = push_then_pull(state).await;
+    timing::record("dsr-sync-exchange", started);
     let outcome = match outcome {
         Ok(()) => {
             // Recent records folded into pages, while this tab holds the sync lock (no pull or
@@ -279,12 +281,20 @@ async fn fetch_policy(state: AppState) -> Result<(), SyncError> {
 /// Sends the outbox, then takes every change after the cursor.
 async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
     let client_id = local_store::client_id().await?;
+    let started = timing::now();
+    let start = local_store::sync_start(PUSH_BATCH).await?;
+    timing::record("dsr-sync-start", started);
+    let (mut mutations, mut views, mut pushed) = (start.waiting, start.views, false);
+    let mut start_read = Some(start.read);
     loop {
-        let mutations = local_store::waiting(PUSH_BATCH).await?;
+        if pushed {
+            mutations = local_store::waiting(PUSH_BATCH).await?;
+        }
         if mutations.is_empty() {
             break;
         }
-        let response = api::push(&PushRequest { client_id, mutations }).await?;
+        pushed = true;
+        let response = api::push(&PushRequest { client_id, mutations: std::mem::take(&mut mutations) }).await?;
         local_store::store_answers(&response.results).await?;
         // A gap means the server lacks an earlier change this device no longer holds: nothing more
         // can be sent in order, so stop rather than loop.
@@ -292,8 +302,11 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
             break;
         }
     }
-    // Reads of people's records on this device, for the audit trail.
-    let views = local_store::views().await?;
+    // Reads of people's records on this device, for the audit trail (read again after a push: that
+    // took a while).
+    if pushed {
+        views = local_store::views().await?;
+    }
     for chunk in views.chunks(MAX_VIEW_EVENTS) {
         let events = chunk.iter().map(|v| v.event.clone()).collect();
         match api::send_views(&ViewEvents { client_id, events }).await {
@@ -303,28 +316,53 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
         }
         local_store::views_sent(&chunk.iter().map(|v| v.id.clone()).collect::<Vec<_>>()).await?;
     }
-    let (mut cursor, mut view) = local_store::cursor().await?;
+    let (mut cursor, mut view) = if pushed { local_store::cursor().await? } else { start.cursor };
+    if cursor == 0 {
+        // A first sync: the area's policy before its people, so the register is built once with it
+        // (a policy arriving after 10,000 people would build every row again).
+        fetch_policy(state).await?;
+    }
     let mut received = 0;
+    // The next page, fetched while the one before was stored.
+    let mut ahead = None;
     loop {
-        let started = timing::now();
-        let page = api::pull(client_id, cursor, view, PULL_PAGE).await?;
-        timing::record("dsr-pull-fetch", started);
+        let page = match ahead.take() {
+            Some(page) => page,
+            None => fetch_page(client_id, cursor, view).await?,
+        };
         if page.reset {
             // What this device may hold changed too much to say record by record: start again.
             local_store::reset().await?;
             (cursor, view) = (0, 0);
             continue;
         }
-        let started = timing::now();
         received += page.changes.len();
-        local_store::store_pulled(&page).await?;
+        // While this page is stored, the next is fetched (the server's time and the network's overlap
+        // the device's): it is the request the next turn would make, and is used only once this page
+        // is stored (dropped if storing fails, as a device that stopped here would).
+        let started = timing::now();
+        let next = async { if page.more { Some(fetch_page(client_id, page.cursor, page.view).await) } else { None } };
+        // Nothing sent: the first page is planned from what the sync started from.
+        let first = start_read.take().filter(|_| !pushed);
+        let (stored, next) = futures::future::join(local_store::store_pulled(&page, first), next).await;
+        stored?;
         timing::record("dsr-pull-store", started);
         cursor = page.cursor;
         view = page.view;
         if !page.more {
+            state.rows_now();
             break;
         }
+        ahead = next.transpose()?;
         state.sync.update(|s| s.received = Some(received));
     }
     Ok(())
+}
+
+/// One pull page, timed.
+async fn fetch_page(client: dsr_shared::ClientId, cursor: u64, view: u64) -> Result<PullResponse, ApiFailure> {
+    let started = timing::now();
+    let page = api::pull(client, cursor, view, PULL_PAGE).await;
+    timing::record("dsr-pull-fetch", started);
+    page
 }

@@ -242,14 +242,17 @@ pub fn keyworkers<R: Borrow<RegisterRow>>(rows: &[R]) -> Vec<String> {
 
 impl RegisterFilter {
     pub fn matches(&self, row: &RegisterRow) -> bool {
-        let search = self.search.trim().to_lowercase();
-        let digits: String = search.chars().filter(|c| !c.is_whitespace()).collect();
+        self.matches_search(&Search::of(&self.search), row)
+    }
+
+    fn matches_search(&self, search: &Search, row: &RegisterRow) -> bool {
+        let Search { text: search, digits } = search;
         let found = search.is_empty()
-            || row.name.to_lowercase().contains(&search)
-            || row.sort_name.contains(&search)
+            || row.name.to_lowercase().contains(search.as_str())
+            || row.sort_name.contains(search.as_str())
             || (!digits.is_empty()
                 && digits.chars().all(|c| c.is_ascii_digit())
-                && row.nhs_number.as_deref().is_some_and(|n| n.contains(&digits)));
+                && row.nhs_number.as_deref().is_some_and(|n| n.contains(digits.as_str())));
         // A hidden rating matches no rating filter (it is not "not rated").
         found
             && (self.ratings.is_empty() || (!row.rating_hidden && self.ratings.contains(&row.rating)))
@@ -268,7 +271,8 @@ impl RegisterFilter {
     pub fn apply<R: Borrow<RegisterRow>>(&self, rows: &[R]) -> Vec<usize> {
         use std::cmp::Ordering;
         let rows: Vec<&RegisterRow> = rows.iter().map(Borrow::borrow).collect();
-        let mut shown: Vec<usize> = (0..rows.len()).filter(|i| self.matches(rows[*i])).collect();
+        let search = Search::of(&self.search);
+        let mut shown: Vec<usize> = (0..rows.len()).filter(|i| self.matches_search(&search, rows[*i])).collect();
         // The column's own order; people with nothing to sort by (nothing due, no keyworker) stay last
         // either way round.
         let column = |a: &RegisterRow, b: &RegisterRow| -> Ordering {
@@ -299,14 +303,30 @@ impl RegisterFilter {
         };
         shown.sort_by(|a, b| {
             let (a, b) = (rows[*a], rows[*b]);
-            let by_name = if self.sort == SortBy::Name && self.descending {
-                b.sort_name.cmp(&a.sort_name)
-            } else {
-                a.sort_name.cmp(&b.sort_name)
-            };
-            column(a, b).then(by_name)
+            // Names compared only on a tie (most comparisons are settled by the column).
+            column(a, b).then_with(|| {
+                if self.sort == SortBy::Name && self.descending {
+                    b.sort_name.cmp(&a.sort_name)
+                } else {
+                    a.sort_name.cmp(&b.sort_name)
+                }
+            })
         });
         shown
+    }
+}
+
+/// A search as typed, prepared once for every row: lower case, and its digits for an NHS number.
+struct Search {
+    text: String,
+    digits: String,
+}
+
+impl Search {
+    fn of(typed: &str) -> Search {
+        let text = typed.trim().to_lowercase();
+        let digits = text.chars().filter(|c| !c.is_whitespace()).collect();
+        Search { text, digits }
     }
 }
 

@@ -35,6 +35,26 @@ pub fn is_stray_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\n' | '\r' | '\t')
 }
 
+/// Whether `text` holds a control character other than those `allowed`: what
+/// `text.chars().any(|c| c.is_control() && !allowed(c))` says, read byte by byte (every person's text
+/// is checked whenever the register is read: 10,000 people's stories at once). Control characters
+/// (Unicode's Cc) are U+0000 to U+001F, U+007F, and U+0080 to U+009F, which UTF-8 writes as 0xC2 then
+/// 0x80 to 0x9F.
+fn has_control(text: &str, allowed: impl Fn(u8) -> bool) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, b)| match *b {
+        0x00..=0x1F => !allowed(*b),
+        0x7F => true,
+        0xC2 => bytes.get(i + 1).is_some_and(|next| (0x80..=0x9F).contains(next)),
+        _ => false,
+    })
+}
+
+/// Whether `text` is longer than `max` characters (its bytes first: a character is at least one).
+fn longer_than(text: &str, max: usize) -> bool {
+    text.len() > max && text.chars().count() > max
+}
+
 /// Where in a JSON value a string holds a stray control character: the path to it (`panel.chair`,
 /// `attendees.0.name`), `""` for the value itself.
 pub fn stray_control_in(value: &serde_json::Value) -> Option<String> {
@@ -78,11 +98,11 @@ impl ShortText {
         let text = text.trim();
         if text.is_empty() {
             Err(TextError::Empty)
-        } else if text.chars().count() > SHORT_TEXT_MAX {
+        } else if longer_than(text, SHORT_TEXT_MAX) {
             Err(TextError::TooLong(SHORT_TEXT_MAX))
         } else if text.contains(['\n', '\r']) {
             Err(TextError::LineBreak)
-        } else if text.chars().any(char::is_control) {
+        } else if has_control(text, |_| false) {
             Err(TextError::ControlCharacter)
         } else {
             Ok(Self(text.to_owned()))
@@ -103,9 +123,9 @@ impl LongText {
     pub fn parse(text: &str) -> Result<Self, TextError> {
         if text.trim().is_empty() {
             Err(TextError::Empty)
-        } else if text.chars().count() > LONG_TEXT_MAX {
+        } else if longer_than(text, LONG_TEXT_MAX) {
             Err(TextError::TooLong(LONG_TEXT_MAX))
-        } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        } else if has_control(text, |b| matches!(b, b'\n' | b'\r' | b'\t')) {
             Err(TextError::ControlCharacter)
         } else {
             Ok(Self(text.to_owned()))
@@ -169,6 +189,23 @@ mod tests {
         assert_eq!(ShortText::parse("a\nb"), Err(TextError::LineBreak));
         assert_eq!(ShortText::parse(" "), Err(TextError::Empty));
         assert_eq!(ShortText::parse(&"x".repeat(201)), Err(TextError::TooLong(200)));
+    }
+
+    proptest::proptest! {
+        /// The byte-by-byte checks say what the character-by-character rules say, for any text
+        /// (control characters of both ranges, line breaks, tabs and letters of every width).
+        #[test]
+        fn text_checks_read_by_bytes_agree_with_the_rules_by_character(
+            text in "[\\x00-\\x{A0}\\n\\t\\ra-zé€😀 ]{0,40}",
+            max in 0usize..30,
+        ) {
+            proptest::prop_assert_eq!(has_control(&text, |_| false), text.chars().any(char::is_control));
+            proptest::prop_assert_eq!(
+                has_control(&text, |b| matches!(b, b'\n' | b'\r' | b'\t')),
+                text.chars().any(is_stray_control)
+            );
+            proptest::prop_assert_eq!(longer_than(&text, max), text.chars().count() > max);
+        }
     }
 
     #[test]

@@ -14,6 +14,8 @@ use thirtyfour::prelude::*;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+pub mod bench;
+
 /// The element ids the app uses, from the app's own source.
 #[path = "../../app/src/element_ids.rs"]
 pub mod ids;

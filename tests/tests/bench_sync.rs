@@ -9,114 +9,13 @@
 
 #![allow(clippy::panic, reason = "a benchmark that cannot run fails with a message")]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use dsr_e2e_tests::bench::{BATCH, initial_sync, median, push_people, raw_indexeddb_write, record_id};
 use dsr_e2e_tests::{Browser, COORDINATOR, PASSWORD, Server, ids};
 use serde_json::{Value, json};
 
 const RECORDS: u64 = 10_000;
-const BATCH: u64 = 500;
-
-fn record_id(n: u64) -> String {
-    format!("0193b000-0000-7000-8000-{n:012}")
-}
-
-fn median(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    samples.get(samples.len() / 2).copied().unwrap_or(0.0)
-}
-
-/// Pushes `count` people of about 1 KB to `server`, as another device, in batches: (seconds, bytes sent).
-async fn push_people(server: &Server, count: u64) -> (f64, usize) {
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap_or_else(|e| panic!("{e}"));
-    let started = Instant::now();
-    let mut bytes = 0;
-    for first in (1..=count).step_by(BATCH as usize) {
-        let mutations: Vec<Value> = (first..first + BATCH).map(create).collect();
-        let body = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c1", "mutations": mutations });
-        bytes += body.to_string().len();
-        let response = client
-            .post(format!("{}/api/sync/push", server.url))
-            .header("cookie", &server.cookie)
-            .json(&body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(response.status().is_success());
-    }
-    (started.elapsed().as_secs_f64(), bytes)
-}
-
-/// Signs in on a fresh browser and waits until `count` people are listed; returns (seconds from the
-/// sign-in click, milliseconds from the first pull request to listed, the progress seen, long tasks:
-/// how many over 50 ms and the longest).
-async fn initial_sync(browser: &Browser, server: &Server, count: u64) -> (f64, f64, String, usize, f64) {
-    let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.driver.handle.clone());
-    devtools
-        .execute_cdp_with_params(
-            "Page.addScriptToEvaluateOnNewDocument",
-            json!({ "source": "window.longTasks = [];
-                new PerformanceObserver(l => { for (const e of l.getEntries()) window.longTasks.push(e.duration); })
-                  .observe({ type: 'longtask', buffered: true });
-                new MutationObserver(() => { const p = document.getElementById('sync-progress');
-                  if (p) { window.progressSeen = p.textContent; } }).observe(document, { childList: true, subtree: true, characterData: true });" }),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    browser.goto(&server.url).await;
-    browser.type_into(ids::SIGN_IN_USERNAME, COORDINATOR).await;
-    browser.type_into(ids::SIGN_IN_PASSWORD, PASSWORD).await;
-    let started = Instant::now();
-    browser.click(ids::SIGN_IN_BUTTON).await;
-    let script = format!(
-        "const done = arguments[arguments.length - 1];
-         const check = () => {{
-           if (document.getElementById('register-count')?.dataset.count === '{count}') {{
-             const listed = performance.now();
-             const pulls = performance.getEntriesByType('resource').filter(e => e.name.includes('/api/sync/pull'));
-             const first = pulls.length ? pulls[0].startTime : listed;
-             const tasks = (window.longTasks || []).filter(d => d > 50);
-             done({{ ms: listed - first, progress: window.progressSeen || '', long: tasks.length, longest: Math.max(0, ...(window.longTasks || [])) }});
-           }} else {{ setTimeout(check, 5); }}
-         }};
-         check();"
-    );
-    let answer = browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
-    let seconds = started.elapsed().as_secs_f64();
-    let v = answer.json().clone();
-    (
-        seconds,
-        v["ms"].as_f64().unwrap_or(0.0),
-        v["progress"].as_str().unwrap_or("").to_string(),
-        v["long"].as_u64().unwrap_or(0) as usize,
-        v["longest"].as_f64().unwrap_or(0.0),
-    )
-}
-
-/// Milliseconds for a raw one-transaction IndexedDB write of `count` records like the bench's (~1 KB,
-/// not sealed) into a scratch database in this browser: the floor any storage scheme stands on.
-async fn raw_indexeddb_write(browser: &Browser, count: u64) -> f64 {
-    let script = format!(
-        "const done = arguments[arguments.length - 1];
-         const story = 'Finding school very hard since the move; sleep is poor and meltdowns are more frequent. '.repeat(9);
-         const rows = []; for (let i = 0; i < {count}; i++) rows.push({{ id: 'raw-' + i, given_name: 'Bench' + i, family_name: 'Loadtest', date_of_birth: '2010-01-01', story }});
-         const open = indexedDB.open('bench-raw-' + Math.random(), 1);
-         open.onupgradeneeded = () => open.result.createObjectStore('r', {{ keyPath: 'id' }});
-         open.onsuccess = () => {{ const db = open.result; const t0 = performance.now();
-           const tx = db.transaction('r', 'readwrite'); const st = tx.objectStore('r'); for (const r of rows) st.put(r);
-           tx.oncomplete = () => {{ const ms = performance.now() - t0; db.close(); indexedDB.deleteDatabase(db.name); done(ms); }}; }};"
-    );
-    let answer = browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
-    answer.json().as_f64().unwrap_or(0.0)
-}
-
-/// A person of about 1 KB.
-fn create(seq: u64) -> Value {
-    let story = "Finding school very hard since the move; sleep is poor and meltdowns are more frequent. ".repeat(9);
-    json!({ "seq": seq, "record_id": record_id(seq), "kind": "person", "changes": {
-        "given_name": { "new": format!("Bench{seq}") }, "family_name": { "new": "Loadtest" },
-        "date_of_birth": { "new": "2010-01-01" }, "why_support_may_be_needed": { "new": story } } })
-}
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a benchmark: run with ./scripts/bench.sh"]
@@ -143,7 +42,7 @@ async fn sync_benchmarks() {
         .driver
         .execute(
             "const sum = n => performance.getEntriesByName(n).reduce((t, e) => t + e.duration, 0);
-             return { fetch: sum('dsr-pull-fetch'), store: sum('dsr-pull-store'), reload: sum('dsr-list-reload'),
+             return { fetch: sum('dsr-pull-fetch'), parse: sum('dsr-pull-parse'), store: sum('dsr-pull-store'), reload: sum('dsr-list-reload'),
                       pages: performance.getEntriesByName('dsr-pull-fetch').length };",
             Vec::new(),
         )
@@ -151,9 +50,10 @@ async fn sync_benchmarks() {
         .map(|v| v.json().clone())
         .unwrap_or_default();
     println!(
-        "bench initial sync phases: {} pull pages fetched and parsed {:.0} ms, stored in IndexedDB {:.0} ms, list built {:.0} ms",
+        "bench initial sync phases: {} pull pages fetched and parsed {:.0} ms (of which parsing {:.0} ms), stored in IndexedDB {:.0} ms (the next page is fetched meanwhile), list built and redrawn {:.0} ms",
         phases["pages"],
         phases["fetch"].as_f64().unwrap_or(0.0),
+        phases["parse"].as_f64().unwrap_or(0.0),
         phases["store"].as_f64().unwrap_or(0.0),
         phases["reload"].as_f64().unwrap_or(0.0)
     );

@@ -38,8 +38,9 @@ use wasm_bindgen::JsValue;
 pub use drafts::{Draft, PUBLIC_DRAFT, delete_draft, load_draft, save_draft};
 pub use meta::cursor;
 pub use meta::{Lock, client_id, lock, policy, random_bytes, set_lock, set_policy, wipe};
-pub use outbox::{discard_refused, may_sign_out, save, store_answers, waiting};
-pub use records::{conflicts, load_all, reset, store_pulled};
+pub use outbox::{SyncStart, discard_refused, may_sign_out, save, store_answers, sync_start, waiting};
+pub(crate) use records::store_pulled;
+pub use records::{conflicts, load_all, reset};
 pub use schema::open;
 pub use seal::seal_plaintext;
 pub use views::{ViewRecord, record_views, views, views_sent};
@@ -82,7 +83,7 @@ pub(crate) fn seq_key(seq: u64) -> JsValue {
     JsValue::from_f64(seq as f64)
 }
 
-type Listener = Box<dyn Fn(&Writes)>;
+type Listener = Box<dyn Fn(Writes)>;
 
 thread_local! {
     static LISTENER: RefCell<Option<Listener>> = const { RefCell::new(None) };
@@ -93,7 +94,7 @@ thread_local! {
 pub const CHANNEL_NAME: &str = "dsr-store";
 
 /// Sets what hears every committed write (the app's copy in memory).
-pub fn on_written(listener: impl Fn(&Writes) + 'static) {
+pub fn on_written(listener: impl Fn(Writes) + 'static) {
     LISTENER.with(|l| *l.borrow_mut() = Some(Box::new(listener)));
 }
 
@@ -130,7 +131,7 @@ pub(crate) fn announce_to_other_tabs() {
 }
 
 /// Tells the listener and the page's other tabs that `writes` were committed.
-pub(crate) fn written(writes: &Writes) {
+pub(crate) fn written(writes: Writes) {
     LISTENER.with(|l| {
         if let Some(listener) = l.borrow().as_ref() {
             listener(writes);

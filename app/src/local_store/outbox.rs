@@ -22,7 +22,7 @@ pub async fn save(kind: RecordKind, id: RecordId, values: Fields, resolving: Opt
         else {
             return Ok(());
         };
-        if commit(&db, &mut read, &writes).await? {
+        if commit(&db, &mut read, writes).await? {
             return Ok(());
         }
     }
@@ -38,7 +38,7 @@ pub async fn discard_refused(seq: u64) -> Result<(), StoreError> {
         let id = entry.mutation.record_id;
         let mut read = read(&db, &[id]).await?;
         let Some(writes) = device::plan_discard(seq, read.record(id), &read.outbox) else { return Ok(()) };
-        if commit(&db, &mut read, &writes).await? {
+        if commit(&db, &mut read, writes).await? {
             return Ok(());
         }
     }
@@ -60,6 +60,29 @@ pub async fn waiting(limit: usize) -> Result<Vec<dsr_shared::sync::Mutation>, St
     Ok(device::to_send(&entries().await?, limit))
 }
 
+/// What a sync starts from, read in one transaction (a sync with nothing to send goes straight to
+/// its pull): the changes waiting to be sent (at most `limit`), the reads waiting for the audit trail,
+/// and the cursor and view of the last pull.
+/// What was read is also what storing the first pulled page plans from, when nothing was sent
+/// before it (its writes check that nothing changed since).
+pub struct SyncStart {
+    pub waiting: Vec<dsr_shared::sync::Mutation>,
+    pub views: Vec<super::ViewRecord>,
+    pub cursor: (u64, u64),
+    pub(crate) read: super::writes::Read,
+}
+
+pub async fn sync_start(limit: usize) -> Result<SyncStart, StoreError> {
+    let db = open().await?;
+    let (read, views) = super::writes::read_with_views(&db).await?;
+    Ok(SyncStart {
+        waiting: device::to_send(&read.outbox, limit),
+        views: views.into_iter().map(super::from_js).collect::<Result<_, _>>()?,
+        cursor: (read.pull.cursor, read.pull.view),
+        read,
+    })
+}
+
 /// Whether the user may sign out: not while changes are only on this device.
 pub async fn may_sign_out() -> Result<Result<(), Unsent>, StoreError> {
     Ok(device::may_sign_out(&entries().await?))
@@ -77,7 +100,7 @@ pub async fn store_answers(results: &[PushResult]) -> Result<(), StoreError> {
             .collect();
         let mut read = read(&db, &ids).await?;
         let writes = device::plan_answers(&read.outbox, &read.held(), &read.pull, results);
-        if writes.is_empty() || commit(&db, &mut read, &writes).await? {
+        if writes.is_empty() || commit(&db, &mut read, writes).await? {
             return Ok(());
         }
     }

@@ -1,7 +1,7 @@
 //! `records` (and `conflicts`): storing the server's changes page by page, a view reset, and reading
 //! everything into memory once when the data is opened.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use dsr_shared::sync::PullResponse;
 use dsr_shared::sync::device::{self, DeviceStore};
@@ -9,18 +9,25 @@ use rexie::TransactionMode;
 
 use super::schema::{CONFLICTS, META, OUTBOX, PAGES, RECORDS};
 use super::seal::{unseal_all, unseal_outbox};
-use super::writes::{commit, read};
-use super::{ATTEMPTS, LocalConflict, LocalRecord, StoreError, open};
+use super::writes::{commit, read, seal_writes, write_sealed};
+use super::{ATTEMPTS, LocalConflict, LocalRecord, StoreError, Writes, open};
 
 /// Takes a page of the server's changes, in parts, each stored in one transaction with the cursor that
 /// covers it (so the cursor never runs ahead of what is stored). A save landing meanwhile (its change
-/// must show on top of these records) makes the rest be planned again.
-pub async fn store_pulled(page: &PullResponse) -> Result<(), StoreError> {
+/// must show on top of these records) makes the rest be planned again. `first`: what the sync read
+/// when it started, planned from instead of reading again (its writes check nothing changed since).
+pub(crate) async fn store_pulled(
+    page: &PullResponse,
+    mut first: Option<super::writes::Read>,
+) -> Result<(), StoreError> {
     let db = open().await?;
     let mut attempts = 0;
     let mut done_to = None::<u64>;
     loop {
-        let mut read = read(&db, &[]).await?;
+        let mut read = match first.take() {
+            Some(read) => read,
+            None => read(&db, &[]).await?,
+        };
         let rest;
         let todo = match done_to {
             None => page,
@@ -34,12 +41,30 @@ pub async fn store_pulled(page: &PullResponse) -> Result<(), StoreError> {
             }
         };
         let mut overtaken = false;
-        for writes in device::plan_page(todo, super::pages::PAGE_RECORDS, &read.outbox, &read.pull) {
-            if !commit(&db, &mut read, &writes).await? {
+        let mut plans: VecDeque<Writes> =
+            device::plan_page(todo, super::pages::PAGE_RECORDS, &read.outbox, &read.pull).into();
+        // Each part is sealed while the part before it is written.
+        let mut sealed = match plans.front() {
+            Some(first) => Some(seal_writes(first, read.next_page).await?),
+            None => None,
+        };
+        while let Some(writes) = plans.pop_front() {
+            let cursor = writes.pull.as_ref().map(|p| p.cursor);
+            let Some(this) = sealed.take() else { break };
+            let next_page = read.next_page + u32::from(this.is_page());
+            let next = async {
+                match plans.front() {
+                    Some(next) => Some(seal_writes(next, next_page).await),
+                    None => None,
+                }
+            };
+            let (written, next) = futures::future::join(write_sealed(&db, &mut read, writes, this), next).await;
+            if !written? {
                 overtaken = true;
                 break;
             }
-            done_to = writes.pull.as_ref().map(|p| p.cursor);
+            done_to = cursor;
+            sealed = next.transpose()?;
         }
         if !overtaken {
             return Ok(());
@@ -58,7 +83,7 @@ pub async fn reset() -> Result<(), StoreError> {
     for _ in 0..ATTEMPTS {
         let mut read = read(&db, &[]).await?;
         let writes = device::plan_reset(&read.outbox);
-        if commit(&db, &mut read, &writes).await? {
+        if commit(&db, &mut read, writes).await? {
             return Ok(());
         }
     }

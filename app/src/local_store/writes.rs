@@ -11,7 +11,7 @@ use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::pages::{self, PAGE_AT_LEAST, gone_marker, is_gone, open_page, seal_page};
-use super::schema::{CONFLICTS, META, OUTBOX, PAGES, RECORDS};
+use super::schema::{CONFLICTS, META, OUTBOX, PAGES, RECORDS, VIEWS};
 use super::seal::{seal, seal_outbox, sealed_bytes, unseal, unseal_outbox};
 use super::{LocalRecord, OutboxEntry, PullState, StoreError, Writes, key, seq_key};
 
@@ -53,11 +53,23 @@ impl Read {
 /// Reads the outbox, the next seq, the pull state and these records (from `records`, or the page
 /// holding them), in one transaction.
 pub(crate) async fn read(db: &Rexie, ids: &[RecordId]) -> Result<Read, StoreError> {
+    Ok(read_in(db, ids, false).await?.0)
+}
+
+/// What a plan is made from (see [`read`], no records asked for) and, in the same transaction, the
+/// reads waiting for the audit trail: all a sync starts from.
+pub(crate) async fn read_with_views(db: &Rexie) -> Result<(Read, Vec<JsValue>), StoreError> {
+    read_in(db, &[], true).await
+}
+
+async fn read_in(db: &Rexie, ids: &[RecordId], with_views: bool) -> Result<(Read, Vec<JsValue>), StoreError> {
     pages::ensure_index(db).await?;
     // Where each asked-for record is when not in `records`, and the next page number.
     let (located, next_page) =
         pages::with_index(|index| (ids.iter().map(|id| index.of.get(id).copied()).collect::<Vec<_>>(), index.next));
-    let tx = db.transaction(&[RECORDS, OUTBOX, META, PAGES], TransactionMode::ReadOnly)?;
+    let stores: &[&str] =
+        if with_views { &[RECORDS, OUTBOX, META, PAGES, VIEWS] } else { &[RECORDS, OUTBOX, META, PAGES] };
+    let tx = db.transaction(stores, TransactionMode::ReadOnly)?;
     let store = tx.store(RECORDS)?;
     let page_store = tx.store(PAGES)?;
     let mut raw = Vec::with_capacity(ids.len());
@@ -78,6 +90,7 @@ pub(crate) async fn read(db: &Rexie, ids: &[RecordId]) -> Result<Read, StoreErro
     let meta = tx.store(META)?;
     let next_seq = super::meta::next_seq(&meta).await?;
     let pull = super::meta::pull_state(&meta).await?;
+    let views = if with_views { tx.store(VIEWS)?.get_all(None, None).await? } else { Vec::new() };
     tx.done().await?;
     let outbox = unseal_outbox(outbox_values).await?;
     let mut in_pages: BTreeMap<RecordId, LocalRecord> = BTreeMap::new();
@@ -96,17 +109,40 @@ pub(crate) async fn read(db: &Rexie, ids: &[RecordId]) -> Result<Read, StoreErro
         };
         records.insert(id, (how, record));
     }
-    Ok(Read { outbox, records, next_seq, pull, pages: page_keys, next_page })
+    Ok((Read { outbox, records, next_seq, pull, pages: page_keys, next_page }, views))
 }
 
 /// Writes `writes` if what their guard names is as `read` found it; `false` (nothing written) when
 /// something changed meanwhile. `read` then knows what was written (the pages, the pull state), so a
 /// page's next part can be written from it. Tells the listener and the other tabs after the transaction commits.
-pub(crate) async fn commit(db: &Rexie, read: &mut Read, writes: &Writes) -> Result<bool, StoreError> {
-    // Sealing is not an IndexedDB request: done before the transaction opens. A pulled part big
-    // enough is one page (sealed as one value); anything else, record by record.
+pub(crate) async fn commit(db: &Rexie, read: &mut Read, writes: Writes) -> Result<bool, StoreError> {
+    let sealed = seal_writes(&writes, read.next_page).await?;
+    write_sealed(db, read, writes, sealed).await
+}
+
+/// What [`commit`] writes, sealed (sealing is not an IndexedDB request: it is done before the
+/// transaction opens, and a pulled page's next part can be sealed while this one is written).
+pub(crate) struct Sealed {
+    /// A pulled part big enough is one page (sealed as one value), numbered `page_no`.
+    page: Option<JsValue>,
+    page_no: u32,
+    /// Anything else, record by record.
+    records: Vec<JsValue>,
+    outbox: Vec<JsValue>,
+    conflicts: Vec<JsValue>,
+}
+
+impl Sealed {
+    /// Writing it adds a page.
+    pub(crate) fn is_page(&self) -> bool {
+        self.page.is_some()
+    }
+}
+
+/// Seals what `writes` puts; a page is numbered `next_page`.
+pub(crate) async fn seal_writes(writes: &Writes, next_page: u32) -> Result<Sealed, StoreError> {
     let as_page = writes.pull.is_some() && writes.put_records.len() >= PAGE_AT_LEAST;
-    let page = if as_page { Some(seal_page(read.next_page, &writes.put_records).await?) } else { None };
+    let page = if as_page { Some(seal_page(next_page, &writes.put_records).await?) } else { None };
     let records: Vec<JsValue> = if as_page {
         Vec::new()
     } else {
@@ -123,6 +159,24 @@ pub(crate) async fn commit(db: &Rexie, read: &mut Read, writes: &Writes) -> Resu
     for conflict in &writes.put_conflicts {
         conflicts.push(seal("id", key(&conflict.id), conflict).await?);
     }
+    Ok(Sealed { page, page_no: next_page, records, outbox, conflicts })
+}
+
+/// Writes what [`seal_writes`] sealed of `writes`, as [`commit`] does.
+pub(crate) async fn write_sealed(
+    db: &Rexie,
+    read: &mut Read,
+    writes: Writes,
+    sealed: Sealed,
+) -> Result<bool, StoreError> {
+    // Sealed for another page number than the next (a page was written meanwhile): sealed again.
+    let sealed = if sealed.page.is_some() && sealed.page_no != read.next_page {
+        seal_writes(&writes, read.next_page).await?
+    } else {
+        sealed
+    };
+    let Sealed { page, records, outbox, conflicts, .. } = sealed;
+    let as_page = page.is_some();
     pages::ensure_index(db).await?;
     // Records held in a page are deleted with a marker; others, outright.
     let in_a_page: Vec<bool> =

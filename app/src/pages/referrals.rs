@@ -139,7 +139,7 @@ fn route_referral(state: AppState) -> Option<(Referral, PersonRow)> {
     state.people.with_untracked(|people| {
         people.iter().find_map(|row| {
             let referral = row.file.as_ref()?.referrals.iter().find(|r| r.id == id)?.clone();
-            Some((referral, row.clone()))
+            Some((referral, PersonRow::clone(row)))
         })
     })
 }

@@ -10,6 +10,8 @@ use dsr_shared::rating::Rating;
 use dsr_shared::register::{
     AgeGroup, KeyworkerFilter, RatingCounts, RegisterFilter, RegisterRow, SortBy, StatusFilter, keyworkers,
 };
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -149,7 +151,7 @@ pub fn RegisterPage() -> impl IntoView {
                         each=move || state.people.with(|people| {
                             visible.with(|v| v.iter().take(shown.get().min(drawn.get())).filter_map(|i| people.get(*i).cloned()).collect::<Vec<_>>())
                         })
-                        key=PersonRow::view_key
+                        key=|row| row.view_key()
                         let:row
                     >
                         <PersonRowView row=row/>
@@ -166,7 +168,7 @@ pub fn RegisterPage() -> impl IntoView {
 }
 
 #[component]
-fn PersonRowView(row: PersonRow) -> impl IntoView {
+fn PersonRowView(row: Arc<PersonRow>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = row.id.to_string();
     let text = |field: &str| row.fields.get(field).and_then(|v| v.as_str()).unwrap_or("").to_string();

@@ -67,7 +67,7 @@ fn a_pulled_rating_rebuilds_only_its_persons_row_and_the_register_keeps_its_orde
         ],
         &copy.store,
     );
-    let touched = copy.apply(&writes);
+    let touched = copy.apply(writes.clone());
     assert_eq!(touched.people, [alex, sam].into_iter().collect());
     let role = Some(Role::Coordinator);
     let mut rows = copy.rows(&policy(), today(), role);
@@ -77,7 +77,7 @@ fn a_pulled_rating_rebuilds_only_its_persons_row_and_the_register_keeps_its_orde
     // A rating for Sam arrives: only Sam's row is built again, and shows it.
     let rating_id = RecordId::from_time_and_random(9, [9; 10]);
     let writes = pulled(vec![(rating_id, RecordKind::RatingChange, rating(sam, "red"))], &copy.store);
-    let touched = copy.apply(&writes);
+    let touched = copy.apply(writes.clone());
     assert_eq!(touched.people, [sam].into_iter().collect());
     let fresh: Vec<PersonRow> = touched.people.iter().filter_map(|p| copy.row(*p, &policy(), today(), role)).collect();
     replace_rows(&mut rows, &touched.people, fresh);
@@ -96,13 +96,13 @@ fn a_save_shows_as_waiting_and_a_renamed_person_moves_to_their_place() {
         ],
         &copy.store,
     );
-    copy.apply(&writes);
+    copy.apply(writes.clone());
     let role = Some(Role::Coordinator);
     let mut rows = copy.rows(&policy(), today(), role);
     assert!(rows.iter().all(|r| r.on_server));
     let rename: Fields = [("family_name".to_string(), json!("Cole"))].into_iter().collect();
     let writes = copy.store.plan_save(RecordKind::Person, record_of(alex), &rename, None);
-    let touched = copy.apply(&writes.unwrap_or_default());
+    let touched = copy.apply(writes.unwrap_or_default());
     let fresh: Vec<PersonRow> = touched.people.iter().filter_map(|p| copy.row(*p, &policy(), today(), role)).collect();
     replace_rows(&mut rows, &touched.people, fresh);
     assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![record_of(sam), record_of(alex)]);
@@ -116,10 +116,10 @@ fn a_view_reset_rebuilds_everything_and_meetings_are_noticed() {
     let mut copy = DeviceCopy::default();
     let meeting = RecordId::from_time_and_random(7, [7; 10]);
     let writes = pulled(vec![(record_of(alex), RecordKind::Person, person_fields("Alex", "Able"))], &copy.store);
-    copy.apply(&writes);
+    copy.apply(writes.clone());
     let writes = pulled(vec![(meeting, RecordKind::DsrMeeting, Fields::new())], &copy.store);
-    assert!(copy.apply(&writes).meetings);
-    let touched = copy.apply(&device::plan_reset(&[]));
+    assert!(copy.apply(writes.clone()).meetings);
+    let touched = copy.apply(device::plan_reset(&[]));
     assert!(touched.all);
     assert!(copy.rows(&policy(), today(), Some(Role::Coordinator)).is_empty());
 }

@@ -1,0 +1,140 @@
+//! Where the page's time goes during the benchmarks' phases: a CPU profile of the main thread, summed
+//! per function, for an initial sync of 10,000 records, one pulled change and a save. Not a test and
+//! not a benchmark (the profiler slows the page): a tool, run by hand with a release server and app,
+//!   DSR_SERVER_BIN=$PWD/target/release/dsr-server cargo test --release -p dsr-e2e-tests --test profile_sync -- --ignored --nocapture
+//! For function names, build the app with `data-keep-debug="true" data-wasm-opt="0"` on its rust link
+//! in `app/index.html` first (and put it back after).
+
+#![allow(clippy::panic, reason = "a tool that cannot run fails with a message")]
+
+use dsr_e2e_tests::bench::{initial_sync, print_profile, push_people, record_id, start_profile, stop_profile};
+use dsr_e2e_tests::{Browser, Server, ids};
+use serde_json::json;
+
+const RECORDS: u64 = 10_000;
+const TOP: usize = 40;
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a tool: run by hand (see the file's comment)"]
+async fn profile_sync() {
+    let server = Server::start().await;
+    push_people(&server, RECORDS).await;
+    let browser = Browser::start().await;
+
+    start_profile(&browser).await;
+    let (_, ms, _, long, longest) = initial_sync(&browser, &server, RECORDS).await;
+    let profile = stop_profile(&browser, TOP).await;
+    println!("initial sync: {ms:.0} ms, {long} tasks over 50 ms (longest {longest:.0} ms)");
+    print_profile("initial sync", &profile);
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved").await;
+
+    // One pulled change, seven times, as the benchmark makes them.
+    let row_id = ids::person_row(&record_id(1));
+    start_profile(&browser).await;
+    let mut shown = Vec::new();
+    for round in 1..=7u64 {
+        let old = if round == 1 { "Bench1".to_string() } else { format!("Bench1 v{}", round - 1) };
+        let new = format!("Bench1 v{round}");
+        let change = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c2", "mutations": [
+            { "seq": round, "record_id": record_id(1), "kind": "person", "base_version": round,
+              "changes": { "given_name": { "old": old, "new": new } } } ] });
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             let pushed = null; const t0 = performance.now();
+             fetch('/api/sync/push', {{ method: 'POST', headers: {{ 'content-type': 'application/json' }}, body: JSON.stringify({change}) }})
+               .then(() => {{ pushed = performance.now(); }});
+             const check = () => {{
+               const row = document.getElementById('{row_id}');
+               if (row && row.textContent.includes('{new}') && pushed !== null) {{ done(performance.now() - pushed); }}
+               else {{ requestAnimationFrame(check); }}
+             }};
+             check();"
+        );
+        let answer = browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
+        shown.push(answer.json().as_f64().unwrap_or(0.0));
+    }
+    let profile = stop_profile(&browser, TOP).await;
+    println!("pulled change: push answered to shown {shown:.0?} ms");
+    print_profile("pulled change", &profile);
+
+    // The same without the profiler, each step's User Timing measures printed against the push
+    // answered (ms): where a pulled change's time goes.
+    for round in 8..=12u64 {
+        let old = format!("Bench1 v{}", round - 1);
+        let new = format!("Bench1 v{round}");
+        let change = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c2", "mutations": [
+            { "seq": round, "record_id": record_id(1), "kind": "person", "base_version": round,
+              "changes": { "given_name": { "old": old, "new": new } } } ] });
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             let pushed = null; const t0 = performance.now();
+             fetch('/api/sync/push', {{ method: 'POST', headers: {{ 'content-type': 'application/json' }}, body: JSON.stringify({change}) }})
+               .then(() => {{ pushed = performance.now(); }});
+             const check = () => {{
+               const row = document.getElementById('{row_id}');
+               if (row && row.textContent.includes('{new}') && pushed !== null) {{
+                 const shown = performance.now();
+                 const steps = performance.getEntriesByType('measure').filter(e => e.startTime >= t0)
+                   .map(e => `${{e.name}} ${{(e.startTime - pushed).toFixed(1)}}..${{(e.startTime + e.duration - pushed).toFixed(1)}}`);
+                 const pulls = performance.getEntriesByType('resource').filter(e => e.name.includes('/api/sync/') && e.startTime >= t0)
+                   .map(e => `${{e.name.split('?')[0].split('/').pop()}} ${{(e.startTime - pushed).toFixed(1)}}..${{(e.responseEnd - pushed).toFixed(1)}}`);
+                 done(`shown ${{(shown - pushed).toFixed(1)}}: ` + steps.concat(pulls).join(', '));
+               }} else {{ setTimeout(check, 0); }}
+             }};
+             check();"
+        );
+        let answer = browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
+        println!("pulled change timeline: {}", answer.json().as_str().unwrap_or(""));
+    }
+
+    // The browser's own share: style and layout after one row's text changes (as a pulled change
+    // makes), forced at once and timed, five times.
+    let layout = browser
+        .driver
+        .execute(
+            &format!(
+                "const row = document.getElementById('{row_id}'); const cell = row.querySelector('a');
+                 const time = () => {{ const times = [];
+                   for (let i = 0; i < 5; i++) {{
+                     document.body.offsetHeight;
+                     const t0 = performance.now();
+                     cell.textContent = cell.textContent + 'x';
+                     document.body.offsetHeight;
+                     times.push((performance.now() - t0).toFixed(1));
+                   }}
+                   return times.join(', '); }};
+                 const table = row.closest('table');
+                 const t1 = time();
+                 table.style.tableLayout = 'fixed';
+                 const t2 = time();
+                 table.style.tableLayout = '';
+                 const t3 = time();
+                 const old = row.textContent;
+                 const t0 = performance.now(); row.remove(); document.body.offsetHeight; const removed = (performance.now() - t0).toFixed(1);
+                 const rows = table.querySelectorAll('tr').length;
+                 const t4 = performance.now(); document.body.style.display = 'none'; document.body.offsetHeight; const hidden = (performance.now() - t4).toFixed(1);
+                 const t5 = performance.now(); document.body.style.display = ''; document.body.offsetHeight; const whole = (performance.now() - t5).toFixed(1);
+                 return `auto: ${{t1}}; fixed: ${{t2}}; auto again: ${{t3}}; a row removed: ${{removed}}; whole page laid out: ${{whole}} (${{rows}} rows)`;"
+            ),
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    println!("style and layout after one row changes: {} ms", layout.json());
+
+    // A save, three times.
+    start_profile(&browser).await;
+    for round in 0..3 {
+        browser.click(ids::ADD_PERSON_LINK).await;
+        browser.type_into(ids::GIVEN_NAME, &format!("Aaron{round}")).await;
+        browser.type_into(ids::FAMILY_NAME, "Aardvark").await;
+        browser.type_into(ids::DATE_OF_BIRTH_DAY, "9").await;
+        browser.type_into(ids::DATE_OF_BIRTH_MONTH, "12").await;
+        browser.type_into(ids::DATE_OF_BIRTH_YEAR, "2010").await;
+        browser.click(ids::SAVE_PERSON).await;
+        browser.wait_for_text(ids::NOTICE, &format!("Aaron{round} Aardvark was saved")).await;
+    }
+    let profile = stop_profile(&browser, TOP).await;
+    print_profile("save (typing included)", &profile);
+    browser.quit().await;
+}
