@@ -187,6 +187,12 @@ impl AppState {
 
     /// Builds again the rows the writes since the last time touched.
     fn rows_touched(self) {
+        // Many rows wait while a draft or a save is being written (a person is waiting for that).
+        let many = PENDING.with(|p| p.borrow().all || p.borrow().people.len() >= MANY_ROWS);
+        if many && local_store::foreground::busy() {
+            gloo_timers::callback::Timeout::new(4, move || self.rows_touched()).forget();
+            return;
+        }
         let started = crate::timing::now();
         let touched = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
         if !touched.all && touched.people.is_empty() && !touched.meetings {

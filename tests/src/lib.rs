@@ -64,9 +64,11 @@ impl Server {
         Self::start_with(&[]).await
     }
 
-    /// Starts with extra command-line arguments (`--demo`).
+    /// Starts with extra command-line arguments (`--demo`). Serves `dist/`, or the app built into
+    /// `DSR_E2E_DIST` when set (a benchmark of an earlier build beside this one, in the same hour).
     pub async fn start_with(args: &[&str]) -> Self {
-        Self::start_serving(&workspace_root().join("dist"), args).await
+        let dist = std::env::var_os("DSR_E2E_DIST").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("dist"));
+        Self::start_serving(&dist, args).await
     }
 
     /// Starts serving the app from `static_dir` (a copy of `dist/` a test can change).

@@ -26,6 +26,19 @@ async fn profile_sync() {
     let profile = stop_profile(&browser, TOP).await;
     println!("initial sync: {ms:.0} ms, {long} tasks over 50 ms (longest {longest:.0} ms)");
     print_profile("initial sync", &profile);
+    let steps = browser
+        .driver
+        .execute(
+            "const list = n => performance.getEntriesByName(n).map(e => e.duration.toFixed(0)).join(' ');
+             return `long tasks: ${(window.longTasks || []).map(d => d.toFixed(0)).join(' ')}
+list redraws: ${list('dsr-list-reload')}
+parses: ${list('dsr-pull-parse')}
+stores: ${list('dsr-pull-store')}`;",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    println!("initial sync steps (ms):\n{}", steps.json().as_str().unwrap_or(""));
     browser.wait_for_text(ids::UNSYNCED, "Everything saved").await;
 
     // One pulled change, seven times, as the benchmark makes them.
@@ -122,19 +135,56 @@ async fn profile_sync() {
         .unwrap_or_else(|e| panic!("{e}"));
     println!("style and layout after one row changes: {} ms", layout.json());
 
-    // A save, three times.
-    start_profile(&browser).await;
+    // Opening the form, and a save from the click to the register showing it, three times (the
+    // profiles of the third).
     for round in 0..3 {
+        start_profile(&browser).await;
+        browser.click(ids::ADD_PERSON_LINK).await;
+        browser.element(ids::GIVEN_NAME).await;
+        let opening = stop_profile(&browser, TOP).await;
+        browser.type_into(ids::GIVEN_NAME, &format!("Aaron{round}")).await;
+        browser.type_into(ids::FAMILY_NAME, "Aardvark").await;
+        browser.type_into(ids::DATE_OF_BIRTH_DAY, "9").await;
+        browser.type_into(ids::DATE_OF_BIRTH_MONTH, "12").await;
+        browser.type_into(ids::DATE_OF_BIRTH_YEAR, "2010").await;
+        start_profile(&browser).await;
+        browser.click(ids::SAVE_PERSON).await;
+        browser.wait_for_text(ids::NOTICE, &format!("Aaron{round} Aardvark was saved")).await;
+        let saving = stop_profile(&browser, TOP).await;
+        if round == 2 {
+            print_profile("opening the add-person form from the register", &opening);
+            print_profile("save, from the click", &saving);
+        }
+    }
+
+    // A save's steps against the click, without the profiler.
+    for round in 3..6 {
         browser.click(ids::ADD_PERSON_LINK).await;
         browser.type_into(ids::GIVEN_NAME, &format!("Aaron{round}")).await;
         browser.type_into(ids::FAMILY_NAME, "Aardvark").await;
         browser.type_into(ids::DATE_OF_BIRTH_DAY, "9").await;
         browser.type_into(ids::DATE_OF_BIRTH_MONTH, "12").await;
         browser.type_into(ids::DATE_OF_BIRTH_YEAR, "2010").await;
-        browser.click(ids::SAVE_PERSON).await;
-        browser.wait_for_text(ids::NOTICE, &format!("Aaron{round} Aardvark was saved")).await;
+        let script = format!(
+            "const done = arguments[arguments.length - 1];
+             const t0 = performance.now();
+             document.getElementById('{}').click();
+             const clicked = performance.now();
+             const check = () => {{
+               const notice = document.getElementById('{}');
+               if (notice && notice.textContent.includes('Aaron{round} Aardvark was saved') && document.body.textContent.includes('Aaron{round}')) {{
+                 const shown = performance.now();
+                 const steps = performance.getEntriesByType('measure').filter(e => e.startTime >= t0)
+                   .map(e => `${{e.name}} ${{(e.startTime - t0).toFixed(1)}}..${{(e.startTime + e.duration - t0).toFixed(1)}}`);
+                 done(`shown ${{(shown - t0).toFixed(1)}} (click handler ${{(clicked - t0).toFixed(1)}}): ` + steps.join(', '));
+               }} else {{ setTimeout(check, 0); }}
+             }};
+             check();",
+            ids::SAVE_PERSON,
+            ids::NOTICE
+        );
+        let answer = browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
+        println!("save timeline: {}", answer.json().as_str().unwrap_or(""));
     }
-    let profile = stop_profile(&browser, TOP).await;
-    print_profile("save (typing included)", &profile);
     browser.quit().await;
 }

@@ -115,11 +115,18 @@ pub fn PersonFormView(
         }
         let navigate = navigate.clone();
         spawn_local(async move {
-            match local_store::save(RecordKind::Person, id, values, None).await {
+            let started = crate::timing::now();
+            let saved = local_store::save(RecordKind::Person, id, values, None).await;
+            crate::timing::record("dsr-save", started);
+            match saved {
                 Ok(()) => {
+                    let started = crate::timing::now();
                     draft.clear().await;
+                    crate::timing::record("dsr-draft-clear", started);
                     state.saved(format!("{} was saved on this device", person.full_name())).await;
+                    let started = crate::timing::now();
                     navigate("/", Default::default());
+                    crate::timing::record("dsr-navigate", started);
                 }
                 Err(error) => {
                     let mut problem = ValidationErrors::new();

@@ -22,6 +22,7 @@ pub struct Draft {
 pub const PUBLIC_DRAFT: &str = "public:";
 
 pub async fn save_draft(draft: &Draft) -> Result<(), StoreError> {
+    let _first = super::foreground::foreground();
     let entry = if draft.key.starts_with(PUBLIC_DRAFT) && !crate::crypto::is_unlocked() {
         to_js(draft)?
     } else {

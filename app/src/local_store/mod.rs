@@ -13,13 +13,15 @@
 //! - [`pages`]: pulled records a few hundred to a sealed value, and folding recent ones into pages;
 //! - [`meta`]: this device's id, the pull state, the sign-in lock, the area's policy, wiping;
 //! - [`drafts`]: half-typed forms;
-//! - [`views`]: reads of a person's record waiting for the audit trail.
+//! - [`views`]: reads of a person's record waiting for the audit trail;
+//! - [`foreground`]: drafts and saves first, the sync's background work giving way to them.
 //!
 //! Encryption is not an IndexedDB request, so it never happens inside a transaction (which would commit
 //! early): values are read in one transaction, opened, planned and sealed outside it, and written in a
 //! second one that first checks nothing changed meanwhile (and plans again if it did).
 
 pub mod drafts;
+pub mod foreground;
 pub mod meta;
 pub mod outbox;
 pub mod pages;

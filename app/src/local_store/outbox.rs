@@ -14,6 +14,7 @@ use super::{ATTEMPTS, OutboxEntry, StoreError, open};
 /// transaction (and, when this resolves a conflict, the conflict's removal too). Nothing is written
 /// when nothing changed.
 pub async fn save(kind: RecordKind, id: RecordId, values: Fields, resolving: Option<&str>) -> Result<(), StoreError> {
+    let _first = super::foreground::foreground();
     let db = open().await?;
     for _ in 0..ATTEMPTS {
         let mut read = read(&db, &[id]).await?;

@@ -49,12 +49,16 @@ pub(crate) async fn store_pulled(
             None => None,
         };
         while let Some(writes) = plans.pop_front() {
+            super::foreground::give_way().await;
             let cursor = writes.pull.as_ref().map(|p| p.cursor);
             let Some(this) = sealed.take() else { break };
             let next_page = read.next_page + u32::from(this.is_page());
             let next = async {
                 match plans.front() {
-                    Some(next) => Some(seal_writes(next, next_page).await),
+                    Some(next) => {
+                        super::foreground::give_way().await;
+                        Some(seal_writes(next, next_page).await)
+                    }
                     None => None,
                 }
             };

@@ -1,0 +1,40 @@
+//! Writes a person is waiting for first: while a draft or a save is being written, the sync's
+//! background work (parsing a pulled page, sealing and writing its parts, building many rows) gives way
+//! at its next step, so a keystroke's draft is not queued behind a first sync of 10,000 records.
+
+use std::cell::Cell;
+
+thread_local! {
+    /// Writes a person is waiting for, under way.
+    static UNDER_WAY: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A write a person is waiting for, under way until dropped.
+pub struct Foreground(());
+
+/// Marks a write a person is waiting for as under way (until the value is dropped).
+pub fn foreground() -> Foreground {
+    UNDER_WAY.with(|n| n.set(n.get() + 1));
+    Foreground(())
+}
+
+impl Drop for Foreground {
+    fn drop(&mut self) {
+        UNDER_WAY.with(|n| n.set(n.get().saturating_sub(1)));
+    }
+}
+
+/// Whether such a write is under way.
+pub fn busy() -> bool {
+    UNDER_WAY.with(Cell::get) > 0
+}
+
+/// Background work's step: waits while a write a person is waiting for is under way (at most 250 ms:
+/// background work is slowed, never stopped).
+pub async fn give_way() {
+    let mut waited = 0;
+    while busy() && waited < 250 {
+        gloo_timers::future::TimeoutFuture::new(2).await;
+        waited += 2;
+    }
+}
