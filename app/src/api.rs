@@ -80,7 +80,10 @@ pub async fn pull(client: ClientId, cursor: u64, view: u64, limit: u32) -> Resul
     // Read as bytes, not text: a page of 2,000 records is megabytes, and a JavaScript string would be
     // converted to UTF-8 on its way into the app before being parsed.
     let bytes = response.binary().await.map_err(|_| ApiFailure::Unreachable)?;
-    crate::local_store::foreground::give_way().await;
+    // A large page's parse gives way to a draft or a save being written (a small one does not wait).
+    if bytes.len() > 64 * 1024 {
+        crate::local_store::foreground::give_way().await;
+    }
     let started = crate::timing::now();
     let page = serde_json::from_slice(&bytes).map_err(|e| ApiFailure::Server(e.to_string()));
     crate::timing::record("dsr-pull-parse", started);

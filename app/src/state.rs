@@ -253,19 +253,11 @@ impl AppState {
     }
 
     /// After a save on this device (already shown: the copy in memory follows every write): the message
-    /// for the next page, and a sync asked for once that page is drawn (it is not what the person waits
-    /// for). The form's focused button lets go of the focus first: a focused element removed with its
-    /// page makes the browser work out the new page's style there and then, inside the change of page.
+    /// for the next page, and a sync asked for at once (another tablet in the same meeting is waiting
+    /// for it).
     pub async fn saved(self, notice: impl Into<String>) {
         self.notice.set(Some(notice.into()));
-        if let Some(focused) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.active_element())
-            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        {
-            focused.blur().ok();
-        }
-        set_timeout(move || crate::sync::request(self), std::time::Duration::ZERO);
+        crate::sync::request(self);
     }
 
     /// Notes that a person's record was opened on `screen`, for the audit trail (kept on the device,

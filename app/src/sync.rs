@@ -286,8 +286,8 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
     let started = timing::now();
     let start = local_store::sync_start(PUSH_BATCH).await?;
     timing::record("dsr-sync-start", started);
-    let (mut mutations, mut views, mut pushed) = (start.waiting, start.views, false);
-    let mut start_read = Some(start.read);
+    let (mut mutations, mut pushed) = (start.waiting, false);
+    let mut start_read = start.read;
     loop {
         if pushed {
             mutations = local_store::waiting(PUSH_BATCH).await?;
@@ -306,9 +306,10 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
     }
     // Reads of people's records on this device, for the audit trail (read again after a push: that
     // took a while).
-    if pushed {
-        views = local_store::views().await?;
-    }
+    let views = match start.views {
+        Some(views) if !pushed => views,
+        _ => local_store::views().await?,
+    };
     for chunk in views.chunks(MAX_VIEW_EVENTS) {
         let events = chunk.iter().map(|v| v.event.clone()).collect();
         match api::send_views(&ViewEvents { client_id, events }).await {
@@ -318,7 +319,10 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
         }
         local_store::views_sent(&chunk.iter().map(|v| v.id.clone()).collect::<Vec<_>>()).await?;
     }
-    let (mut cursor, mut view) = if pushed { local_store::cursor().await? } else { start.cursor };
+    let (mut cursor, mut view) = match start.cursor {
+        Some(cursor) if !pushed => cursor,
+        _ => local_store::cursor().await?,
+    };
     if cursor == 0 {
         // A first sync: the area's policy before its people, so the register is built once with it
         // (a policy arriving after 10,000 people would build every row again).

@@ -1,6 +1,8 @@
-//! Writes a person is waiting for first: while a draft or a save is being written, the sync's
-//! background work (parsing a pulled page, sealing and writing its parts, building many rows) gives way
-//! at its next step, so a keystroke's draft is not queued behind a first sync of 10,000 records.
+//! Writes a person is waiting for first: while a draft or a save is being written, the sync's heavy
+//! background work (parsing a large pulled page, sealing and writing its parts, building many rows)
+//! gives way at its next step, so a keystroke's draft is not queued behind a first sync of 10,000
+//! records. Small syncs (another tablet's decision in a meeting) never wait: they are what someone is
+//! waiting for on this tablet.
 
 use std::cell::Cell;
 
@@ -29,11 +31,11 @@ pub fn busy() -> bool {
     UNDER_WAY.with(Cell::get) > 0
 }
 
-/// Background work's step: waits while a write a person is waiting for is under way (at most 250 ms:
-/// background work is slowed, never stopped).
+/// Heavy background work's step: waits while a write a person is waiting for is under way (at most
+/// 50 ms: background work is slowed, never stopped, however fast someone types).
 pub async fn give_way() {
     let mut waited = 0;
-    while busy() && waited < 250 {
+    while busy() && waited < 50 {
         gloo_timers::future::TimeoutFuture::new(2).await;
         waited += 2;
     }

@@ -62,26 +62,32 @@ pub async fn waiting(limit: usize) -> Result<Vec<dsr_shared::sync::Mutation>, St
 }
 
 /// What a sync starts from, read in one transaction (a sync with nothing to send goes straight to
-/// its pull): the changes waiting to be sent (at most `limit`), the reads waiting for the audit trail,
-/// and the cursor and view of the last pull.
-/// What was read is also what storing the first pulled page plans from, when nothing was sent
-/// before it (its writes check that nothing changed since).
+/// its pull): the changes waiting to be sent (at most `limit`) and, when none wait, the reads waiting
+/// for the audit trail, the cursor and view of the last pull, and what storing the first pulled page
+/// plans from (its writes check that nothing changed since). When changes wait, only the outbox is
+/// read: a sync sending them reads the rest after.
 pub struct SyncStart {
     pub waiting: Vec<dsr_shared::sync::Mutation>,
-    pub views: Vec<super::ViewRecord>,
-    pub cursor: (u64, u64),
-    pub(crate) read: super::writes::Read,
+    pub views: Option<Vec<super::ViewRecord>>,
+    pub cursor: Option<(u64, u64)>,
+    pub(crate) read: Option<super::writes::Read>,
 }
 
 pub async fn sync_start(limit: usize) -> Result<SyncStart, StoreError> {
+    use super::writes::{Started, read_for_sync};
     let db = open().await?;
-    let (read, views) = super::writes::read_with_views(&db).await?;
-    Ok(SyncStart {
-        waiting: device::to_send(&read.outbox, limit),
-        views: views.into_iter().map(super::from_js).collect::<Result<_, _>>()?,
-        cursor: (read.pull.cursor, read.pull.view),
-        read,
-    })
+    match read_for_sync(&db).await? {
+        Started::Read(read, views) => Ok(SyncStart {
+            waiting: device::to_send(&read.outbox, limit),
+            views: Some(views.into_iter().map(super::from_js).collect::<Result<_, _>>()?),
+            cursor: Some((read.pull.cursor, read.pull.view)),
+            read: Some(read),
+        }),
+        Started::Outbox(values) => {
+            let waiting = device::to_send(&super::seal::unseal_outbox(values).await?, limit);
+            Ok(SyncStart { waiting, views: None, cursor: None, read: None })
+        }
+    }
 }
 
 /// Whether the user may sign out: not while changes are only on this device.

@@ -48,15 +48,21 @@ pub(crate) async fn store_pulled(
             Some(first) => Some(seal_writes(first, read.next_page).await?),
             None => None,
         };
+        // Only a large page gives way to drafts and saves (a small one is what someone waits for).
+        let large = todo.changes.len() >= super::pages::PAGE_AT_LEAST;
         while let Some(writes) = plans.pop_front() {
-            super::foreground::give_way().await;
+            if large {
+                super::foreground::give_way().await;
+            }
             let cursor = writes.pull.as_ref().map(|p| p.cursor);
             let Some(this) = sealed.take() else { break };
             let next_page = read.next_page + u32::from(this.is_page());
             let next = async {
                 match plans.front() {
                     Some(next) => {
-                        super::foreground::give_way().await;
+                        if large {
+                            super::foreground::give_way().await;
+                        }
                         Some(seal_writes(next, next_page).await)
                     }
                     None => None,

@@ -53,16 +53,29 @@ impl Read {
 /// Reads the outbox, the next seq, the pull state and these records (from `records`, or the page
 /// holding them), in one transaction.
 pub(crate) async fn read(db: &Rexie, ids: &[RecordId]) -> Result<Read, StoreError> {
-    Ok(read_in(db, ids, false).await?.0)
+    match read_in(db, ids, false).await? {
+        Started::Read(read, _) => Ok(read),
+        // Not asked to stop at the outbox.
+        Started::Outbox(_) => Err(StoreError::Data("the outbox alone was read".into())),
+    }
 }
 
-/// What a plan is made from (see [`read`], no records asked for) and, in the same transaction, the
-/// reads waiting for the audit trail: all a sync starts from.
-pub(crate) async fn read_with_views(db: &Rexie) -> Result<(Read, Vec<JsValue>), StoreError> {
+/// What a sync starts from, in one transaction.
+pub(crate) enum Started {
+    /// Changes wait to be sent (the outbox, still sealed): the rest is read after they are sent.
+    Outbox(Vec<JsValue>),
+    /// Nothing waits: what a plan is made from (see [`read`], no records asked for), and the reads
+    /// waiting for the audit trail.
+    Read(Read, Vec<JsValue>),
+}
+
+pub(crate) async fn read_for_sync(db: &Rexie) -> Result<Started, StoreError> {
     read_in(db, &[], true).await
 }
 
-async fn read_in(db: &Rexie, ids: &[RecordId], with_views: bool) -> Result<(Read, Vec<JsValue>), StoreError> {
+/// Reads for a plan; for a sync (`for_sync`), the outbox first, and only it when it holds anything.
+async fn read_in(db: &Rexie, ids: &[RecordId], for_sync: bool) -> Result<Started, StoreError> {
+    let with_views = for_sync;
     pages::ensure_index(db).await?;
     // Where each asked-for record is when not in `records`, and the next page number.
     let (located, next_page) =
@@ -70,6 +83,11 @@ async fn read_in(db: &Rexie, ids: &[RecordId], with_views: bool) -> Result<(Read
     let stores: &[&str] =
         if with_views { &[RECORDS, OUTBOX, META, PAGES, VIEWS] } else { &[RECORDS, OUTBOX, META, PAGES] };
     let tx = db.transaction(stores, TransactionMode::ReadOnly)?;
+    let outbox_values = tx.store(OUTBOX)?.get_all(None, None).await?;
+    if for_sync && !outbox_values.is_empty() {
+        tx.done().await?;
+        return Ok(Started::Outbox(outbox_values));
+    }
     let store = tx.store(RECORDS)?;
     let page_store = tx.store(PAGES)?;
     let mut raw = Vec::with_capacity(ids.len());
@@ -86,7 +104,6 @@ async fn read_in(db: &Rexie, ids: &[RecordId], with_views: bool) -> Result<(Read
     }
     let page_keys: Vec<u32> =
         page_store.get_all_keys(None, None).await?.iter().map(|k| k.as_f64().unwrap_or(0.0) as u32).collect();
-    let outbox_values = tx.store(OUTBOX)?.get_all(None, None).await?;
     let meta = tx.store(META)?;
     let next_seq = super::meta::next_seq(&meta).await?;
     let pull = super::meta::pull_state(&meta).await?;
@@ -109,7 +126,7 @@ async fn read_in(db: &Rexie, ids: &[RecordId], with_views: bool) -> Result<(Read
         };
         records.insert(id, (how, record));
     }
-    Ok((Read { outbox, records, next_seq, pull, pages: page_keys, next_page }, views))
+    Ok(Started::Read(Read { outbox, records, next_seq, pull, pages: page_keys, next_page }, views))
 }
 
 /// Writes `writes` if what their guard names is as `read` found it; `false` (nothing written) when
