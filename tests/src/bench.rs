@@ -113,6 +113,27 @@ pub fn create(seq: u64) -> Value {
         "date_of_birth": { "new": "2010-01-01" }, "why_support_may_be_needed": { "new": story } } })
 }
 
+/// Another device's change to person 1's given name, the `round`th (from "Bench1 v{round - 1}", or
+/// "Bench1" first, to "Bench1 v{round}"): the push's body, and the new name.
+pub fn rename_person_1(round: u64) -> (Value, String) {
+    let old = if round == 1 { "Bench1".to_string() } else { format!("Bench1 v{}", round - 1) };
+    let new = format!("Bench1 v{round}");
+    let change = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c2", "mutations": [
+        { "seq": round, "record_id": record_id(1), "kind": "person", "base_version": round,
+          "changes": { "given_name": { "old": old, "new": new } } } ] });
+    (change, new)
+}
+
+/// Opens the add-person form from the register and fills it in for "Aaron{round} Aardvark".
+pub async fn fill_in_aaron(browser: &Browser, round: u32) {
+    browser.click(ids::ADD_PERSON_LINK).await;
+    browser.type_into(ids::GIVEN_NAME, &format!("Aaron{round}")).await;
+    browser.type_into(ids::FAMILY_NAME, "Aardvark").await;
+    browser.type_into(ids::DATE_OF_BIRTH_DAY, "9").await;
+    browser.type_into(ids::DATE_OF_BIRTH_MONTH, "12").await;
+    browser.type_into(ids::DATE_OF_BIRTH_YEAR, "2010").await;
+}
+
 /// Starts sampling the page's main thread (Chrome DevTools' profiler, every 100 microseconds).
 pub async fn start_profile(browser: &Browser) {
     let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.driver.handle.clone());

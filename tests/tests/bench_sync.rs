@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use dsr_e2e_tests::bench::{BATCH, initial_sync, median, push_people, raw_indexeddb_write, record_id};
+use dsr_e2e_tests::bench::{BATCH, fill_in_aaron, initial_sync, median, push_people, raw_indexeddb_write, record_id};
 use dsr_e2e_tests::{Browser, COORDINATOR, PASSWORD, Server, ids};
 use serde_json::{Value, json};
 
@@ -113,12 +113,7 @@ async fn sync_benchmarks() {
     // person (saved on this device), five times.
     let mut saves = Vec::new();
     for round in 0..5 {
-        browser.click(ids::ADD_PERSON_LINK).await;
-        browser.type_into(ids::GIVEN_NAME, &format!("Aaron{round}")).await;
-        browser.type_into(ids::FAMILY_NAME, "Aardvark").await;
-        browser.type_into(ids::DATE_OF_BIRTH_DAY, "9").await;
-        browser.type_into(ids::DATE_OF_BIRTH_MONTH, "12").await;
-        browser.type_into(ids::DATE_OF_BIRTH_YEAR, "2010").await;
+        fill_in_aaron(&browser, round).await;
         let script = format!(
             "const done = arguments[arguments.length - 1];
              const t0 = performance.now();

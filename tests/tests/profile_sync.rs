@@ -7,9 +7,10 @@
 
 #![allow(clippy::panic, reason = "a tool that cannot run fails with a message")]
 
-use dsr_e2e_tests::bench::{initial_sync, print_profile, push_people, record_id, start_profile, stop_profile};
+use dsr_e2e_tests::bench::{
+    fill_in_aaron, initial_sync, print_profile, push_people, record_id, rename_person_1, start_profile, stop_profile,
+};
 use dsr_e2e_tests::{Browser, Server, ids};
-use serde_json::json;
 
 const RECORDS: u64 = 10_000;
 const TOP: usize = 40;
@@ -46,11 +47,7 @@ stores: ${list('dsr-pull-store')}`;",
     start_profile(&browser).await;
     let mut shown = Vec::new();
     for round in 1..=7u64 {
-        let old = if round == 1 { "Bench1".to_string() } else { format!("Bench1 v{}", round - 1) };
-        let new = format!("Bench1 v{round}");
-        let change = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c2", "mutations": [
-            { "seq": round, "record_id": record_id(1), "kind": "person", "base_version": round,
-              "changes": { "given_name": { "old": old, "new": new } } } ] });
+        let (change, new) = rename_person_1(round);
         let script = format!(
             "const done = arguments[arguments.length - 1];
              let pushed = null; const t0 = performance.now();
@@ -73,11 +70,7 @@ stores: ${list('dsr-pull-store')}`;",
     // The same without the profiler, each step's User Timing measures printed against the push
     // answered (ms): where a pulled change's time goes.
     for round in 8..=12u64 {
-        let old = format!("Bench1 v{}", round - 1);
-        let new = format!("Bench1 v{round}");
-        let change = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c2", "mutations": [
-            { "seq": round, "record_id": record_id(1), "kind": "person", "base_version": round,
-              "changes": { "given_name": { "old": old, "new": new } } } ] });
+        let (change, new) = rename_person_1(round);
         let script = format!(
             "const done = arguments[arguments.length - 1];
              let pushed = null; const t0 = performance.now();
@@ -159,12 +152,7 @@ stores: ${list('dsr-pull-store')}`;",
 
     // A save's steps against the click, without the profiler.
     for round in 3..6 {
-        browser.click(ids::ADD_PERSON_LINK).await;
-        browser.type_into(ids::GIVEN_NAME, &format!("Aaron{round}")).await;
-        browser.type_into(ids::FAMILY_NAME, "Aardvark").await;
-        browser.type_into(ids::DATE_OF_BIRTH_DAY, "9").await;
-        browser.type_into(ids::DATE_OF_BIRTH_MONTH, "12").await;
-        browser.type_into(ids::DATE_OF_BIRTH_YEAR, "2010").await;
+        fill_in_aaron(&browser, round).await;
         let script = format!(
             "const done = arguments[arguments.length - 1];
              const t0 = performance.now();
