@@ -188,7 +188,10 @@ impl AppState {
     /// Builds again the rows the writes since the last time touched.
     fn rows_touched(self) {
         // Many rows wait while a draft or a save is being written (a person is waiting for that).
-        let many = PENDING.with(|p| p.borrow().all || p.borrow().people.len() >= MANY_ROWS);
+        let many = PENDING.with(|p| {
+            let p = p.borrow();
+            p.all || p.people.len() >= MANY_ROWS
+        });
         if many && local_store::foreground::busy() {
             gloo_timers::callback::Timeout::new(4, move || self.rows_touched()).forget();
             return;

@@ -55,7 +55,11 @@ pub(crate) async fn store_pulled(
                 super::foreground::give_way().await;
             }
             let cursor = writes.pull.as_ref().map(|p| p.cursor);
-            let Some(this) = sealed.take() else { break };
+            // Sealed while the part before was written (or now, should it not have been).
+            let this = match sealed.take() {
+                Some(this) => this,
+                None => seal_writes(&writes, read.next_page).await?,
+            };
             let next_page = read.next_page + u32::from(this.is_page());
             let next = async {
                 match plans.front() {
