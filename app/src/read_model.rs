@@ -19,8 +19,10 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonRow {
     pub id: RecordId,
-    /// The register's order: family name, then given name (lower case), then id.
-    pub order: (String, String, RecordId),
+    /// The register's order: the register row's `sort_name` (family name, then given name, in lower
+    /// case; from the fields when they make no person), then id. The register's filter relies on its
+    /// rows coming in this order (it compares no names again).
+    pub order: (String, RecordId),
     /// `None` when the fields do not make a valid person (a refused change).
     pub person: Option<Person>,
     pub fields: Fields,
@@ -95,6 +97,9 @@ impl PersonRow {
             .file
             .as_ref()
             .map(|f| dsr_shared::register::RegisterRow::seen_with(f, policy, today, readable(role, f, today)));
+        if let Some(register) = &self.register {
+            self.order.0.clone_from(&register.sort_name);
+        }
         self
     }
 }
@@ -291,10 +296,10 @@ impl DeviceCopy {
             }
             None => (None, Vec::new(), ReviewPapers::default()),
         };
-        let name = |field: &str| record.fields.get(field).and_then(Value::as_str).unwrap_or("").to_lowercase();
+        let name = |field: &str| record.fields.get(field).and_then(Value::as_str).unwrap_or("");
         let row = PersonRow {
             id,
-            order: (name("family_name"), name("given_name"), id),
+            order: (format!("{} {}", name("family_name"), name("given_name")).to_lowercase(), id),
             person: found,
             on_server: record.server.is_some() && !waiting,
             refused,
@@ -345,12 +350,30 @@ fn person_of(record: &LocalRecord) -> Option<PersonId> {
     dsr_shared::sync::person_of(record.kind, record.id, &record.fields)
 }
 
-/// Replaces the rows of `people` in `rows` (kept in the register's order) with `fresh` ones: one merge
-/// of two sorted lists, each row moved once (a pulled page of 250 people among 10,000 would otherwise
-/// shift the list 250 times).
+/// Up to this many people, [`replace_rows`] finds and places each row (a save, a pulled change);
+/// above, it merges.
+const FEW_ROWS: usize = 8;
+
+/// Replaces the rows of `people` in `rows` (kept in the register's order) with `fresh` ones. A few:
+/// each old row found by its id and removed, each new one put in its place by a binary search. More:
+/// one merge of two sorted lists, each row moved once (a pulled page of 250 people among 10,000 would
+/// otherwise shift the list 250 times).
 pub fn replace_rows<R: Borrow<PersonRow>>(rows: &mut Vec<R>, people: &BTreeSet<PersonId>, mut fresh: Vec<R>) {
-    fn order<R: Borrow<PersonRow>>(r: &R) -> &(String, String, RecordId) {
+    fn order<R: Borrow<PersonRow>>(r: &R) -> &(String, RecordId) {
         &r.borrow().order
+    }
+    if people.len() <= FEW_ROWS && fresh.len() <= FEW_ROWS {
+        for person in people {
+            let id = RecordId::from_uuid(person.as_uuid());
+            if let Some(at) = rows.iter().position(|r| r.borrow().id == id) {
+                rows.remove(at);
+            }
+        }
+        for row in fresh {
+            let at = rows.partition_point(|r| order(r) < order(&row));
+            rows.insert(at, row);
+        }
+        return;
     }
     fresh.sort_by(|a, b| order(a).cmp(order(b)));
     let kept =

@@ -46,6 +46,10 @@ thread_local! {
     static STOPPED: Cell<bool> = const { Cell::new(false) };
     /// The open announcement stream and its listener (kept together: the listener lives as long as it).
     static LISTENING: RefCell<Option<Listening>> = const { RefCell::new(None) };
+    /// The server announced changes since the last sync started (another device saved something).
+    static ANNOUNCED: Cell<bool> = const { Cell::new(false) };
+    /// The cursor and view where this tab's last sync ended.
+    static ENDED_AT: Cell<Option<(u64, u64)>> = const { Cell::new(None) };
 }
 
 /// An open announcement stream and the listener it calls.
@@ -62,7 +66,10 @@ fn listen(state: AppState) {
             return;
         }
         let Ok(source) = web_sys::EventSource::new("/api/sync/events") else { return };
-        let on_changes = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| request(state));
+        let on_changes = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| {
+            ANNOUNCED.with(|a| a.set(true));
+            request(state);
+        });
         if source.add_event_listener_with_callback("changes", on_changes.as_ref().unchecked_ref()).is_ok()
             && let Some((old, _)) = listening.replace((source, on_changes))
         {
@@ -284,7 +291,18 @@ async fn fetch_policy(state: AppState) -> Result<(), SyncError> {
 async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
     let client_id = local_store::client_id().await?;
     let started = timing::now();
-    let start = local_store::sync_start(PUSH_BATCH).await?;
+    // Woken by another device's change, when this tab's last sync left nothing to send: its pull is
+    // asked for while the sync's start is read (what someone waits to see), and used only if that read
+    // finds nothing to send and the same cursor (another tab may have synced or saved meanwhile).
+    let guess = ENDED_AT.with(Cell::get).filter(|(cursor, _)| *cursor > 0 && ANNOUNCED.with(|a| a.replace(false)));
+    let (start, early) = match guess {
+        Some((cursor, view)) => {
+            let (start, page) =
+                futures::future::join(local_store::sync_start(PUSH_BATCH), fetch_page(client_id, cursor, view)).await;
+            (start?, page.ok().map(|page| ((cursor, view), page)))
+        }
+        None => (local_store::sync_start(PUSH_BATCH).await?, None),
+    };
     timing::record("dsr-sync-start", started);
     let (mut mutations, mut pushed) = (start.waiting, false);
     let mut start_read = start.read;
@@ -329,8 +347,8 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
         fetch_policy(state).await?;
     }
     let mut received = 0;
-    // The next page, fetched while the one before was stored.
-    let mut ahead = None;
+    // The next page, fetched while the one before was stored (or the first, asked for early).
+    let mut ahead = early.filter(|(asked, _)| !pushed && *asked == (cursor, view)).map(|(_, page)| page);
     loop {
         let page = match ahead.take() {
             Some(page) => page,
@@ -338,6 +356,7 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
         };
         if page.reset {
             // What this device may hold changed too much to say record by record: start again.
+            ENDED_AT.with(|e| e.set(None));
             local_store::reset().await?;
             (cursor, view) = (0, 0);
             continue;
@@ -357,6 +376,7 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
         view = page.view;
         if !page.more {
             state.rows_now();
+            ENDED_AT.with(|e| e.set(Some((cursor, view))));
             break;
         }
         ahead = next.transpose()?;

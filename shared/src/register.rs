@@ -301,15 +301,21 @@ impl RegisterFilter {
                 }
             }
         };
+        // Rows given in name order (the app keeps its list so) need no name compared again: the sort is
+        // stable, so among equals that order stays; by name, they are in order already. One pass checks.
+        let names_descending = self.sort == SortBy::Name && self.descending;
+        let in_name_order = !names_descending && shown.windows(2).all(|w| rows[w[0]].sort_name <= rows[w[1]].sort_name);
+        if in_name_order {
+            if self.sort != SortBy::Name {
+                shown.sort_by(|a, b| column(rows[*a], rows[*b]));
+            }
+            return shown;
+        }
         shown.sort_by(|a, b| {
             let (a, b) = (rows[*a], rows[*b]);
             // Names compared only on a tie (most comparisons are settled by the column).
             column(a, b).then_with(|| {
-                if self.sort == SortBy::Name && self.descending {
-                    b.sort_name.cmp(&a.sort_name)
-                } else {
-                    a.sort_name.cmp(&b.sort_name)
-                }
+                if names_descending { b.sort_name.cmp(&a.sort_name) } else { a.sort_name.cmp(&b.sort_name) }
             })
         });
         shown
@@ -544,5 +550,71 @@ mod tests {
         let dates: Vec<NaiveDate> =
             order.iter().map(|i| rows[*i].next_due.as_ref().map_or(NaiveDate::MAX, |d| d.due_on)).collect();
         assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    }
+
+    /// The order every filter and column gives, worked out the long way: the column, then the name
+    /// (the other way round for names descending), then the rows' given order.
+    fn the_long_way(filter: &RegisterFilter, rows: &[RegisterRow]) -> Vec<usize> {
+        use chrono::Datelike;
+        let unsorted = RegisterFilter { search: filter.search.clone(), ..RegisterFilter::default() };
+        let mut shown: Vec<usize> = (0..rows.len()).filter(|i| unsorted.matches(&rows[*i])).collect();
+        let key = |row: &RegisterRow| -> (u8, i64) {
+            let none_last = |x: Option<i64>| match x {
+                Some(v) => (0, if filter.descending { -v } else { v }),
+                None => (1, 0),
+            };
+            match filter.sort {
+                SortBy::Name => (0, 0),
+                SortBy::NextDue => none_last(row.next_due.as_ref().map(|d| d.due_on.num_days_from_ce().into())),
+                SortBy::Age => none_last(Some(row.age.into())),
+                SortBy::Rating => none_last(Some(risk_order(row).into())),
+                SortBy::Keyworker => none_last(row.keyworker.as_ref().map(|k| k.len() as i64)),
+            }
+        };
+        shown.sort_by(|a, b| {
+            let (a, b) = (&rows[*a], &rows[*b]);
+            let names = if filter.sort == SortBy::Name && filter.descending {
+                b.sort_name.cmp(&a.sort_name)
+            } else {
+                a.sort_name.cmp(&b.sort_name)
+            };
+            key(a).cmp(&key(b)).then(names)
+        });
+        shown
+    }
+
+    proptest::proptest! {
+        /// Rows handed over in name order (as the app keeps them) or in any order come out in the
+        /// same order as the long way: the shortcut for rows in name order changes nothing.
+        #[test]
+        fn rows_in_name_order_sort_as_any_rows_do(
+            people in proptest::collection::vec((0u8..4, 0u8..3, 0u8..5, 10i32..30, proptest::option::of(1u8..4)), 0..40),
+            sort in 0usize..5,
+            descending: bool,
+            shuffle: bool,
+        ) {
+            let today = day(2026, 11, 25);
+            let on = RegisterStatus::OnRegister { since: day(2026, 9, 1) };
+            let policy = AreaPolicy::default();
+            let ratings = [Some(Rating::Red), Some(Rating::Amber), Some(Rating::Green), None, Some(Rating::Blue)];
+            let mut rows: Vec<RegisterRow> = people
+                .iter()
+                .enumerate()
+                .map(|(n, (family, given, rating, age, keyworker))| {
+                    let mut f = file(n as u8, ["Ann", "Bo", "Cy"][*given as usize], ["Ash", "Ash Bay", "Bay", "ash"][*family as usize],
+                        ratings[*rating as usize], on);
+                    f.person.date_of_birth = day(2026 - age, 1 + (n % 12) as u32, 1);
+                    if let Some(k) = keyworker {
+                        f.person.keyworker = serde_json::from_value(serde_json::json!({ "name": "K".repeat(*k as usize), "role": "Keyworker" })).ok();
+                    }
+                    RegisterRow::of(&f, &policy, today)
+                })
+                .collect();
+            if !shuffle {
+                rows.sort_by(|a, b| a.sort_name.cmp(&b.sort_name));
+            }
+            let filter = RegisterFilter { sort: SortBy::ALL[sort], descending, ..RegisterFilter::default() };
+            proptest::prop_assert_eq!(filter.apply(&rows), the_long_way(&filter, &rows));
+        }
     }
 }

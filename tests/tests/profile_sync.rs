@@ -128,6 +128,28 @@ stores: ${list('dsr-pull-store')}`;",
         .unwrap_or_else(|e| panic!("{e}"));
     println!("style and layout after one row changes: {} ms", layout.json());
 
+    // Which part of the register costs the browser most to lay out from nothing: the whole page
+    // laid out again with each part left out in turn (three times each).
+    let parts = browser
+        .driver
+        .execute(
+            "const relayout = () => { const times = []; for (let i = 0; i < 3; i++) {
+                 document.body.style.display = 'none'; document.body.offsetHeight;
+                 const t0 = performance.now(); document.body.style.display = ''; document.body.offsetHeight;
+                 times.push((performance.now() - t0).toFixed(1)); } return times.join(' '); };
+             const out = [`whole: ${relayout()}`];
+             for (const sel of ['table', '.dsr-filters', 'header', '.dsr-rating-counts', 'tbody', 'thead']) {
+               const el = document.querySelector(sel); if (!el) { out.push(`${sel}: missing`); continue; }
+               el.style.display = 'none'; out.push(`without ${sel}: ${relayout()}`); el.style.display = '';
+             }
+             out.push(`rows: ${document.querySelectorAll('tbody tr').length}, elements: ${document.querySelectorAll('*').length}`);
+             return out.join('; ');",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    println!("the register laid out from nothing (ms): {}", parts.json());
+
     // Opening the form, and a save from the click to the register showing it, three times (the
     // profiles of the third).
     for round in 0..3 {
@@ -156,23 +178,132 @@ stores: ${list('dsr-pull-store')}`;",
         let script = format!(
             "const done = arguments[arguments.length - 1];
              const t0 = performance.now();
-             document.getElementById('{}').click();
+             window.noticeAt = null;
+             const mo = new MutationObserver(() => {{ if (window.noticeAt === null && document.getElementById('{1}')) {{ window.noticeAt = performance.now(); document.body.offsetHeight; window.laidOut = performance.now(); }} }});
+             mo.observe(document.body, {{ childList: true, subtree: true }});
+             document.getElementById('{0}').click();
              const clicked = performance.now();
              const check = () => {{
-               const notice = document.getElementById('{}');
+               const notice = document.getElementById('{1}');
                if (notice && notice.textContent.includes('Aaron{round} Aardvark was saved') && document.body.textContent.includes('Aaron{round}')) {{
-                 const shown = performance.now();
+                 const shown = performance.now(); mo.disconnect();
                  const steps = performance.getEntriesByType('measure').filter(e => e.startTime >= t0)
                    .map(e => `${{e.name}} ${{(e.startTime - t0).toFixed(1)}}..${{(e.startTime + e.duration - t0).toFixed(1)}}`);
-                 done(`shown ${{(shown - t0).toFixed(1)}} (click handler ${{(clicked - t0).toFixed(1)}}): ` + steps.join(', '));
+                 done(`shown ${{(shown - t0).toFixed(1)}} (notice inserted ${{(window.noticeAt - t0).toFixed(1)}}, laid out ${{(window.laidOut - t0).toFixed(1)}}, click handler ${{(clicked - t0).toFixed(1)}}): ` + steps.join(', '));
                }} else {{ setTimeout(check, 0); }}
              }};
              check();",
             ids::SAVE_PERSON,
-            ids::NOTICE
+            ids::NOTICE,
+            round = round
         );
+        let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.driver.handle.clone());
+        devtools.execute_cdp("Performance.enable").await.unwrap_or_else(|e| panic!("{e}"));
+        let metrics = || async {
+            let m = devtools.execute_cdp("Performance.getMetrics").await.unwrap_or_else(|e| panic!("{e}"));
+            m["metrics"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|e| Some((e["name"].as_str()?.to_string(), e["value"].as_f64()?)))
+                        .collect::<std::collections::BTreeMap<_, _>>()
+                })
+                .unwrap_or_default()
+        };
+        let before = metrics().await;
         let answer = browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
-        println!("save timeline: {}", answer.json().as_str().unwrap_or(""));
+        let after = metrics().await;
+        let delta: Vec<String> = [
+            "TaskDuration",
+            "ScriptDuration",
+            "RecalcStyleDuration",
+            "LayoutDuration",
+            "RecalcStyleCount",
+            "LayoutCount",
+            "Nodes",
+        ]
+        .iter()
+        .map(|k| {
+            let d = after.get(*k).copied().unwrap_or(0.0) - before.get(*k).copied().unwrap_or(0.0);
+            if k.ends_with("Duration") { format!("{k} {:.1} ms", d * 1000.0) } else { format!("{k} {d}") }
+        })
+        .collect();
+        println!("save timeline: {}; browser: {}", answer.json().as_str().unwrap_or(""), delta.join(", "));
+    }
+    browser.quit().await;
+}
+
+/// The server's side of an initial sync alone: pages of 1,000 pulled over HTTP, each timed.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a tool: run by hand (see the file's comment)"]
+async fn profile_server_pull() {
+    let server = Server::start().await;
+    push_people(&server, RECORDS).await;
+    let client = reqwest::Client::new();
+    for attempt in 0..2 {
+        let device = format!("0193b000-0000-7000-8000-00000000d0{attempt:02}");
+        let (mut cursor, mut view, mut times, mut bytes) = (0u64, 0u64, Vec::new(), 0usize);
+        loop {
+            let started = std::time::Instant::now();
+            let response = client
+                .get(format!("{}/api/sync/pull?client_id={device}&cursor={cursor}&view={view}&limit=1000", server.url))
+                .header("cookie", &server.cookie)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let body = response.bytes().await.unwrap_or_else(|e| panic!("{e}"));
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            bytes += body.len();
+            let page: serde_json::Value = serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{e}"));
+            cursor = page["cursor"].as_u64().unwrap_or(0);
+            view = page["view"].as_u64().unwrap_or(0);
+            if page["more"] != serde_json::Value::Bool(true) {
+                break;
+            }
+        }
+        let pages: Vec<String> = times.iter().map(|t| format!("{t:.0}")).collect();
+        println!(
+            "server pull of {RECORDS}: {:.0} ms in all, {bytes} B, pages (ms): {}",
+            times.iter().sum::<f64>(),
+            pages.join(" ")
+        );
+    }
+}
+
+/// What an IndexedDB transaction's durability costs here: eleven values of 1 MB (a first sync's
+/// sealed pages) written one transaction each, in turn, with each durability hint.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a tool: run by hand (see the file's comment)"]
+async fn profile_indexeddb_durability() {
+    let server = Server::start().await;
+    let browser = Browser::start().await;
+    browser.goto(&server.url).await;
+    for _ in 0..2 {
+        for durability in ["default", "relaxed", "strict"] {
+            let script = format!(
+                "const done = arguments[arguments.length - 1];
+                 const open = indexedDB.open('durability-{durability}', 1);
+                 open.onupgradeneeded = () => open.result.createObjectStore('p');
+                 open.onsuccess = async () => {{
+                   const db = open.result; const times = []; const t0 = performance.now();
+                   for (let i = 0; i < 11; i++) {{
+                     const bytes = new Uint8Array(1024 * 1024); crypto.getRandomValues(bytes.subarray(0, 65536));
+                     const t = performance.now();
+                     await new Promise((ok, fail) => {{
+                       const tx = db.transaction('p', 'readwrite', {{ durability: '{durability}' }});
+                       tx.objectStore('p').put({{ sealed: bytes, ids: [] }}, i);
+                       tx.oncomplete = ok; tx.onerror = fail;
+                     }});
+                     times.push((performance.now() - t).toFixed(0));
+                   }}
+                   const all = performance.now() - t0; db.close(); indexedDB.deleteDatabase(db.name);
+                   done(`{durability}: ${{all.toFixed(0)}} ms (${{times.join(' ')}})`);
+                 }};"
+            );
+            let answer =
+                browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
+            println!("{}", answer.json().as_str().unwrap_or(""));
+        }
     }
     browser.quit().await;
 }

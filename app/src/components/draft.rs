@@ -8,6 +8,8 @@
 //! hidden or left (`visibilitychange`, `pagehide`) starts whatever is still waiting.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,8 +23,8 @@ pub struct FormDraft {
     key: StoredValue<String>,
     /// Values changed and not yet being written.
     waiting: StoredValue<Option<BTreeMap<String, String>>>,
-    /// A write is under way.
-    writing: StoredValue<bool>,
+    /// A write is under way (shared with the write, which may end after the form is gone).
+    writing: StoredValue<Arc<AtomicBool>>,
     /// True when the form was filled in from a draft.
     pub restored: RwSignal<bool>,
     /// What was last written to this device (shown as "Draft saved on this device").
@@ -39,7 +41,7 @@ pub fn use_draft(key: String, fields: Vec<(impl Into<String>, RwSignal<String>)>
     let draft = FormDraft {
         key: StoredValue::new(key.clone()),
         waiting: StoredValue::new(None),
-        writing: StoredValue::new(false),
+        writing: StoredValue::new(Arc::new(AtomicBool::new(false))),
         restored,
         saved,
     };
@@ -82,27 +84,44 @@ pub fn use_draft(key: String, fields: Vec<(impl Into<String>, RwSignal<String>)>
 impl FormDraft {
     /// Starts writing the waiting values unless a write is under way (that write takes them when it ends).
     fn write_waiting(self) {
-        if self.writing.get_value() || self.waiting.with_value(Option::is_none) {
+        let writing = self.writing.get_value();
+        if writing.load(Ordering::Relaxed) || self.waiting.with_value(Option::is_none) {
             return;
         }
-        self.writing.set_value(true);
+        writing.store(true, Ordering::Relaxed);
         spawn_local(async move {
             while let Some(values) = self.waiting.try_update_value(Option::take).flatten() {
-                let key = self.key.get_value();
+                let Some(key) = self.key.try_get_value() else { break };
                 if values.values().all(String::is_empty) {
                     local_store::delete_draft(&key).await.ok();
-                    self.saved.set(None);
+                    self.saved.try_set(None);
                 } else {
                     let started = timing::now();
                     let written = local_store::save_draft(&Draft { key, values: values.clone() }).await;
                     timing::record("dsr-draft-save", started);
                     if written.is_ok() {
-                        self.saved.set(Some(values));
+                        self.saved.try_set(Some(values));
                     }
                 }
             }
-            self.writing.set_value(false);
+            writing.store(false, Ordering::Relaxed);
         });
+    }
+
+    /// Forgets the draft (after the form was saved): nothing waiting is written after, at once; the
+    /// returned future deletes what was written, and needs nothing of the form, so a page can show
+    /// what comes next first and delete the draft after.
+    pub fn clear(self) -> impl std::future::Future<Output = ()> + 'static {
+        self.waiting.set_value(None);
+        let key = self.key.get_value();
+        let writing = self.writing.get_value();
+        async move {
+            // A write under way would put the draft back after its deletion: let it end first.
+            while writing.load(Ordering::Relaxed) {
+                gloo_timers::future::TimeoutFuture::new(5).await;
+            }
+            local_store::delete_draft(&key).await.ok();
+        }
     }
 }
 
@@ -130,17 +149,5 @@ pub fn DraftSaved(draft: FormDraft) -> impl IntoView {
                 </p>
             }
         })
-    }
-}
-
-impl FormDraft {
-    /// Forgets the draft (after the form was saved): nothing waiting is written after.
-    pub async fn clear(self) {
-        self.waiting.set_value(None);
-        // A write under way would put the draft back after its deletion: let it end first.
-        while self.writing.get_value() {
-            gloo_timers::future::TimeoutFuture::new(5).await;
-        }
-        local_store::delete_draft(&self.key.get_value()).await.ok();
     }
 }

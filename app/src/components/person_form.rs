@@ -120,13 +120,15 @@ pub fn PersonFormView(
             crate::timing::record("dsr-save", started);
             match saved {
                 Ok(()) => {
-                    let started = crate::timing::now();
-                    draft.clear().await;
-                    crate::timing::record("dsr-draft-clear", started);
+                    // Shown saved first; the draft (stopped now) is deleted after.
+                    let cleared = draft.clear();
                     state.saved(format!("{} was saved on this device", person.full_name())).await;
                     let started = crate::timing::now();
                     navigate("/", Default::default());
                     crate::timing::record("dsr-navigate", started);
+                    let started = crate::timing::now();
+                    cleared.await;
+                    crate::timing::record("dsr-draft-clear", started);
                 }
                 Err(error) => {
                     let mut problem = ValidationErrors::new();

@@ -29,6 +29,7 @@ const DRAWN_AT_ONCE: usize = 20;
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let mounting = crate::timing::now();
     // Shown once, on the first page after a save.
     let notice = state.notice.get_untracked();
     state.notice.set(None);
@@ -36,19 +37,25 @@ pub fn RegisterPage() -> impl IntoView {
     // A long register shows a page at a time.
     let shown = RwSignal::new(PAGE_ROWS);
     // How many of them are drawn so far: grows a step a frame until all shown are.
-    let drawn = RwSignal::new(DRAWN_AT_ONCE);
+    let drawn = RwSignal::new(0);
     let filter = RwSignal::new(RegisterFilter::default());
     // Indices into `state.people` to show, in order: rows whose fields do not make a person (a refused
     // change to fix) first, then the register's order.
     let visible = Memo::new(move |_| {
-        state.people.with(|people| {
+        let started = crate::timing::now();
+        let order = state.people.with(|people| {
             let (with_row, without): (Vec<usize>, Vec<usize>) =
                 (0..people.len()).partition(|i| people[*i].register.is_some());
             let rows: Vec<&RegisterRow> = with_row.iter().filter_map(|i| people[*i].register.as_ref()).collect();
             let order = filter.with(|f| f.apply(&rows));
             without.into_iter().chain(order.into_iter().map(|i| with_row[i])).collect::<Vec<usize>>()
-        })
+        });
+        crate::timing::record("dsr-register-order", started);
+        order
     });
+    // Timed from the page's start until its first effects run (it is built and in the document).
+    Effect::new(move |_| crate::timing::record("dsr-register-mount", mounting));
+    request_animation_frame(move || crate::timing::record("dsr-register-frame", mounting));
     Effect::new(move |_| {
         if drawn.get() < shown.get().min(visible.with(Vec::len)) {
             // After this frame is painted (the page may be gone by then).

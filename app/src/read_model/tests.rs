@@ -123,3 +123,36 @@ fn a_view_reset_rebuilds_everything_and_meetings_are_noticed() {
     assert!(touched.all);
     assert!(copy.rows(&policy(), today(), Some(Role::Coordinator)).is_empty());
 }
+
+#[test]
+fn a_few_rows_are_placed_as_the_merge_of_many_places_them() {
+    // Twelve people; then changes touching 1 to 12 of them (renames, removals, new people): the rows
+    // updated in place equal the rows built afresh, whichever way replace_rows takes.
+    let mut copy = DeviceCopy::default();
+    let names = ["Ash", "Bay", "Cole", "Dee", "Eve", "Fox", "Gray", "Hill", "Ives", "Joy", "Kent", "Lee"];
+    let people: Vec<_> = (1..=12u8).map(person_id).collect();
+    let records =
+        people.iter().zip(names).map(|(p, n)| (record_of(*p), RecordKind::Person, person_fields("Sam", n))).collect();
+    copy.apply(pulled(records, &copy.store));
+    let role = Some(Role::Coordinator);
+    let mut rows: Vec<std::sync::Arc<PersonRow>> =
+        copy.rows(&policy(), today(), role).into_iter().map(std::sync::Arc::new).collect();
+    for touched_count in 1..=12usize {
+        let mut changed = Vec::new();
+        for (n, person) in people.iter().take(touched_count).enumerate() {
+            // Every third moves to the end of the list, the rest to the start.
+            let family = if n % 3 == 0 { format!("Zed{touched_count}") } else { format!("Aa{touched_count}{n}") };
+            changed.push((record_of(*person), RecordKind::Person, person_fields("Sam", &family)));
+        }
+        let touched = copy.apply(pulled(changed, &copy.store));
+        let fresh: Vec<std::sync::Arc<PersonRow>> = touched
+            .people
+            .iter()
+            .filter_map(|p| copy.row(*p, &policy(), today(), role))
+            .map(std::sync::Arc::new)
+            .collect();
+        replace_rows(&mut rows, &touched.people, fresh);
+        let afresh = copy.rows(&policy(), today(), role);
+        assert_eq!(rows.iter().map(|r| PersonRow::clone(r)).collect::<Vec<_>>(), afresh, "{touched_count} touched");
+    }
+}
