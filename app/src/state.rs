@@ -34,7 +34,14 @@ thread_local! {
     static LAST_ROWS: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
     /// How long that took, the redraw it caused included (ms).
     static LAST_COST: Cell<f64> = const { Cell::new(0.0) };
+    /// Many rows are being built, a step at a time.
+    static BUILDING: Cell<bool> = const { Cell::new(false) };
+    /// How many times every row was built again (a build of many started before is then out of date).
+    static REBUILDS: Cell<u64> = const { Cell::new(0) };
 }
+
+/// Rows built in one step of a build of many (about 5 ms on a 2-core tablet).
+const ROWS_A_STEP: usize = 200;
 
 /// Who is using this device, and whether their data is open.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,7 +199,7 @@ impl AppState {
             let p = p.borrow();
             p.all || p.people.len() >= MANY_ROWS
         });
-        if many && local_store::foreground::busy() {
+        if (many && local_store::foreground::busy()) || BUILDING.with(Cell::get) {
             gloo_timers::callback::Timeout::new(4, move || self.rows_touched()).forget();
             return;
         }
@@ -204,6 +211,42 @@ impl AppState {
         }
         if touched.all {
             self.rebuild();
+        } else if touched.people.len() >= MANY_ROWS {
+            // Many rows (a part of a first sync) are built a step at a time, so no one task is long,
+            // then shown together; writes meanwhile wait for the next build.
+            BUILDING.with(|b| b.set(true));
+            let rebuilds = REBUILDS.with(Cell::get);
+            leptos::task::spawn_local(async move {
+                let policy = self.area_policy();
+                let (role, today) = (self.role(), today());
+                let people: Vec<dsr_shared::PersonId> = touched.people.iter().copied().collect();
+                let mut fresh: Vec<Arc<PersonRow>> = Vec::with_capacity(people.len());
+                // The time the steps took (not the time between them, when other work ran).
+                let mut spent = 0.0;
+                for step in people.chunks(ROWS_A_STEP) {
+                    local_store::foreground::give_way().await;
+                    let step_started = crate::timing::now();
+                    fresh.extend(self.copy.with_value(|copy| {
+                        step.iter().filter_map(|p| copy.row(*p, &policy, today, role)).map(Arc::new).collect::<Vec<_>>()
+                    }));
+                    spent += crate::timing::now() - step_started;
+                    local_store::foreground::next_task().await;
+                }
+                let shown = crate::timing::now();
+                if REBUILDS.with(Cell::get) != rebuilds {
+                    // Every row was built again meanwhile (another tab wrote: the copy was read again),
+                    // some from a newer copy than these: they are not shown.
+                    BUILDING.with(|b| b.set(false));
+                    return;
+                }
+                self.people.update(|rows| crate::read_model::replace_rows(rows, &touched.people, fresh));
+                if touched.meetings {
+                    self.meetings.set(Some(self.copy.with_value(DeviceCopy::meetings)));
+                }
+                BUILDING.with(|b| b.set(false));
+                self.rows_built(started, shown - spent);
+            });
+            return;
         } else if !touched.people.is_empty() || touched.meetings {
             let policy = self.area_policy();
             let (role, today) = (self.role(), today());
@@ -215,11 +258,17 @@ impl AppState {
                 self.meetings.set(Some(self.copy.with_value(DeviceCopy::meetings)));
             }
         }
-        // Timed once the redraw it caused has run (the page's effects run before the next task).
+        self.rows_built(started, started);
+    }
+
+    /// Times a build of rows (from `started`; its cost counted from `counted_from`, later when the
+    /// build waited between steps) once the redraw it caused has run (the page's effects run before the
+    /// next task): the pause before the next build of many follows its cost.
+    fn rows_built(self, started: f64, counted_from: f64) {
         gloo_timers::callback::Timeout::new(0, move || {
             let now = crate::timing::now();
             LAST_ROWS.with(|l| l.set(now));
-            LAST_COST.with(|c| c.set(now - started));
+            LAST_COST.with(|c| c.set(now - counted_from));
             crate::timing::record("dsr-list-reload", started);
         })
         .forget();
@@ -227,6 +276,7 @@ impl AppState {
 
     /// Builds every row again from the copy in memory (the policy changed, or everything did).
     pub fn rebuild(self) {
+        REBUILDS.with(|r| r.set(r.get() + 1));
         let policy = self.area_policy();
         let (role, today) = (self.role(), today());
         let (rows, counts, meetings) =
@@ -256,11 +306,20 @@ impl AppState {
     }
 
     /// After a save on this device (already shown: the copy in memory follows every write): the message
-    /// for the next page, and a sync asked for at once (another tablet in the same meeting is waiting
-    /// for it).
+    /// for the next page, and a sync asked for as soon as that page is painted (another tablet in the
+    /// same meeting is waiting for it; the person who saved, for the page, first).
     pub async fn saved(self, notice: impl Into<String>) {
         self.notice.set(Some(notice.into()));
-        crate::sync::request(self);
+        // After the next paint; or in 100 ms when no frame comes (a hidden tab paints none).
+        let asked = std::rc::Rc::new(Cell::new(false));
+        let ask = move |asked: std::rc::Rc<Cell<bool>>| {
+            if !asked.replace(true) {
+                crate::sync::request(self);
+            }
+        };
+        let after_paint = asked.clone();
+        request_animation_frame(move || set_timeout(move || ask(after_paint), std::time::Duration::ZERO));
+        set_timeout(move || ask(asked), std::time::Duration::from_millis(100));
     }
 
     /// Notes that a person's record was opened on `screen`, for the audit trail (kept on the device,

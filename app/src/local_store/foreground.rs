@@ -40,3 +40,21 @@ pub async fn give_way() {
         waited += 2;
     }
 }
+
+/// Lets the browser run what waits (a keystroke, a paint, a draft's write) before background work's
+/// next step: `scheduler.yield()` where the browser has it (the step resumes ahead of other
+/// background tasks, with no timer's minimum wait), otherwise a zero timer.
+pub async fn next_task() {
+    use wasm_bindgen::JsCast;
+    let scheduler = js_sys::Reflect::get(&js_sys::global(), &"scheduler".into()).ok().filter(|s| s.is_object());
+    let promise = scheduler.and_then(|scheduler| {
+        let yield_fn = js_sys::Reflect::get(&scheduler, &"yield".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+        yield_fn.call0(&scheduler).ok()?.dyn_into::<js_sys::Promise>().ok()
+    });
+    match promise {
+        Some(promise) => {
+            wasm_bindgen_futures::JsFuture::from(promise).await.ok();
+        }
+        None => gloo_timers::future::TimeoutFuture::new(0).await,
+    }
+}
