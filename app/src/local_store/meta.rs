@@ -34,11 +34,9 @@ pub(crate) async fn set_next_seq(meta: &Store, next: u64) -> Result<(), StoreErr
 /// The pull state: cursor and view (0 before the first pull) and the records answered ahead of it.
 pub(crate) async fn pull_state(meta: &Store) -> Result<PullState, StoreError> {
     let number = |v: Option<wasm_bindgen::JsValue>| v.and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
-    // Asked for together: one wait, not three.
-    let (cursor, view, ahead) =
-        futures::try_join!(meta.get(key(META_CURSOR)), meta.get(key(META_VIEW)), meta.get(key(META_AHEAD)))?;
-    let (cursor, view) = (number(cursor), number(view));
-    let ahead = match ahead {
+    let cursor = number(meta.get(key(META_CURSOR)).await?);
+    let view = number(meta.get(key(META_VIEW)).await?);
+    let ahead = match meta.get(key(META_AHEAD)).await? {
         Some(value) if !value.is_undefined() && !value.is_null() => from_js(value)?,
         _ => Default::default(),
     };

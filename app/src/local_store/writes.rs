@@ -83,41 +83,31 @@ async fn read_in(db: &Rexie, ids: &[RecordId], for_sync: bool) -> Result<Started
     let stores: &[&str] =
         if with_views { &[RECORDS, OUTBOX, META, PAGES, VIEWS] } else { &[RECORDS, OUTBOX, META, PAGES] };
     let tx = db.transaction(stores, TransactionMode::ReadOnly)?;
-    let (outbox_store, store, page_store, meta) =
-        (tx.store(OUTBOX)?, tx.store(RECORDS)?, tx.store(PAGES)?, tx.store(META)?);
-    let views_store = if with_views { Some(tx.store(VIEWS)?) } else { None };
-    // Every request asked for at once (one wait for all, not one each).
-    let (outbox_values, raw, page_keys, next_seq, pull, views) = futures::try_join!(
-        async { Ok::<_, StoreError>(outbox_store.get_all(None, None).await?) },
-        futures::future::try_join_all(ids.iter().map(|id| {
-            let store = &store;
-            async move { Ok::<_, StoreError>((*id, store.get(key(&id.to_string())).await?)) }
-        })),
-        async { Ok::<_, StoreError>(page_store.get_all_keys(None, None).await?) },
-        super::meta::next_seq(&meta),
-        super::meta::pull_state(&meta),
-        async {
-            match &views_store {
-                Some(views) => Ok::<_, StoreError>(views.get_all(None, None).await?),
-                None => Ok(Vec::new()),
-            }
-        },
-    )?;
+    let outbox_values = tx.store(OUTBOX)?.get_all(None, None).await?;
     if for_sync && !outbox_values.is_empty() {
         tx.done().await?;
         return Ok(Started::Outbox(outbox_values));
     }
-    // Records not in `records` are read from their pages (each page once).
+    let store = tx.store(RECORDS)?;
+    let page_store = tx.store(PAGES)?;
+    let mut raw = Vec::with_capacity(ids.len());
     let mut wanted_pages: BTreeMap<u32, Option<JsValue>> = BTreeMap::new();
-    for ((_, value), page) in raw.iter().zip(&located) {
+    for (id, page) in ids.iter().zip(&located) {
+        let value = store.get(key(&id.to_string())).await?;
         if value.is_none()
             && let Some(page) = page
             && !wanted_pages.contains_key(page)
         {
             wanted_pages.insert(*page, page_store.get(JsValue::from_f64(f64::from(*page))).await?);
         }
+        raw.push((*id, value));
     }
-    let page_keys: Vec<u32> = page_keys.iter().map(|k| k.as_f64().unwrap_or(0.0) as u32).collect();
+    let page_keys: Vec<u32> =
+        page_store.get_all_keys(None, None).await?.iter().map(|k| k.as_f64().unwrap_or(0.0) as u32).collect();
+    let meta = tx.store(META)?;
+    let next_seq = super::meta::next_seq(&meta).await?;
+    let pull = super::meta::pull_state(&meta).await?;
+    let views = if with_views { tx.store(VIEWS)?.get_all(None, None).await? } else { Vec::new() };
     tx.done().await?;
     let outbox = unseal_outbox(outbox_values).await?;
     let mut in_pages: BTreeMap<RecordId, LocalRecord> = BTreeMap::new();
