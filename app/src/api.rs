@@ -71,6 +71,10 @@ pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiFailure> {
     post("/api/sync/push", request).await
 }
 
+/// A pulled page this big (about 60 records) is parsed only after a draft or save being written:
+/// smaller ones are what someone waits for.
+const LARGE_PAGE_BYTES: usize = 64 * 1024;
+
 pub async fn pull(client: ClientId, cursor: u64, view: u64, limit: u32) -> Result<PullResponse, ApiFailure> {
     let path = format!("/api/sync/pull?client_id={client}&cursor={cursor}&view={view}&limit={limit}");
     let response = Request::get(&path).send().await.map_err(|_| ApiFailure::Unreachable)?;
@@ -81,7 +85,7 @@ pub async fn pull(client: ClientId, cursor: u64, view: u64, limit: u32) -> Resul
     // converted to UTF-8 on its way into the app before being parsed.
     let bytes = response.binary().await.map_err(|_| ApiFailure::Unreachable)?;
     // A large page's parse gives way to a draft or a save being written (a small one does not wait).
-    if bytes.len() > 64 * 1024 {
+    if bytes.len() > LARGE_PAGE_BYTES {
         crate::local_store::foreground::give_way().await;
     }
     let started = crate::timing::now();

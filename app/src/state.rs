@@ -217,8 +217,6 @@ impl AppState {
             BUILDING.with(|b| b.set(true));
             let rebuilds = REBUILDS.with(Cell::get);
             leptos::task::spawn_local(async move {
-                let policy = self.area_policy();
-                let (role, today) = (self.role(), today());
                 let people: Vec<dsr_shared::PersonId> = touched.people.iter().copied().collect();
                 let mut fresh: Vec<Arc<PersonRow>> = Vec::with_capacity(people.len());
                 // The time the steps took (not the time between them, when other work ran).
@@ -226,39 +224,43 @@ impl AppState {
                 for step in people.chunks(ROWS_A_STEP) {
                     local_store::foreground::give_way().await;
                     let step_started = crate::timing::now();
-                    fresh.extend(self.copy.with_value(|copy| {
-                        step.iter().filter_map(|p| copy.row(*p, &policy, today, role)).map(Arc::new).collect::<Vec<_>>()
-                    }));
+                    fresh.extend(self.fresh_rows(step));
                     spent += crate::timing::now() - step_started;
                     local_store::foreground::next_task().await;
                 }
                 let shown = crate::timing::now();
-                if REBUILDS.with(Cell::get) != rebuilds {
-                    // Every row was built again meanwhile (another tab wrote: the copy was read again),
-                    // some from a newer copy than these: they are not shown.
-                    BUILDING.with(|b| b.set(false));
-                    return;
-                }
-                self.people.update(|rows| crate::read_model::replace_rows(rows, &touched.people, fresh));
-                if touched.meetings {
-                    self.meetings.set(Some(self.copy.with_value(DeviceCopy::meetings)));
+                // Every row built again meanwhile (another tab wrote: the copy was read again), some
+                // from a newer copy than these: they are not shown.
+                if REBUILDS.with(Cell::get) == rebuilds {
+                    self.show_rows(&touched, fresh);
+                    self.rows_built(started, shown - spent);
                 }
                 BUILDING.with(|b| b.set(false));
-                self.rows_built(started, shown - spent);
             });
             return;
-        } else if !touched.people.is_empty() || touched.meetings {
-            let policy = self.area_policy();
-            let (role, today) = (self.role(), today());
-            let fresh: Vec<Arc<PersonRow>> = self.copy.with_value(|copy| {
-                touched.people.iter().filter_map(|p| copy.row(*p, &policy, today, role)).map(Arc::new).collect()
-            });
-            self.people.update(|rows| crate::read_model::replace_rows(rows, &touched.people, fresh));
-            if touched.meetings {
-                self.meetings.set(Some(self.copy.with_value(DeviceCopy::meetings)));
-            }
+        } else {
+            let people: Vec<dsr_shared::PersonId> = touched.people.iter().copied().collect();
+            let fresh = self.fresh_rows(&people);
+            self.show_rows(&touched, fresh);
         }
         self.rows_built(started, started);
+    }
+
+    /// The rows of `people` built from the copy in memory (none for someone it no longer holds).
+    fn fresh_rows(self, people: &[dsr_shared::PersonId]) -> Vec<Arc<PersonRow>> {
+        let policy = self.area_policy();
+        let (role, today) = (self.role(), today());
+        self.copy
+            .with_value(|copy| people.iter().filter_map(|p| copy.row(*p, &policy, today, role)).map(Arc::new).collect())
+    }
+
+    /// Shows rows built again: they replace the touched people's rows, and the meetings are read again
+    /// when a write touched them.
+    fn show_rows(self, touched: &Pending, fresh: Vec<Arc<PersonRow>>) {
+        self.people.update(|rows| crate::read_model::replace_rows(rows, &touched.people, fresh));
+        if touched.meetings {
+            self.meetings.set(Some(self.copy.with_value(DeviceCopy::meetings)));
+        }
     }
 
     /// Times a build of rows (from `started`; its cost counted from `counted_from`, later when the

@@ -294,7 +294,8 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
     // Woken by another device's change, when this tab's last sync left nothing to send: its pull is
     // asked for while the sync's start is read (what someone waits to see), and used only if that read
     // finds nothing to send and the same cursor (another tab may have synced or saved meanwhile).
-    let guess = ENDED_AT.with(Cell::get).filter(|(cursor, _)| *cursor > 0 && ANNOUNCED.with(|a| a.replace(false)));
+    let announced = ANNOUNCED.with(|a| a.replace(false));
+    let guess = ENDED_AT.with(Cell::get).filter(|(cursor, _)| announced && *cursor > 0);
     let (start, early) = match guess {
         Some((cursor, view)) => {
             let (start, page) =

@@ -75,13 +75,12 @@ pub(crate) async fn read_for_sync(db: &Rexie) -> Result<Started, StoreError> {
 
 /// Reads for a plan; for a sync (`for_sync`), the outbox first, and only it when it holds anything.
 async fn read_in(db: &Rexie, ids: &[RecordId], for_sync: bool) -> Result<Started, StoreError> {
-    let with_views = for_sync;
     pages::ensure_index(db).await?;
     // Where each asked-for record is when not in `records`, and the next page number.
     let (located, next_page) =
         pages::with_index(|index| (ids.iter().map(|id| index.of.get(id).copied()).collect::<Vec<_>>(), index.next));
     let stores: &[&str] =
-        if with_views { &[RECORDS, OUTBOX, META, PAGES, VIEWS] } else { &[RECORDS, OUTBOX, META, PAGES] };
+        if for_sync { &[RECORDS, OUTBOX, META, PAGES, VIEWS] } else { &[RECORDS, OUTBOX, META, PAGES] };
     let tx = db.transaction(stores, TransactionMode::ReadOnly)?;
     let outbox_values = tx.store(OUTBOX)?.get_all(None, None).await?;
     if for_sync && !outbox_values.is_empty() {
@@ -107,7 +106,7 @@ async fn read_in(db: &Rexie, ids: &[RecordId], for_sync: bool) -> Result<Started
     let meta = tx.store(META)?;
     let next_seq = super::meta::next_seq(&meta).await?;
     let pull = super::meta::pull_state(&meta).await?;
-    let views = if with_views { tx.store(VIEWS)?.get_all(None, None).await? } else { Vec::new() };
+    let views = if for_sync { tx.store(VIEWS)?.get_all(None, None).await? } else { Vec::new() };
     tx.done().await?;
     let outbox = unseal_outbox(outbox_values).await?;
     let mut in_pages: BTreeMap<RecordId, LocalRecord> = BTreeMap::new();

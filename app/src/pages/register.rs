@@ -22,8 +22,9 @@ use crate::state::AppState;
 
 /// Rows shown at first, and added by "Show more".
 const PAGE_ROWS: usize = 100;
-/// Rows drawn at once when the register opens (more than a tablet's screen holds); the rest of those
-/// shown follow this many a frame, so opening the register (after every save) is one short task.
+/// Rows drawn a frame, from the frame after the register first shows: opening it (after every save)
+/// paints the page and its notice first, and the rows (below the fold on a tablet) follow this many a
+/// frame, each a short task.
 const DRAWN_AT_ONCE: usize = 20;
 
 #[component]

@@ -126,8 +126,8 @@ fn a_view_reset_rebuilds_everything_and_meetings_are_noticed() {
 
 #[test]
 fn a_few_rows_are_placed_as_the_merge_of_many_places_them() {
-    // Twelve people; then changes touching 1 to 12 of them (renames, removals, new people): the rows
-    // updated in place equal the rows built afresh, whichever way replace_rows takes.
+    // Twelve people; then renames of 1 to 12 of them, each moving them in the list: the rows updated
+    // in place equal the rows built afresh, whichever way replace_rows takes.
     let mut copy = DeviceCopy::default();
     let names = ["Ash", "Bay", "Cole", "Dee", "Eve", "Fox", "Gray", "Hill", "Ives", "Joy", "Kent", "Lee"];
     let people: Vec<_> = (1..=12u8).map(person_id).collect();
