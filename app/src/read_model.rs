@@ -4,11 +4,12 @@
 //! [`DeviceCopy`], which then follows every write ([`DeviceCopy::apply`]) and says whose rows to
 //! build again; `today` is an argument.
 
-use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use dsr_shared::access::Role;
 use dsr_shared::policy::AreaPolicy;
+use dsr_shared::register::replace_in_order;
 use dsr_shared::sync::device::{DeviceStore, LocalRecord, Writes};
 use dsr_shared::sync::{Fields, RecordKind, person_from};
 use dsr_shared::{FieldError, Person, PersonId, RecordId};
@@ -350,47 +351,154 @@ fn person_of(record: &LocalRecord) -> Option<PersonId> {
     dsr_shared::sync::person_of(record.kind, record.id, &record.fields)
 }
 
-/// Up to this many people, [`replace_rows`] finds and places each row (a save, a pulled change);
-/// above, it merges.
-const FEW_ROWS: usize = 8;
+/// How many changes [`PeopleRows`] keeps for lists that follow it (a list further behind reads every
+/// row again).
+const KEPT_CHANGES: usize = 8;
 
-/// Replaces the rows of `people` in `rows` (kept in the register's order) with `fresh` ones. A few:
-/// each old row found by its id and removed, each new one put in its place by a binary search. More:
-/// one merge of two sorted lists, each row moved once (a pulled page of 250 people among 10,000 would
-/// otherwise shift the list 250 times).
-pub fn replace_rows<R: Borrow<PersonRow>>(rows: &mut Vec<R>, people: &BTreeSet<PersonId>, mut fresh: Vec<R>) {
-    fn order<R: Borrow<PersonRow>>(r: &R) -> &(String, RecordId) {
-        &r.borrow().order
+/// Everyone's row in the register's order ([`PersonRow::order`]), each also found by id, with its last
+/// changes numbered: a list drawn from the rows (the register's filtered order, its counts) follows a
+/// change by the changed rows alone, not by reading every row again.
+#[derive(Debug, Default)]
+pub struct PeopleRows {
+    rows: Vec<Arc<PersonRow>>,
+    by_id: BTreeMap<RecordId, Arc<PersonRow>>,
+    /// Counts every change, resets included.
+    generation: u64,
+    /// The last changes, oldest first; a reset forgets them.
+    recent: std::collections::VecDeque<RowsChange>,
+}
+
+/// One change to the rows: these left and these came (a changed person's row is in both).
+#[derive(Debug)]
+pub struct RowsChange {
+    /// The rows' generation once this change was made.
+    pub generation: u64,
+    pub removed: Vec<Arc<PersonRow>>,
+    pub added: Vec<Arc<PersonRow>>,
+}
+
+impl std::ops::Deref for PeopleRows {
+    type Target = [Arc<PersonRow>];
+
+    fn deref(&self) -> &[Arc<PersonRow>] {
+        &self.rows
     }
-    if people.len() <= FEW_ROWS && fresh.len() <= FEW_ROWS {
-        for person in people {
-            let id = RecordId::from_uuid(person.as_uuid());
-            if let Some(at) = rows.iter().position(|r| r.borrow().id == id) {
-                rows.remove(at);
-            }
-        }
-        for row in fresh {
-            let at = rows.partition_point(|r| order(r) < order(&row));
-            rows.insert(at, row);
-        }
-        return;
+}
+
+impl PeopleRows {
+    /// Every row anew (put in order here); lists following the rows read them all again.
+    pub fn reset(&mut self, mut rows: Vec<Arc<PersonRow>>) {
+        rows.sort_by(|a, b| a.order.cmp(&b.order));
+        self.by_id = rows.iter().map(|r| (r.id, Arc::clone(r))).collect();
+        self.rows = rows;
+        self.generation += 1;
+        self.recent.clear();
     }
-    fresh.sort_by(|a, b| order(a).cmp(order(b)));
-    let kept =
-        std::mem::take(rows).into_iter().filter(|r| !people.contains(&PersonId::from_uuid(r.borrow().id.as_uuid())));
-    let mut merged = Vec::with_capacity(kept.size_hint().1.unwrap_or(0) + fresh.len());
-    let mut kept = kept.peekable();
-    let mut fresh = fresh.into_iter().peekable();
-    loop {
-        let take_fresh = match (kept.peek(), fresh.peek()) {
-            (Some(k), Some(f)) => order(f) < order(k),
-            (None, Some(_)) => true,
-            (Some(_), None) => false,
-            (None, None) => break,
+
+    /// Replaces the rows of `people` with `fresh` ones (none for someone no longer held): each old row
+    /// found by its id, then everyone moved once (see [`replace_in_order`]).
+    pub fn replace(&mut self, people: &BTreeSet<PersonId>, fresh: Vec<Arc<PersonRow>>) {
+        let removed: Vec<Arc<PersonRow>> =
+            people.iter().filter_map(|p| self.by_id.remove(&RecordId::from_uuid(p.as_uuid()))).collect();
+        for row in &fresh {
+            self.by_id.insert(row.id, Arc::clone(row));
+        }
+        replace_in_order(&mut self.rows, &removed, fresh.clone(), |a, b| a.order.cmp(&b.order), Arc::ptr_eq);
+        self.generation += 1;
+        self.recent.push_back(RowsChange { generation: self.generation, removed, added: fresh });
+        if self.recent.len() > KEPT_CHANGES {
+            self.recent.pop_front();
+        }
+    }
+
+    /// The rows' generation: a list drawn from them at this generation follows the changes after it.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The changes after `generation`, oldest first; `None` when some are no longer kept (a reset since,
+    /// or too many): read every row again.
+    pub fn changes_since(&self, generation: u64) -> Option<Vec<&RowsChange>> {
+        if generation == self.generation {
+            return Some(Vec::new());
+        }
+        let first = self.recent.front()?;
+        (first.generation <= generation + 1 && generation < self.generation)
+            .then(|| self.recent.iter().filter(|c| c.generation > generation).collect())
+    }
+
+    /// A person's row by their record's id.
+    pub fn get(&self, id: RecordId) -> Option<&Arc<PersonRow>> {
+        self.by_id.get(&id)
+    }
+}
+
+/// The rows the register shows under a filter, in order, as of a generation of everyone's rows: rows
+/// whose fields do not make a person (a refused change to fix) first in name order, then those the
+/// filter shows in its order, people equal there in name order, then by id (as everyone's rows are
+/// kept). Follows each change to everyone's rows by the changed rows alone: a pulled page among
+/// 100,000 costs a binary search per changed row, not a sort of everyone.
+#[derive(Debug)]
+pub struct ShownRows {
+    generation: u64,
+    filter: dsr_shared::register::RegisterFilter,
+    rows: Vec<Arc<PersonRow>>,
+}
+
+impl std::ops::Deref for ShownRows {
+    type Target = [Arc<PersonRow>];
+
+    fn deref(&self) -> &[Arc<PersonRow>] {
+        &self.rows
+    }
+}
+
+impl ShownRows {
+    /// Read from every row.
+    pub fn of(people: &PeopleRows, filter: dsr_shared::register::RegisterFilter) -> ShownRows {
+        use dsr_shared::register::RegisterRow;
+        let (with_row, without): (Vec<&Arc<PersonRow>>, Vec<&Arc<PersonRow>>) =
+            people.iter().partition(|p| p.register.is_some());
+        let rows: Vec<&RegisterRow> = with_row.iter().filter_map(|p| p.register.as_ref()).collect();
+        let order = filter.apply(&rows);
+        let rows = without.into_iter().chain(order.into_iter().map(|i| with_row[i])).cloned().collect();
+        ShownRows { generation: people.generation(), filter, rows }
+    }
+
+    /// The rows shown now: these, with the changes to `people` since, under the same filter; read from
+    /// every row again when the filter changed or some changes are no longer kept.
+    pub fn follow(mut self, people: &PeopleRows, filter: dsr_shared::register::RegisterFilter) -> ShownRows {
+        if self.filter != filter {
+            return ShownRows::of(people, filter);
+        }
+        let Some(changes) = people.changes_since(self.generation) else {
+            return ShownRows::of(people, filter);
         };
-        merged.extend(if take_fresh { fresh.next() } else { kept.next() });
+        for change in changes {
+            let shown = |rows: &[Arc<PersonRow>]| rows.iter().filter(|r| self.shows(r)).cloned().collect();
+            let (gone, new): (Vec<_>, Vec<_>) = (shown(&change.removed), shown(&change.added));
+            let filter = &self.filter;
+            replace_in_order(&mut self.rows, &gone, new, |a, b| shown_order(filter, a, b), Arc::ptr_eq);
+        }
+        self.generation = people.generation();
+        self
     }
-    *rows = merged;
+
+    /// Whether the filter shows a row (a row whose fields make no person always).
+    fn shows(&self, row: &PersonRow) -> bool {
+        row.register.as_ref().is_none_or(|r| self.filter.matches(r))
+    }
+}
+
+/// The order [`ShownRows::of`] puts rows in (see [`ShownRows`]).
+fn shown_order(filter: &dsr_shared::register::RegisterFilter, a: &PersonRow, b: &PersonRow) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (&a.register, &b.register) {
+        (None, None) => a.order.cmp(&b.order),
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) => filter.compare(x, y).then(a.id.cmp(&b.id)),
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use dsr_shared::policy::AreaPolicy;
 use leptos::prelude::*;
 
 use crate::local_store::{self, Lock, Writes};
-use crate::read_model::{Counts, DeviceCopy, PersonRow};
+use crate::read_model::{Counts, DeviceCopy, PeopleRows, PersonRow};
 
 /// Rows waiting to be built again after writes (see [`AppState::written`]).
 #[derive(Default)]
@@ -90,8 +90,9 @@ pub struct SyncState {
 /// Shared through context; every field is a signal, so the whole thing is `Copy`.
 #[derive(Debug, Clone, Copy)]
 pub struct AppState {
-    /// Everyone's row, in the register's order; shared, so a page or a redraw copies a pointer, not a row.
-    pub people: RwSignal<Vec<Arc<PersonRow>>, LocalStorage>,
+    /// Everyone's row, in the register's order, and its last changes; shared, so a page or a redraw
+    /// copies a pointer, not a row.
+    pub people: RwSignal<PeopleRows, LocalStorage>,
     pub counts: RwSignal<Counts>,
     pub sync: RwSignal<SyncState>,
     /// The server is running with fictional demo data.
@@ -116,7 +117,7 @@ pub struct AppState {
 impl AppState {
     pub fn new() -> Self {
         Self {
-            people: RwSignal::new_local(Vec::new()),
+            people: RwSignal::new_local(PeopleRows::default()),
             counts: RwSignal::new(Counts::default()),
             sync: RwSignal::new(SyncState {
                 connection: if browser_online() { Connection::Online } else { Connection::Offline },
@@ -257,7 +258,7 @@ impl AppState {
     /// Shows rows built again: they replace the touched people's rows, and the meetings are read again
     /// when a write touched them.
     fn show_rows(self, touched: &Pending, fresh: Vec<Arc<PersonRow>>) {
-        self.people.update(|rows| crate::read_model::replace_rows(rows, &touched.people, fresh));
+        self.people.update(|rows| rows.replace(&touched.people, fresh));
         if touched.meetings {
             self.meetings.set(Some(self.copy.with_value(DeviceCopy::meetings)));
         }
@@ -283,7 +284,7 @@ impl AppState {
         let (role, today) = (self.role(), today());
         let (rows, counts, meetings) =
             self.copy.with_value(|copy| (copy.rows(&policy, today, role), copy.counts(), copy.meetings()));
-        self.people.set(rows.into_iter().map(Arc::new).collect());
+        self.people.update(|people| people.reset(rows.into_iter().map(Arc::new).collect()));
         self.counts.set(counts);
         self.meetings.set(Some(meetings));
     }
@@ -304,7 +305,7 @@ impl AppState {
 
     /// The person with this record id as this device holds them (tracked: pages follow changes).
     pub fn person(self, id: dsr_shared::RecordId) -> Option<PersonRow> {
-        self.people.with(|people| people.iter().find(|p| p.id == id).map(|p| PersonRow::clone(p)))
+        self.people.with(|people| people.get(id).map(|p| PersonRow::clone(p)))
     }
 
     /// After a save on this device (already shown: the copy in memory follows every write): the message

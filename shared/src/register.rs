@@ -4,6 +4,7 @@
 //! 14). Pure: the app builds [`PersonFile`]s from what the device holds and calls these.
 
 use std::borrow::Borrow;
+use std::cmp::Ordering;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -236,8 +237,9 @@ fn risk_order(row: &RegisterRow) -> u8 {
 /// The keyworkers named on `rows`, in name order, each once (for the keyworker filter). Rows or
 /// references to them: a long register is not copied to be read.
 pub fn keyworkers<R: Borrow<RegisterRow>>(rows: &[R]) -> Vec<String> {
-    let names: std::collections::BTreeSet<&str> = rows.iter().filter_map(|r| r.borrow().keyworker.as_deref()).collect();
-    names.into_iter().map(str::to_owned).collect()
+    let mut tally = KeyworkerTally::default();
+    rows.iter().for_each(|r| tally.add(r.borrow()));
+    tally.names()
 }
 
 impl RegisterFilter {
@@ -267,58 +269,145 @@ impl RegisterFilter {
             }
     }
 
-    /// The rows to show, in order (indices into `rows`: rows, or references to them).
+    /// The rows to show, in order (indices into `rows`: rows, or references to them): those the filter
+    /// matches, sorted by [`RegisterFilter::compare`], rows equal there in the order given.
     pub fn apply<R: Borrow<RegisterRow>>(&self, rows: &[R]) -> Vec<usize> {
-        use std::cmp::Ordering;
         let rows: Vec<&RegisterRow> = rows.iter().map(Borrow::borrow).collect();
         let search = Search::of(&self.search);
         let mut shown: Vec<usize> = (0..rows.len()).filter(|i| self.matches_search(&search, rows[*i])).collect();
-        // The column's own order; people with nothing to sort by (nothing due, no keyworker) stay last
-        // either way round.
-        let column = |a: &RegisterRow, b: &RegisterRow| -> Ordering {
-            let last_if_none = |x: Option<Ordering>, a_none: bool, b_none: bool| match (a_none, b_none) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Greater,
-                (false, true) => Ordering::Less,
-                (false, false) => {
-                    let o = x.unwrap_or(Ordering::Equal);
-                    if self.descending { o.reverse() } else { o }
-                }
-            };
-            let turned = |o: Ordering| if self.descending { o.reverse() } else { o };
-            match self.sort {
-                SortBy::Name => Ordering::Equal,
-                SortBy::NextDue => {
-                    let (x, y) = (a.next_due.as_ref().map(|d| d.due_on), b.next_due.as_ref().map(|d| d.due_on));
-                    last_if_none(x.zip(y).map(|(x, y)| x.cmp(&y)), x.is_none(), y.is_none())
-                }
-                SortBy::Age => turned(a.age.cmp(&b.age)),
-                SortBy::Rating => turned(risk_order(a).cmp(&risk_order(b))),
-                SortBy::Keyworker => {
-                    let (x, y) = (a.keyworker.as_ref(), b.keyworker.as_ref());
-                    let o = x.zip(y).map(|(x, y)| x.to_lowercase().cmp(&y.to_lowercase()));
-                    last_if_none(o, x.is_none(), y.is_none())
-                }
-            }
-        };
-        // Rows given in name order (the app keeps its list so) need no name compared again: the sort is
+        // Rows given in name order (the app keeps them so) need no name compared again: the sort is
         // stable, so among equals that order stays; by name, they are in order already. One pass checks.
         let names_descending = self.sort == SortBy::Name && self.descending;
         let in_name_order = !names_descending && shown.windows(2).all(|w| rows[w[0]].sort_name <= rows[w[1]].sort_name);
         if in_name_order {
             if self.sort != SortBy::Name {
-                shown.sort_by(|a, b| column(rows[*a], rows[*b]));
+                shown.sort_by(|a, b| self.column(rows[*a], rows[*b]));
             }
             return shown;
         }
-        shown.sort_by(|a, b| {
-            let (a, b) = (rows[*a], rows[*b]);
-            // Names compared only on a tie (most comparisons are settled by the column).
-            column(a, b).then_with(|| {
-                if names_descending { b.sort_name.cmp(&a.sort_name) } else { a.sort_name.cmp(&b.sort_name) }
-            })
-        });
+        shown.sort_by(|a, b| self.compare(rows[*a], rows[*b]));
         shown
+    }
+
+    /// The list's order between two rows: the column's, then the name (Z to A only when sorting by
+    /// name descending). Rows equal here keep the order they came in.
+    pub fn compare(&self, a: &RegisterRow, b: &RegisterRow) -> Ordering {
+        // Names compared only on a tie (most comparisons are settled by the column).
+        self.column(a, b).then_with(|| {
+            if self.sort == SortBy::Name && self.descending {
+                b.sort_name.cmp(&a.sort_name)
+            } else {
+                a.sort_name.cmp(&b.sort_name)
+            }
+        })
+    }
+
+    /// The column's own order; people with nothing to sort by (nothing due, no keyworker) stay last
+    /// either way round.
+    fn column(&self, a: &RegisterRow, b: &RegisterRow) -> Ordering {
+        let last_if_none = |x: Option<Ordering>, a_none: bool, b_none: bool| match (a_none, b_none) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => {
+                let o = x.unwrap_or(Ordering::Equal);
+                if self.descending { o.reverse() } else { o }
+            }
+        };
+        let turned = |o: Ordering| if self.descending { o.reverse() } else { o };
+        match self.sort {
+            SortBy::Name => Ordering::Equal,
+            SortBy::NextDue => {
+                let (x, y) = (a.next_due.as_ref().map(|d| d.due_on), b.next_due.as_ref().map(|d| d.due_on));
+                last_if_none(x.zip(y).map(|(x, y)| x.cmp(&y)), x.is_none(), y.is_none())
+            }
+            SortBy::Age => turned(a.age.cmp(&b.age)),
+            SortBy::Rating => turned(risk_order(a).cmp(&risk_order(b))),
+            SortBy::Keyworker => {
+                let (x, y) = (a.keyworker.as_ref(), b.keyworker.as_ref());
+                let o = x.zip(y).map(|(x, y)| x.to_lowercase().cmp(&y.to_lowercase()));
+                last_if_none(o, x.is_none(), y.is_none())
+            }
+        }
+    }
+}
+
+/// Keeps `list`, sorted by `order` (a total order), sorted as rows change: each of `old` (rows in the
+/// list, found by a binary search and `same`) leaves it and `new` join it, in one pass that moves each
+/// row once and compares only the changed ones (a binary search each). The same as removing `old`,
+/// adding `new` and sorting everyone again, at the cost of a few comparisons when a few rows of a
+/// long register change (a save, a pulled page).
+pub fn replace_in_order<R>(
+    list: &mut Vec<R>,
+    old: &[R],
+    mut new: Vec<R>,
+    order: impl Fn(&R, &R) -> Ordering,
+    same: impl Fn(&R, &R) -> bool,
+) {
+    let mut gone: Vec<usize> = old
+        .iter()
+        .filter_map(|o| {
+            let from = list.partition_point(|r| order(r, o) == Ordering::Less);
+            list[from..]
+                .iter()
+                .take_while(|r| order(r, o) != Ordering::Greater)
+                .position(|r| same(r, o))
+                .map(|at| from + at)
+        })
+        .collect();
+    if gone.is_empty() && new.is_empty() {
+        return;
+    }
+    gone.sort_unstable();
+    gone.dedup();
+    new.sort_by(&order);
+    // Where each new row goes: after the rows before or equal to it (those leaving included; their
+    // leaving moves nothing else).
+    let places: Vec<usize> = new.iter().map(|n| list.partition_point(|r| order(r, n) != Ordering::Greater)).collect();
+    let mut merged = Vec::with_capacity(list.len() + new.len() - gone.len());
+    let (mut gone, mut places) = (gone.into_iter().peekable(), places.into_iter().peekable());
+    let mut new = new.into_iter();
+    for (at, row) in std::mem::take(list).into_iter().enumerate() {
+        while places.next_if(|p| *p == at).is_some() {
+            merged.extend(new.next());
+        }
+        if gone.next_if_eq(&at).is_none() {
+            merged.push(row);
+        }
+    }
+    merged.extend(new);
+    *list = merged;
+}
+
+/// How many people each keyworker has on a list, kept as rows come and go (for the keyworker filter's
+/// choices: [`KeyworkerTally::names`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyworkerTally(std::collections::BTreeMap<String, usize>);
+
+impl KeyworkerTally {
+    pub fn add(&mut self, row: &RegisterRow) {
+        if let Some(name) = &row.keyworker {
+            match self.0.get_mut(name) {
+                Some(n) => *n += 1,
+                None => _ = self.0.insert(name.clone(), 1),
+            }
+        }
+    }
+
+    pub fn remove(&mut self, row: &RegisterRow) {
+        if let Some(name) = &row.keyworker
+            && let Some(n) = self.0.get_mut(name)
+        {
+            *n -= 1;
+            if *n == 0 {
+                self.0.remove(name);
+            }
+        }
+    }
+
+    /// The keyworkers named, in name order, each once.
+    pub fn names(&self) -> Vec<String> {
+        self.0.keys().cloned().collect()
     }
 }
 
@@ -352,20 +441,39 @@ impl RatingCounts {
     /// Counts the people still on the register or referred (not those who left).
     pub fn of<R: Borrow<RegisterRow>>(rows: &[R]) -> RatingCounts {
         let mut counts = RatingCounts::default();
-        for row in rows.iter().map(Borrow::borrow).filter(|r| r.status != StatusFilter::Left) {
-            if row.rating_hidden {
-                counts.hidden += 1;
-                continue;
-            }
-            match row.rating {
-                Some(Rating::Red) => counts.red += 1,
-                Some(Rating::Amber) => counts.amber += 1,
-                Some(Rating::Green) => counts.green += 1,
-                Some(Rating::Blue) => counts.blue += 1,
-                None => counts.unrated += 1,
-            }
-        }
+        rows.iter().for_each(|r| counts.add(r.borrow()));
         counts
+    }
+
+    /// Counts one more row (as [`RatingCounts::of`] counts it: not if they left).
+    pub fn add(&mut self, row: &RegisterRow) {
+        if let Some(count) = self.count_of(row) {
+            *count += 1;
+        }
+    }
+
+    /// Counts a row counted before no more (it changed, or went).
+    pub fn remove(&mut self, row: &RegisterRow) {
+        if let Some(count) = self.count_of(row) {
+            *count = count.saturating_sub(1);
+        }
+    }
+
+    /// The count a row is counted in, if any.
+    fn count_of(&mut self, row: &RegisterRow) -> Option<&mut usize> {
+        if row.status == StatusFilter::Left {
+            return None;
+        }
+        if row.rating_hidden {
+            return Some(&mut self.hidden);
+        }
+        Some(match row.rating {
+            Some(Rating::Red) => &mut self.red,
+            Some(Rating::Amber) => &mut self.amber,
+            Some(Rating::Green) => &mut self.green,
+            Some(Rating::Blue) => &mut self.blue,
+            None => &mut self.unrated,
+        })
     }
 
     pub fn get(&self, rating: Option<Rating>) -> usize {
@@ -615,6 +723,76 @@ mod tests {
             }
             let filter = RegisterFilter { sort: SortBy::ALL[sort], descending, ..RegisterFilter::default() };
             proptest::prop_assert_eq!(filter.apply(&rows), the_long_way(&filter, &rows));
+            // `compare` is apply's order: a list kept with it (the app's, as rows change) shows the same.
+            let mut by_compare: Vec<usize> = (0..rows.len()).filter(|i| filter.matches(&rows[*i])).collect();
+            by_compare.sort_by(|a, b| filter.compare(&rows[*a], &rows[*b]).then(a.cmp(b)));
+            proptest::prop_assert_eq!(filter.apply(&rows), by_compare);
+        }
+
+        /// Rows replaced in a sorted list come out as removing the old, adding the new and sorting
+        /// everyone again would put them, whatever changes (none, some, all; rows not in the list).
+        #[test]
+        fn replacing_in_order_is_sorting_again(
+            list in proptest::collection::btree_map(0u16..400, 0u8..20, 0..60),
+            leaving in proptest::collection::vec(0u16..420, 0..20),
+            joining in proptest::collection::btree_map(0u16..800, 0u8..20, 0..30),
+        ) {
+            // (key, id): a total order, as the app's (the column, the name, then the id).
+            let order = |a: &(u8, u16), b: &(u8, u16)| a.cmp(b);
+            let mut sorted: Vec<(u8, u16)> = list.iter().map(|(id, key)| (*key, *id)).collect();
+            sorted.sort();
+            let old: Vec<(u8, u16)> = leaving.iter().map(|id| (list.get(id).copied().unwrap_or(7), *id)).collect();
+            // A row joining has an id not kept: a changed row comes back with its new key.
+            let gone: std::collections::BTreeSet<u16> = leaving.iter().copied().collect();
+            let new: Vec<(u8, u16)> = joining
+                .iter()
+                .filter(|(id, _)| !list.contains_key(id) || gone.contains(id))
+                .map(|(id, key)| (*key, *id))
+                .collect();
+            let mut expected: Vec<(u8, u16)> =
+                sorted.iter().filter(|(_, id)| !gone.contains(id)).copied().chain(new.iter().copied()).collect();
+            expected.sort();
+            replace_in_order(&mut sorted, &old, new, order, |a, b| a.1 == b.1);
+            proptest::prop_assert_eq!(sorted, expected);
+        }
+
+        /// Counts and keyworkers kept as rows come and go are those of the rows left.
+        #[test]
+        fn counts_kept_as_rows_change_are_counted_again(
+            people in proptest::collection::vec((0u8..5, proptest::option::of(1u8..4), proptest::bool::ANY, proptest::bool::ANY), 0..40),
+            leaving in proptest::collection::btree_set(0usize..40, 0..20),
+        ) {
+            let today = day(2026, 11, 25);
+            let policy = AreaPolicy::default();
+            let ratings = [Some(Rating::Red), Some(Rating::Amber), Some(Rating::Green), None, Some(Rating::Blue)];
+            let rows: Vec<RegisterRow> = people
+                .iter()
+                .enumerate()
+                .map(|(n, (rating, keyworker, left, hidden))| {
+                    let status = if *left { RegisterStatus::Left { on: day(2026, 10, 1), reason: crate::person::LeaveReason::MovedAway } } else { RegisterStatus::OnRegister { since: day(2026, 9, 1) } };
+                    let mut f = file(n as u8, "Ann", "Ash", ratings[*rating as usize], status);
+                    if let Some(k) = keyworker {
+                        f.person.keyworker = serde_json::from_value(serde_json::json!({ "name": "K".repeat(*k as usize), "role": "Keyworker" })).ok();
+                    }
+                    let mut row = RegisterRow::of(&f, &policy, today);
+                    if *hidden {
+                        row.rating_hidden = true;
+                        row.rating = None;
+                    }
+                    row
+                })
+                .collect();
+            let (mut counts, mut tally) = (RatingCounts::of(&rows), KeyworkerTally::default());
+            rows.iter().for_each(|r| tally.add(r));
+            for n in &leaving {
+                if let Some(row) = rows.get(*n) {
+                    counts.remove(row);
+                    tally.remove(row);
+                }
+            }
+            let left: Vec<&RegisterRow> = rows.iter().enumerate().filter(|(n, _)| !leaving.contains(n)).map(|(_, r)| r).collect();
+            proptest::prop_assert_eq!(counts, RatingCounts::of(&left));
+            proptest::prop_assert_eq!(tally.names(), keyworkers(&left));
         }
     }
 }

@@ -175,7 +175,11 @@ async fn sync_benchmarks() {
     }
     browser.quit().await;
 
-    // 6. 100,000 records into a fresh browser (a second server, so the figures above stand alone).
+    // 6. 100,000 records into a fresh browser (a second server, so the figures above stand alone); left
+    // out with DSR_BENCH_QUICK=1 (comparing two builds' other figures, several times in the same hour).
+    if std::env::var("DSR_BENCH_QUICK").is_ok_and(|q| q == "1") {
+        return;
+    }
     let big = Server::start().await;
     let (pushed, _) = push_people(&big, 100_000).await;
     let browser = Browser::start().await;

@@ -12,18 +12,23 @@ use dsr_e2e_tests::bench::{
 };
 use dsr_e2e_tests::{Browser, Server, ids};
 
-const RECORDS: u64 = 10_000;
+/// How many records the initial sync's profile holds: 10,000 unless `DSR_PROFILE_RECORDS` says otherwise
+/// (e.g. 100000 for the benchmark's large case).
+fn records() -> u64 {
+    std::env::var("DSR_PROFILE_RECORDS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000)
+}
 const TOP: usize = 40;
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a tool: run by hand (see the file's comment)"]
 async fn profile_sync() {
+    let records = records();
     let server = Server::start().await;
-    push_people(&server, RECORDS).await;
+    push_people(&server, records).await;
     let browser = Browser::start().await;
 
     start_profile(&browser).await;
-    let (_, ms, _, long, longest) = initial_sync(&browser, &server, RECORDS).await;
+    let (_, ms, _, long, longest) = initial_sync(&browser, &server, records).await;
     let profile = stop_profile(&browser, TOP).await;
     println!("initial sync: {ms:.0} ms, {long} tasks over 50 ms (longest {longest:.0} ms)");
     print_profile("initial sync", &profile);
@@ -34,7 +39,8 @@ async fn profile_sync() {
              return `long tasks: ${(window.longTasks || []).map(d => d.toFixed(0)).join(' ')}
 list redraws: ${list('dsr-list-reload')}
 parses: ${list('dsr-pull-parse')}
-stores: ${list('dsr-pull-store')}`;",
+stores: ${list('dsr-pull-store')}
+sums: ${['dsr-pull-fetch', 'dsr-pull-parse', 'dsr-pull-store', 'dsr-list-reload'].map(n => n + ' ' + performance.getEntriesByName(n).reduce((t, e) => t + e.duration, 0).toFixed(0)).join(', ')}`;",
             Vec::new(),
         )
         .await
@@ -238,7 +244,7 @@ stores: ${list('dsr-pull-store')}`;",
 #[ignore = "a tool: run by hand (see the file's comment)"]
 async fn profile_server_pull() {
     let server = Server::start().await;
-    push_people(&server, RECORDS).await;
+    push_people(&server, records()).await;
     let client = reqwest::Client::new();
     for attempt in 0..2 {
         let device = format!("0193b000-0000-7000-8000-00000000d0{attempt:02}");
@@ -263,7 +269,8 @@ async fn profile_server_pull() {
         }
         let pages: Vec<String> = times.iter().map(|t| format!("{t:.0}")).collect();
         println!(
-            "server pull of {RECORDS}: {:.0} ms in all, {bytes} B, pages (ms): {}",
+            "server pull of {}: {:.0} ms in all, {bytes} B, pages (ms): {}",
+            records(),
             times.iter().sum::<f64>(),
             pages.join(" ")
         );

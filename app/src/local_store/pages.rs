@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use dsr_shared::RecordId;
 use rexie::{Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::schema::{PAGES, RECORDS};
 use super::seal::{seal, unseal, unseal_all};
@@ -29,9 +29,55 @@ pub const PAGE_AT_LEAST: usize = 50;
 const COMPACT_RECENT: usize = 300;
 
 /// The records of one page, as sealed.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub(crate) struct PageRecords {
-    pub records: Vec<LocalRecord>,
+    pub records: Vec<StoredRecord>,
+}
+
+/// A record as a page holds it. Since storage version 5, what the device shows is left out when it is
+/// the server's copy (most pulled records): written and read once, not twice. Version 4's pages, with
+/// both, read as they are.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct StoredRecord {
+    id: RecordId,
+    kind: dsr_shared::sync::RecordKind,
+    #[serde(default)]
+    server: Option<dsr_shared::sync::Record>,
+    /// `None`: the server's fields.
+    #[serde(default)]
+    fields: Option<dsr_shared::sync::Fields>,
+}
+
+impl From<StoredRecord> for LocalRecord {
+    fn from(stored: StoredRecord) -> LocalRecord {
+        let fields = match stored.fields {
+            Some(fields) => fields,
+            None => stored.server.as_ref().map(|s| s.fields.clone()).unwrap_or_default(),
+        };
+        LocalRecord { id: stored.id, kind: stored.kind, server: stored.server, fields }
+    }
+}
+
+/// A record as a page seals it (see [`StoredRecord`]).
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    id: RecordId,
+    kind: dsr_shared::sync::RecordKind,
+    server: &'a Option<dsr_shared::sync::Record>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<&'a dsr_shared::sync::Fields>,
+}
+
+impl<'a> From<&'a LocalRecord> for StoredRef<'a> {
+    fn from(record: &'a LocalRecord) -> StoredRef<'a> {
+        let shown_is_server = record.server.as_ref().is_some_and(|s| s.fields == record.fields);
+        StoredRef {
+            id: record.id,
+            kind: record.kind,
+            server: &record.server,
+            fields: (!shown_is_server).then_some(&record.fields),
+        }
+    }
 }
 
 /// Which page holds each record (the latest page holding it), and the next page number.
@@ -96,28 +142,45 @@ impl PageIndex {
     }
 }
 
-/// A stored page's number and ids (no decryption).
+/// A stored page's number and ids (no decryption): since storage version 5 the ids are packed, 16
+/// bytes each (version 4 wrote them as text, read as it is).
 pub(crate) fn page_ids(value: &JsValue) -> Result<(u32, Vec<RecordId>), StoreError> {
     let page = js_sys::Reflect::get(value, &key("page")).ok().and_then(|p| p.as_f64()).unwrap_or(0.0) as u32;
-    let ids: Vec<RecordId> = from_js(js_sys::Reflect::get(value, &key("ids")).unwrap_or(JsValue::UNDEFINED))?;
+    let ids = js_sys::Reflect::get(value, &key("ids")).unwrap_or(JsValue::UNDEFINED);
+    let ids: Vec<RecordId> = match ids.dyn_ref::<js_sys::Uint8Array>() {
+        Some(packed) => unpack_ids(&packed.to_vec()).ok_or_else(|| StoreError::Data("page ids".into()))?,
+        None => from_js(ids)?,
+    };
     Ok((page, ids))
+}
+
+/// Ids packed as their 16 bytes each, one after another.
+pub(crate) fn pack_ids(ids: impl Iterator<Item = RecordId>) -> Vec<u8> {
+    ids.flat_map(|id| id.as_uuid().into_bytes()).collect()
+}
+
+/// The ids [`pack_ids`] packed (`None` when the bytes are not whole ids).
+pub(crate) fn unpack_ids(bytes: &[u8]) -> Option<Vec<RecordId>> {
+    let (ids, rest) = bytes.as_chunks::<16>();
+    rest.is_empty().then(|| ids.iter().map(|b| RecordId::from_uuid(uuid::Uuid::from_bytes(*b))).collect())
 }
 
 /// A page sealed for storing: `{ page, ids, sealed }`.
 pub(crate) async fn seal_page(page: u32, records: &[LocalRecord]) -> Result<JsValue, StoreError> {
     #[derive(Serialize)]
     struct PageRecordsRef<'a> {
-        records: &'a [LocalRecord],
+        records: Vec<StoredRef<'a>>,
     }
-    let value = seal("page", JsValue::from_f64(f64::from(page)), &PageRecordsRef { records }).await?;
-    let ids: Vec<RecordId> = records.iter().map(|r| r.id).collect();
-    js_sys::Reflect::set(&value, &key("ids"), &to_js(&ids)?).map_err(|_| StoreError::Data("page".into()))?;
+    let stored = PageRecordsRef { records: records.iter().map(StoredRef::from).collect() };
+    let value = seal("page", JsValue::from_f64(f64::from(page)), &stored).await?;
+    let ids = js_sys::Uint8Array::from(pack_ids(records.iter().map(|r| r.id)).as_slice());
+    js_sys::Reflect::set(&value, &key("ids"), &ids).map_err(|_| StoreError::Data("page".into()))?;
     Ok(value)
 }
 
 /// Opens a stored page.
 pub(crate) async fn open_page(value: JsValue) -> Result<Vec<LocalRecord>, StoreError> {
-    Ok(unseal::<PageRecords>(value).await?.records)
+    Ok(unseal::<PageRecords>(value).await?.records.into_iter().map(LocalRecord::from).collect())
 }
 
 /// A marker in `records` saying the record with this id (held in a page) was deleted.
@@ -225,4 +288,68 @@ pub async fn compact() -> Result<bool, StoreError> {
     set_index(index);
     super::announce_to_other_tabs();
     Ok(true)
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use super::*;
+    use dsr_shared::sync::{Fields, Record, RecordKind};
+    use serde_json::json;
+
+    fn fields(name: &str) -> Fields {
+        [("given_name".to_string(), json!(name))].into_iter().collect()
+    }
+
+    fn record(n: u8, shown: &str, server: Option<&str>) -> LocalRecord {
+        let id = RecordId::from_time_and_random(u64::from(n), [n; 10]);
+        let server =
+            server.map(|s| Record { id, kind: RecordKind::Person, version: 3, fields: fields(s), deleted: false });
+        LocalRecord { id, kind: RecordKind::Person, server, fields: fields(shown) }
+    }
+
+    /// A page as sealed (its JSON) and read back.
+    fn round_trip(records: &[LocalRecord]) -> (serde_json::Value, Vec<LocalRecord>) {
+        let stored: Vec<StoredRef> = records.iter().map(StoredRef::from).collect();
+        let json = serde_json::to_value(serde_json::json!({ "records": stored })).unwrap_or_else(|e| panic!("{e}"));
+        let page: PageRecords = serde_json::from_value(json.clone()).unwrap_or_else(|e| panic!("{e}"));
+        (json, page.records.into_iter().map(LocalRecord::from).collect())
+    }
+
+    #[test]
+    fn a_page_keeps_what_the_device_shows_once_when_it_is_the_servers_and_reads_back_whole() {
+        // Pulled (shown = the server's), changed here (shown differs), new here (no server copy yet).
+        let records = [record(1, "Alex", Some("Alex")), record(2, "Sam", Some("Samuel")), record(3, "Kai", None)];
+        let (json, read) = round_trip(&records);
+        assert_eq!(read, records);
+        let stored = json["records"].as_array().cloned().unwrap_or_default();
+        assert!(stored[0].get("fields").is_none(), "the server's fields are not written twice: {}", stored[0]);
+        assert_eq!(stored[1]["fields"], json!({ "given_name": "Sam" }));
+        assert_eq!(stored[2]["fields"], json!({ "given_name": "Kai" }));
+    }
+
+    #[test]
+    fn a_page_version_4_wrote_reads_as_it_is() {
+        // Version 4 sealed whole local records: the server's fields and the shown ones, both.
+        let v4 = json!({ "records": [
+            { "id": "0193d000-0000-7000-8000-000000000031", "kind": "person",
+              "server": { "id": "0193d000-0000-7000-8000-000000000031", "kind": "person", "version": 2, "fields": { "given_name": "Alex" } },
+              "fields": { "given_name": "Alex" } },
+            { "id": "0193d000-0000-7000-8000-000000000032", "kind": "person", "server": null, "fields": { "given_name": "Sam" } } ] });
+        let page: PageRecords = serde_json::from_value(v4).unwrap_or_else(|e| panic!("{e}"));
+        let read: Vec<LocalRecord> = page.records.into_iter().map(LocalRecord::from).collect();
+        assert_eq!(read[0].fields, fields("Alex"));
+        assert_eq!(read[0].version(), 2);
+        assert_eq!((read[1].fields.clone(), read[1].server.is_none()), (fields("Sam"), true));
+    }
+
+    #[test]
+    fn ids_packed_unpack_to_the_same_ids_and_broken_bytes_are_refused() {
+        let ids: Vec<RecordId> = (1..=250u8).map(|n| RecordId::from_time_and_random(u64::from(n), [n; 10])).collect();
+        let packed = pack_ids(ids.iter().copied());
+        assert_eq!(packed.len(), 250 * 16);
+        assert_eq!(unpack_ids(&packed), Some(ids));
+        assert_eq!(unpack_ids(&packed[..17]), None);
+        assert_eq!(unpack_ids(&[]), Some(Vec::new()));
+    }
 }

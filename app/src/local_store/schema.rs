@@ -1,6 +1,6 @@
 //! The stores and their version, and upgrades of data older versions wrote.
 //!
-//! Stores (version 4):
+//! Stores (version 5):
 //! - `records`: recent records, one [`LocalRecord`] each (sealed): the server's last word and what this
 //!   device shows; saves, answers and small pulls land here (and a marker when a record held in a page
 //!   is deleted).
@@ -12,7 +12,10 @@
 //! - `meta`: this device's client id, next seq, pull state, and the sign-in lock.
 //! - `views`: reads of a person's record on this device, waiting to go to the audit trail.
 //!
-//! Version 4 added `pages`: version 3's `records` are read as they are (recent records) and folded into
+//! Version 5 writes pages more compactly (a record's shown fields left out when they are the server's,
+//! the ids in clear packed as bytes; see [`super::pages`]); version 4's pages read as they are, so the
+//! upgrade rewrites nothing, and a tab still running version 4 is told to close its connection rather
+//! than read pages it does not know. Version 4 added `pages`: version 3's `records` are read as they are (recent records) and folded into
 //! pages in the background ([`super::pages::compact`]). Version 1 (the walking skeleton) had `records` of people and `meta`; [`open`] upgrades its data
 //! (people not yet sent become outbox entries) so nothing typed before the upgrade is lost. Data from
 //! before encryption is read as it is and sealed at the first unlock ([`super::seal::seal_plaintext`]).
@@ -29,7 +32,7 @@ use serde_json::Value;
 use super::{LocalRecord, OutboxEntry, StoreError, from_js, key, to_js};
 
 pub const DB_NAME: &str = "dsr";
-pub const DB_VERSION: u32 = 4;
+pub const DB_VERSION: u32 = 5;
 pub const RECORDS: &str = "records";
 pub const OUTBOX: &str = "outbox";
 pub const DRAFTS: &str = "drafts";

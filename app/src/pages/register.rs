@@ -8,7 +8,7 @@ use chrono::Local;
 use dsr_shared::due::DueRule;
 use dsr_shared::rating::Rating;
 use dsr_shared::register::{
-    AgeGroup, KeyworkerFilter, RatingCounts, RegisterFilter, RegisterRow, SortBy, StatusFilter, keyworkers,
+    AgeGroup, KeyworkerFilter, KeyworkerTally, RatingCounts, RegisterFilter, RegisterRow, SortBy, StatusFilter,
 };
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ use leptos::task::spawn_local;
 
 use crate::element_ids as ids;
 use crate::local_store;
-use crate::read_model::PersonRow;
+use crate::read_model::{PersonRow, ShownRows};
 use crate::state::AppState;
 
 /// Rows shown at first, and added by "Show more".
@@ -34,31 +34,30 @@ pub fn RegisterPage() -> impl IntoView {
     // Shown once, on the first page after a save.
     let notice = state.notice.get_untracked();
     state.notice.set(None);
-    let count = move || state.people.with(Vec::len);
+    let count = move || state.people.with(|people| people.len());
     // A long register shows a page at a time.
     let shown = RwSignal::new(PAGE_ROWS);
     // How many of them are drawn so far: grows a step a frame until all shown are.
     let drawn = RwSignal::new(0);
     let filter = RwSignal::new(RegisterFilter::default());
-    // Indices into `state.people` to show, in order: rows whose fields do not make a person (a refused
-    // change to fix) first, then the register's order.
-    let visible = Memo::new(move |_| {
+    // The rows to show, in order, following each change to the rows by the changed rows alone (a
+    // pulled page among 100,000 costs a binary search per changed row, not a sort of everyone); read
+    // again in full when the filter changes or the changes are not all kept.
+    let visible = Memo::new_owning(move |before: Option<ShownRows>| {
         let started = crate::timing::now();
-        let order = state.people.with(|people| {
-            let (with_row, without): (Vec<usize>, Vec<usize>) =
-                (0..people.len()).partition(|i| people[*i].register.is_some());
-            let rows: Vec<&RegisterRow> = with_row.iter().filter_map(|i| people[*i].register.as_ref()).collect();
-            let order = filter.with(|f| f.apply(&rows));
-            without.into_iter().chain(order.into_iter().map(|i| with_row[i])).collect::<Vec<usize>>()
+        let filter = filter.get();
+        let visible = state.people.with(|people| match before {
+            Some(before) => before.follow(people, filter),
+            None => ShownRows::of(people, filter),
         });
         crate::timing::record("dsr-register-order", started);
-        order
+        (visible, true)
     });
     // Timed from the page's start until its first effects run (it is built and in the document).
     Effect::new(move |_| crate::timing::record("dsr-register-mount", mounting));
     request_animation_frame(move || crate::timing::record("dsr-register-frame", mounting));
     Effect::new(move |_| {
-        if drawn.get() < shown.get().min(visible.with(Vec::len)) {
+        if drawn.get() < shown.get().min(visible.with(|v| v.len())) {
             // After this frame is painted (the page may be gone by then).
             request_animation_frame(move || {
                 set_timeout(
@@ -68,12 +67,28 @@ pub fn RegisterPage() -> impl IntoView {
             });
         }
     });
-    let counts = Memo::new(move |_| {
-        state.people.with(|people| {
-            let rows: Vec<&RegisterRow> = people.iter().filter_map(|p| p.register.as_ref()).collect();
-            RatingCounts::of(&rows)
-        })
+    // The counts per rating, kept as rows change (see `visible`); the page redraws them when they differ.
+    let tally = Memo::new_owning(move |before: Option<(u64, RatingCounts)>| {
+        let counted = state.people.with(|people| {
+            let counts = match before.and_then(|(generation, counts)| Some((people.changes_since(generation)?, counts)))
+            {
+                Some((changes, mut counts)) => {
+                    for change in changes {
+                        change.removed.iter().filter_map(|r| r.register.as_ref()).for_each(|r| counts.remove(r));
+                        change.added.iter().filter_map(|r| r.register.as_ref()).for_each(|r| counts.add(r));
+                    }
+                    counts
+                }
+                None => {
+                    let rows: Vec<&RegisterRow> = people.iter().filter_map(|p| p.register.as_ref()).collect();
+                    RatingCounts::of(&rows)
+                }
+            };
+            (people.generation(), counts)
+        });
+        (counted, true)
     });
+    let counts = Memo::new(move |_| tally.with(|(_, counts)| *counts));
 
     view! {
         {notice.map(|text| view! {
@@ -135,8 +150,8 @@ pub fn RegisterPage() -> impl IntoView {
             Local::now().format("%-d %B %Y, %H:%M"),
             filter.with(describe),
         )}</p>
-        <p class="nhsuk-body" id=ids::REGISTER_SHOWING data-count=move || visible.with(Vec::len).to_string()>
-            {move || format!("Showing {} of {}", visible.with(Vec::len), count())}
+        <p class="nhsuk-body" id=ids::REGISTER_SHOWING data-count=move || visible.with(|v| v.len()).to_string()>
+            {move || format!("Showing {} of {}", visible.with(|v| v.len()), count())}
         </p>
         <Show
             when=move || { count() > 0 }
@@ -156,9 +171,7 @@ pub fn RegisterPage() -> impl IntoView {
                 </thead>
                 <tbody class="nhsuk-table__body">
                     <For
-                        each=move || state.people.with(|people| {
-                            visible.with(|v| v.iter().take(shown.get().min(drawn.get())).filter_map(|i| people.get(*i).cloned()).collect::<Vec<_>>())
-                        })
+                        each=move || visible.with(|v| v.iter().take(shown.get().min(drawn.get())).cloned().collect::<Vec<_>>())
                         key=|row| row.view_key()
                         let:row
                     >
@@ -166,8 +179,8 @@ pub fn RegisterPage() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
-            <Show when=move || { visible.with(Vec::len) > shown.get() }>
-                <p class="nhsuk-body">{move || format!("Showing {} of {}", shown.get().min(visible.with(Vec::len)), visible.with(Vec::len))}</p>
+            <Show when=move || { visible.with(|v| v.len()) > shown.get() }>
+                <p class="nhsuk-body">{move || format!("Showing {} of {}", shown.get().min(visible.with(|v| v.len())), visible.with(|v| v.len()))}</p>
                 <button class="nhsuk-button nhsuk-button--secondary" id=ids::SHOW_MORE
                     on:click=move |_| shown.update(|n| *n += PAGE_ROWS)>"Show more people"</button>
             </Show>
@@ -393,12 +406,29 @@ fn RatingCountsView(counts: Memo<RatingCounts>, filter: RwSignal<RegisterFilter>
 #[component]
 fn FilterForm(filter: RwSignal<RegisterFilter>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let names = Memo::new(move |_| {
-        state.people.with(|people| {
-            let rows: Vec<&RegisterRow> = people.iter().filter_map(|p| p.register.as_ref()).collect();
-            keyworkers(&rows)
-        })
+    // Everyone's keyworker, kept as rows change (see the register's `visible`); the choices are drawn
+    // again only when the names differ.
+    let tally = Memo::new_owning(move |before: Option<(u64, KeyworkerTally)>| {
+        let counted = state.people.with(|people| {
+            let tally = match before.and_then(|(generation, tally)| Some((people.changes_since(generation)?, tally))) {
+                Some((changes, mut tally)) => {
+                    for change in changes {
+                        change.removed.iter().filter_map(|r| r.register.as_ref()).for_each(|r| tally.remove(r));
+                        change.added.iter().filter_map(|r| r.register.as_ref()).for_each(|r| tally.add(r));
+                    }
+                    tally
+                }
+                None => {
+                    let mut tally = KeyworkerTally::default();
+                    people.iter().filter_map(|p| p.register.as_ref()).for_each(|r| tally.add(r));
+                    tally
+                }
+            };
+            (people.generation(), tally)
+        });
+        (counted, true)
     });
+    let names = Memo::new(move |_| tally.with(|(_, tally)| tally.names()));
     view! {
         <div class="dsr-filters">
             <div class="nhsuk-form-group">

@@ -70,7 +70,7 @@ fn a_pulled_rating_rebuilds_only_its_persons_row_and_the_register_keeps_its_orde
     let touched = copy.apply(writes.clone());
     assert_eq!(touched.people, [alex, sam].into_iter().collect());
     let role = Some(Role::Coordinator);
-    let mut rows = copy.rows(&policy(), today(), role);
+    let mut rows = people_rows(copy.rows(&policy(), today(), role));
     assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![record_of(alex), record_of(sam)]);
     assert_eq!(rows[1].register.as_ref().and_then(|r| r.rating), None);
 
@@ -79,9 +79,13 @@ fn a_pulled_rating_rebuilds_only_its_persons_row_and_the_register_keeps_its_orde
     let writes = pulled(vec![(rating_id, RecordKind::RatingChange, rating(sam, "red"))], &copy.store);
     let touched = copy.apply(writes.clone());
     assert_eq!(touched.people, [sam].into_iter().collect());
-    let fresh: Vec<PersonRow> = touched.people.iter().filter_map(|p| copy.row(*p, &policy(), today(), role)).collect();
-    replace_rows(&mut rows, &touched.people, fresh);
-    assert_eq!(rows, copy.rows(&policy(), today(), role), "the rows updated in place equal the rows built afresh");
+    let fresh = touched.people.iter().filter_map(|p| copy.row(*p, &policy(), today(), role)).map(Arc::new).collect();
+    rows.replace(&touched.people, fresh);
+    assert_eq!(
+        plain(&rows),
+        copy.rows(&policy(), today(), role),
+        "the rows updated in place equal the rows built afresh"
+    );
     assert_eq!(rows[1].register.as_ref().and_then(|r| r.rating), Some(dsr_shared::rating::Rating::Red));
 }
 
@@ -98,13 +102,13 @@ fn a_save_shows_as_waiting_and_a_renamed_person_moves_to_their_place() {
     );
     copy.apply(writes.clone());
     let role = Some(Role::Coordinator);
-    let mut rows = copy.rows(&policy(), today(), role);
+    let mut rows = people_rows(copy.rows(&policy(), today(), role));
     assert!(rows.iter().all(|r| r.on_server));
     let rename: Fields = [("family_name".to_string(), json!("Cole"))].into_iter().collect();
     let writes = copy.store.plan_save(RecordKind::Person, record_of(alex), &rename, None);
     let touched = copy.apply(writes.unwrap_or_default());
-    let fresh: Vec<PersonRow> = touched.people.iter().filter_map(|p| copy.row(*p, &policy(), today(), role)).collect();
-    replace_rows(&mut rows, &touched.people, fresh);
+    let fresh = touched.people.iter().filter_map(|p| copy.row(*p, &policy(), today(), role)).map(Arc::new).collect();
+    rows.replace(&touched.people, fresh);
     assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![record_of(sam), record_of(alex)]);
     assert!(!rows[1].on_server, "the change waits to be sent");
     assert_eq!(copy.counts(), Counts { waiting: 1, refused: 0, conflicts: 0 });
@@ -125,9 +129,10 @@ fn a_view_reset_rebuilds_everything_and_meetings_are_noticed() {
 }
 
 #[test]
-fn a_few_rows_are_placed_as_the_merge_of_many_places_them() {
+fn rows_changed_in_place_equal_rows_built_afresh_and_the_changes_are_kept_for_lists() {
     // Twelve people; then renames of 1 to 12 of them, each moving them in the list: the rows updated
-    // in place equal the rows built afresh, whichever way replace_rows takes.
+    // in place equal the rows built afresh, and each change is kept (what left, what came) for the
+    // lists that follow the rows.
     let mut copy = DeviceCopy::default();
     let names = ["Ash", "Bay", "Cole", "Dee", "Eve", "Fox", "Gray", "Hill", "Ives", "Joy", "Kent", "Lee"];
     let people: Vec<_> = (1..=12u8).map(person_id).collect();
@@ -135,8 +140,8 @@ fn a_few_rows_are_placed_as_the_merge_of_many_places_them() {
         people.iter().zip(names).map(|(p, n)| (record_of(*p), RecordKind::Person, person_fields("Sam", n))).collect();
     copy.apply(pulled(records, &copy.store));
     let role = Some(Role::Coordinator);
-    let mut rows: Vec<std::sync::Arc<PersonRow>> =
-        copy.rows(&policy(), today(), role).into_iter().map(std::sync::Arc::new).collect();
+    let mut rows = people_rows(copy.rows(&policy(), today(), role));
+    let start = rows.generation();
     for touched_count in 1..=12usize {
         let mut changed = Vec::new();
         for (n, person) in people.iter().take(touched_count).enumerate() {
@@ -145,14 +150,108 @@ fn a_few_rows_are_placed_as_the_merge_of_many_places_them() {
             changed.push((record_of(*person), RecordKind::Person, person_fields("Sam", &family)));
         }
         let touched = copy.apply(pulled(changed, &copy.store));
-        let fresh: Vec<std::sync::Arc<PersonRow>> = touched
-            .people
-            .iter()
-            .filter_map(|p| copy.row(*p, &policy(), today(), role))
-            .map(std::sync::Arc::new)
+        let before = rows.generation();
+        let fresh: Vec<Arc<PersonRow>> =
+            touched.people.iter().filter_map(|p| copy.row(*p, &policy(), today(), role)).map(Arc::new).collect();
+        rows.replace(&touched.people, fresh);
+        assert_eq!(plain(&rows), copy.rows(&policy(), today(), role), "{touched_count} touched");
+        let changes = rows.changes_since(before).unwrap_or_else(|| panic!("the last change is kept"));
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].removed.len(), touched_count);
+        assert_eq!(changes[0].added.len(), touched_count);
+        let first = record_of(people[0]);
+        let added = changes[0].added.iter().find(|a| a.id == first);
+        assert!(rows.get(first).zip(added).is_some_and(|(r, a)| Arc::ptr_eq(r, a)), "found by id: the row shown");
+    }
+    // Twelve changes: the first ones are no longer kept; the last eight are, in order.
+    assert!(rows.changes_since(start).is_none(), "a list that far behind reads every row again");
+    let kept = rows.changes_since(rows.generation() - 8).unwrap_or_default();
+    assert_eq!(
+        kept.iter().map(|c| c.generation).collect::<Vec<_>>(),
+        ((rows.generation() - 7)..=rows.generation()).collect::<Vec<_>>()
+    );
+    assert_eq!(rows.changes_since(rows.generation()).map(|c| c.len()), Some(0));
+    // A reset forgets them.
+    let before = rows.generation();
+    rows.reset(copy.rows(&policy(), today(), role).into_iter().map(Arc::new).collect());
+    assert!(rows.changes_since(before).is_none());
+}
+
+/// Rows as the app keeps them.
+fn people_rows(rows: Vec<PersonRow>) -> PeopleRows {
+    let mut kept = PeopleRows::default();
+    kept.reset(rows.into_iter().map(Arc::new).collect());
+    kept
+}
+
+/// The rows kept, as plain rows.
+fn plain(rows: &PeopleRows) -> Vec<PersonRow> {
+    rows.iter().map(|r| PersonRow::clone(r)).collect()
+}
+
+#[test]
+fn the_register_list_followed_change_by_change_equals_the_list_read_afresh() {
+    use dsr_shared::register::{RegisterFilter, SortBy};
+    // Every column both ways, a rating filter, a search: for each, a list followed through renames
+    // (moving people across the list), ratings, a keyworker, a record that makes no person (listed
+    // first) and a person gone is, at every step, the list read from every row.
+    let mut filters: Vec<RegisterFilter> = SortBy::ALL
+        .into_iter()
+        .flat_map(|sort| {
+            [false, true].map(|descending| RegisterFilter { sort, descending, ..RegisterFilter::default() })
+        })
+        .collect();
+    filters.push(RegisterFilter { ratings: vec![Some(dsr_shared::rating::Rating::Red)], ..RegisterFilter::default() });
+    filters.push(RegisterFilter { search: "a".into(), sort: SortBy::Rating, ..RegisterFilter::default() });
+    let role = Some(Role::Coordinator);
+    let names = ["Ash", "Bay", "Cole", "Dee", "Eve", "Fox", "Gray", "Hill", "Ives", "Joy"];
+    let people: Vec<_> = (1..=10u8).map(person_id).collect();
+    let mut copy = DeviceCopy::default();
+    let records =
+        people.iter().zip(names).map(|(p, n)| (record_of(*p), RecordKind::Person, person_fields("Sam", n))).collect();
+    copy.apply(pulled(records, &copy.store));
+    let mut rows = people_rows(copy.rows(&policy(), today(), role));
+    let mut lists: Vec<ShownRows> = filters.iter().map(|f| ShownRows::of(&rows, f.clone())).collect();
+    let rating_of = |n: u8| RecordId::from_time_and_random(100 + u64::from(n), [n; 10]);
+    let steps: Vec<Vec<(RecordId, RecordKind, Fields)>> = vec![
+        vec![(rating_of(1), RecordKind::RatingChange, rating(people[2], "red"))],
+        vec![(record_of(people[0]), RecordKind::Person, person_fields("Sam", "Zed"))],
+        vec![
+            (rating_of(2), RecordKind::RatingChange, rating(people[5], "amber")),
+            (record_of(people[7]), RecordKind::Person, person_fields("Al", "Aa")),
+            (record_of(people[3]), RecordKind::Person, {
+                let mut f = person_fields("Kim", "Dee");
+                f.insert("keyworker".into(), json!({ "name": "Pat Keyworker", "role": "Keyworker" }));
+                f
+            }),
+        ],
+        vec![(record_of(people[4]), RecordKind::Person, person_fields("", ""))],
+        vec![(rating_of(3), RecordKind::RatingChange, rating(people[0], "red"))],
+        (0..10).map(|n| (record_of(people[n]), RecordKind::Person, person_fields("Ann", names[9 - n]))).collect(),
+    ];
+    for (step, changes) in steps.into_iter().enumerate() {
+        let touched = copy.apply(pulled(changes, &copy.store));
+        let fresh =
+            touched.people.iter().filter_map(|p| copy.row(*p, &policy(), today(), role)).map(Arc::new).collect();
+        rows.replace(&touched.people, fresh);
+        lists = lists
+            .into_iter()
+            .zip(&filters)
+            .map(|(list, filter)| {
+                let followed = list.follow(&rows, filter.clone());
+                let afresh = ShownRows::of(&rows, filter.clone());
+                let ids = |l: &ShownRows| l.iter().map(|r| r.id).collect::<Vec<_>>();
+                assert_eq!(ids(&followed), ids(&afresh), "step {step}, {filter:?}");
+                followed
+            })
             .collect();
-        replace_rows(&mut rows, &touched.people, fresh);
-        let afresh = copy.rows(&policy(), today(), role);
-        assert_eq!(rows.iter().map(|r| PersonRow::clone(r)).collect::<Vec<_>>(), afresh, "{touched_count} touched");
+        if step == 3 || step == 4 {
+            // The record that makes no person is listed first under every filter.
+            let odd = record_of(people[4]);
+            assert!(
+                lists.iter().all(|l| l.first().is_some_and(|r| r.id == odd && r.register.is_none())),
+                "step {step}"
+            );
+        }
     }
 }
