@@ -26,7 +26,10 @@ pub struct PersonRow {
     pub order: (String, RecordId),
     /// `None` when the fields do not make a valid person (a refused change).
     pub person: Option<Person>,
-    pub fields: Fields,
+    /// The record's own words for what the register row shows, as typed (a row whose fields make no
+    /// person shows them as they are): not the whole record, which a long register would copy again
+    /// with every row built.
+    pub texts: RowTexts,
     /// The server holds this device's latest version.
     pub on_server: bool,
     /// Refused changes to this person: (seq, reasons).
@@ -39,6 +42,27 @@ pub struct PersonRow {
     pub papers: ReviewPapers,
     /// The register's view of them (rating, next due item), worked out when loaded.
     pub register: Option<dsr_shared::register::RegisterRow>,
+}
+
+/// The texts of a person's record the register row shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowTexts {
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: String,
+    pub nhs_number: String,
+}
+
+impl RowTexts {
+    pub fn of(fields: &Fields) -> RowTexts {
+        let text = |field: &str| fields.get(field).and_then(Value::as_str).unwrap_or("").to_string();
+        RowTexts {
+            given_name: text("given_name"),
+            family_name: text("family_name"),
+            date_of_birth: text("date_of_birth"),
+            nhs_number: text("nhs_number"),
+        }
+    }
 }
 
 /// What was recorded for a person's reviews besides the reviews and actions (which the due engine reads).
@@ -67,16 +91,16 @@ impl PersonRow {
 
     /// Changes whenever what the row shows changes (the list re-renders only such rows).
     pub fn view_key(&self) -> String {
-        let text = |field: &str| self.fields.get(field).and_then(Value::as_str).unwrap_or("");
+        let texts = &self.texts;
         format!(
             "{}|{}|{}|{}|{}|{}|{}|{:?}",
             self.id,
             self.on_server,
             self.refused.len(),
-            text("given_name"),
-            text("family_name"),
-            text("date_of_birth"),
-            text("nhs_number"),
+            texts.given_name,
+            texts.family_name,
+            texts.date_of_birth,
+            texts.nhs_number,
             self.register.as_ref().map(|r| (
                 r.rating,
                 r.keyworker.clone(),
@@ -297,14 +321,14 @@ impl DeviceCopy {
             }
             None => (None, Vec::new(), ReviewPapers::default()),
         };
-        let name = |field: &str| record.fields.get(field).and_then(Value::as_str).unwrap_or("");
+        let texts = RowTexts::of(&record.fields);
         let row = PersonRow {
             id,
-            order: (format!("{} {}", name("family_name"), name("given_name")).to_lowercase(), id),
+            order: (format!("{} {}", texts.family_name, texts.given_name).to_lowercase(), id),
             person: found,
             on_server: record.server.is_some() && !waiting,
             refused,
-            fields: record.fields.clone(),
+            texts,
             file,
             visit_notes,
             papers,

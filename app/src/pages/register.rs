@@ -192,8 +192,8 @@ pub fn RegisterPage() -> impl IntoView {
 fn PersonRowView(row: Arc<PersonRow>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = row.id.to_string();
-    let text = |field: &str| row.fields.get(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
-    let name = format!("{} {}", text("given_name"), text("family_name"));
+    let texts = &row.texts;
+    let name = format!("{} {}", texts.given_name, texts.family_name);
     // Only those who may change a person's record are offered to (the server decides anyway).
     let may_change = state.session.with_untracked(|s| {
         s.user().is_some_and(|u| {
@@ -207,7 +207,7 @@ fn PersonRowView(row: Arc<PersonRow>) -> impl IntoView {
             person.age_on(today).to_string(),
             person.nhs_number.map(|n| n.to_string()).unwrap_or_else(|| "Not known".into()),
         ),
-        None => (text("date_of_birth"), String::new(), text("nhs_number")),
+        None => (texts.date_of_birth.clone(), String::new(), texts.nhs_number.clone()),
     };
     let (tag_class, tag_text) = match (row.refused.is_empty(), row.on_server) {
         (false, _) => ("nhsuk-tag nhsuk-tag--red", "Refused by the server"),
