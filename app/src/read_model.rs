@@ -338,15 +338,18 @@ impl DeviceCopy {
     }
 
     /// Every person's row, in the register's order.
-    pub fn rows(&self, policy: &AreaPolicy, today: chrono::NaiveDate, role: Option<Role>) -> Vec<PersonRow> {
-        let mut rows: Vec<PersonRow> = self
+    pub fn rows(&self, policy: &AreaPolicy, today: chrono::NaiveDate, role: Option<Role>) -> Vec<Arc<PersonRow>> {
+        let mut rows: Vec<Arc<PersonRow>> = self
             .store
             .records
             .values()
             .filter(|r| r.kind == RecordKind::Person)
             .filter_map(|r| self.row(PersonId::from_uuid(r.id.as_uuid()), policy, today, role))
+            .map(Arc::new)
             .collect();
-        rows.sort_by(|a, b| a.order.cmp(&b.order));
+        // Sorted as `replace_in_order` sorts (one sort in the app's code, not two).
+        let order: &dyn Fn(&Arc<PersonRow>, &Arc<PersonRow>) -> std::cmp::Ordering = &|a, b| a.order.cmp(&b.order);
+        rows.sort_by(order);
         rows
     }
 
@@ -385,7 +388,8 @@ const KEPT_CHANGES: usize = 8;
 #[derive(Debug, Default)]
 pub struct PeopleRows {
     rows: Vec<Arc<PersonRow>>,
-    by_id: BTreeMap<RecordId, Arc<PersonRow>>,
+    /// The same rows in id order (found by a binary search; kept as `rows` are, by the same one pass).
+    by_id: Vec<Arc<PersonRow>>,
     /// Counts every change, resets included.
     generation: u64,
     /// The last changes, oldest first; a reset forgets them.
@@ -410,10 +414,12 @@ impl std::ops::Deref for PeopleRows {
 }
 
 impl PeopleRows {
-    /// Every row anew (put in order here); lists following the rows read them all again.
-    pub fn reset(&mut self, mut rows: Vec<Arc<PersonRow>>) {
-        rows.sort_by(|a, b| a.order.cmp(&b.order));
-        self.by_id = rows.iter().map(|r| (r.id, Arc::clone(r))).collect();
+    /// Every row anew, in the register's order (as [`DeviceCopy::rows`] gives them); lists following
+    /// the rows read them all again.
+    pub fn reset(&mut self, rows: Vec<Arc<PersonRow>>) {
+        debug_assert!(rows.windows(2).all(|w| w[0].order <= w[1].order), "rows come in the register's order");
+        self.by_id = Vec::with_capacity(rows.len());
+        replace_in_order(&mut self.by_id, &[], rows.clone(), &by_id, &Arc::ptr_eq);
         self.rows = rows;
         self.generation += 1;
         self.recent.clear();
@@ -423,11 +429,9 @@ impl PeopleRows {
     /// found by its id, then everyone moved once (see [`replace_in_order`]).
     pub fn replace(&mut self, people: &BTreeSet<PersonId>, fresh: Vec<Arc<PersonRow>>) {
         let removed: Vec<Arc<PersonRow>> =
-            people.iter().filter_map(|p| self.by_id.remove(&RecordId::from_uuid(p.as_uuid()))).collect();
-        for row in &fresh {
-            self.by_id.insert(row.id, Arc::clone(row));
-        }
-        replace_in_order(&mut self.rows, &removed, fresh.clone(), |a, b| a.order.cmp(&b.order), Arc::ptr_eq);
+            people.iter().filter_map(|p| self.get(RecordId::from_uuid(p.as_uuid())).cloned()).collect();
+        replace_in_order(&mut self.by_id, &removed, fresh.clone(), &by_id, &Arc::ptr_eq);
+        replace_in_order(&mut self.rows, &removed, fresh.clone(), &|a, b| a.order.cmp(&b.order), &Arc::ptr_eq);
         self.generation += 1;
         self.recent.push_back(RowsChange { generation: self.generation, removed, added: fresh });
         if self.recent.len() > KEPT_CHANGES {
@@ -453,8 +457,13 @@ impl PeopleRows {
 
     /// A person's row by their record's id.
     pub fn get(&self, id: RecordId) -> Option<&Arc<PersonRow>> {
-        self.by_id.get(&id)
+        self.by_id.binary_search_by(|r| r.id.cmp(&id)).ok().map(|at| &self.by_id[at])
     }
+}
+
+/// Rows in id order.
+fn by_id(a: &Arc<PersonRow>, b: &Arc<PersonRow>) -> std::cmp::Ordering {
+    a.id.cmp(&b.id)
 }
 
 /// The rows the register shows under a filter, in order, as of a generation of everyone's rows: rows
@@ -502,7 +511,7 @@ impl ShownRows {
             let shown = |rows: &[Arc<PersonRow>]| rows.iter().filter(|r| self.shows(r)).cloned().collect();
             let (gone, new): (Vec<_>, Vec<_>) = (shown(&change.removed), shown(&change.added));
             let filter = &self.filter;
-            replace_in_order(&mut self.rows, &gone, new, |a, b| shown_order(filter, a, b), Arc::ptr_eq);
+            replace_in_order(&mut self.rows, &gone, new, &|a, b| shown_order(filter, a, b), &Arc::ptr_eq);
         }
         self.generation = people.generation();
         self
@@ -511,6 +520,49 @@ impl ShownRows {
     /// Whether the filter shows a row (a row whose fields make no person always).
     fn shows(&self, row: &PersonRow) -> bool {
         row.register.as_ref().is_none_or(|r| self.filter.matches(r))
+    }
+}
+
+/// The register's counts per rating and its keyworkers, as of a generation of everyone's rows, kept
+/// as rows change (see [`ShownRows`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisterTally {
+    generation: u64,
+    pub counts: dsr_shared::register::RatingCounts,
+    pub keyworkers: dsr_shared::register::KeyworkerTally,
+}
+
+impl RegisterTally {
+    /// Counted from every row.
+    pub fn of(people: &PeopleRows) -> RegisterTally {
+        let mut tally = RegisterTally {
+            generation: people.generation(),
+            counts: Default::default(),
+            keyworkers: Default::default(),
+        };
+        people.iter().filter_map(|p| p.register.as_ref()).for_each(|r| tally.add(r));
+        tally
+    }
+
+    /// As now: these counts with the changes since; counted again when some are no longer kept.
+    pub fn follow(mut self, people: &PeopleRows) -> RegisterTally {
+        let Some(changes) = people.changes_since(self.generation) else {
+            return RegisterTally::of(people);
+        };
+        for change in changes {
+            change.removed.iter().filter_map(|r| r.register.as_ref()).for_each(|r| {
+                self.counts.remove(r);
+                self.keyworkers.remove(r);
+            });
+            change.added.iter().filter_map(|r| r.register.as_ref()).for_each(|r| self.add(r));
+        }
+        self.generation = people.generation();
+        self
+    }
+
+    fn add(&mut self, row: &dsr_shared::register::RegisterRow) {
+        self.counts.add(row);
+        self.keyworkers.add(row);
     }
 }
 

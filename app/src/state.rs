@@ -284,7 +284,7 @@ impl AppState {
         let (role, today) = (self.role(), today());
         let (rows, counts, meetings) =
             self.copy.with_value(|copy| (copy.rows(&policy, today, role), copy.counts(), copy.meetings()));
-        self.people.update(|people| people.reset(rows.into_iter().map(Arc::new).collect()));
+        self.people.update(|people| people.reset(rows));
         self.counts.set(counts);
         self.meetings.set(Some(meetings));
     }

@@ -341,37 +341,35 @@ pub fn replace_in_order<R>(
     list: &mut Vec<R>,
     old: &[R],
     mut new: Vec<R>,
-    order: impl Fn(&R, &R) -> Ordering,
-    same: impl Fn(&R, &R) -> bool,
+    order: &dyn Fn(&R, &R) -> Ordering,
+    same: &dyn Fn(&R, &R) -> bool,
 ) {
-    let mut gone: Vec<usize> = old
-        .iter()
-        .filter_map(|o| {
-            let from = list.partition_point(|r| order(r, o) == Ordering::Less);
-            list[from..]
-                .iter()
-                .take_while(|r| order(r, o) != Ordering::Greater)
-                .position(|r| same(r, o))
-                .map(|at| from + at)
-        })
-        .collect();
-    if gone.is_empty() && new.is_empty() {
+    // Which rows leave, marked by place (no sort of the places needed).
+    let mut leaving = vec![false; list.len()];
+    let mut any_leaving = false;
+    for o in old {
+        let from = list.partition_point(|r| order(r, o) == Ordering::Less);
+        let found = list[from..].iter().take_while(|r| order(r, o) != Ordering::Greater).position(|r| same(r, o));
+        if let Some(at) = found {
+            leaving[from + at] = true;
+            any_leaving = true;
+        }
+    }
+    if !any_leaving && new.is_empty() {
         return;
     }
-    gone.sort_unstable();
-    gone.dedup();
-    new.sort_by(&order);
+    new.sort_by(order);
     // Where each new row goes: after the rows before or equal to it (those leaving included; their
     // leaving moves nothing else).
     let places: Vec<usize> = new.iter().map(|n| list.partition_point(|r| order(r, n) != Ordering::Greater)).collect();
-    let mut merged = Vec::with_capacity(list.len() + new.len() - gone.len());
-    let (mut gone, mut places) = (gone.into_iter().peekable(), places.into_iter().peekable());
+    let mut merged = Vec::with_capacity(list.len() + new.len());
+    let mut places = places.into_iter().peekable();
     let mut new = new.into_iter();
     for (at, row) in std::mem::take(list).into_iter().enumerate() {
         while places.next_if(|p| *p == at).is_some() {
             merged.extend(new.next());
         }
-        if gone.next_if_eq(&at).is_none() {
+        if !leaving[at] {
             merged.push(row);
         }
     }
@@ -380,34 +378,34 @@ pub fn replace_in_order<R>(
 }
 
 /// How many people each keyworker has on a list, kept as rows come and go (for the keyworker filter's
-/// choices: [`KeyworkerTally::names`]).
+/// choices: [`KeyworkerTally::names`]). In name order: an area has tens of keyworkers, not thousands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KeyworkerTally(std::collections::BTreeMap<String, usize>);
+pub struct KeyworkerTally(Vec<(String, usize)>);
 
 impl KeyworkerTally {
     pub fn add(&mut self, row: &RegisterRow) {
         if let Some(name) = &row.keyworker {
-            match self.0.get_mut(name) {
-                Some(n) => *n += 1,
-                None => _ = self.0.insert(name.clone(), 1),
+            match self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
+                Ok(at) => self.0[at].1 += 1,
+                Err(at) => self.0.insert(at, (name.clone(), 1)),
             }
         }
     }
 
     pub fn remove(&mut self, row: &RegisterRow) {
         if let Some(name) = &row.keyworker
-            && let Some(n) = self.0.get_mut(name)
+            && let Ok(at) = self.0.binary_search_by(|(n, _)| n.as_str().cmp(name))
         {
-            *n -= 1;
-            if *n == 0 {
-                self.0.remove(name);
+            self.0[at].1 -= 1;
+            if self.0[at].1 == 0 {
+                self.0.remove(at);
             }
         }
     }
 
     /// The keyworkers named, in name order, each once.
     pub fn names(&self) -> Vec<String> {
-        self.0.keys().cloned().collect()
+        self.0.iter().map(|(name, _)| name.clone()).collect()
     }
 }
 
@@ -752,7 +750,7 @@ mod tests {
             let mut expected: Vec<(u8, u16)> =
                 sorted.iter().filter(|(_, id)| !gone.contains(id)).copied().chain(new.iter().copied()).collect();
             expected.sort();
-            replace_in_order(&mut sorted, &old, new, order, |a, b| a.1 == b.1);
+            replace_in_order(&mut sorted, &old, new, &order, &|a, b| a.1 == b.1);
             proptest::prop_assert_eq!(sorted, expected);
         }
 

@@ -8,7 +8,7 @@ use chrono::Local;
 use dsr_shared::due::DueRule;
 use dsr_shared::rating::Rating;
 use dsr_shared::register::{
-    AgeGroup, KeyworkerFilter, KeyworkerTally, RatingCounts, RegisterFilter, RegisterRow, SortBy, StatusFilter,
+    AgeGroup, KeyworkerFilter, RatingCounts, RegisterFilter, RegisterRow, SortBy, StatusFilter,
 };
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ use leptos::task::spawn_local;
 
 use crate::element_ids as ids;
 use crate::local_store;
-use crate::read_model::{PersonRow, ShownRows};
+use crate::read_model::{PersonRow, RegisterTally, ShownRows};
 use crate::state::AppState;
 
 /// Rows shown at first, and added by "Show more".
@@ -67,28 +67,17 @@ pub fn RegisterPage() -> impl IntoView {
             });
         }
     });
-    // The counts per rating, kept as rows change (see `visible`); the page redraws them when they differ.
-    let tally = Memo::new_owning(move |before: Option<(u64, RatingCounts)>| {
-        let counted = state.people.with(|people| {
-            let counts = match before.and_then(|(generation, counts)| Some((people.changes_since(generation)?, counts)))
-            {
-                Some((changes, mut counts)) => {
-                    for change in changes {
-                        change.removed.iter().filter_map(|r| r.register.as_ref()).for_each(|r| counts.remove(r));
-                        change.added.iter().filter_map(|r| r.register.as_ref()).for_each(|r| counts.add(r));
-                    }
-                    counts
-                }
-                None => {
-                    let rows: Vec<&RegisterRow> = people.iter().filter_map(|p| p.register.as_ref()).collect();
-                    RatingCounts::of(&rows)
-                }
-            };
-            (people.generation(), counts)
+    // The counts per rating and the keyworkers, kept as rows change (see `visible`); what shows them is
+    // drawn again only when they differ.
+    let tally = Memo::new_owning(move |before: Option<RegisterTally>| {
+        let tally = state.people.with(|people| match before {
+            Some(before) => before.follow(people),
+            None => RegisterTally::of(people),
         });
-        (counted, true)
+        (tally, true)
     });
-    let counts = Memo::new(move |_| tally.with(|(_, counts)| *counts));
+    let counts = Memo::new(move |_| tally.with(|t| t.counts));
+    let keyworkers = Memo::new(move |_| tally.with(|t| t.keyworkers.names()));
 
     view! {
         {notice.map(|text| view! {
@@ -132,7 +121,7 @@ pub fn RegisterPage() -> impl IntoView {
                 }}
             </p>
         </Show>
-        <FilterForm filter=filter/>
+        <FilterForm filter=filter keyworkers=keyworkers/>
         <button class="nhsuk-button nhsuk-button--secondary dsr-no-print" id=ids::PRINT_REGISTER type="button"
             on:click=move |_| {
                 // Every person the filters show, not only the first page, all drawn before printing.
@@ -404,31 +393,7 @@ fn RatingCountsView(counts: Memo<RatingCounts>, filter: RwSignal<RegisterFilter>
 
 /// Search, status, what is due, keyworker, age group, overdue and sort.
 #[component]
-fn FilterForm(filter: RwSignal<RegisterFilter>) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    // Everyone's keyworker, kept as rows change (see the register's `visible`); the choices are drawn
-    // again only when the names differ.
-    let tally = Memo::new_owning(move |before: Option<(u64, KeyworkerTally)>| {
-        let counted = state.people.with(|people| {
-            let tally = match before.and_then(|(generation, tally)| Some((people.changes_since(generation)?, tally))) {
-                Some((changes, mut tally)) => {
-                    for change in changes {
-                        change.removed.iter().filter_map(|r| r.register.as_ref()).for_each(|r| tally.remove(r));
-                        change.added.iter().filter_map(|r| r.register.as_ref()).for_each(|r| tally.add(r));
-                    }
-                    tally
-                }
-                None => {
-                    let mut tally = KeyworkerTally::default();
-                    people.iter().filter_map(|p| p.register.as_ref()).for_each(|r| tally.add(r));
-                    tally
-                }
-            };
-            (people.generation(), tally)
-        });
-        (counted, true)
-    });
-    let names = Memo::new(move |_| tally.with(|(_, tally)| tally.names()));
+fn FilterForm(filter: RwSignal<RegisterFilter>, keyworkers: Memo<Vec<String>>) -> impl IntoView {
     view! {
         <div class="dsr-filters">
             <div class="nhsuk-form-group">
@@ -462,7 +427,7 @@ fn FilterForm(filter: RwSignal<RegisterFilter>) -> impl IntoView {
                     })>
                     <option value="">"Anyone"</option>
                     <option value="__nobody__">"No keyworker yet"</option>
-                    {move || names.get().into_iter().map(|n| { let value = n.clone(); view! { <option value=value>{n}</option> } }).collect_view()}
+                    {move || keyworkers.get().into_iter().map(|n| { let value = n.clone(); view! { <option value=value>{n}</option> } }).collect_view()}
                 </select>
             </div>
             <div class="nhsuk-form-group">

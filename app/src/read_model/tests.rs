@@ -83,7 +83,7 @@ fn a_pulled_rating_rebuilds_only_its_persons_row_and_the_register_keeps_its_orde
     rows.replace(&touched.people, fresh);
     assert_eq!(
         plain(&rows),
-        copy.rows(&policy(), today(), role),
+        unshared(copy.rows(&policy(), today(), role)),
         "the rows updated in place equal the rows built afresh"
     );
     assert_eq!(rows[1].register.as_ref().and_then(|r| r.rating), Some(dsr_shared::rating::Rating::Red));
@@ -154,7 +154,7 @@ fn rows_changed_in_place_equal_rows_built_afresh_and_the_changes_are_kept_for_li
         let fresh: Vec<Arc<PersonRow>> =
             touched.people.iter().filter_map(|p| copy.row(*p, &policy(), today(), role)).map(Arc::new).collect();
         rows.replace(&touched.people, fresh);
-        assert_eq!(plain(&rows), copy.rows(&policy(), today(), role), "{touched_count} touched");
+        assert_eq!(plain(&rows), unshared(copy.rows(&policy(), today(), role)), "{touched_count} touched");
         let changes = rows.changes_since(before).unwrap_or_else(|| panic!("the last change is kept"));
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].removed.len(), touched_count);
@@ -173,15 +173,20 @@ fn rows_changed_in_place_equal_rows_built_afresh_and_the_changes_are_kept_for_li
     assert_eq!(rows.changes_since(rows.generation()).map(|c| c.len()), Some(0));
     // A reset forgets them.
     let before = rows.generation();
-    rows.reset(copy.rows(&policy(), today(), role).into_iter().map(Arc::new).collect());
+    rows.reset(copy.rows(&policy(), today(), role));
     assert!(rows.changes_since(before).is_none());
 }
 
 /// Rows as the app keeps them.
-fn people_rows(rows: Vec<PersonRow>) -> PeopleRows {
+fn people_rows(rows: Vec<Arc<PersonRow>>) -> PeopleRows {
     let mut kept = PeopleRows::default();
-    kept.reset(rows.into_iter().map(Arc::new).collect());
+    kept.reset(rows);
     kept
+}
+
+/// Shared rows as plain rows.
+fn unshared(rows: Vec<Arc<PersonRow>>) -> Vec<PersonRow> {
+    rows.iter().map(|r| PersonRow::clone(r)).collect()
 }
 
 /// The rows kept, as plain rows.
@@ -190,11 +195,11 @@ fn plain(rows: &PeopleRows) -> Vec<PersonRow> {
 }
 
 #[test]
-fn the_register_list_followed_change_by_change_equals_the_list_read_afresh() {
+fn the_register_list_and_counts_followed_change_by_change_equal_those_read_afresh() {
     use dsr_shared::register::{RegisterFilter, SortBy};
     // Every column both ways, a rating filter, a search: for each, a list followed through renames
     // (moving people across the list), ratings, a keyworker, a record that makes no person (listed
-    // first) and a person gone is, at every step, the list read from every row.
+    // first) is, at every step, the list read from every row; so are the counts and keyworkers.
     let mut filters: Vec<RegisterFilter> = SortBy::ALL
         .into_iter()
         .flat_map(|sort| {
@@ -212,6 +217,7 @@ fn the_register_list_followed_change_by_change_equals_the_list_read_afresh() {
     copy.apply(pulled(records, &copy.store));
     let mut rows = people_rows(copy.rows(&policy(), today(), role));
     let mut lists: Vec<ShownRows> = filters.iter().map(|f| ShownRows::of(&rows, f.clone())).collect();
+    let mut tally = RegisterTally::of(&rows);
     let rating_of = |n: u8| RecordId::from_time_and_random(100 + u64::from(n), [n; 10]);
     let steps: Vec<Vec<(RecordId, RecordKind, Fields)>> = vec![
         vec![(rating_of(1), RecordKind::RatingChange, rating(people[2], "red"))],
@@ -245,6 +251,9 @@ fn the_register_list_followed_change_by_change_equals_the_list_read_afresh() {
                 followed
             })
             .collect();
+        // The counts per rating and the keyworkers, followed, are those counted afresh.
+        tally = tally.follow(&rows);
+        assert_eq!(tally, RegisterTally::of(&rows), "step {step}");
         if step == 3 || step == 4 {
             // The record that makes no person is listed first under every filter.
             let odd = record_of(people[4]);
