@@ -342,14 +342,23 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
         Some(cursor) if !pushed => cursor,
         _ => local_store::cursor().await?,
     };
-    if cursor == 0 {
-        // A first sync: the area's policy before its people, so the register is built once with it
-        // (a policy arriving after 10,000 people would build every row again).
-        fetch_policy(state).await?;
-    }
     let mut received = 0;
     // The next page, fetched while the one before was stored (or the first, asked for early).
     let mut ahead = early.filter(|(asked, _)| !pushed && *asked == (cursor, view)).map(|(_, page)| page);
+    if cursor == 0 {
+        // A first sync: the area's policy before its people are stored, so the register is built once
+        // with it (a policy arriving after 10,000 people would build every row again); the first page
+        // is asked for meanwhile.
+        let first = async {
+            match ahead.take() {
+                Some(page) => Ok(page),
+                None => fetch_page(client_id, cursor, view).await,
+            }
+        };
+        let (policy, first) = futures::future::join(fetch_policy(state), first).await;
+        policy?;
+        ahead = Some(first?);
+    }
     loop {
         let page = match ahead.take() {
             Some(page) => page,
