@@ -246,6 +246,57 @@ async fn a_newer_version_opening_in_another_tab_is_not_blocked_by_this_one() {
     browser.quit().await;
 }
 
+/// Version 3's stores: (name, key path; `meta` keyed apart).
+const VERSION_3_STORES: [(&str, Option<&str>); 6] = [
+    ("records", Some("id")),
+    ("outbox", Some("seq")),
+    ("drafts", Some("key")),
+    ("conflicts", Some("id")),
+    ("meta", None),
+    ("views", Some("id")),
+];
+
+/// Rewrites the browser's database (away from the app, its connections closed) as an older storage
+/// `version` left it: `stores` only, holding what today's version (5) holds once `prepare` has turned
+/// it into what that version wrote. `prepare` is JavaScript changing `dump` (`{ store: { keys, values } }`)
+/// in place; it returns whether the dump is as the test expects (else nothing is rewritten, and it is
+/// read again).
+async fn rewrite_as_version(browser: &Browser, version: u32, stores: &[(&str, Option<&str>)], prepare: &str) {
+    let names: Vec<String> = stores.iter().map(|(name, _)| format!("'{name}'")).collect();
+    let creates: Vec<String> = stores
+        .iter()
+        .map(|(name, key)| match key {
+            Some(key) => format!("d.createObjectStore('{name}', {{ keyPath: '{key}' }});"),
+            None => format!("d.createObjectStore('{name}');"),
+        })
+        .collect();
+    let script = format!(
+        "const stores = [{names}];
+         const open = indexedDB.open('dsr');
+         open.onsuccess = () => {{ const db = open.result;
+           if (db.version !== 5 || !db.objectStoreNames.contains('pages')) {{ db.close(); done(false); return; }}
+           const tx = db.transaction(stores); const dump = {{}};
+           for (const s of stores) {{ const st = tx.objectStore(s); dump[s] = {{}};
+             st.getAllKeys().onsuccess = e => {{ dump[s].keys = e.target.result; }};
+             st.getAll().onsuccess = e => {{ dump[s].values = e.target.result; }}; }}
+           tx.oncomplete = () => {{ db.close();
+             if (!(() => {{ {prepare} }})()) {{ done(false); return; }}
+             const del = indexedDB.deleteDatabase('dsr');
+             del.onsuccess = () => {{ const old = indexedDB.open('dsr', {version});
+               old.onupgradeneeded = () => {{ const d = old.result; {creates} }};
+               old.onsuccess = () => {{ const d = old.result; const w = d.transaction(stores, 'readwrite');
+                 for (const s of stores) {{ dump[s].values.forEach((v, i) =>
+                   s === 'meta' ? w.objectStore(s).put(v, dump[s].keys[i]) : w.objectStore(s).put(v)); }}
+                 w.oncomplete = () => {{ d.close(); done(true); }};
+                 w.onerror = () => done(false); }}; }};
+             del.onerror = () => done(false); }}; }};
+         open.onerror = () => done(false);",
+        names = names.join(", "),
+        creates = creates.join(" ")
+    );
+    browser.wait_until(&format!("the database is as version {version} left it"), &script).await;
+}
+
 /// The device's storage as version 3 of the app left it (records one by one, no pages): everything a
 /// device held, sent and unsent, opens after the upgrade and the unsent change is sent.
 #[tokio::test(flavor = "multi_thread")]
@@ -277,33 +328,13 @@ async fn data_written_by_storage_version_3_opens_after_the_upgrade() {
     // values: version 3's stores, no pages.
     browser.set_offline(false).await;
     browser.goto(&format!("{}/api/health", server.url)).await;
-    browser
-        .wait_until(
-            "the database is as version 3 left it",
-            "const stores = ['records', 'outbox', 'drafts', 'conflicts', 'meta', 'views'];
-             const open = indexedDB.open('dsr');
-             open.onsuccess = () => { const db = open.result;
-               if (db.version !== 5 || !db.objectStoreNames.contains('pages')) { db.close(); done(false); return; }
-               const tx = db.transaction(stores); const dump = {};
-               for (const s of stores) { const st = tx.objectStore(s); dump[s] = {};
-                 st.getAllKeys().onsuccess = e => { dump[s].keys = e.target.result; };
-                 st.getAll().onsuccess = e => { dump[s].values = e.target.result; }; }
-               tx.oncomplete = () => { db.close();
-                 const del = indexedDB.deleteDatabase('dsr');
-                 del.onsuccess = () => { const v3 = indexedDB.open('dsr', 3);
-                   v3.onupgradeneeded = () => { const d = v3.result;
-                     d.createObjectStore('records', { keyPath: 'id' }); d.createObjectStore('outbox', { keyPath: 'seq' });
-                     d.createObjectStore('drafts', { keyPath: 'key' }); d.createObjectStore('conflicts', { keyPath: 'id' });
-                     d.createObjectStore('meta'); d.createObjectStore('views', { keyPath: 'id' }); };
-                   v3.onsuccess = () => { const d = v3.result; const w = d.transaction(stores, 'readwrite');
-                     for (const s of stores) { dump[s].values.forEach((v, i) =>
-                       s === 'meta' ? w.objectStore(s).put(v, dump[s].keys[i]) : w.objectStore(s).put(v)); }
-                     w.oncomplete = () => { d.close(); done(dump.records.values.length === 2 && dump.outbox.values.length === 1); };
-                     w.onerror = () => done(false); }; };
-                 del.onerror = () => done(false); }; };
-             open.onerror = () => done(false);",
-        )
-        .await;
+    rewrite_as_version(
+        &browser,
+        3,
+        &VERSION_3_STORES,
+        "return dump.records.values.length === 2 && dump.outbox.values.length === 1;",
+    )
+    .await;
 
     // The new version opens it: both people listed, the draft put back, the unsent change sent.
     browser.goto(&server.url).await;
@@ -339,41 +370,21 @@ async fn data_written_by_storage_version_4_opens_after_the_upgrade() {
     browser.wait_for_text(ids::REGISTER_COUNT, "500 people").await;
     browser.wait_for_text(ids::UNSYNCED, "Everything saved").await;
     browser.goto(&format!("{}/api/health", server.url)).await;
-    browser
-        .wait_until(
-            "the database is as version 4 left it: the pages' ids as text",
-            "const stores = ['records', 'outbox', 'drafts', 'conflicts', 'meta', 'views', 'pages'];
-             const text = b => { const h = [...b].map(x => x.toString(16).padStart(2, '0')).join('');
-               return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`; };
-             const open = indexedDB.open('dsr');
-             open.onsuccess = () => { const db = open.result;
-               if (db.version !== 5) { db.close(); done(false); return; }
-               const tx = db.transaction(stores); const dump = {};
-               for (const s of stores) { const st = tx.objectStore(s); dump[s] = {};
-                 st.getAllKeys().onsuccess = e => { dump[s].keys = e.target.result; };
-                 st.getAll().onsuccess = e => { dump[s].values = e.target.result; }; }
-               tx.oncomplete = () => { db.close();
-                 const pages = dump.pages.values;
-                 if (pages.length === 0 || !pages.every(p => p.ids instanceof Uint8Array)) { done(false); return; }
-                 for (const p of pages) { const ids = [];
-                   for (let i = 0; i < p.ids.length; i += 16) ids.push(text(p.ids.subarray(i, i + 16)));
-                   p.ids = ids; }
-                 const del = indexedDB.deleteDatabase('dsr');
-                 del.onsuccess = () => { const v4 = indexedDB.open('dsr', 4);
-                   v4.onupgradeneeded = () => { const d = v4.result;
-                     d.createObjectStore('records', { keyPath: 'id' }); d.createObjectStore('outbox', { keyPath: 'seq' });
-                     d.createObjectStore('drafts', { keyPath: 'key' }); d.createObjectStore('conflicts', { keyPath: 'id' });
-                     d.createObjectStore('meta'); d.createObjectStore('views', { keyPath: 'id' });
-                     d.createObjectStore('pages', { keyPath: 'page' }); };
-                   v4.onsuccess = () => { const d = v4.result; const w = d.transaction(stores, 'readwrite');
-                     for (const s of stores) { dump[s].values.forEach((v, i) =>
-                       s === 'meta' ? w.objectStore(s).put(v, dump[s].keys[i]) : w.objectStore(s).put(v)); }
-                     w.oncomplete = () => { d.close(); done(true); };
-                     w.onerror = () => done(false); }; };
-                 del.onerror = () => done(false); }; };
-             open.onerror = () => done(false);",
-        )
-        .await;
+    // Version 4 wrote the pages' ids as text.
+    rewrite_as_version(
+        &browser,
+        4,
+        &[VERSION_3_STORES.as_slice(), &[("pages", Some("page"))]].concat(),
+        "const text = b => { const h = [...b].map(x => x.toString(16).padStart(2, '0')).join('');
+           return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`; };
+         const pages = dump.pages.values;
+         if (pages.length === 0 || !pages.every(p => p.ids instanceof Uint8Array)) return false;
+         for (const p of pages) { const ids = [];
+           for (let i = 0; i < p.ids.length; i += 16) ids.push(text(p.ids.subarray(i, i + 16)));
+           p.ids = ids; }
+         return true;",
+    )
+    .await;
 
     // The new version opens it: everyone listed from the old pages, and a save works among them.
     browser.goto(&server.url).await;
