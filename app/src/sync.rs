@@ -348,13 +348,8 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
     if cursor == 0 {
         // A first sync: the area's policy before its people are stored, so the register is built once
         // with it (a policy arriving after 10,000 people would build every row again); the first page
-        // is asked for meanwhile.
-        let first = async {
-            match ahead.take() {
-                Some(page) => Ok(page),
-                None => fetch_page(client_id, cursor, view).await,
-            }
-        };
+        // is asked for meanwhile (never early: an announcement's early pull follows an earlier sync).
+        let first = fetch_page(client_id, cursor, view);
         let (policy, first) = futures::future::join(fetch_policy(state), first).await;
         policy?;
         ahead = Some(first?);
