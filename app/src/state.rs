@@ -40,8 +40,12 @@ thread_local! {
     static REBUILDS: Cell<u64> = const { Cell::new(0) };
 }
 
-/// Rows built in one step of a build of many (about 5 ms on a 2-core tablet).
-const ROWS_A_STEP: usize = 200;
+/// A step of a build of many rows ends once it has taken this long (ms), so a draft's write waits at
+/// most about this long behind it, however fast the device (the browser runs the app's code slowly at
+/// first, until it has optimised it: a fixed count of rows took 20 ms then, 1 ms later).
+const STEP_MS: f64 = 3.0;
+/// Rows built between two looks at the clock within a step.
+const ROWS_A_LOOK: usize = 16;
 
 /// Who is using this device, and whether their data is open.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,6 +168,7 @@ impl AppState {
     /// else came meanwhile: a first sync writing a part every few milliseconds redraws the register a
     /// few times a second, not forty, and a register of 100,000 less often still.
     pub fn written(self, writes: Writes) {
+        let started = crate::timing::now();
         let touched = self.copy.try_update_value(|copy| copy.apply(writes)).unwrap_or_default();
         let counts = self.copy.with_value(DeviceCopy::counts);
         if self.counts.get_untracked() != counts {
@@ -183,6 +188,7 @@ impl AppState {
             let wait = if !many || since > pause { 0 } else { (pause - since).ceil() as u32 };
             gloo_timers::callback::Timeout::new(wait, move || self.rows_touched()).forget();
         }
+        crate::timing::record("dsr-written", started);
     }
 
     /// Builds the rows waiting for a pause now (the last page of a pull is stored: nothing more is
@@ -222,10 +228,19 @@ impl AppState {
                 let mut fresh: Vec<Arc<PersonRow>> = Vec::with_capacity(people.len());
                 // The time the steps took (not the time between them, when other work ran).
                 let mut spent = 0.0;
-                for step in people.chunks(ROWS_A_STEP) {
+                let built_with = (self.area_policy(), self.role(), today());
+                let mut left = people.as_slice();
+                while !left.is_empty() {
                     local_store::foreground::give_way().await;
                     let step_started = crate::timing::now();
-                    fresh.extend(self.fresh_rows(step));
+                    while let Some((some, rest)) = left.split_at_checked(ROWS_A_LOOK.min(left.len())) {
+                        self.add_rows(some, &built_with, &mut fresh);
+                        left = rest;
+                        if left.is_empty() || crate::timing::now() - step_started >= STEP_MS {
+                            break;
+                        }
+                    }
+                    crate::timing::record("dsr-rows-step", step_started);
                     spent += crate::timing::now() - step_started;
                     local_store::foreground::next_task().await;
                 }
@@ -234,6 +249,7 @@ impl AppState {
                 // from a newer copy than these: they are not shown.
                 if REBUILDS.with(Cell::get) == rebuilds {
                     self.show_rows(&touched, fresh);
+                    crate::timing::record("dsr-rows-show", shown);
                     self.rows_built(started, shown - spent);
                 }
                 BUILDING.with(|b| b.set(false));
@@ -249,10 +265,21 @@ impl AppState {
 
     /// The rows of `people` built from the copy in memory (none for someone it no longer holds).
     fn fresh_rows(self, people: &[dsr_shared::PersonId]) -> Vec<Arc<PersonRow>> {
-        let policy = self.area_policy();
-        let (role, today) = (self.role(), today());
-        self.copy
-            .with_value(|copy| people.iter().filter_map(|p| copy.row(*p, &policy, today, role)).map(Arc::new).collect())
+        let mut rows = Vec::with_capacity(people.len());
+        self.add_rows(people, &(self.area_policy(), self.role(), today()), &mut rows);
+        rows
+    }
+
+    /// Adds the rows of `people` to `rows`, built with this (policy, role, today).
+    fn add_rows(
+        self,
+        people: &[dsr_shared::PersonId],
+        (policy, role, today): &(AreaPolicy, Option<dsr_shared::access::Role>, chrono::NaiveDate),
+        rows: &mut Vec<Arc<PersonRow>>,
+    ) {
+        self.copy.with_value(|copy| {
+            rows.extend(people.iter().filter_map(|p| copy.row(*p, policy, *today, *role)).map(Arc::new))
+        });
     }
 
     /// Shows rows built again: they replace the touched people's rows, and the meetings are read again

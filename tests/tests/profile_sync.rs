@@ -4,6 +4,10 @@
 //!   DSR_SERVER_BIN=$PWD/target/release/dsr-server cargo test --release -p dsr-e2e-tests --test profile_sync -- --ignored --nocapture
 //! For function names, build the app with `data-keep-debug="true" data-wasm-opt="0"` on its rust link
 //! in `app/index.html` first (and put it back after).
+//! `profile_tasks` (add `profile_tasks` after `--nocapture`) finds what holds the main thread without
+//! the profiler's cost: the gaps between a probe's turns, the app's measures within them, and what a
+//! draft's write waited for during a sync (`DSR_PROBE=0` leaves the probe out of that second part, so
+//! its CPU profile shows the page's own busy stretches).
 
 #![allow(clippy::panic, reason = "a tool that cannot run fails with a message")]
 
@@ -36,7 +40,7 @@ async fn profile_sync() {
         .driver
         .execute(
             "const list = n => performance.getEntriesByName(n).map(e => e.duration.toFixed(0)).join(' ');
-             return `long tasks: ${(window.longTasks || []).map(d => d.toFixed(0)).join(' ')}
+             return `long tasks: ${(window.longTasks || []).map(([, d]) => d.toFixed(0)).join(' ')}
 list redraws: ${list('dsr-list-reload')}
 parses: ${list('dsr-pull-parse')}
 stores: ${list('dsr-pull-store')}
@@ -314,3 +318,100 @@ async fn profile_indexeddb_durability() {
     }
     browser.quit().await;
 }
+
+/// What holds the main thread during an initial sync, without the profiler's cost: a probe posts
+/// itself a message after every task, so a gap between two of its turns is the task (or tasks) that
+/// ran between; the gaps of 5 ms or more are counted, and the longest listed with the app's own
+/// measures (`performance.measure`) that fell within them. Then draft autosave during a second sync.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a tool: run by hand (see the file's comment)"]
+async fn profile_tasks() {
+    let records = records();
+    let server = Server::start().await;
+    push_people(&server, records).await;
+    let browser = Browser::start().await;
+    let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.driver.handle.clone());
+    devtools
+        .execute_cdp_with_params("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": PROBE }))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (_, ms, _, long, longest) = initial_sync(&browser, &server, records).await;
+    println!("initial sync of {records}: {ms:.0} ms, {long} tasks over 50 ms (longest {longest:.0} ms)");
+    let answer = browser
+        .driver
+        .execute(
+            "window.stopProbe = true;
+             const gaps = window.gaps;
+             const over = ms => gaps.filter(g => g[1] >= ms).length;
+             const measures = performance.getEntriesByType('measure');
+             const longest = [...gaps].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([start, ms]) => {
+               const inside = measures.filter(m => m.startTime >= start - 0.5 && m.startTime + m.duration <= start + ms + 0.5 && m.duration >= 0.5);
+               const sums = {}; for (const m of inside) sums[m.name] = (sums[m.name] || 0) + m.duration;
+               return `${ms.toFixed(1)} ms at ${start.toFixed(0)}: ` + Object.entries(sums).map(([n, d]) => `${n} ${d.toFixed(1)}`).join(', ');
+             });
+             const stats = name => { const d = measures.filter(m => m.name === name).map(m => m.duration).sort((a, b) => a - b);
+               return d.length ? `${name}: ${d.length}, median ${d[d.length >> 1].toFixed(1)}, max ${d[d.length - 1].toFixed(1)}` : `${name}: none`; };
+             return `gaps of 5 ms or more: ${over(5)}, 10: ${over(10)}, 20: ${over(20)}, 50: ${over(50)}
+${['dsr-pull-parse', 'dsr-written', 'dsr-rows-step', 'dsr-rows-show'].map(stats).join('\\n')}
+longest:
+${longest.join('\\n')}`;",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    println!("{}", answer.json().as_str().unwrap_or(""));
+    browser.quit().await;
+
+    // Draft autosave during a second browser's initial sync: each write's time, and what ran meanwhile.
+    let browser = Browser::start().await;
+    // The probe keeps the page busy: the profile's busy stretches are only the page's own without it.
+    let probe = if std::env::var("DSR_PROBE").is_ok_and(|p| p == "0") { "window.gaps = [];" } else { PROBE };
+    let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.driver.handle.clone());
+    devtools
+        .execute_cdp_with_params("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": probe }))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.goto(&server.url).await;
+    browser.type_into(ids::SIGN_IN_USERNAME, dsr_e2e_tests::COORDINATOR).await;
+    browser.type_into(ids::SIGN_IN_PASSWORD, dsr_e2e_tests::PASSWORD).await;
+    browser.click(ids::SIGN_IN_BUTTON).await;
+    browser.click(ids::ADD_PERSON_LINK).await;
+    let field = browser.element(ids::GIVEN_NAME).await;
+    start_profile(&browser).await;
+    for i in 0..20u8 {
+        field.send_keys(char::from(b'a' + i % 26).to_string()).await.unwrap_or_else(|e| panic!("{e}"));
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let profile = stop_profile(&browser, 12).await;
+    print_profile("typing during the sync", &profile);
+    let answer = browser
+        .driver
+        .execute(
+            "window.stopProbe = true;
+             const measures = performance.getEntriesByType('measure');
+             return measures.filter(m => m.name === 'dsr-draft-save').map(d => {
+               const end = d.startTime + d.duration;
+               const slow = ['dsr-draft-save', 'dsr-pull-store', 'dsr-pull-fetch', 'dsr-list-reload', 'dsr-sync-exchange'];
+               const gaps = window.gaps.filter(g => g[0] < end && g[0] + g[1] > d.startTime).map(([start, ms]) =>
+                 ms.toFixed(1) + ' [' + measures.filter(m => !slow.includes(m.name) && m.startTime < start + ms && m.startTime + m.duration > start)
+                   .map(m => `${m.name} ${m.duration.toFixed(1)}`).join(', ') + ']');
+               const during = measures.filter(m => m.name !== 'dsr-draft-save' && m.startTime < end && m.startTime + m.duration > d.startTime && m.duration >= 0.5)
+                 .map(m => `${m.name} ${m.duration.toFixed(1)}`);
+               return `draft ${d.duration.toFixed(1)} ms: gaps ${gaps.join(' ')}; ${during.join(', ')}`;
+             }).join('\\n');",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    println!("{}", answer.json().as_str().unwrap_or(""));
+    browser.quit().await;
+}
+
+/// The probe of [`profile_tasks`]: `window.gaps`, [start, ms] of each gap of 5 ms or more between its
+/// turns, until `window.stopProbe`.
+const PROBE: &str = "window.gaps = [];
+    const channel = new MessageChannel(); let last = performance.now();
+    channel.port1.onmessage = () => { const now = performance.now();
+      if (now - last >= 5) window.gaps.push([last, now - last]);
+      last = now; if (!window.stopProbe) channel.port2.postMessage(0); };
+    channel.port2.postMessage(0);";

@@ -30,8 +30,12 @@ pub async fn save_draft(draft: &Draft) -> Result<(), StoreError> {
     };
     let db = open().await?;
     let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
-    tx.store(DRAFTS)?.put(&entry, None).await?;
-    tx.done().await?;
+    let store = tx.store(DRAFTS)?;
+    // Committed as soon as the put is asked for (not after its answer came back to this page, which
+    // waits behind whatever else the page is doing, a sync's work among it): one wait, not two.
+    let (put, committed) = futures::future::join(store.put(&entry, None), tx.commit()).await;
+    put?;
+    committed?;
     Ok(())
 }
 

@@ -9,6 +9,8 @@ use std::cell::Cell;
 thread_local! {
     /// Writes a person is waiting for, under way.
     static UNDER_WAY: Cell<u32> = const { Cell::new(0) };
+    /// A task that does nothing, for [`next_task`].
+    static NOTHING: wasm_bindgen::closure::Closure<dyn Fn()> = wasm_bindgen::closure::Closure::new(|| {});
 }
 
 /// A write a person is waiting for, under way until dropped.
@@ -42,14 +44,22 @@ pub async fn give_way() {
 }
 
 /// Lets the browser run what waits (a keystroke, a paint, a draft's write) before background work's
-/// next step: `scheduler.yield()` where the browser has it (the step resumes ahead of other
-/// background tasks, with no timer's minimum wait), otherwise a zero timer.
+/// next step: the step is a new task (`scheduler.postTask`, at the normal priority, where the browser
+/// has it; otherwise a zero timer), queued behind every task already waiting. Not `scheduler.yield()`:
+/// its continuation runs ahead of tasks already waiting, a draft's write among them, so steps ran back
+/// to back for 20 ms and more. Nor the background priority: anything busy at the normal priority
+/// (another tab's work, a page that keeps posting tasks) would starve the sync.
 pub async fn next_task() {
     use wasm_bindgen::JsCast;
     let scheduler = js_sys::Reflect::get(&js_sys::global(), &"scheduler".into()).ok().filter(|s| s.is_object());
     let promise = scheduler.and_then(|scheduler| {
-        let yield_fn = js_sys::Reflect::get(&scheduler, &"yield".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
-        yield_fn.call0(&scheduler).ok()?.dyn_into::<js_sys::Promise>().ok()
+        let post = js_sys::Reflect::get(&scheduler, &"postTask".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"priority".into(), &"user-visible".into()).ok()?;
+        // The task itself does nothing: the step follows it (a closure, as the content security policy
+        // refuses functions made from text).
+        let nothing = NOTHING.with(|n| n.as_ref().unchecked_ref::<js_sys::Function>().clone());
+        post.call2(&scheduler, &nothing, &options).ok()?.dyn_into::<js_sys::Promise>().ok()
     });
     match promise {
         Some(promise) => {
