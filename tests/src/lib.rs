@@ -329,6 +329,10 @@ impl Browser {
             "--window-size=1024,768".into(),
         ];
         args.push(format!("--user-data-dir={}", profile.path().display()));
+        // More flags for a tool run by hand (e.g. a trace: `--trace-startup=... --trace-startup-file=...`).
+        if let Ok(more) = std::env::var("DSR_CHROMIUM_FLAGS") {
+            args.extend(more.split_whitespace().map(String::from));
+        }
         for arg in &args {
             caps.add_arg(arg).unwrap_or_else(|e| panic!("{e}"));
         }

@@ -6,8 +6,8 @@
 //! in `app/index.html` first (and put it back after).
 //! `profile_tasks` (add `profile_tasks` after `--nocapture`) finds what holds the main thread without
 //! the profiler's cost: the gaps between a probe's turns, the app's measures within them, and what a
-//! draft's write waited for during a sync (`DSR_PROBE=0` leaves the probe out of that second part, so
-//! its CPU profile shows the page's own busy stretches).
+//! draft's write waited for during a sync (`DSR_PROBE=0` leaves the probe out of that second part,
+//! for a trace of the page's own tasks).
 
 #![allow(clippy::panic, reason = "a tool that cannot run fails with a message")]
 
@@ -364,7 +364,9 @@ ${longest.join('\\n')}`;",
 
     // Draft autosave during a second browser's initial sync: each write's time, and what ran meanwhile.
     let browser = Browser::start().await;
-    // The probe keeps the page busy: the profile's busy stretches are only the page's own without it.
+    // The probe keeps the page busy: leave it out (`DSR_PROBE=0`) for a trace of the page's own tasks
+    // (`DSR_CHROMIUM_FLAGS="--trace-startup=devtools.timeline --trace-startup-format=json
+    // --trace-startup-file=/tmp/trace.json"`: each task's length and what ran in it).
     let probe = if std::env::var("DSR_PROBE").is_ok_and(|p| p == "0") { "window.gaps = [];" } else { PROBE };
     let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.driver.handle.clone());
     devtools
@@ -377,13 +379,10 @@ ${longest.join('\\n')}`;",
     browser.click(ids::SIGN_IN_BUTTON).await;
     browser.click(ids::ADD_PERSON_LINK).await;
     let field = browser.element(ids::GIVEN_NAME).await;
-    start_profile(&browser).await;
     for i in 0..20u8 {
         field.send_keys(char::from(b'a' + i % 26).to_string()).await.unwrap_or_else(|e| panic!("{e}"));
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    let profile = stop_profile(&browser, 12).await;
-    print_profile("typing during the sync", &profile);
     let answer = browser
         .driver
         .execute(
@@ -415,3 +414,69 @@ const PROBE: &str = "window.gaps = [];
       if (now - last >= 5) window.gaps.push([last, now - last]);
       last = now; if (!window.stopProbe) channel.port2.postMessage(0); };
     channel.port2.postMessage(0);";
+
+/// What the size of a stored value costs here: 10 MB written as values of 16 KB to 1 MB, one
+/// transaction per value, in turn (Chromium keeps a value over 64 KB apart from its database, as a
+/// file of its own).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a tool: run by hand (see the file's comment)"]
+async fn profile_indexeddb_value_size() {
+    let server = Server::start().await;
+    let browser = Browser::start().await;
+    browser.goto(&server.url).await;
+    for _ in 0..2 {
+        for kb in [16, 32, 60, 64, 100, 250, 1000] {
+            let script = format!(
+                "const done = arguments[arguments.length - 1];
+                 const open = indexedDB.open('size-{kb}-' + Math.random(), 1);
+                 open.onupgradeneeded = () => open.result.createObjectStore('p');
+                 open.onsuccess = async () => {{
+                   const db = open.result; const count = Math.round(10000 / {kb}); const t0 = performance.now();
+                   for (let i = 0; i < count; i++) {{
+                     const bytes = new Uint8Array({kb} * 1024 - 200); crypto.getRandomValues(bytes.subarray(0, 65536));
+                     await new Promise((ok, fail) => {{
+                       const tx = db.transaction('p', 'readwrite');
+                       tx.objectStore('p').put({{ sealed: bytes, ids: new Uint8Array(16) }}, i);
+                       tx.oncomplete = ok; tx.onerror = fail;
+                     }});
+                   }}
+                   const all = performance.now() - t0; db.close(); indexedDB.deleteDatabase(db.name);
+                   done(`{kb} KB values: ${{count}} in ${{all.toFixed(0)}} ms, ${{(all / count).toFixed(1)}} ms each`);
+                 }};"
+            );
+            let answer =
+                browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
+            println!("{}", answer.json().as_str().unwrap_or(""));
+        }
+    }
+    browser.quit().await;
+}
+
+/// Two builds of the app compared on the initial sync alone, in turns (the machine's noise falls on
+/// both): `DSR_AB_A` and `DSR_AB_B` name their dist folders; `DSR_AB_ROUNDS` syncs each (default 6) of
+/// `DSR_PROFILE_RECORDS` records. Prints every time and each build's median.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a tool: run by hand (see the file's comment)"]
+async fn profile_ab_initial_sync() {
+    let dist = |name: &str| std::path::PathBuf::from(std::env::var(name).unwrap_or_else(|_| panic!("set {name}")));
+    let rounds: usize = std::env::var("DSR_AB_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(6);
+    let records = records();
+    let servers =
+        [Server::start_serving(&dist("DSR_AB_A"), &[]).await, Server::start_serving(&dist("DSR_AB_B"), &[]).await];
+    for server in &servers {
+        push_people(server, records).await;
+    }
+    let mut times = [Vec::new(), Vec::new()];
+    for round in 0..rounds * 2 {
+        // A B B A A B ...: neither build always goes first.
+        let which = [0, 1, 1, 0][round % 4];
+        let browser = Browser::start().await;
+        let (_, ms, _, _, _) = initial_sync(&browser, &servers[which], records).await;
+        browser.quit().await;
+        times[which].push(ms);
+    }
+    for (name, times) in ["A", "B"].iter().zip(times) {
+        let list: Vec<String> = times.iter().map(|t| format!("{t:.0}")).collect();
+        println!("{name}: median {:.0} ms ({})", dsr_e2e_tests::bench::median(times.clone()), list.join(" "));
+    }
+}

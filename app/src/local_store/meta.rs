@@ -5,7 +5,7 @@ use dsr_shared::ClientId;
 use dsr_shared::api::PolicyDocument;
 use rexie::{Store, TransactionMode};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::schema::{ALL_STORES, META};
 use super::{PullState, StoreError, from_js, key, open, seq_key, to_js};
@@ -26,9 +26,9 @@ pub(crate) async fn next_seq(meta: &Store) -> Result<u64, StoreError> {
     })
 }
 
-pub(crate) async fn set_next_seq(meta: &Store, next: u64) -> Result<(), StoreError> {
-    meta.put(&seq_key(next), Some(&key(META_NEXT_SEQ))).await?;
-    Ok(())
+/// The meta entry (value, key) the next seq is kept in.
+pub(crate) fn next_seq_entry(next: u64) -> (JsValue, JsValue) {
+    (seq_key(next), key(META_NEXT_SEQ))
 }
 
 /// The pull state: cursor and view (0 before the first pull) and the records answered ahead of it.
@@ -43,11 +43,13 @@ pub(crate) async fn pull_state(meta: &Store) -> Result<PullState, StoreError> {
     Ok(PullState { cursor, view, ahead })
 }
 
-pub(crate) async fn set_pull_state(meta: &Store, pull: &PullState) -> Result<(), StoreError> {
-    meta.put(&seq_key(pull.cursor), Some(&key(META_CURSOR))).await?;
-    meta.put(&seq_key(pull.view), Some(&key(META_VIEW))).await?;
-    meta.put(&to_js(&pull.ahead)?, Some(&key(META_AHEAD))).await?;
-    Ok(())
+/// The meta entries (value, key) the pull state is kept in.
+pub(crate) fn pull_state_entries(pull: &PullState) -> Result<[(JsValue, JsValue); 3], StoreError> {
+    Ok([
+        (seq_key(pull.cursor), key(META_CURSOR)),
+        (seq_key(pull.view), key(META_VIEW)),
+        (to_js(&pull.ahead)?, key(META_AHEAD)),
+    ])
 }
 
 /// The cursor and view of the last pull (0 before the first).

@@ -52,6 +52,10 @@ pub(crate) async fn store_pulled(
         let large = todo.changes.len() >= super::pages::PAGE_AT_LEAST;
         while let Some(writes) = plans.pop_front() {
             if large {
+                // Each step its own task (the part before ended within the task its transaction's
+                // end ran in; the browser runs every step that is ready in one task otherwise, and
+                // a draft's write would wait behind all of them).
+                super::foreground::next_task().await;
                 super::foreground::give_way().await;
             }
             let cursor = writes.pull.as_ref().map(|p| p.cursor);
@@ -65,6 +69,8 @@ pub(crate) async fn store_pulled(
                 match plans.front() {
                     Some(next) => {
                         if large {
+                            // Sealed in a task of its own, after this part's write was asked for.
+                            super::foreground::next_task().await;
                             super::foreground::give_way().await;
                         }
                         Some(seal_writes(next, next_page).await)

@@ -128,6 +128,36 @@ async fn read_in(db: &Rexie, ids: &[RecordId], for_sync: bool) -> Result<Started
     Ok(Started::Read(Read { outbox, records, next_seq, pull, pages: page_keys, next_page }, views))
 }
 
+/// An IndexedDB request not yet asked for (it is asked for when first polled).
+type Request<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), rexie::Error>> + 'a>>;
+
+/// A request's answer dropped (a put's key).
+async fn unit(request: impl std::future::Future<Output = Result<JsValue, rexie::Error>>) -> Result<(), rexie::Error> {
+    request.await.map(|_| ())
+}
+
+/// Asks for every request at once, in the order given (each is polled once, in turn, before any answer
+/// can come), and waits for all of their answers: the first failure is returned (it aborted the
+/// transaction, so nothing of it is written).
+async fn in_order(mut requests: Vec<Request<'_>>) -> Result<(), StoreError> {
+    use std::task::Poll;
+    let mut failed = None;
+    let mut waiting: Vec<bool> = vec![true; requests.len()];
+    std::future::poll_fn(|cx| {
+        for (request, waits) in requests.iter_mut().zip(waiting.iter_mut()) {
+            if *waits && let Poll::Ready(answer) = request.as_mut().poll(cx) {
+                *waits = false;
+                if let Err(error) = answer {
+                    failed.get_or_insert(error);
+                }
+            }
+        }
+        if waiting.iter().any(|w| *w) { Poll::Pending } else { Poll::Ready(()) }
+    })
+    .await;
+    failed.map_or(Ok(()), |error| Err(error.into()))
+}
+
 /// Writes `writes` if what their guard names is as `read` found it; `false` (nothing written) when
 /// something changed meanwhile. `read` then knows what was written (the pages, the pull state), so a
 /// page's next part can be written from it. Tells the listener and the other tabs after the transaction commits.
@@ -194,7 +224,6 @@ pub(crate) async fn write_sealed(
     let Sealed { page, records, outbox, conflicts, .. } = sealed;
     let as_page = page.is_some();
     pages::ensure_index(db).await?;
-    // Records held in a page are deleted with a marker; others, outright.
     let in_a_page: Vec<bool> =
         pages::with_index(|index| writes.delete_records.iter().map(|id| index.of.contains_key(id)).collect());
 
@@ -202,74 +231,104 @@ pub(crate) async fn write_sealed(
     let record_store = tx.store(RECORDS)?;
     let outbox_store = tx.store(OUTBOX)?;
     let page_store = tx.store(PAGES)?;
+    let conflict_store = tx.store(CONFLICTS)?;
     let meta = tx.store(META)?;
+    // Every read asked for at once (one round trip to the database, not one each): the guard's, and
+    // for a page, the recent records' keys (the page holds the newest copy now: recent copies of its
+    // records go; a first sync has none, so it pays for one read of the keys, not a delete per record).
+    let numbers = |keys: Vec<JsValue>| keys.iter().map(|k| k.as_f64().unwrap_or(-1.0)).collect::<Vec<f64>>();
+    let guarded_outbox = writes.guard.outbox.is_some();
+    let guarded_seq = writes.guard.next_seq.is_some();
+    let (((page_keys, outbox_keys), (now, next_seq)), recent) = futures::future::join(
+        futures::future::join(
+            futures::future::join(page_store.get_all_keys(None, None), async {
+                if guarded_outbox { Some(outbox_store.get_all_keys(None, None).await) } else { None }
+            }),
+            futures::future::join(
+                futures::future::join_all(writes.guard.records.iter().map(|id| record_store.get(key(&id.to_string())))),
+                async { if guarded_seq { Some(super::meta::next_seq(&meta).await) } else { None } },
+            ),
+        ),
+        async { if as_page { Some(record_store.get_all_keys(None, None).await) } else { None } },
+    )
+    .await;
     // The guard: unchanged since read? (Pages always: a new page may hold a newer copy of anything.)
-    let page_keys: Vec<u32> =
-        page_store.get_all_keys(None, None).await?.iter().map(|k| k.as_f64().unwrap_or(0.0) as u32).collect();
-    let mut unchanged = page_keys == read.pages;
-    if writes.guard.outbox.is_some() {
-        let now: Vec<u64> =
-            outbox_store.get_all_keys(None, None).await?.iter().map(|k| k.as_f64().unwrap_or(-1.0) as u64).collect();
-        unchanged &= now == read.outbox_keys();
+    let mut unchanged = numbers(page_keys?) == read.pages.iter().map(|p| f64::from(*p)).collect::<Vec<_>>();
+    if let Some(keys) = outbox_keys {
+        unchanged &= numbers(keys?) == read.outbox_keys().iter().map(|s| *s as f64).collect::<Vec<_>>();
     }
-    for id in &writes.guard.records {
-        let now = record_store.get(key(&id.to_string())).await?;
-        unchanged &= read.records.get(id).map(|(then, _)| then) == Some(&stood(&now));
+    for (id, value) in writes.guard.records.iter().zip(now) {
+        unchanged &= read.records.get(id).map(|(then, _)| then) == Some(&stood(&value?));
     }
-    if writes.guard.next_seq.is_some() {
-        unchanged &= super::meta::next_seq(&meta).await? == read.next_seq;
+    if let Some(next) = next_seq {
+        unchanged &= next? == read.next_seq;
     }
     if !unchanged {
         tx.abort().await.ok();
         return Ok(false);
     }
+    let recent: std::collections::BTreeSet<String> = match recent {
+        Some(keys) => keys?.iter().filter_map(JsValue::as_string).collect(),
+        None => Default::default(),
+    };
+    // Records held in a page are deleted with a marker; others, outright.
+    let deletes = writes
+        .delete_records
+        .iter()
+        .zip(&in_a_page)
+        .map(|(id, in_a_page)| {
+            let marker = if *in_a_page && !writes.clear_records { Some(gone_marker(*id)?) } else { None };
+            Ok((key(&id.to_string()), marker))
+        })
+        .collect::<Result<Vec<(JsValue, Option<JsValue>)>, StoreError>>()?;
+    let next_seq = writes.next_seq.map(super::meta::next_seq_entry);
+    let pull = writes.pull.as_ref().map(super::meta::pull_state_entries).transpose()?;
+    // Every write asked for at once, in order, and the transaction committed after the last (one
+    // round trip again).
+    let mut requests: Vec<Request> = Vec::new();
     if writes.clear_records {
-        record_store.clear().await?;
-        page_store.clear().await?;
+        requests.push(Box::pin(record_store.clear()));
+        requests.push(Box::pin(page_store.clear()));
     }
-    for (id, in_a_page) in writes.delete_records.iter().zip(in_a_page) {
-        if in_a_page && !writes.clear_records {
-            record_store.put(&gone_marker(*id)?, None).await?;
-        } else {
-            record_store.delete(key(&id.to_string())).await?;
-        }
+    for (id, marker) in &deletes {
+        requests.push(match marker {
+            Some(marker) => Box::pin(unit(record_store.put(marker, None))),
+            None => Box::pin(record_store.delete(id.clone())),
+        });
     }
-    if !records.is_empty() {
-        record_store.put_all(records.into_iter().map(|r| (r, None))).await?;
+    for record in &records {
+        requests.push(Box::pin(unit(record_store.put(record, None))));
     }
-    if let Some(page) = page {
-        page_store.put(&page, None).await?;
-        // The page holds the newest copy now: recent copies of its records go (a first sync has none,
-        // so it pays for one read of the recent keys, not a delete per record).
-        let recent: std::collections::BTreeSet<String> =
-            record_store.get_all_keys(None, None).await?.iter().filter_map(JsValue::as_string).collect();
+    if let Some(page) = &page {
+        requests.push(Box::pin(unit(page_store.put(page, None))));
+        // A recent copy (or a marker written just now) of a record the page holds goes.
+        let marked: std::collections::BTreeSet<String> =
+            writes.delete_records.iter().map(|id| id.to_string()).collect();
         for record in &writes.put_records {
             let id = record.id.to_string();
-            if recent.contains(&id) {
-                record_store.delete(key(&id)).await?;
+            if recent.contains(&id) || marked.contains(&id) {
+                requests.push(Box::pin(record_store.delete(key(&id))));
             }
         }
     }
     for seq in &writes.delete_outbox {
-        outbox_store.delete(seq_key(*seq)).await?;
+        requests.push(Box::pin(outbox_store.delete(seq_key(*seq))));
     }
-    for entry in outbox {
-        outbox_store.put(&entry, None).await?;
+    for entry in &outbox {
+        requests.push(Box::pin(unit(outbox_store.put(entry, None))));
     }
-    let conflict_store = tx.store(CONFLICTS)?;
     for id in &writes.delete_conflicts {
-        conflict_store.delete(key(id)).await?;
+        requests.push(Box::pin(conflict_store.delete(key(id))));
     }
-    for conflict in conflicts {
-        conflict_store.put(&conflict, None).await?;
+    for conflict in &conflicts {
+        requests.push(Box::pin(unit(conflict_store.put(conflict, None))));
     }
-    if let Some(next) = writes.next_seq {
-        super::meta::set_next_seq(&meta, next).await?;
+    for (value, name) in next_seq.iter().chain(pull.iter().flatten()) {
+        requests.push(Box::pin(unit(meta.put(value, Some(name)))));
     }
-    if let Some(pull) = &writes.pull {
-        super::meta::set_pull_state(&meta, pull).await?;
-    }
-    tx.done().await?;
+    let (written, committed) = futures::future::join(in_order(requests), tx.commit()).await;
+    written?;
+    committed?;
     if writes.clear_records {
         pages::set_index(pages::PageIndex::default());
     }
@@ -294,4 +353,49 @@ pub(crate) async fn write_sealed(
     });
     super::written(writes);
     Ok(true)
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use std::task::Poll;
+
+    use super::*;
+
+    /// A request as IndexedDB answers one: asked for on its first poll (noted in `log`), answered on a
+    /// later one (`fails`: with an error).
+    fn request(n: usize, fails: bool, log: Rc<RefCell<Vec<String>>>) -> Request<'static> {
+        let mut asked = false;
+        Box::pin(std::future::poll_fn(move |cx| {
+            if !asked {
+                asked = true;
+                log.borrow_mut().push(format!("ask {n}"));
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            log.borrow_mut().push(format!("answer {n}"));
+            Poll::Ready(if fails { Err(rexie::Error::TransactioncommitFailed) } else { Ok(()) })
+        }))
+    }
+
+    #[test]
+    fn every_request_is_asked_for_in_order_before_any_answer_is_taken() {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let requests = (0..4).map(|n| request(n, false, log.clone())).collect();
+        let answer = futures::executor::block_on(in_order(requests));
+        assert!(answer.is_ok());
+        let log = log.borrow().join(", ");
+        assert_eq!(log, "ask 0, ask 1, ask 2, ask 3, answer 0, answer 1, answer 2, answer 3");
+    }
+
+    #[test]
+    fn a_failed_request_fails_the_whole_after_every_answer_came() {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let requests = (0..3).map(|n| request(n, n == 1, log.clone())).collect();
+        let answer = futures::executor::block_on(in_order(requests));
+        assert!(matches!(answer, Err(StoreError::IndexedDb(_))), "{answer:?}");
+        assert_eq!(log.borrow().len(), 6, "every request answered: {:?}", log.borrow());
+    }
 }
