@@ -291,32 +291,38 @@ async fn profile_indexeddb_durability() {
     browser.goto(&server.url).await;
     for _ in 0..2 {
         for durability in ["default", "relaxed", "strict"] {
-            let script = format!(
-                "const done = arguments[arguments.length - 1];
-                 const open = indexedDB.open('durability-{durability}', 1);
-                 open.onupgradeneeded = () => open.result.createObjectStore('p');
-                 open.onsuccess = async () => {{
-                   const db = open.result; const times = []; const t0 = performance.now();
-                   for (let i = 0; i < 11; i++) {{
-                     const bytes = new Uint8Array(1024 * 1024); crypto.getRandomValues(bytes.subarray(0, 65536));
-                     const t = performance.now();
-                     await new Promise((ok, fail) => {{
-                       const tx = db.transaction('p', 'readwrite', {{ durability: '{durability}' }});
-                       tx.objectStore('p').put({{ sealed: bytes, ids: [] }}, i);
-                       tx.oncomplete = ok; tx.onerror = fail;
-                     }});
-                     times.push((performance.now() - t).toFixed(0));
-                   }}
-                   const all = performance.now() - t0; db.close(); indexedDB.deleteDatabase(db.name);
-                   done(`{durability}: ${{all.toFixed(0)}} ms (${{times.join(' ')}})`);
-                 }};"
-            );
-            let answer =
-                browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
-            println!("{}", answer.json().as_str().unwrap_or(""));
+            println!("{durability}: {}", indexeddb_writes(&browser, 1024, 11, durability).await);
         }
     }
     browser.quit().await;
+}
+
+/// Writes `count` values of `kb` KB into a scratch IndexedDB database, one transaction each, in turn,
+/// with this durability hint ("default": none); says how long it took in all and each write's time.
+async fn indexeddb_writes(browser: &Browser, kb: usize, count: usize, durability: &str) -> String {
+    let options = if durability == "default" { "{}".to_string() } else { format!("{{ durability: '{durability}' }}") };
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         const open = indexedDB.open('writes-' + Math.random(), 1);
+         open.onupgradeneeded = () => open.result.createObjectStore('p');
+         open.onsuccess = async () => {{
+           const db = open.result; const times = []; const t0 = performance.now();
+           for (let i = 0; i < {count}; i++) {{
+             const bytes = new Uint8Array({kb} * 1024 - 200); crypto.getRandomValues(bytes.subarray(0, 65536));
+             const t = performance.now();
+             await new Promise((ok, fail) => {{
+               const tx = db.transaction('p', 'readwrite', {options});
+               tx.objectStore('p').put({{ sealed: bytes, ids: new Uint8Array(16) }}, i);
+               tx.oncomplete = ok; tx.onerror = fail;
+             }});
+             times.push((performance.now() - t).toFixed(1));
+           }}
+           const all = performance.now() - t0; db.close(); indexedDB.deleteDatabase(db.name);
+           done(`${{all.toFixed(0)}} ms, ${{(all / {count}).toFixed(1)}} ms each (${{times.slice(0, 12).join(' ')}})`);
+         }};"
+    );
+    let answer = browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
+    answer.json().as_str().unwrap_or("").to_string()
 }
 
 /// What holds the main thread during an initial sync, without the profiler's cost: a probe posts
@@ -426,27 +432,7 @@ async fn profile_indexeddb_value_size() {
     browser.goto(&server.url).await;
     for _ in 0..2 {
         for kb in [16, 32, 60, 64, 100, 250, 1000] {
-            let script = format!(
-                "const done = arguments[arguments.length - 1];
-                 const open = indexedDB.open('size-{kb}-' + Math.random(), 1);
-                 open.onupgradeneeded = () => open.result.createObjectStore('p');
-                 open.onsuccess = async () => {{
-                   const db = open.result; const count = Math.round(10000 / {kb}); const t0 = performance.now();
-                   for (let i = 0; i < count; i++) {{
-                     const bytes = new Uint8Array({kb} * 1024 - 200); crypto.getRandomValues(bytes.subarray(0, 65536));
-                     await new Promise((ok, fail) => {{
-                       const tx = db.transaction('p', 'readwrite');
-                       tx.objectStore('p').put({{ sealed: bytes, ids: new Uint8Array(16) }}, i);
-                       tx.oncomplete = ok; tx.onerror = fail;
-                     }});
-                   }}
-                   const all = performance.now() - t0; db.close(); indexedDB.deleteDatabase(db.name);
-                   done(`{kb} KB values: ${{count}} in ${{all.toFixed(0)}} ms, ${{(all / count).toFixed(1)}} ms each`);
-                 }};"
-            );
-            let answer =
-                browser.driver.execute_async(script.as_str(), Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
-            println!("{}", answer.json().as_str().unwrap_or(""));
+            println!("{kb} KB values: {}", indexeddb_writes(&browser, kb, 10_000 / kb, "default").await);
         }
     }
     browser.quit().await;
