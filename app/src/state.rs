@@ -233,7 +233,8 @@ impl AppState {
                 while !left.is_empty() {
                     local_store::foreground::give_way().await;
                     let step_started = crate::timing::now();
-                    while let Some((some, rest)) = left.split_at_checked(ROWS_A_LOOK.min(left.len())) {
+                    loop {
+                        let (some, rest) = left.split_at(ROWS_A_LOOK.min(left.len()));
                         self.add_rows(some, &built_with, &mut fresh);
                         left = rest;
                         if left.is_empty() || crate::timing::now() - step_started >= STEP_MS {

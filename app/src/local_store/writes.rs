@@ -139,20 +139,23 @@ async fn unit(request: impl std::future::Future<Output = Result<JsValue, rexie::
 /// Asks for every request at once, in the order given (each is polled once, in turn, before any answer
 /// can come), and waits for all of their answers: the first failure is returned (it aborted the
 /// transaction, so nothing of it is written).
-async fn in_order(mut requests: Vec<Request<'_>>) -> Result<(), StoreError> {
+async fn in_order(requests: Vec<Request<'_>>) -> Result<(), StoreError> {
     use std::task::Poll;
     let mut failed = None;
-    let mut waiting: Vec<bool> = vec![true; requests.len()];
+    // A request answered is taken out.
+    let mut waiting: Vec<Option<Request>> = requests.into_iter().map(Some).collect();
     std::future::poll_fn(|cx| {
-        for (request, waits) in requests.iter_mut().zip(waiting.iter_mut()) {
-            if *waits && let Poll::Ready(answer) = request.as_mut().poll(cx) {
-                *waits = false;
+        for slot in &mut waiting {
+            if let Some(request) = slot
+                && let Poll::Ready(answer) = request.as_mut().poll(cx)
+            {
+                *slot = None;
                 if let Err(error) = answer {
                     failed.get_or_insert(error);
                 }
             }
         }
-        if waiting.iter().any(|w| *w) { Poll::Pending } else { Poll::Ready(()) }
+        if waiting.iter().any(Option::is_some) { Poll::Pending } else { Poll::Ready(()) }
     })
     .await;
     failed.map_or(Ok(()), |error| Err(error.into()))
@@ -239,19 +242,13 @@ pub(crate) async fn write_sealed(
     let numbers = |keys: Vec<JsValue>| keys.iter().map(|k| k.as_f64().unwrap_or(-1.0)).collect::<Vec<f64>>();
     let guarded_outbox = writes.guard.outbox.is_some();
     let guarded_seq = writes.guard.next_seq.is_some();
-    let (((page_keys, outbox_keys), (now, next_seq)), recent) = futures::future::join(
-        futures::future::join(
-            futures::future::join(page_store.get_all_keys(None, None), async {
-                if guarded_outbox { Some(outbox_store.get_all_keys(None, None).await) } else { None }
-            }),
-            futures::future::join(
-                futures::future::join_all(writes.guard.records.iter().map(|id| record_store.get(key(&id.to_string())))),
-                async { if guarded_seq { Some(super::meta::next_seq(&meta).await) } else { None } },
-            ),
-        ),
+    let (page_keys, outbox_keys, now, next_seq, recent) = futures::join!(
+        page_store.get_all_keys(None, None),
+        async { if guarded_outbox { Some(outbox_store.get_all_keys(None, None).await) } else { None } },
+        futures::future::join_all(writes.guard.records.iter().map(|id| record_store.get(key(&id.to_string())))),
+        async { if guarded_seq { Some(super::meta::next_seq(&meta).await) } else { None } },
         async { if as_page { Some(record_store.get_all_keys(None, None).await) } else { None } },
-    )
-    .await;
+    );
     // The guard: unchanged since read? (Pages always: a new page may hold a newer copy of anything.)
     let mut unchanged = numbers(page_keys?) == read.pages.iter().map(|p| f64::from(*p)).collect::<Vec<_>>();
     if let Some(keys) = outbox_keys {
