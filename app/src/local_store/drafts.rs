@@ -23,17 +23,23 @@ pub const PUBLIC_DRAFT: &str = "public:";
 
 pub async fn save_draft(draft: &Draft) -> Result<(), StoreError> {
     let _first = super::foreground::foreground();
+    // Sealing and the transaction timed apart (`dsr-draft-seal`, `dsr-draft-tx`): the profile tools
+    // list them beside what else ran meanwhile.
+    let started = crate::timing::now();
     let entry = if draft.key.starts_with(PUBLIC_DRAFT) && !crate::crypto::is_unlocked() {
         to_js(draft)?
     } else {
         seal("key", key(&draft.key), draft).await?
     };
+    crate::timing::record("dsr-draft-seal", started);
+    let started = crate::timing::now();
     let db = open().await?;
     let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
     let store = tx.store(DRAFTS)?;
     // Committed as soon as the put is asked for (not after its answer came back to this page, which
     // waits behind whatever else the page is doing, a sync's work among it): one wait, not two.
     let (put, committed) = futures::future::join(store.put(&entry, None), tx.commit()).await;
+    crate::timing::record("dsr-draft-tx", started);
     put?;
     committed?;
     Ok(())
