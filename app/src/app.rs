@@ -7,6 +7,7 @@ use leptos_router::path;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::components::header::Header;
+use crate::components::page::{FocusOnNavigation, Titled};
 use crate::components::sync_status::SyncStatusBar;
 use crate::element_ids as ids;
 use crate::pages::referrals::referral_loaded;
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
+            <FocusOnNavigation/>
             <a class="nhsuk-skip-link" href=format!("#{}", ids::MAIN)>"Skip to main content"</a>
             <Header/>
             // The sync state of this user's data; nothing to show before someone signs in.
@@ -47,55 +49,55 @@ pub fn App() -> impl IntoView {
                     {move || match state.session.get() {
                         Session::Starting => view! { <p class="nhsuk-body">"Opening…"</p> }.into_any(),
                         Session::SignedOut => view! {
-                            <Routes fallback=SignInPage>
-                                <Route path=path!("/invitation") view=InvitationPage/>
-                                <Route path=path!("/self-referral") view=SelfReferralPage/>
+                            <Routes fallback=|| view! { <Titled title="Sign in"><SignInPage/></Titled> }>
+                                <Route path=path!("/invitation") view=|| view! { <Titled title="Set up your account"><InvitationPage/></Titled> }/>
+                                <Route path=path!("/self-referral") view=|| view! { <Titled title="Ask for support to stay at home"><SelfReferralPage/></Titled> }/>
                             </Routes>
                         }.into_any(),
                         Session::Locked(lock) => view! {
-                            <Routes fallback=move || view! { <UnlockPage lock=lock.clone()/> }>
-                                <Route path=path!("/sign-out") view=SignOutPage/>
+                            <Routes fallback=move || view! { <Titled title="Unlock this device"><UnlockPage lock=lock.clone()/></Titled> }>
+                                <Route path=path!("/sign-out") view=|| view! { <Titled title="Sign out"><SignOutPage/></Titled> }/>
                             </Routes>
                         }.into_any(),
                         Session::Open(_) => view! {
-                            <Routes fallback=NotFoundPage>
-                                <Route path=path!("/") view=RegisterPage/>
-                                <Route path=path!("/people/new") view=AddPersonPage/>
-                                <Route path=path!("/people/:id") view=PersonPage/>
-                                <Route path=path!("/people/:id/edit") view=EditPersonPage/>
-                                <Route path=path!("/people/:id/visit-notes/new") view=VisitNotePage/>
-                                <Route path=path!("/people/:id/multi-agency-meetings/new") view=|| view! { <OnceLoaded loaded=person_loaded()><MultiAgencyMeetingPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/partners") view=|| view! { <OnceLoaded loaded=person_loaded()><PartnersPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/consent/new") view=|| view! { <OnceLoaded loaded=person_loaded()><ConsentPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/admission/new") view=|| view! { <OnceLoaded loaded=person_loaded()><AdmissionPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/discharge") view=|| view! { <OnceLoaded loaded=person_loaded()><DischargePage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/leave") view=|| view! { <OnceLoaded loaded=person_loaded()><LeavePage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/erase") view=|| view! { <OnceLoaded loaded=person_loaded()><ErasePage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/risk/new") view=|| view! { <OnceLoaded loaded=person_loaded()><RiskPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/reviews/new") view=|| view! { <OnceLoaded loaded=person_loaded()><ArrangeReviewPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/reviews/:review") view=|| view! { <OnceLoaded loaded=review_loaded()><ReviewPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/reviews/:review/arrange") view=|| view! { <OnceLoaded loaded=review_loaded()><ArrangeReviewPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/reviews/:review/planner") view=|| view! { <OnceLoaded loaded=review_loaded()><PlannerPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/reviews/:review/family-views") view=|| view! { <OnceLoaded loaded=review_loaded()><FamilyViewsPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/reviews/:review/meeting") view=|| view! { <OnceLoaded loaded=review_loaded()><MeetingPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/reviews/:review/actions") view=|| view! { <OnceLoaded loaded=review_loaded()><ActionPlanPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/reviews/:review/report") view=|| view! { <OnceLoaded loaded=review_loaded()><ReportPage/></OnceLoaded> }/>
-                                <Route path=path!("/people/:id/actions/:action") view=|| view! { <OnceLoaded loaded=action_loaded()><ActionPage/></OnceLoaded> }/>
-                                <Route path=path!("/actions") view=FollowUpPage/>
-                                <Route path=path!("/meetings") view=MeetingsPage/>
-                                <Route path=path!("/meetings/:id") view=DsrMeetingPage/>
-                                <Route path=path!("/meetings/:id/minutes") view=MinutesPage/>
-                                <Route path=path!("/meetings/:meeting/people/:id") view=|| view! { <OnceLoaded loaded=person_loaded()><DecisionPage/></OnceLoaded> }/>
-                                <Route path=path!("/conflicts") view=ConflictsPage/>
-                                <Route path=path!("/sign-in") view=SignInPage/>
-                                <Route path=path!("/sign-out") view=SignOutPage/>
-                                <Route path=path!("/accounts") view=AccountsPage/>
-                                <Route path=path!("/audit") view=AuditPage/>
-                                <Route path=path!("/policy") view=PolicyPage/>
-                                <Route path=path!("/referrals") view=TriageQueuePage/>
-                                <Route path=path!("/referrals/new") view=NewReferralPage/>
-                                <Route path=path!("/referrals/:id") view=|| view! { <OnceLoaded loaded=referral_loaded()><ReferralPage/></OnceLoaded> }/>
-                                <Route path=path!("/policy/edit") view=EditPolicyPage/>
+                            <Routes fallback=|| view! { <Titled title="Page not found"><NotFoundPage/></Titled> }>
+                                <Route path=path!("/") view=|| view! { <Titled title="Register"><RegisterPage/></Titled> }/>
+                                <Route path=path!("/people/new") view=|| view! { <Titled title="Add a person to the register"><AddPersonPage/></Titled> }/>
+                                <Route path=path!("/people/:id") view=|| view! { <Titled title="A person on the register"><PersonPage/></Titled> }/>
+                                <Route path=path!("/people/:id/edit") view=|| view! { <Titled title="Change a person's details"><EditPersonPage/></Titled> }/>
+                                <Route path=path!("/people/:id/visit-notes/new") view=|| view! { <Titled title="Home visit note"><VisitNotePage/></Titled> }/>
+                                <Route path=path!("/people/:id/multi-agency-meetings/new") view=|| view! { <Titled title="Record a multi-agency meeting"><OnceLoaded loaded=person_loaded()><MultiAgencyMeetingPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/partners") view=|| view! { <Titled title="Partners for a review"><OnceLoaded loaded=person_loaded()><PartnersPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/consent/new") view=|| view! { <Titled title="Record consent"><OnceLoaded loaded=person_loaded()><ConsentPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/admission/new") view=|| view! { <Titled title="Record an admission"><OnceLoaded loaded=person_loaded()><AdmissionPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/discharge") view=|| view! { <Titled title="Record a discharge"><OnceLoaded loaded=person_loaded()><DischargePage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/leave") view=|| view! { <Titled title="Take off the register"><OnceLoaded loaded=person_loaded()><LeavePage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/erase") view=|| view! { <Titled title="Erasure request"><OnceLoaded loaded=person_loaded()><ErasePage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/risk/new") view=|| view! { <Titled title="Risk checklist"><OnceLoaded loaded=person_loaded()><RiskPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/reviews/new") view=|| view! { <Titled title="Request a review"><OnceLoaded loaded=person_loaded()><ArrangeReviewPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/reviews/:review") view=|| view! { <Titled title="A review"><OnceLoaded loaded=review_loaded()><ReviewPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/reviews/:review/arrange") view=|| view! { <Titled title="Change the review's arrangements"><OnceLoaded loaded=review_loaded()><ArrangeReviewPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/reviews/:review/planner") view=|| view! { <Titled title="My planner"><OnceLoaded loaded=review_loaded()><PlannerPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/reviews/:review/family-views") view=|| view! { <Titled title="The family's views"><OnceLoaded loaded=review_loaded()><FamilyViewsPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/reviews/:review/meeting") view=|| view! { <Titled title="The review meeting"><OnceLoaded loaded=review_loaded()><MeetingPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/reviews/:review/actions") view=|| view! { <Titled title="Recommendations and action plan"><OnceLoaded loaded=review_loaded()><ActionPlanPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/reviews/:review/report") view=|| view! { <Titled title="The report"><OnceLoaded loaded=review_loaded()><ReportPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/actions/:action") view=|| view! { <Titled title="An action"><OnceLoaded loaded=action_loaded()><ActionPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/actions") view=|| view! { <Titled title="Follow-up: open actions"><FollowUpPage/></Titled> }/>
+                                <Route path=path!("/meetings") view=|| view! { <Titled title="DSR meetings"><MeetingsPage/></Titled> }/>
+                                <Route path=path!("/meetings/:id") view=|| view! { <Titled title="A DSR meeting"><DsrMeetingPage/></Titled> }/>
+                                <Route path=path!("/meetings/:id/minutes") view=|| view! { <Titled title="A DSR meeting's minutes"><MinutesPage/></Titled> }/>
+                                <Route path=path!("/meetings/:meeting/people/:id") view=|| view! { <Titled title="A DSR meeting's decision"><OnceLoaded loaded=person_loaded()><DecisionPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/conflicts") view=|| view! { <Titled title="Changes that clash"><ConflictsPage/></Titled> }/>
+                                <Route path=path!("/sign-in") view=|| view! { <Titled title="Sign in"><SignInPage/></Titled> }/>
+                                <Route path=path!("/sign-out") view=|| view! { <Titled title="Sign out"><SignOutPage/></Titled> }/>
+                                <Route path=path!("/accounts") view=|| view! { <Titled title="Accounts"><AccountsPage/></Titled> }/>
+                                <Route path=path!("/audit") view=|| view! { <Titled title="Audit trail"><AuditPage/></Titled> }/>
+                                <Route path=path!("/policy") view=|| view! { <Titled title="Area policy"><PolicyPage/></Titled> }/>
+                                <Route path=path!("/referrals") view=|| view! { <Titled title="Referrals waiting"><TriageQueuePage/></Titled> }/>
+                                <Route path=path!("/referrals/new") view=|| view! { <Titled title="Refer someone to the register"><NewReferralPage/></Titled> }/>
+                                <Route path=path!("/referrals/:id") view=|| view! { <Titled title="A referral"><OnceLoaded loaded=referral_loaded()><ReferralPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/policy/edit") view=|| view! { <Titled title="Change the area's policy"><EditPolicyPage/></Titled> }/>
                             </Routes>
                         }.into_any(),
                     }}

@@ -5,5 +5,6 @@ pub mod duplicate;
 pub mod error_summary;
 pub mod fields;
 pub mod header;
+pub mod page;
 pub mod person_form;
 pub mod sync_status;

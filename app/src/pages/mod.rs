@@ -54,6 +54,18 @@ pub(crate) fn OnceLoaded(
 ) -> impl leptos::IntoView {
     use leptos::prelude::*;
     let ready = Memo::new(move |_| loaded.get());
+    // "Opening…" gave way to the page: focus, on the heading that went, goes to the page's own.
+    Effect::new(move |was: Option<bool>| {
+        let now = ready.get();
+        if was == Some(false) && now {
+            request_animation_frame(|| {
+                if crate::components::page::focus_lost() {
+                    crate::components::page::focus_heading();
+                }
+            });
+        }
+        now
+    });
     move || {
         if ready.get() {
             untrack(|| children()).into_any()

@@ -31,6 +31,9 @@ const DRAWN_AT_ONCE: usize = 20;
 pub fn RegisterPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let mounting = crate::timing::now();
+    if state.session.with_untracked(|s| s.user().is_some_and(|u| u.role == dsr_shared::access::Role::Keyworker)) {
+        crate::components::page::set_title("Your caseload");
+    }
     // Shown once, on the first page after a save.
     let notice = state.notice.get_untracked();
     state.notice.set(None);
