@@ -137,5 +137,7 @@ async fn every_page_is_named_and_focus_moves_to_its_heading() {
     for (link, text, against_header) in &links {
         assert!(*text >= 4.5 && *against_header >= 3.0, "{link:?} focused: text {text:.2}:1, against the header {against_header:.2}:1");
     }
+    browser.driver.execute(&format!("document.getElementById('{}').focus()", ids::MEETINGS_LINK), Vec::new()).await.ok();
+    browser.screenshot("header-link-focused").await;
     browser.quit().await;
 }
