@@ -7,7 +7,8 @@
 //! `profile_tasks` (add `profile_tasks` after `--nocapture`) finds what holds the main thread without
 //! the profiler's cost: the gaps between a probe's turns, the app's measures within them, and what a
 //! draft's write waited for during a sync (`DSR_PROBE=0` leaves the probe out of that second part,
-//! for a trace of the page's own tasks).
+//! for a trace of the page's own tasks). `tests/tools/draft_trace.py` reads such a trace: what each
+//! draft's transaction waited for (the first frame after it, the database's commit, the answer).
 
 #![allow(clippy::panic, reason = "a tool that cannot run fails with a message")]
 
