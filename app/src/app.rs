@@ -15,7 +15,7 @@ use crate::pages::{OnceLoaded, action_loaded, person_loaded, review_loaded};
 use crate::pages::{
     accounts::AccountsPage, action_plan::ActionPage, action_plan::ActionPlanPage, add_person::AddPersonPage,
     admission::AdmissionPage, admission::DischargePage, audit::AuditPage, conflicts::ConflictsPage,
-    consent::ConsentPage, dsr_meetings::DecisionPage, dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage,
+    consent::ConsentPage, consent::WithdrawConsentPage, dsr_meetings::DecisionPage, dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage,
     dsr_meetings::MinutesPage, edit_person::EditPersonPage, follow_up::FollowUpPage, invitation::InvitationPage,
     leave::ErasePage, leave::LeavePage, meeting::MeetingPage, multi_agency_meeting::MultiAgencyMeetingPage,
     not_found::NotFoundPage, partners::PartnersPage, person::PersonPage, planner::FamilyViewsPage,
@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/people/:id/multi-agency-meetings/new") view=|| view! { <Titled title="Record a multi-agency meeting"><OnceLoaded loaded=person_loaded()><MultiAgencyMeetingPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/partners") view=|| view! { <Titled title="Partners for a review"><OnceLoaded loaded=person_loaded()><PartnersPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/consent/new") view=|| view! { <Titled title="Record consent"><OnceLoaded loaded=person_loaded()><ConsentPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/consent/:consent/withdraw") view=|| view! { <Titled title="Withdraw consent"><OnceLoaded loaded=person_loaded()><WithdrawConsentPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/admission/new") view=|| view! { <Titled title="Record an admission"><OnceLoaded loaded=person_loaded()><AdmissionPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/discharge") view=|| view! { <Titled title="Record a discharge"><OnceLoaded loaded=person_loaded()><DischargePage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/leave") view=|| view! { <Titled title="Take off the register"><OnceLoaded loaded=person_loaded()><LeavePage/></OnceLoaded></Titled> }/>

@@ -201,6 +201,12 @@ pub const CONSENT_DATE: &str = "consent-date";
 pub const CONSENT_DAY: &str = "consent-date-day";
 pub const SAVE_CONSENT: &str = "save-consent";
 
+/// The consent withdrawal's confirmation page.
+pub const WITHDRAWAL_EFFECTS: &str = "withdrawal-effects";
+pub const WITHDRAWAL_ASKED_BY: &str = "withdrawal-asked-by";
+pub const WITHDRAWAL_REASON: &str = "withdrawal-reason";
+pub const CONFIRM_WITHDRAWAL: &str = "confirm-withdrawal";
+
 pub fn withdraw_consent(id: &str) -> String {
     format!("withdraw-{id}")
 }

@@ -51,7 +51,33 @@ validated! {
         pub given_on: NaiveDate,
         #[serde(default)]
         pub withdrawn_on: Option<NaiveDate>,
+        /// Who asked for it to be withdrawn, as recorded on the confirmation page ("Pat, his mother").
+        #[serde(default)]
+        pub withdrawal_asked_by: Option<ShortText>,
+        /// Why, when they said.
+        #[serde(default)]
+        pub withdrawal_reason: Option<LongText>,
         pub recorded_by: ShortText,
+    }
+}
+
+/// What withdrawing a consent of `scope` does, in plain words: the confirmation page says it before
+/// anyone confirms (nothing irreversible by one tap).
+pub fn withdrawal_effects(scope: ConsentScope) -> &'static [&'static str] {
+    match scope {
+        ConsentScope::Register => &[
+            "They will be taken off the register: the DSR coordinator is asked to do it now.",
+            "Only the DSR coordinator and the family will see their record from today. Everyone else working with them loses it from their devices at their next sync.",
+            "Their details are removed when the area's retention period after leaving has passed.",
+        ],
+        ConsentScope::InformationSharing => &[
+            "The services on the register stop sharing information about them from today.",
+            "What was shared before stays in the record.",
+        ],
+        ConsentScope::Review => &[
+            "This review cannot go ahead without consent or a best-interests decision.",
+            "The review's panel can no longer open its papers.",
+        ],
     }
 }
 
@@ -255,6 +281,8 @@ mod tests {
             given_by,
             given_on,
             withdrawn_on: None,
+            withdrawal_asked_by: None,
+            withdrawal_reason: None,
             recorded_by: text("DSR coordinator"),
         }
     }
@@ -354,6 +382,14 @@ mod tests {
         assert_eq!(outgrown(&[register, own], ConsentScope::Register, None, day(2028, 3, 1)), None);
         // No consent at all is another rule's business (missing consent), not this one's.
         assert_eq!(outgrown(&[], ConsentScope::Register, None, day(2028, 3, 1)), None);
+    }
+
+    #[test]
+    fn withdrawing_says_what_it_does_for_each_kind_of_consent() {
+        let register = withdrawal_effects(ConsentScope::Register).join(" ");
+        assert!(register.contains("taken off the register") && register.contains("Only the DSR coordinator"), "{register}");
+        assert!(withdrawal_effects(ConsentScope::Review).join(" ").contains("papers"));
+        assert!(withdrawal_effects(ConsentScope::InformationSharing).join(" ").contains("stop sharing"));
     }
 
     #[test]

@@ -520,6 +520,8 @@ pub(crate) mod tests {
             },
             given_on: day(2026, 11, 20),
             withdrawn_on: None,
+            withdrawal_asked_by: None,
+            withdrawal_reason: None,
             recorded_by: text("Coordinator"),
         };
         assert!(r.panel_may_open_papers(std::slice::from_ref(&consent), day(2026, 12, 9)));

@@ -43,6 +43,7 @@ async fn every_page_is_named_and_focus_moves_to_its_heading() {
     let (review, review_person) = first("review");
     let (action, action_person) = first("action");
     let (referral, _) = first("referral");
+    let (consent, consent_person) = first("consent");
     let person = review_person.clone();
     // Not on the device: the page says so, under its own name.
     let meeting = "0193c000-0000-7000-8000-00000000beef";
@@ -69,6 +70,7 @@ async fn every_page_is_named_and_focus_moves_to_its_heading() {
         (format!("/people/{person}/multi-agency-meetings/new"), "Record a multi-agency meeting"),
         (format!("/people/{person}/partners"), "Partners for a review"),
         (format!("/people/{person}/consent/new"), "Record consent"),
+        (format!("/people/{consent_person}/consent/{consent}/withdraw"), "Withdraw consent"),
         (format!("/people/{person}/admission/new"), "Record an admission"),
         (format!("/people/{person}/discharge"), "Record a discharge"),
         (format!("/people/{person}/leave"), "Take off the register"),

@@ -257,10 +257,27 @@ async fn consent_is_recorded_by_who_the_policy_says_and_withdrawn() {
     browser.wait_for_text(ids::PERSON_CONSENT, "Consent to be on the register is recorded").await;
     browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
 
-    // Withdrawn: recorded, and removal starts.
+    // Withdrawn, never by one tap: a page says what will happen and asks who asked for it; then it
+    // is recorded, with who asked and why, and removal starts.
     let withdraw = browser.css("[id^='withdraw-']").await;
     withdraw.click().await.unwrap_or_else(|e| panic!("{e}"));
+    let effects = browser.wait_for_text(ids::WITHDRAWAL_EFFECTS, "taken off the register").await;
+    assert!(effects.contains("Only the DSR coordinator and the family"), "{effects}");
+    browser.screenshot("consent-withdrawal").await;
+    // The tap saved nothing.
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+    browser.click(ids::CONFIRM_WITHDRAWAL).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "Say who asked for consent to be withdrawn").await;
+    browser.type_into(ids::WITHDRAWAL_ASKED_BY, "Pat Fourteen, his mother").await;
+    browser.type_into(ids::WITHDRAWAL_REASON, "They are moving out of the area").await;
+    browser.click(ids::CONFIRM_WITHDRAWAL).await;
     browser.wait_for_text(ids::PERSON_CONSENT, "Consent was withdrawn").await;
+    browser
+        .wait_until(
+            "the consent listed with who asked",
+            "done(document.getElementById('maincontent').textContent.includes('at the request of Pat Fourteen, his mother'))",
+        )
+        .await;
     browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
     let page = server.get_json(&format!("/api/sync/pull?client_id={}&cursor=0", dsr_e2e_tests::HARNESS_CLIENT)).await;
     let consents: Vec<Value> = page["changes"]
@@ -273,6 +290,8 @@ async fn consent_is_recorded_by_who_the_policy_says_and_withdrawn() {
     let last = consents.last().unwrap_or_else(|| panic!("no consent on the server"));
     assert_eq!(last["record"]["fields"]["given_by"]["name"], "Pat Fourteen");
     assert!(last["record"]["fields"]["withdrawn_on"].is_string(), "{last}");
+    assert_eq!(last["record"]["fields"]["withdrawal_asked_by"], "Pat Fourteen, his mother");
+    assert_eq!(last["record"]["fields"]["withdrawal_reason"], "They are moving out of the area");
     browser.quit().await;
 }
 

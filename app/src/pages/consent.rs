@@ -275,3 +275,117 @@ pub fn ConsentPage() -> impl IntoView {
         </form>
     }
 }
+
+/// `/people/{id}/consent/{consent}/withdraw`: withdrawing a consent, never by one tap. The page says
+/// what will happen (from `dsr_shared::consent::withdrawal_effects`) and asks who asked for it and
+/// why; the consent keeps both.
+#[component]
+pub fn WithdrawConsentPage() -> impl IntoView {
+    use dsr_shared::consent::withdrawal_effects;
+    use dsr_shared::text::{LongText, ShortText};
+    let state = expect_context::<AppState>();
+    let navigate = use_navigate();
+    let params = leptos_router::hooks::use_params_map();
+    let consent_id: Option<dsr_shared::ConsentId> = untrack(|| params.with(|p| p.get("consent").and_then(|c| c.parse().ok())));
+    let row = untrack(super::route_person_id()).and_then(|id| untrack(|| state.person(id)));
+    let found = row.as_ref().and_then(|row| {
+        let consent = row.file.as_ref()?.consents.iter().find(|c| Some(c.id) == consent_id)?.clone();
+        Some((row.id, row.person.as_ref().map(|p| p.full_name()).unwrap_or_default(), consent))
+    });
+    let Some((person, name, consent)) = found else {
+        return view! { <h1>"Consent not found on this device"</h1> }.into_any();
+    };
+    let back = format!("/people/{person}");
+    let today = chrono::Local::now().date_naive();
+    if !consent.in_force(today) {
+        return view! {
+            <a class="nhsuk-back-link" href=back>"Back"</a>
+            <h1>"This consent is not in force"</h1>
+            <p class="nhsuk-body">"It was withdrawn already, or has not started: there is nothing to withdraw."</p>
+        }
+        .into_any();
+    }
+    let asked_by = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let draft = use_draft(format!("withdraw:{}", consent.id), vec![("asked_by", asked_by), ("reason", reason)]);
+    let errors = RwSignal::new(ValidationErrors::new());
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
+    let record = RecordId::from_uuid(consent.id.as_uuid());
+    let what = words(consent.scope);
+    let on_submit = {
+        let back = back.clone();
+        let name = name.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let mut found = ValidationErrors::new();
+            let who = ShortText::parse(&asked_by.get_untracked())
+                .map_err(|e| match e {
+                    dsr_shared::text::TextError::Empty => {
+                        found.add("asked_by", "Say who asked for consent to be withdrawn: their name and who they are")
+                    }
+                    other => found.add("asked_by", format!("Who asked {other}")),
+                })
+                .ok();
+            let why = match reason.get_untracked() {
+                r if r.trim().is_empty() => None,
+                r => LongText::parse(&r).map_err(|e| found.add("reason", format!("Why {e}"))).ok(),
+            };
+            let Some(who) = who.filter(|_| found.is_empty()) else { return errors.set(found) };
+            let mut fields = Fields::new();
+            fields.insert("withdrawn_on".into(), Value::String(today.to_string()));
+            fields.insert("withdrawal_asked_by".into(), Value::String(who.as_str().to_owned()));
+            fields.insert("withdrawal_reason".into(), why.map_or(Value::Null, |w| Value::String(w.as_str().to_owned())));
+            let navigate = navigate.clone();
+            let (back, name) = (back.clone(), name.clone());
+            spawn_local(async move {
+                match local_store::save(RecordKind::Consent, record, fields, None).await {
+                    Ok(()) => {
+                        draft.clear().await;
+                        state.saved(format!("Consent {what} was withdrawn for {name}. This was saved on this device.")).await;
+                        crate::sync::request(state);
+                        navigate(&back, Default::default());
+                    }
+                    Err(error) => {
+                        let mut found = ValidationErrors::new();
+                        found.add("asked_by", format!("Nothing was saved: {error}"));
+                        errors.set(found);
+                    }
+                }
+            });
+        }
+    };
+    view! {
+        <a class="nhsuk-back-link" href=back.clone()>"Back"</a>
+        <span class="nhsuk-caption-l">{name.clone()}</span>
+        <h1>{format!("Withdraw consent {what}")}</h1>
+        <div class="nhsuk-warning-callout" id=ids::WITHDRAWAL_EFFECTS>
+            <h3 class="nhsuk-warning-callout__label">"What will happen"</h3>
+            <ul class="nhsuk-list nhsuk-list--bullet">
+                {withdrawal_effects(consent.scope).iter().map(|e| view! { <li>{*e}</li> }).collect_view()}
+            </ul>
+        </div>
+        <ErrorSummary errors=errors field_id=|f| if f == "reason" { ids::WITHDRAWAL_REASON } else { ids::WITHDRAWAL_ASKED_BY }/>
+        <form novalidate on:submit=on_submit>
+            <TextField id=ids::WITHDRAWAL_ASKED_BY label="Who asked for consent to be withdrawn?"
+                hint="Their name and who they are, for example: Pat Smith, his mother" value=asked_by error=error_for("asked_by")/>
+            <TextAreaField id=ids::WITHDRAWAL_REASON label="Why (optional)" hint="In their words, if they said."
+                value=reason error=error_for("reason") rows=3/>
+            <DraftSaved draft=draft/>
+            <div class="nhsuk-button-group">
+                <button class="nhsuk-button nhsuk-button--warning" id=ids::CONFIRM_WITHDRAWAL type="submit">"Withdraw consent"</button>
+                <a class="nhsuk-link" href=back>"Cancel: keep consent"</a>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// What a consent is for, after "consent": "to be on the register".
+fn words(scope: ConsentScope) -> &'static str {
+    match scope {
+        ConsentScope::Register => "to be on the register",
+        ConsentScope::InformationSharing => "to share information",
+        ConsentScope::Review => "for the review",
+    }
+}

@@ -3,7 +3,6 @@
 //! notes. Opening it is a read, noted for the audit trail (even offline).
 
 use chrono::Local;
-use dsr_shared::RecordId;
 use dsr_shared::access::Role;
 use dsr_shared::consent::{ConsentScope, GivenBy, has_consent, register_consent_withdrawn};
 use dsr_shared::due::{DueItem, due_items, due_shown_with};
@@ -258,33 +257,18 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
         <ul class="nhsuk-list">
             {file.consents.iter().map(|c| {
                 let consent_id = c.id.to_string();
-                let withdraw = (may_consent && c.in_force(today)).then(|| {
-                    let record = RecordId::from_uuid(c.id.as_uuid());
-                    view! {
-                        " "
-                        <button class="dsr-link-button" type="button" id=ids::withdraw_consent(&consent_id)
-                            on:click=move |_| {
-                                let state = expect_context::<AppState>();
-                                let mut fields = dsr_shared::sync::Fields::new();
-                                fields.insert("withdrawn_on".into(), serde_json::Value::String(Local::now().date_naive().to_string()));
-                                leptos::task::spawn_local(async move {
-                                    match local_store::save(dsr_shared::sync::RecordKind::Consent, record, fields, None).await {
-                                        Ok(()) => {
-                                            state.reload().await;
-                                            crate::sync::request(state);
-                                        }
-                                        Err(error) => state.storage_problem.set(Some(error.to_string())),
-                                    }
-                                });
-                            }>"Record that it was withdrawn"</button>
-                    }
+                let withdraw = (may_consent && c.in_force(today)).then(|| view! {
+                    " "
+                    <a class="nhsuk-link" id=ids::withdraw_consent(&consent_id)
+                        href=format!("/people/{id}/consent/{consent_id}/withdraw")>"Withdraw"</a>
                 });
                 let given = match &c.given_by {
                     GivenBy::ThePerson { .. } => "by the person".to_string(),
                     GivenBy::ParentalResponsibility { name, relationship, .. } => format!("by {} ({})", name.as_str(), relationship.as_str()),
                     GivenBy::BestInterests { decision_maker, reason } => format!("best-interests decision by {}: {}", decision_maker.as_str(), reason.as_str()),
                 };
-                let withdrawn = c.withdrawn_on.map(|w| format!(", withdrawn {}", w.format("%-d %B %Y"))).unwrap_or_default();
+                let asked_by = c.withdrawal_asked_by.as_ref().map(|a| format!(" at the request of {}", a.as_str())).unwrap_or_default();
+                let withdrawn = c.withdrawn_on.map(|w| format!(", withdrawn {}{asked_by}", w.format("%-d %B %Y"))).unwrap_or_default();
                 view! { <li>{format!("{}: given {} on {}{}", words(&c.scope), given, c.given_on.format("%-d %B %Y"), withdrawn)}{withdraw}</li> }
             }).collect_view()}
         </ul>

@@ -42,6 +42,8 @@ fn on_register(n: u8) -> PersonFile {
         given_by: GivenBy::ThePerson { gillick_competent: true },
         given_on: day(2026, 9, 1),
         withdrawn_on: None,
+        withdrawal_asked_by: None,
+        withdrawal_reason: None,
         recorded_by: short("Coordinator"),
     });
     file

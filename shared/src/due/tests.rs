@@ -40,6 +40,8 @@ fn consent(scope: ConsentScope, review_id: Option<ReviewId>, given_on: NaiveDate
         given_by: GivenBy::ThePerson { gillick_competent: true },
         given_on,
         withdrawn_on: None,
+        withdrawal_asked_by: None,
+        withdrawal_reason: None,
         recorded_by: short("Coordinator"),
     }
 }
