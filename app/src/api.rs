@@ -122,8 +122,8 @@ pub async fn invite(invite: &NewFamilyInvite) -> Result<InviteCreated, ApiFailur
     post("/api/invites", invite).await
 }
 
-pub async fn disable(user: UserId) -> Result<UserSummary, ApiFailure> {
-    post(&format!("/api/users/{user}/disable"), &serde_json::json!({})).await
+pub async fn disable(user: UserId, close: &dsr_shared::accounts::CloseAccount) -> Result<UserSummary, ApiFailure> {
+    post(&format!("/api/users/{user}/disable"), close).await
 }
 
 pub async fn assign(user: UserId, person_id: PersonId) -> Result<UserSummary, ApiFailure> {

@@ -13,7 +13,7 @@ use crate::element_ids as ids;
 use crate::pages::referrals::referral_loaded;
 use crate::pages::{OnceLoaded, action_loaded, person_loaded, review_loaded};
 use crate::pages::{
-    accounts::AccountsPage, action_plan::ActionPage, action_plan::ActionPlanPage, add_person::AddPersonPage,
+    accounts::AccountsPage, accounts::CloseAccountPage, action_plan::ActionPage, action_plan::ActionPlanPage, add_person::AddPersonPage,
     admission::AdmissionPage, admission::DischargePage, audit::AuditPage, conflicts::ConflictsPage,
     consent::ConsentPage, consent::WithdrawConsentPage, dsr_meetings::DecisionPage, dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage,
     dsr_meetings::MinutesPage, edit_person::EditPersonPage, follow_up::FollowUpPage, invitation::InvitationPage,
@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/sign-in") view=|| view! { <Titled title="Sign in"><SignInPage/></Titled> }/>
                                 <Route path=path!("/sign-out") view=|| view! { <Titled title="Sign out"><SignOutPage/></Titled> }/>
                                 <Route path=path!("/accounts") view=|| view! { <Titled title="Accounts"><AccountsPage/></Titled> }/>
+                                <Route path=path!("/accounts/:id/close") view=|| view! { <Titled title="Close an account"><CloseAccountPage/></Titled> }/>
                                 <Route path=path!("/audit") view=|| view! { <Titled title="Audit trail"><AuditPage/></Titled> }/>
                                 <Route path=path!("/policy") view=|| view! { <Titled title="Area policy"><PolicyPage/></Titled> }/>
                                 <Route path=path!("/referrals") view=|| view! { <Titled title="Referrals waiting"><TriageQueuePage/></Titled> }/>

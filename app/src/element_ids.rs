@@ -201,6 +201,13 @@ pub const CONSENT_DATE: &str = "consent-date";
 pub const CONSENT_DAY: &str = "consent-date-day";
 pub const SAVE_CONSENT: &str = "save-consent";
 
+/// Closing an account: its confirmation page.
+pub const CLOSE_ACCOUNT_WHOSE: &str = "close-account-whose";
+pub const CLOSE_ACCOUNT_EFFECTS: &str = "close-account-effects";
+pub const CLOSE_ACCOUNT_ASKED_BY: &str = "close-account-asked-by";
+pub const CLOSE_ACCOUNT_REASON: &str = "close-account-reason";
+pub const CONFIRM_CLOSE_ACCOUNT: &str = "confirm-close-account";
+
 /// The consent withdrawal's confirmation page.
 pub const WITHDRAWAL_EFFECTS: &str = "withdrawal-effects";
 pub const WITHDRAWAL_ASKED_BY: &str = "withdrawal-asked-by";

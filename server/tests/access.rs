@@ -502,7 +502,13 @@ async fn when_access_ends_the_device_is_told_to_delete_its_copy() {
     assert!(family.unwrap_or_else(|| panic!("no page")).changes.iter().any(|c| c.record.id == id(1)));
 
     // Disabled: the next sync is refused with a code that tells the device to delete its copy.
+    // Never by one tap: who asked for it and why are required.
     let reply = w.server.post_json(&format!("/api/users/{keyworker}/disable"), &json!({})).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    let fields: Vec<String> = reply.json::<ApiError>().fields.iter().map(|f| f.field.clone()).collect();
+    assert_eq!(fields, ["asked_by", "reason"]);
+    let close = json!({ "asked_by": "Sam Lee, team manager", "reason": "Left the team" });
+    let reply = w.server.post_json(&format!("/api/users/{keyworker}/disable"), &close).await;
     assert_eq!(reply.status, StatusCode::OK);
     let reply = w.server.get_as(&cookie, &format!("/api/sync/pull?client_id={}&cursor=0", client(50))).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);

@@ -151,8 +151,10 @@ async fn every_write_and_every_read_of_a_person_leaves_exactly_one_entry() {
             .await
     );
     assert_eq!(actions(&added), ["invite.accept"]);
-    let (_, added) = added!(&server, server.post_json(&format!("/api/users/{keyworker}/disable"), &json!({})).await);
+    let close = json!({ "asked_by": "Sam Lee, team manager", "reason": "Left the team" });
+    let (_, added) = added!(&server, server.post_json(&format!("/api/users/{keyworker}/disable"), &close).await);
     assert_eq!(actions(&added), ["user.disable"]);
+    assert_eq!(added[0].3.as_deref(), Some("Asked by Sam Lee, team manager: Left the team"), "who asked and why kept");
 
     // The area's policy: one entry, with the sections that changed and the reason.
     let mut document: Value = server.get("/api/area/policy").await.json();

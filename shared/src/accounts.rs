@@ -177,6 +177,47 @@ impl AcceptInvite {
     }
 }
 
+/// `POST /api/users/{id}/disable`: closing an account, never by one tap: who asked for it and why,
+/// kept in the audit trail.
+/// (Missing fields are read as empty, so the role is checked before the request is: a user who may not
+/// close accounts is told so, whatever they sent.)
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CloseAccount {
+    /// Who asked for the account to be closed ("Sam Lee, team manager").
+    #[serde(default)]
+    pub asked_by: String,
+    /// Why ("left the team on 30 November").
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl CloseAccount {
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if let Err(e) = crate::text::ShortText::parse(&self.asked_by) {
+            errors.add("asked_by", match e {
+                crate::text::TextError::Empty => "Say who asked for the account to be closed".to_string(),
+                other => format!("Who asked {other}"),
+            });
+        }
+        if let Err(e) = crate::text::LongText::parse(&self.reason) {
+            errors.add("reason", match e {
+                crate::text::TextError::Empty => "Say why the account is being closed".to_string(),
+                other => format!("Why {other}"),
+            });
+        }
+        errors.into_result()
+    }
+
+    /// What closing an account does, in plain words (the confirmation page says it first).
+    pub const EFFECTS: [&'static str; 3] = [
+        "They can no longer sign in.",
+        "Their devices delete their copy of the register the next time they connect, with anything saved there and not yet sent.",
+        "The people they worked with stay on the register; assign them to someone else.",
+    ];
+}
+
 /// `POST /api/users/{id}/people`: assign a person to a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -297,6 +338,16 @@ pub struct ViewEvents {
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closing_an_account_needs_who_asked_and_why() {
+        let close = |asked_by: &str, reason: &str| CloseAccount { asked_by: asked_by.into(), reason: reason.into() };
+        assert!(close("Sam Lee, team manager", "Left the team").validate().is_ok());
+        let both = close(" ", "").validate().err().unwrap_or_default();
+        assert_eq!(both.message_for("asked_by"), Some("Say who asked for the account to be closed"));
+        assert_eq!(both.message_for("reason"), Some("Say why the account is being closed"));
+        assert!(close("Sam\nLee", "Left").validate().is_err(), "who asked is one line");
+    }
 
     #[test]
     fn screens_are_named_in_json_as_the_audit_trail_says_them() {

@@ -192,7 +192,7 @@ async fn a_family_invited_with_a_code_sees_only_their_child_and_a_keyworker_lose
     let closed = reqwest::Client::new()
         .post(format!("{}/api/users/{keyworker}/disable", server.url))
         .header("cookie", &server.cookie)
-        .json(&json!({}))
+        .json(&json!({ "asked_by": "Sam Lee, team manager", "reason": "Left the team" }))
         .send()
         .await;
     assert!(closed.is_ok_and(|r| r.status().is_success()));
@@ -202,4 +202,36 @@ async fn a_family_invited_with_a_code_sees_only_their_child_and_a_keyworker_lose
     for browser in [coordinator, family, kw] {
         browser.quit().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_an_account_asks_who_asked_and_why_and_says_what_will_happen() {
+    let server = Server::start().await;
+    let keyworker = server.staff("leaving", "keyworker").await;
+    let browser = Browser::start().await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.click(ids::ACCOUNTS_LINK).await;
+    browser.click(&ids::disable_user(&keyworker)).await;
+    // A tap opens the page; nothing is closed yet.
+    let effects = browser.wait_for_text(ids::CLOSE_ACCOUNT_EFFECTS, "can no longer sign in").await;
+    assert!(effects.contains("not yet sent"), "{effects}");
+    browser.wait_for_text(ids::CLOSE_ACCOUNT_WHOSE, "Test leaving · Keyworker").await;
+    let users = server.get_json("/api/users").await;
+    let open = users.as_array().into_iter().flatten().find(|u| u["id"] == keyworker.as_str()).cloned();
+    assert_eq!(open.map(|u| u["disabled"].clone()), Some(json!(false)));
+    browser.screenshot("close-account").await;
+    // Who asked and why are required.
+    browser.click(ids::CONFIRM_CLOSE_ACCOUNT).await;
+    let errors = browser.wait_for_text(ids::ERROR_SUMMARY, "Say who asked for the account to be closed").await;
+    assert!(errors.contains("Say why the account is being closed"), "{errors}");
+    browser.type_into(ids::CLOSE_ACCOUNT_ASKED_BY, "Sam Lee, team manager").await;
+    browser.type_into(ids::CLOSE_ACCOUNT_REASON, "Left the team on 30 November").await;
+    browser.click(ids::CONFIRM_CLOSE_ACCOUNT).await;
+    browser.wait_for_text(ids::USERS_TABLE, "Closed").await;
+    assert_eq!(browser.path().await, "/accounts");
+    // The audit trail keeps who asked and why.
+    let audit = server.get_json("/api/audit").await;
+    let text = audit.to_string();
+    assert!(text.contains("Asked by Sam Lee, team manager: Left the team on 30 November"), "{text}");
+    browser.quit().await;
 }

@@ -91,6 +91,7 @@ async fn every_page_is_named_and_focus_moves_to_its_heading() {
         (format!("/meetings/{meeting}/minutes"), "A DSR meeting's minutes"),
         ("/conflicts".into(), "Changes that clash"),
         ("/accounts".into(), "Accounts"),
+        (format!("/accounts/{}/close", server.staff("closing", "keyworker").await), "Close an account"),
         ("/audit".into(), "Audit trail"),
         ("/policy".into(), "Area policy"),
         ("/policy/edit".into(), "Change the area's policy"),

@@ -54,7 +54,9 @@ pub fn AccountsPage() -> impl IntoView {
         version.track();
         async { api::users().await }
     });
-    let notice = RwSignal::new(None::<String>);
+    // Shown once, after an account was closed on its own page.
+    let notice = RwSignal::new(state.notice.get_untracked());
+    state.notice.set(None);
     let action_error = RwSignal::new(None::<String>);
     let changed = Callback::new(move |message: String| {
         notice.set(Some(message));
@@ -117,17 +119,6 @@ fn UserRow(user: UserSummary, on_change: Callback<String>, on_fail: Callback<Api
         spawn_local(async move {
             match api::assign(id, person).await {
                 Ok(_) => on_change.run(format!("{name} now works with {}", person_name(state, person))),
-                Err(error) => on_fail.run(error),
-            }
-        });
-    };
-    let close_name = name.clone();
-    let close = move |_| {
-        let name = close_name.clone();
-        spawn_local(async move {
-            match api::disable(id).await {
-                Ok(_) => on_change
-                    .run(format!("{name}'s account is closed; their devices delete their copy when they next connect")),
                 Err(error) => on_fail.run(error),
             }
         });
@@ -196,8 +187,8 @@ fn UserRow(user: UserSummary, on_change: Callback<String>, on_fail: Callback<Api
                 <p>{status(&user)}</p>
                 <p><a href=format!("/audit?user={id}")>"Audit trail"</a></p>
                 {(!user.disabled && user.role != Role::Coordinator).then(|| view! {
-                    <button class="nhsuk-button nhsuk-button--warning nhsuk-u-margin-bottom-0" type="button"
-                        id=ids::disable_user(&id.to_string()) on:click=close>"Close account"</button>
+                    <a class="nhsuk-button nhsuk-button--warning nhsuk-u-margin-bottom-0"
+                        id=ids::disable_user(&id.to_string()) href=format!("/accounts/{id}/close")>"Close account"</a>
                 })}
             </td>
         </tr>
@@ -320,5 +311,100 @@ fn InviteFamily(on_change: Callback<String>, state: AppState) -> impl IntoView {
             </div>
             <button class="nhsuk-button" id=ids::INVITE_BUTTON type="submit">"Invite"</button>
         </form>
+    }
+}
+
+/// `/accounts/{id}/close`: closing an account, never by one tap: what will happen, then who asked for
+/// it and why (kept in the audit trail with the closing).
+#[component]
+pub fn CloseAccountPage() -> impl IntoView {
+    use dsr_shared::accounts::CloseAccount;
+    let state = expect_context::<AppState>();
+    let navigate = leptos_router::hooks::use_navigate();
+    let params = leptos_router::hooks::use_params_map();
+    let id: Option<dsr_shared::UserId> = untrack(|| params.with(|p| p.get("id").and_then(|i| i.parse().ok())));
+    let users = LocalResource::new(|| async { api::users().await });
+    let asked_by = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let errors = RwSignal::new(ValidationErrors::new());
+    let busy = RwSignal::new(false);
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
+    let page = move || {
+        let user = users.get().map(|r| r.map(|list| list.into_iter().find(|u| Some(u.id) == id)));
+        match user {
+            None => view! { <p class="nhsuk-body">"Opening…"</p> }.into_any(),
+            Some(Err(error)) => {
+                view! { <p class="nhsuk-body">{format!("The account cannot be shown: {error}")}</p> }.into_any()
+            }
+            Some(Ok(None)) => view! { <p class="nhsuk-body">"There is no such account in your area."</p> }.into_any(),
+            Some(Ok(Some(user))) if user.disabled => {
+                view! { <p class="nhsuk-body">{format!("{}'s account is closed already.", user.display_name)}</p> }
+                    .into_any()
+            }
+            Some(Ok(Some(user))) => {
+                let name = user.display_name.clone();
+                let navigate = navigate.clone();
+                let on_submit = move |ev: SubmitEvent| {
+                    ev.prevent_default();
+                    let close = CloseAccount { asked_by: asked_by.get_untracked(), reason: reason.get_untracked() };
+                    if let Err(found) = close.validate() {
+                        return errors.set(found);
+                    }
+                    busy.set(true);
+                    let (navigate, name, user_id) = (navigate.clone(), name.clone(), user.id);
+                    spawn_local(async move {
+                        match api::disable(user_id, &close).await {
+                            Ok(_) => {
+                                state.notice.set(Some(format!(
+                                    "{name}'s account is closed; their devices delete their copy when they next connect"
+                                )));
+                                navigate("/accounts", Default::default());
+                            }
+                            Err(failure) => {
+                                let mut found = ValidationErrors::new();
+                                match failure {
+                                    ApiFailure::Refused(refused) if !refused.fields.is_empty() => {
+                                        for f in refused.fields {
+                                            found.add(f.field, f.message);
+                                        }
+                                    }
+                                    other => found.add("asked_by", other.to_string()),
+                                }
+                                errors.set(found);
+                            }
+                        }
+                        busy.set(false);
+                    });
+                };
+                view! {
+                    <p class="nhsuk-body-l" id=ids::CLOSE_ACCOUNT_WHOSE>{format!("{} · {}", user.display_name, user.role.label())}</p>
+                    <div class="nhsuk-warning-callout" id=ids::CLOSE_ACCOUNT_EFFECTS>
+                        <h3 class="nhsuk-warning-callout__label">"What will happen"</h3>
+                        <ul class="nhsuk-list nhsuk-list--bullet">
+                            {CloseAccount::EFFECTS.iter().map(|e| view! { <li>{*e}</li> }).collect_view()}
+                        </ul>
+                    </div>
+                    <ErrorSummary errors=errors field_id=|f| if f == "reason" { ids::CLOSE_ACCOUNT_REASON } else { ids::CLOSE_ACCOUNT_ASKED_BY }/>
+                    <form novalidate on:submit=on_submit>
+                        <TextField id=ids::CLOSE_ACCOUNT_ASKED_BY label="Who asked for the account to be closed?"
+                            hint="Their name and role, for example: Sam Lee, team manager" value=asked_by error=error_for("asked_by")/>
+                        <TextField id=ids::CLOSE_ACCOUNT_REASON label="Why?" hint="For example: left the team on 30 November"
+                            value=reason error=error_for("reason")/>
+                        <div class="nhsuk-button-group">
+                            <button class="nhsuk-button nhsuk-button--warning" id=ids::CONFIRM_CLOSE_ACCOUNT type="submit"
+                                disabled=move || busy.get()>"Close the account"</button>
+                            <a class="nhsuk-link" href="/accounts">"Cancel: keep it open"</a>
+                        </div>
+                    </form>
+                }.into_any()
+            }
+        }
+    };
+    // One heading whatever the page shows (focus goes to it when the page opens).
+    view! {
+        <a class="nhsuk-back-link" href="/accounts">"Back"</a>
+        <h1>"Close an account"</h1>
+        {page}
     }
 }

@@ -7,6 +7,7 @@ use axum_extra::extract::cookie::CookieJar;
 use chrono::Duration;
 use dsr_shared::access::Role;
 use dsr_shared::accounts::{
+    CloseAccount,
     AcceptInvite, Assignment, InviteCreated, NewFamilyInvite, NewStaffUser, SessionInfo, UserSummary,
     check_display_name, invite_code_from, normalise_invite_code, normalise_username,
 };
@@ -74,28 +75,34 @@ pub async fn create_staff(
 
 #[utoipa::path(post, path = "/users/{id}/disable", tag = "accounts",
     params(("id" = UserId, Path, description = "The account to close")),
+    request_body = CloseAccount,
     responses(
         (status = 200, description = "Closed: the user cannot sign in, and their devices delete their copy on next sync", body = UserSummary),
         (status = 401, description = "Not signed in", body = ApiError),
         (status = 403, description = "Not a DSR coordinator", body = ApiError),
         (status = 404, description = "No such user in this area", body = ApiError),
-        (status = 422, description = "A coordinator cannot close their own account", body = ApiError),
+        (status = 422, description = "Who asked for it or why is missing, or a coordinator's own account", body = ApiError),
     ))]
 pub async fn disable(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<UserId>,
+    ApiJson(close): ApiJson<CloseAccount>,
 ) -> Result<ApiJson<UserSummary>, AppError> {
     user.require_coordinator()?;
     state.store.user_in_area(&user.area_id, id).await?;
-    let mut errors = ValidationErrors::new();
+    let mut errors = close.validate().err().unwrap_or_default();
     errors.require(id == user.id, "id", "You cannot close your own account; ask another coordinator");
     errors.into_result()?;
     let now = state.clock.now();
     state.store.disable_user(id, now).await?;
     // Their devices hear at once, try to sync, are refused and delete their copy.
     state.store.changes().announce(&user.area_id, 0);
-    state.store.audit(&AuditEvent::by(&user, "user.disable").detail(format!("account {id}")), now).await?;
+    let event = AuditEvent {
+        reason: Some(format!("Asked by {}: {}", close.asked_by.trim(), close.reason.trim())),
+        ..AuditEvent::by(&user, "user.disable").detail(format!("account {id}"))
+    };
+    state.store.audit(&event, now).await?;
     Ok(ApiJson(state.store.user_summary(&user.area_id, id).await?))
 }
 
