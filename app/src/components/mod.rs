@@ -8,3 +8,4 @@ pub mod header;
 pub mod page;
 pub mod person_form;
 pub mod sync_status;
+pub mod what_will_happen;

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiFailure};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{PasswordField, TextField};
+use crate::components::what_will_happen::WhatWillHappen;
 use crate::element_ids as ids;
 use crate::pages::sign_in::problem;
 use crate::state::AppState;
@@ -379,12 +380,7 @@ pub fn CloseAccountPage() -> impl IntoView {
                 };
                 view! {
                     <p class="nhsuk-body-l" id=ids::CLOSE_ACCOUNT_WHOSE>{format!("{} · {}", user.display_name, user.role.label())}</p>
-                    <div class="nhsuk-warning-callout" id=ids::CLOSE_ACCOUNT_EFFECTS>
-                        <h3 class="nhsuk-warning-callout__label">"What will happen"</h3>
-                        <ul class="nhsuk-list nhsuk-list--bullet">
-                            {CloseAccount::EFFECTS.iter().map(|e| view! { <li>{*e}</li> }).collect_view()}
-                        </ul>
-                    </div>
+                    <WhatWillHappen id=ids::CLOSE_ACCOUNT_EFFECTS effects=&CloseAccount::EFFECTS/>
                     <ErrorSummary errors=errors field_id=|f| if f == "reason" { ids::CLOSE_ACCOUNT_REASON } else { ids::CLOSE_ACCOUNT_ASKED_BY }/>
                     <form novalidate on:submit=on_submit>
                         <TextField id=ids::CLOSE_ACCOUNT_ASKED_BY label="Who asked for the account to be closed?"

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField, TextField, radio};
+use crate::components::what_will_happen::WhatWillHappen;
 use crate::element_ids as ids;
 use crate::local_store;
 use crate::state::AppState;
@@ -359,12 +360,7 @@ pub fn WithdrawConsentPage() -> impl IntoView {
         <a class="nhsuk-back-link" href=back.clone()>"Back"</a>
         <span class="nhsuk-caption-l">{name.clone()}</span>
         <h1>{format!("Withdraw consent {what}")}</h1>
-        <div class="nhsuk-warning-callout" id=ids::WITHDRAWAL_EFFECTS>
-            <h3 class="nhsuk-warning-callout__label">"What will happen"</h3>
-            <ul class="nhsuk-list nhsuk-list--bullet">
-                {withdrawal_effects(consent.scope).iter().map(|e| view! { <li>{*e}</li> }).collect_view()}
-            </ul>
-        </div>
+        <WhatWillHappen id=ids::WITHDRAWAL_EFFECTS effects=withdrawal_effects(consent.scope)/>
         <ErrorSummary errors=errors field_id=|f| if f == "reason" { ids::WITHDRAWAL_REASON } else { ids::WITHDRAWAL_ASKED_BY }/>
         <form novalidate on:submit=on_submit>
             <TextField id=ids::WITHDRAWAL_ASKED_BY label="Who asked for consent to be withdrawn?"
