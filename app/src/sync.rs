@@ -393,8 +393,9 @@ async fn push_then_pull(state: AppState) -> Result<(), SyncError> {
             break;
         }
         ahead = next.transpose()?;
-        if timing::now() - shown_at >= PROGRESS_EVERY_MS {
-            shown_at = timing::now();
+        let now = timing::now();
+        if now - shown_at >= PROGRESS_EVERY_MS {
+            shown_at = now;
             state.sync.update(|s| s.received = Some(received));
         }
     }

@@ -196,16 +196,10 @@ impl CloseAccount {
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
         if let Err(e) = crate::text::ShortText::parse(&self.asked_by) {
-            errors.add("asked_by", match e {
-                crate::text::TextError::Empty => "Say who asked for the account to be closed".to_string(),
-                other => format!("Who asked {other}"),
-            });
+            errors.add("asked_by", e.message("Say who asked for the account to be closed", "Who asked"));
         }
         if let Err(e) = crate::text::LongText::parse(&self.reason) {
-            errors.add("reason", match e {
-                crate::text::TextError::Empty => "Say why the account is being closed".to_string(),
-                other => format!("Why {other}"),
-            });
+            errors.add("reason", e.message("Say why the account is being closed", "Why"));
         }
         errors.into_result()
     }

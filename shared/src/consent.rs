@@ -61,6 +61,35 @@ validated! {
     }
 }
 
+/// A withdrawal as its confirmation page records it: who asked for it (required) and why (when they
+/// said).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub asked_by: ShortText,
+    pub reason: Option<LongText>,
+}
+
+impl Withdrawal {
+    /// The withdrawal from what was typed, or what to fix, field by field (`asked_by`, `reason`).
+    pub fn parse(asked_by: &str, reason: &str) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let who = ShortText::parse(asked_by)
+            .map_err(|e| {
+                let empty = "Say who asked for consent to be withdrawn: their name and who they are";
+                errors.add("asked_by", e.message(empty, "Who asked"));
+            })
+            .ok();
+        let why = match reason.trim() {
+            "" => None,
+            _ => LongText::parse(reason).map_err(|e| errors.add("reason", e.message("", "Why"))).ok(),
+        };
+        match who {
+            Some(asked_by) if errors.is_empty() => Ok(Withdrawal { asked_by, reason: why }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// What withdrawing a consent of `scope` does, in plain words: the confirmation page says it before
 /// anyone confirms (nothing irreversible by one tap).
 pub fn withdrawal_effects(scope: ConsentScope) -> &'static [&'static str] {
@@ -382,6 +411,21 @@ mod tests {
         assert_eq!(outgrown(&[register, own], ConsentScope::Register, None, day(2028, 3, 1)), None);
         // No consent at all is another rule's business (missing consent), not this one's.
         assert_eq!(outgrown(&[], ConsentScope::Register, None, day(2028, 3, 1)), None);
+    }
+
+    #[test]
+    fn a_withdrawal_needs_who_asked_and_may_say_why() {
+        let w = Withdrawal::parse(" Pat Fourteen, his mother ", "").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((w.asked_by.as_str(), w.reason), ("Pat Fourteen, his mother", None));
+        let w = Withdrawal::parse("Pat", "Moving away").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(w.reason.map(|r| r.as_str().to_owned()), Some("Moving away".to_owned()));
+        let missing = Withdrawal::parse(" ", "").err().unwrap_or_default();
+        assert_eq!(
+            missing.message_for("asked_by"),
+            Some("Say who asked for consent to be withdrawn: their name and who they are")
+        );
+        let long = Withdrawal::parse("Pat", &"x".repeat(crate::text::LONG_TEXT_MAX + 1)).err().unwrap_or_default();
+        assert_eq!(long.message_for("reason"), Some("Why is longer than 20000 characters"));
     }
 
     #[test]

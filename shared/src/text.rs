@@ -30,6 +30,17 @@ pub enum TextError {
     ControlCharacter,
 }
 
+impl TextError {
+    /// What to tell someone who typed it: `empty` when nothing was entered, else "{what} {problem}"
+    /// ("Who asked is longer than 200 characters").
+    pub fn message(&self, empty: &str, what: &str) -> String {
+        match self {
+            TextError::Empty => empty.to_string(),
+            other => format!("{what} {other}"),
+        }
+    }
+}
+
 /// A control character no one types: anything but a line break or a tab (NUL, escape, bell...).
 pub fn is_stray_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\n' | '\r' | '\t')

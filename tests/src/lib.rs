@@ -252,21 +252,16 @@ impl Server {
         }
     }
 
-    /// Every record the server holds: `(kind, id, fields)`, in the order of the change log.
+    /// Every record the server holds, as it stands now: `(kind, id, fields)`, by id.
     pub async fn records(&self) -> Vec<(String, String, serde_json::Value)> {
-        let mut latest: std::collections::BTreeMap<String, (u64, String, serde_json::Value)> =
+        let mut latest: std::collections::BTreeMap<String, (String, serde_json::Value)> =
             std::collections::BTreeMap::new();
-        for (n, change) in self.pull_everything().await.0.into_iter().enumerate() {
+        for change in self.pull_everything().await.0 {
             let record = &change["record"];
             let id = record["id"].as_str().unwrap_or("").to_string();
-            let kind = record["kind"].as_str().unwrap_or("").to_string();
-            let first = latest.get(&id).map_or(n as u64, |(first, _, _)| *first);
-            latest.insert(id, (first, kind, record["fields"].clone()));
+            latest.insert(id, (record["kind"].as_str().unwrap_or("").to_string(), record["fields"].clone()));
         }
-        let mut records: Vec<(u64, String, String, serde_json::Value)> =
-            latest.into_iter().map(|(id, (n, kind, fields))| (n, kind, id, fields)).collect();
-        records.sort_by_key(|r| r.0);
-        records.into_iter().map(|(_, kind, id, fields)| (kind, id, fields)).collect()
+        latest.into_iter().map(|(id, (kind, fields))| (kind, id, fields)).collect()
     }
 
     /// The people the server holds (each record's fields with its `id` and `version`), by family name.

@@ -282,8 +282,7 @@ pub fn ConsentPage() -> impl IntoView {
 /// why; the consent keeps both.
 #[component]
 pub fn WithdrawConsentPage() -> impl IntoView {
-    use dsr_shared::consent::withdrawal_effects;
-    use dsr_shared::text::{LongText, ShortText};
+    use dsr_shared::consent::{Withdrawal, withdrawal_effects};
     let state = expect_context::<AppState>();
     let navigate = use_navigate();
     let params = leptos_router::hooks::use_params_map();
@@ -319,24 +318,14 @@ pub fn WithdrawConsentPage() -> impl IntoView {
         let name = name.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
-            let mut found = ValidationErrors::new();
-            let who = ShortText::parse(&asked_by.get_untracked())
-                .map_err(|e| match e {
-                    dsr_shared::text::TextError::Empty => {
-                        found.add("asked_by", "Say who asked for consent to be withdrawn: their name and who they are")
-                    }
-                    other => found.add("asked_by", format!("Who asked {other}")),
-                })
-                .ok();
-            let why = match reason.get_untracked() {
-                r if r.trim().is_empty() => None,
-                r => LongText::parse(&r).map_err(|e| found.add("reason", format!("Why {e}"))).ok(),
+            let withdrawal = match Withdrawal::parse(&asked_by.get_untracked(), &reason.get_untracked()) {
+                Ok(withdrawal) => withdrawal,
+                Err(found) => return errors.set(found),
             };
-            let Some(who) = who.filter(|_| found.is_empty()) else { return errors.set(found) };
             let mut fields = Fields::new();
-            fields.insert("withdrawn_on".into(), Value::String(today.to_string()));
-            fields.insert("withdrawal_asked_by".into(), Value::String(who.as_str().to_owned()));
-            fields.insert("withdrawal_reason".into(), why.map_or(Value::Null, |w| Value::String(w.as_str().to_owned())));
+            fields.insert("withdrawn_on".into(), json!(today));
+            fields.insert("withdrawal_asked_by".into(), json!(withdrawal.asked_by));
+            fields.insert("withdrawal_reason".into(), json!(withdrawal.reason));
             let navigate = navigate.clone();
             let (back, name) = (back.clone(), name.clone());
             spawn_local(async move {
