@@ -13,16 +13,17 @@ use crate::element_ids as ids;
 use crate::pages::referrals::referral_loaded;
 use crate::pages::{OnceLoaded, action_loaded, person_loaded, review_loaded};
 use crate::pages::{
-    accounts::AccountsPage, accounts::CloseAccountPage, action_plan::ActionPage, action_plan::ActionPlanPage, add_person::AddPersonPage,
-    admission::AdmissionPage, admission::DischargePage, audit::AuditPage, conflicts::ConflictsPage,
-    consent::ConsentPage, consent::WithdrawConsentPage, dsr_meetings::DecisionPage, dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage,
-    dsr_meetings::MinutesPage, edit_person::EditPersonPage, follow_up::FollowUpPage, invitation::InvitationPage,
-    leave::ErasePage, leave::LeavePage, meeting::MeetingPage, multi_agency_meeting::MultiAgencyMeetingPage,
-    not_found::NotFoundPage, partners::PartnersPage, person::PersonPage, planner::FamilyViewsPage,
-    planner::PlannerPage, policy::EditPolicyPage, policy::PolicyPage, referrals::NewReferralPage,
-    referrals::ReferralPage, referrals::TriageQueuePage, register::RegisterPage, report::ReportPage,
-    reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage, self_referral::SelfReferralPage,
-    sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
+    accounts::AccountsPage, accounts::CloseAccountPage, action_plan::ActionPage, action_plan::ActionPlanPage,
+    add_person::AddPersonPage, admission::AdmissionPage, admission::DischargePage, audit::AuditPage,
+    conflicts::ConflictsPage, consent::ConsentPage, consent::WithdrawConsentPage, dsr_meetings::DecisionPage,
+    dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage, dsr_meetings::MinutesPage, edit_person::EditPersonPage,
+    follow_up::FollowUpPage, invitation::InvitationPage, leave::ErasePage, leave::LeavePage, meeting::MeetingPage,
+    multi_agency_meeting::MultiAgencyMeetingPage, not_found::NotFoundPage, partners::PartnersPage, person::PersonPage,
+    planner::FamilyViewsPage, planner::PlannerPage, policy::EditPolicyPage, policy::PolicyPage,
+    referrals::NewReferralPage, referrals::ReferralPage, referrals::TriageQueuePage, register::RegisterPage,
+    report::ReportPage, reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage,
+    self_referral::SelfReferralPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
+    visit_note::VisitNotePage,
 };
 use crate::session;
 use crate::state::{AppState, Session};

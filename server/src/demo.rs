@@ -15,8 +15,8 @@ use dsr_shared::review::{Attendee, MeetingFormat, Panel, ReportShare, Review, Re
 use dsr_shared::sync::{FieldChange, Fields, Mutation, PushRequest, RecordKind, fields_of};
 use dsr_shared::text::{LongText, ShortText, TextError};
 use dsr_shared::{
-    ActionId, AdmissionId, ClientId, FamilyViewsId, KloeFindingId, NhsNumber, Person, PersonId, PersonName, PlannerId,
-    RecommendationId, RecordId, ReviewId,
+    ActionId, AdmissionId, ClientId, KloeFindingId, NhsNumber, Person, PersonId, PersonName, RecommendationId,
+    RecordId, ReviewId,
 };
 use serde_json::{Value, json};
 
@@ -197,26 +197,29 @@ fn demo_review(
     let consent = json!({ "person_id": person.id, "scope": "review", "review_id": review_id,
         "given_by": given_by, "given_on": requested, "recorded_by": "Jo Coordinator (demo)" });
     records.push((RecordKind::Consent, record(0xe1), serde_json::from_value(consent).unwrap_or_default()));
-    let mut planner = Planner::new(PlannerId::from_uuid(record(0xe2).as_uuid()), review_id, person.id);
+    // A review's planner and family views have ids that follow from the review's.
+    let mut planner = Planner::new(Planner::id_for(review_id), review_id, person.id);
     planner.are_you_safe = Some(long("I feel safe at home. School is too loud.")?);
     planner.what_is_working = Some(long("Swimming on Saturdays helps. Waiting rooms do not.")?);
     planner.take_part = Some(TakePart::PartOnly);
     planner.who_with = Some(long("My mum and Ali")?);
     planner.communication_needs = Some(long("Pictures, short sentences, and time to answer")?);
     planner.helped_by = Some(Helper { name: short("Ali Advocate (demo)")?, role: HelperRole::Advocate });
-    records.push((RecordKind::Planner, record(0xe2), fields_of(&planner)));
+    records.push((RecordKind::Planner, RecordId::from_uuid(planner.id.as_uuid()), fields_of(&planner)));
     if !held {
         return Ok(records);
     }
     let mut views = FamilyViews::new(
-        FamilyViewsId::from_uuid(record(0xe3).as_uuid()),
+        FamilyViews::id_for(review_id),
         review_id,
         person.id,
         short(&format!("Parent of {}", person.given_name))?,
         short("Parent")?,
     );
+    views.at_home = Some(long("Mornings before school are the hardest; evenings are calmer (fictional)")?);
+    views.worries = Some(long("That another crisis ends in hospital again (fictional)")?);
     views.anything_else = Some(long("We are exhausted; we need a break at weekends (fictional)")?);
-    records.push((RecordKind::FamilyViews, record(0xe3), fields_of(&views)));
+    records.push((RecordKind::FamilyViews, RecordId::from_uuid(views.id.as_uuid()), fields_of(&views)));
     let found = [
         (KeyQuestion::IsThePersonSafe, "Safe at home with support; incidents at school (fictional)"),
         (KeyQuestion::GoodCareNow, "Community team involved; no autism-informed plan at school (fictional)"),

@@ -431,7 +431,10 @@ mod tests {
     #[test]
     fn withdrawing_says_what_it_does_for_each_kind_of_consent() {
         let register = withdrawal_effects(ConsentScope::Register).join(" ");
-        assert!(register.contains("taken off the register") && register.contains("Only the DSR coordinator"), "{register}");
+        assert!(
+            register.contains("taken off the register") && register.contains("Only the DSR coordinator"),
+            "{register}"
+        );
         assert!(withdrawal_effects(ConsentScope::Review).join(" ").contains("papers"));
         assert!(withdrawal_effects(ConsentScope::InformationSharing).join(" ").contains("stop sharing"));
     }

@@ -42,6 +42,62 @@ pub struct AreaPolicy {
     pub risk_tools: Vec<RiskTool>,
     /// Working days: England's bank holidays plus any the area adds.
     pub calendar: Calendar,
+    /// What families and young people see: who to contact, and the planner's wording.
+    pub families: FamilyPolicy,
+}
+
+/// What families and young people see of the area: who to contact (on their home page), and the
+/// planner's questions as the area's own planner words them (seed 000: areas send their own booklet
+/// and planner; the questions are seed 003's unless the area words them otherwise).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct FamilyPolicy {
+    /// Who families contact about the register and reviews (a team or a person); empty: not set.
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+    /// A question's name (`current_situation`, `at_home`...) to the area's wording of it.
+    pub question_wording: std::collections::BTreeMap<String, String>,
+}
+
+impl FamilyPolicy {
+    /// The area's wording of the question named `name`, if it words it its own way.
+    pub fn wording(&self, name: &str) -> Option<&str> {
+        self.question_wording.get(name).map(|w| w.trim()).filter(|w| !w.is_empty())
+    }
+
+    fn check(&self, errors: &mut ValidationErrors) {
+        let one_line = |text: &str| text.chars().count() <= 200 && !text.contains(['\n', '\r']);
+        errors.require(
+            !one_line(&self.contact_name),
+            "families.contact_name",
+            "Write a name of at most 200 characters",
+        );
+        let phone = self.contact_phone.trim();
+        let phone_ok = phone.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c))
+            && phone.chars().filter(char::is_ascii_digit).count() >= 6
+            && phone.len() <= 30;
+        errors.require(
+            !phone.is_empty() && !phone_ok,
+            "families.contact_phone",
+            "Write a phone number, for example 01632 960 001",
+        );
+        let email = self.contact_email.trim();
+        let email_ok = email.len() <= 200
+            && !email.contains(char::is_whitespace)
+            && email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+        errors.require(
+            !email.is_empty() && !email_ok,
+            "families.contact_email",
+            "Write an email address, for example dsr.team@nhs.net",
+        );
+        let known: Vec<&str> = crate::planner::question_names().map(|(name, _)| name).collect();
+        for (name, words) in &self.question_wording {
+            let field = format!("families.question_wording.{name}");
+            errors.require(!known.contains(&name.as_str()), &field, "There is no such question");
+            errors.require(!one_line(words.trim()), &field, "Write the question in one line of at most 200 characters");
+        }
+    }
 }
 
 /// Who may consent, by age, set separately for being on the register and for a review, because the
@@ -175,6 +231,7 @@ impl Default for AreaPolicy {
             agenda: AgendaPolicy::default(),
             risk_tools: example_tools(),
             calendar: Calendar::england(),
+            families: FamilyPolicy::default(),
         }
     }
 }
@@ -278,6 +335,8 @@ impl AreaPolicy {
     /// Where the default of a setting (named by its field path) comes from, in plain words: the policy
     /// page shows it beside the setting. Where the sources differ, the default is the strictest.
     pub fn default_source(field: &str) -> &'static str {
+        // Every question's wording has the one source.
+        let field = if field.starts_with("families.question_wording.") { "families.question_wording" } else { field };
         DEFAULT_SOURCES.iter().find(|(f, _)| *f == field).map_or("", |(_, source)| source)
     }
 
@@ -405,6 +464,13 @@ pub const DEFAULT_SOURCES: &[(&str, &str)] = &[
         "Seed 001: the register is reviewed at the monthly meeting; Green re-rated every 3 months (our default)",
     ),
     ("retention_after_leaving", "Seed 001: details removed 12 months after leaving (the shortest of the sources)"),
+    ("families.contact_name", "Not set by the sources: each area names its own team"),
+    ("families.contact_phone", "Not set by the sources: each area gives its own"),
+    ("families.contact_email", "Not set by the sources: each area gives its own"),
+    (
+        "families.question_wording",
+        "Seed 003: the questions the review asks the young person; the family's own: handbook ('the family fills in their own views')",
+    ),
 ];
 
 impl Validate for AreaPolicy {
@@ -453,6 +519,7 @@ impl Validate for AreaPolicy {
             );
         }
         errors.require(self.keyworker.ratings.is_empty(), "keyworker.ratings", "Name at least one rating");
+        self.families.check(&mut errors);
         for band in [AgeBand::Under18, AgeBand::Adult] {
             errors.require(
                 self.risk_tool(band).is_none(),

@@ -9,6 +9,7 @@ use chrono::{NaiveDate, Weekday};
 
 use crate::meeting::{HolidayMove, MeetingCadence};
 use crate::period::Period;
+use crate::planner::{FamilyQuestion, PlannerQuestion, question_names};
 use crate::policy::AreaPolicy;
 use crate::rating::Rating;
 use crate::risk::{AgeBand, RiskItem, RiskTool};
@@ -30,7 +31,7 @@ const fn setting(field: &'static str, label: &'static str, hint: &'static str) -
 const PERIOD_HINT: &str = "A number and a unit: days, working days, weeks, months or hours";
 
 /// The settings, in the order the page shows them, grouped under headings.
-pub const SECTIONS: [(&str, &[Setting]); 6] = [
+pub const SECTIONS: [(&str, &[Setting]); 8] = [
     (
         "C(E)TR timescales",
         &[
@@ -188,7 +189,56 @@ pub const SECTIONS: [(&str, &[Setting]); 6] = [
             PERIOD_HINT,
         )],
     ),
+    (
+        "Families and young people",
+        &[
+            setting(
+                "families.contact_name",
+                "Who families contact",
+                "A team or a person, shown on every family's home page; leave empty if not set",
+            ),
+            setting("families.contact_phone", "Their phone number", "For example 01632 960 001"),
+            setting("families.contact_email", "Their email address", "For example dsr.team@nhs.net"),
+        ],
+    ),
+    (
+        "The planner's questions",
+        &[
+            setting(
+                "families.question_wording.current_situation",
+                PlannerQuestion::CurrentSituation.text(),
+                YOUNG_PERSON_HINT,
+            ),
+            setting(
+                "families.question_wording.how_you_and_your_family_feel",
+                PlannerQuestion::HowYouAndYourFamilyFeel.text(),
+                YOUNG_PERSON_HINT,
+            ),
+            setting("families.question_wording.are_you_safe", PlannerQuestion::AreYouSafe.text(), YOUNG_PERSON_HINT),
+            setting(
+                "families.question_wording.care_and_treatment",
+                PlannerQuestion::CareAndTreatment.text(),
+                YOUNG_PERSON_HINT,
+            ),
+            setting("families.question_wording.education", PlannerQuestion::Education.text(), YOUNG_PERSON_HINT),
+            setting(
+                "families.question_wording.what_is_working",
+                PlannerQuestion::WhatIsWorking.text(),
+                YOUNG_PERSON_HINT,
+            ),
+            setting("families.question_wording.other_support", PlannerQuestion::OtherSupport.text(), YOUNG_PERSON_HINT),
+            setting("families.question_wording.at_home", FamilyQuestion::AtHome.text(), FAMILY_HINT),
+            setting("families.question_wording.what_helps", FamilyQuestion::WhatHelps.text(), FAMILY_HINT),
+            setting("families.question_wording.worries", FamilyQuestion::Worries.text(), FAMILY_HINT),
+            setting("families.question_wording.from_the_review", FamilyQuestion::FromTheReview.text(), FAMILY_HINT),
+        ],
+    ),
 ];
+
+const YOUNG_PERSON_HINT: &str =
+    "The young person's planner asks this. Write it as your area's planner words it, or leave empty for these words";
+const FAMILY_HINT: &str =
+    "The family's views ask this. Write it as your area's planner words it, or leave empty for these words";
 
 /// The form's values: field name to the text in it. Risk tool fields are named
 /// `risk.<band>.amber_from`, `risk.<band>.red_from` and `risk.<band>.<n>.question` / `.weight`.
@@ -294,6 +344,12 @@ impl PolicyForm {
         );
         put("keyworker.younger_than", policy.keyworker.younger_than.to_string());
         put("keyworker.ratings", policy.keyworker.ratings.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "));
+        put("families.contact_name", policy.families.contact_name.clone());
+        put("families.contact_phone", policy.families.contact_phone.clone());
+        put("families.contact_email", policy.families.contact_email.clone());
+        for (name, _) in question_names() {
+            put(&format!("families.question_wording.{name}"), policy.families.wording(name).unwrap_or("").to_string());
+        }
         for band in [AgeBand::Under18, AgeBand::Adult] {
             let Some(tool) = policy.risk_tool(band) else { continue };
             let b = band_field(band);
@@ -423,6 +479,15 @@ impl PolicyForm {
             }
         }
         policy.keyworker.ratings = ratings;
+        policy.families.contact_name = self.get("families.contact_name").to_string();
+        policy.families.contact_phone = self.get("families.contact_phone").to_string();
+        policy.families.contact_email = self.get("families.contact_email").to_string();
+        policy.families.question_wording = question_names()
+            .filter_map(|(name, _)| {
+                let words = self.get(&format!("families.question_wording.{name}"));
+                (!words.is_empty()).then(|| (name.to_string(), words.to_string()))
+            })
+            .collect();
 
         for band in [AgeBand::Under18, AgeBand::Adult] {
             let Some(tool) = base.risk_tool(band) else { continue };
@@ -582,6 +647,32 @@ mod tests {
         ages.0.insert("consent.child_must_agree_from".into(), "17".into());
         let errors = ages.apply(&policy).err().unwrap_or_default();
         assert!(errors.message_for("consent.child_must_agree_from").is_some(), "{errors}");
+    }
+
+    #[test]
+    fn the_families_contact_and_the_planners_wording_are_set_and_checked() {
+        let policy = AreaPolicy::default();
+        let mut form = form_of(&policy);
+        form.0.insert("families.contact_name".into(), "The DSR team".into());
+        form.0.insert("families.contact_phone".into(), "01632 960 001".into());
+        form.0.insert("families.contact_email".into(), "dsr.team@nhs.net".into());
+        form.0.insert("families.question_wording.at_home".into(), " How are things at home? ".into());
+        let edited = form.apply(&policy).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(edited.families.contact_phone, "01632 960 001");
+        assert_eq!(edited.families.wording("at_home"), Some("How are things at home?"));
+        assert_eq!(edited.families.question_wording.len(), 1, "empty wordings are the default words");
+        assert_eq!(form_of(&edited).apply(&edited), Ok(edited.clone()));
+
+        let mut bad = form_of(&policy);
+        bad.0.insert("families.contact_phone".into(), "call us".into());
+        bad.0.insert("families.contact_email".into(), "dsr team".into());
+        bad.0.insert("families.question_wording.are_you_safe".into(), "x".repeat(201));
+        let errors = bad.apply(&policy).err().unwrap_or_default();
+        for field in ["families.contact_phone", "families.contact_email", "families.question_wording.are_you_safe"] {
+            assert!(errors.message_for(field).is_some(), "{field}: {errors}");
+        }
+        let unknown = AreaPolicy::from_toml("[families.question_wording]\nfavourite_colour = \"What?\"").err();
+        assert!(unknown.map(|e| e.to_string()).unwrap_or_default().contains("no such question"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::action::Recommendation;
 use crate::calendar::long_date;
 use crate::kloe::{KeyQuestion, KloeFinding, KloeTemplate};
 use crate::person::Person;
-use crate::planner::{FamilyViews, Planner, PlannerQuestion};
+use crate::planner::{FamilyQuestion, FamilyViews, Planner, PlannerQuestion};
 use crate::policy::AreaPolicy;
 use crate::review::Review;
 use crate::risk::AgeBand;
@@ -20,11 +20,36 @@ use crate::risk::AgeBand;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewFile {
     pub review: Review,
+    /// Every planner record of the review this device holds: one since planners took the review's id,
+    /// maybe more made before. Read them as one with [`ReviewFile::planner`].
     pub planners: Vec<Planner>,
+    /// Likewise the family's views: read with [`ReviewFile::family_views`].
     pub family_views: Vec<FamilyViews>,
     pub findings: Vec<KloeFinding>,
     pub recommendations: Vec<Recommendation>,
     pub actions: Vec<Action>,
+}
+
+impl ReviewFile {
+    /// The review's one planner (every planner record of it merged, nothing dropped).
+    pub fn planner(&self) -> Option<Planner> {
+        Planner::one_for(self.review.id, self.review.person_id, &self.planners)
+    }
+
+    /// The planner record as stored under the review's own id (what a save changes), if there is one.
+    pub fn stored_planner(&self) -> Option<&Planner> {
+        self.planners.iter().find(|p| p.id == Planner::id_for(self.review.id))
+    }
+
+    /// The review's one record of the family's views (every record of them merged, nothing dropped).
+    pub fn family_views(&self) -> Option<FamilyViews> {
+        FamilyViews::one_for(self.review.id, &self.family_views)
+    }
+
+    /// The family's views as stored under the review's own id (what a save changes), if there are.
+    pub fn stored_family_views(&self) -> Option<&FamilyViews> {
+        self.family_views.iter().find(|v| v.id == FamilyViews::id_for(self.review.id))
+    }
 }
 
 /// A heading and what was said under it.
@@ -53,7 +78,7 @@ pub struct Report {
     pub meeting: Vec<(String, String)>,
     /// The young person's own words, question by question (as they gave them).
     pub young_person: Vec<Said>,
-    /// The family's views, one entry per person who gave them.
+    /// The family's views: who gave them, and their words.
     pub family: Vec<Said>,
     /// The panel's findings under each of the four key questions, worded for this review.
     pub findings: Vec<Said>,
@@ -124,10 +149,12 @@ impl Report {
 
         let mut disagreements = Vec::new();
         let mut young_person = Vec::new();
-        for planner in &file.planners {
+        let families = &policy.families;
+        if let Some(planner) = &file.planner() {
             for question in PlannerQuestion::ALL {
                 if let Some(answer) = planner.answer(question) {
-                    young_person.push(Said { heading: question.text().into(), words: vec![answer.as_str().into()] });
+                    let heading = question.wording(families).into();
+                    young_person.push(Said { heading, words: vec![answer.as_str().into()] });
                 }
             }
             if let Some(take_part) = planner.take_part {
@@ -146,13 +173,19 @@ impl Report {
             }));
         }
         let family = file
-            .family_views
+            .family_views()
             .iter()
             .map(|views| {
-                let mut words: Vec<String> = PlannerQuestion::ALL
+                let mut words: Vec<String> = FamilyQuestion::ALL
                     .into_iter()
-                    .filter_map(|q| views.answer(q).map(|a| format!("{} {}", q.text(), a.as_str())))
+                    .filter_map(|q| views.family_answer(q).map(|a| format!("{} {}", q.wording(families), a.as_str())))
                     .collect();
+                // Answers families gave to the young person's questions, before they had their own.
+                words.extend(
+                    PlannerQuestion::ALL
+                        .into_iter()
+                        .filter_map(|q| views.answer(q).map(|a| format!("{} {}", q.wording(families), a.as_str()))),
+                );
                 words.extend(views.anything_else.as_ref().map(|t| t.as_str().to_string()));
                 disagreements.extend(views.disagreements.iter().map(|d| {
                     format!("{} (recorded by {} on {})", d.about.as_str(), d.recorded_by.as_str(), long_date(d.on))

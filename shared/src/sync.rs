@@ -75,6 +75,15 @@ impl RecordKind {
         RecordKind::MeetingDecision,
     ];
 
+    /// Records of this kind have an id that follows from another record's (a review's planner and
+    /// family views from the review, a meeting's decision about a person from the two): two devices
+    /// offline may both create the same one. The server takes a second create as changes to the first,
+    /// field by field, so neither device's words are refused or lost (a field both set differently is
+    /// a conflict, as for any two edits).
+    pub fn made_on_many_devices(self) -> bool {
+        matches!(self, RecordKind::Planner | RecordKind::FamilyViews | RecordKind::MeetingDecision)
+    }
+
     /// Its name in JSON and in the database (`rating_change`).
     pub fn name(self) -> &'static str {
         match self {

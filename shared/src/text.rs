@@ -131,6 +131,13 @@ impl ShortText {
 }
 
 impl LongText {
+    /// Two people's words as one answer (a merge of two records of one thing): the first, a blank line,
+    /// the second. Never drops words, so it may be longer than [`LONG_TEXT_MAX`]: the form it is shown
+    /// in checks it again when saved.
+    pub(crate) fn joined(first: &LongText, second: &LongText) -> LongText {
+        Self(format!("{}\n\n{}", first.0, second.0))
+    }
+
     pub fn parse(text: &str) -> Result<Self, TextError> {
         if text.trim().is_empty() {
             Err(TextError::Empty)

@@ -182,7 +182,10 @@ async fn draft_autosave(server: &Server) {
             let field = field.clone();
             async move {
                 for i in 0..keys {
-                    field.send_keys(char::from(b'a' + (i % 26) as u8).to_string()).await.unwrap_or_else(|e| panic!("{e}"));
+                    field
+                        .send_keys(char::from(b'a' + (i % 26) as u8).to_string())
+                        .await
+                        .unwrap_or_else(|e| panic!("{e}"));
                     tokio::time::sleep(Duration::from_millis(gap)).await;
                 }
             }

@@ -108,12 +108,8 @@ async fn every_page_is_named_and_focus_moves_to_its_heading() {
         assert!(titles.insert(*title), "two pages are both named {title:?}");
     }
     // A title never names the person: the demo's people are nowhere in any of them.
-    let names: Vec<String> = server
-        .people()
-        .await
-        .iter()
-        .filter_map(|p| p["family_name"].as_str().map(str::to_owned))
-        .collect();
+    let names: Vec<String> =
+        server.people().await.iter().filter_map(|p| p["family_name"].as_str().map(str::to_owned)).collect();
     for title in &titles {
         assert!(!names.iter().any(|n| title.contains(n.as_str())), "{title:?} names someone");
     }
@@ -138,9 +134,16 @@ async fn every_page_is_named_and_focus_moves_to_its_heading() {
     let links: Vec<(String, f64, f64)> = serde_json::from_value(contrast.json().clone()).unwrap_or_default();
     assert!(links.len() >= 6, "the coordinator's header links: {links:?}");
     for (link, text, against_header) in &links {
-        assert!(*text >= 4.5 && *against_header >= 3.0, "{link:?} focused: text {text:.2}:1, against the header {against_header:.2}:1");
+        assert!(
+            *text >= 4.5 && *against_header >= 3.0,
+            "{link:?} focused: text {text:.2}:1, against the header {against_header:.2}:1"
+        );
     }
-    browser.driver.execute(&format!("document.getElementById('{}').focus()", ids::MEETINGS_LINK), Vec::new()).await.ok();
+    browser
+        .driver
+        .execute(&format!("document.getElementById('{}').focus()", ids::MEETINGS_LINK), Vec::new())
+        .await
+        .ok();
     browser.screenshot("header-link-focused").await;
     browser.quit().await;
 }

@@ -6,6 +6,8 @@
 use dsr_e2e_tests::{Browser, Server, ids};
 use serde_json::json;
 
+const REVIEW: &str = "0193d000-0000-7000-8000-000000000022";
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     let server = Server::start().await;
@@ -14,7 +16,10 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     let body = json!({ "client_id": "0193d000-0000-7000-8000-0000000d0021", "mutations": [
         { "seq": 1, "record_id": person, "kind": "person", "changes": {
             "given_name": { "new": "Jo" }, "family_name": { "new": "Fourteen" }, "date_of_birth": { "new": "2012-03-04" },
-            "register_status": { "new": { "status": "on_register", "since": "2026-09-01" } } } } ] });
+            "register_status": { "new": { "status": "on_register", "since": "2026-09-01" } } } },
+        { "seq": 2, "record_id": REVIEW, "kind": "review", "changes": {
+            "person_id": { "new": person }, "kind": { "new": "community" }, "name": { "new": "cetr" },
+            "status": { "new": "requested" }, "requested_on": { "new": "2026-11-01" } } } ] });
     server.post_json("/api/sync/push", &body).await;
 
     let browser = Browser::start().await;
@@ -37,6 +42,12 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     browser.element(&field("risk.under_18.red_from")).await.clear().await.ok();
     browser.type_into(&field("risk.under_18.red_from"), "9").await;
     browser.type_into(&field("risk.under_18.new.question"), "Sleeping much less than usual").await;
+    // Who families contact, and a planner question as the area's own planner words it.
+    browser.type_into(&field("families.contact_name"), "The DSR team").await;
+    browser.type_into(&field("families.contact_phone"), "01632 960 001").await;
+    browser
+        .type_into(&field("families.question_wording.are_you_safe"), "Do you feel safe at home and at school?")
+        .await;
     browser.type_into(ids::POLICY_REASON, "Agreed at the November DSR meeting").await;
     browser.click(ids::SAVE_POLICY).await;
     browser.wait_for_text(ids::ERROR_SUMMARY, "'soon' is not a length of time").await;
@@ -56,6 +67,7 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     // The server holds it, with the reason in the audit trail.
     let stored = server.get_json("/api/area/policy").await;
     assert_eq!(stored["policy"]["consent"]["child_must_agree_from"], 15);
+    assert_eq!(stored["policy"]["families"]["contact_phone"], "01632 960 001");
     let audit = server.get_json("/api/audit").await;
     assert!(audit.to_string().contains("Agreed at the November DSR meeting"), "{audit}");
 
@@ -67,5 +79,14 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     browser.click(&ids::person_link(person)).await;
     browser.click(ids::ADD_CONSENT).await;
     browser.wait_for_text(ids::WHO_MAY_CONSENT, "or the child if they are Gillick competent").await;
+    // The planner asks in the area's words.
+    browser.goto(&format!("{}/people/{person}/reviews/{REVIEW}/planner", server.url)).await;
+    browser.unlock(dsr_e2e_tests::PASSWORD).await;
+    browser
+        .wait_until(
+            "the area's wording of the question",
+            "done(document.querySelector(\"label[for='answer-are_you_safe']\")?.textContent === 'Do you feel safe at home and at school?')",
+        )
+        .await;
     browser.quit().await;
 }

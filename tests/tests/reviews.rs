@@ -140,7 +140,15 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     assert_eq!(review["attendees"].as_array().map(Vec::len), Some(3), "{review}");
     assert!(records.iter().any(|r| r["scope"] == "review" && r["review_id"] == review_id.as_str()), "{records:?}");
 
-    // 2. The family fills in the planner on their own account; the draft survives a reload.
+    // 2. The coordinator, with no signal, starts the planner with something the young person said on
+    // the phone; meanwhile the family starts it too, on their own account. One planner comes of it.
+    coordinator.set_offline(true).await;
+    coordinator.click(ids::OPEN_PLANNER).await;
+    coordinator.type_into(&ids::planner_answer("other_support"), "Respite at weekends, Alex said on the phone").await;
+    coordinator.click(ids::SAVE_PLANNER).await;
+    coordinator.wait_for_text(ids::NOTICE, "The planner was saved on this device").await;
+
+    // The family fills in the planner on their own account; the draft survives a reload.
     let family = Browser::start().await;
     family.resize(768, 1024).await;
     family.sign_in(&server, "sam.parent", "our family password").await;
@@ -148,6 +156,9 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     family.click(&ids::review_link(&review_id)).await;
     family.click(ids::OPEN_PLANNER).await;
     family.element(&ids::planner_answer("are_you_safe")).await;
+    // The meeting is today: the planner does not say "before the meeting".
+    let intro = family.wait_for_text(ids::PLANNER_INTRO, "Your meeting is today").await;
+    assert!(!intro.contains("before"), "{intro}");
     // Easy read: one question to a screen, in short words.
     family.click(ids::EASY_READ).await;
     family.wait_for_text(ids::EASY_READ_STEP, "Question 1 of 7").await;
@@ -190,11 +201,37 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     family.click(ids::SAVE_PLANNER).await;
     family.wait_for_text(ids::NOTICE, "The planner was saved on this device").await;
     family.click(ids::OPEN_FAMILY_VIEWS).await;
+    // The family's own questions, not the young person's.
+    family
+        .wait_until(
+            "the family's own questions",
+            "done(document.querySelector(\"label[for='answer-worries']\")?.textContent === 'What worries you most at the moment?' && !document.getElementById('answer-are_you_safe'))",
+        )
+        .await;
+    family.type_into(&ids::planner_answer("worries"), "That school breaks down again").await;
     family.type_into(ids::VIEWS_RELATIONSHIP, "Mother").await;
     family.type_into(ids::VIEWS_ANYTHING_ELSE, "We need respite at weekends").await;
     family.click(ids::SAVE_FAMILY_VIEWS).await;
     family.wait_for_text(ids::NOTICE, "Your views were saved on this device").await;
     family.all_sent().await;
+    coordinator.set_offline(false).await;
+    coordinator.all_sent().await;
+    let records = server.records().await;
+    let of_kind = |kind: &str| -> Vec<&serde_json::Value> {
+        records
+            .iter()
+            .filter(|(k, _, f)| k == kind && f["review_id"] == review_id.as_str())
+            .map(|(_, _, f)| f)
+            .collect()
+    };
+    let planners = of_kind("planner");
+    assert_eq!(planners.len(), 1, "one planner for the review: {planners:?}");
+    assert_eq!(planners[0]["other_support"], "Respite at weekends, Alex said on the phone", "{}", planners[0]);
+    assert_eq!(planners[0]["are_you_safe"], "I feel safe at home with Mum.\nNot at school.", "{}", planners[0]);
+    let views = of_kind("family_views");
+    assert_eq!((views.len(), &views[0]["worries"]), (1, &json!("That school breaks down again")), "{views:?}");
+    let conflicts = server.get_json("/api/sync/conflicts").await;
+    assert_eq!(conflicts.as_array().map(Vec::len), Some(0), "{conflicts}");
 
     // 3. The panel, in a meeting room with no network: the meeting page opens and saves offline.
     let panel = Browser::start().await;

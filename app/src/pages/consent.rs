@@ -286,7 +286,8 @@ pub fn WithdrawConsentPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let navigate = use_navigate();
     let params = leptos_router::hooks::use_params_map();
-    let consent_id: Option<dsr_shared::ConsentId> = untrack(|| params.with(|p| p.get("consent").and_then(|c| c.parse().ok())));
+    let consent_id: Option<dsr_shared::ConsentId> =
+        untrack(|| params.with(|p| p.get("consent").and_then(|c| c.parse().ok())));
     let row = untrack(super::route_person_id()).and_then(|id| untrack(|| state.person(id)));
     let found = row.as_ref().and_then(|row| {
         let consent = row.file.as_ref()?.consents.iter().find(|c| Some(c.id) == consent_id)?.clone();
@@ -332,7 +333,9 @@ pub fn WithdrawConsentPage() -> impl IntoView {
                 match local_store::save(RecordKind::Consent, record, fields, None).await {
                     Ok(()) => {
                         draft.clear().await;
-                        state.saved(format!("Consent {what} was withdrawn for {name}. This was saved on this device.")).await;
+                        state
+                            .saved(format!("Consent {what} was withdrawn for {name}. This was saved on this device."))
+                            .await;
                         crate::sync::request(state);
                         navigate(&back, Default::default());
                     }

@@ -8,7 +8,7 @@
 use dsr_shared::RecordId;
 use dsr_shared::consent::{ConsentScope, has_consent};
 use dsr_shared::kloe::{KeyQuestion, KloeFinding, KloeTemplate};
-use dsr_shared::planner::PlannerQuestion;
+use dsr_shared::planner::{FamilyQuestion, PlannerQuestion};
 use dsr_shared::review::{Review, ReviewStatus};
 use dsr_shared::risk::AgeBand;
 use dsr_shared::sync::RecordKind;
@@ -239,18 +239,28 @@ pub fn MeetingPage() -> impl IntoView {
             yes_box(ids::attended(i), format!("{} ({})", a.name.as_str(), a.role.as_str()), *signal)
         })
         .collect_view();
+    let families = policy.families.clone();
     let papers = (access.read.contains(RecordKind::Planner) && papers_open).then(|| {
         view! {
             <details class="nhsuk-details">
                 <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"The young person's planner and the family's views"</span></summary>
                 <div class="nhsuk-details__text">
-                    {file.planners.iter().map(|p| PlannerQuestion::ALL.into_iter().filter_map(|q| p.answer(q).map(|a| view! {
-                        <p class="nhsuk-body"><strong>{q.text()}</strong><br/>{a.as_str().to_string()}</p>
-                    })).collect_view()).collect_view()}
-                    {file.family_views.iter().map(|v| view! {
-                        <h3>{format!("{} ({})", v.by.as_str(), v.relationship.as_str())}</h3>
+                    {file.planner().map(|p| view! {
+                        <h3>"The young person's planner"</h3>
+                        {PlannerQuestion::ALL.into_iter().filter_map(|q| p.answer(q).map(|a| view! {
+                            <p class="nhsuk-body"><strong>{q.wording(&families).to_string()}</strong><br/>{a.as_str().to_string()}</p>
+                        })).collect_view()}
+                    })}
+                    {file.family_views().map(|v| view! {
+                        <h3>{format!("The family's views: {} ({})", v.by.as_str(), v.relationship.as_str())}</h3>
+                        {FamilyQuestion::ALL.into_iter().filter_map(|q| v.family_answer(q).map(|a| view! {
+                            <p class="nhsuk-body"><strong>{q.wording(&families).to_string()}</strong><br/>{a.as_str().to_string()}</p>
+                        })).collect_view()}
+                        {PlannerQuestion::ALL.into_iter().filter_map(|q| v.answer(q).map(|a| view! {
+                            <p class="nhsuk-body"><strong>{q.wording(&families).to_string()}</strong><br/>{a.as_str().to_string()}</p>
+                        })).collect_view()}
                         {v.anything_else.as_ref().map(|t| view! { <p class="nhsuk-body">{t.as_str().to_string()}</p> })}
-                    }).collect_view()}
+                    })}
                 </div>
             </details>
         }

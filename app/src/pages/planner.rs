@@ -4,7 +4,13 @@
 //!   (in plain words or easy read), how they want to take part, who they want with them, how to
 //!   communicate with them, who helped, and any disagreement with a proposed intervention (usually
 //!   recorded by their advocate). The family can fill it in on their own account.
-//! - `/people/{id}/reviews/{review}/family-views`: the family's views, likewise.
+//! - `/people/{id}/reviews/{review}/family-views`: the family's views, in answer to their own questions
+//!   (what they see at home, what helps, what worries them, what they want from the review).
+//!
+//! A review has one of each, whose id follows from the review's, so two devices that start one offline
+//! write to the same record; any made before that are read merged into it, and the first save keeps it.
+//! The questions are worded as the area's planner words them (its policy), and "before the meeting" is
+//! said only before it.
 //!
 //! Both keep a draft on the device as they are typed (no signal needed), and save on the device, to be
 //! sent when there is a connection. Words are kept exactly as given.
@@ -12,10 +18,13 @@
 use std::collections::BTreeMap;
 
 use dsr_shared::RecordId;
-use dsr_shared::planner::{Disagreement, FamilyViews, Helper, HelperRole, Planner, PlannerQuestion, TakePart};
+use dsr_shared::ValidationErrors;
+use dsr_shared::planner::{
+    Disagreement, FamilyQuestion, FamilyViews, Helper, HelperRole, MeetingTime, Planner, PlannerQuestion, TakePart,
+};
+use dsr_shared::policy::FamilyPolicy;
 use dsr_shared::sync::{Fields, RecordKind};
 use dsr_shared::text::{LongText, ShortText};
-use dsr_shared::{FamilyViewsId, PlannerId, ValidationErrors};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,7 +34,7 @@ use crate::components::draft::{DraftSaved, FormDraft, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{TextAreaField, TextField, WordsField, checkbox, radio_group};
 use crate::element_ids as ids;
-use crate::record_forms::{fields_of, long_date, new_id, person_row, recorder, save_changed, signed_in_name, today};
+use crate::record_forms::{fields_of, long_date, person_row, recorder, save_changed, signed_in_name, today};
 use crate::state::AppState;
 
 fn field_element(field: &str) -> String {
@@ -49,27 +58,66 @@ fn words(text: &str, field: &str, errors: &mut ValidationErrors) -> Option<LongT
     LongText::parse(text).map_err(|e| errors.add(field, format!("This answer {e}"))).ok()
 }
 
-/// One text box per planner question, with the question in plain words or easy read.
-struct Answers(Vec<(PlannerQuestion, RwSignal<String>)>);
+/// One question asked on the form: its field name, its words (plain, as the area words it, and easy
+/// read) and what is typed.
+struct Asked {
+    name: &'static str,
+    plain: String,
+    easy: &'static str,
+    value: RwSignal<String>,
+}
+
+/// One text box per question, with the question in plain words or easy read.
+struct Answers(Vec<Asked>);
 
 impl Answers {
-    fn new(from: &BTreeMap<PlannerQuestion, LongText>) -> Self {
+    /// The young person's questions, filled from `from`.
+    fn planner(from: Option<&Planner>, families: &FamilyPolicy) -> Self {
         Answers(
             PlannerQuestion::ALL
                 .into_iter()
-                .map(|q| (q, RwSignal::new(from.get(&q).map(|a| a.as_str().to_string()).unwrap_or_default())))
+                .map(|q| Asked {
+                    name: q.name(),
+                    plain: q.wording(families).to_string(),
+                    easy: q.easy_read(),
+                    value: RwSignal::new(
+                        from.and_then(|p| p.answer(q)).map(|a| a.as_str().to_string()).unwrap_or_default(),
+                    ),
+                })
                 .collect(),
         )
     }
 
-    fn draft_fields(&self) -> Vec<(String, RwSignal<String>)> {
-        self.0.iter().map(|(q, s)| (format!("answer:{}", q.name()), *s)).collect()
+    /// The family's own questions, filled from `from`.
+    fn family(from: Option<&FamilyViews>, families: &FamilyPolicy) -> Self {
+        Answers(
+            FamilyQuestion::ALL
+                .into_iter()
+                .map(|q| Asked {
+                    name: q.name(),
+                    plain: q.wording(families).to_string(),
+                    easy: q.easy_read(),
+                    value: RwSignal::new(
+                        from.and_then(|v| v.family_answer(q)).map(|a| a.as_str().to_string()).unwrap_or_default(),
+                    ),
+                })
+                .collect(),
+        )
     }
 
-    fn read(&self, errors: &mut ValidationErrors) -> BTreeMap<PlannerQuestion, LongText> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn draft_fields(&self) -> Vec<(String, RwSignal<String>)> {
+        self.0.iter().map(|a| (format!("answer:{}", a.name), a.value)).collect()
+    }
+
+    /// What was written, by question name (an empty box is no answer).
+    fn read(&self, errors: &mut ValidationErrors) -> BTreeMap<&'static str, LongText> {
         self.0
             .iter()
-            .filter_map(|(q, s)| words(&s.get_untracked(), &format!("answer:{}", q.name()), errors).map(|w| (*q, w)))
+            .filter_map(|a| words(&a.value.get_untracked(), &format!("answer:{}", a.name), errors).map(|w| (a.name, w)))
             .collect()
     }
 
@@ -86,14 +134,14 @@ impl Answers {
             .0
             .iter()
             .enumerate()
-            .map(|(i, (q, value))| {
-                let q = *q;
-                let field = format!("answer:{}", q.name());
-                let label = Signal::derive(move || if easy_read.get() { q.easy_read() } else { q.text() }.to_string());
+            .map(|(i, asked)| {
+                let field = format!("answer:{}", asked.name);
+                let (plain, easy) = (asked.plain.clone(), asked.easy);
+                let label = Signal::derive(move || if easy_read.get() { easy.to_string() } else { plain.clone() });
                 let error = Signal::derive(move || errors.with(|e| e.message_for(&field).map(str::to_owned)));
                 view! {
                     <div style:display=move || if easy_read.get() && step.get() != i { "none" } else { "block" }>
-                        <WordsField id=ids::planner_answer(q.name()) label=label value=*value error=error/>
+                        <WordsField id=ids::planner_answer(asked.name) label=label value=asked.value error=error/>
                     </div>
                 }
             })
@@ -116,9 +164,9 @@ impl Answers {
     }
 }
 
-/// Shown with the rest of the form, or in easy read only after the last question.
-fn after_questions(easy_read: RwSignal<bool>, step: RwSignal<usize>) -> impl Fn() -> &'static str + Copy {
-    move || if easy_read.get() && step.get() < PlannerQuestion::ALL.len() { "none" } else { "block" }
+/// Shown with the rest of the form, or in easy read only after the last of `count` questions.
+fn after_questions(easy_read: RwSignal<bool>, step: RwSignal<usize>, count: usize) -> impl Fn() -> &'static str + Copy {
+    move || if easy_read.get() && step.get() < count { "none" } else { "block" }
 }
 
 /// The disagreements recorded so far, with the one typed now (if any), recorded by the signed-in user
@@ -184,8 +232,13 @@ pub fn PlannerPage() -> impl IntoView {
     let row = person_row(state);
     let review_id = untrack(super::route_review_id());
     let file = row.as_ref().zip(review_id).and_then(|(r, id)| r.review_file(id));
-    let existing: Option<Planner> = file.as_ref().and_then(|f| f.planners.first().cloned());
-    let answers = Answers::new(&existing.as_ref().map(Planner::answers).unwrap_or_default());
+    // The review's one planner (any made on two devices before planners took the review's id, merged),
+    // and what is stored under its id: a save writes what differs from that.
+    let existing: Option<Planner> = file.as_ref().and_then(|f| f.planner());
+    let stored: Option<Planner> = file.as_ref().and_then(|f| f.stored_planner().cloned());
+    let families = state.area_policy().families;
+    let answers = Answers::planner(existing.as_ref(), &families);
+    let count = answers.len();
     let opt = |t: &Option<LongText>| t.as_ref().map(|t| t.as_str().to_string()).unwrap_or_default();
     let take_part =
         RwSignal::new(existing.as_ref().and_then(|p| p.take_part).map(|t| t.name().to_string()).unwrap_or_default());
@@ -218,8 +271,9 @@ pub fn PlannerPage() -> impl IntoView {
 
     let step = RwSignal::new(0_usize);
     let answer_fields = answers.view(easy_read, step, errors);
-    let rest = after_questions(easy_read, step);
+    let rest = after_questions(easy_read, step, count);
     let person_name = row.as_ref().and_then(|r| r.person.as_ref()).map(|p| p.full_name()).unwrap_or_default();
+    let intro = meeting_time(file.as_ref()).planner_intro();
     let navigate = use_navigate();
     let on_submit = {
         let back = back.clone();
@@ -245,9 +299,13 @@ pub fn PlannerPage() -> impl IntoView {
                 };
             let earlier = existing.as_ref().map(|p| p.disagreements.clone()).unwrap_or_default();
             let disagreements = with_new_disagreement(state, earlier, &disagreement.get_untracked(), &mut found);
-            let id = existing.as_ref().map(|p| p.id).unwrap_or_else(|| PlannerId::from_uuid(new_id().as_uuid()));
-            let mut planner = Planner::new(id, file.review.id, file.review.person_id);
-            planner.set_answers(&given);
+            // Everything the planner holds (merged words too), with what the form changed.
+            let mut planner = existing.clone().unwrap_or_else(|| {
+                Planner::new(Planner::id_for(file.review.id), file.review.id, file.review.person_id)
+            });
+            for question in PlannerQuestion::ALL {
+                planner.set_answer(question, given.get(question.name()).cloned());
+            }
             planner.take_part = TakePart::from_name(&take_part.get_untracked());
             planner.who_with = words(&who_with.get_untracked(), "who_with", &mut found);
             planner.communication_needs = words(&communication.get_untracked(), "communication_needs", &mut found);
@@ -260,7 +318,7 @@ pub fn PlannerPage() -> impl IntoView {
                 return errors.set(e);
             }
             errors.set(ValidationErrors::new());
-            let opened = existing.as_ref().map(fields_of);
+            let opened = stored.as_ref().map(fields_of);
             let record = (RecordKind::Planner, RecordId::from_uuid(planner.id.as_uuid()), opened, fields_of(&planner));
             save_and_return(
                 state,
@@ -283,7 +341,7 @@ pub fn PlannerPage() -> impl IntoView {
         <a class="nhsuk-back-link" href=back>"Back to the review"</a>
         <span class="nhsuk-caption-l">{person_name}</span>
         <h1>"My planner"</h1>
-        <p class="nhsuk-body-l">"This is your chance to say what matters to you, in your own words. You can answer as much or as little as you like, and come back to it."</p>
+        <p class="nhsuk-body-l" id=ids::PLANNER_INTRO>{intro}</p>
         <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">
             {checkbox(ids::EASY_READ, "Show the questions in easy read", easy_read)}
         </div>
@@ -313,7 +371,13 @@ pub fn PlannerPage() -> impl IntoView {
     }
 }
 
-/// `/people/{id}/reviews/{review}/family-views`: the signed-in person's own views (one record each).
+/// Where the review's meeting is in time today (its words: "before the meeting" only before it).
+fn meeting_time(file: Option<&dsr_shared::report::ReviewFile>) -> MeetingTime {
+    MeetingTime::of(file.and_then(|f| f.review.meeting_on), today())
+}
+
+/// `/people/{id}/reviews/{review}/family-views`: the family's own views, one record for the review
+/// (two relatives, or two devices, write to the same one).
 #[component]
 pub fn FamilyViewsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -321,14 +385,22 @@ pub fn FamilyViewsPage() -> impl IntoView {
     let row = person_row(state);
     let review_id = untrack(super::route_review_id());
     let file = row.as_ref().zip(review_id).and_then(|(r, id)| r.review_file(id));
+    let existing: Option<FamilyViews> = file.as_ref().and_then(|f| f.family_views());
+    let stored: Option<FamilyViews> = file.as_ref().and_then(|f| f.stored_family_views().cloned());
     let me = signed_in_name(state);
-    let existing: Option<FamilyViews> =
-        file.as_ref().and_then(|f| f.family_views.iter().find(|v| v.by.as_str() == me).cloned());
-    let others: Vec<FamilyViews> = file
+    let families = state.area_policy().families;
+    let answers = Answers::family(existing.as_ref(), &families);
+    let count = answers.len();
+    // Answers given to the young person's questions before families had their own: kept and shown.
+    let earlier_answers: Vec<(String, String)> = existing
         .as_ref()
-        .map(|f| f.family_views.iter().filter(|v| v.by.as_str() != me).cloned().collect())
+        .map(|v| {
+            PlannerQuestion::ALL
+                .into_iter()
+                .filter_map(|q| v.answer(q).map(|a| (q.wording(&families).to_string(), a.as_str().to_string())))
+                .collect()
+        })
         .unwrap_or_default();
-    let answers = Answers::new(&existing.as_ref().map(FamilyViews::answers).unwrap_or_default());
     let by = RwSignal::new(existing.as_ref().map(|v| v.by.as_str().to_string()).unwrap_or_else(|| me.clone()));
     let relationship =
         RwSignal::new(existing.as_ref().map(|v| v.relationship.as_str().to_string()).unwrap_or_default());
@@ -354,8 +426,9 @@ pub fn FamilyViewsPage() -> impl IntoView {
     let back = super::review_path(row.as_ref().map(|r| r.id), review_id);
     let step = RwSignal::new(0_usize);
     let answer_fields = answers.view(easy_read, step, errors);
-    let rest = after_questions(easy_read, step);
+    let rest = after_questions(easy_read, step, count);
     let person_name = row.as_ref().and_then(|r| r.person.as_ref()).map(|p| p.full_name()).unwrap_or_default();
+    let intro = meeting_time(file.as_ref()).family_intro();
     let navigate = use_navigate();
     let on_submit = {
         let back = back.clone();
@@ -367,8 +440,9 @@ pub fn FamilyViewsPage() -> impl IntoView {
             }
             let mut found = ValidationErrors::new();
             let given = answers.read(&mut found);
-            let by_name =
-                ShortText::parse(&by.get_untracked()).map_err(|e| found.add("by", format!("Your name {e}"))).ok();
+            let by_name = ShortText::parse(&by.get_untracked())
+                .map_err(|e| found.add("by", e.message("Write your name", "Your name")))
+                .ok();
             let relation = ShortText::parse(&relationship.get_untracked())
                 .map_err(|_| found.add("relationship", "Say how you are related to them (for example: mother)"))
                 .ok();
@@ -379,23 +453,34 @@ pub fn FamilyViewsPage() -> impl IntoView {
             if !found.is_empty() {
                 return errors.set(found);
             }
-            let id = existing.as_ref().map(|v| v.id).unwrap_or_else(|| FamilyViewsId::from_uuid(new_id().as_uuid()));
-            let mut views = FamilyViews::new(id, file.review.id, file.review.person_id, by_name, relation);
-            views.set_answers(&given);
+            // Everything the record holds (merged and earlier answers too), with what the form changed.
+            let mut views = existing.clone().unwrap_or_else(|| {
+                FamilyViews::new(
+                    FamilyViews::id_for(file.review.id),
+                    file.review.id,
+                    file.review.person_id,
+                    by_name.clone(),
+                    relation.clone(),
+                )
+            });
+            (views.by, views.relationship) = (by_name, relation);
+            for question in FamilyQuestion::ALL {
+                views.set_family_answer(question, given.get(question.name()).cloned());
+            }
             views.anything_else = else_words;
             views.disagreements = disagreements;
             if let Err(e) = dsr_shared::Validate::validate(&views) {
                 return errors.set(e);
             }
             errors.set(ValidationErrors::new());
-            let opened = existing.as_ref().map(fields_of);
+            let opened = stored.as_ref().map(fields_of);
             let record = (RecordKind::FamilyViews, RecordId::from_uuid(views.id.as_uuid()), opened, fields_of(&views));
             save_and_return(
                 state,
                 (saving, errors, draft),
                 record,
                 back.clone(),
-                "Your views were saved on this device. They are sent when there is a connection, and the panel reads them before the meeting.",
+                "Your views were saved on this device. They are sent when there is a connection, and the panel reads them.",
                 navigate.clone(),
             );
         }
@@ -404,13 +489,17 @@ pub fn FamilyViewsPage() -> impl IntoView {
         <a class="nhsuk-back-link" href=back>"Back to the review"</a>
         <span class="nhsuk-caption-l">{person_name}</span>
         <h1>"The family's views"</h1>
-        <p class="nhsuk-body">"What you think, before the meeting. The panel reads it, and it goes in the report."</p>
+        <p class="nhsuk-body" id=ids::FAMILY_VIEWS_INTRO>{intro}</p>
         <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">
             {checkbox(ids::EASY_READ, "Show the questions in easy read", easy_read)}
         </div>
         <ErrorSummary errors=errors field_id=field_element/>
+        <Show when=move || draft.restored.get()>
+            <div class="nhsuk-inset-text" id=ids::DRAFT_RESTORED><p>"We put back what you had typed before."</p></div>
+        </Show>
         <form novalidate on:submit=on_submit class=move || if easy_read.get() { "dsr-easy-read" } else { "" }>
-            <TextField id=ids::VIEWS_BY label="Your name" value=by error=error_for("by") width_class="nhsuk-u-width-two-thirds"/>
+            <TextField id=ids::VIEWS_BY label="Your name" hint="If more than one of you is giving these views, write all your names"
+                value=by error=error_for("by") width_class="nhsuk-u-width-two-thirds"/>
             <TextField id=ids::VIEWS_RELATIONSHIP label="How you are related to them" hint="For example: mother, grandfather, foster carer"
                 value=relationship error=error_for("relationship") width_class="nhsuk-u-width-one-half"/>
             {answer_fields}
@@ -424,14 +513,11 @@ pub fn FamilyViewsPage() -> impl IntoView {
             <DraftSaved draft=draft/>
             <button class="nhsuk-button" id=ids::SAVE_FAMILY_VIEWS type="submit" disabled=move || saving.get()>"Save our views"</button>
         </form>
-        {(!others.is_empty()).then(|| view! {
-            <h2>"Views others have given"</h2>
-            {others.iter().map(|v| view! {
-                <h3>{format!("{} ({})", v.by.as_str(), v.relationship.as_str())}</h3>
-                {PlannerQuestion::ALL.into_iter().filter_map(|q| v.answer(q).map(|a| view! {
-                    <p class="nhsuk-body"><strong>{q.text()}</strong><br/>{a.as_str().to_string()}</p>
-                })).collect_view()}
-                {v.anything_else.as_ref().map(|t| view! { <p class="nhsuk-body">{t.as_str().to_string()}</p> })}
+        {(!earlier_answers.is_empty()).then(|| view! {
+            <h2>"What you wrote before"</h2>
+            <p class="nhsuk-body">"These answers were given to the young person's questions. They are kept with your views."</p>
+            {earlier_answers.into_iter().map(|(question, answer)| view! {
+                <p class="nhsuk-body"><strong>{question}</strong><br/>{answer}</p>
             }).collect_view()}
         })}
     }

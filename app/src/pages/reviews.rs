@@ -452,7 +452,7 @@ fn review_view(
             })}
             {reads(RecordKind::FamilyViews).then(|| view! {
                 <li><a href=format!("{base}/family-views") id=ids::OPEN_FAMILY_VIEWS>"The family's views"</a>
-                    {format!(" ({} given)", file.family_views.len())}</li>
+                    {if file.family_views.is_empty() { " (not given yet)" } else { " (given)" }}</li>
             })}
             {meeting_link.then(|| view! {
                 <li><a href=format!("{base}/meeting") id=ids::OPEN_MEETING>"The meeting: findings, attendance and feedback"</a>

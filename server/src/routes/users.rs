@@ -7,8 +7,7 @@ use axum_extra::extract::cookie::CookieJar;
 use chrono::Duration;
 use dsr_shared::access::Role;
 use dsr_shared::accounts::{
-    CloseAccount,
-    AcceptInvite, Assignment, InviteCreated, NewFamilyInvite, NewStaffUser, SessionInfo, UserSummary,
+    AcceptInvite, Assignment, CloseAccount, InviteCreated, NewFamilyInvite, NewStaffUser, SessionInfo, UserSummary,
     check_display_name, invite_code_from, normalise_invite_code, normalise_username,
 };
 use dsr_shared::api::ApiError;

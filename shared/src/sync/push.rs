@@ -212,6 +212,9 @@ fn apply(batch: &mut Batch, client: ClientId, m: &Mutation, now: DateTime<Utc>, 
         }
         (None, None) => Record { id: m.record_id, kind: m.kind, version: 0, fields: BTreeMap::new(), deleted: false },
         (None, Some(_)) => return reject("record", "The record is not on the server"),
+        // The same record made on two devices (its id follows from another's): the second create is
+        // changes from nothing, merged field by field below.
+        (Some(r), None) if r.kind == m.kind && m.kind.made_on_many_devices() && !r.deleted => r.clone(),
         (Some(_), None) => return reject("record", "A record with this id is already on the server"),
         (Some(r), Some(_)) if r.kind != m.kind => return reject("kind", "The record is of another kind"),
         (Some(r), Some(_)) if r.deleted => return reject("record", "The record was deleted on the server"),
@@ -229,12 +232,26 @@ fn apply(batch: &mut Batch, client: ClientId, m: &Mutation, now: DateTime<Utc>, 
         return commit(batch, record);
     }
 
-    // Per field: take the new value only where the server still holds the value the device started from.
+    // Per field: take the new value only where the server still holds the value the device started from
+    // (for a create, nothing).
+    let creating = m.base_version.is_none();
     let mut applied = false;
     let mut clashes = Vec::new();
     for (field, change) in &m.changes {
         let server = record.field(field).clone();
-        if server == change.old || current.is_none() {
+        // A create merged into the same record made elsewhere: a field it leaves empty wrote nothing.
+        let empty = match &change.new {
+            Value::Null => true,
+            Value::Array(items) => items.is_empty(),
+            Value::Object(map) => map.is_empty(),
+            Value::String(text) => text.is_empty(),
+            _ => false,
+        };
+        if creating && current.is_some() && empty {
+            continue;
+        }
+        let old = if creating { &Value::Null } else { &change.old };
+        if server == *old || current.is_none() {
             if server != change.new {
                 set(&mut record, field, change.new.clone());
                 applied = true;

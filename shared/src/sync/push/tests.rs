@@ -178,6 +178,54 @@ fn creating_an_existing_id_or_editing_a_missing_record_is_rejected() {
     assert!(matches!(run(&mut batch, client(2), &[missing])[0], PushOutcome::Rejected { .. }));
 }
 
+#[test]
+fn a_reviews_planner_started_on_two_devices_offline_is_one_record_with_both_their_words() {
+    use crate::planner::Planner;
+    let mut batch = fresh();
+    let review = crate::ReviewId::from_time_and_random(5, [5; 10]);
+    let person = crate::PersonId::from_time_and_random(6, [6; 10]);
+    let id = RecordId::from_uuid(Planner::id_for(review).as_uuid());
+    let planner = |seq, answers: Value| {
+        let mut fields = json!({ "review_id": review, "person_id": person });
+        if let (Some(to), Value::Object(more)) = (fields.as_object_mut(), answers) {
+            to.extend(more);
+        }
+        create_of(seq, id, RecordKind::Planner, fields)
+    };
+    // The young person on one tablet, their advocate on another, both offline, answer different
+    // questions and one the same way.
+    // A list one left empty (no disagreements) is nothing written, not a clash with the other's.
+    let disagreement = json!([{ "about": "No new school", "recorded_by": "Jo", "on": "2026-12-01" }]);
+    let first = planner(
+        1,
+        json!({ "are_you_safe": "Yes, at home", "education": "Not at the moment", "disagreements": disagreement }),
+    );
+    let second =
+        planner(1, json!({ "what_is_working": "My dog", "education": "Not at the moment", "disagreements": [] }));
+    assert_eq!(run(&mut batch, client(1), &[first]), vec![PushOutcome::Applied { record_version: 1, change_seq: 1 }]);
+    assert_eq!(run(&mut batch, client(2), &[second]), vec![PushOutcome::Applied { record_version: 2, change_seq: 2 }]);
+    let stored = &batch.records[&id];
+    assert_eq!(
+        (stored.field("are_you_safe"), stored.field("what_is_working"), stored.field("education")),
+        (&json!("Yes, at home"), &json!("My dog"), &json!("Not at the moment"))
+    );
+    assert_eq!(stored.field("disagreements"), &disagreement);
+    // A third device answers a question already answered otherwise: a conflict, the first words stay
+    // until someone chooses, and its other answers apply.
+    let third = planner(1, json!({ "are_you_safe": "Not always", "other_support": "A quiet room" }));
+    let PushOutcome::Conflict { fields, .. } = &run(&mut batch, client(3), &[third])[0] else {
+        panic!("a clash on are_you_safe is a conflict");
+    };
+    assert_eq!(fields, &vec!["are_you_safe".to_string()]);
+    let stored = &batch.records[&id];
+    assert_eq!(
+        (stored.field("are_you_safe"), stored.field("other_support")),
+        (&json!("Yes, at home"), &json!("A quiet room"))
+    );
+    // Records whose ids are made at random are never created twice.
+    assert!(!RecordKind::Person.made_on_many_devices() && !RecordKind::VisitNote.made_on_many_devices());
+}
+
 /// One push by a user with `role` who may do `people` to their people, over `records` already stored.
 fn push_as(
     role: Role,
