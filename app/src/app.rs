@@ -11,20 +11,19 @@ use crate::components::page::{FocusOnNavigation, Titled};
 use crate::components::sync_status::SyncStatusBar;
 use crate::element_ids as ids;
 use crate::pages::referrals::referral_loaded;
-use crate::pages::{OnceLoaded, action_loaded, person_loaded, review_loaded};
 use crate::pages::{
-    accounts::AccountsPage, accounts::CloseAccountPage, action_plan::ActionPage, action_plan::ActionPlanPage,
+    HomePage, accounts::AccountsPage, accounts::CloseAccountPage, action_plan::ActionPage, action_plan::ActionPlanPage,
     add_person::AddPersonPage, admission::AdmissionPage, admission::DischargePage, audit::AuditPage,
     conflicts::ConflictsPage, consent::ConsentPage, consent::WithdrawConsentPage, dsr_meetings::DecisionPage,
     dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage, dsr_meetings::MinutesPage, edit_person::EditPersonPage,
     follow_up::FollowUpPage, invitation::InvitationPage, leave::ErasePage, leave::LeavePage, meeting::MeetingPage,
     multi_agency_meeting::MultiAgencyMeetingPage, not_found::NotFoundPage, partners::PartnersPage, person::PersonPage,
     planner::FamilyViewsPage, planner::PlannerPage, policy::EditPolicyPage, policy::PolicyPage,
-    referrals::NewReferralPage, referrals::ReferralPage, referrals::TriageQueuePage, register::RegisterPage,
-    report::ReportPage, reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage,
-    self_referral::SelfReferralPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
-    visit_note::VisitNotePage,
+    referrals::NewReferralPage, referrals::ReferralPage, referrals::TriageQueuePage, report::ReportPage,
+    reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage, self_referral::SelfReferralPage,
+    sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
 };
+use crate::pages::{OnceLoaded, action_loaded, person_loaded, review_loaded};
 use crate::session;
 use crate::state::{AppState, Session};
 
@@ -62,7 +61,7 @@ pub fn App() -> impl IntoView {
                         }.into_any(),
                         Session::Open(_) => view! {
                             <Routes fallback=|| view! { <Titled title="Page not found"><NotFoundPage/></Titled> }>
-                                <Route path=path!("/") view=|| view! { <Titled title="Register"><RegisterPage/></Titled> }/>
+                                <Route path=path!("/") view=|| view! { <Titled title="Register"><HomePage/></Titled> }/>
                                 <Route path=path!("/people/new") view=|| view! { <Titled title="Add a person to the register"><AddPersonPage/></Titled> }/>
                                 <Route path=path!("/people/:id") view=|| view! { <Titled title="A person on the register"><PersonPage/></Titled> }/>
                                 <Route path=path!("/people/:id/edit") view=|| view! { <Titled title="Change a person's details"><EditPersonPage/></Titled> }/>

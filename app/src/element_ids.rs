@@ -129,6 +129,12 @@ pub const STAFF_PASSWORD: &str = "staff-password";
 pub const ADD_STAFF_BUTTON: &str = "add-staff";
 pub const FAMILY_DISPLAY_NAME: &str = "family-display-name";
 pub const FAMILY_PERSON: &str = "family-person";
+pub const FAMILY_WHO: &str = "family-who";
+
+/// The invitation's choice of who the account is for (`family` or `young_person`).
+pub fn family_who(who: &str) -> String {
+    format!("family-who-{who}")
+}
 pub const INVITE_BUTTON: &str = "invite-family";
 pub const INVITE_CODE_SHOWN: &str = "invite-code-shown";
 pub const ACCOUNTS_NOTICE: &str = "accounts-notice";
@@ -577,4 +583,18 @@ pub fn move_up(person: &str) -> String {
 
 pub fn move_down(person: &str) -> String {
     format!("move-down-{person}")
+}
+
+pub const FAMILY_HOME_HEADING: &str = "family-home-heading";
+pub const FAMILY_HOME_EMPTY: &str = "family-home-empty";
+pub const FAMILY_CONTACT: &str = "family-contact";
+
+/// One person's part of a family's home page.
+pub fn family_home(person: &str) -> String {
+    format!("family-home-{person}")
+}
+
+/// A family home's link to do something now (`planner`, `family-views`, `report`).
+pub fn family_task(page: &str) -> String {
+    format!("family-task-{page}")
 }

@@ -50,6 +50,7 @@ pub async fn signed_in(
         role: info.user.role,
         area_name: info.area.name.clone(),
         key,
+        young_person: info.user.young_person,
     };
     local_store::set_lock(&lock).await?;
     open(state, lock).await

@@ -19,12 +19,14 @@ pub struct StoredUser {
     pub role: Role,
     pub password_hash: Option<String>,
     pub disabled: bool,
+    /// A family account that is the young person's own.
+    pub young_person: bool,
 }
 
-type UserRow = (String, String, Option<String>, String, String, Option<String>, Option<String>);
+type UserRow = (String, String, Option<String>, String, String, Option<String>, Option<String>, bool);
 
 fn to_user(
-    (id, area_id, username, display_name, role, password_hash, disabled_at): UserRow,
+    (id, area_id, username, display_name, role, password_hash, disabled_at, young_person): UserRow,
 ) -> Result<StoredUser, AppError> {
     Ok(StoredUser {
         id: id.parse().map_err(|_| AppError::Corrupt(format!("user id {id}")))?,
@@ -34,6 +36,7 @@ fn to_user(
         role: Role::from_name(&role).ok_or_else(|| AppError::Corrupt(format!("role {role}")))?,
         password_hash,
         disabled: disabled_at.is_some(),
+        young_person,
     })
 }
 
@@ -42,7 +45,7 @@ pub(crate) fn self_referral_form_id() -> UserId {
     UserId::from_uuid(uuid::Uuid::from_u128(0x0000_0000_0000_7000_8000_5e1f_4ef0_0001))
 }
 
-const USER_COLUMNS: &str = "id, area_id, username, display_name, role, password_hash, disabled_at";
+const USER_COLUMNS: &str = "id, area_id, username, display_name, role, password_hash, disabled_at, young_person";
 
 /// A new user's details.
 #[derive(Debug, Clone)]
@@ -53,6 +56,8 @@ pub struct NewUser<'a> {
     pub role: Role,
     pub password_hash: Option<&'a str>,
     pub created_by: Option<UserId>,
+    /// A family account that is the young person's own.
+    pub young_person: bool,
 }
 
 /// The account an invitation code opens: known, unused, in date, the account not closed.
@@ -388,6 +393,7 @@ fn summary(user: &StoredUser, people: Vec<PersonId>) -> UserSummary {
         disabled: user.disabled,
         invite_pending: user.password_hash.is_none(),
         people,
+        young_person: user.young_person,
     }
 }
 
@@ -412,8 +418,9 @@ async fn insert_user(
     }
     let id = UserId::from_uuid(uuid::Uuid::now_v7());
     sqlx::query(
-        "INSERT INTO users (id, area_id, username, display_name, role, password_hash, created_at, created_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO users (id, area_id, username, display_name, role, password_hash, created_at, created_by,
+             young_person)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(id.to_string())
     .bind(user.area_id)
@@ -423,6 +430,7 @@ async fn insert_user(
     .bind(user.password_hash)
     .bind(now.to_rfc3339())
     .bind(user.created_by.map(|u| u.to_string()))
+    .bind(user.young_person && user.role == Role::Family)
     .execute(&mut **tx)
     .await?;
     Ok(id)

@@ -64,6 +64,7 @@ pub async fn create_coordinator(
         role: Role::Coordinator,
         password_hash: Some(&hash),
         created_by: None,
+        young_person: false,
     };
     let id = store.create_user(&user, now).await?;
     let event = AuditEvent {

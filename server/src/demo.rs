@@ -303,6 +303,8 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &[usize])] = &[
     ("panel", "Pat Panel (demo)", Role::PanelMember, &[0, 1]),
     ("referrer", "Rae Referrer (demo)", Role::Referrer, &[]),
     ("family", "Chris Family (demo)", Role::Family, &[0]),
+    // The young person's own account (a family account that says "your review").
+    ("young.person", "Young person (demo)", Role::Family, &[0]),
     // Assigned to nobody: a DSR panel member reads what the meetings need of everyone.
     ("dsr.panel", "Lee Panel (demo)", Role::DsrPanel, &[]),
 ];
@@ -328,6 +330,7 @@ pub async fn load_demo(store: &Store, clock: &Clock) -> Result<usize, AppError> 
                     role: *role,
                     password_hash: Some(&hash),
                     created_by: None,
+                    young_person: *username == "young.person",
                 };
                 store.create_user(&user, now).await?
             }
@@ -335,6 +338,17 @@ pub async fn load_demo(store: &Store, clock: &Clock) -> Result<usize, AppError> 
         ids.push(id);
     }
     let coordinator = store.acting_as(ids[0]).await?;
+    // Who families contact (fictional, an Ofcom drama number), so a family's home shows it.
+    let policy = store.policy_of(&coordinator).await?;
+    if policy.version == 0 {
+        let mut demo_policy = policy.policy.clone();
+        demo_policy.families.contact_name = "The DSR team (demo)".into();
+        demo_policy.families.contact_phone = "01632 960 001".into();
+        demo_policy.families.contact_email = "dsr.team@example.org".into();
+        store
+            .change_policy(&coordinator, 0, demo_policy, Some("The demo area's contact for families".into()), now)
+            .await?;
+    }
     let response = store.push(&coordinator, &demo_push(clock.today()), now, clock.today()).await?;
     let people = demo_people(clock.today());
     for ((_, _, _, assigned), user) in DEMO_ACCOUNTS.iter().zip(&ids) {

@@ -134,6 +134,14 @@ async fn world() -> World {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let session: SessionInfo = reply.json();
     assert_eq!((session.user.role, session.user.people.clone()), (Role::Family, vec![person(1)]));
+    assert!(!session.user.young_person, "a parent's account unless the invitation says otherwise");
+    // The young person's own account: a family account that says so.
+    let reply = server
+        .post_json("/api/invites", &json!({ "display_name": "Alex", "person_id": person(1), "young_person": true }))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let young: InviteCreated = reply.json();
+    assert!(young.user.young_person && young.user.role == Role::Family, "{:?}", young.user);
     let (_, family_cookie) = server.login("chris.parent", "our own long password").await;
     users.push((Role::Family, session.user.id, family_cookie));
     // The code works once.

@@ -118,6 +118,10 @@ pub struct UserSummary {
     /// The people the user is assigned to (everyone, for a coordinator, is not listed).
     #[serde(default)]
     pub people: Vec<PersonId>,
+    /// A family account that is the young person's own (not a parent's or carer's): their pages say
+    /// "your review", not "your child's".
+    #[serde(default)]
+    pub young_person: bool,
 }
 
 /// `POST /api/users`: a staff account, with a first password the coordinator passes on.
@@ -147,6 +151,9 @@ impl NewStaffUser {
 pub struct NewFamilyInvite {
     pub display_name: String,
     pub person_id: PersonId,
+    /// The account is the young person's own (otherwise a parent's or carer's).
+    #[serde(default)]
+    pub young_person: bool,
 }
 
 /// The invite, with the one-time code shown once to the coordinator to pass on.

@@ -33,7 +33,8 @@
 //! | LAEP meetings have no independent experts; held reviews name the full panel | [`review::Review`] (validate) | handbook, seed 000 | `review::tests::a_held_review_names_its_panel_but_an_laep_has_no_independent_experts` | H2 |
 //! | Self-referrals decided at the next DSR meeting (moved off a bank holiday as the policy says); contact deadline; triage deadline | [`referral::Referral::triage_due`], `contact_due`, [`meeting::MeetingCadence::next_meeting_on_or_after`] | seed 001, handbook | `referral::tests::*`, `meeting::tests::*` | H1 |
 //! | Key lines of enquiry: the four questions, child/adult and community/inpatient wording | [`kloe::KeyQuestion::text`] | seeds 000, 001 | `kloe::tests::*` | H8 |
-//! | Planner questions in plain and easy-read words | [`planner::PlannerQuestion`] | seed 003 | `planner::tests::*` | H8 |
+//! | Planner questions in plain and easy-read words; the family's own questions; the area's wording; "before the meeting" only before it; one planner and one family-views record per review (ids from the review's; older ones read merged) | [`planner::PlannerQuestion`], [`planner::FamilyQuestion`], [`planner::MeetingTime`], [`planner::Planner::one_for`] | seed 003; handbook; issue 16 | `planner::tests::*`, `sync::push::tests::a_reviews_planner_started_on_two_devices_offline_is_one_record_with_both_their_words` | H6, H8 |
+//! | A family's home: what is happening with their review and next, dates in plain words, what they can do now, who to contact | [`family_home::FamilyHome::of`], [`family_home::plain_day`] | issue 16; seed 003 | `family_home::tests::*` | H8 |
 //! | Actions: overdue when open past the due date; dropping needs a reason | [`action::Action::is_overdue`], [`action::Action::update`] | seed 001 | `action::tests::*` | H1 |
 //! | A multi-agency meeting names at least two agencies and has happened | [`multi_agency_meeting::MultiAgencyMeeting`] (validate, `check_date`) | seed 002 | `multi_agency_meeting::tests::a_multi_agency_meeting_names_two_agencies_and_has_happened` | H1 |
 //! | **Due items**: Red needs a community C(E)TR held (one arranged in the window is on track; a request with no date, a later date, an LAEP or a cancelled review keep it due); Amber a multi-agency meeting or a C(E)TR; Green the C(E)TR partners; keyworker referral offered again on a rise; post-admission review (5 working days children, 4 weeks adults) unless a community review was held before (worked out, never ticked); inpatient repeats; oversight visits; arrangements, consent, papers and report for each review; referral triage and self-referral contact; family told; register consent missing, withdrawn or outgrown; retention purge (12 months); open actions | [`due::due_items`] (each [`due::DueRule`] names its source) | seeds 000, 001, 002; handbook; issue 12 | `due::tests::*` (one or more per rule, with dates around bank holidays, Christmas and leap days), properties `on_every_day_a_red_person_had_a_held_community_review_or_has_the_item_due`, `nothing_is_due_before_the_event_it_follows_and_overdue_means_before_today`, `person_files_round_trip_through_json` | H1, H2, H9, H10 |
@@ -63,6 +64,7 @@ pub mod api;
 pub mod calendar;
 pub mod consent;
 pub mod due;
+pub mod family_home;
 pub mod ids;
 pub mod kloe;
 pub mod meeting;

@@ -362,7 +362,16 @@ impl Browser {
         self.type_into(ids::SIGN_IN_USERNAME, username).await;
         self.type_into(ids::SIGN_IN_PASSWORD, password).await;
         self.click(ids::SIGN_IN_BUTTON).await;
-        self.element(ids::REGISTER_COUNT).await;
+        // The home page: the register for staff, their own home for a family.
+        self.wait_until(
+            "the home page after signing in",
+            &format!(
+                "done(!!(document.getElementById('{}') || document.getElementById('{}')))",
+                ids::REGISTER_COUNT,
+                ids::FAMILY_HOME_HEADING
+            ),
+        )
+        .await;
     }
 
     /// Signs in as the server's coordinator.

@@ -152,9 +152,13 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     let family = Browser::start().await;
     family.resize(768, 1024).await;
     family.sign_in(&server, "sam.parent", "our family password").await;
-    family.click(&ids::person_link(PERSON)).await;
-    family.click(&ids::review_link(&review_id)).await;
-    family.click(ids::OPEN_PLANNER).await;
+    // Their own home, not the staff register: what is happening, in plain words, and what they can do.
+    family.wait_for_text(ids::FAMILY_HOME_HEADING, "Your child's review").await;
+    let home = family.wait_for_text(&ids::family_home(PERSON), "Alex's review meeting (CETR) is today").await;
+    assert!(home.contains("at Riverside School") && home.contains("Help Alex fill in their planner"), "{home}");
+    assert!(family.driver.find(thirtyfour::By::Id(ids::REGISTER_TABLE)).await.is_err(), "no register for a family");
+    family.screenshot("family-home").await;
+    family.click(&ids::family_task("planner")).await;
     family.element(&ids::planner_answer("are_you_safe")).await;
     // The meeting is today: the planner does not say "before the meeting".
     let intro = family.wait_for_text(ids::PLANNER_INTRO, "Your meeting is today").await;
@@ -382,8 +386,11 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     coordinator.all_sent().await;
 
     // 5. The family reads the same report in their account.
-    open(&family, &server, &format!("/people/{PERSON}/reviews/{review_id}/report"), "our family password").await;
+    // Their home says the report was sent, and opens it.
+    open(&family, &server, "/", "our family password").await;
     family.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
+    family.wait_for_text(&ids::family_home(PERSON), "The report was sent today").await;
+    family.click(&ids::family_task("report")).await;
     family.wait_for_text(ids::REPORT_SHARED, "Sam Parent and everyone who took part on").await;
     let family_report = text_of(&family, ids::REPORT).await;
     assert!(family_report.contains("Yes, with an EHC plan and respite at weekends"), "{family_report}");
@@ -448,9 +455,23 @@ async fn the_demo_area_shows_reviews_in_every_state() {
     let family = Browser::start().await;
     family.resize(768, 1024).await;
     family.sign_in(&server, "family", &server.password).await;
+    // Their home says so gently: no red "Overdue", and who to ask.
+    let home = family.wait_for_text(&ids::family_home(person), "should have reached you by").await;
+    assert!(!home.to_lowercase().contains("overdue"), "{home}");
     family.goto(&format!("{}/people/{person}/reviews/{review}/report", server.url)).await;
     family.unlock(&server.password).await;
     family.wait_for_text(ids::REPORT_NOT_YET, "when the review team shares it").await;
+
+    // The young person's own account: "your review", in the young person's words.
+    let young = Browser::start().await;
+    young.resize(768, 1024).await;
+    young.sign_in(&server, "young.person", &server.password).await;
+    young.wait_for_text(ids::FAMILY_HOME_HEADING, "Your review").await;
+    young.wait_for_text(&ids::family_home(person), "The report should have reached you").await;
+    // Who to contact, from the area's policy.
+    young.wait_for_text(ids::FAMILY_CONTACT, "01632 960 001").await;
+    young.screenshot("young-person-home").await;
+    young.quit().await;
 
     // The coordinator sees it overdue; the follow-up lists the demo's open actions, overdue ones marked.
     let coordinator = Browser::start().await;

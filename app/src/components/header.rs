@@ -40,7 +40,7 @@ pub fn Header() -> impl IntoView {
                         {(user.role == Role::Referrer).then(|| view! {
                             <a href="/referrals/new" id=ids::REFERRALS_LINK>"Make a referral"</a>
                         })}
-                        <a href="/policy" id=ids::POLICY_LINK>"Area policy"</a>
+                        {user.role.is_staff().then(|| view! { <a href="/policy" id=ids::POLICY_LINK>"Area policy"</a> })}
                         <a href="/sign-out" id=ids::SIGN_OUT_LINK>"Sign out"</a>
                     </nav>
                 })}

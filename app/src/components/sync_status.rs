@@ -32,6 +32,8 @@ pub fn SyncStatusBar() -> impl IntoView {
             (None, false) => "Not synced yet".to_string(),
         })
     };
+    // Families and young people see whether what they wrote has been sent, not how syncing works.
+    let staff = move || state.session.with(|s| s.user().is_none_or(|u| u.role.is_staff()));
     let conflicts = move || state.counts.with(|c| c.conflicts);
     let refused = move || state.counts.with(|c| c.refused);
 
@@ -42,10 +44,12 @@ pub fn SyncStatusBar() -> impl IntoView {
                 <span class="dsr-sync-status__item" id=ids::UNSYNCED data-count=move || state.counts.with(|c| c.waiting).to_string()>
                     {waiting}
                 </span>
-                <span class="dsr-sync-status__item" id=ids::LAST_SYNC>{last}</span>
-                {move || state.sync.with(|s| s.received).map(|n| view! {
-                    <span class="dsr-sync-status__item" id=ids::SYNC_PROGRESS>{format!("Received {n} changes so far")}</span>
-                })}
+                <Show when=staff>
+                    <span class="dsr-sync-status__item" id=ids::LAST_SYNC>{last}</span>
+                    {move || state.sync.with(|s| s.received).map(|n| view! {
+                        <span class="dsr-sync-status__item" id=ids::SYNC_PROGRESS>{format!("Received {n} changes so far")}</span>
+                    })}
+                </Show>
                 {move || (conflicts() > 0).then(|| view! {
                     <a class="dsr-sync-status__problem" href="/conflicts" id=ids::CONFLICTS_LINK>
                         {match conflicts() { 1 => "1 change clashes: choose which is right".to_string(), n => format!("{n} changes clash: choose which are right") }}

@@ -107,6 +107,9 @@ pub struct Lock {
     pub role: dsr_shared::access::Role,
     pub area_name: String,
     pub key: crate::crypto::WrappedKey,
+    /// A family account that is the young person's own (kept from before: `false`).
+    #[serde(default)]
+    pub young_person: bool,
 }
 
 /// The sign-in this device's data belongs to, if any.

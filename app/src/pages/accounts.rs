@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiFailure};
 use crate::components::error_summary::ErrorSummary;
-use crate::components::fields::{PasswordField, TextField};
+use crate::components::fields::{PasswordField, TextField, radio_group};
 use crate::components::what_will_happen::WhatWillHappen;
 use crate::element_ids as ids;
 use crate::pages::sign_in::problem;
@@ -258,6 +258,7 @@ fn AddStaff(on_change: Callback<String>) -> impl IntoView {
 fn InviteFamily(on_change: Callback<String>, state: AppState) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let person = RwSignal::new(String::new());
+    let who = RwSignal::new(String::new());
     let errors = RwSignal::new(ValidationErrors::new());
     let created = RwSignal::new(None::<InviteCreated>);
     let error_for =
@@ -268,11 +269,17 @@ fn InviteFamily(on_change: Callback<String>, state: AppState) -> impl IntoView {
         dsr_shared::accounts::check_display_name(&mut found, "display_name", &name.get_untracked());
         let chosen = person.get_untracked().parse::<PersonId>();
         found.require(chosen.is_err(), "person_id", "Choose whose record they will see");
+        let young_person = match who.get_untracked().as_str() {
+            "young_person" => Some(true),
+            "family" => Some(false),
+            _ => None,
+        };
+        found.require(young_person.is_none(), "young_person", "Say whether this is the young person or their family");
         if !found.is_empty() {
             return errors.set(found);
         }
-        let Ok(person_id) = chosen else { return };
-        let invite = NewFamilyInvite { display_name: name.get_untracked(), person_id };
+        let (Ok(person_id), Some(young_person)) = (chosen, young_person) else { return };
+        let invite = NewFamilyInvite { display_name: name.get_untracked(), person_id, young_person };
         spawn_local(async move {
             match api::invite(&invite).await {
                 Ok(made) => {
@@ -297,7 +304,11 @@ fn InviteFamily(on_change: Callback<String>, state: AppState) -> impl IntoView {
                 </div>
             </div>
         })}
-        <ErrorSummary errors=errors field_id=|f| if f == "person_id" { ids::FAMILY_PERSON } else { ids::FAMILY_DISPLAY_NAME }/>
+        <ErrorSummary errors=errors field_id=|f| match f {
+            "person_id" => ids::FAMILY_PERSON,
+            "young_person" => ids::FAMILY_WHO,
+            _ => ids::FAMILY_DISPLAY_NAME,
+        }/>
         <form novalidate on:submit=on_submit>
             <TextField id=ids::FAMILY_DISPLAY_NAME label="Their name" value=name error=error_for("display_name") width_class="nhsuk-u-width-two-thirds"/>
             <div class=move || if error_for("person_id").get().is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
@@ -310,6 +321,16 @@ fn InviteFamily(on_change: Callback<String>, state: AppState) -> impl IntoView {
                     })).collect_view())}
                 </select>
             </div>
+            {radio_group(
+                ids::FAMILY_WHO,
+                "Who is the account for?",
+                vec![
+                    (ids::family_who("family"), "family", "A parent, carer or someone else in the family"),
+                    (ids::family_who("young_person"), "young_person", "The young person themself"),
+                ],
+                who,
+                error_for("young_person"),
+            )}
             <button class="nhsuk-button" id=ids::INVITE_BUTTON type="submit">"Invite"</button>
         </form>
     }

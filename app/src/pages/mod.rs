@@ -9,6 +9,7 @@ pub mod conflicts;
 pub mod consent;
 pub mod dsr_meetings;
 pub mod edit_person;
+pub mod family_home;
 pub mod follow_up;
 pub mod invitation;
 pub mod leave;
@@ -29,6 +30,19 @@ pub mod sign_in;
 pub mod sign_out;
 pub mod unlock;
 pub mod visit_note;
+
+/// `/`: the register for staff; for a family or young person's account, their own home.
+#[leptos::component]
+pub fn HomePage() -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let state = expect_context::<crate::state::AppState>();
+    let family = state.session.with_untracked(|s| s.user().is_some_and(|u| !u.role.is_staff()));
+    if family {
+        view! { <family_home::FamilyHomePage/> }.into_any()
+    } else {
+        view! { <register::RegisterPage/> }.into_any()
+    }
+}
 
 /// The person id in the route (`/people/:id/...`), following the route.
 pub(crate) fn route_person_id() -> impl Fn() -> Option<dsr_shared::RecordId> + Copy {

@@ -63,6 +63,7 @@ pub async fn create_staff(
                 role: new.role,
                 password_hash: Some(&hash),
                 created_by: Some(user.id),
+                young_person: false,
             },
             now,
         )
@@ -219,6 +220,7 @@ pub async fn invite(
         role: Role::Family,
         password_hash: None,
         created_by: Some(user.id),
+        young_person: new.young_person,
     };
     let id = state.store.create_invite(&account, new.person_id, &auth::token_hash(&code), now, expires).await?;
     let event = AuditEvent::by(&user, "user.invite").person(new.person_id).detail(format!("family account {id}"));
