@@ -164,6 +164,13 @@ pub async fn self_referral(
     post("/api/referrals/self", request).await
 }
 
+/// What happened to a self-referral, by its reference and the child's date of birth (public: no account).
+pub async fn self_referral_status(
+    request: &dsr_shared::referral::SelfReferralStatusRequest,
+) -> Result<dsr_shared::referral::SelfReferralStatus, ApiFailure> {
+    post("/api/referrals/self/status", request).await
+}
+
 /// Carries out an erasure request for a person (coordinators).
 pub async fn erase(
     person: dsr_shared::PersonId,

@@ -21,7 +21,8 @@ use crate::pages::{
     planner::FamilyViewsPage, planner::PlannerPage, policy::EditPolicyPage, policy::PolicyPage,
     referrals::NewReferralPage, referrals::ReferralPage, referrals::TriageQueuePage, report::ReportPage,
     reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage, self_referral::SelfReferralPage,
-    sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
+    self_referral_status::SelfReferralStatusPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
+    visit_note::VisitNotePage,
 };
 use crate::pages::{OnceLoaded, action_loaded, person_loaded, review_loaded};
 use crate::session;
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
                             <Routes fallback=|| view! { <Titled title="Sign in"><SignInPage/></Titled> }>
                                 <Route path=path!("/invitation") view=|| view! { <Titled title="Set up your account"><InvitationPage/></Titled> }/>
                                 <Route path=path!("/self-referral") view=|| view! { <Titled title="Ask for support to stay at home"><SelfReferralPage/></Titled> }/>
+                                <Route path=path!("/self-referral/status") view=|| view! { <Titled title="Check a referral you sent"><SelfReferralStatusPage/></Titled> }/>
                             </Routes>
                         }.into_any(),
                         Session::Locked(lock) => view! {

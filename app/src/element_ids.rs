@@ -598,3 +598,13 @@ pub fn family_home(person: &str) -> String {
 pub fn family_task(page: &str) -> String {
     format!("family-task-{page}")
 }
+
+pub const STATUS_REFERENCE: &str = "status-reference";
+pub const STATUS_DOB: &str = "status-dob";
+pub const STATUS_DOB_DAY: &str = "status-dob-day";
+pub const STATUS_DOB_MONTH: &str = "status-dob-month";
+pub const STATUS_DOB_YEAR: &str = "status-dob-year";
+pub const CHECK_SELF_REFERRAL: &str = "check-self-referral";
+pub const SELF_REFERRAL_STATUS: &str = "self-referral-status";
+pub const SELF_REFERRAL_REFERENCE: &str = "self-referral-reference";
+pub const SELF_REFERRAL_STATUS_LINK: &str = "self-referral-status-link";

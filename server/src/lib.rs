@@ -21,6 +21,7 @@ mod policy_store;
 mod purge;
 mod routes;
 mod security;
+mod self_referral_store;
 mod state;
 mod static_files;
 mod store;

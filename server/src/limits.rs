@@ -72,9 +72,24 @@ pub const SELF_REFERRAL_PER_AREA: Limit = Limit {
     message: "This area's referral form is receiving an unusual number of referrals. Phone your area's DSR team, or",
 };
 
+/// Checks of a self-referral (reference and date of birth) from one client that found nothing: a family
+/// mistyping a few times, not someone trying references.
+pub const SELF_REFERRAL_STATUS_PER_CLIENT: Limit = Limit {
+    scope: "self_referral_status.client",
+    max: 10,
+    window_minutes: 60,
+    message: "Too many checks that found nothing from this connection. Phone your area's DSR team, or",
+};
+
 /// Every limit, the longest window first (attempts older than it are deleted).
-pub const ALL: [Limit; 5] =
-    [SELF_REFERRAL_PER_CLIENT, SIGN_IN_PER_USERNAME, SIGN_IN_PER_CLIENT, INVITE_PER_CLIENT, SELF_REFERRAL_PER_AREA];
+pub const ALL: [Limit; 6] = [
+    SELF_REFERRAL_PER_CLIENT,
+    SELF_REFERRAL_STATUS_PER_CLIENT,
+    SIGN_IN_PER_USERNAME,
+    SIGN_IN_PER_CLIENT,
+    INVITE_PER_CLIENT,
+    SELF_REFERRAL_PER_AREA,
+];
 
 /// The message for a reached limit, with the wait in minutes.
 pub fn throttled_message(limit: &Limit, retry_after_secs: u64) -> String {

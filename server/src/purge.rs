@@ -179,6 +179,11 @@ async fn purge_in(
         .execute(&mut **tx)
         .await?;
     sqlx::query("DELETE FROM caseload WHERE person_id = ?").bind(&person_text).execute(&mut **tx).await?;
+    // A self-referral's reference finds nothing once its person is gone: it goes too.
+    sqlx::query("DELETE FROM self_referral_references WHERE person_id = ?")
+        .bind(&person_text)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(
         "INSERT INTO purges (person_id, area_id, purged_at, why, requested_by, records) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (person_id) DO UPDATE SET purged_at = excluded.purged_at, records = excluded.records",

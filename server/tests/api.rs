@@ -92,6 +92,7 @@ async fn every_api_route_is_in_the_openapi_description_and_every_described_route
         ("/api/area/policy", "put"),
         ("/api/areas", "get"),
         ("/api/referrals/self", "post"),
+        ("/api/referrals/self/status", "post"),
         ("/api/people/{person_id}/erase", "post"),
     ];
     let mut described: Vec<(String, String)> = paths

@@ -59,7 +59,7 @@ async fn a_family_refers_themselves_without_an_account_and_the_referral_waits_fo
     let person = &page.changes[0].record;
     assert_eq!(person.field("register_status"), &json!({ "status": "referred" }));
     let referral = &page.changes[1].record;
-    assert_eq!(referral.id.to_string(), received.reference.to_string());
+    assert!(received.reference.starts_with("DSR-") && received.reference.len() == 8, "{}", received.reference);
     assert_eq!(referral.field("route")["contact"], "07700 900123");
     // Audited, with no user (the form acts for the family).
     let audit: Value = server.get("/api/audit").await.json();
@@ -159,4 +159,65 @@ async fn the_same_child_is_never_on_the_register_twice_and_a_family_is_never_tol
     let dsr_shared::sync::PushOutcome::Rejected { reasons } = &answer.results[0].outcome else { panic!("{answer:?}") };
     assert_eq!(reasons[0].field, "given_name");
     assert!(reasons[0].message.contains("name and date of birth"), "{reasons:?}");
+}
+
+async fn check(server: &TestServer, from: &str, reference: &str, born: [&str; 3]) -> common::Reply {
+    let body = json!({ "reference": reference, "dob_day": born[0], "dob_month": born[1], "dob_year": born[2] });
+    server.send_raw(json_from(from, Method::POST, "/api/referrals/self/status", &body)).await
+}
+
+#[tokio::test]
+async fn a_family_checks_their_self_referral_with_its_reference_and_the_childs_date_of_birth() {
+    let server = test_server().await;
+    let received: SelfReferralReceived = send(&server, &referral(&server.area)).await.json();
+    let code = received.reference.clone();
+    // Typed as a family would: lower case, no hyphen.
+    let reply = check(&server, "192.0.2.30:1", &code.to_lowercase().replace('-', " "), ["4", "3", "2012"]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let status: dsr_shared::referral::SelfReferralStatus = reply.json();
+    assert_eq!((status.reference.as_str(), status.decided), (code.as_str(), false));
+    let said = status.lines.join(" ");
+    assert!(said.contains("We received it today") && said.contains("at their meeting on Tuesday 8 December"), "{said}");
+    assert!(
+        !reply.text().contains("Kai") && !reply.text().contains("school"),
+        "nothing they did not give: {}",
+        reply.text()
+    );
+    // A wrong date of birth and an unknown reference get the same answer.
+    let wrong_date = check(&server, "192.0.2.30:1", &code, ["5", "3", "2012"]).await;
+    let other = if code == "DSR-2222" { "DSR-3333" } else { "DSR-2222" };
+    let wrong_reference = check(&server, "192.0.2.30:1", other, ["4", "3", "2012"]).await;
+    assert_eq!((wrong_date.status, wrong_reference.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(wrong_date.json::<ApiError>().message, wrong_reference.json::<ApiError>().message);
+    // Not a reference or not a date: named, 422.
+    let reply = check(&server, "192.0.2.30:1", "12345", ["31", "2", "2012"]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    let fields: Vec<String> = reply.json::<ApiError>().fields.into_iter().map(|f| f.field).collect();
+    assert_eq!(fields, vec!["reference", "date_of_birth"]);
+    // Audited.
+    let audit: Value = server.get("/api/audit").await.json();
+    assert!(audit.to_string().contains("referral.self_status"), "{audit}");
+}
+
+#[tokio::test]
+async fn checks_that_find_nothing_are_limited_per_client_and_a_family_who_gets_it_right_is_not() {
+    let server = test_server().await;
+    let received: SelfReferralReceived = send(&server, &referral(&server.area)).await.json();
+    let code = received.reference;
+    // A family checking often with the right details is never held up.
+    for _ in 0..15 {
+        assert_eq!(check(&server, "192.0.2.40:1", &code, ["4", "3", "2012"]).await.status, StatusCode::OK);
+    }
+    // Someone trying dates (or references): stopped after ten in the hour, even the right one then.
+    let limit = dsr_server::limits::SELF_REFERRAL_STATUS_PER_CLIENT.max;
+    for day in 1..=limit {
+        let reply = check(&server, "198.51.100.9:1", &code, [&(day + 5).to_string(), "3", "2012"]).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{day}: {}", reply.text());
+    }
+    let reply = check(&server, "198.51.100.9:2", &code, ["4", "3", "2012"]).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.text());
+    assert!(reply.headers.contains_key(header::RETRY_AFTER));
+    assert!(reply.json::<ApiError>().message.to_lowercase().contains("phone"), "the way round it is said");
+    // Another family is not held up.
+    assert_eq!(check(&server, "203.0.113.9:1", &code, ["4", "3", "2012"]).await.status, StatusCode::OK);
 }

@@ -2,6 +2,7 @@
 //! themselves. Self-referrals are considered at the next DSR meeting and the family is told the
 //! decision (seed 001). Deadlines to triage and to contact a self-referrer are policy.
 
+use crate::calendar::long_date;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -198,9 +199,9 @@ pub struct SelfReferralRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SelfReferralReceived {
-    /// Their reference, to quote if they call.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub reference: ReferralId,
+    /// Their reference (`DSR-7K4Q`), to quote if they call, and to check what happened to it with the
+    /// child's date of birth (`POST /api/referrals/self/status`).
+    pub reference: String,
     /// The DSR meeting that will consider it.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub considered_on: NaiveDate,
@@ -265,6 +266,131 @@ impl SelfReferralRequest {
         };
         referral.validate()?;
         Ok((person, referral))
+    }
+}
+
+/// The characters of a self-referral reference: no 0 or O, 1, I or L, U or V-alikes, so it can be read
+/// out on the phone and typed without doubt.
+const REFERENCE_CHARACTERS: &[u8; 30] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A self-referral's reference from four random bytes: `DSR-` and four characters (810,000 of them).
+pub fn self_referral_reference(random: [u8; 4]) -> String {
+    let mut n = u32::from_le_bytes(random);
+    let mut code = String::from("DSR-");
+    for _ in 0..4 {
+        code.push(char::from(REFERENCE_CHARACTERS[(n % 30) as usize]));
+        n /= 30;
+    }
+    code
+}
+
+/// A reference as someone typed it (any case, spaces, with or without `DSR-`), as it is stored; `None`
+/// when it cannot be one.
+pub fn normalise_reference(typed: &str) -> Option<String> {
+    let plain: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase();
+    let code = plain.strip_prefix("DSR").unwrap_or(&plain);
+    (code.len() == 4 && code.bytes().all(|b| REFERENCE_CHARACTERS.contains(&b))).then(|| format!("DSR-{code}"))
+}
+
+/// `POST /api/referrals/self/status`: a family checks what happened to their self-referral, with no
+/// account: its reference and the child's date of birth (as three fields, like every date).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SelfReferralStatusRequest {
+    #[serde(default)]
+    pub reference: String,
+    #[serde(default)]
+    pub dob_day: String,
+    #[serde(default)]
+    pub dob_month: String,
+    #[serde(default)]
+    pub dob_year: String,
+}
+
+impl SelfReferralStatusRequest {
+    /// The reference as stored and the date of birth, or what needs attention (`reference`,
+    /// `date_of_birth`). A well-made reference that is not found is another answer (404), the same
+    /// whether the reference or the date is wrong.
+    pub fn parse(&self) -> Result<(String, NaiveDate), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let reference = if self.reference.trim().is_empty() {
+            errors.add("reference", "Enter the reference you were given, like DSR-7K4Q");
+            None
+        } else {
+            let found = normalise_reference(&self.reference);
+            if found.is_none() {
+                errors.add("reference", "A reference is DSR- and four letters or numbers, like DSR-7K4Q");
+            }
+            found
+        };
+        let born = crate::person::date_from_parts(&self.dob_day, &self.dob_month, &self.dob_year, "Date of birth")
+            .map_err(|message| errors.add("date_of_birth", message))
+            .ok();
+        match (reference, born) {
+            (Some(reference), Some(born)) if errors.is_empty() => Ok((reference, born)),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// What a family is told about their self-referral: plain sentences, nothing they did not give (not
+/// the reason for a decision, which someone tells them in person).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SelfReferralStatus {
+    pub reference: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub received_on: NaiveDate,
+    /// Whether the team has decided.
+    pub decided: bool,
+    pub lines: Vec<String>,
+}
+
+impl Referral {
+    /// What the family who sent this self-referral is told when they check it, on `today`.
+    pub fn status_for_family(&self, reference: &str, policy: &AreaPolicy, today: NaiveDate) -> SelfReferralStatus {
+        let day = |d: NaiveDate| crate::family_home::plain_day(d, today);
+        let mut lines = vec![format!("We received it {}.", day(self.submitted_on))];
+        let decided = self.triage.is_some();
+        match &self.triage {
+            None => {
+                match (self.contacted_on, self.contact_due(policy)) {
+                    (Some(on), _) => lines.push(format!("Someone from the team contacted you {}.", day(on))),
+                    (None, Some(by)) if by >= today => {
+                        lines.push(format!("Someone from the team will contact you by {}.", long_date(by)))
+                    }
+                    (None, Some(_)) => lines.push(
+                        "Someone from the team should have contacted you by now. If they have not, please phone them."
+                            .into(),
+                    ),
+                    (None, None) => {}
+                }
+                let meeting = self.triage_due(policy);
+                if meeting >= today {
+                    lines.push(format!("The team will talk about it at their meeting {}.", day(meeting)));
+                } else {
+                    lines.push("The team is looking at it. They will tell you what they decide.".into());
+                }
+            }
+            Some(triage) => {
+                lines.push(match triage.outcome {
+                    TriageOutcome::Accepted => format!(
+                        "The team decided {} to add them to the Dynamic Support Register, so that support can be planned with you.",
+                        day(triage.decided_on)
+                    ),
+                    TriageOutcome::Declined { .. } => format!(
+                        "The team decided {} not to add them to the register.",
+                        day(triage.decided_on)
+                    ),
+                });
+                lines.push(match self.family_told_on {
+                    Some(on) => format!("They told you {}. If anything is not clear, please phone them.", day(on)),
+                    None => "Someone from the team will contact you to explain what this means and what happens next."
+                        .into(),
+                });
+            }
+        }
+        SelfReferralStatus { reference: reference.to_string(), received_on: self.submitted_on, decided, lines }
     }
 }
 
@@ -400,5 +526,76 @@ mod tests {
             declined.register_status(day(2026, 12, 8)),
             RegisterStatus::Left { on: day(2026, 12, 8), reason: LeaveReason::ReferralDeclined }
         );
+    }
+
+    #[test]
+    fn a_reference_is_short_unambiguous_and_read_back_however_it_is_typed() {
+        let made = self_referral_reference([7, 200, 13, 99]);
+        assert!(made.starts_with("DSR-") && made.len() == 8, "{made}");
+        assert!(!made[4..].contains(['0', 'O', '1', 'I', 'L', 'U']), "{made}");
+        assert_ne!(made, self_referral_reference([8, 200, 13, 99]));
+        let typed = made[4..].to_lowercase();
+        for variant in [made.clone(), typed.clone(), format!("dsr {typed}"), format!(" DSR-{} ", &made[4..])] {
+            assert_eq!(normalise_reference(&variant), Some(made.clone()), "{variant}");
+        }
+        for wrong in ["", "DSR-", "DSR-7K4", "DSR-7K4QQ", "DSR-0O1I", "hello"] {
+            assert_eq!(normalise_reference(wrong), None, "{wrong}");
+        }
+    }
+
+    #[test]
+    fn checking_a_self_referral_needs_a_reference_and_a_date_of_birth() {
+        let request = |reference: &str, d: &str, m: &str, y: &str| SelfReferralStatusRequest {
+            reference: reference.into(),
+            dob_day: d.into(),
+            dob_month: m.into(),
+            dob_year: y.into(),
+        };
+        assert_eq!(request("dsr-7k4q", "4", "3", "2012").parse(), Ok(("DSR-7K4Q".to_string(), day(2012, 3, 4))));
+        let errors = request("", "", "", "").parse().err().unwrap_or_default();
+        assert!(errors.message_for("reference").is_some() && errors.message_for("date_of_birth").is_some(), "{errors}");
+        let errors = request("12345", "31", "2", "2012").parse().err().unwrap_or_default();
+        assert!(errors.message_for("reference").is_some_and(|m| m.contains("like DSR-7K4Q")), "{errors}");
+        assert!(errors.message_for("date_of_birth").is_some(), "{errors}");
+    }
+
+    #[test]
+    fn a_family_checking_their_self_referral_is_told_where_it_is_in_plain_words() {
+        let policy = AreaPolicy::default();
+        let mut r = self_referral(day(2026, 11, 25));
+        let waiting = r.status_for_family("DSR-7K4Q", &policy, day(2026, 11, 30));
+        assert!(!waiting.decided);
+        let said = waiting.lines.join(" ");
+        assert!(
+            said.contains("We received it on Wednesday 25 November") && said.contains("contact you by 2 December 2026"),
+            "{said}"
+        );
+        assert!(said.contains("at their meeting on Tuesday 8 December, in 8 days"), "{said}");
+        r.contacted_on = Some(day(2026, 11, 27));
+        let said = r.status_for_family("DSR-7K4Q", &policy, day(2026, 11, 30)).lines.join(" ");
+        assert!(said.contains("contacted you on Friday 27 November"), "{said}");
+        r.triage = Some(Triage {
+            outcome: TriageOutcome::Declined {
+                reason: LongText::parse("Internal: needs CAMHS first").unwrap_or_else(|e| panic!("{e}")),
+            },
+            decided_on: day(2026, 12, 8),
+            by: text("Jo Coordinator"),
+        });
+        let declined = r.status_for_family("DSR-7K4Q", &policy, day(2026, 12, 9));
+        let said = declined.lines.join(" ");
+        assert!(
+            declined.decided && said.contains("not to add them to the register") && said.contains("will contact you"),
+            "{said}"
+        );
+        assert!(!said.contains("CAMHS") && !said.contains("Jo Coordinator"), "the reason is told in person: {said}");
+        r.triage =
+            Some(Triage { outcome: TriageOutcome::Accepted, decided_on: day(2026, 12, 8), by: text("Jo Coordinator") });
+        r.family_told_on = Some(day(2026, 12, 9));
+        let said = r.status_for_family("DSR-7K4Q", &policy, day(2026, 12, 10)).lines.join(" ");
+        assert!(
+            said.contains("to add them to the Dynamic Support Register") && !said.contains("told you yesterday"),
+            "{said}"
+        );
+        assert!(said.contains("They told you on Wednesday 9 December"), "{said}");
     }
 }

@@ -54,10 +54,27 @@ async fn a_family_refers_themselves_and_the_coordinator_accepts_at_the_meeting()
     family.click(ids::SEND_SELF_REFERRAL).await;
     let sent = family.wait_for_text(ids::SELF_REFERRAL_SENT, "We have your referral").await;
     assert!(sent.contains("Your reference"), "{sent}");
+    let reference = family.element(ids::SELF_REFERRAL_REFERENCE).await.text().await.unwrap_or_default();
+    assert!(reference.starts_with("DSR-") && reference.len() == 8, "a short reference: {reference}");
     let next = family.wait_for_text(ids::MAIN, "What happens next").await;
     assert!(next.contains("will contact you by") && next.contains("meeting on"), "{next}");
     family.screenshot("self-referral-sent").await;
-    family.quit().await;
+    // Later, they check what happened to it: a wrong date of birth finds nothing, the right one does.
+    family.click(ids::SELF_REFERRAL_STATUS_LINK).await;
+    family.type_into(ids::STATUS_REFERENCE, &reference.to_lowercase()).await;
+    for (id, value) in [(ids::STATUS_DOB_DAY, "5"), (ids::STATUS_DOB_MONTH, "3"), (ids::STATUS_DOB_YEAR, "2012")] {
+        family.type_into(id, value).await;
+    }
+    family.click(ids::CHECK_SELF_REFERRAL).await;
+    family
+        .wait_for_text(ids::ERROR_SUMMARY, "We could not find a referral with that reference and date of birth")
+        .await;
+    family.element(ids::STATUS_DOB_DAY).await.clear().await.ok();
+    family.type_into(ids::STATUS_DOB_DAY, "4").await;
+    family.click(ids::CHECK_SELF_REFERRAL).await;
+    let status = family.wait_for_text(ids::SELF_REFERRAL_STATUS, "We received it today").await;
+    assert!(status.contains("at their meeting on") && !status.contains("Kai"), "{status}");
+    family.screenshot("self-referral-status").await;
 
     // The coordinator's triage queue.
     let browser = Browser::start().await;
@@ -90,6 +107,10 @@ async fn a_family_refers_themselves_and_the_coordinator_accepts_at_the_meeting()
     let person = records_of(&server, "person").await.pop().unwrap_or_else(|| panic!("no person"));
     assert_eq!(person["fields"]["register_status"]["status"], "on_register", "{person}");
     browser.quit().await;
+    // The family checks again: the decision, in plain words.
+    family.click(ids::CHECK_SELF_REFERRAL).await;
+    family.wait_for_text(ids::SELF_REFERRAL_STATUS, "to add them to the Dynamic Support Register").await;
+    family.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -26,6 +26,7 @@ pub mod report;
 pub mod reviews;
 pub mod risk;
 pub mod self_referral;
+pub mod self_referral_status;
 pub mod sign_in;
 pub mod sign_out;
 pub mod unlock;

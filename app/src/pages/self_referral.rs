@@ -227,8 +227,10 @@ pub fn SelfReferralPage() -> impl IntoView {
             Some(received) => view! {
                 <div class="nhsuk-panel" id=ids::SELF_REFERRAL_SENT>
                     <h1 class="nhsuk-panel__title">"We have your referral"</h1>
-                    <div class="nhsuk-panel__body">{format!("Your reference: {}", received.reference)}</div>
+                    <div class="nhsuk-panel__body">"Your reference: "<strong id=ids::SELF_REFERRAL_REFERENCE>{received.reference.clone()}</strong></div>
                 </div>
+                <p class="nhsuk-body-l">"Write your reference down. Quote it if you phone us. With it and the date of birth, you can "
+                    <a href="/self-referral/status" id=ids::SELF_REFERRAL_STATUS_LINK>"check what has happened to your referral"</a>"."</p>
                 <h2>"What happens next"</h2>
                 <ul class="nhsuk-list nhsuk-list--bullet">
                     {received.contact_by.map(|d| view! { <li>{format!("Someone from the DSR team will contact you by {}.", d.format("%A %-d %B %Y"))}</li> })}

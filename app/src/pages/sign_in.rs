@@ -148,6 +148,9 @@ pub fn SignInPage() -> impl IntoView {
             <p class="nhsuk-body">
                 <a href="/self-referral" id=ids::SELF_REFERRAL_LINK>"Ask for support for yourself or your child"</a>
             </p>
+            <p class="nhsuk-body">
+                <a href="/self-referral/status" id=ids::SELF_REFERRAL_STATUS_LINK>"Check a referral you sent"</a>
+            </p>
         </Show>
     }
 }

@@ -67,6 +67,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(referrals::areas))
         .routes(routes!(people::erase))
         .routes(routes!(referrals::self_referral))
+        .routes(routes!(referrals::self_referral_status))
 }
 
 /// The API description as served at `/api/openapi.json`, with full paths.

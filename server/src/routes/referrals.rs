@@ -7,7 +7,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use dsr_shared::accounts::AreaSummary;
 use dsr_shared::api::ApiError;
-use dsr_shared::referral::{SelfReferralReceived, SelfReferralRequest};
+use dsr_shared::referral::{
+    Referral, SelfReferralReceived, SelfReferralRequest, SelfReferralStatus, SelfReferralStatusRequest,
+    self_referral_reference,
+};
 use dsr_shared::sync::{FieldChange, Fields, Mutation, PushOutcome, PushRequest, RecordKind, fields_of};
 use dsr_shared::{ClientId, PersonId, RecordId, ReferralId};
 use rand::RngCore;
@@ -90,6 +93,45 @@ async fn received(
         ReferralId::from_uuid(referral_id.as_uuid()),
         today,
     )?;
+    // The family's reference, kept before the referral is received (given back if it is not).
+    let mut reference = None;
+    for _ in 0..20 {
+        let mut random = [0u8; 4];
+        rand::rng().fill_bytes(&mut random);
+        let made = self_referral_reference(random);
+        if state.store.reserve_reference(&made, &area.id, referral.id, person.id, now).await? {
+            reference = Some(made);
+            break;
+        }
+    }
+    let reference = reference.ok_or_else(|| AppError::Corrupt("no free self-referral reference".into()))?;
+    match enter(state, area, &person, &referral, person_id, referral_id, now, today).await {
+        Ok(()) => {}
+        Err(error) => {
+            state.store.release_reference(&reference).await?;
+            return Err(error);
+        }
+    }
+    let policy = state.store.policy_of_area(area).await?.policy;
+    Ok(SelfReferralReceived {
+        reference,
+        considered_on: referral.triage_due(&policy),
+        contact_by: referral.contact_due(&policy),
+    })
+}
+
+/// Enters the referred person and their referral into the area's register, as the area's form.
+#[allow(clippy::too_many_arguments, reason = "one call, the referral's parts named")]
+async fn enter(
+    state: &AppState,
+    area: &AreaSummary,
+    person: &dsr_shared::Person,
+    referral: &Referral,
+    person_id: RecordId,
+    referral_id: RecordId,
+    now: chrono::DateTime<chrono::Utc>,
+    today: chrono::NaiveDate,
+) -> Result<(), AppError> {
     let create = |seq: u64, id: RecordId, kind: RecordKind, fields: Fields| Mutation {
         seq,
         record_id: id,
@@ -100,11 +142,13 @@ async fn received(
         reason: Some("Online self-referral".into()),
     };
     // Each submission is its own device: two families sending at once never share a sequence.
+    let mut random = [0u8; 10];
+    rand::rng().fill_bytes(&mut random);
     let push = PushRequest {
-        client_id: ClientId::from_uuid(new_id().as_uuid()),
+        client_id: ClientId::from_time_and_random(now.timestamp_millis().max(0) as u64, random),
         mutations: vec![
-            create(1, person_id, RecordKind::Person, fields_of(&person)),
-            create(2, referral_id, RecordKind::Referral, fields_of(&referral)),
+            create(1, person_id, RecordKind::Person, fields_of(person)),
+            create(2, referral_id, RecordKind::Referral, fields_of(referral)),
         ],
     };
     let form = state.store.self_referral_form(&area.id, now);
@@ -131,10 +175,81 @@ async fn received(
         ..AuditEvent::default()
     };
     state.store.audit(&event, now).await?;
-    let policy = state.store.policy_of_area(area).await?.policy;
-    Ok(SelfReferralReceived {
-        reference: referral.id,
-        considered_on: referral.triage_due(&policy),
-        contact_by: referral.contact_due(&policy),
-    })
+    Ok(())
+}
+
+/// What a family is told when the reference and the date of birth do not find a referral together
+/// (the same whichever is wrong, so neither can be learned on its own).
+const NOT_FOUND: &str = "We could not find a referral with that reference and date of birth. Check both and try again, or phone your area's DSR team.";
+
+#[utoipa::path(post, path = "/referrals/self/status", tag = "referrals",
+    security(()),
+    request_body = SelfReferralStatusRequest,
+    responses(
+        (status = 200, description = "Where the self-referral is, in plain words (nothing the family did not give)", body = SelfReferralStatus),
+        (status = 400, description = "The body is not valid JSON", body = ApiError),
+        (status = 404, description = "No referral with this reference and this date of birth (the same answer whichever is wrong)", body = ApiError),
+        (status = 413, description = "The body is larger than the server accepts", body = ApiError),
+        (status = 415, description = "The body is not sent as JSON", body = ApiError),
+        (status = 422, description = "The reference or the date of birth is missing or not one (each is named)", body = ApiError),
+        (status = 429, description = "Too many checks that found nothing from this client within the hour (Retry-After)", body = ApiError),
+    ))]
+pub async fn self_referral_status(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    ApiJson(request): ApiJson<SelfReferralStatusRequest>,
+) -> Result<ApiJson<SelfReferralStatus>, AppError> {
+    let (reference, born) = request.parse()?;
+    let now = state.clock.now();
+    let reservation =
+        state.store.reserve_attempts(&[(limits::SELF_REFERRAL_STATUS_PER_CLIENT, &client.0)], now).await?;
+    let found = status_of(&state, &reference, born).await?;
+    match found {
+        Some(status) => {
+            // A check that found its referral does not count against the family.
+            state.store.release_attempts(reservation).await?;
+            Ok(ApiJson(status))
+        }
+        None => Err(AppError::NotFound(NOT_FOUND.into())),
+    }
+}
+
+/// The status of the referral `reference` names, when its person was born on `born`.
+async fn status_of(
+    state: &AppState,
+    reference: &str,
+    born: chrono::NaiveDate,
+) -> Result<Option<SelfReferralStatus>, AppError> {
+    let Some(row) = state.store.reference(reference).await? else { return Ok(None) };
+    let (Some(person), Some(referral)) =
+        (state.store.record(row.person_id).await?, state.store.record(row.referral_id).await?)
+    else {
+        return Ok(None);
+    };
+    if person.deleted || referral.deleted {
+        return Ok(None);
+    }
+    let person_born: Option<chrono::NaiveDate> = serde_json::from_value(person.field("date_of_birth").clone()).ok();
+    if person_born != Some(born) {
+        return Ok(None);
+    }
+    let Ok(referral) = serde_json::from_value::<Referral>(serde_json::Value::Object(
+        referral.fields.clone().into_iter().chain([("id".to_string(), serde_json::json!(referral.id))]).collect(),
+    )) else {
+        return Err(AppError::Corrupt(format!("referral {}", row.referral_id)));
+    };
+    let Some(area) = state.store.area_if_any(&row.area_id).await? else { return Ok(None) };
+    let policy = state.store.policy_of_area(&area).await?.policy;
+    let status = referral.status_for_family(reference, &policy, state.clock.today());
+    let event = AuditEvent {
+        action: "referral.self_status",
+        area_id: Some(area.id.clone()),
+        person_id: Some(referral.person_id),
+        record_id: Some(row.referral_id.to_string()),
+        kind: Some("referral".into()),
+        detail: Some("the family checked their self-referral".into()),
+        ..AuditEvent::default()
+    };
+    state.store.audit(&event, state.clock.now()).await?;
+    Ok(Some(status))
 }
