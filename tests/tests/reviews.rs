@@ -204,7 +204,9 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     );
     family.click(ids::SAVE_PLANNER).await;
     family.wait_for_text(ids::NOTICE, "The planner was saved on this device").await;
-    family.click(ids::OPEN_FAMILY_VIEWS).await;
+    // Back on their home: the planner is started; their views next.
+    family.wait_for_text(&ids::family_home(PERSON), "Started").await;
+    family.click(&ids::family_task("family-views")).await;
     // The family's own questions, not the young person's.
     family
         .wait_until(

@@ -19,6 +19,9 @@ fn reader(state: AppState) -> Reader {
 pub fn FamilyHomePage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let reader = reader(state);
+    // Shown once, after a save (the planner, their views) brought them back here.
+    let notice = state.notice.get_untracked();
+    state.notice.set(None);
     // Everyone this account is for, as this device holds them (usually one child).
     let homes = move || {
         let policy = state.policy.with(|d| d.policy.clone());
@@ -40,6 +43,7 @@ pub fn FamilyHomePage() -> impl IntoView {
     // Follows the area's policy (it may arrive with the first sync, after the page opens).
     let who_to_contact = move || state.policy.with(|d| contact(&d.policy.families));
     view! {
+        {notice.map(|text| view! { <div class="nhsuk-inset-text" id=ids::NOTICE role="status"><p>{text}</p></div> })}
         <h1 id=ids::FAMILY_HOME_HEADING>{heading}</h1>
         {move || {
             let homes = homes();

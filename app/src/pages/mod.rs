@@ -157,3 +157,15 @@ pub(crate) fn review_path(person: Option<dsr_shared::RecordId>, review: Option<d
         _ => "/".into(),
     }
 }
+
+/// Where a page about a review goes back to, and the link's words: the review for staff; a family's
+/// own home for a family or young person (their way in, in their words).
+pub(crate) fn back_from_review(
+    person: Option<dsr_shared::RecordId>,
+    review: Option<dsr_shared::ReviewId>,
+) -> (String, &'static str) {
+    use leptos::prelude::*;
+    let state = expect_context::<crate::state::AppState>();
+    let family = state.session.with_untracked(|s| s.user().is_some_and(|u| !u.role.is_staff()));
+    if family { ("/".into(), "Back to your home page") } else { (review_path(person, review), "Back to the review") }
+}

@@ -267,7 +267,7 @@ pub fn PlannerPage() -> impl IntoView {
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
     let saving = RwSignal::new(false);
     let earlier = existing.as_ref().map(|p| p.disagreements.clone()).unwrap_or_default();
-    let back = super::review_path(row.as_ref().map(|r| r.id), review_id);
+    let (back, back_words) = super::back_from_review(row.as_ref().map(|r| r.id), review_id);
 
     let step = RwSignal::new(0_usize);
     let answer_fields = answers.view(easy_read, step, errors);
@@ -338,7 +338,7 @@ pub fn PlannerPage() -> impl IntoView {
         .map(|r| (format!("{}-{}", ids::PLANNER_HELPER_ROLE, r.name()), r.name(), r.label()))
         .collect();
     view! {
-        <a class="nhsuk-back-link" href=back>"Back to the review"</a>
+        <a class="nhsuk-back-link" href=back>{back_words}</a>
         <span class="nhsuk-caption-l">{person_name}</span>
         <h1>"My planner"</h1>
         <p class="nhsuk-body-l" id=ids::PLANNER_INTRO>{intro}</p>
@@ -423,7 +423,7 @@ pub fn FamilyViewsPage() -> impl IntoView {
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
     let saving = RwSignal::new(false);
     let earlier = existing.as_ref().map(|v| v.disagreements.clone()).unwrap_or_default();
-    let back = super::review_path(row.as_ref().map(|r| r.id), review_id);
+    let (back, back_words) = super::back_from_review(row.as_ref().map(|r| r.id), review_id);
     let step = RwSignal::new(0_usize);
     let answer_fields = answers.view(easy_read, step, errors);
     let rest = after_questions(easy_read, step, count);
@@ -486,7 +486,7 @@ pub fn FamilyViewsPage() -> impl IntoView {
         }
     };
     view! {
-        <a class="nhsuk-back-link" href=back>"Back to the review"</a>
+        <a class="nhsuk-back-link" href=back>{back_words}</a>
         <span class="nhsuk-caption-l">{person_name}</span>
         <h1>"The family's views"</h1>
         <p class="nhsuk-body" id=ids::FAMILY_VIEWS_INTRO>{intro}</p>

@@ -96,7 +96,7 @@ pub fn ReportPage() -> impl IntoView {
         let role = state.session.with_untracked(|s| s.user().map(|u| u.role));
         if role == Some(dsr_shared::access::Role::Family) && file.review.report_shared.is_empty() {
             return view! {
-                <a class="nhsuk-back-link" href=format!("/people/{}/reviews/{}", row.id, file.review.id)>"Back to the review"</a>
+                <a class="nhsuk-back-link" href=super::back_from_review(Some(row.id), Some(file.review.id)).0>{super::back_from_review(Some(row.id), Some(file.review.id)).1}</a>
                 <h1>"The report"</h1>
                 <p class="nhsuk-body" id=ids::REPORT_NOT_YET>{match report.due_on {
                     Some(due) => format!("The report will be here when the review team shares it with you and everyone who took part. It is due by {}.", long_date(due)),
@@ -113,7 +113,7 @@ pub fn ReportPage() -> impl IntoView {
         let actions = report.actions.clone();
         view! {
             <div class="dsr-no-print">
-                <a class="nhsuk-back-link" href=format!("/people/{}/reviews/{}", row.id, file.review.id)>"Back to the review"</a>
+                <a class="nhsuk-back-link" href=super::back_from_review(Some(row.id), Some(file.review.id)).0>{super::back_from_review(Some(row.id), Some(file.review.id)).1}</a>
                 <p class="nhsuk-body" id=ids::REPORT_DUE>
                     {report.overdue.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong>" " })}
                     {match (report.due_on, report.shared.is_empty()) {
