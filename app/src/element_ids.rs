@@ -608,3 +608,9 @@ pub const CHECK_SELF_REFERRAL: &str = "check-self-referral";
 pub const SELF_REFERRAL_STATUS: &str = "self-referral-status";
 pub const SELF_REFERRAL_REFERENCE: &str = "self-referral-reference";
 pub const SELF_REFERRAL_STATUS_LINK: &str = "self-referral-status-link";
+
+pub const LEAVE_EFFECTS: &str = "leave-effects";
+pub const LEAVE_ASKED_BY: &str = "leave-asked-by";
+pub const LEAVE_NOTE: &str = "leave-note";
+pub const ERASE_EFFECTS: &str = "erase-effects";
+pub const ERASE_ASKED_BY: &str = "erase-asked-by";

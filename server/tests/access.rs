@@ -386,7 +386,7 @@ async fn every_endpoint_for_every_role_on_own_other_and_other_area_people_follow
             json_request(
                 Method::POST,
                 &format!("/api/people/{}/erase", person(2)),
-                &json!({ "reason": "Asked in writing" }),
+                &json!({ "asked_by": "Sam Parent, her mother", "reason": "Asked in writing" }),
             ),
             cookie,
         );
@@ -407,7 +407,11 @@ async fn every_endpoint_for_every_role_on_own_other_and_other_area_people_follow
     );
     assert_eq!(w.server.send_raw(request).await.status, StatusCode::NOT_FOUND);
     let erase = with_cookie(
-        json_request(Method::POST, &format!("/api/people/{}/erase", person(1)), &json!({ "reason": "Asked" })),
+        json_request(
+            Method::POST,
+            &format!("/api/people/{}/erase", person(1)),
+            &json!({ "asked_by": "Their mother", "reason": "Asked" }),
+        ),
         &w.other_coordinator,
     );
     assert_eq!(w.server.send_raw(erase).await.status, StatusCode::NOT_FOUND);

@@ -174,7 +174,12 @@ async fn every_write_and_every_read_of_a_person_leaves_exactly_one_entry() {
     // An erasure request: one entry for it (the records' own entries are blanked, not added to).
     let (_, added) = added!(
         &server,
-        server.post_json(&format!("/api/people/{}/erase", person(2)), &json!({ "reason": "Asked in writing" })).await
+        server
+            .post_json(
+                &format!("/api/people/{}/erase", person(2)),
+                &json!({ "asked_by": "Sam Parent, her mother", "reason": "Asked in writing" })
+            )
+            .await
     );
     assert_eq!(actions(&added), ["person.erased"]);
 

@@ -159,14 +159,23 @@ async fn an_erasure_request_removes_a_persons_details_at_once_and_only_a_coordin
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     let (_, other) = server.login("coord.b", PASSWORD).await;
-    let reply = server.send_raw(erase(other, json!({ "reason": "asked" }))).await;
+    let reply = server.send_raw(erase(other, json!({ "asked_by": "His mother", "reason": "asked" }))).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let reply = server.send_raw(erase(server.cookie.clone(), json!({ "reason": " " }))).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Who asked, and why: both required, each named.
+    let reply = server.send_raw(erase(server.cookie.clone(), json!({ "reason": "A letter" }))).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = reply.json::<dsr_shared::api::ApiError>().fields.into_iter().map(|f| f.field).collect();
+    assert_eq!(fields, vec!["asked_by"]);
     assert!(!server.store.record(id(1)).await.ok().flatten().is_some_and(|r| r.deleted), "nothing erased yet");
 
-    let reply =
-        server.send_raw(erase(server.cookie.clone(), json!({ "reason": "Letter from his mother, 20 November" }))).await;
+    let reply = server
+        .send_raw(erase(
+            server.cookie.clone(),
+            json!({ "asked_by": "His mother", "reason": "Letter from his mother, 20 November" }),
+        ))
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.json::<Value>()["records"], 2);
     for n in [1, 3] {
@@ -181,6 +190,9 @@ async fn an_erasure_request_removes_a_persons_details_at_once_and_only_a_coordin
         );
     }
     let audit = server.get(&format!("/api/audit?person_id={}", person(1))).await.text();
-    assert!(audit.contains("person.erased") && audit.contains("Letter from his mother"), "{audit}");
+    assert!(
+        audit.contains("person.erased") && audit.contains("Asked by His mother: Letter from his mother"),
+        "{audit}"
+    );
     assert!(!audit.contains("Quentin"), "{audit}");
 }

@@ -200,15 +200,13 @@ pub struct CloseAccount {
 }
 
 impl CloseAccount {
-    pub fn validate(&self) -> Result<(), ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        if let Err(e) = crate::text::ShortText::parse(&self.asked_by) {
-            errors.add("asked_by", e.message("Say who asked for the account to be closed", "Who asked"));
-        }
-        if let Err(e) = crate::text::LongText::parse(&self.reason) {
-            errors.add("reason", e.message("Say why the account is being closed", "Why"));
-        }
-        errors.into_result()
+    pub fn validate(&self) -> Result<crate::text::WhoAsked, ValidationErrors> {
+        crate::text::WhoAsked::parse(
+            &self.asked_by,
+            "Say who asked for the account to be closed",
+            &self.reason,
+            Some("Say why the account is being closed"),
+        )
     }
 
     /// What closing an account does, in plain words (the confirmation page says it first).

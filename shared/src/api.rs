@@ -59,8 +59,32 @@ pub struct PolicyUpdate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErasureRequest {
-    /// Who asked, and how (kept in the audit trail).
+    /// Who asked for it ("Sam Parent, his mother").
+    #[serde(default)]
+    pub asked_by: String,
+    /// Why, and how they asked ("a letter on 20 November: they are moving away"). Both kept in the
+    /// audit trail.
+    #[serde(default)]
     pub reason: String,
+}
+
+impl ErasureRequest {
+    /// Who asked and why, both required, or what to fix (`asked_by`, `reason`).
+    pub fn validate(&self) -> Result<crate::text::WhoAsked, crate::ValidationErrors> {
+        crate::text::WhoAsked::parse(
+            &self.asked_by,
+            "Say who asked for their details to be erased",
+            &self.reason,
+            Some("Say why, and how they asked (for example: a letter on 20 November)"),
+        )
+    }
+
+    /// What an erasure does, in plain words (its confirmation page says it first).
+    pub const EFFECTS: [&'static str; 3] = [
+        "Everything the register holds about them is removed now, from the server, and from every device when it next syncs.",
+        "It cannot be undone: nobody can get it back, not even the DSR coordinator.",
+        "The audit trail keeps who did what and when, with who asked for the erasure and why; never what was written about them.",
+    ];
 }
 
 /// What an erasure removed.

@@ -72,21 +72,9 @@ pub struct Withdrawal {
 impl Withdrawal {
     /// The withdrawal from what was typed, or what to fix, field by field (`asked_by`, `reason`).
     pub fn parse(asked_by: &str, reason: &str) -> Result<Self, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        let who = ShortText::parse(asked_by)
-            .map_err(|e| {
-                let empty = "Say who asked for consent to be withdrawn: their name and who they are";
-                errors.add("asked_by", e.message(empty, "Who asked"));
-            })
-            .ok();
-        let why = match reason.trim() {
-            "" => None,
-            _ => LongText::parse(reason).map_err(|e| errors.add("reason", e.message("", "Why"))).ok(),
-        };
-        match who {
-            Some(asked_by) if errors.is_empty() => Ok(Withdrawal { asked_by, reason: why }),
-            _ => Err(errors),
-        }
+        let empty = "Say who asked for consent to be withdrawn: their name and who they are";
+        let asked = crate::text::WhoAsked::parse(asked_by, empty, reason, None)?;
+        Ok(Withdrawal { asked_by: asked.asked_by, reason: asked.reason })
     }
 }
 

@@ -128,6 +128,12 @@ pub struct Person {
     pub education_placement_broken_down: bool,
     #[serde(default)]
     pub register_status: RegisterStatus,
+    /// Who asked for them to be taken off the register, and why in their words (the leaving page asks;
+    /// kept while they are off it).
+    #[serde(default)]
+    pub leaving_asked_by: Option<ShortText>,
+    #[serde(default)]
+    pub leaving_note: Option<LongText>,
 }
 
 /// Learning disability, autism, both, or a diagnosis not yet made.
@@ -309,7 +315,20 @@ impl Person {
             in_education: None,
             education_placement_broken_down: false,
             register_status: RegisterStatus::Referred,
+            leaving_asked_by: None,
+            leaving_note: None,
         }
+    }
+
+    /// What taking them off the register does, in plain words, with the area's retention period (the
+    /// leaving page says it before anyone confirms).
+    pub fn leaving_effects(retention: crate::period::Period) -> [String; 3] {
+        [
+            "They are no longer on the register: nothing is due for them, and they leave the DSR meeting's agenda."
+                .into(),
+            format!("Their details are removed {retention} after the day they leave, as your area's policy says."),
+            "Until then the record stays, and they can be put back on the register if things change.".into(),
+        ]
     }
 
     /// On the register on `day` (since on or before it, and not left).

@@ -41,6 +41,47 @@ impl TextError {
     }
 }
 
+/// Who asked for something nothing undoes (closing an account, withdrawing consent, an erasure, taking
+/// someone off the register) and why, as its confirmation page records them. `who_empty` is said when
+/// nobody is named; `why_empty`, when given, makes the reason required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhoAsked {
+    pub asked_by: ShortText,
+    pub reason: Option<LongText>,
+}
+
+impl WhoAsked {
+    /// From what was typed, or what to fix, field by field (`asked_by`, `reason`).
+    pub fn parse(
+        asked_by: &str,
+        who_empty: &str,
+        reason: &str,
+        why_empty: Option<&str>,
+    ) -> Result<WhoAsked, crate::ValidationErrors> {
+        let mut errors = crate::ValidationErrors::new();
+        let who =
+            ShortText::parse(asked_by).map_err(|e| errors.add("asked_by", e.message(who_empty, "Who asked"))).ok();
+        let why = match (reason.trim(), why_empty) {
+            ("", None) => None,
+            (_, empty) => {
+                LongText::parse(reason).map_err(|e| errors.add("reason", e.message(empty.unwrap_or(""), "Why"))).ok()
+            }
+        };
+        match who {
+            Some(asked_by) if errors.is_empty() => Ok(WhoAsked { asked_by, reason: why }),
+            _ => Err(errors),
+        }
+    }
+
+    /// As the audit trail keeps it: "Asked by Sam Lee, team manager: left the team".
+    pub fn audit_reason(&self) -> String {
+        match &self.reason {
+            Some(why) => format!("Asked by {}: {}", self.asked_by.as_str(), why.as_str()),
+            None => format!("Asked by {}", self.asked_by.as_str()),
+        }
+    }
+}
+
 /// A control character no one types: anything but a line break or a tab (NUL, escape, bell...).
 pub fn is_stray_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\n' | '\r' | '\t')
@@ -232,5 +273,36 @@ mod tests {
         assert_eq!(LongText::parse(words).map(|t| t.to_string()), Ok(words.to_string()));
         assert_eq!(LongText::parse("bell\u{7}"), Err(TextError::ControlCharacter));
         assert!(serde_json::from_str::<LongText>("\"  \"").is_err());
+    }
+
+    #[test]
+    fn who_asked_is_required_and_why_when_the_page_says_so() {
+        let optional = WhoAsked::parse("Sam Parent, his mother", "Say who asked", "  ", None);
+        assert_eq!(optional.as_ref().map(|w| w.reason.is_none()), Ok(true));
+        assert_eq!(optional.map(|w| w.audit_reason()), Ok("Asked by Sam Parent, his mother".to_string()));
+        let errors = WhoAsked::parse(" ", "Say who asked", "", Some("Say why")).err().unwrap_or_default();
+        assert_eq!(
+            (errors.message_for("asked_by"), errors.message_for("reason")),
+            (Some("Say who asked"), Some("Say why"))
+        );
+        let long = "x".repeat(201);
+        let errors = WhoAsked::parse(&long, "Say who asked", "fine", Some("Say why")).err().unwrap_or_default();
+        assert!(errors.message_for("asked_by").is_some_and(|m| m.starts_with("Who asked")), "{errors}");
+        let asked = WhoAsked::parse("Jo", "-", "Moving away", Some("-")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(asked.audit_reason(), "Asked by Jo: Moving away");
+    }
+
+    #[test]
+    fn an_erasure_needs_who_asked_and_why_and_says_it_cannot_be_undone() {
+        let request = |asked_by: &str, reason: &str| crate::api::ErasureRequest {
+            asked_by: asked_by.into(),
+            reason: reason.into(),
+        };
+        let errors = request("", "").validate().err().unwrap_or_default();
+        assert!(errors.message_for("asked_by").is_some() && errors.message_for("reason").is_some(), "{errors}");
+        assert!(request("His mother", "A letter").validate().is_ok());
+        assert!(crate::api::ErasureRequest::EFFECTS.iter().any(|e| e.contains("cannot be undone")));
+        let effects = crate::Person::leaving_effects(crate::period::Period::Months(12));
+        assert!(effects[1].contains("12 months after the day they leave"), "{effects:?}");
     }
 }

@@ -35,32 +35,58 @@ async fn a_person_is_offered_a_keyworker_leaves_the_register_and_is_erased_on_re
         )
         .await;
 
+    // Never by one tap: the page says what will happen, and asks why and who asked.
     browser.click(ids::LEAVE_REGISTER).await;
+    let effects = browser.wait_for_text(ids::LEAVE_EFFECTS, "Their details are removed 12 months after").await;
+    assert!(effects.contains("put back on the register"), "{effects}");
     browser.click(ids::SAVE_LEAVE).await;
-    browser.wait_for_text(ids::ERROR_SUMMARY, "Choose why they are leaving").await;
+    let errors = browser.wait_for_text(ids::ERROR_SUMMARY, "Choose why they are leaving").await;
+    assert!(errors.contains("Say who asked for them to be taken off the register"), "{errors}");
+    assert_eq!(
+        server
+            .people()
+            .await
+            .iter()
+            .find(|r| r["given_name"] == "Morgan")
+            .map(|m| m["register_status"]["status"].clone()),
+        Some(json!("on_register"))
+    );
     browser.click(&ids::leave_reason("risk_gone")).await;
+    browser.type_into(ids::LEAVE_ASKED_BY, "The DSR meeting of 1 December").await;
+    browser.type_into(ids::LEAVE_NOTE, "No incidents for six months; school placement stable").await;
     browser.screenshot("leave-register").await;
     browser.click(ids::SAVE_LEAVE).await;
     browser.wait_for_text(ids::NOTICE, "Morgan Leaver is off the register").await;
     let status = browser.wait_for_text(ids::PERSON_STATUS, "Left the register on").await;
     assert!(status.contains("the risk has gone") && status.contains("Their details are removed on"), "{status}");
+    assert!(status.contains("at the request of The DSR meeting of 1 December"), "{status}");
     browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
     let records = server.people().await;
     let morgan = records.iter().find(|r| r["given_name"] == "Morgan").unwrap_or_else(|| panic!("{records:?}"));
     assert_eq!(morgan["register_status"]["status"], "left", "{morgan}");
     assert!(morgan["keyworker_referral_offered"].is_string(), "{morgan}");
+    assert_eq!(morgan["leaving_asked_by"], "The DSR meeting of 1 December", "{morgan}");
+    assert_eq!(morgan["leaving_note"], "No incidents for six months; school placement stable", "{morgan}");
 
     // The family asks for everything to be erased now.
     browser.click(ids::ERASE_PERSON).await;
+    browser.wait_for_text(ids::ERASE_EFFECTS, "It cannot be undone").await;
     browser.click(ids::CONFIRM_ERASE).await;
-    browser.wait_for_text(ids::ERROR_SUMMARY, "Say who asked for the erasure").await;
-    browser.type_into(ids::ERASE_REASON, "Email from Morgan's father, 1 December").await;
+    let errors = browser.wait_for_text(ids::ERROR_SUMMARY, "Say who asked for their details to be erased").await;
+    assert!(errors.contains("Say why, and how they asked"), "{errors}");
+    browser.type_into(ids::ERASE_ASKED_BY, "Alex Leaver, Morgan's father").await;
+    browser.type_into(ids::ERASE_REASON, "Email on 1 December: they are moving abroad").await;
     browser.screenshot("erasure-request").await;
     browser.click(ids::CONFIRM_ERASE).await;
     browser.wait_for_text(ids::NOTICE, "details were erased (2 records)").await;
     browser.wait_for_text(ids::REGISTER_COUNT, "0 people").await;
     let records = server.people().await;
     assert!(records.iter().all(|r| r.get("given_name").is_none() && r.get("note").is_none()), "{records:?}");
+    let audit = server.get_text(&format!("/api/audit/export?person_id={PERSON}")).await;
+    assert!(
+        audit.contains("Asked by Alex Leaver, Morgan's father: Email on 1 December: they are moving abroad"),
+        "{audit}"
+    );
     browser
         .wait_until(
             "the device holds nothing of them",

@@ -1,6 +1,7 @@
-//! `/people/{id}/leave`: taking someone off the register, with the reason and the date; their details
-//! are removed by the server when the area's retention period has passed. `/people/{id}/erase`: an
-//! erasure request, carried out at once by the server (it needs a connection).
+//! `/people/{id}/leave`: taking someone off the register: what will happen, then why, the date, and who
+//! asked for it; their details are removed by the server when the area's retention period has passed.
+//! `/people/{id}/erase`: an erasure request: what will happen, who asked and why, carried out at once by
+//! the server (it needs a connection). Neither is ever one tap.
 
 use dsr_shared::person::{LeaveReason, Person, RegisterStatus, date_from_parts};
 use dsr_shared::sync::RecordKind;
@@ -13,7 +14,8 @@ use leptos_router::hooks::use_navigate;
 use crate::api::{self, ApiFailure};
 use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
-use crate::components::fields::{DateField, TextAreaField};
+use crate::components::fields::{DateField, TextAreaField, TextField};
+use crate::components::what_will_happen::WhatWillHappen;
 use crate::element_ids as ids;
 use crate::local_store;
 use crate::record_forms::{fields_of, person_row};
@@ -22,8 +24,16 @@ use crate::state::AppState;
 fn field_element(field: &str) -> &'static str {
     match field {
         "on" => ids::LEAVE_DAY,
-        "reason" => ids::ERASE_REASON,
+        "asked_by" => ids::LEAVE_ASKED_BY,
+        "reason" => ids::LEAVE_NOTE,
         _ => ids::LEAVE_REASON,
+    }
+}
+
+fn erase_field(field: &str) -> &'static str {
+    match field {
+        "asked_by" => ids::ERASE_ASKED_BY,
+        _ => ids::ERASE_REASON,
     }
 }
 
@@ -41,8 +51,19 @@ pub fn LeavePage() -> impl IntoView {
         RwSignal::new(today.format("%-m").to_string()),
         RwSignal::new(today.format("%Y").to_string()),
     );
-    let draft =
-        use_draft(format!("leave:{id}"), vec![("reason", reason), ("day", day), ("month", month), ("year", year)]);
+    let asked_by = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let draft = use_draft(
+        format!("leave:{id}"),
+        vec![
+            ("reason", reason),
+            ("day", day),
+            ("month", month),
+            ("year", year),
+            ("asked_by", asked_by),
+            ("note", note),
+        ],
+    );
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
@@ -61,8 +82,23 @@ pub fn LeavePage() -> impl IntoView {
                 .map_err(|m| found.add("on", m))
                 .ok();
             found.require(on.is_some_and(|on| on > today), "on", "The date they leave cannot be in the future");
-            let (Some(reason), Some(on)) = (chosen.filter(|_| found.is_empty()), on) else { return errors.set(found) };
-            let updated = Person { register_status: RegisterStatus::Left { on, reason }, ..person.clone() };
+            let asked = dsr_shared::text::WhoAsked::parse(
+                &asked_by.get_untracked(),
+                "Say who asked for them to be taken off the register (it may be you: the DSR meeting's decision)",
+                &note.get_untracked(),
+                None,
+            )
+            .map_err(|e| e.into_fields().into_iter().for_each(|f| found.add(f.field, f.message)))
+            .ok();
+            let (Some(reason), Some(on), Some(asked)) = (chosen.filter(|_| found.is_empty()), on, asked) else {
+                return errors.set(found);
+            };
+            let updated = Person {
+                register_status: RegisterStatus::Left { on, reason },
+                leaving_asked_by: Some(asked.asked_by),
+                leaving_note: asked.reason,
+                ..person.clone()
+            };
             let navigate = navigate.clone();
             let name = person.full_name();
             spawn_local(async move {
@@ -85,7 +121,8 @@ pub fn LeavePage() -> impl IntoView {
         <a class="nhsuk-back-link" href=format!("/people/{id}")>"Back"</a>
         <span class="nhsuk-caption-l">{name}</span>
         <h1>"Take off the register"</h1>
-        <p class="nhsuk-body">{format!("Their details are removed {retention} after the date they leave, as your area's policy says. If they ask for their data to be erased now, use an erasure request instead.")}</p>
+        <WhatWillHappen id=ids::LEAVE_EFFECTS effects=Person::leaving_effects(retention)/>
+        <p class="nhsuk-body">"If they ask for their data to be erased now, use an erasure request instead."</p>
         <ErrorSummary errors=errors field_id=field_element/>
         <form novalidate on:submit=on_submit>
             <div class=move || if error_for("leave").get().is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
@@ -108,6 +145,10 @@ pub fn LeavePage() -> impl IntoView {
             </div>
             <DateField id=ids::LEAVE_DATE legend="Date they leave" day=day month=month year=year error=error_for("on")
                 part_ids=[ids::LEAVE_DAY, "leave-date-month", "leave-date-year"]/>
+            <TextField id=ids::LEAVE_ASKED_BY label="Who asked for this?"
+                hint="Their name and who they are, for example: Sam Parent, his mother; or the DSR meeting of 8 December"
+                value=asked_by error=error_for("asked_by")/>
+            <TextAreaField id=ids::LEAVE_NOTE label="Anything they said about why (optional)" value=note error=error_for("reason") rows=3/>
             <DraftSaved draft=draft/>
             <button class="nhsuk-button" id=ids::SAVE_LEAVE type="submit">"Take off the register"</button>
         </form>
@@ -122,22 +163,24 @@ pub fn ErasePage() -> impl IntoView {
     let Some((id, person)) = person_row(state).and_then(|r| Some((r.id, r.person?))) else {
         return view! { <h1>"This person's record needs fixing first"</h1> }.into_any();
     };
+    let asked_by = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let errors = RwSignal::new(ValidationErrors::new());
     let busy = RwSignal::new(false);
-    let reason_error = Signal::derive(move || errors.with(|e| e.message_for("reason").map(str::to_owned)));
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
     let name = person.full_name();
     let on_submit = {
         let name = name.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
-            if reason.with_untracked(|r| r.trim().is_empty()) {
-                let mut found = ValidationErrors::new();
-                found.add("reason", "Say who asked for the erasure, and how");
+            let request =
+                dsr_shared::api::ErasureRequest { asked_by: asked_by.get_untracked(), reason: reason.get_untracked() };
+            // The server's own checks first.
+            if let Err(found) = request.validate() {
                 return errors.set(found);
             }
             busy.set(true);
-            let request = dsr_shared::api::ErasureRequest { reason: reason.get_untracked() };
             let navigate = navigate.clone();
             let name = name.clone();
             spawn_local(async move {
@@ -152,15 +195,18 @@ pub fn ErasePage() -> impl IntoView {
                     }
                     Err(failure) => {
                         let mut found = ValidationErrors::new();
-                        found.add(
-                            "reason",
-                            match failure {
-                                ApiFailure::Unreachable => {
-                                    "The server cannot be reached: an erasure is carried out on the server, so try again when you are connected".to_string()
+                        match failure {
+                            ApiFailure::Refused(error) if !error.fields.is_empty() => {
+                                for f in error.fields {
+                                    found.add(f.field, f.message);
                                 }
-                                other => other.to_string(),
-                            },
-                        );
+                            }
+                            ApiFailure::Unreachable => found.add(
+                                "reason",
+                                "The server cannot be reached: an erasure is carried out on the server, so try again when you are connected",
+                            ),
+                            other => found.add("reason", other.to_string()),
+                        }
                         errors.set(found);
                     }
                 }
@@ -172,14 +218,13 @@ pub fn ErasePage() -> impl IntoView {
         <a class="nhsuk-back-link" href=format!("/people/{id}")>"Back"</a>
         <span class="nhsuk-caption-l">{name.clone()}</span>
         <h1>"Erasure request"</h1>
-        <div class="nhsuk-warning-callout">
-            <h3 class="nhsuk-warning-callout__label">"This cannot be undone"</h3>
-            <p>{format!("Everything the register holds about {name} is removed now, from the server and from every device when it next syncs. The audit trail keeps who did what and when, not what was written.")}</p>
-        </div>
-        <ErrorSummary errors=errors field_id=field_element/>
+        <WhatWillHappen id=ids::ERASE_EFFECTS effects=dsr_shared::api::ErasureRequest::EFFECTS/>
+        <ErrorSummary errors=errors field_id=erase_field/>
         <form novalidate on:submit=on_submit>
-            <TextAreaField id=ids::ERASE_REASON label="Who asked for the erasure, and how" hint="For example: a letter from their mother, 20 November. Kept in the audit trail."
-                value=reason error=reason_error rows=3/>
+            <TextField id=ids::ERASE_ASKED_BY label="Who asked for their details to be erased?"
+                hint="Their name and who they are, for example: Sam Parent, his mother" value=asked_by error=error_for("asked_by")/>
+            <TextAreaField id=ids::ERASE_REASON label="Why, and how they asked" hint="For example: a letter on 20 November; they are moving away. Kept in the audit trail."
+                value=reason error=error_for("reason") rows=3/>
             <button class="nhsuk-button nhsuk-button--warning" id=ids::CONFIRM_ERASE type="submit" disabled=move || busy.get()>"Erase everything about them now"</button>
         </form>
     }

@@ -108,9 +108,14 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
         RegisterStatus::Referred => "Referred: waiting for the DSR team's decision".to_string(),
         RegisterStatus::OnRegister { since } => format!("On the register since {}", since.format("%-d %B %Y")),
         RegisterStatus::Left { on, reason } => format!(
-            "Left the register on {} ({}). Their details are removed on {}.",
+            "Left the register on {} ({}){}. Their details are removed on {}.",
             on.format("%-d %B %Y"),
             reason.label().to_lowercase(),
+            person
+                .leaving_asked_by
+                .as_ref()
+                .map(|who| format!(", at the request of {}", who.as_str()))
+                .unwrap_or_default(),
             person.purge_due(policy).map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_default()
         ),
     };

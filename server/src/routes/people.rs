@@ -2,8 +2,8 @@
 //! job does the same for people who left the register longer ago than the area's retention period).
 
 use axum::extract::State;
+use dsr_shared::PersonId;
 use dsr_shared::api::{ApiError, Erased, ErasureRequest};
-use dsr_shared::{PersonId, ValidationErrors};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -18,7 +18,7 @@ use crate::purge::PurgeReason;
         (status = 401, description = "Not signed in", body = ApiError),
         (status = 403, description = "Not a DSR coordinator", body = ApiError),
         (status = 404, description = "No such person on this area's register", body = ApiError),
-        (status = 422, description = "Say who asked for the erasure", body = ApiError),
+        (status = 422, description = "Say who asked for the erasure (`asked_by`) and why (`reason`)", body = ApiError),
     ))]
 pub async fn erase(
     State(state): State<AppState>,
@@ -27,12 +27,9 @@ pub async fn erase(
     ApiJson(request): ApiJson<ErasureRequest>,
 ) -> Result<ApiJson<Erased>, AppError> {
     user.require_coordinator()?;
-    let mut errors = ValidationErrors::new();
-    errors.require(request.reason.trim().is_empty(), "reason", "Say who asked for the erasure, and how");
-    errors.require(request.reason.chars().count() > 2000, "reason", "A reason has at most 2000 characters");
-    errors.into_result()?;
+    let asked = request.validate()?;
     let now = state.clock.now();
-    let why = PurgeReason::Erasure(request.reason.trim().to_string());
+    let why = PurgeReason::Erasure(asked.audit_reason());
     // Deleted records are erased too: a tombstone's history still holds what was written.
     match state.store.purge_person(&user.area_id, person, why, Some(&user), now).await? {
         0 => Err(AppError::NotFound("There is no such person on your area's register".into())),

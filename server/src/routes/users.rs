@@ -91,15 +91,17 @@ pub async fn disable(
 ) -> Result<ApiJson<UserSummary>, AppError> {
     user.require_coordinator()?;
     state.store.user_in_area(&user.area_id, id).await?;
-    let mut errors = close.validate().err().unwrap_or_default();
+    let checked = close.validate();
+    let mut errors = checked.clone().err().unwrap_or_default();
     errors.require(id == user.id, "id", "You cannot close your own account; ask another coordinator");
     errors.into_result()?;
+    let asked = checked?;
     let now = state.clock.now();
     state.store.disable_user(id, now).await?;
     // Their devices hear at once, try to sync, are refused and delete their copy.
     state.store.changes().announce(&user.area_id, 0);
     let event = AuditEvent {
-        reason: Some(format!("Asked by {}: {}", close.asked_by.trim(), close.reason.trim())),
+        reason: Some(asked.audit_reason()),
         ..AuditEvent::by(&user, "user.disable").detail(format!("account {id}"))
     };
     state.store.audit(&event, now).await?;
