@@ -614,3 +614,4 @@ pub const LEAVE_ASKED_BY: &str = "leave-asked-by";
 pub const LEAVE_NOTE: &str = "leave-note";
 pub const ERASE_EFFECTS: &str = "erase-effects";
 pub const ERASE_ASKED_BY: &str = "erase-asked-by";
+pub const WITHDRAWAL_ASKED: &str = "withdrawal-asked";

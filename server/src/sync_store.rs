@@ -93,7 +93,10 @@ impl Store {
         } else {
             possible_duplicates(&mut tx, &user.area_id, &request.mutations, &batch.records).await?
         };
-        if !checked_people.is_empty() || people.is_some() {
+        // A family's consent changes are checked against the policy too (a withdrawal may be a request).
+        let family_consent = user.role == dsr_shared::access::Role::Family
+            && request.mutations.iter().any(|m| m.kind == RecordKind::Consent);
+        if !checked_people.is_empty() || people.is_some() || family_consent {
             let area = crate::accounts_store::area_name(&mut tx, &user.area_id).await?;
             let policy = area_policy(&mut tx, &user.area_id, &area).await?.policy;
             let born = dates_of_birth(&mut tx, &checked_people).await?;

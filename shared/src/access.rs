@@ -338,7 +338,8 @@ pub const PANEL_REVIEW_FIELDS: &[&str] = &["attendees", "verbal_feedback_given",
 /// An advocate's part of an action: the family's disagreement.
 pub const ADVOCATE_ACTION_FIELDS: &[&str] = &["family_disagreement"];
 /// What a family or referrer may change of a consent: withdrawing it.
-pub const CONSENT_WITHDRAWAL_FIELDS: &[&str] = &["withdrawn_on", "withdrawal_asked_by", "withdrawal_reason"];
+pub const CONSENT_WITHDRAWAL_FIELDS: &[&str] =
+    &["withdrawn_on", "withdrawal_asked_by", "withdrawal_reason", "withdrawal_requested_on"];
 /// A DSR panel member's part of a referral: the meeting's triage.
 pub const DSR_PANEL_REFERRAL_FIELDS: &[&str] = &["triage"];
 /// A DSR panel member's part of a meeting: an amendment to final minutes (the arrangements are the
@@ -708,9 +709,10 @@ mod tests {
             match (role, kind) {
                 (Role::Advocate, K::Action) => (false, Some(&["family_disagreement"])),
                 (Role::PanelMember, K::Review) => (false, Some(&["attendees", "verbal_feedback_given", "status"])),
-                (Role::Family | Role::Referrer, K::Consent) => {
-                    (true, Some(&["withdrawn_on", "withdrawal_asked_by", "withdrawal_reason"]))
-                }
+                (Role::Family | Role::Referrer, K::Consent) => (
+                    true,
+                    Some(&["withdrawn_on", "withdrawal_asked_by", "withdrawal_reason", "withdrawal_requested_on"]),
+                ),
                 (Role::DsrPanel, K::Referral) => (false, Some(&["triage"])),
                 (Role::DsrPanel, K::RatingChange | K::Review) => (true, Some(&[])),
                 (Role::DsrPanel, K::Person) => (false, Some(&["keyworker_referral_offered"])),
@@ -770,6 +772,7 @@ mod tests {
             withdrawn_on,
             withdrawal_asked_by: None,
             withdrawal_reason: None,
+            withdrawal_requested_on: None,
             recorded_by: short("Jo Coordinator"),
         };
         let review = Some(ReviewId::from_time_and_random(1, [3; 10]));

@@ -57,6 +57,10 @@ validated! {
         /// Why, when they said.
         #[serde(default)]
         pub withdrawal_reason: Option<LongText>,
+        /// The family asked to withdraw it on this day, and the area's policy makes that a request to
+        /// the DSR coordinator (who confirms it by withdrawing): nothing changes until then.
+        #[serde(default)]
+        pub withdrawal_requested_on: Option<NaiveDate>,
         pub recorded_by: ShortText,
     }
 }
@@ -75,6 +79,31 @@ impl Withdrawal {
         let empty = "Say who asked for consent to be withdrawn: their name and who they are";
         let asked = crate::text::WhoAsked::parse(asked_by, empty, reason, None)?;
         Ok(Withdrawal { asked_by: asked.asked_by, reason: asked.reason })
+    }
+}
+
+/// What asking to withdraw a consent does where the area makes a family's withdrawal a request
+/// ([`crate::policy::FamilyPolicy::withdrawal_takes_effect`] is no): said before they confirm.
+pub fn withdrawal_request_effects(scope: ConsentScope) -> Vec<String> {
+    let mut effects = vec![
+        "Your request goes to the DSR coordinator. They will contact you to check, and then withdraw it.".to_string(),
+        "Until then, nothing changes.".to_string(),
+    ];
+    effects.extend(withdrawal_effects(scope).iter().map(|e| format!("Once it is withdrawn: {}", lower_first(e))));
+    effects
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// What a consent is for, after "consent": "to be on the register".
+pub fn scope_words(scope: ConsentScope) -> &'static str {
+    match scope {
+        ConsentScope::Register => "to be on the register",
+        ConsentScope::InformationSharing => "to share information",
+        ConsentScope::Review => "for the review",
     }
 }
 
@@ -101,6 +130,11 @@ pub fn withdrawal_effects(scope: ConsentScope) -> &'static [&'static str] {
 impl Validate for Consent {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
+        errors.require(
+            self.withdrawal_requested_on.is_some_and(|w| w < self.given_on),
+            "withdrawal_requested_on",
+            "A withdrawal cannot be asked for before consent was given",
+        );
         errors.require(
             self.withdrawn_on.is_some_and(|w| w < self.given_on),
             "withdrawn_on",
@@ -300,6 +334,7 @@ mod tests {
             withdrawn_on: None,
             withdrawal_asked_by: None,
             withdrawal_reason: None,
+            withdrawal_requested_on: None,
             recorded_by: text("DSR coordinator"),
         }
     }

@@ -96,12 +96,13 @@ pub enum DueRule {
     RegisterConsent,
     ConsentAtNewAge,
     ConsentWithdrawn,
+    WithdrawalRequested,
     RetentionPurge,
     ActionDue,
 }
 
 impl DueRule {
-    pub const ALL: [DueRule; 19] = [
+    pub const ALL: [DueRule; 20] = [
         DueRule::CetrForRed,
         DueRule::AmberMeeting,
         DueRule::GreenPartners,
@@ -119,6 +120,7 @@ impl DueRule {
         DueRule::RegisterConsent,
         DueRule::ConsentAtNewAge,
         DueRule::ConsentWithdrawn,
+        DueRule::WithdrawalRequested,
         DueRule::RetentionPurge,
         DueRule::ActionDue,
     ];
@@ -143,6 +145,7 @@ impl DueRule {
             DueRule::RegisterConsent => "Consent to the register to record",
             DueRule::ConsentAtNewAge => "Consent to ask again at a new age",
             DueRule::ConsentWithdrawn => "Consent withdrawn: leaving",
+            DueRule::WithdrawalRequested => "A family asks to withdraw consent",
             DueRule::RetentionPurge => "Details to remove after leaving",
             DueRule::ActionDue => "An action due",
         }
@@ -203,6 +206,9 @@ impl DueRule {
                 "Seed 002: from 14 the person needs to agree to the register; seed 000: from 16 they consent to a CETR; policy consent"
             }
             DueRule::ConsentWithdrawn => "Seed 001: details removed on request at any time",
+            DueRule::WithdrawalRequested => {
+                "Seed 001: consent can be withdrawn at any time; policy families.withdrawal_takes_effect (no: the family's request reaches the coordinator, who confirms it at once)"
+            }
             DueRule::RetentionPurge => {
                 "Seed 001: details removed and files deleted 12 months after leaving; policy retention_after_leaving"
             }
@@ -304,6 +310,7 @@ pub fn due_items(file: &PersonFile, policy: &AreaPolicy, today: NaiveDate) -> Ve
     }
 
     referrals(&mut due, file, policy);
+    withdrawal_requests(&mut due, file);
     register_consent(&mut due, file, policy, today);
     rating_rules(&mut due, file, policy, today);
     if let Some(admission) = current_admission(&file.admissions, today) {
@@ -356,6 +363,21 @@ fn referrals(due: &mut Collector, file: &PersonFile, policy: &AreaPolicy) {
             }
             Some(_) => {}
         }
+    }
+}
+
+/// A family asked to withdraw a consent (their area makes it a request): the coordinator confirms it
+/// with them and withdraws it, at once.
+fn withdrawal_requests(due: &mut Collector, file: &PersonFile) {
+    for consent in file.consents.iter().filter(|c| c.withdrawn_on.is_none()) {
+        let Some(asked) = consent.withdrawal_requested_on else { continue };
+        let who = consent.withdrawal_asked_by.as_ref().map(|w| format!(" ({})", w.as_str())).unwrap_or_default();
+        let reason = format!(
+            "The family asked on {} to withdraw consent {}{who}: confirm it with them and withdraw it",
+            show(asked),
+            crate::consent::scope_words(consent.scope)
+        );
+        due.push(DueRule::WithdrawalRequested, asked, asked, reason, About::default());
     }
 }
 

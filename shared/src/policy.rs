@@ -58,6 +58,9 @@ pub struct FamilyPolicy {
     pub contact_email: String,
     /// A question's name (`current_situation`, `at_home`...) to the area's wording of it.
     pub question_wording: std::collections::BTreeMap<String, String>,
+    /// A family's (or young person's) withdrawal of consent on their own account takes effect at once.
+    /// Otherwise (the default) it reaches the DSR coordinator as a request, who confirms it with them.
+    pub withdrawal_takes_effect: bool,
 }
 
 impl FamilyPolicy {

@@ -199,6 +199,11 @@ pub const SECTIONS: [(&str, &[Setting]); 8] = [
             ),
             setting("families.contact_phone", "Their phone number", "For example 01632 960 001"),
             setting("families.contact_email", "Their email address", "For example dsr.team@nhs.net"),
+            setting(
+                "families.withdrawal_takes_effect",
+                "A family who withdraws consent on their own account: it takes effect at once",
+                "Yes or no. No: it reaches the DSR coordinator as a request, who confirms it with them",
+            ),
         ],
     ),
     (
@@ -347,6 +352,7 @@ impl PolicyForm {
         put("families.contact_name", policy.families.contact_name.clone());
         put("families.contact_phone", policy.families.contact_phone.clone());
         put("families.contact_email", policy.families.contact_email.clone());
+        put("families.withdrawal_takes_effect", yes_no(policy.families.withdrawal_takes_effect).into());
         for (name, _) in question_names() {
             put(&format!("families.question_wording.{name}"), policy.families.wording(name).unwrap_or("").to_string());
         }
@@ -482,6 +488,11 @@ impl PolicyForm {
         policy.families.contact_name = self.get("families.contact_name").to_string();
         policy.families.contact_phone = self.get("families.contact_phone").to_string();
         policy.families.contact_email = self.get("families.contact_email").to_string();
+        match self.get("families.withdrawal_takes_effect").to_lowercase().as_str() {
+            "yes" => policy.families.withdrawal_takes_effect = true,
+            "no" => policy.families.withdrawal_takes_effect = false,
+            _ => errors.add("families.withdrawal_takes_effect", "Answer yes or no"),
+        }
         policy.families.question_wording = question_names()
             .filter_map(|(name, _)| {
                 let words = self.get(&format!("families.question_wording.{name}"));
@@ -657,8 +668,10 @@ mod tests {
         form.0.insert("families.contact_phone".into(), "01632 960 001".into());
         form.0.insert("families.contact_email".into(), "dsr.team@nhs.net".into());
         form.0.insert("families.question_wording.at_home".into(), " How are things at home? ".into());
+        form.0.insert("families.withdrawal_takes_effect".into(), "Yes".into());
         let edited = form.apply(&policy).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(edited.families.contact_phone, "01632 960 001");
+        assert!(edited.families.withdrawal_takes_effect);
         assert_eq!(edited.families.wording("at_home"), Some("How are things at home?"));
         assert_eq!(edited.families.question_wording.len(), 1, "empty wordings are the default words");
         assert_eq!(form_of(&edited).apply(&edited), Ok(edited.clone()));

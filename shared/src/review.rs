@@ -522,6 +522,7 @@ pub(crate) mod tests {
             withdrawn_on: None,
             withdrawal_asked_by: None,
             withdrawal_reason: None,
+            withdrawal_requested_on: None,
             recorded_by: text("Coordinator"),
         };
         assert!(r.panel_may_open_papers(std::slice::from_ref(&consent), day(2026, 12, 9)));

@@ -296,6 +296,67 @@ async fn consent_is_recorded_by_who_the_policy_says_and_withdrawn() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_familys_withdrawal_reaches_the_coordinator_as_a_request_who_confirms_it() {
+    let server = Server::start().await;
+    let on = json!({ "status": "on_register", "since": "2026-09-01" });
+    let consent_id = "0193d000-0000-7000-8000-000000000310";
+    let consent = json!({ "seq": 2, "record_id": consent_id, "kind": "consent", "changes": {
+        "person_id": { "new": person_id(31) }, "scope": { "new": "register" }, "given_on": { "new": "2026-09-01" },
+        "given_by": { "new": { "kind": "parental_responsibility", "name": "Pat Asking", "relationship": "Mother", "child_agreed": true } },
+        "recorded_by": { "new": "Jo Coordinator" } } });
+    let body = json!({ "client_id": "0193d000-0000-7000-8000-0000000d0031",
+        "mutations": [person(1, 31, "Kit", "Asking", None, on), consent] });
+    server.post_json("/api/sync/push", &body).await;
+    let invite =
+        server.post_json("/api/invites", &json!({ "display_name": "Pat Asking", "person_id": person_id(31) })).await;
+    let accepted = reqwest::Client::new()
+        .post(format!("{}/api/invites/accept", server.url))
+        .json(&json!({ "code": invite["code"], "username": "pat.asking", "password": "our family password" }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(accepted.status().is_success(), "{}", accepted.status());
+
+    // The family asks: the page says it goes to the coordinator and nothing changes until then.
+    let family = Browser::start().await;
+    family.resize(768, 1024).await;
+    family.sign_in(&server, "pat.asking", "our family password").await;
+    family.goto(&format!("{}/people/{}", server.url, person_id(31))).await;
+    family.unlock("our family password").await;
+    family.click(&ids::withdraw_consent(consent_id)).await;
+    let effects = family.wait_for_text(ids::WITHDRAWAL_EFFECTS, "Your request goes to the DSR coordinator").await;
+    assert!(effects.contains("Until then, nothing changes"), "{effects}");
+    family.type_into(ids::WITHDRAWAL_ASKED_BY, "Pat Asking, Kit's mother").await;
+    family.type_into(ids::WITHDRAWAL_REASON, "We are moving to Scotland").await;
+    family.screenshot("consent-withdrawal-request").await;
+    family.click(ids::CONFIRM_WITHDRAWAL).await;
+    family.wait_for_text(ids::NOTICE, "Your request to withdraw consent to be on the register was saved").await;
+    family.all_sent().await;
+    let consent_of = |records: Vec<(String, String, Value)>| {
+        records.into_iter().find(|(_, id, _)| id == consent_id).map(|(_, _, f)| f).unwrap_or_default()
+    };
+    let stored = consent_of(server.records().await);
+    assert!(stored["withdrawal_requested_on"].is_string() && stored["withdrawn_on"].is_null(), "{stored}");
+    family.quit().await;
+
+    // The coordinator sees it due at once, and confirms it from what the family said.
+    let coordinator = Browser::start().await;
+    coordinator.sign_in_as_coordinator(&server).await;
+    coordinator.click(&ids::person_link(&person_id(31))).await;
+    coordinator.wait_for_text(ids::PERSON_DUE, "The family asked on").await;
+    coordinator.click(&ids::withdraw_consent(consent_id)).await;
+    coordinator.wait_for_text(ids::WITHDRAWAL_ASKED, "The family asked on").await;
+    assert_eq!(coordinator.input_value(ids::WITHDRAWAL_ASKED_BY).await, "Pat Asking, Kit's mother");
+    coordinator.click(ids::CONFIRM_WITHDRAWAL).await;
+    coordinator.wait_for_text(ids::PERSON_CONSENT, "Consent was withdrawn").await;
+    coordinator.all_sent().await;
+    let stored = consent_of(server.records().await);
+    assert!(stored["withdrawn_on"].is_string(), "{stored}");
+    assert_eq!(stored["withdrawal_reason"], "We are moving to Scotland");
+    coordinator.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_admission_makes_the_person_blue_and_a_discharge_asks_for_the_new_rating() {
     let server = Server::start().await;
     let on = json!({ "status": "on_register", "since": "2026-09-01" });

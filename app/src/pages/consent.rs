@@ -282,7 +282,7 @@ pub fn ConsentPage() -> impl IntoView {
 /// why; the consent keeps both.
 #[component]
 pub fn WithdrawConsentPage() -> impl IntoView {
-    use dsr_shared::consent::{Withdrawal, withdrawal_effects};
+    use dsr_shared::consent::{Withdrawal, withdrawal_effects, withdrawal_request_effects};
     let state = expect_context::<AppState>();
     let navigate = use_navigate();
     let params = leptos_router::hooks::use_params_map();
@@ -306,14 +306,30 @@ pub fn WithdrawConsentPage() -> impl IntoView {
         }
         .into_any();
     }
-    let asked_by = RwSignal::new(String::new());
-    let reason = RwSignal::new(String::new());
+    // A family's withdrawal is a request to the coordinator unless the area's policy says otherwise.
+    let family = state.session.with_untracked(|s| s.user().is_some_and(|u| !u.role.is_staff()));
+    let request = family && !state.area_policy().families.withdrawal_takes_effect;
+    if request && let Some(asked) = consent.withdrawal_requested_on {
+        return view! {
+            <a class="nhsuk-back-link" href=back>"Back"</a>
+            <h1>"You have asked already"</h1>
+            <p class="nhsuk-body-l" id=ids::WITHDRAWAL_ASKED>{format!(
+                "You asked on {} to withdraw this consent. The DSR coordinator will contact you to check, and then withdraw it.",
+                asked.format("%-d %B %Y")
+            )}</p>
+        }
+        .into_any();
+    }
+    // A coordinator confirming a family's request starts from what the family said.
+    let asked_by =
+        RwSignal::new(consent.withdrawal_asked_by.as_ref().map(|a| a.as_str().to_string()).unwrap_or_default());
+    let reason = RwSignal::new(consent.withdrawal_reason.as_ref().map(|r| r.as_str().to_string()).unwrap_or_default());
     let draft = use_draft(format!("withdraw:{}", consent.id), vec![("asked_by", asked_by), ("reason", reason)]);
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
     let record = RecordId::from_uuid(consent.id.as_uuid());
-    let what = words(consent.scope);
+    let what = dsr_shared::consent::scope_words(consent.scope);
     let on_submit = {
         let back = back.clone();
         let name = name.clone();
@@ -324,18 +340,23 @@ pub fn WithdrawConsentPage() -> impl IntoView {
                 Err(found) => return errors.set(found),
             };
             let mut fields = Fields::new();
-            fields.insert("withdrawn_on".into(), json!(today));
+            fields.insert(if request { "withdrawal_requested_on" } else { "withdrawn_on" }.into(), json!(today));
             fields.insert("withdrawal_asked_by".into(), json!(withdrawal.asked_by));
             fields.insert("withdrawal_reason".into(), json!(withdrawal.reason));
+            let done = if request {
+                format!(
+                    "Your request to withdraw consent {what} was saved on this device. It goes to the DSR coordinator when there is a connection, and they will contact you."
+                )
+            } else {
+                format!("Consent {what} was withdrawn for {name}. This was saved on this device.")
+            };
             let navigate = navigate.clone();
-            let (back, name) = (back.clone(), name.clone());
+            let back = back.clone();
             spawn_local(async move {
                 match local_store::save(RecordKind::Consent, record, fields, None).await {
                     Ok(()) => {
                         draft.clear().await;
-                        state
-                            .saved(format!("Consent {what} was withdrawn for {name}. This was saved on this device."))
-                            .await;
+                        state.saved(done).await;
                         crate::sync::request(state);
                         navigate(&back, Default::default());
                     }
@@ -351,8 +372,18 @@ pub fn WithdrawConsentPage() -> impl IntoView {
     view! {
         <a class="nhsuk-back-link" href=back.clone()>"Back"</a>
         <span class="nhsuk-caption-l">{name.clone()}</span>
-        <h1>{format!("Withdraw consent {what}")}</h1>
-        <WhatWillHappen id=ids::WITHDRAWAL_EFFECTS effects=withdrawal_effects(consent.scope)/>
+        <h1>{if request { format!("Ask to withdraw consent {what}") } else { format!("Withdraw consent {what}") }}</h1>
+        {consent.withdrawal_requested_on.filter(|_| !request).map(|asked| view! {
+            <p class="nhsuk-inset-text" id=ids::WITHDRAWAL_ASKED>{format!(
+                "The family asked on {} for this consent to be withdrawn. Check with them, then confirm.",
+                asked.format("%-d %B %Y")
+            )}</p>
+        })}
+        {if request {
+            view! { <WhatWillHappen id=ids::WITHDRAWAL_EFFECTS effects=withdrawal_request_effects(consent.scope)/> }.into_any()
+        } else {
+            view! { <WhatWillHappen id=ids::WITHDRAWAL_EFFECTS effects=withdrawal_effects(consent.scope)/> }.into_any()
+        }}
         <ErrorSummary errors=errors field_id=|f| if f == "reason" { ids::WITHDRAWAL_REASON } else { ids::WITHDRAWAL_ASKED_BY }/>
         <form novalidate on:submit=on_submit>
             <TextField id=ids::WITHDRAWAL_ASKED_BY label="Who asked for consent to be withdrawn?"
@@ -361,19 +392,12 @@ pub fn WithdrawConsentPage() -> impl IntoView {
                 value=reason error=error_for("reason") rows=3/>
             <DraftSaved draft=draft/>
             <div class="nhsuk-button-group">
-                <button class="nhsuk-button nhsuk-button--warning" id=ids::CONFIRM_WITHDRAWAL type="submit">"Withdraw consent"</button>
+                <button class="nhsuk-button nhsuk-button--warning" id=ids::CONFIRM_WITHDRAWAL type="submit">
+                    {if request { "Send my request" } else { "Withdraw consent" }}
+                </button>
                 <a class="nhsuk-link" href=back>"Cancel: keep consent"</a>
             </div>
         </form>
     }
     .into_any()
-}
-
-/// What a consent is for, after "consent": "to be on the register".
-fn words(scope: ConsentScope) -> &'static str {
-    match scope {
-        ConsentScope::Register => "to be on the register",
-        ConsentScope::InformationSharing => "to share information",
-        ConsentScope::Review => "for the review",
-    }
 }

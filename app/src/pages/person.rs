@@ -273,7 +273,11 @@ fn person_view(row: PersonRow, role: Option<Role>, policy: &AreaPolicy) -> impl 
                     GivenBy::BestInterests { decision_maker, reason } => format!("best-interests decision by {}: {}", decision_maker.as_str(), reason.as_str()),
                 };
                 let asked_by = c.withdrawal_asked_by.as_ref().map(|a| format!(" at the request of {}", a.as_str())).unwrap_or_default();
-                let withdrawn = c.withdrawn_on.map(|w| format!(", withdrawn {}{asked_by}", w.format("%-d %B %Y"))).unwrap_or_default();
+                let withdrawn = match (c.withdrawn_on, c.withdrawal_requested_on) {
+                    (Some(w), _) => format!(", withdrawn {}{asked_by}", w.format("%-d %B %Y")),
+                    (None, Some(r)) => format!(". Withdrawal asked for on {}{asked_by}: waiting for the DSR coordinator to confirm it", r.format("%-d %B %Y")),
+                    (None, None) => String::new(),
+                };
                 view! { <li>{format!("{}: given {} on {}{}", words(&c.scope), given, c.given_on.format("%-d %B %Y"), withdrawn)}{withdraw}</li> }
             }).collect_view()}
         </ul>

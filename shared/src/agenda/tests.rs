@@ -44,6 +44,7 @@ fn on_register(n: u8) -> PersonFile {
         withdrawn_on: None,
         withdrawal_asked_by: None,
         withdrawal_reason: None,
+        withdrawal_requested_on: None,
         recorded_by: short("Coordinator"),
     });
     file

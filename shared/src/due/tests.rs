@@ -42,6 +42,7 @@ fn consent(scope: ConsentScope, review_id: Option<ReviewId>, given_on: NaiveDate
         withdrawn_on: None,
         withdrawal_asked_by: None,
         withdrawal_reason: None,
+        withdrawal_requested_on: None,
         recorded_by: short("Coordinator"),
     }
 }
@@ -581,6 +582,28 @@ fn missing_or_withdrawn_register_consent_is_due_at_once() {
     withdrawn.withdrawn_on = Some(day(2026, 11, 20));
     f.consents.push(withdrawn);
     assert_eq!(rules(&due_items(&f, &policy, day(2026, 11, 25))), vec![DueRule::ConsentWithdrawn]);
+}
+
+#[test]
+fn a_familys_request_to_withdraw_is_due_at_once_until_the_coordinator_withdraws() {
+    let policy = AreaPolicy::default();
+    let mut f = file(day(CHILD.0, CHILD.1, CHILD.2));
+    f.person.keyworker_referral_offered = Some(day(2026, 9, 1));
+    let before = rules(&due_items(&f, &policy, day(2026, 11, 25)));
+    let mut asked = consent(ConsentScope::Register, None, day(2026, 9, 1));
+    asked.withdrawal_requested_on = Some(day(2026, 11, 20));
+    asked.withdrawal_asked_by = Some(short("Pat, his mother"));
+    f.consents = vec![asked.clone()];
+    let request = item(&due_items(&f, &policy, day(2026, 11, 25)), DueRule::WithdrawalRequested);
+    assert_eq!((request.due_on, request.overdue), (day(2026, 11, 20), true));
+    assert!(request.reason.contains("to be on the register (Pat, his mother)"), "{}", request.reason);
+    // Nothing else changes until it is withdrawn; then the withdrawal's own rule follows.
+    let mut still: Vec<DueRule> = rules(&due_items(&f, &policy, day(2026, 11, 25)));
+    still.retain(|r| *r != DueRule::WithdrawalRequested);
+    assert_eq!(still, before);
+    asked.withdrawn_on = Some(day(2026, 11, 26));
+    f.consents = vec![asked];
+    assert_eq!(rules(&due_items(&f, &policy, day(2026, 11, 27))), vec![DueRule::ConsentWithdrawn]);
 }
 
 #[test]

@@ -184,6 +184,20 @@ pub fn process(
     results
 }
 
+/// A family withdrawing a consent themselves where the area's policy makes that a request to the DSR
+/// coordinator (they may ask: `withdrawal_requested_on`; the coordinator withdraws).
+fn family_withdrawal_refused(batch: &Batch, m: &Mutation) -> Option<PushOutcome> {
+    let family = batch.access.as_ref().is_some_and(|a| a.role == Role::Family);
+    let takes_effect = batch.rules.as_ref().is_none_or(|r| r.policy.families.withdrawal_takes_effect);
+    let withdraws = m.kind == RecordKind::Consent && m.changes.get("withdrawn_on").is_some_and(|c| !c.new.is_null());
+    (family && withdraws && !takes_effect).then(|| {
+        reject(
+            "withdrawn_on",
+            "In your area a family's withdrawal of consent goes to the DSR coordinator as a request: ask to withdraw, and they will confirm it with you",
+        )
+    })
+}
+
 fn reject(field: &str, message: &str) -> PushOutcome {
     PushOutcome::Rejected { reasons: vec![FieldError { field: field.into(), message: message.into() }] }
 }
@@ -199,6 +213,9 @@ fn apply(batch: &mut Batch, client: ClientId, m: &Mutation, now: DateTime<Utc>, 
                 return reject("record", &message);
             }
         }
+    }
+    if let Some(refusal) = family_withdrawal_refused(batch, m) {
+        return refusal;
     }
     if m.reason.as_ref().is_some_and(|r| r.chars().count() > super::MAX_REASON_CHARS) {
         return reject("reason", "A reason has at most 2000 characters");

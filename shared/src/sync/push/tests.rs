@@ -317,6 +317,46 @@ fn a_family_cannot_write_what_they_may_only_read() {
 }
 
 #[test]
+fn a_familys_withdrawal_is_a_request_unless_the_areas_policy_says_it_takes_effect() {
+    let family = person_access(Role::Family, true, PersonFacts::default());
+    let consent_fields: Fields = serde_json::from_value(json!({
+        "person_id": record_id(1), "scope": "register", "given_on": "2026-09-01", "recorded_by": "Jo Coordinator",
+        "given_by": { "kind": "parental_responsibility", "name": "Pat", "relationship": "Mother", "child_agreed": null }
+    }))
+    .unwrap_or_default();
+    let consent =
+        Record { id: record_id(5), kind: RecordKind::Consent, version: 1, fields: consent_fields, deleted: false };
+    let withdraw = |field: &str| Mutation {
+        kind: RecordKind::Consent,
+        ..edit(1, record_id(5), 1, field, Value::Null, json!("2026-11-25"))
+    };
+    let push = |policy: crate::policy::AreaPolicy, m: Mutation| {
+        let mut batch = Batch {
+            records: [(record_id(1), stored_person(1)), (record_id(5), consent.clone())].into_iter().collect(),
+            next_change_seq: 10,
+            access: Some(WriteAccess {
+                role: Role::Family,
+                people: [(PersonId::from_uuid(record_id(1).as_uuid()), family)].into_iter().collect(),
+                foreign: Default::default(),
+            }),
+            rules: Some(AreaRules { policy, ..AreaRules::default() }),
+            ..Batch::default()
+        };
+        process(&mut batch, client(1), &[m], now(), day(2026, 11, 25)).remove(0).outcome
+    };
+    let by_default = crate::policy::AreaPolicy::default();
+    let refused = push(by_default.clone(), withdraw("withdrawn_on"));
+    assert!(
+        matches!(&refused, PushOutcome::Rejected { reasons } if reasons[0].field == "withdrawn_on" && reasons[0].message.contains("as a request")),
+        "{refused:?}"
+    );
+    assert!(matches!(push(by_default.clone(), withdraw("withdrawal_requested_on")), PushOutcome::Applied { .. }));
+    let mut at_once = by_default;
+    at_once.families.withdrawal_takes_effect = true;
+    assert!(matches!(push(at_once, withdraw("withdrawn_on")), PushOutcome::Applied { .. }));
+}
+
+#[test]
 fn a_referrer_who_adds_a_person_is_assigned_to_them_and_nobody_else_is() {
     let (outcomes, batch) = push_as(
         Role::Referrer,
