@@ -615,3 +615,12 @@ pub const LEAVE_NOTE: &str = "leave-note";
 pub const ERASE_EFFECTS: &str = "erase-effects";
 pub const ERASE_ASKED_BY: &str = "erase-asked-by";
 pub const WITHDRAWAL_ASKED: &str = "withdrawal-asked";
+pub const REPORT_VERSION: &str = "report-version";
+pub const REPORT_VERSIONS: &str = "report-versions";
+pub const REPORT_CHANGED: &str = "report-changed";
+pub const SHARED_HOW: &str = "shared-how";
+
+/// How a report went to someone (`email`, `post`, `in_person`).
+pub fn shared_how(how: &str) -> String {
+    format!("shared-how-{how}")
+}

@@ -182,6 +182,8 @@ fn demo_review(
         } else {
             Vec::new()
         },
+        // Shared before versions were kept: read as the live report.
+        report_versions: Vec::new(),
     };
     let mut records = vec![(RecordKind::Review, record(0xe0), fields_of(&review))];
     if index == 3 {

@@ -237,7 +237,9 @@ fn tasks(file: &ReviewFile, name: &str, reader: Reader) -> Vec<Task> {
             });
         }
     } else {
-        tasks.push(Task { kind: TaskKind::Report, review: id, label: "Read the report".into(), status: String::new() });
+        // Which version they have: a report shared again after a change is a new version.
+        let status = review.latest_report().map(|v| format!("Version {}", v.number)).unwrap_or_default();
+        tasks.push(Task { kind: TaskKind::Report, review: id, label: "Read the report".into(), status });
     }
     tasks
 }

@@ -53,7 +53,7 @@ impl ReviewFile {
 }
 
 /// A heading and what was said under it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Said {
     pub heading: String,
     pub words: Vec<String>,
@@ -68,6 +68,29 @@ pub struct ActionLine {
     pub status: String,
     pub overdue: bool,
     pub family_disagreement: Option<String>,
+}
+
+/// What a report says, as it is frozen when it is shared: everything but what follows the day (when it
+/// was due, whether late, how each action is getting on, who it went to). A later change to any of it
+/// makes a new version, to be shared again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReportContent {
+    pub title: String,
+    pub meeting: Vec<(String, String)>,
+    pub young_person: Vec<Said>,
+    pub family: Vec<Said>,
+    pub findings: Vec<Said>,
+    pub recommendations: Vec<String>,
+    pub actions: Vec<AgreedAction>,
+    pub disagreements: Vec<String>,
+}
+
+/// An action of the plan as the report agreed it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AgreedAction {
+    pub description: String,
+    pub owner: String,
+    pub due_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,6 +266,24 @@ impl Report {
         }
     }
 
+    /// What it says, as sharing freezes it.
+    pub fn content(&self) -> ReportContent {
+        ReportContent {
+            title: self.title.clone(),
+            meeting: self.meeting.clone(),
+            young_person: self.young_person.clone(),
+            family: self.family.clone(),
+            findings: self.findings.clone(),
+            recommendations: self.recommendations.clone(),
+            actions: self
+                .actions
+                .iter()
+                .map(|a| AgreedAction { description: a.description.clone(), owner: a.owner.clone(), due_on: a.due_on })
+                .collect(),
+            disagreements: self.disagreements.clone(),
+        }
+    }
+
     /// The whole report as plain text, in reading order (what a PDF of the page must say).
     pub fn plain_text(&self) -> String {
         let mut out = vec![self.title.clone()];
@@ -376,5 +417,35 @@ mod tests {
         assert!(!report.findings[2].heading.contains("education"));
         assert_eq!(report.shared, ["Sam Parent on 20 December 2026"]);
         assert!(!report.overdue);
+    }
+
+    #[test]
+    fn a_shared_report_never_changes_and_a_later_change_is_a_new_version() {
+        use crate::review::ShareHow;
+        let policy = AreaPolicy::default();
+        let person = person(day(2012, 1, 1));
+        let mut file = file();
+        let first = Report::of(&file, &person, &policy, day(2026, 12, 11)).content();
+        assert_eq!(file.review.share_report(first.clone(), short("Sam Parent"), ShareHow::Email, day(2026, 12, 11)), 1);
+        // Days passing, an action done: what the report says is the same, and so is its version.
+        file.actions[0].status = ActionStatus::Done;
+        let later = Report::of(&file, &person, &policy, day(2026, 12, 30)).content();
+        assert!(!file.review.report_changed_since_shared(&later));
+        assert_eq!(file.review.share_report(later, short("Riley School"), ShareHow::Post, day(2026, 12, 30)), 1);
+        // A recommendation changed after it was shared: a new version, the first kept as it was.
+        file.recommendations[0].text = long("Find a school place with autism-informed support");
+        let changed = Report::of(&file, &person, &policy, day(2027, 1, 5)).content();
+        assert!(file.review.report_changed_since_shared(&changed));
+        assert_eq!(file.review.share_report(changed, short("Sam Parent"), ShareHow::InPerson, day(2027, 1, 5)), 2);
+        let versions = &file.review.report_versions;
+        assert_eq!(versions[0].content, first);
+        assert_eq!(versions[0].content.recommendations, vec!["Find a school place".to_string()]);
+        assert_eq!(versions[0].shared.len(), 2);
+        assert!(versions[1].summary().starts_with("Version 2, shared with Sam Parent in person on 5 January 2027"));
+        assert_eq!((file.review.status, file.review.report_shared.len()), (ReviewStatus::ReportShared, 3));
+        // Kept in the review's record and read back the same.
+        let json = serde_json::to_value(&file.review).unwrap_or_default();
+        let back: crate::review::Review = serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back.report_versions, file.review.report_versions);
     }
 }

@@ -216,6 +216,69 @@ pub struct ReportShare {
     pub on: NaiveDate,
 }
 
+/// How a report went to someone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareHow {
+    Email,
+    Post,
+    InPerson,
+}
+
+impl ShareHow {
+    pub const ALL: [ShareHow; 3] = [ShareHow::Email, ShareHow::Post, ShareHow::InPerson];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ShareHow::Email => "email",
+            ShareHow::Post => "post",
+            ShareHow::InPerson => "in_person",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ShareHow> {
+        ShareHow::ALL.into_iter().find(|h| h.name() == name)
+    }
+
+    /// "by email", "by post", "in person".
+    pub fn words(self) -> &'static str {
+        match self {
+            ShareHow::Email => "by email",
+            ShareHow::Post => "by post",
+            ShareHow::InPerson => "in person",
+        }
+    }
+}
+
+/// One sharing of a report version: to whom, when, how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionShare {
+    pub to: ShortText,
+    pub on: NaiveDate,
+    pub how: ShareHow,
+}
+
+/// A report as it was shared: its words frozen, numbered from 1, with everyone it went to. A shared
+/// report never changes; a change after it makes the next version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportVersion {
+    pub number: u32,
+    pub content: crate::report::ReportContent,
+    pub shared: Vec<VersionShare>,
+}
+
+impl ReportVersion {
+    /// "Version 2, shared on 10 December 2026 with Sam Parent by email".
+    pub fn summary(&self) -> String {
+        let shares: Vec<String> = self
+            .shared
+            .iter()
+            .map(|s| format!("with {} {} on {}", s.to.as_str(), s.how.words(), crate::calendar::long_date(s.on)))
+            .collect();
+        format!("Version {}, shared {}", self.number, shares.join("; "))
+    }
+}
+
 validated! {
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Review (unchecked ReviewUnchecked) {
@@ -245,6 +308,9 @@ validated! {
         pub verbal_feedback_given: bool,
         #[serde(default)]
         pub report_shared: Vec<ReportShare>,
+        /// Every version of the report as shared, oldest first.
+        #[serde(default)]
+        pub report_versions: Vec<ReportVersion>,
     }
 }
 
@@ -311,7 +377,47 @@ impl Review {
             papers_sent_on: None,
             verbal_feedback_given: false,
             report_shared: Vec::new(),
+            report_versions: Vec::new(),
         }
+    }
+
+    /// The last version of the report that was shared, if any.
+    pub fn latest_report(&self) -> Option<&ReportVersion> {
+        self.report_versions.last()
+    }
+
+    /// The report says something else now than the last version shared (it must be shared again).
+    pub fn report_changed_since_shared(&self, now: &crate::report::ReportContent) -> bool {
+        self.latest_report().is_some_and(|v| v.content != *now)
+    }
+
+    /// Records that the report saying `content` went to `to` on `on`, `how`: to the last version if
+    /// it says the same, otherwise as the next version (a shared version never changes). Returns the
+    /// version's number. The review counts as reported once shared.
+    pub fn share_report(
+        &mut self,
+        content: crate::report::ReportContent,
+        to: ShortText,
+        how: ShareHow,
+        on: NaiveDate,
+    ) -> u32 {
+        let share = VersionShare { to: to.clone(), on, how };
+        let number = match self.report_versions.last_mut() {
+            Some(last) if last.content == content => {
+                last.shared.push(share);
+                last.number
+            }
+            last => {
+                let number = last.map_or(1, |l| l.number + 1);
+                self.report_versions.push(ReportVersion { number, content, shared: vec![share] });
+                number
+            }
+        };
+        self.report_shared.push(ReportShare { to, on });
+        if self.status == ReviewStatus::Held {
+            self.status = ReviewStatus::ReportShared;
+        }
+        number
     }
 
     pub fn is_active(&self) -> bool {
@@ -395,6 +501,7 @@ pub(crate) mod tests {
             papers_sent_on: None,
             verbal_feedback_given: false,
             report_shared: Vec::new(),
+            report_versions: Vec::new(),
         }
     }
 

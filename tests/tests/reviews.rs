@@ -368,7 +368,13 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     coordinator.wait_for_text(ids::REPORT_DUE, "The report is due by").await;
     coordinator.type_into(ids::SHARED_WITH, "Sam Parent and everyone who took part").await;
     coordinator.click(ids::SAVE_SHARED).await;
+    coordinator.wait_for_text(ids::ERROR_SUMMARY, "Say how it went to them").await;
+    coordinator.click(&ids::shared_how("email")).await;
+    coordinator.click(ids::SAVE_SHARED).await;
     coordinator.wait_for_text(ids::REPORT_SHARED, "Sam Parent and everyone who took part on").await;
+    coordinator
+        .wait_for_text(ids::REPORT_VERSIONS, "Version 1, shared with Sam Parent and everyone who took part by email")
+        .await;
     coordinator.screenshot("review-report").await;
     assert_eq!(coordinator.sideways_overflow().await, Vec::<String>::new(), "the report on a tablet");
     let (text, flat) = coordinator.printed("review-report").await;
@@ -393,12 +399,41 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     family.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
     family.wait_for_text(&ids::family_home(PERSON), "The report was sent today").await;
     family.click(&ids::family_task("report")).await;
-    family.wait_for_text(ids::REPORT_SHARED, "Sam Parent and everyone who took part on").await;
+    family.wait_for_text(ids::REPORT_VERSION, "This is version 1 of the report. It was sent to you on").await;
+    family.wait_for_text(ids::REPORT_SHARED, "Sam Parent and everyone who took part by email on").await;
     let family_report = text_of(&family, ids::REPORT).await;
     assert!(family_report.contains("Yes, with an EHC plan and respite at weekends"), "{family_report}");
     let held = family.record_ids().await;
     assert!(outcome.iter().all(|id| held.contains(id)), "the shared outcome is on the family's device: {held:?}");
     family.screenshot("review-report-family").await;
+
+    // A shared report never changes: a recommendation added afterwards is not in the family's version
+    // until the report is shared again, as version 2.
+    open(&coordinator, &server, &format!("/people/{PERSON}/reviews/{review_id}/actions"), PASSWORD).await;
+    coordinator.type_into(ids::RECOMMENDATION_TEXT, "Respite at weekends, from January").await;
+    coordinator.click(ids::ADD_RECOMMENDATION).await;
+    coordinator.wait_for_text(ids::RECOMMENDATIONS, "Respite at weekends, from January").await;
+    coordinator.all_sent().await;
+    open(&family, &server, &format!("/people/{PERSON}/reviews/{review_id}/report"), "our family password").await;
+    family.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
+    family.wait_for_cursor(server.latest_change().await).await;
+    family.wait_for_text(ids::REPORT_VERSION, "This is version 1").await;
+    assert!(
+        !text_of(&family, ids::REPORT).await.contains("Respite at weekends, from January"),
+        "version 1 is as it was"
+    );
+    open(&coordinator, &server, &format!("/people/{PERSON}/reviews/{review_id}/report"), PASSWORD).await;
+    coordinator.wait_for_text(ids::REPORT_CHANGED, "different now from version 1").await;
+    coordinator.type_into(ids::SHARED_WITH, "Sam Parent").await;
+    coordinator.click(&ids::shared_how("post")).await;
+    coordinator.click(ids::SAVE_SHARED).await;
+    coordinator.wait_for_text(ids::REPORT_VERSIONS, "Version 2, shared with Sam Parent by post").await;
+    coordinator.all_sent().await;
+    family.reload().await;
+    family.unlock("our family password").await;
+    family.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
+    family.wait_for_text(ids::REPORT_VERSION, "This is version 2 of the report. It was sent to you on").await;
+    family.wait_for_text(ids::REPORT, "Respite at weekends, from January").await;
 
     // 6. A week and more later, the EHC action is still open: overdue on the register, the person page
     //    and the follow-up list.

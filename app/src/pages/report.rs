@@ -7,7 +7,8 @@
 use dsr_shared::RecordId;
 use dsr_shared::ValidationErrors;
 use dsr_shared::report::Report;
-use dsr_shared::review::{ReportShare, Review, ReviewStatus};
+use dsr_shared::report::{ActionLine, ReportContent};
+use dsr_shared::review::{Review, ShareHow};
 use dsr_shared::sync::RecordKind;
 use dsr_shared::text::ShortText;
 use leptos::ev::SubmitEvent;
@@ -15,7 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::error_summary::ErrorSummary;
-use crate::components::fields::TextField;
+use crate::components::fields::{TextField, radio_group};
 use crate::element_ids as ids;
 use crate::record_forms::{access_to, fields_of, long_date, one_error, save_all, today};
 use crate::state::AppState;
@@ -40,12 +41,79 @@ fn said_list(saids: Vec<dsr_shared::report::Said>, empty: &'static str) -> impl 
         .into_any()
 }
 
+/// The report's words (a live report, or a version as it was shared). `live_actions`: the action plan
+/// with how each action is getting on (a live report); a shared version lists the actions as agreed.
+fn report_body(content: ReportContent, live_actions: Option<Vec<ActionLine>>) -> impl IntoView {
+    let agreed = content.actions.clone();
+    view! {
+        <h1>{content.title.clone()}</h1>
+        <dl class="nhsuk-summary-list">
+            {content.meeting.iter().map(|(k, v)| view! {
+                <div class="nhsuk-summary-list__row">
+                    <dt class="nhsuk-summary-list__key">{k.clone()}</dt>
+                    <dd class="nhsuk-summary-list__value">{v.clone()}</dd>
+                </div>
+            }).collect_view()}
+        </dl>
+        <h2>"In the young person's own words"</h2>
+        {said_list(content.young_person.clone(), "The young person's planner was not filled in.")}
+        <h2>"The family's views"</h2>
+        {said_list(content.family.clone(), "No views were recorded.")}
+        <h2>"What the panel found"</h2>
+        {said_list(content.findings.clone(), "")}
+        <h2>"Recommendations"</h2>
+        {if content.recommendations.is_empty() {
+            view! { <p class="nhsuk-body">"None."</p> }.into_any()
+        } else {
+            view! { <ol class="nhsuk-list nhsuk-list--number">{content.recommendations.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ol> }.into_any()
+        }}
+        <h2>"Action plan"</h2>
+        {match live_actions {
+            _ if agreed.is_empty() => view! { <p class="nhsuk-body">"No actions."</p> }.into_any(),
+            Some(actions) => view! {
+                <table class="nhsuk-table">
+                    <thead class="nhsuk-table__head"><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Status"</th></tr></thead>
+                    <tbody class="nhsuk-table__body">
+                        {actions.into_iter().map(|a| view! {
+                            <tr class="nhsuk-table__row">
+                                <td class="nhsuk-table__cell">{a.description}</td>
+                                <td class="nhsuk-table__cell">{a.owner}</td>
+                                <td class="nhsuk-table__cell">{long_date(a.due_on)}{a.overdue.then_some(" (overdue)")}</td>
+                                <td class="nhsuk-table__cell">{a.status}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+            None => view! {
+                <table class="nhsuk-table">
+                    <thead class="nhsuk-table__head"><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"By"</th></tr></thead>
+                    <tbody class="nhsuk-table__body">
+                        {agreed.into_iter().map(|a| view! {
+                            <tr class="nhsuk-table__row">
+                                <td class="nhsuk-table__cell">{a.description}</td>
+                                <td class="nhsuk-table__cell">{a.owner}</td>
+                                <td class="nhsuk-table__cell">{long_date(a.due_on)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+        {(!content.disagreements.is_empty()).then(|| view! {
+            <h2>"Disagreements recorded"</h2>
+            <ul class="nhsuk-list nhsuk-list--bullet">{content.disagreements.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
+        })}
+    }
+}
+
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let page = super::route_review_file();
     super::note_read(dsr_shared::accounts::Screen::ReviewReport);
     let shared_with = RwSignal::new(String::new());
+    let shared_how = RwSignal::new(String::new());
     let errors = RwSignal::new(ValidationErrors::new());
     let error_for =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.message_for(field).map(str::to_owned)));
@@ -56,11 +124,15 @@ pub fn ReportPage() -> impl IntoView {
             return errors
                 .set(one_error("report_shared", "Say who the report went to (for example: Sam Parent, the family)"));
         };
+        let Some(how) = ShareHow::from_name(&shared_how.get_untracked()) else {
+            return errors.set(one_error("how", "Say how it went to them: by email, by post or in person"));
+        };
+        let Some(person) = untrack(page).and_then(|(row, _)| row.person) else { return };
+        let policy = state.area_policy();
+        // What it says today is what they were given: the same as the last version, or the next one.
+        let content = Report::of(&file, &person, &policy, today()).content();
         let mut review: Review = file.review.clone();
-        review.report_shared.push(ReportShare { to, on: today() });
-        if review.status == ReviewStatus::Held {
-            review.status = ReviewStatus::ReportShared;
-        }
+        let number = review.share_report(content, to, how, today());
         if let Err(e) = dsr_shared::Validate::validate(&review) {
             return errors.set(e);
         }
@@ -70,7 +142,9 @@ pub fn ReportPage() -> impl IntoView {
                 Ok(()) => {
                     errors.set(ValidationErrors::new());
                     shared_with.set(String::new());
-                    state.saved("Recorded on this device that the report was shared").await;
+                    state
+                        .saved(format!("Recorded on this device that version {number} of the report was shared"))
+                        .await;
                 }
                 Err(found) => errors.set(found),
             }
@@ -105,6 +179,30 @@ pub fn ReportPage() -> impl IntoView {
             }
             .into_any();
         }
+        let (back, back_words) = super::back_from_review(Some(row.id), Some(file.review.id));
+        // A family reads the version they were given, as it was given: a shared report never changes.
+        if role == Some(dsr_shared::access::Role::Family)
+            && let Some(version) = file.review.latest_report()
+        {
+            let given = version
+                .shared
+                .last()
+                .map(|s| format!("It was sent to you on {} {}.", long_date(s.on), s.how.words()))
+                .unwrap_or_default();
+            return view! {
+                <div class="dsr-no-print">
+                    <a class="nhsuk-back-link" href=back>{back_words}</a>
+                    <p class="nhsuk-inset-text" id=ids::REPORT_VERSION>{format!("This is version {} of the report. {given}", version.number)}</p>
+                    <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::PRINT_REPORT on:click=print>"Print or save as PDF"</button>
+                </div>
+                <article class="dsr-report" id=ids::REPORT>
+                    {report_body(version.content.clone(), None)}
+                    <h2>"Who the report went to"</h2>
+                    <p class="nhsuk-body" id=ids::REPORT_SHARED>{version.summary()}</p>
+                </article>
+            }
+            .into_any();
+        }
         let access = access_to(state, &row);
         let may_share = access.write.contains(RecordKind::Review)
             && state.session.with_untracked(|s| s.user().map(|u| u.role))
@@ -113,7 +211,7 @@ pub fn ReportPage() -> impl IntoView {
         let actions = report.actions.clone();
         view! {
             <div class="dsr-no-print">
-                <a class="nhsuk-back-link" href=super::back_from_review(Some(row.id), Some(file.review.id)).0>{super::back_from_review(Some(row.id), Some(file.review.id)).1}</a>
+                <a class="nhsuk-back-link" href=back>{back_words}</a>
                 <p class="nhsuk-body" id=ids::REPORT_DUE>
                     {report.overdue.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong>" " })}
                     {match (report.due_on, report.shared.is_empty()) {
@@ -124,61 +222,40 @@ pub fn ReportPage() -> impl IntoView {
                 </p>
                 <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::PRINT_REPORT on:click=print>"Print or save as PDF"</button>
             </div>
+            {file.review.latest_report().map(|latest| {
+                let changed = file.review.report_changed_since_shared(&report.content());
+                view! {
+                    <div class="dsr-no-print" id=ids::REPORT_VERSIONS>
+                        {changed.then(|| view! {
+                            <div class="nhsuk-warning-callout" id=ids::REPORT_CHANGED>
+                                <h3 class="nhsuk-warning-callout__label">"Changed since it was shared"</h3>
+                                <p>{format!("The report says something different now from version {} that was shared. Share it again: it becomes version {}, and the family sees which version they have.", latest.number, latest.number + 1)}</p>
+                            </div>
+                        })}
+                        <ul class="nhsuk-list">
+                            {file.review.report_versions.iter().map(|v| view! { <li>{v.summary()}</li> }).collect_view()}
+                        </ul>
+                    </div>
+                }
+            })}
             <article class="dsr-report" id=ids::REPORT>
-                <h1>{report.title.clone()}</h1>
-                <dl class="nhsuk-summary-list">
-                    {report.meeting.iter().map(|(k, v)| view! {
-                        <div class="nhsuk-summary-list__row">
-                            <dt class="nhsuk-summary-list__key">{k.clone()}</dt>
-                            <dd class="nhsuk-summary-list__value">{v.clone()}</dd>
-                        </div>
-                    }).collect_view()}
-                </dl>
-                <h2>"In the young person's own words"</h2>
-                {said_list(report.young_person.clone(), "The young person's planner was not filled in.")}
-                <h2>"The family's views"</h2>
-                {said_list(report.family.clone(), "No views were recorded.")}
-                <h2>"What the panel found"</h2>
-                {said_list(report.findings.clone(), "")}
-                <h2>"Recommendations"</h2>
-                {if report.recommendations.is_empty() {
-                    view! { <p class="nhsuk-body">"None."</p> }.into_any()
-                } else {
-                    view! { <ol class="nhsuk-list nhsuk-list--number">{report.recommendations.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ol> }.into_any()
-                }}
-                <h2>"Action plan"</h2>
-                {if actions.is_empty() {
-                    view! { <p class="nhsuk-body">"No actions."</p> }.into_any()
-                } else {
-                    view! {
-                        <table class="nhsuk-table">
-                            <thead class="nhsuk-table__head"><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Due"</th><th scope="col">"Status"</th></tr></thead>
-                            <tbody class="nhsuk-table__body">
-                                {actions.into_iter().map(|a| view! {
-                                    <tr class="nhsuk-table__row">
-                                        <td class="nhsuk-table__cell">{a.description}</td>
-                                        <td class="nhsuk-table__cell">{a.owner}</td>
-                                        <td class="nhsuk-table__cell">{long_date(a.due_on)}{a.overdue.then_some(" (overdue)")}</td>
-                                        <td class="nhsuk-table__cell">{a.status}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any()
-                }}
-                {(!report.disagreements.is_empty()).then(|| view! {
-                    <h2>"Disagreements recorded"</h2>
-                    <ul class="nhsuk-list nhsuk-list--bullet">{report.disagreements.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
-                })}
+                {report_body(report.content(), Some(actions))}
                 <h2>"Who the report went to"</h2>
                 <p class="nhsuk-body" id=ids::REPORT_SHARED>{if report.shared.is_empty() { "Not shared yet.".to_string() } else { report.shared.join("; ") }}</p>
             </article>
             {may_share.then(|| view! {
                 <form novalidate on:submit=save_shared class="dsr-no-print">
                     <h2>"Record that the report was shared"</h2>
-                    <ErrorSummary errors=errors field_id=|_: &str| ids::SHARED_WITH/>
+                    <ErrorSummary errors=errors field_id=|f: &str| if f == "how" { ids::SHARED_HOW } else { ids::SHARED_WITH }/>
                     <TextField id=ids::SHARED_WITH label="Who it went to today" hint="The same version goes to the family and everyone who took part"
                         value=shared_with error=error_for("report_shared") width_class="nhsuk-u-width-two-thirds"/>
+                    {radio_group(
+                        ids::SHARED_HOW,
+                        "How it went to them",
+                        ShareHow::ALL.iter().map(|h| (ids::shared_how(h.name()), h.name(), h.words())).collect(),
+                        shared_how,
+                        error_for("how"),
+                    )}
                     <button class="nhsuk-button" id=ids::SAVE_SHARED type="submit">"Record that it was shared"</button>
                 </form>
             })}

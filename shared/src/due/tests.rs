@@ -109,6 +109,7 @@ fn review(kind: ReviewKind, status: ReviewStatus, requested_on: NaiveDate, meeti
         papers_sent_on: None,
         verbal_feedback_given: true,
         report_shared: Vec::new(),
+        report_versions: Vec::new(),
     }
 }
 
