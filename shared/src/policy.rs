@@ -471,6 +471,10 @@ pub const DEFAULT_SOURCES: &[(&str, &str)] = &[
     ("families.contact_phone", "Not set by the sources: each area gives its own"),
     ("families.contact_email", "Not set by the sources: each area gives its own"),
     (
+        "families.withdrawal_takes_effect",
+        "Seed 001: consent can be withdrawn at any time; not set by the sources how: a request the coordinator confirms (our default)",
+    ),
+    (
         "families.question_wording",
         "Seed 003: the questions the review asks the young person; the family's own: handbook ('the family fills in their own views')",
     ),
