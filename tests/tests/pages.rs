@@ -146,4 +146,22 @@ async fn every_page_is_named_and_focus_moves_to_its_heading() {
         .ok();
     browser.screenshot("header-link-focused").await;
     browser.quit().await;
+
+    // A family's home is named for them; the pages with no account are named too.
+    let family = Browser::start().await;
+    family.sign_in(&server, "family", &server.password).await;
+    move_to(&family, "/no-such-page", "Page not found").await;
+    move_to(&family, "/", "Your child's review").await;
+    family.quit().await;
+    let public = Browser::start().await;
+    public.goto(&server.url).await;
+    public.element(ids::SIGN_IN_USERNAME).await;
+    for (path, title) in [
+        ("/self-referral", "Ask for support to stay at home"),
+        ("/self-referral/status", "Check a referral you sent"),
+        ("/invitation", "Set up your account"),
+    ] {
+        move_to(&public, path, title).await;
+    }
+    public.quit().await;
 }

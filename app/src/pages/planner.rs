@@ -70,39 +70,28 @@ struct Asked {
 /// One text box per question, with the question in plain words or easy read.
 struct Answers(Vec<Asked>);
 
+impl Asked {
+    fn new(name: &'static str, plain: &str, easy: &'static str, answer: Option<&LongText>) -> Asked {
+        let value = RwSignal::new(answer.map(|a| a.as_str().to_string()).unwrap_or_default());
+        Asked { name, plain: plain.to_string(), easy, value }
+    }
+}
+
 impl Answers {
     /// The young person's questions, filled from `from`.
     fn planner(from: Option<&Planner>, families: &FamilyPolicy) -> Self {
-        Answers(
-            PlannerQuestion::ALL
-                .into_iter()
-                .map(|q| Asked {
-                    name: q.name(),
-                    plain: q.wording(families).to_string(),
-                    easy: q.easy_read(),
-                    value: RwSignal::new(
-                        from.and_then(|p| p.answer(q)).map(|a| a.as_str().to_string()).unwrap_or_default(),
-                    ),
-                })
-                .collect(),
-        )
+        let ask = |q: PlannerQuestion| {
+            Asked::new(q.name(), q.wording(families), q.easy_read(), from.and_then(|p| p.answer(q)))
+        };
+        Answers(PlannerQuestion::ALL.into_iter().map(ask).collect())
     }
 
     /// The family's own questions, filled from `from`.
     fn family(from: Option<&FamilyViews>, families: &FamilyPolicy) -> Self {
-        Answers(
-            FamilyQuestion::ALL
-                .into_iter()
-                .map(|q| Asked {
-                    name: q.name(),
-                    plain: q.wording(families).to_string(),
-                    easy: q.easy_read(),
-                    value: RwSignal::new(
-                        from.and_then(|v| v.family_answer(q)).map(|a| a.as_str().to_string()).unwrap_or_default(),
-                    ),
-                })
-                .collect(),
-        )
+        let ask = |q: FamilyQuestion| {
+            Asked::new(q.name(), q.wording(families), q.easy_read(), from.and_then(|v| v.family_answer(q)))
+        };
+        Answers(FamilyQuestion::ALL.into_iter().map(ask).collect())
     }
 
     fn len(&self) -> usize {
