@@ -89,7 +89,7 @@ pub fn withdrawal_request_effects(scope: ConsentScope) -> Vec<String> {
         "Your request goes to the DSR coordinator. They will contact you to check, and then withdraw it.".to_string(),
         "Until then, nothing changes.".to_string(),
     ];
-    effects.extend(withdrawal_effects(scope).iter().map(|e| format!("Once it is withdrawn: {}", lower_first(e))));
+    effects.extend(withdrawal_effects(scope).iter().map(|e| format!("Then, {}", lower_first(e))));
     effects
 }
 

@@ -329,6 +329,7 @@ async fn a_familys_withdrawal_reaches_the_coordinator_as_a_request_who_confirms_
     family.type_into(ids::WITHDRAWAL_ASKED_BY, "Pat Asking, Kit's mother").await;
     family.type_into(ids::WITHDRAWAL_REASON, "We are moving to Scotland").await;
     family.screenshot("consent-withdrawal-request").await;
+    assert_eq!(family.sideways_overflow().await, Vec::<String>::new(), "the request page on a tablet");
     family.click(ids::CONFIRM_WITHDRAWAL).await;
     family.wait_for_text(ids::NOTICE, "Your request to withdraw consent to be on the register was saved").await;
     family.all_sent().await;

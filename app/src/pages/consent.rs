@@ -386,9 +386,12 @@ pub fn WithdrawConsentPage() -> impl IntoView {
         }}
         <ErrorSummary errors=errors field_id=|f| if f == "reason" { ids::WITHDRAWAL_REASON } else { ids::WITHDRAWAL_ASKED_BY }/>
         <form novalidate on:submit=on_submit>
-            <TextField id=ids::WITHDRAWAL_ASKED_BY label="Who asked for consent to be withdrawn?"
-                hint="Their name and who they are, for example: Pat Smith, his mother" value=asked_by error=error_for("asked_by")/>
-            <TextAreaField id=ids::WITHDRAWAL_REASON label="Why (optional)" hint="In their words, if they said."
+            <TextField id=ids::WITHDRAWAL_ASKED_BY
+                label=if request { "Your name, and who you are to them" } else { "Who asked for consent to be withdrawn?" }
+                hint=if request { "For example: Pat Smith, his mother" } else { "Their name and who they are, for example: Pat Smith, his mother" }
+                value=asked_by error=error_for("asked_by")/>
+            <TextAreaField id=ids::WITHDRAWAL_REASON label="Why (optional)"
+                hint=if request { "In your own words, if you want to say." } else { "In their words, if they said." }
                 value=reason error=error_for("reason") rows=3/>
             <DraftSaved draft=draft/>
             <div class="nhsuk-button-group">
