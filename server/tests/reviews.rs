@@ -355,7 +355,8 @@ async fn each_role_changes_only_its_own_fields_of_a_record() {
     assert!(refused_field(&outcomes[1]).contains("panel"), "{outcomes:?}");
     assert!(applied(&outcomes[2]), "{outcomes:?}");
 
-    // The family: not who recorded the staff's consent; withdrawing it, yes.
+    // The family: not who recorded the staff's consent; asking to withdraw it, yes; withdrawing it
+    // themselves only where the area's policy says so (by default it is a request to the coordinator).
     let outcomes = push(
         &server,
         &family,
@@ -363,9 +364,11 @@ async fn each_role_changes_only_its_own_fields_of_a_record() {
         vec![
             change(1, 24, "consent", "recorded_by", json!("Jo Coordinator"), json!("Sam Parent")),
             change(2, 24, "consent", "withdrawn_on", Value::Null, json!("2026-11-24")),
+            change(3, 24, "consent", "withdrawal_requested_on", Value::Null, json!("2026-11-24")),
         ],
     )
     .await;
     assert!(refused_field(&outcomes[0]).contains("recorded_by"), "{outcomes:?}");
-    assert!(applied(&outcomes[1]), "{outcomes:?}");
+    assert!(refused_field(&outcomes[1]).contains("as a request"), "{outcomes:?}");
+    assert!(applied(&outcomes[2]), "{outcomes:?}");
 }
