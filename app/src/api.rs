@@ -157,6 +157,24 @@ pub async fn areas() -> Result<Vec<dsr_shared::accounts::AreaSummary>, ApiFailur
     read(Request::get("/api/areas").send().await).await
 }
 
+impl ApiFailure {
+    /// What a form shows when its request failed: the server's field errors on their own fields,
+    /// `offline` when there is no connection, anything else on `field`.
+    pub fn form_errors(self, field: &str, offline: &str) -> dsr_shared::ValidationErrors {
+        let mut found = dsr_shared::ValidationErrors::new();
+        match self {
+            ApiFailure::Refused(error) if !error.fields.is_empty() => {
+                for f in error.fields {
+                    found.add(f.field, f.message);
+                }
+            }
+            ApiFailure::Unreachable => found.add(field, offline),
+            other => found.add(field, other.to_string()),
+        }
+        found
+    }
+}
+
 /// A family's or young person's self-referral (public: no account).
 pub async fn self_referral(
     request: &dsr_shared::referral::SelfReferralRequest,

@@ -67,19 +67,12 @@ validated! {
 
 /// A withdrawal as its confirmation page records it: who asked for it (required) and why (when they
 /// said).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Withdrawal {
-    pub asked_by: ShortText,
-    pub reason: Option<LongText>,
-}
+pub type Withdrawal = crate::text::WhoAsked;
 
-impl Withdrawal {
-    /// The withdrawal from what was typed, or what to fix, field by field (`asked_by`, `reason`).
-    pub fn parse(asked_by: &str, reason: &str) -> Result<Self, ValidationErrors> {
-        let empty = "Say who asked for consent to be withdrawn: their name and who they are";
-        let asked = crate::text::WhoAsked::parse(asked_by, empty, reason, None)?;
-        Ok(Withdrawal { asked_by: asked.asked_by, reason: asked.reason })
-    }
+/// The withdrawal from what was typed, or what to fix, field by field (`asked_by`, `reason`).
+pub fn withdrawal(asked_by: &str, reason: &str) -> Result<Withdrawal, ValidationErrors> {
+    let empty = "Say who asked for consent to be withdrawn: their name and who they are";
+    crate::text::WhoAsked::parse(asked_by, empty, reason, None)
 }
 
 /// What asking to withdraw a consent does where the area makes a family's withdrawal a request
@@ -438,16 +431,16 @@ mod tests {
 
     #[test]
     fn a_withdrawal_needs_who_asked_and_may_say_why() {
-        let w = Withdrawal::parse(" Pat Fourteen, his mother ", "").unwrap_or_else(|e| panic!("{e}"));
+        let w = withdrawal(" Pat Fourteen, his mother ", "").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((w.asked_by.as_str(), w.reason), ("Pat Fourteen, his mother", None));
-        let w = Withdrawal::parse("Pat", "Moving away").unwrap_or_else(|e| panic!("{e}"));
+        let w = withdrawal("Pat", "Moving away").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(w.reason.map(|r| r.as_str().to_owned()), Some("Moving away".to_owned()));
-        let missing = Withdrawal::parse(" ", "").err().unwrap_or_default();
+        let missing = withdrawal(" ", "").err().unwrap_or_default();
         assert_eq!(
             missing.message_for("asked_by"),
             Some("Say who asked for consent to be withdrawn: their name and who they are")
         );
-        let long = Withdrawal::parse("Pat", &"x".repeat(crate::text::LONG_TEXT_MAX + 1)).err().unwrap_or_default();
+        let long = withdrawal("Pat", &"x".repeat(crate::text::LONG_TEXT_MAX + 1)).err().unwrap_or_default();
         assert_eq!(long.message_for("reason"), Some("Why is longer than 20000 characters"));
     }
 

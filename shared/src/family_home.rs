@@ -139,20 +139,13 @@ fn happening(review: &Review, name: &str, reader: Reader, policy: &AreaPolicy, t
             });
         }
         (ReviewStatus::Arranged, Some(day)) => {
-            let mut meeting = format!("The meeting is {}", plain_day(day, today));
-            if day < today {
-                meeting = format!("The meeting was {}", plain_day(day, today));
-            }
-            if let Some(place) = &review.place {
-                meeting.push_str(&format!(", at {}", place.as_str()));
-            }
-            meeting.push('.');
-            said.push(match reader {
-                Reader::YoungPerson => meeting.replacen("The meeting", "Your meeting", 1),
-                Reader::Family => {
-                    meeting.replacen("The meeting", &format!("{name}'s review meeting ({})", review.name.short()), 1)
-                }
-            });
+            let subject = match reader {
+                Reader::YoungPerson => "Your meeting".to_string(),
+                Reader::Family => format!("{name}'s review meeting ({})", review.name.short()),
+            };
+            let verb = if day < today { "was" } else { "is" };
+            let place = review.place.as_ref().map(|p| format!(", at {}", p.as_str())).unwrap_or_default();
+            said.push(format!("{subject} {verb} {}{place}.", plain_day(day, today)));
             if let Some(format) = review.format {
                 said.push(
                     match format {
@@ -176,9 +169,10 @@ fn happening(review: &Review, name: &str, reader: Reader, policy: &AreaPolicy, t
             }
         }
         (ReviewStatus::Held, day) => {
-            said.push(
-                format!("The meeting was {}.", day.map(|d| plain_day(d, today)).unwrap_or_default()).replace(" .", "."),
-            );
+            said.push(match day {
+                Some(day) => format!("The meeting was {}.", plain_day(day, today)),
+                None => "The meeting has taken place.".to_string(),
+            });
             match review.report_due(policy) {
                 Some(due) if due >= today => said.push(format!(
                     "The report will be sent to you by {}.",

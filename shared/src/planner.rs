@@ -520,39 +520,6 @@ impl FamilyViews {
         }
         Some(one)
     }
-
-    /// The answer to the family's `question`, if given.
-    pub fn family_answer(&self, question: FamilyQuestion) -> Option<&LongText> {
-        match question {
-            FamilyQuestion::AtHome => self.at_home.as_ref(),
-            FamilyQuestion::WhatHelps => self.what_helps.as_ref(),
-            FamilyQuestion::Worries => self.worries.as_ref(),
-            FamilyQuestion::FromTheReview => self.from_the_review.as_ref(),
-        }
-    }
-
-    /// Every answer to the family's questions, in their order.
-    pub fn family_answers(&self) -> BTreeMap<FamilyQuestion, LongText> {
-        FamilyQuestion::ALL.into_iter().filter_map(|q| self.family_answer(q).map(|a| (q, a.clone()))).collect()
-    }
-
-    /// Sets (or, with `None`, clears) the answer to the family's `question`.
-    pub fn set_family_answer(&mut self, question: FamilyQuestion, answer: Option<LongText>) {
-        let field = match question {
-            FamilyQuestion::AtHome => &mut self.at_home,
-            FamilyQuestion::WhatHelps => &mut self.what_helps,
-            FamilyQuestion::Worries => &mut self.worries,
-            FamilyQuestion::FromTheReview => &mut self.from_the_review,
-        };
-        *field = answer;
-    }
-
-    /// Sets every answer to the family's questions from `answers` (those missing are cleared).
-    pub fn set_family_answers(&mut self, answers: &BTreeMap<FamilyQuestion, LongText>) {
-        for question in FamilyQuestion::ALL {
-            self.set_family_answer(question, answers.get(&question).cloned());
-        }
-    }
 }
 
 /// Of a review's records of one kind: the one with the review's own id (if held), and the others not
@@ -614,54 +581,64 @@ impl Validate for FamilyViews {
     }
 }
 
-/// The answers of a record with one field per planner question: read one, all, or set one.
+/// The answers of a record with one field per question of `$question`: read one, all, or set one, by
+/// the methods named (`answer`, `answers`, `set_answer`, `set_answers` for the young person's questions).
 macro_rules! answers_by_question {
-    ($type:ty) => {
+    ($type:ty, $question:ident, $answer:ident, $answers:ident, $set:ident, $set_all:ident,
+     { $($q:ident => $field:ident),* $(,)? }) => {
         impl $type {
             /// The answer to `question`, if given.
-            pub fn answer(&self, question: PlannerQuestion) -> Option<&LongText> {
+            pub fn $answer(&self, question: $question) -> Option<&LongText> {
                 match question {
-                    PlannerQuestion::CurrentSituation => self.current_situation.as_ref(),
-                    PlannerQuestion::HowYouAndYourFamilyFeel => self.how_you_and_your_family_feel.as_ref(),
-                    PlannerQuestion::AreYouSafe => self.are_you_safe.as_ref(),
-                    PlannerQuestion::CareAndTreatment => self.care_and_treatment.as_ref(),
-                    PlannerQuestion::Education => self.education.as_ref(),
-                    PlannerQuestion::WhatIsWorking => self.what_is_working.as_ref(),
-                    PlannerQuestion::OtherSupport => self.other_support.as_ref(),
+                    $($question::$q => self.$field.as_ref(),)*
                 }
             }
 
             /// Every answer given, in the questions' order.
-            pub fn answers(&self) -> BTreeMap<PlannerQuestion, LongText> {
-                PlannerQuestion::ALL.into_iter().filter_map(|q| self.answer(q).map(|a| (q, a.clone()))).collect()
+            pub fn $answers(&self) -> BTreeMap<$question, LongText> {
+                $question::ALL.into_iter().filter_map(|q| self.$answer(q).map(|a| (q, a.clone()))).collect()
             }
 
             /// Sets (or, with `None`, clears) the answer to `question`.
-            pub fn set_answer(&mut self, question: PlannerQuestion, answer: Option<LongText>) {
+            pub fn $set(&mut self, question: $question, answer: Option<LongText>) {
                 let field = match question {
-                    PlannerQuestion::CurrentSituation => &mut self.current_situation,
-                    PlannerQuestion::HowYouAndYourFamilyFeel => &mut self.how_you_and_your_family_feel,
-                    PlannerQuestion::AreYouSafe => &mut self.are_you_safe,
-                    PlannerQuestion::CareAndTreatment => &mut self.care_and_treatment,
-                    PlannerQuestion::Education => &mut self.education,
-                    PlannerQuestion::WhatIsWorking => &mut self.what_is_working,
-                    PlannerQuestion::OtherSupport => &mut self.other_support,
+                    $($question::$q => &mut self.$field,)*
                 };
                 *field = answer;
             }
 
             /// Sets every answer from `answers` (questions missing from it are cleared).
-            pub fn set_answers(&mut self, answers: &BTreeMap<PlannerQuestion, LongText>) {
-                for question in PlannerQuestion::ALL {
-                    self.set_answer(question, answers.get(&question).cloned());
+            pub fn $set_all(&mut self, answers: &BTreeMap<$question, LongText>) {
+                for question in $question::ALL {
+                    self.$set(question, answers.get(&question).cloned());
                 }
             }
         }
     };
 }
 
-answers_by_question!(Planner);
-answers_by_question!(FamilyViews);
+macro_rules! young_persons_answers {
+    ($type:ty) => {
+        answers_by_question!($type, PlannerQuestion, answer, answers, set_answer, set_answers, {
+            CurrentSituation => current_situation,
+            HowYouAndYourFamilyFeel => how_you_and_your_family_feel,
+            AreYouSafe => are_you_safe,
+            CareAndTreatment => care_and_treatment,
+            Education => education,
+            WhatIsWorking => what_is_working,
+            OtherSupport => other_support,
+        });
+    };
+}
+
+young_persons_answers!(Planner);
+young_persons_answers!(FamilyViews);
+answers_by_question!(FamilyViews, FamilyQuestion, family_answer, family_answers, set_family_answer, set_family_answers, {
+    AtHome => at_home,
+    WhatHelps => what_helps,
+    Worries => worries,
+    FromTheReview => from_the_review,
+});
 
 #[cfg(test)]
 #[allow(clippy::panic, reason = "a failed step fails the test")]

@@ -75,26 +75,6 @@ pub struct ActionLine {
 /// makes a new version, to be shared again.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReportContent {
-    pub title: String,
-    pub meeting: Vec<(String, String)>,
-    pub young_person: Vec<Said>,
-    pub family: Vec<Said>,
-    pub findings: Vec<Said>,
-    pub recommendations: Vec<String>,
-    pub actions: Vec<AgreedAction>,
-    pub disagreements: Vec<String>,
-}
-
-/// An action of the plan as the report agreed it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct AgreedAction {
-    pub description: String,
-    pub owner: String,
-    pub due_on: NaiveDate,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Report {
     /// "Care, Education and Treatment Review (CETR) for Alex Example".
     pub title: String,
     /// The meeting's facts: (what, value).
@@ -106,9 +86,26 @@ pub struct Report {
     /// The panel's findings under each of the four key questions, worded for this review.
     pub findings: Vec<Said>,
     pub recommendations: Vec<String>,
-    pub actions: Vec<ActionLine>,
+    pub actions: Vec<AgreedAction>,
     /// Disagreements recorded by the young person, their advocate or family.
     pub disagreements: Vec<String>,
+}
+
+/// An action of the plan as the report agreed it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AgreedAction {
+    pub description: String,
+    pub owner: String,
+    pub due_on: NaiveDate,
+}
+
+/// A report as it stands today: what it says, and what follows the day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// What it says (what sharing freezes).
+    pub content: ReportContent,
+    /// The action plan with how each action is getting on today.
+    pub actions: Vec<ActionLine>,
     pub due_on: Option<NaiveDate>,
     pub overdue: bool,
     /// "Sam Parent on 20 December 2026".
@@ -229,7 +226,7 @@ impl Report {
             .collect();
         let mut actions: Vec<&Action> = file.actions.iter().collect();
         actions.sort_by_key(|a| (a.due_on, a.id));
-        let actions = actions
+        let actions: Vec<ActionLine> = actions
             .into_iter()
             .map(|a| {
                 if let Some(d) = &a.family_disagreement {
@@ -251,50 +248,41 @@ impl Report {
                 }
             })
             .collect();
-        Report {
+        let agreed = actions
+            .iter()
+            .map(|a| AgreedAction { description: a.description.clone(), owner: a.owner.clone(), due_on: a.due_on })
+            .collect();
+        let content = ReportContent {
             title: format!("{} for {}", review.name.full(), person.full_name()),
             meeting,
             young_person,
             family,
             findings,
             recommendations: file.recommendations.iter().map(|r| r.text.as_str().to_string()).collect(),
-            actions,
+            actions: agreed,
             disagreements,
+        };
+        Report {
+            content,
+            actions,
             due_on: review.report_due(policy),
             overdue: review.report_overdue(policy, today),
             shared: review.report_shared.iter().map(|s| format!("{} on {}", s.to.as_str(), long_date(s.on))).collect(),
         }
     }
 
-    /// What it says, as sharing freezes it.
-    pub fn content(&self) -> ReportContent {
-        ReportContent {
-            title: self.title.clone(),
-            meeting: self.meeting.clone(),
-            young_person: self.young_person.clone(),
-            family: self.family.clone(),
-            findings: self.findings.clone(),
-            recommendations: self.recommendations.clone(),
-            actions: self
-                .actions
-                .iter()
-                .map(|a| AgreedAction { description: a.description.clone(), owner: a.owner.clone(), due_on: a.due_on })
-                .collect(),
-            disagreements: self.disagreements.clone(),
-        }
-    }
-
     /// The whole report as plain text, in reading order (what a PDF of the page must say).
     pub fn plain_text(&self) -> String {
-        let mut out = vec![self.title.clone()];
-        out.extend(self.meeting.iter().map(|(k, v)| format!("{k}: {v}")));
-        for said in self.young_person.iter().chain(&self.family).chain(&self.findings) {
+        let c = &self.content;
+        let mut out = vec![c.title.clone()];
+        out.extend(c.meeting.iter().map(|(k, v)| format!("{k}: {v}")));
+        for said in c.young_person.iter().chain(&c.family).chain(&c.findings) {
             out.push(said.heading.clone());
             out.extend(said.words.iter().cloned());
         }
-        out.extend(self.recommendations.iter().cloned());
-        out.extend(self.actions.iter().map(|a| format!("{} {} {}", a.description, a.owner, long_date(a.due_on))));
-        out.extend(self.disagreements.iter().cloned());
+        out.extend(c.recommendations.iter().cloned());
+        out.extend(c.actions.iter().map(|a| format!("{} {} {}", a.description, a.owner, long_date(a.due_on))));
+        out.extend(c.disagreements.iter().cloned());
         out.join("\n")
     }
 }
@@ -379,7 +367,11 @@ mod tests {
     fn the_report_tells_it_once_from_everything_recorded() {
         let policy = AreaPolicy::default();
         let report = Report::of(&file(), &person(day(2012, 1, 1)), &policy, day(2026, 12, 21));
-        assert!(report.title.starts_with("Care, Education and Treatment Review (CETR) for "), "{}", report.title);
+        assert!(
+            report.content.title.starts_with("Care, Education and Treatment Review (CETR) for "),
+            "{}",
+            report.content.title
+        );
         let text = report.plain_text();
         for expected in [
             "Date of birth: 1 January 2012",
@@ -396,7 +388,7 @@ mod tests {
         ] {
             assert!(text.contains(expected), "{expected:?} missing from\n{text}");
         }
-        assert_eq!(report.findings.len(), 4, "every key question has its heading, found or not");
+        assert_eq!(report.content.findings.len(), 4, "every key question has its heading, found or not");
         assert!(report.actions[0].overdue);
         assert_eq!(report.actions[0].status, ActionStatus::Open.label());
         assert_eq!(report.due_on, Some(day(2026, 12, 24)));
@@ -412,9 +404,9 @@ mod tests {
         f.review.status = ReviewStatus::ReportShared;
         f.review.report_shared.push(ReportShare { to: short("Sam Parent"), on: day(2026, 12, 20) });
         let report = Report::of(&f, &person(day(1990, 1, 1)), &policy, day(2026, 12, 28));
-        assert!(report.title.contains("for "));
-        assert!(report.findings[3].heading.contains("discharge"), "{:?}", report.findings[3]);
-        assert!(!report.findings[2].heading.contains("education"));
+        assert!(report.content.title.contains("for "));
+        assert!(report.content.findings[3].heading.contains("discharge"), "{:?}", report.content.findings[3]);
+        assert!(!report.content.findings[2].heading.contains("education"));
         assert_eq!(report.shared, ["Sam Parent on 20 December 2026"]);
         assert!(!report.overdue);
     }
@@ -425,16 +417,16 @@ mod tests {
         let policy = AreaPolicy::default();
         let person = person(day(2012, 1, 1));
         let mut file = file();
-        let first = Report::of(&file, &person, &policy, day(2026, 12, 11)).content();
+        let first = Report::of(&file, &person, &policy, day(2026, 12, 11)).content;
         assert_eq!(file.review.share_report(first.clone(), short("Sam Parent"), ShareHow::Email, day(2026, 12, 11)), 1);
         // Days passing, an action done: what the report says is the same, and so is its version.
         file.actions[0].status = ActionStatus::Done;
-        let later = Report::of(&file, &person, &policy, day(2026, 12, 30)).content();
+        let later = Report::of(&file, &person, &policy, day(2026, 12, 30)).content;
         assert!(!file.review.report_changed_since_shared(&later));
         assert_eq!(file.review.share_report(later, short("Riley School"), ShareHow::Post, day(2026, 12, 30)), 1);
         // A recommendation changed after it was shared: a new version, the first kept as it was.
         file.recommendations[0].text = long("Find a school place with autism-informed support");
-        let changed = Report::of(&file, &person, &policy, day(2027, 1, 5)).content();
+        let changed = Report::of(&file, &person, &policy, day(2027, 1, 5)).content;
         assert!(file.review.report_changed_since_shared(&changed));
         assert_eq!(file.review.share_report(changed, short("Sam Parent"), ShareHow::InPerson, day(2027, 1, 5)), 2);
         let versions = &file.review.report_versions;

@@ -282,7 +282,7 @@ pub fn ConsentPage() -> impl IntoView {
 /// why; the consent keeps both.
 #[component]
 pub fn WithdrawConsentPage() -> impl IntoView {
-    use dsr_shared::consent::{Withdrawal, withdrawal_effects, withdrawal_request_effects};
+    use dsr_shared::consent::{withdrawal, withdrawal_effects, withdrawal_request_effects};
     let state = expect_context::<AppState>();
     let navigate = use_navigate();
     let params = leptos_router::hooks::use_params_map();
@@ -335,14 +335,14 @@ pub fn WithdrawConsentPage() -> impl IntoView {
         let name = name.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
-            let withdrawal = match Withdrawal::parse(&asked_by.get_untracked(), &reason.get_untracked()) {
-                Ok(withdrawal) => withdrawal,
+            let asked = match withdrawal(&asked_by.get_untracked(), &reason.get_untracked()) {
+                Ok(asked) => asked,
                 Err(found) => return errors.set(found),
             };
             let mut fields = Fields::new();
             fields.insert(if request { "withdrawal_requested_on" } else { "withdrawn_on" }.into(), json!(today));
-            fields.insert("withdrawal_asked_by".into(), json!(withdrawal.asked_by));
-            fields.insert("withdrawal_reason".into(), json!(withdrawal.reason));
+            fields.insert("withdrawal_asked_by".into(), json!(asked.asked_by));
+            fields.insert("withdrawal_reason".into(), json!(asked.reason));
             let done = if request {
                 format!(
                     "Your request to withdraw consent {what} was saved on this device. It goes to the DSR coordinator when there is a connection, and they will contact you."

@@ -24,18 +24,19 @@ pub fn FamilyHomePage() -> impl IntoView {
     state.notice.set(None);
     // Everyone this account is for, as this device holds them (usually one child).
     let homes = move || {
-        let policy = state.policy.with(|d| d.policy.clone());
-        state.people.with(|people| {
-            people
-                .iter()
-                .filter_map(|row| {
-                    let person = row.person.as_ref()?;
-                    let file = row.file.as_ref()?;
-                    let files: Vec<_> = file.reviews.iter().filter_map(|r| row.review_file(r.id)).collect();
-                    let home = FamilyHome::of(person.given_name.as_str(), reader, &files, &policy, today());
-                    Some((row.id, home))
-                })
-                .collect::<Vec<_>>()
+        state.policy.with(|document| {
+            state.people.with(|people| {
+                people
+                    .iter()
+                    .filter_map(|row| {
+                        let person = row.person.as_ref()?;
+                        let file = row.file.as_ref()?;
+                        let files: Vec<_> = file.reviews.iter().filter_map(|r| row.review_file(r.id)).collect();
+                        let name = person.given_name.as_str();
+                        Some((row.id, FamilyHome::of(name, reader, &files, &document.policy, today())))
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     };
     let heading = move || title(reader, state.people.with(|p| p.len()));

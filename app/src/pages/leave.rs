@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::{self, ApiFailure};
+use crate::api;
 use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField, TextField};
@@ -193,22 +193,10 @@ pub fn ErasePage() -> impl IntoView {
                         crate::sync::request(state);
                         navigate("/", Default::default());
                     }
-                    Err(failure) => {
-                        let mut found = ValidationErrors::new();
-                        match failure {
-                            ApiFailure::Refused(error) if !error.fields.is_empty() => {
-                                for f in error.fields {
-                                    found.add(f.field, f.message);
-                                }
-                            }
-                            ApiFailure::Unreachable => found.add(
-                                "reason",
-                                "The server cannot be reached: an erasure is carried out on the server, so try again when you are connected",
-                            ),
-                            other => found.add("reason", other.to_string()),
-                        }
-                        errors.set(found);
-                    }
+                    Err(failure) => errors.set(failure.form_errors(
+                        "reason",
+                        "The server cannot be reached: an erasure is carried out on the server, so try again when you are connected",
+                    )),
                 }
                 busy.set(false);
             });

@@ -130,7 +130,7 @@ pub fn ReportPage() -> impl IntoView {
         let Some(person) = untrack(page).and_then(|(row, _)| row.person) else { return };
         let policy = state.area_policy();
         // What it says today is what they were given: the same as the last version, or the next one.
-        let content = Report::of(&file, &person, &policy, today()).content();
+        let content = Report::of(&file, &person, &policy, today()).content;
         let mut review: Review = file.review.clone();
         let number = review.share_report(content, to, how, today());
         if let Err(e) = dsr_shared::Validate::validate(&review) {
@@ -168,9 +168,10 @@ pub fn ReportPage() -> impl IntoView {
         let report = Report::of(&file, &person, &policy, today());
         // "Tell it once": the family reads the report when it goes to everyone, not a draft before.
         let role = state.session.with_untracked(|s| s.user().map(|u| u.role));
+        let (back, back_words) = super::back_from_review(Some(row.id), Some(file.review.id));
         if role == Some(dsr_shared::access::Role::Family) && file.review.report_shared.is_empty() {
             return view! {
-                <a class="nhsuk-back-link" href=super::back_from_review(Some(row.id), Some(file.review.id)).0>{super::back_from_review(Some(row.id), Some(file.review.id)).1}</a>
+                <a class="nhsuk-back-link" href=back>{back_words}</a>
                 <h1>"The report"</h1>
                 <p class="nhsuk-body" id=ids::REPORT_NOT_YET>{match report.due_on {
                     Some(due) => format!("The report will be here when the review team shares it with you and everyone who took part. It is due by {}.", long_date(due)),
@@ -179,7 +180,6 @@ pub fn ReportPage() -> impl IntoView {
             }
             .into_any();
         }
-        let (back, back_words) = super::back_from_review(Some(row.id), Some(file.review.id));
         // A family reads the version they were given, as it was given: a shared report never changes.
         if role == Some(dsr_shared::access::Role::Family)
             && let Some(version) = file.review.latest_report()
@@ -223,7 +223,7 @@ pub fn ReportPage() -> impl IntoView {
                 <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::PRINT_REPORT on:click=print>"Print or save as PDF"</button>
             </div>
             {file.review.latest_report().map(|latest| {
-                let changed = file.review.report_changed_since_shared(&report.content());
+                let changed = file.review.report_changed_since_shared(&report.content);
                 view! {
                     <div class="dsr-no-print" id=ids::REPORT_VERSIONS>
                         {changed.then(|| view! {
@@ -239,7 +239,7 @@ pub fn ReportPage() -> impl IntoView {
                 }
             })}
             <article class="dsr-report" id=ids::REPORT>
-                {report_body(report.content(), Some(actions))}
+                {report_body(report.content.clone(), Some(actions))}
                 <h2>"Who the report went to"</h2>
                 <p class="nhsuk-body" id=ids::REPORT_SHARED>{if report.shared.is_empty() { "Not shared yet.".to_string() } else { report.shared.join("; ") }}</p>
             </article>

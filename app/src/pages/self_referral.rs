@@ -9,7 +9,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, ApiFailure};
+use crate::api;
 use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{DateField, TextAreaField, TextField};
@@ -127,22 +127,10 @@ pub fn SelfReferralPage() -> impl IntoView {
                         window.scroll_to_with_x_and_y(0.0, 0.0);
                     }
                 }
-                Err(failure) => {
-                    let mut found = ValidationErrors::new();
-                    match failure {
-                        ApiFailure::Refused(error) if !error.fields.is_empty() => {
-                            for f in error.fields {
-                                found.add(f.field, f.message);
-                            }
-                        }
-                        ApiFailure::Unreachable => found.add(
-                            "form",
-                            "You are not connected to the internet, so it was not sent. What you typed is kept on this device: press Send again when you are connected.",
-                        ),
-                        other => found.add("form", other.to_string()),
-                    }
-                    errors.set(found);
-                }
+                Err(failure) => errors.set(failure.form_errors(
+                    "form",
+                    "You are not connected to the internet, so it was not sent. What you typed is kept on this device: press Send again when you are connected.",
+                )),
             }
             busy.set(false);
         });

@@ -105,7 +105,7 @@ async fn received(
         }
     }
     let reference = reference.ok_or_else(|| AppError::Corrupt("no free self-referral reference".into()))?;
-    match enter(state, area, &person, &referral, person_id, referral_id, now, today).await {
+    match enter(state, area, &person, &referral, now, today).await {
         Ok(()) => {}
         Err(error) => {
             state.store.release_reference(&reference).await?;
@@ -121,17 +121,16 @@ async fn received(
 }
 
 /// Enters the referred person and their referral into the area's register, as the area's form.
-#[allow(clippy::too_many_arguments, reason = "one call, the referral's parts named")]
 async fn enter(
     state: &AppState,
     area: &AreaSummary,
     person: &dsr_shared::Person,
     referral: &Referral,
-    person_id: RecordId,
-    referral_id: RecordId,
     now: chrono::DateTime<chrono::Utc>,
     today: chrono::NaiveDate,
 ) -> Result<(), AppError> {
+    let (person_id, referral_id) =
+        (RecordId::from_uuid(person.id.as_uuid()), RecordId::from_uuid(referral.id.as_uuid()));
     let create = |seq: u64, id: RecordId, kind: RecordKind, fields: Fields| Mutation {
         seq,
         record_id: id,
@@ -229,15 +228,12 @@ async fn status_of(
     if person.deleted || referral.deleted {
         return Ok(None);
     }
-    let person_born: Option<chrono::NaiveDate> = serde_json::from_value(person.field("date_of_birth").clone()).ok();
-    if person_born != Some(born) {
+    let born_on = dsr_shared::sync::person_from(person.id, &person.fields).map(|p| p.date_of_birth);
+    if born_on != Some(born) {
         return Ok(None);
     }
-    let Ok(referral) = serde_json::from_value::<Referral>(serde_json::Value::Object(
-        referral.fields.clone().into_iter().chain([("id".to_string(), serde_json::json!(referral.id))]).collect(),
-    )) else {
-        return Err(AppError::Corrupt(format!("referral {}", row.referral_id)));
-    };
+    let referral = dsr_shared::sync::domain_from::<Referral>(referral.id, &referral.fields)
+        .ok_or_else(|| AppError::Corrupt(format!("referral {}", row.referral_id)))?;
     let Some(area) = state.store.area_if_any(&row.area_id).await? else { return Ok(None) };
     let policy = state.store.policy_of_area(&area).await?.policy;
     let status = referral.status_for_family(reference, &policy, state.clock.today());
