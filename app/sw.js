@@ -1,6 +1,6 @@
 // The Dynamic Support Register's service worker: keeps the app shell so the app opens with no
-// network. Pages: network first, the cached shell when offline. Built files (their names carry a
-// hash): cache first. /api is never cached. Drafts and unsent changes live in IndexedDB, which this
+// network, with the easy-read pictures. Pages: network first, the cached shell when offline. Built
+// files (their names carry a hash): cache first. /api is never cached. Drafts and unsent changes live in IndexedDB, which this
 // worker never touches, so a new version of the app cannot discard them.
 const SHELL = 'dsr-shell-v1';
 
@@ -12,8 +12,11 @@ async function cacheShell() {
   await cache.put('/', response);
   const assets = [...html.matchAll(/(?:href|src)="(\/[^"]+)"/g)].map((m) => m[1]);
   const inScript = [...html.matchAll(/'(\/[^']+\.(?:js|wasm))'/g)].map((m) => m[1]);
+  // The easy-read pictures: none is named in the page, so the build lists them (scripts/copy-pictures.sh).
+  const listed = await fetch('/pictures/index.txt', { cache: 'no-cache' });
+  const pictures = listed.ok ? (await listed.text()).split('\n').filter((line) => line.startsWith('/')) : [];
   await Promise.all(
-    [...new Set([...assets, ...inScript])].map(async (url) => {
+    [...new Set([...assets, ...inScript, ...pictures])].map(async (url) => {
       const asset = await fetch(url, { cache: 'no-cache' });
       if (asset.ok) await cache.put(url, asset);
     }),

@@ -47,7 +47,7 @@ ensure_wasm_bindgen() {
   fi
 }
 
-# style/: the NHS design system CSS and binaryen's wasm-opt, pinned by package-lock.json.
+# style/: the NHS design system CSS, binaryen's wasm-opt and the OpenMoji pictures, pinned by package-lock.json.
 ensure_npm_packages() {
   local stamp="$ROOT/style/node_modules/.dsr-lock-sha256" want
   want="$(sha256sum "$ROOT/style/package-lock.json" | cut -d' ' -f1)"

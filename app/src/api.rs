@@ -110,6 +110,28 @@ pub async fn accept_invite(request: &AcceptInvite) -> Result<SessionInfo, ApiFai
     post("/api/invites/accept", request).await
 }
 
+/// A new password with a reset code: signs in.
+pub async fn reset_password(request: &dsr_shared::accounts::ResetPassword) -> Result<SessionInfo, ApiFailure> {
+    post("/api/password-reset", request).await
+}
+
+/// A coordinator's one-time reset code for `user`.
+pub async fn reset_code(user: dsr_shared::UserId) -> Result<dsr_shared::accounts::ResetCodeCreated, ApiFailure> {
+    post(&format!("/api/users/{user}/reset-code"), &serde_json::json!({})).await
+}
+
+/// A new recovery secret for this device's new data key.
+pub async fn new_device_recovery(
+    client: dsr_shared::ClientId,
+) -> Result<dsr_shared::accounts::DeviceRecovery, ApiFailure> {
+    read(Request::put(&format!("/api/devices/{client}/recovery")).send().await).await
+}
+
+/// This device's recovery secret (after a password reset).
+pub async fn device_recovery(client: dsr_shared::ClientId) -> Result<dsr_shared::accounts::DeviceRecovery, ApiFailure> {
+    read(Request::get(&format!("/api/devices/{client}/recovery")).send().await).await
+}
+
 pub async fn users() -> Result<Vec<UserSummary>, ApiFailure> {
     read(Request::get("/api/users").send().await).await
 }

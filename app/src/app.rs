@@ -15,14 +15,15 @@ use crate::pages::{
     HomePage, accounts::AccountsPage, accounts::CloseAccountPage, action_plan::ActionPage, action_plan::ActionPlanPage,
     add_person::AddPersonPage, admission::AdmissionPage, admission::DischargePage, audit::AuditPage,
     conflicts::ConflictsPage, consent::ConsentPage, consent::WithdrawConsentPage, dsr_meetings::DecisionPage,
-    dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage, dsr_meetings::MinutesPage, edit_person::EditPersonPage,
-    follow_up::FollowUpPage, invitation::InvitationPage, leave::ErasePage, leave::LeavePage, meeting::MeetingPage,
+    dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage, dsr_meetings::MinutesPage,
+    easy_read_report::EasyReadReportPage, edit_person::EditPersonPage, follow_up::FollowUpPage,
+    invitation::InvitationPage, leave::ErasePage, leave::LeavePage, meeting::MeetingPage,
     multi_agency_meeting::MultiAgencyMeetingPage, not_found::NotFoundPage, partners::PartnersPage, person::PersonPage,
     planner::FamilyViewsPage, planner::PlannerPage, policy::EditPolicyPage, policy::PolicyPage,
     referrals::NewReferralPage, referrals::ReferralPage, referrals::TriageQueuePage, report::ReportPage,
-    reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage, self_referral::SelfReferralPage,
-    self_referral_status::SelfReferralStatusPage, sign_in::SignInPage, sign_out::SignOutPage, unlock::UnlockPage,
-    visit_note::VisitNotePage,
+    reset_password::ResetPasswordPage, reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage,
+    self_referral::SelfReferralPage, self_referral_status::SelfReferralStatusPage, sign_in::SignInPage,
+    sign_out::SignOutPage, unlock::UnlockPage, visit_note::VisitNotePage,
 };
 use crate::pages::{OnceLoaded, action_loaded, person_loaded, review_loaded};
 use crate::session;
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
                         Session::SignedOut => view! {
                             <Routes fallback=|| view! { <Titled title="Sign in"><SignInPage/></Titled> }>
                                 <Route path=path!("/invitation") view=|| view! { <Titled title="Set up your account"><InvitationPage/></Titled> }/>
+                                <Route path=path!("/reset-password") view=|| view! { <Titled title="Choose a new password"><ResetPasswordPage/></Titled> }/>
                                 <Route path=path!("/self-referral") view=|| view! { <Titled title="Ask for support to stay at home"><SelfReferralPage/></Titled> }/>
                                 <Route path=path!("/self-referral/status") view=|| view! { <Titled title="Check a referral you sent"><SelfReferralStatusPage/></Titled> }/>
                             </Routes>
@@ -85,6 +87,7 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/people/:id/reviews/:review/meeting") view=|| view! { <Titled title="The review meeting"><OnceLoaded loaded=review_loaded()><MeetingPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/reviews/:review/actions") view=|| view! { <Titled title="Recommendations and action plan"><OnceLoaded loaded=review_loaded()><ActionPlanPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/reviews/:review/report") view=|| view! { <Titled title="The report"><OnceLoaded loaded=review_loaded()><ReportPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/reviews/:review/report/easy-read") view=|| view! { <Titled title="The report in easy read"><OnceLoaded loaded=review_loaded()><EasyReadReportPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/actions/:action") view=|| view! { <Titled title="An action"><OnceLoaded loaded=action_loaded()><ActionPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/actions") view=|| view! { <Titled title="Follow-up: open actions"><FollowUpPage/></Titled> }/>
                                 <Route path=path!("/meetings") view=|| view! { <Titled title="DSR meetings"><MeetingsPage/></Titled> }/>

@@ -3,6 +3,12 @@
 //! derived from the user's password (PBKDF2-SHA-256, 600,000 rounds): a lost tablet's storage holds
 //! nothing readable without the password. The unwrapped key lives in memory only, and cannot be
 //! exported from it.
+//!
+//! Getting back in after a password reset: the data key is also kept wrapped by a recovery secret the
+//! server holds for this user and device ([`RecoveryWrap`]), given only to a signed-in session of that
+//! user. With it the key is opened and wrapped again with the new password, so what the device has not
+//! sent survives a forgotten password. The server already holds everything the device has sent; the
+//! secret opens only what it has not, and only with the user's own session.
 
 use std::cell::RefCell;
 
@@ -39,6 +45,21 @@ pub struct WrappedKey {
     pub rounds: u32,
     pub iv: Vec<u8>,
     pub wrapped: Vec<u8>,
+}
+
+/// The data key wrapped by the device's recovery secret (see the module's note). Kept in the lock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryWrap {
+    pub iv: Vec<u8>,
+    pub wrapped: Vec<u8>,
+}
+
+/// A recovery secret as the server gives it (64 hex digits) as bytes; `None` if it is not that.
+pub fn secret_bytes(hex: &str) -> Option<Vec<u8>> {
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    (0..32).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect()
 }
 
 fn subtle() -> Result<SubtleCrypto, CryptoError> {
@@ -110,39 +131,104 @@ async fn password_key(password: &str, salt: &[u8], rounds: u32) -> Result<Crypto
 }
 
 async fn unwrap(wrapped: &WrappedKey, password_key: &CryptoKey) -> Result<CryptoKey, CryptoError> {
+    unwrap_raw(&wrapped.wrapped, &wrapped.iv, password_key, false).await
+}
+
+/// Opens a wrapped data key; `extractable` only to wrap it again at once (never kept in memory so).
+async fn unwrap_raw(
+    wrapped: &[u8],
+    iv: &[u8],
+    wrapping: &CryptoKey,
+    extractable: bool,
+) -> Result<CryptoKey, CryptoError> {
     let subtle = subtle()?;
     let key = wait(subtle.unwrap_key_with_u8_array_and_object_and_object(
         "raw",
-        &wrapped.wrapped,
-        password_key,
-        &aes_gcm(&wrapped.iv),
+        wrapped,
+        wrapping,
+        &aes_gcm(iv),
         &object(&[("name", "AES-GCM".into())]),
-        false,
+        extractable,
         &usages(&["encrypt", "decrypt"]),
     ))
     .await
-    // AES-GCM's tag fails to verify: a wrong password.
+    // AES-GCM's tag fails to verify: a wrong password (or secret).
     .map_err(|_| CryptoError::WrongPassword)?;
     Ok(key.unchecked_into())
 }
 
-/// Makes a new data key for this device, wrapped by `password`, and keeps it unlocked in memory.
-pub async fn new_data_key(password: &str) -> Result<WrappedKey, CryptoError> {
+/// The key-wrapping key from a recovery secret.
+async fn secret_key(secret: &[u8]) -> Result<CryptoKey, CryptoError> {
     let subtle = subtle()?;
+    let key = wait(subtle.import_key_with_object(
+        "raw",
+        &Uint8Array::from(secret),
+        &object(&[("name", "AES-GCM".into())]),
+        false,
+        &usages(&["wrapKey", "unwrapKey"]),
+    ))
+    .await
+    .map_err(failed)?;
+    Ok(key.unchecked_into())
+}
+
+async fn wrap(key: &CryptoKey, wrapping: &CryptoKey) -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
+    let iv = random(IV_BYTES)?;
+    let wrapped = wait(subtle()?.wrap_key_with_object("raw", key, wrapping, &aes_gcm(&iv))).await.map_err(failed)?;
+    Ok((iv, Uint8Array::new(&wrapped).to_vec()))
+}
+
+/// `key` (extractable) wrapped by a new password.
+async fn wrap_with_password(key: &CryptoKey, password: &str) -> Result<(WrappedKey, CryptoKey), CryptoError> {
     let salt = random(16)?;
     let kek = password_key(password, &salt, PBKDF2_ROUNDS).await?;
+    let (iv, wrapped) = wrap(key, &kek).await?;
+    Ok((WrappedKey { salt, rounds: PBKDF2_ROUNDS, iv, wrapped }, kek))
+}
+
+/// The data key (opened with `password` as it is wrapped now) wrapped by a recovery secret too: for a
+/// device whose key was made before it had one.
+pub async fn recovery_wrap(wrapped: &WrappedKey, password: &str, secret: &[u8]) -> Result<RecoveryWrap, CryptoError> {
+    let kek = password_key(password, &wrapped.salt, wrapped.rounds).await?;
+    let key = unwrap_raw(&wrapped.wrapped, &wrapped.iv, &kek, true).await?;
+    let (iv, wrapped) = wrap(&key, &secret_key(secret).await?).await?;
+    Ok(RecoveryWrap { iv, wrapped })
+}
+
+/// After a password reset: opens the data key with the recovery secret, wraps it with the new password
+/// (what the lock keeps from now on) and keeps it unlocked in memory.
+pub async fn recover(recovery: &RecoveryWrap, secret: &[u8], new_password: &str) -> Result<WrappedKey, CryptoError> {
+    let key = unwrap_raw(&recovery.wrapped, &recovery.iv, &secret_key(secret).await?, true).await?;
+    let (wrapped, kek) = wrap_with_password(&key, new_password).await?;
+    let usable = unwrap(&wrapped, &kek).await?;
+    DATA_KEY.with(|k| *k.borrow_mut() = Some(usable));
+    Ok(wrapped)
+}
+
+/// Makes a new data key for this device, wrapped by `password` (and by the device's recovery secret,
+/// when the server gave one), and keeps it unlocked in memory.
+pub async fn new_data_key(
+    password: &str,
+    recovery_secret: Option<&[u8]>,
+) -> Result<(WrappedKey, Option<RecoveryWrap>), CryptoError> {
+    let subtle = subtle()?;
     let algorithm = object(&[("name", "AES-GCM".into()), ("length", JsValue::from(256))]);
     let key: CryptoKey = wait(subtle.generate_key_with_object(&algorithm, true, &usages(&["encrypt", "decrypt"])))
         .await
         .map_err(failed)?
         .unchecked_into();
-    let iv = random(IV_BYTES)?;
-    let wrapped = wait(subtle.wrap_key_with_object("raw", &key, &kek, &aes_gcm(&iv))).await.map_err(failed)?;
-    let wrapped = WrappedKey { salt, rounds: PBKDF2_ROUNDS, iv, wrapped: Uint8Array::new(&wrapped).to_vec() };
+    let (wrapped, kek) = wrap_with_password(&key, password).await?;
+    let recovery = match recovery_secret {
+        Some(secret) => {
+            let (iv, wrapped) = wrap(&key, &secret_key(secret).await?).await?;
+            Some(RecoveryWrap { iv, wrapped })
+        }
+        None => None,
+    };
     // Use a non-extractable copy: the key in memory cannot be read out, only used.
     let usable = unwrap(&wrapped, &kek).await?;
     DATA_KEY.with(|k| *k.borrow_mut() = Some(usable));
-    Ok(wrapped)
+    Ok((wrapped, recovery))
 }
 
 /// Unlocks this device's data with the password; `WrongPassword` when it is not the one used.

@@ -509,6 +509,31 @@ pub const CANCEL_REVIEW: &str = "cancel-review";
 pub const EASY_READ_STEP: &str = "easy-read-step";
 pub const EASY_READ_BACK: &str = "easy-read-back";
 pub const EASY_READ_NEXT: &str = "easy-read-next";
+pub const EASY_READ_INTRO: &str = "easy-read-intro";
+// Getting back in: a reset code (on the unlock page, the reset page and the accounts page).
+pub const FORGOTTEN_PASSWORD: &str = "forgotten-password";
+pub const FORGOTTEN_PASSWORD_LINK: &str = "forgotten-password-link";
+pub const RESET_USERNAME: &str = "reset-username";
+pub const RESET_CODE: &str = "reset-code";
+pub const RESET_PASSWORD: &str = "reset-password";
+pub const RESET_BUTTON: &str = "reset-button";
+pub const RESET_CODE_SHOWN: &str = "reset-code-shown";
+/// "Give a reset code" for a user on the accounts page.
+pub fn reset_code_button(user: &str) -> String {
+    format!("reset-code-{user}")
+}
+pub const PICTURES_CREDIT: &str = "pictures-credit";
+/// "Read this to me" on the `index`th screen of an easy-read form.
+pub fn read_aloud(index: usize) -> String {
+    format!("read-aloud-{index}")
+}
+/// The easy-read report (`/people/{id}/reviews/{review}/report/easy-read`) and its link.
+pub const EASY_READ_REPORT: &str = "easy-read-report";
+pub const EASY_READ_REPORT_LINK: &str = "easy-read-report-link";
+/// "Read this to me" on the `index`th part of the easy-read report.
+pub fn read_aloud_section(index: usize) -> String {
+    format!("read-aloud-section-{index}")
+}
 pub const REPORT_NOT_YET: &str = "report-not-yet";
 
 // The DSR meetings (`/meetings`, `/meetings/{id}`).

@@ -11,6 +11,7 @@ pub mod pages;
 pub mod read_model;
 pub mod record_forms;
 pub mod session;
+pub mod speech;
 pub mod state;
 pub mod sync;
 pub mod timing;

@@ -6,6 +6,9 @@ use dsr_shared::accounts::SessionInfo;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use dsr_shared::accounts::ResetPassword;
+
+use crate::api::{self, ApiFailure};
 use crate::crypto::{self, CryptoError};
 use crate::local_store::{self, Lock, StoreError};
 use crate::state::{AppState, Session};
@@ -34,15 +37,50 @@ pub fn start(state: AppState) {
     });
 }
 
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RecoveryError {
+    #[error("{0}")]
+    Server(ApiFailure),
+    #[error(
+        "This device was locked before it could be opened with a reset code. Your password is changed: sign in with it on another device, or sign out of this one (what it has not sent is lost)."
+    )]
+    NoRecovery,
+    #[error("The reset code is for another account than the one this device belongs to")]
+    OtherAccount,
+    #[error("{0}")]
+    Session(#[from] SessionError),
+}
+
+impl From<CryptoError> for RecoveryError {
+    fn from(e: CryptoError) -> Self {
+        RecoveryError::Session(SessionError::Crypto(e))
+    }
+}
+
+impl From<StoreError> for RecoveryError {
+    fn from(e: StoreError) -> Self {
+        RecoveryError::Session(SessionError::Store(e))
+    }
+}
+
+/// A new recovery secret from the server for this device (`None` when it cannot be had now: the data
+/// key is then wrapped by the password alone, and gets a recovery wrap at a later unlock).
+async fn new_recovery_secret() -> Option<Vec<u8>> {
+    let client = local_store::client_id().await.ok()?;
+    let answer = api::new_device_recovery(client).await.ok()?;
+    crypto::secret_bytes(&answer.secret)
+}
+
 /// After the server accepted the password (sign-in or invitation): a new data key for this device,
-/// wrapped by the password, then the app opens.
+/// wrapped by the password and the device's recovery secret, then the app opens.
 pub async fn signed_in(
     state: AppState,
     info: &SessionInfo,
     username: &str,
     password: &str,
 ) -> Result<(), SessionError> {
-    let key = crypto::new_data_key(password).await?;
+    let secret = new_recovery_secret().await;
+    let (key, recovery) = crypto::new_data_key(password, secret.as_deref()).await?;
     let lock = Lock {
         user_id: info.user.id.to_string(),
         username: username.trim().to_lowercase(),
@@ -51,15 +89,71 @@ pub async fn signed_in(
         area_name: info.area.name.clone(),
         key,
         young_person: info.user.young_person,
+        recovery,
     };
     local_store::set_lock(&lock).await?;
     open(state, lock).await
 }
 
-/// Opens the data with the password (no network needed).
-pub async fn unlock(state: AppState, lock: Lock, password: &str) -> Result<(), SessionError> {
+/// Opens the data with the password (no network needed). A device locked before it had a recovery
+/// wrap gets one now, when the server can be reached.
+pub async fn unlock(state: AppState, mut lock: Lock, password: &str) -> Result<(), SessionError> {
     crypto::unlock(&lock.key, password).await?;
+    if lock.recovery.is_none()
+        && let Some(secret) = new_recovery_secret().await
+        && let Ok(recovery) = crypto::recovery_wrap(&lock.key, password, &secret).await
+    {
+        lock.recovery = Some(recovery);
+        local_store::set_lock(&lock).await?;
+    }
     open(state, lock).await
+}
+
+/// The data key opened with this device's recovery secret and wrapped with `new_password` from now on
+/// (the session must be the lock's user's).
+async fn rewrap(lock: &mut Lock, new_password: &str) -> Result<(), RecoveryError> {
+    let recovery = lock.recovery.clone().ok_or(RecoveryError::NoRecovery)?;
+    let client = local_store::client_id().await?;
+    let answer = api::device_recovery(client).await.map_err(|e| match e {
+        ApiFailure::Refused(_) => RecoveryError::NoRecovery,
+        other => RecoveryError::Server(other),
+    })?;
+    let secret = crypto::secret_bytes(&answer.secret).ok_or(RecoveryError::NoRecovery)?;
+    lock.key = crypto::recover(&recovery, &secret, new_password).await?;
+    local_store::set_lock(lock).await?;
+    Ok(())
+}
+
+/// A locked device after a password reset: the code and new password sign in; the data key is opened
+/// with the device's recovery secret and wrapped with the new password; nothing unsent is lost.
+pub async fn reset_and_unlock(
+    state: AppState,
+    mut lock: Lock,
+    code: &str,
+    new_password: &str,
+) -> Result<(), RecoveryError> {
+    let request =
+        ResetPassword { username: lock.username.clone(), code: code.to_string(), password: new_password.to_string() };
+    let info = api::reset_password(&request).await.map_err(RecoveryError::Server)?;
+    if info.user.id.to_string() != lock.user_id {
+        let _ = api::logout().await;
+        return Err(RecoveryError::OtherAccount);
+    }
+    rewrap(&mut lock, new_password).await?;
+    open(state, lock).await?;
+    Ok(())
+}
+
+/// Signed in again (the session had ended) with a password this device's key is not wrapped by: the
+/// password was reset. The key is wrapped with the new one, so the next unlock takes it.
+pub async fn password_changed(state: AppState, password: &str) -> Result<(), RecoveryError> {
+    let Some(mut lock) = state.session.with_untracked(|s| s.user().cloned()) else { return Ok(()) };
+    if crypto::unlock(&lock.key, password).await.is_ok() {
+        return Ok(());
+    }
+    rewrap(&mut lock, password).await?;
+    state.session.set(Session::Open(lock));
+    Ok(())
 }
 
 async fn open(state: AppState, lock: Lock) -> Result<(), SessionError> {

@@ -211,12 +211,21 @@ impl Store {
     }
 
     /// Closes an account: its sessions stay, so its devices learn on their next sync to delete their copy.
+    /// Its reset codes and its devices' recovery secrets go: nothing can open its devices' data again.
     pub async fn disable_user(&self, id: UserId, now: DateTime<Utc>) -> Result<(), AppError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("UPDATE users SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?")
             .bind(now.to_rfc3339())
             .bind(id.to_string())
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        for table in ["password_resets", "device_recovery"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?"))
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -19,6 +19,7 @@ mod openapi;
 mod passwords;
 mod policy_store;
 mod purge;
+mod recovery_store;
 mod routes;
 mod security;
 mod self_referral_store;

@@ -54,6 +54,14 @@ pub const INVITE_PER_CLIENT: Limit = Limit {
     message: "Too many invitation codes that were not right from this connection.",
 };
 
+/// Wrong or used password reset codes from one client.
+pub const RESET_PER_CLIENT: Limit = Limit {
+    scope: "reset.client",
+    max: 10,
+    window_minutes: 15,
+    message: "Too many reset codes that were not right from this connection.",
+};
+
 /// Self-referrals from one client: a family may send one for each child, not a flood.
 pub const SELF_REFERRAL_PER_CLIENT: Limit = Limit {
     scope: "self_referral.client",
@@ -82,12 +90,13 @@ pub const SELF_REFERRAL_STATUS_PER_CLIENT: Limit = Limit {
 };
 
 /// Every limit, the longest window first (attempts older than it are deleted).
-pub const ALL: [Limit; 6] = [
+pub const ALL: [Limit; 7] = [
     SELF_REFERRAL_PER_CLIENT,
     SELF_REFERRAL_STATUS_PER_CLIENT,
     SIGN_IN_PER_USERNAME,
     SIGN_IN_PER_CLIENT,
     INVITE_PER_CLIENT,
+    RESET_PER_CLIENT,
     SELF_REFERRAL_PER_AREA,
 ];
 

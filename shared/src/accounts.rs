@@ -184,6 +184,49 @@ impl AcceptInvite {
     }
 }
 
+/// How long a password reset code works: long enough to pass on by phone and use the same week, short
+/// enough that a code written down and lost soon opens nothing.
+pub const RESET_CODE_HOURS: i64 = 72;
+
+/// `POST /api/users/{id}/reset-code`: a one-time code for a user who cannot sign in, shown once to the
+/// coordinator to pass on (by phone or in person, never by email to an address not checked). A new code
+/// replaces any earlier one not used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetCodeCreated {
+    pub user: UserSummary,
+    pub code: String,
+    pub expires_on: NaiveDate,
+}
+
+/// `POST /api/password-reset`: a new password, with the username and the reset code. Signs the user in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetPassword {
+    pub username: String,
+    pub code: String,
+    pub password: String,
+}
+
+impl ResetPassword {
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        errors.require(self.username.trim().is_empty(), "username", "Enter your username");
+        errors.require(self.code.trim().is_empty(), "code", "Enter the reset code you were given");
+        check_password(&mut errors, "password", &self.password, &self.username);
+        errors.into_result()
+    }
+}
+
+/// `PUT` and `GET /api/devices/{client_id}/recovery`: the secret that unlocks this device's data key
+/// after a password reset (the key is kept wrapped by it as well as by the password). Given only to a
+/// signed-in session of the user whose device it is; 32 random bytes as hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceRecovery {
+    pub secret: String,
+}
+
 /// `POST /api/users/{id}/disable`: closing an account, never by one tap: who asked for it and why,
 /// kept in the audit trail.
 /// (Missing fields are read as empty, so the role is checked before the request is: a user who may not

@@ -65,6 +65,7 @@ pub mod api;
 pub mod calendar;
 pub mod consent;
 pub mod due;
+pub mod easy_read;
 pub mod family_home;
 pub mod ids;
 pub mod kloe;

@@ -64,7 +64,7 @@ impl PlannerQuestion {
     }
 
     /// Easy read: short words, one idea.
-    pub fn easy_read(&self) -> &'static str {
+    pub const fn easy_read(&self) -> &'static str {
         match self {
             PlannerQuestion::CurrentSituation => "What is happening for you now?",
             PlannerQuestion::HowYouAndYourFamilyFeel => "How do you feel? How does your family feel?",
@@ -121,7 +121,7 @@ impl FamilyQuestion {
     }
 
     /// Easy read: short words, one idea.
-    pub fn easy_read(&self) -> &'static str {
+    pub const fn easy_read(&self) -> &'static str {
         match self {
             FamilyQuestion::AtHome => "What is it like at home?",
             FamilyQuestion::WhatHelps => "What helps?",

@@ -16,6 +16,11 @@ use crate::policy::AreaPolicy;
 use crate::review::Review;
 use crate::risk::AgeBand;
 
+/// The meeting's facts the easy-read report reads back: the day (or [`DATE_NOT_SET`]) and who took part.
+pub const MEETING_DATE: &str = "Date";
+pub const DATE_NOT_SET: &str = "Not set yet";
+pub const WHO_TOOK_PART: &str = "Who took part";
+
 /// Everything recorded for one review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewFile {
@@ -126,7 +131,7 @@ impl Report {
         }
         meeting.extend([
             ("Kind of review".to_string(), review.kind.short_label().to_string()),
-            ("Date".to_string(), review.meeting_on.map(long_date).unwrap_or_else(|| "Not set yet".into())),
+            (MEETING_DATE.to_string(), review.meeting_on.map(long_date).unwrap_or_else(|| DATE_NOT_SET.into())),
         ]);
         if let Some(place) = &review.place {
             meeting.push(("Place".into(), place.as_str().to_string()));
@@ -151,7 +156,7 @@ impl Report {
             .map(|a| format!("{} ({})", a.name.as_str(), a.role.as_str()))
             .collect();
         if !came.is_empty() {
-            meeting.push(("Who took part".into(), came.join(", ")));
+            meeting.push((WHO_TOOK_PART.into(), came.join(", ")));
         }
         let apologies: Vec<String> = review
             .attendees

@@ -613,13 +613,15 @@ impl Browser {
         self.indexeddb_values("records").await.iter().filter_map(|r| r["id"].as_str().map(str::to_owned)).collect()
     }
 
-    /// Waits until the service worker controls the page and has cached the app shell.
+    /// Waits until the service worker controls the page and has cached the app shell (with the
+    /// easy-read pictures).
     pub async fn wait_for_offline_shell(&self) {
         self.wait_until(
             "the service worker controls the page and has cached the app",
             "navigator.serviceWorker.ready.then(() => caches.open('dsr-shell-v1')).then(c => c.keys())
                 .then(keys => done(!!navigator.serviceWorker.controller
-                    && keys.some(k => k.url.endsWith('.wasm')) && keys.some(k => new URL(k.url).pathname === '/')))
+                    && keys.some(k => k.url.endsWith('.wasm')) && keys.some(k => new URL(k.url).pathname === '/')
+                    && keys.some(k => new URL(k.url).pathname.startsWith('/pictures/'))))
                 .catch(() => done(false));",
         )
         .await;

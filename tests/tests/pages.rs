@@ -84,6 +84,7 @@ async fn every_page_is_named_and_focus_moves_to_its_heading() {
         (format!("{review_path}/meeting"), "The review meeting"),
         (format!("{review_path}/actions"), "Recommendations and action plan"),
         (format!("{review_path}/report"), "The report"),
+        (format!("{review_path}/report/easy-read"), "The report in easy read"),
         (format!("/people/{action_person}/actions/{action}"), "An action"),
         ("/actions".into(), "Follow-up: open actions"),
         ("/meetings".into(), "DSR meetings"),

@@ -225,6 +225,78 @@ async fn a_keyworker_writes_a_visit_note_with_no_signal_and_it_is_sent_later() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_locked_out_keyworker_gets_back_in_with_a_reset_code_and_keeps_their_unsent_note() {
+    let server = Server::start().await;
+    let on = json!({ "status": "on_register", "since": "2026-09-01" });
+    let body = json!({ "client_id": "0193d000-0000-7000-8000-0000000d0002", "mutations": [person(1, 8, "Robin", "Reset", None, on)] });
+    server.post_json("/api/sync/push", &body).await;
+    let keyworker = server.staff("kai.keyworker", "keyworker").await;
+    server.post_json(&format!("/api/users/{keyworker}/people"), &json!({ "person_id": person_id(8) })).await;
+
+    let browser = Browser::start().await;
+    browser.sign_in(&server, "kai.keyworker", dsr_e2e_tests::PASSWORD).await;
+    browser.element(&ids::person_row(&person_id(8))).await;
+    browser.wait_for_offline_shell().await;
+    // A note written with no signal, saved on the device, not sent.
+    browser.set_offline(true).await;
+    browser.wait_for_text(ids::CONNECTION, "Offline").await;
+    browser.click(&ids::person_link(&person_id(8))).await;
+    browser.click(ids::ADD_VISIT_NOTE).await;
+    browser.type_into(ids::VISIT_PLACE, "At home").await;
+    browser.type_into(ids::VISIT_NOTE, "Robin's new bedtime routine is working; two calm weeks.").await;
+    browser.click(ids::SAVE_VISIT_NOTE).await;
+    browser.wait_for_text(ids::NOTICE, "The visit note was saved on this device").await;
+    browser.wait_for_text(ids::UNSYNCED, "1 change saved on this device, not sent yet").await;
+    // The tablet locks; the keyworker has forgotten the password.
+    browser.reload().await;
+    browser.element(ids::UNLOCK_PASSWORD).await;
+    browser.type_into(ids::UNLOCK_PASSWORD, "what was it again").await;
+    browser.click(ids::UNLOCK_BUTTON).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "not the password this device was locked with").await;
+
+    // The coordinator gives a reset code on the accounts page.
+    let coordinator = Browser::start().await;
+    coordinator.sign_in_as_coordinator(&server).await;
+    coordinator.click(ids::ACCOUNTS_LINK).await;
+    coordinator.click(&ids::reset_code_button(&keyworker)).await;
+    let code = coordinator.wait_for_text(ids::RESET_CODE_SHOWN, "-").await;
+    coordinator.screenshot("accounts-reset-code").await;
+    coordinator.quit().await;
+
+    // Back in signal, the keyworker chooses a new password with the code on the unlock page.
+    browser.set_offline(false).await;
+    browser
+        .css(&format!("#{} summary", ids::FORGOTTEN_PASSWORD))
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("open 'Forgotten your password?': {e}"));
+    browser.type_into(ids::RESET_CODE, code.trim()).await;
+    browser.type_into(ids::RESET_PASSWORD, "a brand new password").await;
+    browser.screenshot("unlock-reset-code").await;
+    browser.click(ids::RESET_BUTTON).await;
+    // The device opens with everything it held (on the page it was locked on), and the unsent note
+    // goes to the server.
+    browser.wait_for_text(ids::VISIT_NOTES, "two calm weeks").await;
+    browser.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();
+    browser.wait_for_text(ids::UNSYNCED, "Everything saved on this device has been sent").await;
+    let records = server.records().await;
+    assert!(
+        records.iter().any(|(kind, _, f)| kind == "visit_note"
+            && f["note"] == "Robin's new bedtime routine is working; two calm weeks."),
+        "the unsent note reached the server: {records:?}"
+    );
+    // From now on the device opens with the new password, not the old.
+    browser.reload().await;
+    browser.type_into(ids::UNLOCK_PASSWORD, dsr_e2e_tests::PASSWORD).await;
+    browser.click(ids::UNLOCK_BUTTON).await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "not the password this device was locked with").await;
+    browser.unlock("a brand new password").await;
+    browser.wait_for_text(ids::VISIT_NOTES, "two calm weeks").await;
+    browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn consent_is_recorded_by_who_the_policy_says_and_withdrawn() {
     let server = Server::start().await;
     let on = json!({ "status": "on_register", "since": "2026-09-01" });

@@ -165,7 +165,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     assert!(!intro.contains("before"), "{intro}");
     // Easy read: one question to a screen, in short words.
     family.click(ids::EASY_READ).await;
-    family.wait_for_text(ids::EASY_READ_STEP, "Question 1 of 7").await;
+    family.wait_for_text(ids::EASY_READ_STEP, "Question 1 of 12").await;
     let shown = |id: &str| format!("document.getElementById('{id}').offsetParent !== null");
     family
         .wait_until(
@@ -175,7 +175,7 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
         .await;
     family.click(ids::EASY_READ_NEXT).await;
     family.click(ids::EASY_READ_NEXT).await;
-    family.wait_for_text(ids::EASY_READ_STEP, "Question 3 of 7").await;
+    family.wait_for_text(ids::EASY_READ_STEP, "Question 3 of 12").await;
     family
         .wait_until(
             "the third question, in easy read",
@@ -186,7 +186,67 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
         )
         .await;
     family.type_into(&ids::planner_answer("are_you_safe"), "I feel safe at home with Mum.\nNot at school.").await;
+    // A picture beside every screen, each its own, served with the app (and kept for offline use).
+    family
+        .wait_until(
+            "a picture for each of the 12 screens, every one served as SVG",
+            "const pics = [...document.querySelectorAll('.dsr-easy-step .dsr-easy-question .dsr-picture')];
+             Promise.all(pics.map(p => fetch(p.src).then(r => r.ok && r.headers.get('content-type').startsWith('image/svg'))))
+               .then(ok => done(pics.length === 12 && new Set(pics.map(p => p.src)).size === 12 && ok.every(Boolean)))
+               .catch(() => done(false));",
+        )
+        .await;
+    family
+        .wait_until(
+            "the shield beside 'Do you feel safe?', shown and loaded, with large buttons",
+            "const p = document.getElementById('answer-are_you_safe').closest('.dsr-easy-step').querySelector('.dsr-easy-question .dsr-picture');
+             const next = document.getElementById('easy-read-next').getBoundingClientRect();
+             done(p.complete && p.naturalWidth > 0 && p.offsetParent !== null && p.getAttribute('alt') === ''
+                  && p.src.endsWith('/pictures/1F6E1.svg') && next.height >= 48 && next.width >= 120);",
+        )
+        .await;
+    // "Read this to me" reads the screen and what was written, in English (UK) (speak is stubbed to
+    // record what it is given: the test machine has no voices).
+    family
+        .driver
+        .execute(
+            "window.spoken = []; speechSynthesis.speak = u => window.spoken.push({ text: u.text, lang: u.lang });",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("stub speechSynthesis.speak: {e}"));
+    family.click(&ids::read_aloud(2)).await;
+    family
+        .wait_until(
+            "the question and the answer read aloud in en-GB",
+            "done(window.spoken.length === 1 && window.spoken[0].lang === 'en-GB'
+                  && window.spoken[0].text.startsWith('Safe means nobody hurts you.')
+                  && window.spoken[0].text.includes('Do you feel safe? You wrote: I feel safe at home with Mum.'))",
+        )
+        .await;
+    family.wait_for_text(&ids::read_aloud(2), "Stop reading").await;
+    // The introduction too.
+    family.click(&format!("{}-read", ids::EASY_READ_INTRO)).await;
+    family
+        .wait_until(
+            "the easy-read introduction read aloud",
+            "done(window.spoken.length === 2 && window.spoken[1].text.startsWith('This is your planner. It is your chance'))",
+        )
+        .await;
+    family.element(ids::PICTURES_CREDIT).await;
     family.screenshot("planner-easy-read").await;
+    // The last screens are the rest of the planner, one at a time, each with its picture.
+    for _ in 3..12 {
+        family.click(ids::EASY_READ_NEXT).await;
+    }
+    family.wait_for_text(ids::EASY_READ_STEP, "Question 12 of 12").await;
+    family
+        .wait_until(
+            "the last screen: anything you do not agree with",
+            &format!("done({} && !({}))", shown(ids::DISAGREEMENT), shown(ids::PLANNER_WHO_WITH)),
+        )
+        .await;
+    family.screenshot("planner-easy-read-last").await;
     // Every question on one page again.
     family.click(ids::EASY_READ).await;
     family.type_into(&ids::planner_answer("what_is_working"), "Drawing helps me calm down").await;
@@ -406,6 +466,44 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     let held = family.record_ids().await;
     assert!(outcome.iter().all(|id| held.contains(id)), "the shared outcome is on the family's device: {held:?}");
     family.screenshot("review-report-family").await;
+    // The report in easy read: the same version, in short parts with a picture each, read aloud.
+    family.click(ids::EASY_READ_REPORT_LINK).await;
+    let easy = family.wait_for_text(ids::EASY_READ_REPORT, "Alex's report in easy read").await;
+    for expected in [
+        "This is version 1 of your report.",
+        "This is the report from Alex's review meeting.",
+        "What Alex told us",
+        "Yes, with an EHC plan and respite at weekends",
+        "Who will do what",
+        "By when:",
+        "If you have questions",
+    ] {
+        assert!(easy.contains(expected), "{expected:?} missing from the easy-read report: {easy}");
+    }
+    family
+        .wait_until(
+            "a loaded picture for every part of the easy-read report",
+            "const parts = [...document.querySelectorAll('.dsr-easy-section')];
+             done(parts.length >= 4 && parts.every(s => { const p = s.querySelector('.dsr-picture'); return p && p.complete && p.naturalWidth > 0; }));",
+        )
+        .await;
+    family
+        .driver
+        .execute(
+            "window.spoken = []; speechSynthesis.speak = u => window.spoken.push({ text: u.text, lang: u.lang });",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("stub speechSynthesis.speak: {e}"));
+    family.click(&ids::read_aloud_section(0)).await;
+    family
+        .wait_until(
+            "the first part read aloud",
+            "done(window.spoken.length === 1 && window.spoken[0].text.startsWith('About this report This is the report from Alex'))",
+        )
+        .await;
+    assert_eq!(family.sideways_overflow().await, Vec::<String>::new(), "the easy-read report on a tablet");
+    family.screenshot("review-report-easy-read").await;
 
     // A shared report never changes: a recommendation added afterwards is not in the family's version
     // until the report is shared again, as version 2.

@@ -2,6 +2,7 @@
 
 pub mod draft;
 pub mod duplicate;
+pub mod easy_read;
 pub mod error_summary;
 pub mod fields;
 pub mod header;

@@ -110,6 +110,11 @@ pub struct Lock {
     /// A family account that is the young person's own (kept from before: `false`).
     #[serde(default)]
     pub young_person: bool,
+    /// The data key wrapped by this device's recovery secret too (see `crypto`), so a password reset
+    /// does not lose what is not sent. `None` for a device locked before it had one (it gets one at its
+    /// next unlock with a connection).
+    #[serde(default)]
+    pub recovery: Option<crate::crypto::RecoveryWrap>,
 }
 
 /// The sign-in this device's data belongs to, if any.

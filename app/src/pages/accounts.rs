@@ -114,6 +114,17 @@ fn UserRow(user: UserSummary, on_change: Callback<String>, on_fail: Callback<Api
     let sees_everyone = user.role.sees_whole_register();
     let name = user.display_name.clone();
     let assign_name = name.clone();
+    let is_me = state.session.with_untracked(|s| s.user().is_some_and(|u| u.user_id == id.to_string()));
+    // A reset code, shown once here to pass on.
+    let reset = RwSignal::new(None::<dsr_shared::accounts::ResetCodeCreated>);
+    let give_reset_code = move |_| {
+        spawn_local(async move {
+            match api::reset_code(id).await {
+                Ok(made) => reset.set(Some(made)),
+                Err(error) => on_fail.run(error),
+            }
+        })
+    };
     let assign = move |_| {
         let Ok(person) = chosen.get_untracked().parse::<PersonId>() else { return };
         let name = assign_name.clone();
@@ -187,6 +198,19 @@ fn UserRow(user: UserSummary, on_change: Callback<String>, on_fail: Callback<Api
             <td class="nhsuk-table__cell">
                 <p>{status(&user)}</p>
                 <p><a href=format!("/audit?user={id}")>"Audit trail"</a></p>
+                {(!user.disabled && !user.invite_pending && !is_me).then(|| view! {
+                    <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::reset_code_button(&id.to_string())
+                        on:click=give_reset_code>"Give a reset code"</button>
+                    {move || reset.get().map(|made| view! {
+                        <div class="nhsuk-inset-text nhsuk-u-margin-top-0">
+                            <p class="dsr-invite-code" id=ids::RESET_CODE_SHOWN>{made.code.clone()}</p>
+                            <p>{format!(
+                                "Give this code to {} by phone or in person. It works once, until {}. They choose a new password with it; their devices keep what they have not sent.",
+                                made.user.display_name, dsr_shared::calendar::long_date(made.expires_on)
+                            )}</p>
+                        </div>
+                    })}
+                })}
                 {(!user.disabled && user.role != Role::Coordinator).then(|| view! {
                     <a class="nhsuk-button nhsuk-button--warning nhsuk-u-margin-bottom-0"
                         id=ids::disable_user(&id.to_string()) href=format!("/accounts/{id}/close")>"Close account"</a>

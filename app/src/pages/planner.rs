@@ -1,7 +1,7 @@
 //! Before the meeting, in their own words.
 //!
 //! - `/people/{id}/reviews/{review}/planner`: the young person's planner: an answer to each question
-//!   (in plain words or easy read), how they want to take part, who they want with them, how to
+//!   (in plain words or easy read: one question to a screen with a picture, read aloud on request), how they want to take part, who they want with them, how to
 //!   communicate with them, who helped, and any disagreement with a proposed intervention (usually
 //!   recorded by their advocate). The family can fill it in on their own account.
 //! - `/people/{id}/reviews/{review}/family-views`: the family's views, in answer to their own questions
@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use dsr_shared::RecordId;
 use dsr_shared::ValidationErrors;
+use dsr_shared::easy_read::{self, EasyQuestion, FamilyPart, Picture, PlannerPart};
 use dsr_shared::planner::{
     Disagreement, FamilyQuestion, FamilyViews, Helper, HelperRole, MeetingTime, Planner, PlannerQuestion, TakePart,
 };
@@ -31,6 +32,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::draft::{DraftSaved, FormDraft, use_draft};
+use crate::components::easy_read::{EasyStep, intro as easy_intro, pictures_credit, step_buttons};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{TextAreaField, TextField, WordsField, checkbox, radio_group};
 use crate::element_ids as ids;
@@ -59,11 +61,11 @@ fn words(text: &str, field: &str, errors: &mut ValidationErrors) -> Option<LongT
 }
 
 /// One question asked on the form: its field name, its words (plain, as the area words it, and easy
-/// read) and what is typed.
+/// read with its picture) and what is typed.
 struct Asked {
     name: &'static str,
     plain: String,
-    easy: &'static str,
+    easy: EasyQuestion,
     value: RwSignal<String>,
 }
 
@@ -71,7 +73,7 @@ struct Asked {
 struct Answers(Vec<Asked>);
 
 impl Asked {
-    fn new(name: &'static str, plain: &str, easy: &'static str, answer: Option<&LongText>) -> Asked {
+    fn new(name: &'static str, plain: &str, easy: EasyQuestion, answer: Option<&LongText>) -> Asked {
         let value = RwSignal::new(answer.map(|a| a.as_str().to_string()).unwrap_or_default());
         Asked { name, plain: plain.to_string(), easy, value }
     }
@@ -81,7 +83,7 @@ impl Answers {
     /// The young person's questions, filled from `from`.
     fn planner(from: Option<&Planner>, families: &FamilyPolicy) -> Self {
         let ask = |q: PlannerQuestion| {
-            Asked::new(q.name(), q.wording(families), q.easy_read(), from.and_then(|p| p.answer(q)))
+            Asked::new(q.name(), q.wording(families), easy_read::planner_question(q), from.and_then(|p| p.answer(q)))
         };
         Answers(PlannerQuestion::ALL.into_iter().map(ask).collect())
     }
@@ -89,7 +91,12 @@ impl Answers {
     /// The family's own questions, filled from `from`.
     fn family(from: Option<&FamilyViews>, families: &FamilyPolicy) -> Self {
         let ask = |q: FamilyQuestion| {
-            Asked::new(q.name(), q.wording(families), q.easy_read(), from.and_then(|v| v.family_answer(q)))
+            Asked::new(
+                q.name(),
+                q.wording(families),
+                easy_read::family_question(q),
+                from.and_then(|v| v.family_answer(q)),
+            )
         };
         Answers(FamilyQuestion::ALL.into_iter().map(ask).collect())
     }
@@ -110,52 +117,31 @@ impl Answers {
             .collect()
     }
 
-    /// The questions. In easy read, one question to a screen (`step`, from 0), with buttons to move on
-    /// and back; after the last question (`step` = the number of questions) the rest of the form.
+    /// The questions: in easy read, the first screens (from 0), one question to a screen, with the
+    /// question's easy-read words as the text box's label.
     fn view(
         &self,
         easy_read: RwSignal<bool>,
         step: RwSignal<usize>,
         errors: RwSignal<ValidationErrors>,
     ) -> impl IntoView + use<> {
-        let count = self.0.len();
-        let fields = self
-            .0
+        self.0
             .iter()
             .enumerate()
             .map(|(i, asked)| {
                 let field = format!("answer:{}", asked.name);
                 let (plain, easy) = (asked.plain.clone(), asked.easy);
-                let label = Signal::derive(move || if easy_read.get() { easy.to_string() } else { plain.clone() });
+                let label = Signal::derive(move || if easy_read.get() { easy.asks.to_string() } else { plain.clone() });
                 let error = Signal::derive(move || errors.with(|e| e.message_for(&field).map(str::to_owned)));
+                let (value, id) = (asked.value, ids::planner_answer(asked.name));
                 view! {
-                    <div style:display=move || if easy_read.get() && step.get() != i { "none" } else { "block" }>
-                        <WordsField id=ids::planner_answer(asked.name) label=label value=asked.value error=error/>
-                    </div>
+                    <EasyStep easy_read=easy_read step=step index=i question=easy written=value label_asks=true>
+                        <WordsField id=id.clone() label=label value=value error=error/>
+                    </EasyStep>
                 }
             })
-            .collect_view();
-        view! {
-            {fields}
-            <Show when=move || easy_read.get()>
-                <p class="nhsuk-body" id=ids::EASY_READ_STEP aria-live="polite">{move || {
-                    let at = step.get();
-                    if at < count { format!("Question {} of {count}", at + 1) } else { "Last page".to_string() }
-                }}</p>
-                <div class="dsr-button-row">
-                    <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::EASY_READ_BACK
-                        disabled=move || { step.get() == 0 } on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>"Back"</button>
-                    <button class="nhsuk-button" type="button" id=ids::EASY_READ_NEXT
-                        disabled=move || { step.get() >= count } on:click=move |_| step.update(|s| *s = (*s + 1).min(count))>"Next"</button>
-                </div>
-            </Show>
-        }
+            .collect_view()
     }
-}
-
-/// Shown with the rest of the form, or in easy read only after the last of `count` questions.
-fn after_questions(easy_read: RwSignal<bool>, step: RwSignal<usize>, count: usize) -> impl Fn() -> &'static str + Copy {
-    move || if easy_read.get() && step.get() < count { "none" } else { "block" }
 }
 
 /// The disagreements recorded so far, with the one typed now (if any), recorded by the signed-in user
@@ -260,9 +246,13 @@ pub fn PlannerPage() -> impl IntoView {
 
     let step = RwSignal::new(0_usize);
     let answer_fields = answers.view(easy_read, step, errors);
-    let rest = after_questions(easy_read, step, count);
+    // In easy read, after the questions: a screen for each other part of the planner.
+    let part = |p: PlannerPart| count + PlannerPart::ALL.iter().position(|q| *q == p).unwrap_or_default();
+    let screens = count + PlannerPart::ALL.len();
     let person_name = row.as_ref().and_then(|r| r.person.as_ref()).map(|p| p.full_name()).unwrap_or_default();
-    let intro = meeting_time(file.as_ref()).planner_intro();
+    let time = meeting_time(file.as_ref());
+    let intro = time.planner_intro();
+    let easy_intro_lines = easy_read::planner_intro(time);
     let navigate = use_navigate();
     let on_submit = {
         let back = back.clone();
@@ -330,32 +320,47 @@ pub fn PlannerPage() -> impl IntoView {
         <a class="nhsuk-back-link" href=back>{back_words}</a>
         <span class="nhsuk-caption-l">{person_name}</span>
         <h1>"My planner"</h1>
-        <p class="nhsuk-body-l" id=ids::PLANNER_INTRO>{intro}</p>
+        <p class="nhsuk-body-l" id=ids::PLANNER_INTRO hidden=move || easy_read.get()>{intro}</p>
         <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">
             {checkbox(ids::EASY_READ, "Show the questions in easy read", easy_read)}
         </div>
+        <Show when=move || easy_read.get()>{
+            let lines = easy_intro_lines.clone();
+            move || easy_intro(ids::EASY_READ_INTRO, Picture::Clipboard, lines.clone())
+        }</Show>
         <ErrorSummary errors=errors field_id=field_element/>
         <Show when=move || draft.restored.get()>
             <div class="nhsuk-inset-text" id=ids::DRAFT_RESTORED><p>"We put back what you had typed before."</p></div>
         </Show>
         <form novalidate on:submit=on_submit class=move || if easy_read.get() { "dsr-easy-read" } else { "" }>
             {answer_fields}
-            <div style:display=rest>
-            {radio_group(ids::PLANNER_TAKE_PART, "How do you want to take part in the meeting?", take_part_options, take_part, error_for("take_part"))}
-            <TextAreaField id=ids::PLANNER_WHO_WITH label="Who do you want with you?" value=who_with error=error_for("who_with") rows=2/>
-            <TextAreaField id=ids::PLANNER_COMMUNICATION label="How should people talk with you?"
-                hint="For example: pictures, short sentences, time to answer, a quiet room" value=communication
-                error=error_for("communication_needs") rows=3/>
-            <TextField id=ids::PLANNER_HELPER_NAME label="Who helped fill this in? (optional)" value=helper_name
-                error=error_for("helped_by") width_class="nhsuk-u-width-two-thirds"/>
-            {radio_group(ids::PLANNER_HELPER_ROLE, "They are", helper_options, helper_role, Signal::derive(|| None))}
-            {disagreements_view(&earlier)}
-            <TextAreaField id=ids::DISAGREEMENT label="Do you disagree with something that is planned for you? (optional)"
-                hint="An advocate can write it here in the young person's words. It goes in the report."
-                value=disagreement error=error_for("disagreement") rows=3/>
-            </div>
+            <EasyStep easy_read=easy_read step=step index=part(PlannerPart::TakePart) question=PlannerPart::TakePart.easy_read()
+                written=Signal::derive(move || TakePart::from_name(&take_part.get()).map(|t| t.label().to_string()).unwrap_or_default())>
+                {radio_group(ids::PLANNER_TAKE_PART, "How do you want to take part in the meeting?", take_part_options, take_part, error_for("take_part"))}
+            </EasyStep>
+            <EasyStep easy_read=easy_read step=step index=part(PlannerPart::WhoWith) question=PlannerPart::WhoWith.easy_read() written=who_with>
+                <TextAreaField id=ids::PLANNER_WHO_WITH label="Who do you want with you?" value=who_with error=error_for("who_with") rows=2/>
+            </EasyStep>
+            <EasyStep easy_read=easy_read step=step index=part(PlannerPart::Communication) question=PlannerPart::Communication.easy_read() written=communication>
+                <TextAreaField id=ids::PLANNER_COMMUNICATION label="How should people talk with you?"
+                    hint="For example: pictures, short sentences, time to answer, a quiet room" value=communication
+                    error=error_for("communication_needs") rows=3/>
+            </EasyStep>
+            <EasyStep easy_read=easy_read step=step index=part(PlannerPart::HelpedBy) question=PlannerPart::HelpedBy.easy_read() written=helper_name>
+                <TextField id=ids::PLANNER_HELPER_NAME label="Who helped fill this in? (optional)" value=helper_name
+                    error=error_for("helped_by") width_class="nhsuk-u-width-two-thirds"/>
+                {radio_group(ids::PLANNER_HELPER_ROLE, "They are", helper_options, helper_role, Signal::derive(|| None))}
+            </EasyStep>
+            <EasyStep easy_read=easy_read step=step index=part(PlannerPart::Disagreement) question=PlannerPart::Disagreement.easy_read() written=disagreement>
+                {disagreements_view(&earlier)}
+                <TextAreaField id=ids::DISAGREEMENT label="Do you disagree with something that is planned for you? (optional)"
+                    hint="An advocate can write it here in the young person's words. It goes in the report."
+                    value=disagreement error=error_for("disagreement") rows=3/>
+            </EasyStep>
+            {step_buttons(easy_read, step, screens)}
             <DraftSaved draft=draft/>
             <button class="nhsuk-button" id=ids::SAVE_PLANNER type="submit" disabled=move || saving.get()>"Save my planner"</button>
+            <Show when=move || easy_read.get()>{pictures_credit()}</Show>
         </form>
     }
 }
@@ -415,9 +420,12 @@ pub fn FamilyViewsPage() -> impl IntoView {
     let (back, back_words) = super::back_from_review(row.as_ref().map(|r| r.id), review_id);
     let step = RwSignal::new(0_usize);
     let answer_fields = answers.view(easy_read, step, errors);
-    let rest = after_questions(easy_read, step, count);
+    let part = |p: FamilyPart| count + FamilyPart::ALL.iter().position(|q| *q == p).unwrap_or_default();
+    let screens = count + FamilyPart::ALL.len();
     let person_name = row.as_ref().and_then(|r| r.person.as_ref()).map(|p| p.full_name()).unwrap_or_default();
-    let intro = meeting_time(file.as_ref()).family_intro();
+    let time = meeting_time(file.as_ref());
+    let intro = time.family_intro();
+    let easy_intro_lines = easy_read::family_intro(time);
     let navigate = use_navigate();
     let on_submit = {
         let back = back.clone();
@@ -478,10 +486,14 @@ pub fn FamilyViewsPage() -> impl IntoView {
         <a class="nhsuk-back-link" href=back>{back_words}</a>
         <span class="nhsuk-caption-l">{person_name}</span>
         <h1>"The family's views"</h1>
-        <p class="nhsuk-body" id=ids::FAMILY_VIEWS_INTRO>{intro}</p>
+        <p class="nhsuk-body" id=ids::FAMILY_VIEWS_INTRO hidden=move || easy_read.get()>{intro}</p>
         <div class="nhsuk-checkboxes nhsuk-u-margin-bottom-4">
             {checkbox(ids::EASY_READ, "Show the questions in easy read", easy_read)}
         </div>
+        <Show when=move || easy_read.get()>{
+            let lines = easy_intro_lines.clone();
+            move || easy_intro(ids::EASY_READ_INTRO, Picture::Family, lines.clone())
+        }</Show>
         <ErrorSummary errors=errors field_id=field_element/>
         <Show when=move || draft.restored.get()>
             <div class="nhsuk-inset-text" id=ids::DRAFT_RESTORED><p>"We put back what you had typed before."</p></div>
@@ -492,15 +504,19 @@ pub fn FamilyViewsPage() -> impl IntoView {
             <TextField id=ids::VIEWS_RELATIONSHIP label="How you are related to them" hint="For example: mother, grandfather, foster carer"
                 value=relationship error=error_for("relationship") width_class="nhsuk-u-width-one-half"/>
             {answer_fields}
-            <div style:display=rest>
-            <TextAreaField id=ids::VIEWS_ANYTHING_ELSE label="Anything else you want the panel to know" value=anything_else
-                error=error_for("anything_else") rows=4/>
-            {disagreements_view(&earlier)}
-            <TextAreaField id=ids::DISAGREEMENT label="Do you disagree with something that is planned? (optional)"
-                value=disagreement error=error_for("disagreement") rows=3/>
-            </div>
+            <EasyStep easy_read=easy_read step=step index=part(FamilyPart::AnythingElse) question=FamilyPart::AnythingElse.easy_read() written=anything_else>
+                <TextAreaField id=ids::VIEWS_ANYTHING_ELSE label="Anything else you want the panel to know" value=anything_else
+                    error=error_for("anything_else") rows=4/>
+            </EasyStep>
+            <EasyStep easy_read=easy_read step=step index=part(FamilyPart::Disagreement) question=FamilyPart::Disagreement.easy_read() written=disagreement>
+                {disagreements_view(&earlier)}
+                <TextAreaField id=ids::DISAGREEMENT label="Do you disagree with something that is planned? (optional)"
+                    value=disagreement error=error_for("disagreement") rows=3/>
+            </EasyStep>
+            {step_buttons(easy_read, step, screens)}
             <DraftSaved draft=draft/>
             <button class="nhsuk-button" id=ids::SAVE_FAMILY_VIEWS type="submit" disabled=move || saving.get()>"Save our views"</button>
+            <Show when=move || easy_read.get()>{pictures_credit()}</Show>
         </form>
         {(!earlier_answers.is_empty()).then(|| view! {
             <h2>"What you wrote before"</h2>

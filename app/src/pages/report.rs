@@ -169,6 +169,7 @@ pub fn ReportPage() -> impl IntoView {
         // "Tell it once": the family reads the report when it goes to everyone, not a draft before.
         let role = state.session.with_untracked(|s| s.user().map(|u| u.role));
         let (back, back_words) = super::back_from_review(Some(row.id), Some(file.review.id));
+        let easy_href = format!("/people/{}/reviews/{}/report/easy-read", row.id, file.review.id);
         if role == Some(dsr_shared::access::Role::Family) && file.review.report_shared.is_empty() {
             return view! {
                 <a class="nhsuk-back-link" href=back>{back_words}</a>
@@ -193,6 +194,7 @@ pub fn ReportPage() -> impl IntoView {
                 <div class="dsr-no-print">
                     <a class="nhsuk-back-link" href=back>{back_words}</a>
                     <p class="nhsuk-inset-text" id=ids::REPORT_VERSION>{format!("This is version {} of the report. {given}", version.number)}</p>
+                    <p class="nhsuk-body"><a id=ids::EASY_READ_REPORT_LINK href=easy_href.clone()>"Read it in easy read, with pictures"</a></p>
                     <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::PRINT_REPORT on:click=print>"Print or save as PDF"</button>
                 </div>
                 <article class="dsr-report" id=ids::REPORT>
@@ -220,6 +222,7 @@ pub fn ReportPage() -> impl IntoView {
                         (None, _) => "The report is due two weeks after the meeting, once a date is set.".to_string(),
                     }}
                 </p>
+                <p class="nhsuk-body"><a id=ids::EASY_READ_REPORT_LINK href=easy_href>"The report in easy read, with pictures"</a></p>
                 <button class="nhsuk-button nhsuk-button--secondary" type="button" id=ids::PRINT_REPORT on:click=print>"Print or save as PDF"</button>
             </div>
             {file.review.latest_report().map(|latest| {

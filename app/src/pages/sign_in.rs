@@ -102,8 +102,12 @@ pub fn SignInPage() -> impl IntoView {
         spawn_local(async move {
             let result = match api::login(&name, &secret).await {
                 Ok(info) if again().is_some() => {
-                    // The same person, signed in again: carry on syncing.
+                    // The same person, signed in again: carry on syncing. If their password was reset
+                    // meanwhile, the device's key is wrapped with the new one, for the next unlock.
                     let _ = info;
+                    if let Err(error) = crate::session::password_changed(state, &secret).await {
+                        leptos::logging::warn!("the device still opens with the old password: {error}");
+                    }
                     state.needs_sign_in.set(false);
                     sync::request(state);
                     if let Some(window) = web_sys::window() {
@@ -143,7 +147,10 @@ pub fn SignInPage() -> impl IntoView {
             <p class="nhsuk-body">
                 <a href="/invitation" id=ids::INVITATION_LINK>"I have an invitation code"</a>
             </p>
-            <p class="nhsuk-body">"Forgotten your password? Ask your DSR coordinator."</p>
+            <p class="nhsuk-body">
+                <a href="/reset-password" id=ids::FORGOTTEN_PASSWORD_LINK>"Forgotten your password? Use a reset code"</a>
+                " from your DSR coordinator."
+            </p>
             <h2>"No account?"</h2>
             <p class="nhsuk-body">
                 <a href="/self-referral" id=ids::SELF_REFERRAL_LINK>"Ask for support for yourself or your child"</a>

@@ -5,6 +5,7 @@ mod health;
 mod openapi_json;
 mod people;
 mod policy;
+mod recovery;
 mod referrals;
 mod session;
 mod sync;
@@ -60,6 +61,9 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(users::unassign))
         .routes(routes!(users::invite))
         .routes(routes!(users::accept))
+        .routes(routes!(recovery::reset_code))
+        .routes(routes!(recovery::reset_password))
+        .routes(routes!(recovery::new_device_recovery, recovery::device_recovery))
         .routes(routes!(audit::list))
         .routes(routes!(audit::export))
         .routes(routes!(audit::views))
