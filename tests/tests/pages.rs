@@ -161,6 +161,7 @@ async fn every_page_is_named_and_focus_moves_to_its_heading() {
         ("/self-referral", "Ask for support to stay at home"),
         ("/self-referral/status", "Check a referral you sent"),
         ("/invitation", "Set up your account"),
+        ("/reset-password", "Choose a new password"),
     ] {
         move_to(&public, path, title).await;
     }
