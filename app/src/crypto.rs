@@ -206,10 +206,11 @@ pub async fn recover(recovery: &RecoveryWrap, secret: &[u8], new_password: &str)
 }
 
 /// Makes a new data key for this device, wrapped by `password` (and by the device's recovery secret,
-/// when the server gave one), and keeps it unlocked in memory.
+/// when `recovery_secret` brings one: asked for while the password's key is derived), and keeps it
+/// unlocked in memory.
 pub async fn new_data_key(
     password: &str,
-    recovery_secret: Option<&[u8]>,
+    recovery_secret: impl std::future::Future<Output = Option<Vec<u8>>>,
 ) -> Result<(WrappedKey, Option<RecoveryWrap>), CryptoError> {
     let subtle = subtle()?;
     let algorithm = object(&[("name", "AES-GCM".into()), ("length", JsValue::from(256))]);
@@ -217,8 +218,9 @@ pub async fn new_data_key(
         .await
         .map_err(failed)?
         .unchecked_into();
-    let (wrapped, kek) = wrap_with_password(&key, password).await?;
-    let recovery = match recovery_secret {
+    let (wrapped, recovery_secret) = futures::future::join(wrap_with_password(&key, password), recovery_secret).await;
+    let (wrapped, kek) = wrapped?;
+    let recovery = match recovery_secret.as_deref() {
         Some(secret) => {
             let (iv, wrapped) = wrap(&key, &secret_key(secret).await?).await?;
             Some(RecoveryWrap { iv, wrapped })

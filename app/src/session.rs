@@ -79,8 +79,7 @@ pub async fn signed_in(
     username: &str,
     password: &str,
 ) -> Result<(), SessionError> {
-    let secret = new_recovery_secret().await;
-    let (key, recovery) = crypto::new_data_key(password, secret.as_deref()).await?;
+    let (key, recovery) = crypto::new_data_key(password, new_recovery_secret()).await?;
     let lock = Lock {
         user_id: info.user.id.to_string(),
         username: username.trim().to_lowercase(),
