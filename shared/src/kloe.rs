@@ -9,6 +9,8 @@ use crate::risk::AgeBand;
 use crate::text::LongText;
 use crate::{KloeFindingId, PersonId, ReviewId, Validate, ValidationErrors, validated};
 
+pub mod prompts;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyQuestion {
@@ -29,6 +31,23 @@ pub enum KloeTemplate {
 }
 
 impl KloeTemplate {
+    pub const ALL: [KloeTemplate; 4] = [
+        KloeTemplate::ChildCommunity,
+        KloeTemplate::ChildInpatient,
+        KloeTemplate::AdultCommunity,
+        KloeTemplate::AdultInpatient,
+    ];
+
+    /// Its name on a page ("Child or young person, in the community").
+    pub fn label(self) -> &'static str {
+        match self {
+            KloeTemplate::ChildCommunity => "Child or young person, in the community",
+            KloeTemplate::ChildInpatient => "Child or young person, in hospital",
+            KloeTemplate::AdultCommunity => "Adult, in the community",
+            KloeTemplate::AdultInpatient => "Adult, in hospital",
+        }
+    }
+
     pub fn for_review(band: AgeBand, kind: ReviewKind) -> Self {
         match (band, kind.is_inpatient()) {
             (AgeBand::Under18, false) => KloeTemplate::ChildCommunity,
@@ -38,11 +57,11 @@ impl KloeTemplate {
         }
     }
 
-    fn inpatient(&self) -> bool {
+    pub(crate) fn inpatient(&self) -> bool {
         matches!(self, KloeTemplate::ChildInpatient | KloeTemplate::AdultInpatient)
     }
 
-    fn child(&self) -> bool {
+    pub(crate) fn child(&self) -> bool {
         matches!(self, KloeTemplate::ChildCommunity | KloeTemplate::ChildInpatient)
     }
 }
