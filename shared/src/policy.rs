@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::consent::ConsentScope;
+use crate::kloe::prompts::KloePrompts;
 use crate::meeting::{HolidayMove, MeetingCadence};
 use crate::period::Period;
 use crate::rating::Rating;
@@ -44,6 +45,8 @@ pub struct AreaPolicy {
     pub calendar: Calendar,
     /// What families and young people see: who to contact, and the planner's wording.
     pub families: FamilyPolicy,
+    /// The area's key lines of enquiry: every version (a review keeps the one it was held with).
+    pub kloe: Vec<KloePrompts>,
 }
 
 /// What families and young people see of the area: who to contact (on their home page), and the
@@ -235,6 +238,7 @@ impl Default for AreaPolicy {
             risk_tools: example_tools(),
             calendar: Calendar::england(),
             families: FamilyPolicy::default(),
+            kloe: vec![KloePrompts::default_set()],
         }
     }
 }
@@ -323,6 +327,20 @@ impl AreaPolicy {
         Ok(policy)
     }
 
+    /// The newest version of the area's key lines of enquiry (what a review arranged now works from).
+    pub fn kloe_prompts(&self) -> &KloePrompts {
+        static DEFAULT: std::sync::OnceLock<KloePrompts> = std::sync::OnceLock::new();
+        self.kloe.iter().max_by_key(|k| k.version).unwrap_or_else(|| DEFAULT.get_or_init(KloePrompts::default_set))
+    }
+
+    /// The version a review works from: the one it names (kept however the area edits them since), or
+    /// the first (a review from before versions were kept).
+    pub fn kloe_version(&self, version: Option<u32>) -> &KloePrompts {
+        let named = version.and_then(|v| self.kloe.iter().find(|k| k.version == v));
+        let first = || self.kloe.iter().min_by_key(|k| k.version);
+        named.or_else(first).unwrap_or_else(|| self.kloe_prompts())
+    }
+
     /// The newest version of the risk tool for `band`.
     pub fn risk_tool(&self, band: AgeBand) -> Option<&RiskTool> {
         self.risk_tools.iter().filter(|t| t.age_band == band).max_by_key(|t| t.version)
@@ -395,7 +413,16 @@ impl AreaPolicy {
                 }
             }
         }
-        AreaPolicy { risk_tools: tools, ..proposed }
+        // Likewise the key lines of enquiry: an edit of a version is the next version, every one kept.
+        let mut kloe = self.kloe.clone();
+        for set in proposed.kloe.clone() {
+            if self.kloe.contains(&set) {
+                continue;
+            }
+            let newest = kloe.iter().map(|k| k.version).max().unwrap_or(0);
+            kloe.push(KloePrompts { version: newest + 1, prompts: set.prompts });
+        }
+        AreaPolicy { risk_tools: tools, kloe, ..proposed }
     }
 }
 
@@ -534,6 +561,17 @@ impl Validate for AreaPolicy {
                 &format!("There is no risk tool for {band:?}"),
             );
         }
+        errors.require(self.kloe.is_empty(), "kloe", "The area needs its key lines of enquiry");
+        for set in &self.kloe {
+            if let Err(problems) = set.validate() {
+                errors.add("kloe", format!("Version {} of the key lines of enquiry: {problems}", set.version));
+            }
+            errors.require(
+                self.kloe.iter().filter(|k| k.version == set.version).count() > 1,
+                "kloe",
+                &format!("Two sets of key lines of enquiry have version {}", set.version),
+            );
+        }
         for tool in &self.risk_tools {
             if let Err(problems) = tool.validate() {
                 errors.add("risk_tools", format!("{}: {problems}", tool.name));
@@ -664,6 +702,34 @@ mod tests {
                 assert!(!AreaPolicy::default_source(setting.field).is_empty(), "{}", setting.field);
             }
         }
+    }
+
+    #[test]
+    fn a_review_keeps_its_kloe_version_after_the_area_edits_them() {
+        let policy = AreaPolicy::default();
+        assert_eq!(policy.kloe_prompts().version, 1);
+        // The area rewords a prompt: that is version 2, and version 1 is kept as it was.
+        let mut proposed = policy.clone();
+        proposed.kloe[0].prompts[0].text = "Safeguarding, as our area asks it".into();
+        let revised = policy.revise(proposed);
+        assert_eq!(revised.validate(), Ok(()));
+        assert_eq!(revised.kloe.iter().map(|k| k.version).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(revised.kloe_prompts().prompts[0].text, "Safeguarding, as our area asks it");
+        // A review held with version 1 still reads version 1; one from before versions, the first.
+        assert_eq!(revised.kloe_version(Some(1)), &KloePrompts::default_set());
+        assert_eq!(revised.kloe_version(None).version, 1);
+        assert_eq!(revised.kloe_version(Some(9)).version, 1, "an unknown version reads as the first");
+        // Saving the same again makes no new version.
+        assert_eq!(revised.revise(revised.clone()).kloe.len(), 2);
+        // A set the panel could not work from is refused.
+        let mut broken = revised.clone();
+        broken.kloe[1].prompts.clear();
+        assert!(broken.validate().is_err_and(|e| e.message_for("kloe").is_some()));
+        // A policy stored before the key lines of enquiry were kept reads with the default set.
+        let mut stored = serde_json::to_value(AreaPolicy::default()).unwrap_or_default();
+        stored.as_object_mut().map(|o| o.remove("kloe"));
+        let read: AreaPolicy = serde_json::from_value(stored).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.kloe, vec![KloePrompts::default_set()]);
     }
 
     #[test]

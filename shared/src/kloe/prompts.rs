@@ -4,8 +4,9 @@
 //! set is written from the public NHS England material (see [`KloePrompts::default_set`] and each
 //! prompt's `source`); an area edits it as a new version, and a version once used never changes.
 //!
-//! Issue 17, point 1 (the data and its rules). Not yet: the policy page's editor, the version kept with
-//! each review, and the meeting page's capture (points 2 to 5).
+//! The area's policy keeps every version (`AreaPolicy::kloe`, `revise`, `kloe_version`). Issue 17, point
+//! 1 so far; not yet: the policy page's editor, the version recorded on each review, and the meeting
+//! page's capture (points 2 to 5).
 
 use std::collections::BTreeSet;
 
