@@ -184,6 +184,7 @@ fn demo_review(
         },
         // Shared before versions were kept: read as the live report.
         report_versions: Vec::new(),
+        kloe_version: Some(1),
     };
     let mut records = vec![(RecordKind::Review, record(0xe0), fields_of(&review))];
     if index == 3 {

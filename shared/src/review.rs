@@ -311,6 +311,10 @@ validated! {
         /// Every version of the report as shared, oldest first.
         #[serde(default)]
         pub report_versions: Vec<ReportVersion>,
+        /// The version of the area's key lines of enquiry the panel works from, recorded when the review
+        /// is arranged (the area may edit them afterwards); `None` for a review from before: the first.
+        #[serde(default)]
+        pub kloe_version: Option<u32>,
     }
 }
 
@@ -378,7 +382,14 @@ impl Review {
             verbal_feedback_given: false,
             report_shared: Vec::new(),
             report_versions: Vec::new(),
+            kloe_version: None,
         }
+    }
+
+    /// The key lines of enquiry the panel works from: the version recorded on the review, as the area
+    /// kept it, whatever it has edited since.
+    pub fn kloe<'a>(&self, policy: &'a crate::policy::AreaPolicy) -> &'a crate::kloe::prompts::KloePrompts {
+        policy.kloe_version(self.kloe_version)
     }
 
     /// The last version of the report that was shared, if any.
@@ -502,7 +513,26 @@ pub(crate) mod tests {
             verbal_feedback_given: false,
             report_shared: Vec::new(),
             report_versions: Vec::new(),
+            kloe_version: None,
         }
+    }
+
+    #[test]
+    fn a_review_works_from_the_kloe_version_it_was_arranged_with_after_the_area_edits_them() {
+        let policy = AreaPolicy::default();
+        let held = review(ReviewKind::Community, ReviewStatus::Arranged, Some(day(2026, 12, 8)));
+        let arranged = Review { kloe_version: Some(policy.kloe_prompts().version), ..held };
+        let mut proposed = policy.clone();
+        proposed.kloe[0].prompts[0].text = "Safeguarding, as our area asks it".into();
+        let edited = policy.revise(proposed);
+        assert_eq!(edited.kloe_prompts().version, 2);
+        assert_eq!(arranged.kloe(&edited).version, 1);
+        assert_ne!(arranged.kloe(&edited).prompts[0].text, "Safeguarding, as our area asks it");
+        // A review stored before it named a version (the field missing) reads the first.
+        let mut stored = serde_json::to_value(&arranged).unwrap_or_default();
+        stored.as_object_mut().map(|o| o.remove("kloe_version"));
+        let read: Review = serde_json::from_value(stored).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((read.kloe_version, read.kloe(&edited).version), (None, 1));
     }
 
     #[test]

@@ -136,6 +136,8 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     let review = records.iter().find(|r| r["id"] == review_id.as_str()).unwrap_or_else(|| panic!("{records:?}"));
     assert_eq!(review["name"], "cetr", "{review}");
     assert_eq!(review["status"], "arranged", "{review}");
+    // The panel will work from the area's key lines of enquiry as they are now (version 1).
+    assert_eq!(review["kloe_version"], 1, "{review}");
     assert!(review["papers_sent_on"].is_string(), "{review}");
     assert_eq!(review["attendees"].as_array().map(Vec::len), Some(3), "{review}");
     assert!(records.iter().any(|r| r["scope"] == "review" && r["review_id"] == review_id.as_str()), "{records:?}");

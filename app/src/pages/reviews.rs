@@ -217,6 +217,10 @@ pub fn ArrangeReviewPage() -> impl IntoView {
                 format: MeetingFormat::from_name(&format.get_untracked()),
                 panel,
                 attendees,
+                // The key lines of enquiry the panel will work from: the area's newest when arranged.
+                kloe_version: base
+                    .kloe_version
+                    .or_else(|| meeting_on.map(|_| state.area_policy().kloe_prompts().version)),
                 ..base
             };
             if let Err(e) = dsr_shared::Validate::validate(&review) {

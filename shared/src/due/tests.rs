@@ -110,6 +110,7 @@ fn review(kind: ReviewKind, status: ReviewStatus, requested_on: NaiveDate, meeti
         verbal_feedback_given: true,
         report_shared: Vec::new(),
         report_versions: Vec::new(),
+        kloe_version: None,
     }
 }
 
