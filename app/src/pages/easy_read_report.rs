@@ -36,12 +36,7 @@ pub fn EasyReadReportPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let page = super::route_review_file();
     super::note_read(dsr_shared::accounts::Screen::ReviewReport);
-    let print = |_| {
-        if let Some(window) = web_sys::window() {
-            // Nothing to do when the browser cannot print: the page itself is the report.
-            let _ = window.print();
-        }
-    };
+    let print = super::report::print_page;
     move || {
         let Some((row, file)) = page() else {
             return view! { <h1>"Review not found on this device"</h1> }.into_any();

@@ -107,6 +107,14 @@ fn report_body(content: ReportContent, live_actions: Option<Vec<ActionLine>>) ->
     }
 }
 
+/// "Print or save as PDF" (the print stylesheet leaves out the app around the report).
+pub(super) fn print_page(_: leptos::ev::MouseEvent) {
+    if let Some(window) = web_sys::window() {
+        // Nothing to do when the browser cannot print: the page itself is the report.
+        let _ = window.print();
+    }
+}
+
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -150,12 +158,7 @@ pub fn ReportPage() -> impl IntoView {
             }
         });
     };
-    let print = |_| {
-        if let Some(window) = web_sys::window() {
-            // Nothing to do when the browser cannot print: the page itself is the report.
-            let _ = window.print();
-        }
-    };
+    let print = print_page;
 
     move || {
         let Some((row, file)) = page() else {

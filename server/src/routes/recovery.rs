@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::CookieJar;
 use chrono::Duration;
 use dsr_shared::accounts::{
-    DeviceRecovery, RESET_CODE_HOURS, ResetCodeCreated, ResetPassword, SessionInfo, invite_code_from,
-    normalise_invite_code, normalise_username,
+    DeviceRecovery, RESET_CODE_HOURS, ResetCodeCreated, ResetPassword, SessionInfo, normalise_invite_code,
+    normalise_username,
 };
 use dsr_shared::api::ApiError;
 use dsr_shared::{ClientId, UserId, ValidationErrors};
@@ -47,9 +47,7 @@ pub async fn reset_code(
         "This family member has not used their invitation yet: give them a new invitation instead",
     );
     errors.into_result()?;
-    let mut random = [0u8; 12];
-    rand::rng().fill_bytes(&mut random);
-    let code = invite_code_from(&random);
+    let code = super::users::one_time_code();
     let now = state.clock.now();
     let expires = now + Duration::hours(RESET_CODE_HOURS);
     state.store.create_reset(id, user.id, &auth::token_hash(&code), now, expires).await?;

@@ -183,6 +183,14 @@ pub async fn unassign(
     Ok(ApiJson(state.store.user_summary(&user.area_id, id).await?))
 }
 
+/// A new one-time code to pass on by phone or in person (an invitation or a password reset): twelve
+/// unambiguous characters in groups of four. Only its hash is stored.
+pub(super) fn one_time_code() -> String {
+    let mut random = [0u8; 12];
+    rand::rng().fill_bytes(&mut random);
+    invite_code_from(&random)
+}
+
 async fn person_in_area(state: &AppState, user: &CurrentUser, person: PersonId) -> Result<(), AppError> {
     if state.store.person_in_area(&user.area_id, person).await? {
         Ok(())
@@ -210,9 +218,7 @@ pub async fn invite(
     check_display_name(&mut errors, "display_name", &new.display_name);
     errors.into_result()?;
     person_in_area(&state, &user, new.person_id).await?;
-    let mut random = [0u8; 12];
-    rand::rng().fill_bytes(&mut random);
-    let code = invite_code_from(&random);
+    let code = one_time_code();
     let now = state.clock.now();
     let expires = now + Duration::days(INVITE_DAYS);
     let account = NewUser {
