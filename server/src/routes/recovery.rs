@@ -84,30 +84,19 @@ pub async fn reset_password(
     let username = normalise_username(&request.username);
     let now = state.clock.now();
     let code_hash = auth::token_hash(&normalise_invite_code(&request.code));
-    let reservation = state.store.reserve_attempts(&[(limits::RESET_PER_CLIENT, &client.0)], now).await?;
-    let wrong_code = || {
-        let mut errors = ValidationErrors::new();
-        errors.add(
-            "code",
-            "This code is not right for this username, has been used already or has expired. Check both, or ask your DSR coordinator for a new one.",
-        );
-        AppError::from(errors)
+    let code = super::users::CodeUse {
+        limit: limits::RESET_PER_CLIENT,
+        wrong: "This code is not right for this username, has been used already or has expired. Check both, or ask your DSR coordinator for a new one.",
+        password: request.password.clone(),
     };
-    // The code first: nothing is hashed for a code that opens nothing.
-    if !state.store.reset_is_open(&code_hash, &username, now).await? {
-        return Err(wrong_code());
-    }
-    let hash = match state.passwords.hash(request.password.clone()).await {
-        Ok(hash) => hash,
-        Err(busy) => {
-            state.store.release_attempts(reservation).await?;
-            return Err(busy);
-        }
-    };
-    let Some(id) = state.store.reset_password(&code_hash, &username, &hash, now).await? else {
-        return Err(wrong_code());
-    };
-    state.store.release_attempts(reservation).await?;
+    let id = code
+        .set_password(
+            &state,
+            &client,
+            async || state.store.reset_is_open(&code_hash, &username, now).await,
+            async |hash: String| state.store.reset_password(&code_hash, &username, &hash, now).await,
+        )
+        .await?;
     let (jar, info) = super::session::start_session(&state, &headers, jar, id, "password.reset").await?;
     Ok((jar, ApiJson(info)))
 }

@@ -183,6 +183,53 @@ pub async fn unassign(
     Ok(ApiJson(state.store.user_summary(&user.area_id, id).await?))
 }
 
+/// Setting a password with a one-time code (accepting an invitation, or a password reset).
+pub(super) struct CodeUse {
+    /// Codes that open nothing, counted per client.
+    pub limit: limits::Limit,
+    /// What a code that opens nothing is told (one answer, whatever was wrong).
+    pub wrong: &'static str,
+    pub password: String,
+}
+
+impl CodeUse {
+    /// Checks the code (`opens`) before any password is hashed, hashes the password, and uses the code
+    /// (`uses`: the account it opened, `None` when it opened nothing). A code that opens nothing counts
+    /// towards `limit`; anything else (busy hashing, a username taken, success) is given back.
+    pub(super) async fn set_password(
+        self,
+        state: &AppState,
+        client: &ClientAddr,
+        opens: impl AsyncFnOnce() -> Result<bool, AppError>,
+        uses: impl AsyncFnOnce(String) -> Result<Option<UserId>, AppError>,
+    ) -> Result<UserId, AppError> {
+        let wrong = || {
+            let mut errors = ValidationErrors::new();
+            errors.add("code", self.wrong);
+            AppError::from(errors)
+        };
+        let reservation = state.store.reserve_attempts(&[(self.limit, &client.0)], state.clock.now()).await?;
+        if !opens().await? {
+            return Err(wrong());
+        }
+        let used = match state.passwords.hash(self.password.clone()).await {
+            Ok(hash) => uses(hash).await,
+            Err(busy) => Err(busy),
+        };
+        match used {
+            Ok(None) => Err(wrong()),
+            Ok(Some(id)) => {
+                state.store.release_attempts(reservation).await?;
+                Ok(id)
+            }
+            Err(error) => {
+                state.store.release_attempts(reservation).await?;
+                Err(error)
+            }
+        }
+    }
+}
+
 /// A new one-time code to pass on by phone or in person (an invitation or a password reset): twelve
 /// unambiguous characters in groups of four. Only its hash is stored.
 pub(super) fn one_time_code() -> String {
@@ -264,36 +311,20 @@ pub async fn accept(
     let username = normalise_username(&request.username);
     let now = state.clock.now();
     let code_hash = auth::token_hash(&normalise_invite_code(&request.code));
-    let reservation = state.store.reserve_attempts(&[(limits::INVITE_PER_CLIENT, &client.0)], now).await?;
-    let wrong_code = || {
-        let mut errors = ValidationErrors::new();
-        errors.add(
-            "code",
-            "This code is not right, has been used already or has expired. Check it, or ask for a new one.",
-        );
-        AppError::from(errors)
+    let code = CodeUse {
+        limit: limits::INVITE_PER_CLIENT,
+        wrong: "This code is not right, has been used already or has expired. Check it, or ask for a new one.",
+        password: request.password.clone(),
     };
-    // The code first: nothing is hashed for a code that opens nothing.
-    if !state.store.invite_is_open(&code_hash, now).await? {
-        return Err(wrong_code());
-    }
-    let hash = match state.passwords.hash(request.password.clone()).await {
-        Ok(hash) => hash,
-        Err(busy) => {
-            state.store.release_attempts(reservation).await?;
-            return Err(busy);
-        }
-    };
-    let id = match state.store.accept_invite(&code_hash, &username, &hash, now).await {
-        Ok(Some(id)) => id,
-        Ok(None) => return Err(wrong_code()),
-        Err(error) => {
+    let id = code
+        .set_password(
+            &state,
+            &client,
+            async || state.store.invite_is_open(&code_hash, now).await,
             // A username already taken is the family's to change, not a wrong code.
-            state.store.release_attempts(reservation).await?;
-            return Err(error);
-        }
-    };
-    state.store.release_attempts(reservation).await?;
+            async |hash: String| state.store.accept_invite(&code_hash, &username, &hash, now).await,
+        )
+        .await?;
     let (jar, info) = super::session::start_session(&state, &headers, jar, id, "invite.accept").await?;
     Ok((jar, ApiJson(info)))
 }
