@@ -18,8 +18,8 @@ use crate::pages::{
     dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage, dsr_meetings::MinutesPage,
     easy_read_report::EasyReadReportPage, edit_person::EditPersonPage, follow_up::FollowUpPage,
     invitation::InvitationPage, leave::ErasePage, leave::LeavePage, meeting::MeetingPage,
-    multi_agency_meeting::MultiAgencyMeetingPage, not_found::NotFoundPage, partners::PartnersPage, person::PersonPage,
-    planner::FamilyViewsPage, planner::PlannerPage, policy::EditPolicyPage, policy::PolicyPage,
+    multi_agency_meeting::MultiAgencyMeetingPage, not_found::NotFoundPage, papers::PapersPage, partners::PartnersPage,
+    person::PersonPage, planner::FamilyViewsPage, planner::PlannerPage, policy::EditPolicyPage, policy::PolicyPage,
     referrals::NewReferralPage, referrals::ReferralPage, referrals::TriageQueuePage, report::ReportPage,
     reset_password::ResetPasswordPage, reviews::ArrangeReviewPage, reviews::ReviewPage, risk::RiskPage,
     self_referral::SelfReferralPage, self_referral_status::SelfReferralStatusPage, sign_in::SignInPage,
@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/people/:id/reviews/:review/planner") view=|| view! { <Titled title="My planner"><OnceLoaded loaded=review_loaded()><PlannerPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/reviews/:review/family-views") view=|| view! { <Titled title="The family's views"><OnceLoaded loaded=review_loaded()><FamilyViewsPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/reviews/:review/meeting") view=|| view! { <Titled title="The review meeting"><OnceLoaded loaded=review_loaded()><MeetingPage/></OnceLoaded></Titled> }/>
+                                <Route path=path!("/people/:id/reviews/:review/papers") view=|| view! { <Titled title="Papers for the panel"><OnceLoaded loaded=review_loaded()><PapersPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/reviews/:review/actions") view=|| view! { <Titled title="Recommendations and action plan"><OnceLoaded loaded=review_loaded()><ActionPlanPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/reviews/:review/report") view=|| view! { <Titled title="The report"><OnceLoaded loaded=review_loaded()><ReportPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/reviews/:review/report/easy-read") view=|| view! { <Titled title="The report in easy read"><OnceLoaded loaded=review_loaded()><EasyReadReportPage/></OnceLoaded></Titled> }/>

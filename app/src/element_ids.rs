@@ -421,8 +421,37 @@ pub const VERBAL_FEEDBACK: &str = "verbal-feedback";
 pub const MEETING_HELD: &str = "meeting-held";
 pub const SAVE_MEETING: &str = "save-meeting";
 pub const PAPERS_CLOSED: &str = "papers-closed";
+/// The meeting page's summary of the lines of enquiry covered, question by question.
+pub const KLOE_COVERAGE: &str = "kloe-coverage";
+/// The policy page's key lines of enquiry.
+pub const POLICY_KLOE: &str = "policy-kloe";
+pub const NEXT_UNCOVERED: &str = "next-uncovered";
+/// The review's papers: the link to them, the checklist, and a paper's parts (by its key).
+pub const OPEN_PAPERS: &str = "open-papers";
+pub const PAPERS: &str = "papers";
+pub const SAVE_PAPERS: &str = "save-papers";
 pub const RECOMMENDATION_TEXT: &str = "recommendation-text";
 pub const ADD_RECOMMENDATION: &str = "add-recommendation";
+pub const RECOMMENDATION_QUESTION: &str = "recommendation-question";
+pub const RECOMMENDATION_RESPONSIBLE: &str = "recommendation-responsible";
+pub const RECOMMENDATION_BY: &str = "recommendation-by";
+pub const RECOMMENDATION_BY_DAY: &str = "recommendation-by-day";
+pub const RECOMMENDATION_BY_MONTH: &str = "recommendation-by-month";
+pub const RECOMMENDATION_BY_YEAR: &str = "recommendation-by-year";
+pub const RECOMMENDATION_MEASURE: &str = "recommendation-measure";
+pub const RECOMMENDATION_PROMPTS: &str = "recommendation-prompts";
+/// Which recommendation an action is for.
+pub const ACTION_RECOMMENDATION: &str = "action-recommendation";
+
+/// The key question a recommendation answers (`is_the_person_safe`...).
+pub fn recommendation_question(question: &str) -> String {
+    format!("recommendation-question-{question}")
+}
+
+/// A line of enquiry a recommendation answers (`medication`...).
+pub fn recommendation_prompt(key: &str) -> String {
+    format!("recommendation-prompt-{key}")
+}
 pub const RECOMMENDATIONS: &str = "recommendations";
 pub const ACTION_DESCRIPTION: &str = "action-description";
 pub const ACTION_OWNER: &str = "action-owner";
@@ -476,13 +505,51 @@ pub fn take_part(name: &str) -> String {
     format!("take-part-{name}")
 }
 
-/// The panel's finding, and its concerns, under a key question (`is_the_person_safe`...).
-pub fn finding(question: &str) -> String {
-    format!("finding-{question}")
+/// A line of enquiry on the meeting page (`medication`...): its part of the page.
+pub fn prompt(key: &str) -> String {
+    format!("prompt-{key}")
 }
 
-pub fn concerns(question: &str) -> String {
-    format!("concerns-{question}")
+/// What this panel member makes of a line of enquiry (`concern`...).
+pub fn prompt_mark(key: &str, mark: &str) -> String {
+    format!("mark-{key}-{mark}")
+}
+
+/// What this panel member found on a line of enquiry, in their words.
+pub fn prompt_words(key: &str) -> String {
+    format!("words-{key}")
+}
+
+pub fn save_prompt(key: &str) -> String {
+    format!("save-prompt-{key}")
+}
+
+/// What every panel member recorded on a line of enquiry.
+pub fn prompt_recorded(key: &str) -> String {
+    format!("recorded-{key}")
+}
+
+/// A paper of the review's checklist (`crisis_plan`...): its row, whether received, from whom, and
+/// its link (a paper this app holds, once consent opens it).
+pub fn paper(key: &str) -> String {
+    format!("paper-{key}")
+}
+
+pub fn paper_received(key: &str) -> String {
+    format!("paper-received-{key}")
+}
+
+pub fn paper_from(key: &str) -> String {
+    format!("paper-from-{key}")
+}
+
+pub fn paper_open(key: &str) -> String {
+    format!("paper-open-{key}")
+}
+
+/// How much of a key question is covered (`is_the_person_safe`...).
+pub fn coverage(question: &str) -> String {
+    format!("coverage-{question}")
 }
 
 /// Whether an attendee came (by their place in the list).

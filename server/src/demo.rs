@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 use dsr_shared::access::Role;
 use dsr_shared::action::{Action, ActionStatus, ActionUpdate, Recommendation};
 use dsr_shared::consent::{ConsentScope, who_may_consent};
-use dsr_shared::kloe::{KeyQuestion, KloeFinding};
+use dsr_shared::kloe::{FindingMark, KeyQuestion, KloeFinding};
 use dsr_shared::nhs_number::check_digit;
 use dsr_shared::person::{LeaveReason, RegisterStatus};
 use dsr_shared::planner::{FamilyViews, Helper, HelperRole, Planner, TakePart};
@@ -185,6 +185,7 @@ fn demo_review(
         // Shared before versions were kept: read as the live report.
         report_versions: Vec::new(),
         kloe_version: Some(1),
+        papers: Vec::new(),
     };
     let mut records = vec![(RecordKind::Review, record(0xe0), fields_of(&review))];
     if index == 3 {
@@ -223,32 +224,62 @@ fn demo_review(
     views.worries = Some(long("That another crisis ends in hospital again (fictional)")?);
     views.anything_else = Some(long("We are exhausted; we need a break at weekends (fictional)")?);
     records.push((RecordKind::FamilyViews, RecordId::from_uuid(views.id.as_uuid()), fields_of(&views)));
+    // What the panel recorded against the lines of enquiry (the default set's keys).
     let found = [
-        (KeyQuestion::IsThePersonSafe, "Safe at home with support; incidents at school (fictional)"),
-        (KeyQuestion::GoodCareNow, "Community team involved; no autism-informed plan at school (fictional)"),
-        (KeyQuestion::PlansForTheFuture, "No agreed plan for next year (fictional)"),
-        (KeyQuestion::CareInTheCommunity, "Yes, with respite and an EHC needs assessment (fictional)"),
+        (
+            KeyQuestion::IsThePersonSafe,
+            "risk",
+            FindingMark::Finding,
+            "Safe at home with support; incidents at school (fictional)",
+        ),
+        (
+            KeyQuestion::GoodCareNow,
+            "adjustments",
+            FindingMark::Concern,
+            "No autism-informed plan at school (fictional)",
+        ),
+        (
+            KeyQuestion::GoodCareNow,
+            "family",
+            FindingMark::GoodPractice,
+            "A parent at every planning meeting (fictional)",
+        ),
+        (KeyQuestion::PlansForTheFuture, "good_life", FindingMark::Finding, "No agreed plan for next year (fictional)"),
+        (
+            KeyQuestion::CareInTheCommunity,
+            "community_support",
+            FindingMark::Finding,
+            "Yes, with respite and an EHC needs assessment (fictional)",
+        ),
     ];
-    for (n, (question, text)) in found.into_iter().enumerate() {
+    for (n, (question, prompt, mark, text)) in found.into_iter().enumerate() {
         let id = record(0xf0 + n as u8);
         let finding = KloeFinding {
             id: KloeFindingId::from_uuid(id.as_uuid()),
             review_id,
             person_id: person.id,
             question,
-            finding: long(text)?,
+            prompt: Some(prompt.into()),
+            mark,
+            finding: Some(long(text)?),
             concerns: None,
+            by: Some(short("Dr Morgan Chair (demo)")?),
         };
         records.push((RecordKind::KloeFinding, id, fields_of(&finding)));
     }
+    let meeting_on = meeting.unwrap_or(today);
     let recommendation = Recommendation {
         id: RecommendationId::from_uuid(record(0xe4).as_uuid()),
         review_id,
         person_id: person.id,
         text: long("Request an EHC needs assessment and arrange weekend respite (fictional)")?,
+        responsible: Some(short("Sam Keyworker (demo)")?),
+        by_when: meeting_on.checked_add_days(Days::new(42)),
+        measure: Some(long("The assessment is under way and respite has started (fictional)")?),
+        question: Some(KeyQuestion::CareInTheCommunity),
+        prompts: vec!["community_support".into()],
     };
     records.push((RecordKind::Recommendation, record(0xe4), fields_of(&recommendation)));
-    let meeting_on = meeting.unwrap_or(today);
     let actions = [
         (0xe5, "Request an EHC needs assessment", "School SENCo (demo)", meeting_on.checked_add_days(Days::new(14))),
         (0xe6, "Arrange weekend respite", "Social worker (demo)", today.checked_add_days(Days::new(30 + index as u64))),

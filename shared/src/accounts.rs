@@ -317,6 +317,9 @@ pub enum Screen {
     FamilyViews,
     #[serde(rename = "review meeting")]
     ReviewMeeting,
+    /// A review's papers for the panel (the checklist).
+    #[serde(rename = "review papers")]
+    ReviewPapers,
     #[serde(rename = "action plan")]
     ActionPlan,
     #[serde(rename = "action")]
@@ -334,13 +337,14 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub const ALL: [Screen; 12] = [
+    pub const ALL: [Screen; 13] = [
         Screen::PersonPage,
         Screen::EditForm,
         Screen::Review,
         Screen::Planner,
         Screen::FamilyViews,
         Screen::ReviewMeeting,
+        Screen::ReviewPapers,
         Screen::ActionPlan,
         Screen::Action,
         Screen::ReviewReport,
@@ -358,6 +362,7 @@ impl Screen {
             Screen::Planner => "planner",
             Screen::FamilyViews => "family views",
             Screen::ReviewMeeting => "review meeting",
+            Screen::ReviewPapers => "review papers",
             Screen::ActionPlan => "action plan",
             Screen::Action => "action",
             Screen::ReviewReport => "review report",

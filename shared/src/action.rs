@@ -6,24 +6,67 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::kloe::KeyQuestion;
 use crate::planner::Disagreement;
 use crate::text::{LongText, ShortText};
 use crate::{ActionId, DsrMeetingId, PersonId, RecommendationId, ReviewId, Validate, ValidationErrors, validated};
 
 validated! {
+    /// A review's recommendation, SMART so it can be followed up: what is to happen (specific), who is
+    /// responsible, by when, how we will know it has happened (measurable), and the key question and
+    /// lines of enquiry it answers. Actions hang off it (`Action::recommendation_id`). One recorded
+    /// before recommendations were SMART has only its words; a new one has every part.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Recommendation (unchecked RecommendationUnchecked) {
         pub id: RecommendationId,
         pub review_id: ReviewId,
         /// The person the review is about (so access is decided per person, like every other record).
         pub person_id: PersonId,
+        /// What is to happen.
         pub text: LongText,
+        /// Who is responsible for it (a person or a role in the care network).
+        #[serde(default)]
+        pub responsible: Option<ShortText>,
+        #[serde(default)]
+        pub by_when: Option<NaiveDate>,
+        /// How we will know it has happened.
+        #[serde(default)]
+        pub measure: Option<LongText>,
+        /// The key question it answers.
+        #[serde(default)]
+        pub question: Option<KeyQuestion>,
+        /// The lines of enquiry (prompts' keys, in the review's version) it answers.
+        #[serde(default)]
+        pub prompts: Vec<String>,
     }
 }
 
 impl Validate for Recommendation {
     fn validate(&self) -> Result<(), ValidationErrors> {
-        Ok(())
+        let mut errors = ValidationErrors::new();
+        let started = self.responsible.is_some() || self.by_when.is_some() || self.measure.is_some();
+        if started || self.question.is_some() || !self.prompts.is_empty() {
+            errors.require(self.responsible.is_none(), "responsible", "Say who is responsible for it");
+            errors.require(self.by_when.is_none(), "by_when", "Say by when it is to happen");
+            errors.require(self.measure.is_none(), "measure", "Say how we will know it has happened");
+            errors.require(self.question.is_none(), "question", "Choose the key question it answers");
+        }
+        for key in &self.prompts {
+            errors.require(
+                key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "prompts",
+                "A line of enquiry is named by its key (lower-case letters, digits and _)",
+            );
+        }
+        errors.into_result()
+    }
+}
+
+impl Recommendation {
+    /// Recorded with every part (what, who, by when, how we will know, the question it answers): a
+    /// recommendation from before SMART has only its words.
+    pub fn is_smart(&self) -> bool {
+        self.responsible.is_some() && self.by_when.is_some() && self.measure.is_some() && self.question.is_some()
     }
 }
 
@@ -211,6 +254,33 @@ pub(crate) mod tests {
             note: LongText::parse("Chased by phone").unwrap_or_else(|e| panic!("{e}")),
             status,
         }
+    }
+
+    #[test]
+    fn a_new_recommendation_is_smart_and_one_from_before_keeps_its_words() {
+        let mut r = Recommendation {
+            id: RecommendationId::from_time_and_random(1, [1; 10]),
+            review_id: ReviewId::from_time_and_random(1, [2; 10]),
+            person_id: PersonId::from_time_and_random(1, [3; 10]),
+            text: LongText::parse("A STOMP medication review").unwrap_or_else(|e| panic!("{e}")),
+            responsible: None,
+            by_when: None,
+            measure: None,
+            question: None,
+            prompts: Vec::new(),
+        };
+        assert!(r.validate().is_ok() && !r.is_smart(), "recorded before SMART: its words only");
+        r.responsible = ShortText::parse("GP").ok();
+        let fields: Vec<String> =
+            r.validate().err().map(|e| e.into_fields().into_iter().map(|f| f.field).collect()).unwrap_or_default();
+        assert_eq!(fields, ["by_when", "measure", "question"], "begun SMART: every part");
+        r.by_when = Some(day(2027, 1, 31));
+        r.measure = LongText::parse("The review is in the GP record").ok();
+        r.question = Some(KeyQuestion::IsThePersonSafe);
+        r.prompts = vec!["medication".into()];
+        assert!(r.validate().is_ok() && r.is_smart());
+        r.prompts.push("Not a key".into());
+        assert!(r.validate().is_err());
     }
 
     #[test]

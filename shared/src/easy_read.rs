@@ -439,11 +439,23 @@ pub fn report(content: &ReportContent, reader: ReportReader<'_>, families: &Fami
         };
         sections.push(EasySection { picture: Picture::Family, heading: heading.into(), lines: family });
     }
+    // Each line of enquiry by its easy-read wording; findings on a whole question by the question.
     let found: Vec<EasyLine> = content
         .findings
         .iter()
-        .filter(|s| !s.words.is_empty())
-        .flat_map(|s| s.words.iter().map(|w| EasyLine::labelled(s.heading.clone(), w.clone())))
+        .flat_map(|q| {
+            let by_prompt = q.prompts.iter().flat_map(|p| {
+                p.found.iter().map(|m| {
+                    let words = match m.mark {
+                        crate::kloe::FindingMark::Finding => m.words.clone(),
+                        mark => format!("{}. {}", mark.easy_read(), m.words),
+                    };
+                    EasyLine::labelled(p.easy_read.clone(), words)
+                })
+            });
+            let whole = q.words.iter().map(|w| EasyLine::labelled(q.heading.clone(), w.clone()));
+            by_prompt.chain(whole).collect::<Vec<_>>()
+        })
         .collect();
     if !found.is_empty() {
         let mut lines = vec![EasyLine::plain("The people on the panel listened and read about you.")];
@@ -451,11 +463,19 @@ pub fn report(content: &ReportContent, reader: ReportReader<'_>, families: &Fami
             lines[0] = EasyLine::plain(format!("The people on the panel listened and read about {you}."));
         }
         lines.extend(found);
+        // The report lists what was not covered: the easy-read version says there was some.
+        if content.findings.iter().any(|q| !q.not_covered.is_empty()) {
+            lines.push(EasyLine::plain("The panel did not talk about everything this time."));
+        }
         sections.push(EasySection { picture: Picture::MagnifyingGlass, heading: "What the panel found".into(), lines });
     }
     if !content.recommendations.is_empty() {
         let mut lines = vec![EasyLine::plain("The panel says these things should happen.")];
-        lines.extend(content.recommendations.iter().map(EasyLine::plain));
+        for r in &content.recommendations {
+            lines.push(EasyLine::plain(r.what.clone()));
+            lines.extend(r.responsible.clone().map(|who| EasyLine::labelled("Who", who)));
+            lines.extend(r.by_when.map(|d| EasyLine::labelled("By when", day(d))));
+        }
         sections.push(EasySection { picture: Picture::LightBulb, heading: "What should happen next".into(), lines });
     }
     if !content.actions.is_empty() {
@@ -518,7 +538,8 @@ pub fn not_easy_read(line: &str) -> Option<String> {
 #[allow(clippy::panic, reason = "a failed check fails the test")]
 mod tests {
     use super::*;
-    use crate::report::{AgreedAction, Said};
+    use crate::kloe::FindingMark;
+    use crate::report::{AgreedAction, Marked, PromptFindings, QuestionFindings, RecommendationLine, Said};
 
     fn assert_easy(line: &str) {
         if let Some(problem) = not_easy_read(line) {
@@ -630,10 +651,31 @@ mod tests {
             young_person: vec![Said { heading: "Are you safe?".into(), words: vec!["Yes, at home.".into()] }],
             family: vec![Said { heading: "Sam Parent (mother)".into(), words: vec!["He sleeps badly.".into()] }],
             findings: vec![
-                Said { heading: "Is the person safe?".into(), words: vec!["Safe at home.".into()] },
-                Said { heading: "Is the person getting good care?".into(), words: vec![] },
+                QuestionFindings {
+                    heading: "Is the person safe?".into(),
+                    words: vec!["Safe at home.".into()],
+                    prompts: vec![PromptFindings {
+                        title: "Restrictive practices".into(),
+                        easy_read: "Has anyone held you or kept you apart from others? Why?".into(),
+                        found: vec![
+                            Marked { mark: FindingMark::Concern, words: "Held twice in a week.".into() },
+                            Marked { mark: FindingMark::GoodPractice, words: "Every hold was reviewed.".into() },
+                        ],
+                    }],
+                    not_covered: vec!["Medication".into()],
+                },
+                QuestionFindings {
+                    heading: "Is the person getting good care?".into(),
+                    words: vec![],
+                    prompts: vec![],
+                    not_covered: vec![],
+                },
             ],
-            recommendations: vec!["A sleep assessment.".into()],
+            recommendations: vec![RecommendationLine {
+                responsible: Some("Pat Keyworker".into()),
+                by_when: NaiveDate::from_ymd_opt(2027, 1, 15),
+                ..RecommendationLine::words("A sleep assessment.")
+            }],
             actions: vec![AgreedAction {
                 description: "Refer to the sleep clinic".into(),
                 owner: "Pat Keyworker".into(),
@@ -672,8 +714,22 @@ mod tests {
             actions.contains("What: Refer to the sleep clinic Who: Pat Keyworker By when: Friday 8 January 2027"),
             "{actions}"
         );
-        // A finding with nothing said under it is left out.
-        assert!(!sections[3].read_aloud().contains("good care"));
+        // A finding with nothing said under it is left out; a line of enquiry reads as its easy-read
+        // wording, a concern and good practice each said as such.
+        let found = sections[3].read_aloud();
+        assert!(!found.contains("good care"));
+        assert!(
+            found.contains(
+                "Has anyone held you or kept you apart from others? Why?: The panel is worried about this. Held twice in a week."
+            ),
+            "{found}"
+        );
+        assert!(found.contains("This is going well. Every hold was reviewed."), "{found}");
+        assert!(found.contains("Is the person safe?: Safe at home."), "{found}");
+        assert!(!found.contains("Medication"), "{found}");
+        assert!(found.ends_with("The panel did not talk about everything this time."), "{found}");
+        let next = sections[4].read_aloud();
+        assert!(next.contains("A sleep assessment. Who: Pat Keyworker By when: Friday 15 January 2027"), "{next}");
         assert!(sections[6].read_aloud().contains("You can ask Dee Coordinator to explain them. Phone: 0300 123 4567"));
         // Every section has its own picture.
         let pictures: std::collections::BTreeSet<_> = sections.iter().map(|s| s.picture).collect();
@@ -681,7 +737,7 @@ mod tests {
         // Our own sentences are easy read (the panel's and the family's words are theirs).
         for s in &sections {
             s.lines.iter().filter(|l| l.label.is_none()).take(1).for_each(|l| {
-                if !content().recommendations.contains(&l.words) {
+                if !content().recommendations.iter().any(|r| r.what == l.words) {
                     assert_easy(&l.words)
                 }
             });

@@ -100,6 +100,25 @@ pub fn derived(from: Uuid, kind: u8) -> Uuid {
     Uuid::from_bytes(bytes)
 }
 
+/// An id that follows from another's and some parts (a review's finding on one prompt by one member):
+/// the same on every device, different for any other parts. SHA-256 of the id and the parts (each with
+/// its length, so no two lists of parts read the same), as a version 8 UUID like [`derived`]'s.
+pub fn derived_from_parts(from: Uuid, parts: &[&[u8]]) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(from.as_bytes());
+    for part in parts {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part);
+    }
+    let digest = hash.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    Uuid::from_bytes(bytes)
+}
+
 #[cfg(test)]
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {
@@ -111,6 +130,22 @@ mod tests {
         let later = PersonId::from_time_and_random(1_700_000_000_001, [0x00; 10]);
         assert_eq!(earlier.as_uuid().get_version_num(), 7);
         assert!(earlier < later);
+    }
+
+    #[test]
+    fn an_id_derived_from_parts_is_the_same_everywhere_and_differs_for_any_other_parts() {
+        let review = ReviewId::from_time_and_random(1_700_000_000_000, [7; 10]).as_uuid();
+        let one = derived_from_parts(review, &[b"finding", b"risk", b"user 1"]);
+        assert_eq!(one, derived_from_parts(review, &[b"finding", b"risk", b"user 1"]));
+        assert_eq!(one.get_version_num(), 8);
+        for other in [
+            derived_from_parts(review, &[b"finding", b"risk", b"user 2"]),
+            derived_from_parts(review, &[b"finding", b"riskuser 1"]),
+            derived_from_parts(review, &[b"finding", b"ris", b"kuser 1"]),
+            derived_from_parts(Uuid::nil(), &[b"finding", b"risk", b"user 1"]),
+        ] {
+            assert_ne!(one, other);
+        }
     }
 
     #[test]

@@ -2,13 +2,16 @@
 //! with child/adult and community/inpatient templates. Sources: seed 000 and 001 (the four
 //! questions; "plans for the future" includes education for children).
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::review::ReviewKind;
 use crate::risk::AgeBand;
-use crate::text::LongText;
-use crate::{KloeFindingId, PersonId, ReviewId, Validate, ValidationErrors, validated};
+use crate::text::{LongText, ShortText};
+use crate::{KloeFindingId, PersonId, ReviewId, UserId, Validate, ValidationErrors, validated};
 
+pub mod papers;
 pub mod prompts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -100,7 +103,62 @@ impl KeyQuestion {
     }
 }
 
+/// What a panel member made of a line of enquiry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingMark {
+    /// What the panel found, neither a concern nor good practice.
+    #[default]
+    Finding,
+    Concern,
+    GoodPractice,
+    /// Not looked into at the meeting (said on purpose, with why if known).
+    NotCovered,
+}
+
+impl FindingMark {
+    pub const ALL: [FindingMark; 4] =
+        [FindingMark::Finding, FindingMark::Concern, FindingMark::GoodPractice, FindingMark::NotCovered];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingMark::Finding => "finding",
+            FindingMark::Concern => "concern",
+            FindingMark::GoodPractice => "good_practice",
+            FindingMark::NotCovered => "not_covered",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<FindingMark> {
+        FindingMark::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Its name on a page and in the report ("Good practice").
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingMark::Finding => "Finding",
+            FindingMark::Concern => "Concern",
+            FindingMark::GoodPractice => "Good practice",
+            FindingMark::NotCovered => "Not covered",
+        }
+    }
+
+    /// How the easy-read report introduces it.
+    pub fn easy_read(self) -> &'static str {
+        match self {
+            FindingMark::Finding => "The panel found",
+            FindingMark::Concern => "The panel is worried about this",
+            FindingMark::GoodPractice => "This is going well",
+            FindingMark::NotCovered => "The panel did not talk about this",
+        }
+    }
+}
+
 validated! {
+    /// What one panel member recorded about one line of enquiry (a prompt) of a review: one record per
+    /// prompt and member ([`KloeFinding::id_for`]), so members recording at once on their own tablets
+    /// never write over each other. A record with no prompt is a finding on a whole key question, as
+    /// recorded before the prompts.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct KloeFinding (unchecked KloeFindingUnchecked) {
         pub id: KloeFindingId,
@@ -108,19 +166,67 @@ validated! {
         /// The person the review is about (so access is decided per person, like every other record).
         pub person_id: PersonId,
         pub question: KeyQuestion,
-        pub finding: LongText,
+        /// The prompt's key (`restrictive_practice`), in the review's version of the area's prompts.
+        #[serde(default)]
+        pub prompt: Option<String>,
+        #[serde(default)]
+        pub mark: FindingMark,
+        /// What the panel found; for "not covered", why (if said).
+        #[serde(default)]
+        pub finding: Option<LongText>,
+        /// Concerns on a whole question (recorded before prompts; a prompt's concern is its mark).
         #[serde(default)]
         pub concerns: Option<LongText>,
+        /// The panel member who recorded it.
+        #[serde(default)]
+        pub by: Option<ShortText>,
     }
 }
 
 impl Validate for KloeFinding {
     fn validate(&self) -> Result<(), ValidationErrors> {
-        Ok(())
+        let mut errors = ValidationErrors::new();
+        errors.require(
+            self.finding.is_none() && self.mark != FindingMark::NotCovered,
+            "finding",
+            "Write what the panel found",
+        );
+        if let Some(key) = &self.prompt {
+            errors.require(
+                key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "prompt",
+                "The prompt is named by its key (lower-case letters, digits and _)",
+            );
+        } else {
+            errors.require(
+                self.mark != FindingMark::Finding,
+                "mark",
+                "Only a finding on a line of enquiry is marked as a concern, good practice or not covered",
+            );
+        }
+        errors.into_result()
     }
 }
 
-/// The key questions with no finding yet.
+impl KloeFinding {
+    /// The id of what `user` records about `prompt` at `review`: the same on each of their devices (two
+    /// of their tablets write one record, merged field by field), different for every prompt and
+    /// member (members never write over each other).
+    pub fn id_for(review: ReviewId, prompt: &str, user: UserId) -> KloeFindingId {
+        KloeFindingId::from_uuid(crate::ids::derived_from_parts(
+            review.as_uuid(),
+            &[b"kloe_finding", prompt.as_bytes(), user.as_uuid().as_bytes()],
+        ))
+    }
+}
+
+/// The keys of the prompts with something recorded (what [`prompts::KloePrompts::coverage`] counts).
+pub fn recorded_prompts(findings: &[KloeFinding]) -> BTreeSet<&str> {
+    findings.iter().filter_map(|f| f.prompt.as_deref()).collect()
+}
+
+/// The key questions with nothing recorded yet: no finding on the question itself, and none on any of
+/// its prompts.
 pub fn questions_without_findings(findings: &[KloeFinding]) -> Vec<KeyQuestion> {
     KeyQuestion::ALL.into_iter().filter(|q| !findings.iter().any(|f| f.question == *q)).collect()
 }
@@ -155,9 +261,53 @@ mod tests {
             review_id: ReviewId::from_time_and_random(1, [2; 10]),
             person_id: PersonId::from_time_and_random(1, [3; 10]),
             question: KeyQuestion::IsThePersonSafe,
-            finding: LongText::parse("Safe at home with two-to-one support").unwrap_or_else(|e| panic!("{e}")),
+            prompt: None,
+            mark: FindingMark::Finding,
+            finding: Some(LongText::parse("Safe at home with two-to-one support").unwrap_or_else(|e| panic!("{e}"))),
             concerns: None,
+            by: None,
         };
         assert_eq!(questions_without_findings(&[finding]).len(), 3);
+    }
+
+    #[test]
+    fn a_finding_on_a_prompt_is_one_record_per_prompt_and_member_and_says_something() {
+        let review = ReviewId::from_time_and_random(1, [2; 10]);
+        let (kim, jo) = (UserId::from_time_and_random(1, [4; 10]), UserId::from_time_and_random(1, [5; 10]));
+        let kims = KloeFinding::id_for(review, "medication", kim);
+        assert_eq!(kims, KloeFinding::id_for(review, "medication", kim), "the same on each of Kim's tablets");
+        assert_ne!(kims, KloeFinding::id_for(review, "medication", jo), "Jo never writes over Kim");
+        assert_ne!(kims, KloeFinding::id_for(review, "risk", kim));
+        let finding = |prompt: Option<&str>, mark, words: Option<&str>| KloeFinding {
+            id: kims,
+            review_id: review,
+            person_id: PersonId::from_time_and_random(1, [3; 10]),
+            question: KeyQuestion::IsThePersonSafe,
+            prompt: prompt.map(str::to_string),
+            mark,
+            finding: words.map(|w| LongText::parse(w).unwrap_or_else(|e| panic!("{e}"))),
+            concerns: None,
+            by: None,
+        };
+        assert!(finding(Some("medication"), FindingMark::Concern, Some("Not reviewed")).validate().is_ok());
+        assert!(finding(Some("medication"), FindingMark::NotCovered, None).validate().is_ok(), "why is optional");
+        assert!(finding(Some("medication"), FindingMark::GoodPractice, None).validate().is_err(), "say what");
+        assert!(finding(Some("Medication!"), FindingMark::Finding, Some("x")).validate().is_err());
+        assert!(finding(None, FindingMark::Concern, Some("x")).validate().is_err(), "a whole question is not marked");
+        let recorded = [
+            finding(Some("medication"), FindingMark::Finding, Some("x")),
+            finding(Some("risk"), FindingMark::NotCovered, None),
+        ];
+        assert_eq!(recorded_prompts(&recorded).into_iter().collect::<Vec<_>>(), ["medication", "risk"]);
+        // A finding stored before prompts reads as a finding on its question.
+        let stored = serde_json::json!({
+            "id": kims, "review_id": review, "person_id": PersonId::from_time_and_random(1, [3; 10]),
+            "question": "good_care_now", "finding": "Good care", "concerns": null
+        });
+        let old: KloeFinding = serde_json::from_value(stored).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((old.prompt, old.mark), (None, FindingMark::Finding));
+        for mark in FindingMark::ALL {
+            assert_eq!(FindingMark::from_name(mark.name()), Some(mark));
+        }
     }
 }

@@ -420,7 +420,7 @@ impl AreaPolicy {
                 continue;
             }
             let newest = kloe.iter().map(|k| k.version).max().unwrap_or(0);
-            kloe.push(KloePrompts { version: newest + 1, prompts: set.prompts });
+            kloe.push(KloePrompts { version: newest + 1, ..set });
         }
         AreaPolicy { risk_tools: tools, kloe, ..proposed }
     }

@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Weekday};
 
+use crate::kloe::KeyQuestion;
+use crate::kloe::papers::Paper;
+use crate::kloe::prompts::{KloePrompt, KloePrompts};
 use crate::meeting::{HolidayMove, MeetingCadence};
 use crate::period::Period;
 use crate::planner::{FamilyQuestion, PlannerQuestion, question_names};
@@ -366,7 +369,95 @@ impl PolicyForm {
                 put(&format!("risk.{b}.{n}.weight"), item.weight.to_string());
             }
         }
+        let kloe = policy.kloe_prompts();
+        for (n, prompt) in kloe.prompts.iter().enumerate() {
+            put(&format!("kloe.{n}.text"), prompt.text.clone());
+            put(&format!("kloe.{n}.easy_read"), prompt.easy_read.clone());
+        }
+        for (n, paper) in kloe.papers.iter().enumerate() {
+            put(&format!("papers.{n}.name"), paper.name.clone());
+        }
         PolicyForm(form)
+    }
+
+    /// The newest version of the key lines of enquiry as the form edits it: each prompt's words and
+    /// easy-read wording (a prompt emptied is removed); `kloe.new.question` (a key question's name),
+    /// `.text` and `.easy_read` add a prompt for every template; each paper's name (emptied: removed);
+    /// `papers.new.name` adds a paper, `papers.new.for` saying for which reviews (`all`, `community`,
+    /// `hospital`). Kept at its version number here: the server makes an edit the next version.
+    fn kloe(&self, kloe: &KloePrompts, errors: &mut ValidationErrors) -> KloePrompts {
+        let mut edited = kloe.clone();
+        edited.prompts = kloe
+            .prompts
+            .iter()
+            .enumerate()
+            .filter_map(|(n, prompt)| {
+                let text = self.0.get(&format!("kloe.{n}.text"))?.trim();
+                if text.is_empty() {
+                    return None;
+                }
+                let easy_read = self.get(&format!("kloe.{n}.easy_read"));
+                if let Some(problem) = crate::easy_read::not_easy_read(easy_read) {
+                    errors.add(format!("kloe.{n}.easy_read"), format!("The easy-read wording: {problem}"));
+                }
+                Some(KloePrompt { text: text.to_string(), easy_read: easy_read.to_string(), ..prompt.clone() })
+            })
+            .collect();
+        let new_text = self.get("kloe.new.text");
+        if !new_text.is_empty() {
+            let question = KeyQuestion::ALL.into_iter().find(|q| q.name() == self.get("kloe.new.question"));
+            let easy_read = self.get("kloe.new.easy_read");
+            match (question, crate::easy_read::not_easy_read(easy_read)) {
+                (None, _) => errors.add("kloe.new.question", "Choose the key question the new prompt is under"),
+                (_, Some(problem)) => errors.add("kloe.new.easy_read", format!("The easy-read wording: {problem}")),
+                (Some(question), None) => {
+                    let key = new_key(new_text, edited.prompts.iter().map(|p| p.key.as_str()));
+                    edited.prompts.push(KloePrompt {
+                        key,
+                        question,
+                        text: new_text.to_string(),
+                        easy_read: easy_read.to_string(),
+                        children: None,
+                        inpatient: None,
+                        source: "Added by the area".into(),
+                    });
+                }
+            }
+        }
+        edited.papers = kloe
+            .papers
+            .iter()
+            .enumerate()
+            .filter_map(|(n, paper)| {
+                let name = self.0.get(&format!("papers.{n}.name"))?.trim();
+                (!name.is_empty()).then(|| Paper { name: name.to_string(), ..paper.clone() })
+            })
+            .collect();
+        let new_paper = self.get("papers.new.name");
+        if !new_paper.is_empty() {
+            let inpatient = match self.get("papers.new.for") {
+                "" | "all" => Ok(None),
+                "community" => Ok(Some(false)),
+                "hospital" => Ok(Some(true)),
+                other => Err(format!("'{other}' is not a kind of review: all, community or hospital")),
+            };
+            match inpatient {
+                Ok(inpatient) => {
+                    let key = new_key(new_paper, edited.papers.iter().map(|p| p.key.as_str()));
+                    edited.papers.push(Paper {
+                        key,
+                        name: new_paper.to_string(),
+                        inpatient,
+                        children: None,
+                        optional: false,
+                        in_app: None,
+                        source: "Added by the area".into(),
+                    });
+                }
+                Err(message) => errors.add("papers.new.for", message),
+            }
+        }
+        edited
     }
 
     fn get(&self, field: &str) -> &str {
@@ -500,6 +591,12 @@ impl PolicyForm {
             })
             .collect();
 
+        let newest = base.kloe_prompts();
+        let kloe = self.kloe(newest, &mut errors);
+        if kloe != *newest {
+            policy.kloe.retain(|k| k.version != newest.version);
+            policy.kloe.push(kloe);
+        }
         for band in [AgeBand::Under18, AgeBand::Adult] {
             let Some(tool) = base.risk_tool(band) else { continue };
             let edited = self.risk_tool(tool, &mut errors);
@@ -566,6 +663,30 @@ impl PolicyForm {
         edited.items = items;
         edited
     }
+}
+
+/// A key for something new, from its words (`crisis_plan`), not one of `taken`.
+fn new_key<'a>(words: &str, taken: impl Iterator<Item = &'a str> + Clone) -> String {
+    let mut base: String = words
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect::<String>()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .take(4)
+        .collect::<Vec<_>>()
+        .join("_");
+    if base.is_empty() {
+        base = "added".into();
+    }
+    let mut key = base.clone();
+    let mut n = 2;
+    while taken.clone().any(|t| t == key) {
+        key = format!("{base}_{n}");
+        n += 1;
+    }
+    key
 }
 
 fn yes_no(value: bool) -> &'static str {
@@ -686,6 +807,48 @@ mod tests {
         }
         let unknown = AreaPolicy::from_toml("[families.question_wording]\nfavourite_colour = \"What?\"").err();
         assert!(unknown.map(|e| e.to_string()).unwrap_or_default().contains("no such question"));
+    }
+
+    #[test]
+    fn the_key_lines_of_enquiry_and_papers_are_edited_as_the_next_version_the_last_kept() {
+        let policy = AreaPolicy::default();
+        let first = policy.kloe_prompts().clone();
+        let mut form = PolicyForm::of(&policy);
+        assert_eq!(form.get("kloe.0.text"), first.prompts[0].text);
+        form.0.insert("kloe.0.easy_read".into(), "Has anyone hurt you or made you scared?".into());
+        form.0.insert("kloe.1.text".into(), String::new());
+        form.0.insert("kloe.new.question".into(), "plans_for_the_future".into());
+        form.0.insert("kloe.new.text".into(), "Travel training: getting about on their own".into());
+        form.0.insert("kloe.new.easy_read".into(), "Would you like to learn to travel on your own?".into());
+        form.0.insert("papers.new.name".into(), "The short breaks plan".into());
+        form.0.insert("papers.new.for".into(), "community".into());
+        let edited = form.apply(&policy).unwrap_or_else(|e| panic!("{e}"));
+        let revised = policy.revise(edited);
+        assert_eq!(revised.kloe.iter().map(|k| k.version).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(revised.kloe_version(Some(1)), &first, "version 1 is kept as it was");
+        let now = revised.kloe_prompts();
+        assert_eq!(now.prompts[0].easy_read, "Has anyone hurt you or made you scared?");
+        assert!(!now.prompts.iter().any(|p| p.key == first.prompts[1].key), "an emptied prompt is removed");
+        let added = now.prompts.last().unwrap_or_else(|| panic!("no prompt"));
+        assert_eq!(
+            (added.key.as_str(), added.question),
+            ("travel_training_getting_about", KeyQuestion::PlansForTheFuture)
+        );
+        let paper = now.papers.last().unwrap_or_else(|| panic!("no paper"));
+        assert_eq!((paper.key.as_str(), paper.inpatient), ("the_short_breaks_plan", Some(false)));
+        // Unchanged, the form leaves the version alone.
+        let same = PolicyForm::of(&revised).apply(&revised).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(revised.revise(same).kloe.len(), 2);
+        // Easy read is checked on the field it was typed in; a new prompt needs its question.
+        let mut bad = PolicyForm::of(&policy);
+        bad.0.insert("kloe.0.easy_read".into(), "Has anyone (anybody) hurt you?".into());
+        bad.0.insert("kloe.new.text".into(), "Something new".into());
+        let fields: Vec<String> = bad
+            .apply(&policy)
+            .err()
+            .map(|e| e.into_fields().into_iter().map(|f| f.field).collect())
+            .unwrap_or_default();
+        assert_eq!(fields, ["kloe.0.easy_read", "kloe.new.question"]);
     }
 
     #[test]

@@ -9,12 +9,12 @@ use chrono::NaiveDate;
 use crate::action::Action;
 use crate::action::Recommendation;
 use crate::calendar::long_date;
-use crate::kloe::{KeyQuestion, KloeFinding, KloeTemplate};
+use crate::kloe::prompts::KloePrompts;
+use crate::kloe::{FindingMark, KeyQuestion, KloeFinding, KloeTemplate};
 use crate::person::Person;
 use crate::planner::{FamilyQuestion, FamilyViews, Planner, PlannerQuestion};
 use crate::policy::AreaPolicy;
 use crate::review::Review;
-use crate::risk::AgeBand;
 
 /// The meeting's facts the easy-read report reads back: the day (or [`DATE_NOT_SET`]) and who took part.
 pub const MEETING_DATE: &str = "Date";
@@ -88,12 +88,244 @@ pub struct ReportContent {
     pub young_person: Vec<Said>,
     /// The family's views: who gave them, and their words.
     pub family: Vec<Said>,
-    /// The panel's findings under each of the four key questions, worded for this review.
-    pub findings: Vec<Said>,
-    pub recommendations: Vec<String>,
+    /// The panel's findings under each of the four key questions, worded for this review, line of
+    /// enquiry by line in the template's order.
+    pub findings: Vec<QuestionFindings>,
+    /// The recommendations, key question by key question (those from before SMART last).
+    pub recommendations: Vec<RecommendationLine>,
     pub actions: Vec<AgreedAction>,
     /// Disagreements recorded by the young person, their advocate or family.
     pub disagreements: Vec<String>,
+}
+
+/// What the panel found under one key question.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QuestionFindings {
+    /// The key question as the review's template words it.
+    pub heading: String,
+    /// Findings on the whole question (as recorded before the lines of enquiry).
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// The lines of enquiry with something found, in the template's order.
+    #[serde(default)]
+    pub prompts: Vec<PromptFindings>,
+    /// The lines of enquiry not looked into: each one's title, with why when the panel said.
+    #[serde(default)]
+    pub not_covered: Vec<String>,
+}
+
+impl QuestionFindings {
+    /// Nothing was found under it.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.prompts.is_empty()
+    }
+}
+
+/// What the panel found on one line of enquiry (by every member who recorded something).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PromptFindings {
+    /// The prompt's title ("Restrictive practices").
+    pub title: String,
+    /// The prompt in easy read ("Has anyone held you or kept you apart from others? Why?").
+    pub easy_read: String,
+    pub found: Vec<Marked>,
+}
+
+/// A finding, a concern or good practice, in the panel's words.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Marked {
+    pub mark: FindingMark,
+    pub words: String,
+}
+
+impl Marked {
+    /// "Concern: ..." (a plain finding without a label).
+    pub fn line(&self) -> String {
+        match self.mark {
+            FindingMark::Finding => self.words.clone(),
+            mark => format!("{}: {}", mark.label(), self.words),
+        }
+    }
+}
+
+/// A recommendation as the report gives it: what, who, by when, how we will know, the key question and
+/// lines of enquiry it answers, and the actions agreed for it. One from before SMART (or a report shared
+/// then) has only its words.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "RecommendationStored")]
+pub struct RecommendationLine {
+    pub what: String,
+    /// The key question, as the template words it.
+    pub question: Option<String>,
+    pub responsible: Option<String>,
+    pub by_when: Option<NaiveDate>,
+    pub measure: Option<String>,
+    /// The titles of the lines of enquiry it answers.
+    pub prompts: Vec<String>,
+    /// The actions agreed for it.
+    pub actions: Vec<String>,
+}
+
+impl RecommendationLine {
+    /// Only its words (a recommendation from before SMART).
+    pub fn words(what: impl Into<String>) -> RecommendationLine {
+        RecommendationLine {
+            what: what.into(),
+            question: None,
+            responsible: None,
+            by_when: None,
+            measure: None,
+            prompts: Vec::new(),
+            actions: Vec::new(),
+        }
+    }
+
+    /// Its parts as lines: "Who is responsible: ...", "By when: ...", "How we will know: ...", "Answers:
+    /// ...", "Actions: ...".
+    pub fn details(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        out.extend(self.responsible.clone().map(|r| ("Who is responsible", r)));
+        out.extend(self.by_when.map(|d| ("By when", long_date(d))));
+        out.extend(self.measure.clone().map(|m| ("How we will know", m)));
+        if !self.prompts.is_empty() {
+            out.push(("Lines of enquiry", self.prompts.join(", ")));
+        }
+        if !self.actions.is_empty() {
+            out.push(("Actions", self.actions.join("; ")));
+        }
+        out
+    }
+}
+
+/// A recommendation as reports stored it: its words only (before SMART), or every part.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum RecommendationStored {
+    Words(String),
+    Full {
+        what: String,
+        #[serde(default)]
+        question: Option<String>,
+        #[serde(default)]
+        responsible: Option<String>,
+        #[serde(default)]
+        by_when: Option<NaiveDate>,
+        #[serde(default)]
+        measure: Option<String>,
+        #[serde(default)]
+        prompts: Vec<String>,
+        #[serde(default)]
+        actions: Vec<String>,
+    },
+}
+
+impl From<RecommendationStored> for RecommendationLine {
+    fn from(stored: RecommendationStored) -> Self {
+        match stored {
+            RecommendationStored::Words(what) => RecommendationLine::words(what),
+            RecommendationStored::Full { what, question, responsible, by_when, measure, prompts, actions } => {
+                RecommendationLine { what, question, responsible, by_when, measure, prompts, actions }
+            }
+        }
+    }
+}
+
+/// The panel's findings, key question by key question, from what each member recorded against the
+/// review's lines of enquiry (`prompts`, `template`), in the template's order: each prompt's findings,
+/// concerns and good practice; the prompts not covered (once the panel has used the prompts at all);
+/// and findings on a whole question, as recorded before prompts.
+pub fn findings(findings: &[KloeFinding], prompts: &KloePrompts, template: KloeTemplate) -> Vec<QuestionFindings> {
+    let mut sorted: Vec<&KloeFinding> = findings.iter().collect();
+    sorted.sort_by(|a, b| (a.by.as_ref().map(|b| b.as_str()), a.id).cmp(&(b.by.as_ref().map(|b| b.as_str()), b.id)));
+    let used_prompts = sorted.iter().any(|f| f.prompt.is_some());
+    KeyQuestion::ALL
+        .into_iter()
+        .map(|question| {
+            let mut out = QuestionFindings {
+                heading: question.text(template).to_string(),
+                words: Vec::new(),
+                prompts: Vec::new(),
+                not_covered: Vec::new(),
+            };
+            let under: Vec<&&KloeFinding> = sorted.iter().filter(|f| f.question == question).collect();
+            let listed = prompts.for_question(template, question);
+            for prompt in &listed {
+                let on: Vec<&&&KloeFinding> =
+                    under.iter().filter(|f| f.prompt.as_deref() == Some(prompt.key.as_str())).collect();
+                let found: Vec<Marked> = on
+                    .iter()
+                    .filter(|f| f.mark != FindingMark::NotCovered)
+                    .filter_map(|f| f.finding.as_ref().map(|w| Marked { mark: f.mark, words: w.as_str().into() }))
+                    .collect();
+                if !found.is_empty() {
+                    out.prompts.push(PromptFindings {
+                        title: prompt.title().to_string(),
+                        easy_read: prompt.easy_read.clone(),
+                        found,
+                    });
+                } else if used_prompts {
+                    let why: Vec<&str> = on.iter().filter_map(|f| f.finding.as_ref().map(|w| w.as_str())).collect();
+                    out.not_covered.push(match why.is_empty() {
+                        true => prompt.title().to_string(),
+                        false => format!("{} ({})", prompt.title(), why.join("; ")),
+                    });
+                }
+            }
+            for finding in &under {
+                let known = finding.prompt.as_deref().is_some_and(|k| listed.iter().any(|p| p.key == k));
+                if known {
+                    continue;
+                }
+                if let Some(words) = &finding.finding {
+                    let line = Marked { mark: finding.mark, words: words.as_str().into() }.line();
+                    out.words.push(match &finding.prompt {
+                        Some(key) => format!("{key}: {line}"),
+                        None => line,
+                    });
+                }
+                out.words.extend(finding.concerns.as_ref().map(|c| format!("Concerns: {}", c.as_str())));
+            }
+            out
+        })
+        .collect()
+}
+
+/// The recommendations as the report lists them: key question by key question (in the four questions'
+/// order, each in the order recorded), those from before SMART last; each with the titles of the lines
+/// of enquiry it answers and the actions agreed for it.
+pub fn recommendations(
+    recommendations: &[Recommendation],
+    actions: &[Action],
+    prompts: &KloePrompts,
+    template: KloeTemplate,
+) -> Vec<RecommendationLine> {
+    let mut sorted: Vec<&Recommendation> = recommendations.iter().collect();
+    sorted.sort_by_key(|r| (r.question.map_or(KeyQuestion::ALL.len(), |q| q as usize), r.id));
+    sorted
+        .into_iter()
+        .map(|r| {
+            let mut agreed: Vec<&Action> = actions.iter().filter(|a| a.recommendation_id == Some(r.id)).collect();
+            agreed.sort_by_key(|a| (a.due_on, a.id));
+            RecommendationLine {
+                what: r.text.as_str().to_string(),
+                question: r.question.map(|q| q.text(template).to_string()),
+                responsible: r.responsible.as_ref().map(|w| w.as_str().to_string()),
+                by_when: r.by_when,
+                measure: r.measure.as_ref().map(|m| m.as_str().to_string()),
+                prompts: r
+                    .prompts
+                    .iter()
+                    .map(|key| {
+                        prompts.prompts.iter().find(|p| &p.key == key).map_or(key.clone(), |p| p.title().to_string())
+                    })
+                    .collect(),
+                actions: agreed
+                    .iter()
+                    .map(|a| format!("{} ({}, by {})", a.description.as_str(), a.owner.as_str(), long_date(a.due_on)))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// An action of the plan as the report agreed it.
@@ -121,9 +353,7 @@ impl Report {
     /// The report for `file`, about `person`, under the area's `policy`, as it stands on `today`.
     pub fn of(file: &ReviewFile, person: &Person, policy: &AreaPolicy, today: NaiveDate) -> Report {
         let review = &file.review;
-        let on_day = review.meeting_on.unwrap_or(today);
-        let band = AgeBand::for_age(person.age_on(on_day), policy.adult_age);
-        let template = KloeTemplate::for_review(band, review.kind);
+        let template = review.template(Some(person), policy, today);
 
         let mut meeting = vec![("Date of birth".to_string(), long_date(person.date_of_birth))];
         if let Some(number) = person.nhs_number {
@@ -218,17 +448,8 @@ impl Report {
                 Said { heading: format!("{} ({})", views.by.as_str(), views.relationship.as_str()), words }
             })
             .collect();
-        let findings = KeyQuestion::ALL
-            .into_iter()
-            .map(|question| {
-                let mut words = Vec::new();
-                for finding in file.findings.iter().filter(|f| f.question == question) {
-                    words.push(finding.finding.as_str().to_string());
-                    words.extend(finding.concerns.as_ref().map(|c| format!("Concerns: {}", c.as_str())));
-                }
-                Said { heading: question.text(template).to_string(), words }
-            })
-            .collect();
+        let prompts = review.kloe(policy);
+        let findings = findings(&file.findings, prompts, template);
         let mut actions: Vec<&Action> = file.actions.iter().collect();
         actions.sort_by_key(|a| (a.due_on, a.id));
         let actions: Vec<ActionLine> = actions
@@ -263,7 +484,7 @@ impl Report {
             young_person,
             family,
             findings,
-            recommendations: file.recommendations.iter().map(|r| r.text.as_str().to_string()).collect(),
+            recommendations: recommendations(&file.recommendations, &file.actions, prompts, template),
             actions: agreed,
             disagreements,
         };
@@ -281,11 +502,25 @@ impl Report {
         let c = &self.content;
         let mut out = vec![c.title.clone()];
         out.extend(c.meeting.iter().map(|(k, v)| format!("{k}: {v}")));
-        for said in c.young_person.iter().chain(&c.family).chain(&c.findings) {
+        for said in c.young_person.iter().chain(&c.family) {
             out.push(said.heading.clone());
             out.extend(said.words.iter().cloned());
         }
-        out.extend(c.recommendations.iter().cloned());
+        for question in &c.findings {
+            out.push(question.heading.clone());
+            for prompt in &question.prompts {
+                out.push(prompt.title.clone());
+                out.extend(prompt.found.iter().map(Marked::line));
+            }
+            out.extend(question.words.iter().cloned());
+            if !question.not_covered.is_empty() {
+                out.push(format!("Not covered: {}", question.not_covered.join(", ")));
+            }
+        }
+        for r in &c.recommendations {
+            out.push(r.what.clone());
+            out.extend(r.details().into_iter().map(|(k, v)| format!("{k}: {v}")));
+        }
         out.extend(c.actions.iter().map(|a| format!("{} {} {}", a.description, a.owner, long_date(a.due_on))));
         out.extend(c.disagreements.iter().cloned());
         out.join("\n")
@@ -345,14 +580,22 @@ mod tests {
             review_id: r.id,
             person_id: r.person_id,
             question: KeyQuestion::PlansForTheFuture,
-            finding: long("No school place since September"),
+            prompt: None,
+            mark: FindingMark::Finding,
+            finding: Some(long("No school place since September")),
             concerns: Some(long("Transition to college not planned")),
+            by: None,
         };
         let recommendation = Recommendation {
             id: RecommendationId::from_time_and_random(1, [8; 10]),
             review_id: r.id,
             person_id: r.person_id,
             text: long("Find a school place"),
+            responsible: None,
+            by_when: None,
+            measure: None,
+            question: None,
+            prompts: Vec::new(),
         };
         let mut action = crate::action::tests::action(day(2026, 12, 20));
         action.id = ActionId::from_time_and_random(1, [9; 10]);
@@ -401,6 +644,133 @@ mod tests {
         assert!(Report::of(&file(), &person(day(2012, 1, 1)), &policy, day(2026, 12, 28)).overdue);
     }
 
+    /// What `by` recorded on `prompt` of the file's review.
+    fn on_prompt(file: &ReviewFile, prompt: &str, mark: FindingMark, words: Option<&str>, by: &str) -> KloeFinding {
+        let prompts = KloePrompts::default_set();
+        let question = prompts.prompts.iter().find(|p| p.key == prompt).map(|p| p.question);
+        KloeFinding {
+            id: KloeFinding::id_for(
+                file.review.id,
+                prompt,
+                crate::UserId::from_time_and_random(1, [by.len() as u8; 10]),
+            ),
+            review_id: file.review.id,
+            person_id: file.review.person_id,
+            question: question.unwrap_or_else(|| panic!("no prompt {prompt}")),
+            prompt: Some(prompt.into()),
+            mark,
+            finding: words.map(long),
+            concerns: None,
+            by: Some(short(by)),
+        }
+    }
+
+    #[test]
+    fn the_findings_come_line_by_line_from_each_members_record_in_the_templates_order() {
+        let policy = AreaPolicy::default();
+        let mut f = file();
+        f.findings.extend([
+            on_prompt(
+                &f,
+                "medication",
+                FindingMark::Concern,
+                Some("Three antipsychotics, not reviewed"),
+                "Kim Clinical",
+            ),
+            on_prompt(
+                &f,
+                "safeguarding",
+                FindingMark::Finding,
+                Some("No safeguarding referrals this year"),
+                "Jo Chair",
+            ),
+            on_prompt(&f, "medication", FindingMark::Finding, Some("GP aware; STOMP review booked"), "Jo Chair"),
+            on_prompt(&f, "family", FindingMark::GoodPractice, Some("Mum at every planning meeting"), "Ali Expert"),
+            on_prompt(&f, "risk", FindingMark::NotCovered, Some("risk assessment not sent"), "Jo Chair"),
+            on_prompt(&f, "physical_health", FindingMark::NotCovered, None, "Jo Chair"),
+        ]);
+        let report = Report::of(&f, &person(day(2012, 1, 1)), &policy, day(2026, 12, 21));
+        let safe = &report.content.findings[0];
+        assert_eq!(safe.heading, "Is the person safe?");
+        let titles: Vec<&str> = safe.prompts.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["Safeguarding", "Medication"], "the template's order, not the order recorded");
+        assert_eq!(
+            safe.prompts[1].found.iter().map(Marked::line).collect::<Vec<_>>(),
+            ["GP aware; STOMP review booked", "Concern: Three antipsychotics, not reviewed"],
+            "members in name order"
+        );
+        assert_eq!(safe.prompts[1].easy_read, "What medicine do you take? Has a doctor checked it lately?");
+        assert_eq!(
+            safe.not_covered,
+            ["Restrictive practices", "Physical health", "Risk (risk assessment not sent)"],
+            "prompts with nothing found, and those marked not covered with why"
+        );
+        assert_eq!(
+            report.content.findings[1].prompts[0].found[0].line(),
+            "Good practice: Mum at every planning meeting"
+        );
+        let plans = &report.content.findings[2];
+        assert_eq!(plans.words, ["No school place since September", "Concerns: Transition to college not planned"]);
+        let text = report.plain_text();
+        assert!(
+            text.contains("Is the person safe?\nSafeguarding\nNo safeguarding referrals this year\nMedication"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn recommendations_are_listed_by_key_question_with_their_parts_and_actions() {
+        let policy = AreaPolicy::default();
+        let mut f = file();
+        let smart = |seed: u8, question: KeyQuestion, what: &str, prompts: &[&str]| Recommendation {
+            id: RecommendationId::from_time_and_random(2, [seed; 10]),
+            review_id: f.review.id,
+            person_id: f.review.person_id,
+            text: long(what),
+            responsible: Some(short("GP")),
+            by_when: Some(day(2027, 1, 31)),
+            measure: Some(long("The review is in the GP record")),
+            question: Some(question),
+            prompts: prompts.iter().map(|p| p.to_string()).collect(),
+        };
+        let medication = smart(1, KeyQuestion::IsThePersonSafe, "STOMP medication review", &["medication"]);
+        f.recommendations.push(smart(2, KeyQuestion::CareInTheCommunity, "Crisis plan shared", &["crisis_plan"]));
+        f.recommendations.push(medication.clone());
+        f.actions[0].recommendation_id = Some(medication.id);
+        let report = Report::of(&f, &person(day(2012, 1, 1)), &policy, day(2026, 12, 21));
+        let lines = &report.content.recommendations;
+        let order: Vec<&str> = lines.iter().map(|r| r.what.as_str()).collect();
+        assert_eq!(order, ["STOMP medication review", "Crisis plan shared", "Find a school place"]);
+        assert_eq!(lines[0].question.as_deref(), Some("Is the person safe?"));
+        assert_eq!(lines[0].prompts, ["Medication"]);
+        assert_eq!(lines[0].actions, ["Request an EHC needs assessment (School SENCo, by 20 December 2026)"]);
+        assert_eq!(lines[2].question, None, "one from before SMART comes last, with its words only");
+        let text = report.plain_text();
+        let expected = "STOMP medication review\nWho is responsible: GP\nBy when: 31 January 2027\nHow we will know: The review is in the GP record\nLines of enquiry: Medication";
+        assert!(text.contains(expected), "{expected:?} missing from\n{text}");
+    }
+
+    #[test]
+    fn a_report_shared_before_the_lines_of_enquiry_reads_back_as_it_was() {
+        let stored = serde_json::json!({
+            "title": "CETR for Alex Example",
+            "meeting": [["Date", "10 December 2026"]],
+            "young_person": [],
+            "family": [],
+            "findings": [{"heading": "Is the person safe?", "words": ["Safe at home"]}],
+            "recommendations": ["Find a school place"],
+            "actions": [],
+            "disagreements": []
+        });
+        let content: ReportContent = serde_json::from_value(stored).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(content.findings[0].words, ["Safe at home"]);
+        assert!(content.findings[0].prompts.is_empty());
+        assert_eq!(content.recommendations, [RecommendationLine::words("Find a school place")]);
+        // And what it is written as now reads back the same.
+        let json = serde_json::to_value(&content).unwrap_or_default();
+        assert_eq!(serde_json::from_value::<ReportContent>(json).ok(), Some(content));
+    }
+
     #[test]
     fn adults_in_hospital_get_the_adult_inpatient_wording_and_sharing_is_listed() {
         let policy = AreaPolicy::default();
@@ -436,7 +806,7 @@ mod tests {
         assert_eq!(file.review.share_report(changed, short("Sam Parent"), ShareHow::InPerson, day(2027, 1, 5)), 2);
         let versions = &file.review.report_versions;
         assert_eq!(versions[0].content, first);
-        assert_eq!(versions[0].content.recommendations, vec!["Find a school place".to_string()]);
+        assert_eq!(versions[0].content.recommendations, vec![RecommendationLine::words("Find a school place")]);
         assert_eq!(versions[0].shared.len(), 2);
         assert!(versions[1].summary().starts_with("Version 2, shared with Sam Parent in person on 5 January 2027"));
         assert_eq!((file.review.status, file.review.report_shared.len()), (ReviewStatus::ReportShared, 3));

@@ -315,6 +315,10 @@ validated! {
         /// is arranged (the area may edit them afterwards); `None` for a review from before: the first.
         #[serde(default)]
         pub kloe_version: Option<u32>,
+        /// The papers for the panel the coordinator has recorded (received or not, from whom): the
+        /// checklist is in the review's version of the key lines of enquiry.
+        #[serde(default)]
+        pub papers: Vec<crate::kloe::papers::PaperReceived>,
     }
 }
 
@@ -383,7 +387,23 @@ impl Review {
             report_shared: Vec::new(),
             report_versions: Vec::new(),
             kloe_version: None,
+            papers: Vec::new(),
         }
+    }
+
+    /// The template of key lines of enquiry for this review: a child's or an adult's (by the person's age
+    /// on the meeting's day, or `today` before one is set; a child's when the person is not known here),
+    /// in the community or in hospital (by the review's kind).
+    pub fn template(
+        &self,
+        person: Option<&crate::person::Person>,
+        policy: &crate::policy::AreaPolicy,
+        today: NaiveDate,
+    ) -> crate::kloe::KloeTemplate {
+        let band = person
+            .map(|p| crate::risk::AgeBand::for_age(p.age_on(self.meeting_on.unwrap_or(today)), policy.adult_age))
+            .unwrap_or(crate::risk::AgeBand::Under18);
+        crate::kloe::KloeTemplate::for_review(band, self.kind)
     }
 
     /// The key lines of enquiry the panel works from: the version recorded on the review, as the area
@@ -514,6 +534,7 @@ pub(crate) mod tests {
             report_shared: Vec::new(),
             report_versions: Vec::new(),
             kloe_version: None,
+            papers: Vec::new(),
         }
     }
 

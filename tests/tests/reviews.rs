@@ -310,11 +310,11 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     panel.click(&ids::person_link(PERSON)).await;
     panel.click(&ids::review_link(&review_id)).await;
     panel.click(ids::OPEN_MEETING).await;
-    panel.element(&ids::finding("is_the_person_safe")).await;
+    panel.element(&ids::prompt_words("risk")).await;
     panel.set_offline(true).await;
     panel.reload().await;
     panel.unlock(PASSWORD).await;
-    panel.element(&ids::finding("plans_for_the_future")).await;
+    panel.element(&ids::prompt_words("education")).await;
     let page = panel
         .driver
         .execute("return document.getElementById('maincontent').textContent", Vec::new())
@@ -323,15 +323,36 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
         .unwrap_or_default();
     assert!(page.contains("What are the plans for the future, including education?"), "{page}");
     assert!(page.contains("I feel safe at home with Mum."), "the planner is there to read: {page}");
-    for (question, finding) in [
-        ("is_the_person_safe", "Safe at home; two incidents at school this term"),
-        ("good_care_now", "CAMHS sees Alex fortnightly; no autism-informed support at school"),
-        ("plans_for_the_future", "No school place agreed for next year"),
-        ("care_in_the_community", "Yes, with an EHC plan and respite at weekends"),
+    // The panel works through the lines of enquiry: each saved on the tablet as it is recorded, and the
+    // page goes on to the next one not covered.
+    for (prompt, mark, words) in [
+        ("risk", "finding", "Safe at home; two incidents at school this term"),
+        ("adjustments", "concern", "No autism-informed support at school"),
+        ("family", "good_practice", "CAMHS sees Alex fortnightly and involves Mum"),
+        ("education", "finding", "No school place agreed for next year"),
+        ("transition", "concern", "Transition to college not planned"),
+        ("community_support", "finding", "Yes, with an EHC plan and respite at weekends"),
     ] {
-        panel.type_into(&ids::finding(question), finding).await;
+        panel.click(&ids::prompt_mark(prompt, mark)).await;
+        panel.type_into(&ids::prompt_words(prompt), words).await;
+        panel.click(&ids::save_prompt(prompt)).await;
+        panel.wait_for_text(&ids::prompt_recorded(prompt), words).await;
     }
-    panel.type_into(&ids::concerns("plans_for_the_future"), "Transition to college not planned").await;
+    // "Not covered" needs no words; the question's count and the list of what is left follow.
+    panel.click(&ids::prompt_mark("medication", "not_covered")).await;
+    panel.click(&ids::save_prompt("medication")).await;
+    panel.wait_for_text(&ids::prompt_recorded("medication"), "not covered").await;
+    let safe = panel.wait_for_text(&ids::coverage("is_the_person_safe"), "2 of 5 covered").await;
+    assert!(safe.contains("Not covered yet: Safeguarding, Restrictive practices, Physical health"), "{safe}");
+    // The next not covered after the last saved (medication) is physical health, then round the list.
+    panel.click(ids::NEXT_UNCOVERED).await;
+    panel
+        .wait_until(
+            "the cursor is in the next line of enquiry not covered",
+            "done(document.activeElement && document.activeElement.id === 'words-physical_health')",
+        )
+        .await;
+    panel.screenshot("review-meeting-lines-of-enquiry").await;
     panel.click(&ids::attended(0)).await;
     panel.click(&ids::attended(2)).await;
     panel.click(ids::VERBAL_FEEDBACK).await;
@@ -342,16 +363,43 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     panel.wait_for_text(ids::REVIEW_STATUS, "Meeting held").await;
     // Recommendations and actions, still offline.
     panel.click(ids::OPEN_ACTION_PLAN).await;
+    // A recommendation is SMART: each part is asked for.
     panel.type_into(ids::RECOMMENDATION_TEXT, "Agree a school place with autism-informed support").await;
     panel.click(ids::ADD_RECOMMENDATION).await;
-    panel.wait_for_text(ids::RECOMMENDATIONS, "Agree a school place").await;
+    let missing = panel.wait_for_text(ids::ERROR_SUMMARY, "Choose the key question it answers").await;
+    assert!(missing.contains("Say who is responsible") && missing.contains("how we will know"), "{missing}");
+    panel.click(&ids::recommendation_question("plans_for_the_future")).await;
+    panel.click(&ids::recommendation_prompt("education")).await;
+    panel.type_into(ids::RECOMMENDATION_RESPONSIBLE, "SEND case officer").await;
+    type_date(&panel, [ids::RECOMMENDATION_BY_DAY, ids::RECOMMENDATION_BY_MONTH, ids::RECOMMENDATION_BY_YEAR], 42)
+        .await;
+    panel.type_into(ids::RECOMMENDATION_MEASURE, "Alex has a named school place in the EHC plan").await;
+    panel.click(ids::ADD_RECOMMENDATION).await;
+    let recommended = panel.wait_for_text(ids::RECOMMENDATIONS, "Agree a school place").await;
+    assert!(recommended.contains("SEND case officer") && recommended.contains("Lines of enquiry"), "{recommended}");
     panel.click(ids::ADD_ACTION).await;
-    panel.wait_for_text(ids::ERROR_SUMMARY, "Say what is to be done").await;
+    let missing = panel.wait_for_text(ids::ERROR_SUMMARY, "Say what is to be done").await;
+    assert!(missing.contains("Choose the recommendation the action is for"), "{missing}");
+    let recommendation = panel
+        .driver
+        .execute(
+            &format!("return document.getElementById('{}').options[1].value", ids::ACTION_RECOMMENDATION),
+            Vec::new(),
+        )
+        .await
+        .map(|v| v.json().as_str().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    let choose = format!(
+        "const s = document.getElementById('{}'); s.value = '{recommendation}'; s.dispatchEvent(new Event('change'));",
+        ids::ACTION_RECOMMENDATION
+    );
+    panel.driver.execute(&choose, Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
     panel.type_into(ids::ACTION_DESCRIPTION, "Request an EHC needs assessment").await;
     panel.type_into(ids::ACTION_OWNER, "School SENCo").await;
     type_date(&panel, [ids::ACTION_DUE_DAY, ids::ACTION_DUE_MONTH, ids::ACTION_DUE_YEAR], 7).await;
     panel.click(ids::ADD_ACTION).await;
     panel.wait_for_text(ids::ACTION_PLAN, "Request an EHC needs assessment").await;
+    panel.driver.execute(&choose, Vec::new()).await.unwrap_or_else(|e| panic!("{e}"));
     panel.type_into(ids::ACTION_DESCRIPTION, "Arrange weekend respite").await;
     panel.type_into(ids::ACTION_OWNER, "Social worker").await;
     type_date(&panel, [ids::ACTION_DUE_DAY, ids::ACTION_DUE_MONTH, ids::ACTION_DUE_YEAR], 60).await;
@@ -363,9 +411,18 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     panel.set_offline(false).await;
     panel.all_sent().await;
     let records = server.people().await;
-    assert_eq!(
-        records.iter().filter(|r| r["review_id"] == review_id.as_str() && r.get("question").is_some()).count(),
-        4
+    let findings: Vec<&serde_json::Value> =
+        records.iter().filter(|r| r["review_id"] == review_id.as_str() && r.get("mark").is_some()).collect();
+    assert_eq!(findings.len(), 7, "one record per line of enquiry: {findings:?}");
+    assert!(findings.iter().all(|f| f["by"].is_string() && f["prompt"].is_string()), "{findings:?}");
+    let smart = records
+        .iter()
+        .find(|r| r["review_id"] == review_id.as_str() && r.get("measure").is_some())
+        .unwrap_or_else(|| panic!("no recommendation: {records:?}"));
+    assert_eq!((&smart["question"], &smart["prompts"]), (&json!("plans_for_the_future"), &json!(["education"])));
+    assert!(
+        records.iter().filter(|r| r["recommendation_id"] == smart["id"]).count() == 2,
+        "both actions hang off the recommendation"
     );
     let held = records.iter().find(|r| r["id"] == review_id.as_str()).unwrap_or_else(|| panic!("{records:?}"));
     assert_eq!(held["status"], "held", "{held}");
@@ -377,10 +434,10 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     let outcome: Vec<String> = records
         .iter()
         .filter(|r| r["review_id"] == review_id.as_str())
-        .filter(|r| r.get("question").is_some() || r.get("owner").is_some() || r.get("text").is_some())
+        .filter(|r| r.get("mark").is_some() || r.get("owner").is_some() || r.get("measure").is_some())
         .filter_map(|r| r["id"].as_str().map(str::to_owned))
         .collect();
-    assert_eq!(outcome.len(), 4 + 1 + 2, "four findings, a recommendation, two actions: {outcome:?}");
+    assert_eq!(outcome.len(), 7 + 1 + 2, "seven findings, a recommendation, two actions: {outcome:?}");
     let latest = server.latest_change().await;
     open(&family, &server, &format!("/people/{PERSON}/reviews/{review_id}/report"), "our family password").await;
     family.wait_for_text(ids::REPORT_NOT_YET, "It is due by").await;
@@ -418,8 +475,13 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
         "I feel safe at home with Mum.",
         "We need respite at weekends",
         "No school place agreed for next year",
-        "Concerns: Transition to college not planned",
+        "Concern: Transition to college not planned",
+        "Good practice: CAMHS sees Alex fortnightly and involves Mum",
+        "Not covered at this review: Safeguarding, Restrictive practices, Medication, Physical health.",
         "Agree a school place with autism-informed support",
+        "Who is responsible",
+        "SEND case officer",
+        "Alex has a named school place in the EHC plan",
         "School SENCo",
         "I do not want to go to a residential school",
         "Weekend respite should start before the summer",

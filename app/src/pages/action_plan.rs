@@ -7,6 +7,7 @@
 
 use dsr_shared::RecordId;
 use dsr_shared::action::{Action, ActionStatus, ActionUpdate, Recommendation};
+use dsr_shared::kloe::KeyQuestion;
 use dsr_shared::person::date_from_parts;
 use dsr_shared::planner::Disagreement;
 use dsr_shared::rating::{Rating, RatingSource};
@@ -30,6 +31,12 @@ use crate::state::AppState;
 fn field_element(field: &str) -> &'static str {
     match field {
         "text" | "recommendation" => ids::RECOMMENDATION_TEXT,
+        "question" => ids::RECOMMENDATION_QUESTION,
+        "responsible" => ids::RECOMMENDATION_RESPONSIBLE,
+        "by_when" => ids::RECOMMENDATION_BY_DAY,
+        "measure" => ids::RECOMMENDATION_MEASURE,
+        "prompts" => ids::RECOMMENDATION_PROMPTS,
+        "recommendation_id" => ids::ACTION_RECOMMENDATION,
         "description" => ids::ACTION_DESCRIPTION,
         "owner" => ids::ACTION_OWNER,
         "due_on" => ids::ACTION_DUE_DAY,
@@ -99,6 +106,13 @@ pub fn ActionPlanPage() -> impl IntoView {
     let page = super::route_review_file();
     let errors = RwSignal::new(ValidationErrors::new());
     let recommendation = RwSignal::new(String::new());
+    let question = RwSignal::new(String::new());
+    let responsible = RwSignal::new(String::new());
+    let (by_day, by_month, by_year) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let measure = RwSignal::new(String::new());
+    let chosen_prompts = RwSignal::new(std::collections::BTreeSet::<String>::new());
+    let for_recommendation = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
     let (day, month, year) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
@@ -114,18 +128,48 @@ pub fn ActionPlanPage() -> impl IntoView {
     let add_recommendation = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some((_, file)) = untrack(page) else { return };
-        let Ok(text) = LongText::parse(&recommendation.get_untracked()) else {
-            return errors.set(one_error("recommendation", "Write the recommendation"));
+        // SMART: what, who, by when, how we will know, and the question (and lines of enquiry) it answers.
+        let mut found = ValidationErrors::new();
+        let text = LongText::parse(&recommendation.get_untracked())
+            .map_err(|_| found.add("recommendation", "Write what is to happen"))
+            .ok();
+        let answers = KeyQuestion::ALL.into_iter().find(|q| q.name() == question.get_untracked());
+        found.require(answers.is_none(), "question", "Choose the key question it answers");
+        let who = ShortText::parse(&responsible.get_untracked())
+            .map_err(|_| found.add("responsible", "Say who is responsible for it"))
+            .ok();
+        let by =
+            date_from_parts(&by_day.get_untracked(), &by_month.get_untracked(), &by_year.get_untracked(), "The date")
+                .map_err(|m| found.add("by_when", m))
+                .ok();
+        let how = LongText::parse(&measure.get_untracked())
+            .map_err(|_| found.add("measure", "Say how we will know it has happened"))
+            .ok();
+        let (Some(text), Some(who), Some(by), Some(how), Some(answers)) = (text, who, by, how, answers) else {
+            return errors.set(found);
         };
+        // Only the lines of enquiry under the question chosen (boxes ticked under another are left).
+        let policy = state.area_policy();
+        let under: Vec<String> =
+            file.review.kloe(&policy).prompts.iter().filter(|p| p.question == answers).map(|p| p.key.clone()).collect();
+        let prompts = chosen_prompts.get_untracked().into_iter().filter(|k| under.contains(k)).collect();
         let r = Recommendation {
             id: RecommendationId::from_uuid(new_id().as_uuid()),
             review_id: file.review.id,
             person_id: file.review.person_id,
             text,
+            responsible: Some(who),
+            by_when: Some(by),
+            measure: Some(how),
+            question: Some(answers),
+            prompts,
         };
         let records = vec![(RecordKind::Recommendation, RecordId::from_uuid(r.id.as_uuid()), fields_of(&r))];
         save_then(state, records, errors, "The recommendation was saved on this device".into(), move || {
-            recommendation.set(String::new());
+            for s in [recommendation, question, responsible, by_day, by_month, by_year, measure] {
+                s.set(String::new());
+            }
+            chosen_prompts.set(Default::default());
             notice.set(state.notice.get_untracked());
             state.notice.set(None);
         });
@@ -144,13 +188,24 @@ pub fn ActionPlanPage() -> impl IntoView {
         let due = date_from_parts(&day.get_untracked(), &month.get_untracked(), &year.get_untracked(), "The due date")
             .map_err(|m| found.add("due_on", m))
             .ok();
+        // An action hangs off the recommendation it carries out (once the review has any).
+        let chosen = file.recommendations.iter().find(|r| r.id.to_string() == for_recommendation.get_untracked());
+        found.require(
+            chosen.is_none() && !file.recommendations.is_empty(),
+            "recommendation_id",
+            "Choose the recommendation the action is for",
+        );
+        let recommendation_id = chosen.map(|r| r.id);
         let (Some(what), Some(who), Some(due)) = (what, who, due) else { return errors.set(found) };
+        if !found.is_empty() {
+            return errors.set(found);
+        }
         let action = Action {
             id: ActionId::from_uuid(new_id().as_uuid()),
             review_id: Some(file.review.id),
             meeting_id: None,
             person_id: file.review.person_id,
-            recommendation_id: None,
+            recommendation_id,
             description: what,
             owner: who,
             due_on: due,
@@ -216,6 +271,10 @@ pub fn ActionPlanPage() -> impl IntoView {
         let in_hospital = rating == Some(Rating::Blue);
         let mut actions = file.actions.clone();
         actions.sort_by_key(|a| (a.due_on, a.id));
+        let policy = state.area_policy();
+        let template = file.review.template(row.person.as_ref(), &policy, today);
+        let kloe = file.review.kloe(&policy).clone();
+        let lines = dsr_shared::report::recommendations(&file.recommendations, &file.actions, &kloe, template);
         let rating_options: Vec<(String, &'static str, &'static str)> = vec![
             (ids::rerate_to("red"), "red", "Red: at high risk of admission without support"),
             (ids::rerate_to("amber"), "amber", "Amber: at risk; the community needs to act"),
@@ -228,19 +287,58 @@ pub fn ActionPlanPage() -> impl IntoView {
             {move || notice.get().map(|text| view! { <div class="nhsuk-inset-text" id=ids::NOTICE role="status"><p>{text}</p></div> })}
             <ErrorSummary errors=errors field_id=field_element/>
             <h2>"Recommendations"</h2>
-            {if file.recommendations.is_empty() {
-                view! { <p class="nhsuk-body" id=ids::RECOMMENDATIONS>"None yet."</p> }.into_any()
-            } else {
-                view! { <ol class="nhsuk-list nhsuk-list--number" id=ids::RECOMMENDATIONS>
-                    {file.recommendations.iter().map(|r| view! { <li>{r.text.as_str().to_string()}</li> }).collect_view()}
-                </ol> }.into_any()
-            }}
-            {may_plan.then(|| view! {
-                <form novalidate on:submit=add_recommendation>
-                    <TextAreaField id=ids::RECOMMENDATION_TEXT label="Add a recommendation" value=recommendation error=error_for("recommendation") rows=3/>
+            <div id=ids::RECOMMENDATIONS>
+                {if lines.is_empty() {
+                    view! { <p class="nhsuk-body">"None yet."</p> }.into_any()
+                } else {
+                    super::report::recommendations_list(lines).into_any()
+                }}
+            </div>
+            {may_plan.then(|| {
+                let question_options: Vec<(String, &'static str, &'static str)> = KeyQuestion::ALL
+                    .into_iter()
+                    .map(|q| (ids::recommendation_question(q.name()), q.name(), q.text(template)))
+                    .collect();
+                let kloe = kloe.clone();
+                let prompt_boxes = move || {
+                    let Some(q) = KeyQuestion::ALL.into_iter().find(|q| q.name() == question.get()) else {
+                        return view! { <p class="nhsuk-body-s">"Choose the key question first."</p> }.into_any();
+                    };
+                    kloe.for_question(template, q).into_iter().map(|p| {
+                        let key = p.key.clone();
+                        let id = ids::recommendation_prompt(&key);
+                        let checked = { let key = key.clone(); move || chosen_prompts.with(|c| c.contains(&key)) };
+                        view! {
+                            <div class="nhsuk-checkboxes__item">
+                                <input class="nhsuk-checkboxes__input" id=id.clone() type="checkbox" prop:checked=checked
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen_prompts.update(|c| { if on { c.insert(key.clone()); } else { c.remove(&key); } });
+                                    }/>
+                                <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{p.title().to_string()}</label>
+                            </div>
+                        }
+                    }).collect_view().into_any()
+                };
+                view! {
+                <form novalidate on:submit=add_recommendation class="dsr-panel">
+                    <h3>"Add a recommendation"</h3>
+                    <TextAreaField id=ids::RECOMMENDATION_TEXT label="What is to happen" value=recommendation error=error_for("recommendation") rows=3/>
+                    {radio_group(ids::RECOMMENDATION_QUESTION, "The key question it answers", question_options, question, error_for("question"))}
+                    <div class="nhsuk-form-group">
+                        <fieldset class="nhsuk-fieldset" id=ids::RECOMMENDATION_PROMPTS>
+                            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"The lines of enquiry it answers (optional)"</legend>
+                            <div class="nhsuk-checkboxes">{prompt_boxes}</div>
+                        </fieldset>
+                    </div>
+                    <TextField id=ids::RECOMMENDATION_RESPONSIBLE label="Who is responsible" hint="A person or a role in the care network: for example, GP, CAMHS clinician"
+                        value=responsible error=error_for("responsible") width_class="nhsuk-u-width-two-thirds"/>
+                    <DateField id=ids::RECOMMENDATION_BY legend="By when" day=by_day month=by_month year=by_year error=error_for("by_when")
+                        part_ids=[ids::RECOMMENDATION_BY_DAY, ids::RECOMMENDATION_BY_MONTH, ids::RECOMMENDATION_BY_YEAR]/>
+                    <TextAreaField id=ids::RECOMMENDATION_MEASURE label="How we will know it has happened" value=measure error=error_for("measure") rows=2/>
                     <button class="nhsuk-button nhsuk-button--secondary" id=ids::ADD_RECOMMENDATION type="submit">"Add the recommendation"</button>
                 </form>
-            })}
+            }})}
             <h2>"Action plan"</h2>
             {if actions.is_empty() {
                 view! { <p class="nhsuk-body" id=ids::ACTION_PLAN>"No actions yet."</p> }.into_any()
@@ -250,6 +348,17 @@ pub fn ActionPlanPage() -> impl IntoView {
             {may_plan.then(|| view! {
                 <form novalidate on:submit=add_action class="dsr-panel">
                     <h3>"Add an action"</h3>
+                    {(!file.recommendations.is_empty()).then(|| view! {
+                        <div class=move || if errors.with(|e| e.message_for("recommendation_id").is_some()) { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
+                            <label class="nhsuk-label" for=ids::ACTION_RECOMMENDATION>"The recommendation it carries out"</label>
+                            {move || error_for("recommendation_id").get().map(|e| view! { <span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">"Error: "</span>{e}</span> })}
+                            <select class="nhsuk-select" id=ids::ACTION_RECOMMENDATION prop:value=move || for_recommendation.get()
+                                on:change=move |ev| for_recommendation.set(event_target_value(&ev))>
+                                <option value="">"Choose a recommendation"</option>
+                                {file.recommendations.iter().map(|r| view! { <option value=r.id.to_string()>{r.text.as_str().to_string()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    })}
                     <TextAreaField id=ids::ACTION_DESCRIPTION label="What is to be done" value=description error=error_for("description") rows=3/>
                     <TextField id=ids::ACTION_OWNER label="Who owns it" hint="Someone in the care network: for example, School SENCo, CAMHS clinician"
                         value=owner error=error_for("owner") width_class="nhsuk-u-width-two-thirds"/>

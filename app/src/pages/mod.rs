@@ -17,6 +17,7 @@ pub mod leave;
 pub mod meeting;
 pub mod multi_agency_meeting;
 pub mod not_found;
+pub mod papers;
 pub mod partners;
 pub mod person;
 pub mod planner;

@@ -6,6 +6,8 @@
 use dsr_shared::ValidationErrors;
 use dsr_shared::access::Role;
 use dsr_shared::api::{PolicyDocument, PolicyUpdate};
+use dsr_shared::kloe::prompts::KloePrompts;
+use dsr_shared::kloe::{KeyQuestion, KloeTemplate};
 use dsr_shared::policy::AreaPolicy;
 use dsr_shared::policy_form::{PolicyForm, SECTIONS, band_field};
 use dsr_shared::risk::{AgeBand, RiskTool};
@@ -93,8 +95,33 @@ pub fn PolicyPage() -> impl IntoView {
                     </dl>
                 }).collect_view()}
                 {tools}
+                {kloe_view(policy.kloe_prompts())}
             }
         })}
+    }
+}
+
+/// The area's key lines of enquiry and papers, as they are now (every earlier version kept).
+fn kloe_view(kloe: &KloePrompts) -> impl IntoView + use<> {
+    view! {
+        <section id=ids::POLICY_KLOE data-version=kloe.version.to_string()>
+            <h2>{format!("Key lines of enquiry (version {})", kloe.version)}</h2>
+            {KeyQuestion::ALL.into_iter().map(|q| view! {
+                <h3>{q.text(KloeTemplate::AdultCommunity)}</h3>
+                <ul class="nhsuk-list nhsuk-list--bullet">
+                    {kloe.prompts.iter().filter(|p| p.question == q).map(|p| view! {
+                        <li>{p.text.clone()}<br/>
+                            <span class="dsr-cell-detail">{format!("Easy read: {} {}. Source: {}", p.easy_read, for_whom(p.children, p.inpatient), p.source)}</span></li>
+                    }).collect_view()}
+                </ul>
+            }).collect_view()}
+            <h3>"Papers for the panel"</h3>
+            <ul class="nhsuk-list nhsuk-list--bullet">
+                {kloe.papers.iter().map(|p| view! {
+                    <li>{p.name.clone()}<span class="dsr-cell-detail">{format!(" {}{}", for_whom(p.children, p.inpatient), if p.optional { ", if there is one" } else { "" })}</span></li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 
@@ -142,9 +169,13 @@ fn field_element(field: &str) -> String {
     if field == "reason" {
         return ids::POLICY_REASON.to_string();
     }
-    // The policy's own checks name a whole tool ("risk_tools"): its first threshold.
+    // The policy's own checks name a whole tool ("risk_tools"): its first threshold; the whole key
+    // lines of enquiry ("kloe"): the first prompt.
     if field == "risk_tools" {
         return ids::policy_field("risk.under_18.amber_from");
+    }
+    if field == "kloe" {
+        return ids::policy_field("kloe.0.text");
     }
     ids::policy_field(field)
 }
@@ -191,6 +222,117 @@ fn setting_input(
     }
 }
 
+/// Which templates a prompt or paper is for, in words ("children and young people, in hospital").
+fn for_whom(children: Option<bool>, inpatient: Option<bool>) -> String {
+    let who = match children {
+        Some(true) => "children and young people",
+        Some(false) => "adults",
+        None => "everyone",
+    };
+    let wher = match inpatient {
+        Some(true) => ", in hospital",
+        Some(false) => ", in the community",
+        None => "",
+    };
+    format!("For {who}{wher}")
+}
+
+/// The key lines of enquiry as the form edits them: each prompt's words and easy-read wording, a new
+/// prompt, each paper's name, a new paper. A changed set is saved as the next version.
+fn kloe_editor(
+    kloe: &KloePrompts,
+    signal_of: &dyn Fn(&str) -> Option<RwSignal<String>>,
+    errors: RwSignal<ValidationErrors>,
+) -> impl IntoView + use<> {
+    let questions = KeyQuestion::ALL
+        .into_iter()
+        .map(|question| {
+            let prompts = kloe
+                .prompts
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.question == question)
+                .filter_map(|(n, p)| {
+                    let (text, easy) = (format!("kloe.{n}.text"), format!("kloe.{n}.easy_read"));
+                    Some(view! {
+                        <div class="dsr-risk-question">
+                            {setting_input(text.clone(), format!("Prompt: {}", p.title()), "Empty it to remove the prompt", signal_of(&text)?, errors, "")}
+                            {setting_input(easy.clone(), "In easy read".to_string(), "At most 15 short words a sentence", signal_of(&easy)?, errors, "")}
+                            <p class="dsr-cell-detail">{format!("{}. Source: {}", for_whom(p.children, p.inpatient), p.source)}</p>
+                        </div>
+                    })
+                })
+                .collect_view();
+            view! { <h3>{question.text(KloeTemplate::AdultCommunity)}</h3>{prompts} }
+        })
+        .collect_view();
+    let question_options: Vec<(String, &'static str, &'static str)> = KeyQuestion::ALL
+        .into_iter()
+        .map(|q| {
+            (
+                ids::policy_field(&format!("kloe.new.question.{}", q.name())),
+                q.name(),
+                q.text(KloeTemplate::AdultCommunity),
+            )
+        })
+        .collect();
+    let new_question = signal_of("kloe.new.question").map(|chosen| {
+        let error = Signal::derive(move || errors.with(|e| e.message_for("kloe.new.question").map(str::to_owned)));
+        crate::components::fields::radio_group(
+            "policy-kloe-new-question",
+            "Under the key question",
+            question_options,
+            chosen,
+            error,
+        )
+    });
+    let new_prompt = [
+        ("kloe.new.text", "Add a prompt", "Leave empty to add none"),
+        ("kloe.new.easy_read", "Its easy-read wording", ""),
+    ]
+    .into_iter()
+    .filter_map(|(field, label, hint)| {
+        signal_of(field).map(|v| setting_input(field.to_string(), label.to_string(), hint, v, errors, ""))
+    })
+    .collect_view();
+    let papers = kloe
+        .papers
+        .iter()
+        .enumerate()
+        .filter_map(|(n, p)| {
+            let field = format!("papers.{n}.name");
+            let hint = if p.inpatient == Some(true) {
+                "In hospital"
+            } else if p.inpatient == Some(false) {
+                "In the community"
+            } else {
+                "Every review"
+            };
+            Some(setting_input(field.clone(), format!("Paper {}", n + 1), hint, signal_of(&field)?, errors, ""))
+        })
+        .collect_view();
+    let new_paper = [
+        ("papers.new.name", "Add a paper", "Leave empty to add none"),
+        ("papers.new.for", "For which reviews", "all, community or hospital"),
+    ]
+    .into_iter()
+    .filter_map(|(field, label, hint)| {
+        signal_of(field).map(|v| setting_input(field.to_string(), label.to_string(), hint, v, errors, ""))
+    })
+    .collect_view();
+    view! {
+        <h2>{format!("Key lines of enquiry (now version {})", kloe.version)}</h2>
+        <p class="nhsuk-body">"What the panel works through at a C(E)TR, under the four key questions. A changed set is saved as a new version: reviews already arranged keep the version they were arranged with."</p>
+        {questions}
+        <h3>"A new prompt"</h3>
+        {new_question}
+        {new_prompt}
+        <h2>"Papers for the panel"</h2>
+        {papers}
+        {new_paper}
+    }
+}
+
 #[component]
 pub fn EditPolicyPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -206,6 +348,9 @@ pub fn EditPolicyPage() -> impl IntoView {
         for part in ["question", "weight"] {
             fields.push((format!("risk.{}.new.{part}", band_field(band)), RwSignal::new(String::new())));
         }
+    }
+    for field in ["kloe.new.question", "kloe.new.text", "kloe.new.easy_read", "papers.new.name", "papers.new.for"] {
+        fields.push((field.to_string(), RwSignal::new(String::new())));
     }
     let reason = RwSignal::new(String::new());
     fields.push(("reason".into(), reason));
@@ -331,6 +476,7 @@ pub fn EditPolicyPage() -> impl IntoView {
             }
         })
         .collect_view();
+    let kloe = kloe_editor(document.policy.kloe_prompts(), &signal_of, errors);
     let reason_error = Signal::derive(move || errors.with(|e| e.message_for("reason").map(str::to_owned)));
     view! {
         <a class="nhsuk-back-link" href="/policy">"Back to the policy"</a>
@@ -347,6 +493,7 @@ pub fn EditPolicyPage() -> impl IntoView {
         <form novalidate on:submit=on_submit>
             {sections}
             {tools}
+            {kloe}
             <h2>"Why"</h2>
             <crate::components::fields::TextAreaField id=ids::POLICY_REASON label="Why the policy is changing"
                 hint="Kept in the audit trail with the change" value=reason error=reason_error rows=3/>

@@ -6,8 +6,9 @@
 
 use dsr_shared::RecordId;
 use dsr_shared::ValidationErrors;
+use dsr_shared::kloe::FindingMark;
 use dsr_shared::report::Report;
-use dsr_shared::report::{ActionLine, ReportContent};
+use dsr_shared::report::{ActionLine, QuestionFindings, RecommendationLine, ReportContent};
 use dsr_shared::review::{Review, ShareHow};
 use dsr_shared::sync::RecordKind;
 use dsr_shared::text::ShortText;
@@ -41,6 +42,72 @@ fn said_list(saids: Vec<dsr_shared::report::Said>, empty: &'static str) -> impl 
         .into_any()
 }
 
+/// The panel's findings, question by question, line of enquiry by line.
+fn findings_list(questions: Vec<QuestionFindings>) -> impl IntoView {
+    questions
+        .into_iter()
+        .map(|q| {
+            view! {
+                <h3>{q.heading.clone()}</h3>
+                {q.is_empty().then(|| view! { <p class="nhsuk-body">"Nothing recorded."</p> })}
+                {q.prompts.into_iter().map(|p| view! {
+                    <h4 class="dsr-report-prompt">{p.title}</h4>
+                    {p.found.into_iter().map(|m| view! {
+                        <p class="nhsuk-body dsr-own-words">
+                            {(m.mark != FindingMark::Finding).then(|| view! { <strong>{format!("{}: ", m.mark.label())}</strong> })}
+                            {m.words}
+                        </p>
+                    }).collect_view()}
+                }).collect_view()}
+                {q.words.into_iter().map(|w| view! { <p class="nhsuk-body dsr-own-words">{w}</p> }).collect_view()}
+                {(!q.not_covered.is_empty()).then(|| view! {
+                    <p class="nhsuk-body-s">{format!("Not covered at this review: {}.", q.not_covered.join(", "))}</p>
+                })}
+            }
+        })
+        .collect_view()
+}
+
+/// The recommendations under the key question each answers (those from before SMART last), each with
+/// who is responsible, by when, how we will know, and the actions agreed for it.
+pub(super) fn recommendations_list(lines: Vec<RecommendationLine>) -> impl IntoView {
+    if lines.is_empty() {
+        return view! { <p class="nhsuk-body">"None."</p> }.into_any();
+    }
+    let mut groups: Vec<(Option<String>, Vec<RecommendationLine>)> = Vec::new();
+    for line in lines {
+        match groups.last_mut() {
+            Some((heading, group)) if *heading == line.question => group.push(line),
+            _ => groups.push((line.question.clone(), vec![line])),
+        }
+    }
+    let several = groups.len() > 1 || groups.iter().any(|(h, _)| h.is_some());
+    groups
+        .into_iter()
+        .map(|(heading, group)| {
+            view! {
+                {several.then(|| view! { <h3>{heading.unwrap_or_else(|| "Other recommendations".into())}</h3> })}
+                <ol class="nhsuk-list nhsuk-list--number dsr-recommendations">
+                    {group.into_iter().map(|r| {
+                        let details = r.details();
+                        view! {
+                            <li>
+                                <p class="nhsuk-body nhsuk-u-margin-bottom-1"><strong>{r.what}</strong></p>
+                                {(!details.is_empty()).then(|| view! {
+                                    <dl class="dsr-recommendation-parts">
+                                        {details.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                                    </dl>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
 /// The report's words (a live report, or a version as it was shared). `live_actions`: the action plan
 /// with how each action is getting on (a live report); a shared version lists the actions as agreed.
 fn report_body(content: ReportContent, live_actions: Option<Vec<ActionLine>>) -> impl IntoView {
@@ -60,13 +127,9 @@ fn report_body(content: ReportContent, live_actions: Option<Vec<ActionLine>>) ->
         <h2>"The family's views"</h2>
         {said_list(content.family.clone(), "No views were recorded.")}
         <h2>"What the panel found"</h2>
-        {said_list(content.findings.clone(), "")}
+        {findings_list(content.findings.clone())}
         <h2>"Recommendations"</h2>
-        {if content.recommendations.is_empty() {
-            view! { <p class="nhsuk-body">"None."</p> }.into_any()
-        } else {
-            view! { <ol class="nhsuk-list nhsuk-list--number">{content.recommendations.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ol> }.into_any()
-        }}
+        {recommendations_list(content.recommendations.clone())}
         <h2>"Action plan"</h2>
         {match live_actions {
             _ if agreed.is_empty() => view! { <p class="nhsuk-body">"No actions."</p> }.into_any(),

@@ -368,6 +368,18 @@ fn review_view(
         .collect::<Vec<_>>()
         .join("; ");
     let report_overdue = review.report_overdue(&policy, today);
+    let template = review.template(row.person.as_ref(), &policy, today);
+    let kloe = review.kloe(&policy);
+    let (covered, prompts) = {
+        let recorded = dsr_shared::kloe::recorded_prompts(&file.findings);
+        let coverage = kloe.coverage(template, &recorded);
+        (coverage.iter().map(|c| c.covered).sum::<usize>(), coverage.iter().map(|c| c.total).sum::<usize>())
+    };
+    let (received, expected) = dsr_shared::kloe::papers::received_count(&dsr_shared::kloe::papers::checklist(
+        &kloe.papers,
+        template,
+        &review.papers,
+    ));
     let coordinator =
         state.session.with_untracked(|s| s.user().map(|u| u.role)) == Some(dsr_shared::access::Role::Coordinator);
     let may_arrange = coordinator && access.write.contains(RecordKind::Review) && review.is_active();
@@ -459,9 +471,11 @@ fn review_view(
                     {if file.family_views.is_empty() { " (not given yet)" } else { " (given)" }}</li>
             })}
             {meeting_link.then(|| view! {
-                <li><a href=format!("{base}/meeting") id=ids::OPEN_MEETING>"The meeting: findings, attendance and feedback"</a>
-                    {format!(" ({} of 4 key questions)", 4 - dsr_shared::kloe::questions_without_findings(&file.findings).len())}</li>
+                <li><a href=format!("{base}/meeting") id=ids::OPEN_MEETING>"The meeting: key lines of enquiry, attendance and feedback"</a>
+                    {format!(" ({covered} of {prompts} lines of enquiry covered)")}</li>
             })}
+            <li><a href=format!("{base}/papers") id=ids::OPEN_PAPERS>"The papers for the panel"</a>
+                {format!(" ({received} of the {expected} expected received)")}</li>
             {reads(RecordKind::Action).then(|| view! {
                 <li><a href=format!("{base}/actions") id=ids::OPEN_ACTION_PLAN>"Recommendations and action plan"</a>
                     {format!(" ({} recommendations, {} actions)", file.recommendations.len(), file.actions.len())}</li>

@@ -111,6 +111,7 @@ fn review(kind: ReviewKind, status: ReviewStatus, requested_on: NaiveDate, meeti
         report_shared: Vec::new(),
         report_versions: Vec::new(),
         kloe_version: None,
+        papers: Vec::new(),
     }
 }
 

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::papers::Paper;
 use super::{KeyQuestion, KloeTemplate};
 use crate::ValidationErrors;
 
@@ -49,6 +50,14 @@ pub struct KloePrompt {
 }
 
 impl KloePrompt {
+    /// Its title: the words before the first colon ("Restrictive practices"), or all of it.
+    pub fn title(&self) -> &str {
+        match self.text.split_once(':') {
+            Some((title, _)) if title.len() <= 60 => title.trim(),
+            _ => self.text.trim(),
+        }
+    }
+
     /// Whether it is one of `template`'s prompts.
     pub fn belongs_to(&self, template: KloeTemplate) -> bool {
         self.children.is_none_or(|c| c == template.child()) && self.inpatient.is_none_or(|i| i == template.inpatient())
@@ -61,6 +70,9 @@ pub struct KloePrompts {
     /// From 1; a version used by a review never changes (an edit is the next version).
     pub version: u32,
     pub prompts: Vec<KloePrompt>,
+    /// The papers the panel reads, per kind of review (a set stored before papers has the default).
+    #[serde(default = "super::papers::default_papers")]
+    pub papers: Vec<Paper>,
 }
 
 /// How much of a key question the panel has covered: prompts with something recorded, of all.
@@ -110,7 +122,7 @@ impl KloePrompts {
 
     /// The next version, holding `prompts` (an area's edit): this version stays as it was.
     pub fn revised(&self, prompts: Vec<KloePrompt>) -> KloePrompts {
-        KloePrompts { version: self.version + 1, prompts }
+        KloePrompts { version: self.version + 1, prompts, papers: self.papers.clone() }
     }
 
     /// A set the panel can work from: keys well formed and unique, every prompt worded (the easy-read
@@ -138,6 +150,19 @@ impl KloePrompts {
             if let Some(problem) = crate::easy_read::not_easy_read(&prompt.easy_read) {
                 errors.add("prompts", format!("The easy-read wording of '{key}': {problem}"));
             }
+        }
+        let mut paper_keys = BTreeSet::new();
+        for paper in &self.papers {
+            let key = paper.key.as_str();
+            let well_formed =
+                !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            errors.require(
+                !well_formed,
+                "papers",
+                &format!("'{key}' is not a key: use lower-case letters, digits and _"),
+            );
+            errors.require(!paper_keys.insert(key), "papers", &format!("The paper '{key}' is listed twice"));
+            errors.require(paper.name.trim().is_empty(), "papers", &format!("Name the paper '{key}'"));
         }
         for template in KloeTemplate::ALL {
             for question in KeyQuestion::ALL {
@@ -415,7 +440,7 @@ impl KloePrompts {
                 source: source.into(),
             })
             .collect();
-        KloePrompts { version: 1, prompts }
+        KloePrompts { version: 1, prompts, papers: super::papers::default_papers() }
     }
 }
 
