@@ -23,13 +23,19 @@ async fn present(browser: &Browser, id: &str) -> bool {
     browser.driver.find(By::Id(id)).await.is_ok()
 }
 
+/// Brings an element to the top of the window (for a screenshot of it).
+async fn scroll_to(browser: &Browser, id: &str) {
+    let script = format!("document.getElementById('{id}').scrollIntoView()");
+    browser.driver.execute(&script, Vec::new()).await.unwrap_or_else(|e| panic!("scroll to #{id}: {e}"));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn two_panel_members_record_the_lines_of_enquiry_offline_and_the_papers_wait_for_consent() {
     let server = Server::start().await;
     let today = chrono::Local::now().date_naive();
     let born = today.checked_sub_signed(chrono::TimeDelta::days(14 * 366)).unwrap_or(today).to_string();
     // Alex, 14, on the register; a community CETR arranged for today; no consent for it yet.
-    server
+    let pushed = server
         .post_json(
             "/api/sync/push",
             &json!({ "client_id": "0193d000-0000-7000-8000-0000000d0171", "mutations": [
@@ -46,6 +52,7 @@ async fn two_panel_members_record_the_lines_of_enquiry_offline_and_the_papers_wa
                     "meeting_on": { "new": today.to_string() }, "kloe_version": { "new": 1 } } } ] }),
         )
         .await;
+    assert_eq!(pushed.to_string().matches("\"applied\"").count(), 3, "{pushed}");
     for panel in ["kim.panel", "lee.panel"] {
         let id = server.staff(panel, "panel_member").await;
         server.post_json(&format!("/api/users/{id}/people"), &json!({ "person_id": PERSON })).await;
@@ -57,6 +64,7 @@ async fn two_panel_members_record_the_lines_of_enquiry_offline_and_the_papers_wa
     let coordinator = Browser::start().await;
     coordinator.resize(1024, 768).await;
     coordinator.sign_in_as_coordinator(&server).await;
+    coordinator.wait_for_text(ids::REGISTER_TABLE, "Alex Enquiry").await;
     open(&coordinator, &server, &papers).await;
     coordinator.wait_for_text(ids::PAPERS_CLOSED, "opens none of the papers").await;
     let list = coordinator.wait_for_text(ids::PAPERS, "The crisis plan").await;
@@ -81,16 +89,15 @@ async fn two_panel_members_record_the_lines_of_enquiry_offline_and_the_papers_wa
         "{review}"
     );
 
-    // 2. A panel member sees what came and from whom, and opens nothing yet.
+    // 2. A panel member's tablet holds nothing of Alex's before consent for the review: not even who
+    // Alex is, let alone the papers.
     let kim = Browser::start().await;
     kim.resize(1024, 768).await;
     kim.sign_in(&server, "kim.panel", PASSWORD).await;
-    open(&kim, &server, &papers).await;
-    kim.wait_for_text(ids::PAPERS_CLOSED, "opens none of the papers").await;
-    let list = kim.wait_for_text(ids::PAPERS, "Received from Alex, with Ali Advocate").await;
-    assert!(list.contains("Closed until consent"), "{list}");
-    assert!(!present(&kim, &ids::paper_open("planner")).await, "the planner opens before consent");
-    assert!(!present(&kim, ids::SAVE_PAPERS).await, "the panel records no papers");
+    let before_consent = server.latest_change().await;
+    kim.wait_for_cursor(before_consent).await;
+    let held = kim.record_ids().await;
+    assert!(!held.contains(PERSON), "the panel holds Alex's record before consent: {held:?}");
 
     // 3. Consent for the review is recorded: the papers open.
     server
@@ -105,11 +112,14 @@ async fn two_panel_members_record_the_lines_of_enquiry_offline_and_the_papers_wa
         )
         .await;
     let latest = server.latest_change().await;
-    open(&kim, &server, &papers).await;
     kim.wait_for_cursor(latest).await;
+    kim.wait_for_text(ids::REGISTER_TABLE, "Alex Enquiry").await;
     open(&kim, &server, &papers).await;
+    let list = kim.wait_for_text(ids::PAPERS, "Received from Alex, with Ali Advocate").await;
+    assert!(!list.contains("Closed until consent"), "{list}");
     kim.element(&ids::paper_open("planner")).await;
     assert!(!present(&kim, ids::PAPERS_CLOSED).await);
+    assert!(!present(&kim, ids::SAVE_PAPERS).await, "the panel records no papers");
 
     // 4. The meeting: each on their own tablet, with no network.
     let lee = Browser::start().await;
@@ -136,6 +146,7 @@ async fn two_panel_members_record_the_lines_of_enquiry_offline_and_the_papers_wa
     }
     kim.wait_for_text(&ids::coverage("is_the_person_safe"), "2 of 5 covered").await;
     lee.wait_for_text(&ids::coverage("good_care_now"), "1 of 7 covered").await;
+    scroll_to(&kim, ids::KLOE_COVERAGE).await;
     kim.screenshot("kloe-tablet-offline").await;
 
     // 5. Both back online: everything is on the server, nobody's words written over, no conflict.
@@ -169,6 +180,7 @@ async fn two_panel_members_record_the_lines_of_enquiry_offline_and_the_papers_wa
     assert!(risk.contains("Lee: risks at home are managed well"), "{risk}");
     let safe = lee.wait_for_text(&ids::coverage("is_the_person_safe"), "2 of 5 covered").await;
     assert!(safe.contains("Not covered yet: Safeguarding, Restrictive practices, Physical health"), "{safe}");
+    scroll_to(&lee, &ids::prompt("risk")).await;
     lee.screenshot("kloe-after-sync").await;
 
     // 6. The report's findings come from the lines of enquiry, in the template's order.
@@ -187,6 +199,14 @@ async fn two_panel_members_record_the_lines_of_enquiry_offline_and_the_papers_wa
     let medication = report.find("Three medicines").unwrap_or_default();
     let risk = report.find("Kim: the crisis plan").unwrap_or_default();
     assert!(medication < risk, "medication comes before risk in the template: {report}");
+    coordinator
+        .driver
+        .execute(
+            "[...document.querySelectorAll('h2')].find(h => h.textContent === 'What the panel found').scrollIntoView()",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     coordinator.screenshot("kloe-report").await;
     for browser in [coordinator, kim, lee] {
         browser.quit().await;

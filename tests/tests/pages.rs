@@ -82,6 +82,7 @@ async fn every_page_is_named_and_focus_moves_to_its_heading() {
         (format!("{review_path}/planner"), "My planner"),
         (format!("{review_path}/family-views"), "The family's views"),
         (format!("{review_path}/meeting"), "The review meeting"),
+        (format!("{review_path}/papers"), "Papers for the panel"),
         (format!("{review_path}/actions"), "Recommendations and action plan"),
         (format!("{review_path}/report"), "The report"),
         (format!("{review_path}/report/easy-read"), "The report in easy read"),

@@ -573,6 +573,15 @@ async fn a_review_is_arranged_prepared_held_offline_reported_and_followed_up() {
     // until the report is shared again, as version 2.
     open(&coordinator, &server, &format!("/people/{PERSON}/reviews/{review_id}/actions"), PASSWORD).await;
     coordinator.type_into(ids::RECOMMENDATION_TEXT, "Respite at weekends, from January").await;
+    coordinator.click(&ids::recommendation_question("care_in_the_community")).await;
+    coordinator.type_into(ids::RECOMMENDATION_RESPONSIBLE, "Social worker").await;
+    type_date(
+        &coordinator,
+        [ids::RECOMMENDATION_BY_DAY, ids::RECOMMENDATION_BY_MONTH, ids::RECOMMENDATION_BY_YEAR],
+        45,
+    )
+    .await;
+    coordinator.type_into(ids::RECOMMENDATION_MEASURE, "Alex has had two weekends of respite").await;
     coordinator.click(ids::ADD_RECOMMENDATION).await;
     coordinator.wait_for_text(ids::RECOMMENDATIONS, "Respite at weekends, from January").await;
     coordinator.all_sent().await;

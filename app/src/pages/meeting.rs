@@ -76,6 +76,9 @@ fn prompt_part(panel: Panel, prompt: KloePrompt, may_write: bool) -> impl IntoVi
     let words = RwSignal::new(
         opened.as_ref().and_then(|f| f.finding.as_ref()).map(|w| w.as_str().to_string()).unwrap_or_default(),
     );
+    // What the form opened from (a save changes only what this member changed since): after a save,
+    // what was saved.
+    let opened = StoredValue::new(opened);
     let draft = use_draft(
         format!("kloe:{}:{key}", panel.review.id),
         vec![("mark".to_string(), mark), ("words".to_string(), words)],
@@ -133,7 +136,7 @@ fn prompt_part(panel: Panel, prompt: KloePrompt, may_write: bool) -> impl IntoVi
                 by: ShortText::parse(&panel.my_name).ok(),
             };
             let before = panel.findings.with_untracked(|all| all.iter().find(|f| f.id == id).map(fields_of));
-            let base = opened.as_ref().map(fields_of).or(before);
+            let base = opened.with_value(|o| o.as_ref().map(fields_of)).or(before);
             error.set(None);
             saving.set(true);
             let (key, next_after) = (key.clone(), panel.next_after);
@@ -143,6 +146,7 @@ fn prompt_part(panel: Panel, prompt: KloePrompt, may_write: bool) -> impl IntoVi
                     Ok(()) => {
                         draft.clear().await;
                         saved.set(Some(format!("Saved on this device: {}", record.mark.label())));
+                        opened.set_value(Some(record));
                         next_after.run(key);
                     }
                     Err(found) => error.set(found.into_fields().into_iter().next().map(|f| f.message)),

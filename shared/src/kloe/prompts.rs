@@ -241,7 +241,7 @@ impl KloePrompts {
             (
                 "care_plan",
                 Care,
-                "A person-centred care plan that the person and family helped write, that staff know and follow",
+                "Care plan: person-centred, written with the person and family, known and followed by staff",
                 "Do you have a plan about your care? Did you help write it?",
                 None,
                 None,
@@ -277,7 +277,7 @@ impl KloePrompts {
             (
                 "family",
                 Care,
-                "The family involved and listened to, and carers' own needs assessed and supported",
+                "The family: involved and listened to, with carers' own needs assessed and supported",
                 "Does your family get a say? Do they get help too?",
                 None,
                 None,
@@ -286,7 +286,7 @@ impl KloePrompts {
             (
                 "rights",
                 Care,
-                "Advocacy, and rights under the Mental Health Act and Mental Capacity Act explained and upheld (capacity, best interests, tribunals)",
+                "Advocacy and rights: rights under the Mental Health Act and Mental Capacity Act explained and upheld (capacity, best interests, tribunals)",
                 "Do you have someone to help you speak up? Do you know your rights?",
                 None,
                 None,
@@ -295,7 +295,7 @@ impl KloePrompts {
             (
                 "daily_life",
                 Care,
-                "Meaningful things to do each day, time outside, and contact with friends and family",
+                "Daily life: meaningful things to do each day, time outside, and contact with friends and family",
                 "What do you do each day? Do you see your friends and family?",
                 None,
                 None,
@@ -340,7 +340,7 @@ impl KloePrompts {
             (
                 "housing",
                 Plans,
-                "Where the person will live, and what is being done to find or adapt a home",
+                "Housing: where the person will live, and what is being done to find or adapt a home",
                 "Where do you want to live?",
                 Some(false),
                 None,
@@ -349,7 +349,7 @@ impl KloePrompts {
             (
                 "work_and_days",
                 Plans,
-                "Work, volunteering, college or day opportunities the person wants",
+                "Work and days: work, volunteering, college or day opportunities the person wants",
                 "Would you like a job, college or something to do in the day?",
                 Some(false),
                 None,
@@ -358,7 +358,7 @@ impl KloePrompts {
             (
                 "keyworker",
                 Plans,
-                "A named keyworker or care coordinator who knows the person and holds the plan",
+                "Keyworker: a named keyworker or care coordinator who knows the person and holds the plan",
                 "Who is the person who helps plan your support?",
                 None,
                 None,
@@ -367,7 +367,7 @@ impl KloePrompts {
             (
                 "community_support",
                 Community,
-                "The support needed at home or in the community to stay out of hospital, and whether it is in place and working",
+                "Support in the community: what is needed at home or in the community to stay out of hospital, and whether it is in place and working",
                 "What help do you need to live at home?",
                 None,
                 Some(false),
@@ -403,7 +403,7 @@ impl KloePrompts {
             (
                 "family_support",
                 Community,
-                "Short breaks and support for the family to keep caring",
+                "Support for the family: short breaks and help to keep caring",
                 "Does your family get a break? Do they get help?",
                 Some(true),
                 None,
@@ -471,6 +471,16 @@ mod tests {
         assert!(!keys(KloeTemplate::ChildCommunity).contains(&"discharge"));
         assert!(keys(KloeTemplate::AdultCommunity).contains(&"alternatives"));
         assert!(!keys(KloeTemplate::AdultInpatient).contains(&"alternatives"));
+    }
+
+    #[test]
+    fn every_default_prompt_has_a_short_title_for_the_report() {
+        for prompt in KloePrompts::default_set().prompts {
+            let title = prompt.title();
+            assert!(title != prompt.text && title.len() <= 60, "{}: no short title in {:?}", prompt.key, prompt.text);
+        }
+        let own = KloePrompt { text: "Travel training".into(), ..KloePrompts::default_set().prompts[0].clone() };
+        assert_eq!(own.title(), "Travel training", "an area's prompt with no colon is its own title");
     }
 
     #[test]
