@@ -53,7 +53,7 @@ impl Validate for Recommendation {
         }
         for key in &self.prompts {
             errors.require(
-                key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                !crate::kloe::is_key(key),
                 "prompts",
                 "A line of enquiry is named by its key (lower-case letters, digits and _)",
             );

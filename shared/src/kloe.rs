@@ -103,6 +103,11 @@ impl KeyQuestion {
     }
 }
 
+/// Whether `key` is a key of a prompt or paper: lower-case letters, digits and `_`, not empty.
+pub fn is_key(key: &str) -> bool {
+    !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// What a panel member made of a line of enquiry.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -192,11 +197,7 @@ impl Validate for KloeFinding {
             "Write what the panel found",
         );
         if let Some(key) = &self.prompt {
-            errors.require(
-                key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
-                "prompt",
-                "The prompt is named by its key (lower-case letters, digits and _)",
-            );
+            errors.require(!is_key(key), "prompt", "The prompt is named by its key (lower-case letters, digits and _)");
         } else {
             errors.require(
                 self.mark != FindingMark::Finding,

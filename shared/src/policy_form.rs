@@ -411,7 +411,7 @@ impl PolicyForm {
                 (None, _) => errors.add("kloe.new.question", "Choose the key question the new prompt is under"),
                 (_, Some(problem)) => errors.add("kloe.new.easy_read", format!("The easy-read wording: {problem}")),
                 (Some(question), None) => {
-                    let key = new_key(new_text, edited.prompts.iter().map(|p| p.key.as_str()));
+                    let key = new_key(new_text, "prompt", edited.prompts.iter().map(|p| p.key.as_str()));
                     edited.prompts.push(KloePrompt {
                         key,
                         question,
@@ -443,7 +443,7 @@ impl PolicyForm {
             };
             match inpatient {
                 Ok(inpatient) => {
-                    let key = new_key(new_paper, edited.papers.iter().map(|p| p.key.as_str()));
+                    let key = new_key(new_paper, "paper", edited.papers.iter().map(|p| p.key.as_str()));
                     edited.papers.push(Paper {
                         key,
                         name: new_paper.to_string(),
@@ -665,8 +665,9 @@ impl PolicyForm {
     }
 }
 
-/// A key for something new, from its words (`crisis_plan`), not one of `taken`.
-fn new_key<'a>(words: &str, taken: impl Iterator<Item = &'a str> + Clone) -> String {
+/// A key for something new, from its first words (`crisis_plan`; `fallback` when they have no letter
+/// or digit), not one of `taken`.
+fn new_key<'a>(words: &str, fallback: &str, taken: impl Iterator<Item = &'a str> + Clone) -> String {
     let mut base: String = words
         .to_lowercase()
         .chars()
@@ -678,7 +679,7 @@ fn new_key<'a>(words: &str, taken: impl Iterator<Item = &'a str> + Clone) -> Str
         .collect::<Vec<_>>()
         .join("_");
     if base.is_empty() {
-        base = "added".into();
+        base = fallback.into();
     }
     let mut key = base.clone();
     let mut n = 2;
@@ -695,25 +696,7 @@ fn yes_no(value: bool) -> &'static str {
 
 /// A key for a new question, from its words, not used by any other question.
 fn question_key(question: &ShortText, items: &[RiskItem]) -> String {
-    let base: String = question
-        .as_str()
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect::<String>()
-        .split('_')
-        .filter(|w| !w.is_empty())
-        .take(4)
-        .collect::<Vec<_>>()
-        .join("_");
-    let base = if base.is_empty() { "question".to_string() } else { base };
-    let mut key = base.clone();
-    let mut n = 2;
-    while items.iter().any(|i| i.key == key) {
-        key = format!("{base}_{n}");
-        n += 1;
-    }
-    key
+    new_key(question.as_str(), "question", items.iter().map(|i| i.key.as_str()))
 }
 
 #[cfg(test)]

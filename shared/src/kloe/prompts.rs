@@ -133,10 +133,8 @@ impl KloePrompts {
         let mut keys = BTreeSet::new();
         for prompt in &self.prompts {
             let key = prompt.key.as_str();
-            let well_formed =
-                !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             errors.require(
-                !well_formed,
+                !super::is_key(key),
                 "prompts",
                 &format!("'{key}' is not a key: use lower-case letters, digits and _"),
             );
@@ -154,10 +152,8 @@ impl KloePrompts {
         let mut paper_keys = BTreeSet::new();
         for paper in &self.papers {
             let key = paper.key.as_str();
-            let well_formed =
-                !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             errors.require(
-                !well_formed,
+                !super::is_key(key),
                 "papers",
                 &format!("'{key}' is not a key: use lower-case letters, digits and _"),
             );
