@@ -1,5 +1,6 @@
 //! The area's policy on a tablet: a coordinator reads it, changes it (a wrong value is named on its
-//! field, a changed risk checklist becomes a new version), and the app's forms follow the new policy.
+//! field, a changed risk checklist or set of key lines of enquiry becomes a new version), and the app's
+//! forms follow the new policy.
 
 #![allow(clippy::panic, reason = "a failed step fails the test with a message")]
 
@@ -48,9 +49,19 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     browser
         .type_into(&field("families.question_wording.are_you_safe"), "Do you feel safe at home and at school?")
         .await;
+    // The panel's key lines of enquiry: a prompt of the area's own (its easy read checked), a paper.
+    browser.click(&field("kloe.new.question.plans_for_the_future")).await;
+    browser.type_into(&field("kloe.new.text"), "Travel training: getting about on their own").await;
+    browser
+        .type_into(&field("kloe.new.easy_read"), "Would you like to learn to travel on your own (bus, train)?")
+        .await;
+    browser.type_into(&field("papers.new.name"), "The short breaks plan").await;
+    browser.type_into(&field("papers.new.for"), "community").await;
     browser.type_into(ids::POLICY_REASON, "Agreed at the November DSR meeting").await;
     browser.click(ids::SAVE_POLICY).await;
     browser.wait_for_text(ids::ERROR_SUMMARY, "'soon' is not a length of time").await;
+    browser.wait_for_text(ids::ERROR_SUMMARY, "no brackets").await;
+    browser.type_into(&field("kloe.new.easy_read"), "Would you like to learn to travel on your own?").await;
     browser.screenshot("policy-edit-error").await;
     browser.element(&field("reviews.post_admission_child")).await.clear().await.ok();
     browser.type_into(&field("reviews.post_admission_child"), "10 working days").await;
@@ -61,6 +72,9 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     let tool = browser.wait_for_text(&ids::policy_risk_tool("under_18"), "version 2").await;
     assert!(tool.contains("Red 9 or more") && tool.contains("Sleeping much less than usual"), "{tool}");
     assert!(tool.contains("Earlier versions are kept") && tool.contains("version 1"), "{tool}");
+    let kloe = browser.wait_for_text(ids::POLICY_KLOE, "Key lines of enquiry (version 2)").await;
+    assert!(kloe.contains("Travel training: getting about on their own"), "{kloe}");
+    assert!(kloe.contains("The short breaks plan") && kloe.contains("For everyone, in the community"), "{kloe}");
     let version = browser.element(ids::POLICY_VERSION).await.text().await.unwrap_or_default();
     assert!(version.contains("Version 1") && version.contains("Jo Coordinator"), "{version}");
 
@@ -68,6 +82,10 @@ async fn a_coordinator_changes_the_areas_policy_and_the_forms_follow_it() {
     let stored = server.get_json("/api/area/policy").await;
     assert_eq!(stored["policy"]["consent"]["child_must_agree_from"], 15);
     assert_eq!(stored["policy"]["families"]["contact_phone"], "01632 960 001");
+    // Every version of the key lines of enquiry is kept: the first as it was, the edit as the second.
+    let kloe = stored["policy"]["kloe"].as_array().cloned().unwrap_or_default();
+    assert_eq!(kloe.iter().map(|k| k["version"].as_u64().unwrap_or(0)).collect::<Vec<_>>(), [1, 2]);
+    assert!(!kloe[0].to_string().contains("Travel training") && kloe[1].to_string().contains("Travel training"));
     let audit = server.get_json("/api/audit").await;
     assert!(audit.to_string().contains("Agreed at the November DSR meeting"), "{audit}");
 
