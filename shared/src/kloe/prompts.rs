@@ -4,9 +4,11 @@
 //! set is written from the public NHS England material (see [`KloePrompts::default_set`] and each
 //! prompt's `source`); an area edits it as a new version, and a version once used never changes.
 //!
-//! The area's policy keeps every version (`AreaPolicy::kloe`, `revise`, `kloe_version`); a review records
-//! the version it was arranged with (`Review::kloe_version`, read by `Review::kloe`). Issue 17, point 1 so
-//! far; not yet: the policy page's editor and the meeting page's capture (points 2 to 5).
+//! The area's policy keeps every version (`AreaPolicy::kloe`, `revise`, `kloe_version`), edited on the
+//! policy page (`PolicyForm`); a review records the version it was arranged with (`Review::kloe_version`,
+//! read by `Review::kloe`). A version also holds the papers checklist ([`super::papers`]). The panel records
+//! against the prompts on the meeting page (`KloeFinding`, one record per prompt and member); the report's
+//! findings are built from those records (`report::findings`).
 
 use std::collections::BTreeSet;
 
