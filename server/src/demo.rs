@@ -6,6 +6,7 @@ use chrono::{Days, NaiveDate};
 use dsr_shared::access::Role;
 use dsr_shared::action::{Action, ActionStatus, ActionUpdate, Recommendation};
 use dsr_shared::consent::{ConsentScope, who_may_consent};
+use dsr_shared::kloe::papers::PaperReceived;
 use dsr_shared::kloe::{FindingMark, KeyQuestion, KloeFinding};
 use dsr_shared::nhs_number::check_digit;
 use dsr_shared::person::{LeaveReason, RegisterStatus};
@@ -185,7 +186,24 @@ fn demo_review(
         // Shared before versions were kept: read as the live report.
         report_versions: Vec::new(),
         kloe_version: Some(1),
-        papers: Vec::new(),
+        // The papers the coordinator has had back (the rest still awaited).
+        papers: match meeting {
+            Some(_) => vec![
+                PaperReceived {
+                    paper: "planner".into(),
+                    received: true,
+                    from: Some(short(&format!("{} and Ali Advocate (demo)", person.given_name))?),
+                    on: Some(requested),
+                },
+                PaperReceived {
+                    paper: "crisis_plan".into(),
+                    received: held,
+                    from: Some(short("Community team (demo)")?),
+                    on: held.then_some(requested),
+                },
+            ],
+            None => Vec::new(),
+        },
     };
     let mut records = vec![(RecordKind::Review, record(0xe0), fields_of(&review))];
     if index == 3 {
