@@ -275,11 +275,14 @@ pub fn MeetingPage() -> impl IntoView {
         findings,
         next_after,
     };
-    let go_next = move |_| {
-        if let Some(next) = next_uncovered(last.get_untracked(), None) {
+    let all_covered = RwSignal::new(false);
+    let go_next = move |_| match next_uncovered(last.get_untracked(), None) {
+        Some(next) => {
+            all_covered.set(false);
             go_to_prompt(&next);
             last.set(Some(next));
         }
+        None => all_covered.set(true),
     };
     let coverage = move || {
         findings.with(|all| {
@@ -475,6 +478,7 @@ pub fn MeetingPage() -> impl IntoView {
             template.label(), kloe.with_value(|k| k.version))}</p>
         <ul class="nhsuk-list dsr-coverage" id=ids::KLOE_COVERAGE>{coverage}</ul>
         <button class="nhsuk-button nhsuk-button--secondary" id=ids::NEXT_UNCOVERED type="button" on:click=go_next>"Go to the next line of enquiry not covered"</button>
+        {move || all_covered.get().then(|| view! { <p class="nhsuk-body" role="status">"Every line of enquiry has something recorded."</p> })}
         {questions}
         <ErrorSummary errors=errors field_id=field_element/>
         <form novalidate on:submit=on_submit>
