@@ -120,6 +120,7 @@ async fn two_panel_members_record_the_lines_of_enquiry_offline_and_the_papers_wa
     kim.element(&ids::paper_open("planner")).await;
     assert!(!present(&kim, ids::PAPERS_CLOSED).await);
     assert!(!present(&kim, ids::SAVE_PAPERS).await, "the panel records no papers");
+    assert_eq!(kim.sideways_overflow().await, Vec::<String>::new(), "the papers on a tablet");
 
     // 4. The meeting: each on their own tablet, with no network.
     let lee = Browser::start().await;
@@ -182,6 +183,8 @@ async fn two_panel_members_record_the_lines_of_enquiry_offline_and_the_papers_wa
     assert!(safe.contains("Not covered yet: Safeguarding, Restrictive practices, Physical health"), "{safe}");
     scroll_to(&lee, &ids::prompt("risk")).await;
     lee.screenshot("kloe-after-sync").await;
+    lee.resize(768, 1024).await;
+    assert_eq!(lee.sideways_overflow().await, Vec::<String>::new(), "the meeting page on a tablet held upright");
 
     // 6. The report's findings come from the lines of enquiry, in the template's order.
     open(&coordinator, &server, &format!("/people/{PERSON}/reviews/{REVIEW}/report")).await;
