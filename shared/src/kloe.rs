@@ -226,10 +226,14 @@ pub fn recorded_prompts(findings: &[KloeFinding]) -> BTreeSet<&str> {
     findings.iter().filter_map(|f| f.prompt.as_deref()).collect()
 }
 
-/// The key questions with nothing recorded yet: no finding on the question itself, and none on any of
-/// its prompts.
-pub fn questions_without_findings(findings: &[KloeFinding]) -> Vec<KeyQuestion> {
-    KeyQuestion::ALL.into_iter().filter(|q| !findings.iter().any(|f| f.question == *q)).collect()
+/// The findings in the order they are read: by the name of the member who recorded them, then as
+/// they were made (on the meeting page and in the report alike).
+pub fn in_reading_order(findings: &[KloeFinding]) -> Vec<&KloeFinding> {
+    let mut sorted: Vec<&KloeFinding> = findings.iter().collect();
+    sorted.sort_by(|a, b| {
+        (a.by.as_ref().map(ShortText::as_str), a.id).cmp(&(b.by.as_ref().map(ShortText::as_str), b.id))
+    });
+    sorted
 }
 
 #[cfg(test)]
@@ -253,22 +257,6 @@ mod tests {
         for q in KeyQuestion::ALL {
             assert_eq!(serde_json::to_value(q).ok(), Some(serde_json::Value::from(q.name())));
         }
-    }
-
-    #[test]
-    fn questions_without_findings_are_listed() {
-        let finding = KloeFinding {
-            id: KloeFindingId::from_time_and_random(1, [1; 10]),
-            review_id: ReviewId::from_time_and_random(1, [2; 10]),
-            person_id: PersonId::from_time_and_random(1, [3; 10]),
-            question: KeyQuestion::IsThePersonSafe,
-            prompt: None,
-            mark: FindingMark::Finding,
-            finding: Some(LongText::parse("Safe at home with two-to-one support").unwrap_or_else(|e| panic!("{e}"))),
-            concerns: None,
-            by: None,
-        };
-        assert_eq!(questions_without_findings(&[finding]).len(), 3);
     }
 
     #[test]
@@ -310,5 +298,24 @@ mod tests {
         for mark in FindingMark::ALL {
             assert_eq!(FindingMark::from_name(mark.name()), Some(mark));
         }
+    }
+
+    #[test]
+    fn findings_are_read_by_member_name_then_as_made() {
+        let by = |seed: u8, name: Option<&str>| KloeFinding {
+            id: KloeFindingId::from_time_and_random(1, [seed; 10]),
+            review_id: ReviewId::from_time_and_random(1, [2; 10]),
+            person_id: PersonId::from_time_and_random(1, [3; 10]),
+            question: KeyQuestion::IsThePersonSafe,
+            prompt: Some("risk".into()),
+            mark: FindingMark::Finding,
+            finding: LongText::parse("Seen").ok(),
+            concerns: None,
+            by: name.and_then(|n| ShortText::parse(n).ok()),
+        };
+        let found = [by(4, Some("Lee")), by(3, Some("Kim")), by(2, None), by(1, Some("Lee"))];
+        let order: Vec<KloeFindingId> = in_reading_order(&found).iter().map(|f| f.id).collect();
+        let expected = [found[2].id, found[1].id, found[3].id, found[0].id];
+        assert_eq!(order, expected, "no name first, then Kim, then Lee's two as made");
     }
 }

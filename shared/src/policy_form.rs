@@ -392,7 +392,10 @@ impl PolicyForm {
             .iter()
             .enumerate()
             .filter_map(|(n, prompt)| {
-                let text = self.0.get(&format!("kloe.{n}.text"))?.trim();
+                // A prompt the form does not hold stays as it is; one emptied on it goes.
+                let Some(text) = self.0.get(&format!("kloe.{n}.text")).map(|t| t.trim()) else {
+                    return Some(prompt.clone());
+                };
                 if text.is_empty() {
                     return None;
                 }
@@ -429,7 +432,9 @@ impl PolicyForm {
             .iter()
             .enumerate()
             .filter_map(|(n, paper)| {
-                let name = self.0.get(&format!("papers.{n}.name"))?.trim();
+                let Some(name) = self.0.get(&format!("papers.{n}.name")).map(|t| t.trim()) else {
+                    return Some(paper.clone());
+                };
                 (!name.is_empty()).then(|| Paper { name: name.to_string(), ..paper.clone() })
             })
             .collect();
@@ -822,6 +827,11 @@ mod tests {
         // Unchanged, the form leaves the version alone.
         let same = PolicyForm::of(&revised).apply(&revised).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(revised.revise(same).kloe.len(), 2);
+        // A form that does not hold the prompts and papers (an older draft) leaves them as they are.
+        let mut partial = PolicyForm::of(&policy);
+        partial.0.retain(|k, _| !k.starts_with("kloe.") && !k.starts_with("papers."));
+        let kept = partial.apply(&policy).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(kept.kloe_prompts(), policy.kloe_prompts());
         // Easy read is checked on the field it was typed in; a new prompt needs its question.
         let mut bad = PolicyForm::of(&policy);
         bad.0.insert("kloe.0.easy_read".into(), "Has anyone (anybody) hurt you?".into());

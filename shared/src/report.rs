@@ -235,8 +235,7 @@ impl From<RecommendationStored> for RecommendationLine {
 /// concerns and good practice; the prompts not covered (once the panel has used the prompts at all);
 /// and findings on a whole question, as recorded before prompts.
 pub fn findings(findings: &[KloeFinding], prompts: &KloePrompts, template: KloeTemplate) -> Vec<QuestionFindings> {
-    let mut sorted: Vec<&KloeFinding> = findings.iter().collect();
-    sorted.sort_by(|a, b| (a.by.as_ref().map(|b| b.as_str()), a.id).cmp(&(b.by.as_ref().map(|b| b.as_str()), b.id)));
+    let sorted = crate::kloe::in_reading_order(findings);
     let used_prompts = sorted.iter().any(|f| f.prompt.is_some());
     KeyQuestion::ALL
         .into_iter()
@@ -247,11 +246,11 @@ pub fn findings(findings: &[KloeFinding], prompts: &KloePrompts, template: KloeT
                 prompts: Vec::new(),
                 not_covered: Vec::new(),
             };
-            let under: Vec<&&KloeFinding> = sorted.iter().filter(|f| f.question == question).collect();
+            let under: Vec<&KloeFinding> = sorted.iter().copied().filter(|f| f.question == question).collect();
             let listed = prompts.for_question(template, question);
             for prompt in &listed {
-                let on: Vec<&&&KloeFinding> =
-                    under.iter().filter(|f| f.prompt.as_deref() == Some(prompt.key.as_str())).collect();
+                let on: Vec<&KloeFinding> =
+                    under.iter().copied().filter(|f| f.prompt.as_deref() == Some(prompt.key.as_str())).collect();
                 let found: Vec<Marked> = on
                     .iter()
                     .filter(|f| f.mark != FindingMark::NotCovered)
@@ -265,9 +264,10 @@ pub fn findings(findings: &[KloeFinding], prompts: &KloePrompts, template: KloeT
                     });
                 } else if used_prompts {
                     let why: Vec<&str> = on.iter().filter_map(|f| f.finding.as_ref().map(|w| w.as_str())).collect();
-                    out.not_covered.push(match why.is_empty() {
-                        true => prompt.title().to_string(),
-                        false => format!("{} ({})", prompt.title(), why.join("; ")),
+                    out.not_covered.push(if why.is_empty() {
+                        prompt.title().to_string()
+                    } else {
+                        format!("{} ({})", prompt.title(), why.join("; "))
                     });
                 }
             }

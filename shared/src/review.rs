@@ -362,6 +362,17 @@ impl Validate for Review {
             "report_shared",
             "The report is shared after the meeting",
         );
+        let mut papers = std::collections::BTreeSet::new();
+        for paper in &self.papers {
+            let key = paper.paper.as_str();
+            errors.require(!crate::kloe::is_key(key), "papers", &format!("'{key}' is not a paper's key"));
+            errors.require(!papers.insert(key), "papers", &format!("The paper '{key}' is recorded twice"));
+            errors.require(
+                paper.on.is_some() && !paper.received,
+                "papers",
+                &format!("The paper '{key}' has a day it came but is not received"),
+            );
+        }
         errors.into_result()
     }
 }
@@ -535,6 +546,28 @@ pub(crate) mod tests {
             report_versions: Vec::new(),
             kloe_version: None,
             papers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn papers_are_recorded_once_each_by_key_and_come_on_a_day_only_when_received() {
+        use crate::kloe::papers::PaperReceived;
+        let received =
+            |paper: &str, received: bool, on| PaperReceived { paper: paper.into(), received, from: None, on };
+        let mut r = review(ReviewKind::Community, ReviewStatus::Arranged, Some(day(2026, 12, 8)));
+        r.papers = vec![received("planner", true, Some(day(2026, 12, 1))), received("crisis_plan", false, None)];
+        assert!(r.validate().is_ok());
+        for bad in [
+            vec![received("Planner!", true, None)],
+            vec![received("planner", true, None), received("planner", false, None)],
+            vec![received("planner", false, Some(day(2026, 12, 1)))],
+        ] {
+            let fields: Vec<String> = Review { papers: bad.clone(), ..r.clone() }
+                .validate()
+                .err()
+                .map(|e| e.into_fields().into_iter().map(|f| f.field).collect())
+                .unwrap_or_default();
+            assert_eq!(fields, ["papers"], "{bad:?}");
         }
     }
 

@@ -127,7 +127,7 @@ pub fn ActionPlanPage() -> impl IntoView {
 
     let add_recommendation = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let Some((_, file)) = untrack(page) else { return };
+        let Some((row, file)) = untrack(page) else { return };
         // SMART: what, who, by when, how we will know, and the question (and lines of enquiry) it answers.
         let mut found = ValidationErrors::new();
         let text = LongText::parse(&recommendation.get_untracked())
@@ -150,8 +150,9 @@ pub fn ActionPlanPage() -> impl IntoView {
         };
         // Only the lines of enquiry under the question chosen (boxes ticked under another are left).
         let policy = state.area_policy();
+        let template = file.review.template(row.person.as_ref(), &policy, today());
         let under: Vec<String> =
-            file.review.kloe(&policy).prompts.iter().filter(|p| p.question == answers).map(|p| p.key.clone()).collect();
+            file.review.kloe(&policy).for_question(template, answers).iter().map(|p| p.key.clone()).collect();
         let prompts = chosen_prompts.get_untracked().into_iter().filter(|k| under.contains(k)).collect();
         let r = Recommendation {
             id: RecommendationId::from_uuid(new_id().as_uuid()),

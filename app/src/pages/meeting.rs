@@ -11,13 +11,12 @@
 
 use dsr_shared::RecordId;
 use dsr_shared::consent::{ConsentScope, has_consent};
-use dsr_shared::kloe::papers::{checklist, received_count};
 use dsr_shared::kloe::prompts::KloePrompt;
-use dsr_shared::kloe::{FindingMark, KeyQuestion, KloeFinding, recorded_prompts};
+use dsr_shared::kloe::{FindingMark, KeyQuestion, KloeFinding, in_reading_order, recorded_prompts};
 use dsr_shared::planner::{FamilyQuestion, PlannerQuestion};
 use dsr_shared::review::{Review, ReviewStatus};
 use dsr_shared::sync::RecordKind;
-use dsr_shared::text::{LongText, ShortText};
+use dsr_shared::text::LongText;
 use dsr_shared::{UserId, ValidationErrors};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -28,7 +27,7 @@ use crate::components::draft::{DraftSaved, use_draft};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::WordsField;
 use crate::element_ids as ids;
-use crate::record_forms::{access_to, fields_of, long_date, person_row, save_all_changed, signed_in_name, today};
+use crate::record_forms::{access_to, fields_of, long_date, person_row, recorder, save_all_changed, today};
 use crate::state::AppState;
 
 fn field_element(field: &str) -> String {
@@ -58,9 +57,9 @@ fn go_to_prompt(key: &str) {
 #[derive(Clone)]
 struct Panel {
     review: Review,
-    /// The signed-in member (what their records' ids follow from) and their name.
+    /// The signed-in member (what their records' ids follow from).
     me: Option<UserId>,
-    my_name: String,
+    state: AppState,
     /// Every finding on this review this device holds, kept current as records arrive.
     findings: Memo<Vec<KloeFinding>>,
     /// Goes to the next prompt not covered after `key`, counting `key` as covered.
@@ -90,12 +89,11 @@ fn prompt_part(panel: Panel, prompt: KloePrompt, may_write: bool) -> impl IntoVi
         let key = key.clone();
         move || {
             panel.findings.with(|all| {
-                let mut on: Vec<KloeFinding> =
-                    all.iter().filter(|f| f.prompt.as_deref() == Some(key.as_str())).cloned().collect();
-                on.sort_by(|a, b| {
-                    (a.by.as_ref().map(ShortText::as_str), a.id).cmp(&(b.by.as_ref().map(ShortText::as_str), b.id))
-                });
-                on
+                in_reading_order(all)
+                    .into_iter()
+                    .filter(|f| f.prompt.as_deref() == Some(key.as_str()))
+                    .cloned()
+                    .collect::<Vec<KloeFinding>>()
             })
         }
     };
@@ -113,6 +111,10 @@ fn prompt_part(panel: Panel, prompt: KloePrompt, may_write: bool) -> impl IntoVi
             let chosen = FindingMark::from_name(&mark.get_untracked());
             let Some(chosen) = chosen.or_else(|| (!text.trim().is_empty()).then_some(FindingMark::Finding)) else {
                 return error.set(Some("Write what the panel found, or choose \"Not covered\"".into()));
+            };
+            let mut found = ValidationErrors::new();
+            let Some(by) = recorder(panel.state, "finding", &mut found) else {
+                return error.set(found.into_fields().into_iter().next().map(|f| f.message));
             };
             let finding = match text.trim() {
                 "" if chosen != FindingMark::NotCovered => {
@@ -133,7 +135,7 @@ fn prompt_part(panel: Panel, prompt: KloePrompt, may_write: bool) -> impl IntoVi
                 mark: chosen,
                 finding,
                 concerns: None,
-                by: ShortText::parse(&panel.my_name).ok(),
+                by: Some(by),
             };
             let before = panel.findings.with_untracked(|all| all.iter().find(|f| f.id == id).map(fields_of));
             let base = opened.with_value(|o| o.as_ref().map(fields_of)).or(before);
@@ -176,8 +178,12 @@ fn prompt_part(panel: Panel, prompt: KloePrompt, may_write: bool) -> impl IntoVi
             if on.is_empty() {
                 view! { <strong class="nhsuk-tag nhsuk-tag--grey">"Not covered yet"</strong> }.into_any()
             } else {
-                let marks: std::collections::BTreeSet<&'static str> = on.iter().map(|f| f.mark.label()).collect();
-                marks.into_iter().map(|m| view! { <strong class=format!("nhsuk-tag dsr-mark dsr-mark--{}", m.to_lowercase().replace(' ', "-"))>{m}</strong>" " }).collect_view().into_any()
+                FindingMark::ALL
+                    .into_iter()
+                    .filter(|m| on.iter().any(|f| f.mark == *m))
+                    .map(|m| view! { <strong class=format!("nhsuk-tag dsr-mark dsr-mark--{}", m.name().replace('_', "-"))>{m.label()}</strong>" " })
+                    .collect_view()
+                    .into_any()
             }
         }
     };
@@ -271,7 +277,7 @@ pub fn MeetingPage() -> impl IntoView {
     let panel = Panel {
         review: review.clone(),
         me: state.session.with_untracked(|s| s.user().and_then(|u| u.user_id.parse().ok())),
-        my_name: signed_in_name(state),
+        state,
         findings,
         next_after,
     };
@@ -291,12 +297,8 @@ pub fn MeetingPage() -> impl IntoView {
                 k.coverage(template, &recorded)
                     .into_iter()
                     .map(|c| {
-                        let missing: Vec<(String, String)> = k
-                            .for_question(template, c.question)
-                            .into_iter()
-                            .filter(|p| !recorded.contains(p.key.as_str()))
-                            .map(|p| (p.key.clone(), p.title().to_string()))
-                            .collect();
+                        let missing: Vec<(String, String)> =
+                            c.uncovered.iter().map(|p| (p.key.clone(), p.title().to_string())).collect();
                         view! {
                             <li id=ids::coverage(c.question.name())>
                                 <a href=format!("#question-{}", c.question.name())>{c.question.text(template)}</a>
@@ -456,7 +458,7 @@ pub fn MeetingPage() -> impl IntoView {
             </details>
         }
     });
-    let (received, expected) = kloe.with_value(|k| received_count(&checklist(&k.papers, template, &review.papers)));
+    let (received, expected) = kloe.with_value(|k| k.papers_received(template, &review.papers));
     view! {
         <a class="nhsuk-back-link" href=back.clone()>"Back to the review"</a>
         <span class="nhsuk-caption-l">{person.as_ref().map(|p| p.full_name()).unwrap_or_default()}</span>

@@ -82,12 +82,14 @@ pub fn PapersPage() -> impl IntoView {
     let saving = RwSignal::new(false);
     let on_save = {
         let fields = fields.clone();
-        let review = review.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
             if saving.get_untracked() {
                 return;
             }
+            // The review as this device holds it now (after an earlier save here, or one pulled).
+            let Some((_, file)) = untrack(page) else { return };
+            let review = file.review;
             let mut found = ValidationErrors::new();
             // Papers of another kind of review (the review changed kind) are kept as recorded.
             let mut papers: Vec<PaperReceived> =

@@ -301,14 +301,8 @@ fn kloe_editor(
         .enumerate()
         .filter_map(|(n, p)| {
             let field = format!("papers.{n}.name");
-            let hint = if p.inpatient == Some(true) {
-                "In hospital"
-            } else if p.inpatient == Some(false) {
-                "In the community"
-            } else {
-                "Every review"
-            };
-            Some(setting_input(field.clone(), format!("Paper {}", n + 1), hint, signal_of(&field)?, errors, ""))
+            let label = format!("Paper {} ({})", n + 1, for_whom(p.children, p.inpatient));
+            Some(setting_input(field.clone(), label, "Empty it to remove the paper", signal_of(&field)?, errors, ""))
         })
         .collect_view();
     let new_paper = [

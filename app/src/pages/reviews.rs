@@ -375,11 +375,15 @@ fn review_view(
         let coverage = kloe.coverage(template, &recorded);
         (coverage.iter().map(|c| c.covered).sum::<usize>(), coverage.iter().map(|c| c.total).sum::<usize>())
     };
-    let (received, expected) = dsr_shared::kloe::papers::received_count(&dsr_shared::kloe::papers::checklist(
-        &kloe.papers,
-        template,
-        &review.papers,
-    ));
+    // Findings recorded on whole key questions, before the lines of enquiry: said so, never "0 covered".
+    let meeting_progress = if covered == 0 && !file.findings.is_empty() {
+        " (findings recorded on the key questions)".to_string()
+    } else {
+        format!(" ({covered} of {prompts} lines of enquiry covered)")
+    };
+    let (received, expected) = kloe.papers_received(template, &review.papers);
+    // The papers are the coordinator's to record and the panel's to read.
+    let papers_link = access.write.contains(RecordKind::KloeFinding) || access.write.contains(RecordKind::Review);
     let coordinator =
         state.session.with_untracked(|s| s.user().map(|u| u.role)) == Some(dsr_shared::access::Role::Coordinator);
     let may_arrange = coordinator && access.write.contains(RecordKind::Review) && review.is_active();
@@ -472,10 +476,12 @@ fn review_view(
             })}
             {meeting_link.then(|| view! {
                 <li><a href=format!("{base}/meeting") id=ids::OPEN_MEETING>"The meeting: key lines of enquiry, attendance and feedback"</a>
-                    {format!(" ({covered} of {prompts} lines of enquiry covered)")}</li>
+                    {meeting_progress}</li>
             })}
-            <li><a href=format!("{base}/papers") id=ids::OPEN_PAPERS>"The papers for the panel"</a>
-                {format!(" ({received} of the {expected} expected received)")}</li>
+            {papers_link.then(|| view! {
+                <li><a href=format!("{base}/papers") id=ids::OPEN_PAPERS>"The papers for the panel"</a>
+                    {format!(" ({received} of the {expected} expected received)")}</li>
+            })}
             {reads(RecordKind::Action).then(|| view! {
                 <li><a href=format!("{base}/actions") id=ids::OPEN_ACTION_PLAN>"Recommendations and action plan"</a>
                     {format!(" ({} recommendations, {} actions)", file.recommendations.len(), file.actions.len())}</li>

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::papers::Paper;
+use super::papers::{Paper, PaperReceived};
 use super::{KeyQuestion, KloeTemplate};
 use crate::ValidationErrors;
 
@@ -77,12 +77,14 @@ pub struct KloePrompts {
     pub papers: Vec<Paper>,
 }
 
-/// How much of a key question the panel has covered: prompts with something recorded, of all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Coverage {
+/// How much of a key question the panel has covered: prompts with something recorded, of all, and
+/// those with nothing yet (in the template's order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage<'a> {
     pub question: KeyQuestion,
     pub covered: usize,
     pub total: usize,
+    pub uncovered: Vec<&'a KloePrompt>,
 }
 
 impl KloePrompts {
@@ -98,15 +100,23 @@ impl KloePrompts {
 
     /// Per key question, how many of `template`'s prompts have something recorded (`recorded`: the
     /// keys of prompts with a finding, a concern, good practice or "not covered" said on purpose).
-    pub fn coverage(&self, template: KloeTemplate, recorded: &BTreeSet<&str>) -> Vec<Coverage> {
+    pub fn coverage(&self, template: KloeTemplate, recorded: &BTreeSet<&str>) -> Vec<Coverage<'_>> {
         KeyQuestion::ALL
             .into_iter()
             .map(|question| {
                 let prompts = self.for_question(template, question);
-                let covered = prompts.iter().filter(|p| recorded.contains(p.key.as_str())).count();
-                Coverage { question, covered, total: prompts.len() }
+                let total = prompts.len();
+                let uncovered: Vec<&KloePrompt> =
+                    prompts.into_iter().filter(|p| !recorded.contains(p.key.as_str())).collect();
+                Coverage { question, covered: total - uncovered.len(), total, uncovered }
             })
             .collect()
+    }
+
+    /// How many of the papers `template`'s checklist expects have come, by what `recorded` says:
+    /// (received, expected).
+    pub fn papers_received(&self, template: KloeTemplate, recorded: &[PaperReceived]) -> (usize, usize) {
+        super::papers::received_count(&super::papers::checklist(&self.papers, template, recorded))
     }
 
     /// The next of `template`'s prompts with nothing recorded, after `after` (a prompt's key) and
@@ -508,9 +518,11 @@ mod tests {
         let template = KloeTemplate::ChildCommunity;
         let recorded: BTreeSet<&str> = ["safeguarding", "medication", "education", "not_a_prompt_here"].into();
         let coverage = set.coverage(template, &recorded);
-        let safe = coverage[0];
+        let safe = &coverage[0];
         assert_eq!((safe.question, safe.covered), (KeyQuestion::IsThePersonSafe, 2));
         assert_eq!(safe.total, set.for_question(template, KeyQuestion::IsThePersonSafe).len());
+        let uncovered: Vec<&str> = safe.uncovered.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(uncovered, ["restrictive_practice", "physical_health", "risk"]);
         assert_eq!(
             coverage.iter().map(|c| c.covered).sum::<usize>(),
             3,
