@@ -198,7 +198,15 @@ async fn draft_autosave(server: &Server) {
         during.extend(samples);
         if round == SYNCS {
             browser.wait_for_text(ids::LAST_SYNC, "Last sync").await;
-            browser.driver.execute("performance.clearMeasures('dsr-draft-save')", Vec::new()).await.ok();
+            let parts_during = draft_parts(&browser).await;
+            browser
+                .driver
+                .execute(
+                    "for (const name of ['dsr-draft-save', 'dsr-draft-seal', 'dsr-draft-tx']) performance.clearMeasures(name)",
+                    Vec::new(),
+                )
+                .await
+                .ok();
             type_keys(40, 300).await;
             let after = draft_times(&browser).await;
             let order = after.iter().map(|ms| format!("{ms:.0}")).collect::<Vec<_>>().join(" ");
@@ -211,6 +219,11 @@ async fn draft_autosave(server: &Server) {
                 ),
             );
             print_drafts("afterwards", &after, &format!("keys 300 ms apart; in the order typed: {order}"));
+            println!(
+                "bench draft autosave's parts: in the second browser's sync (and the writes after it) {parts_during}; afterwards {}; a raw 1 KB IndexedDB write in this page meanwhile: {}",
+                draft_parts(&browser).await,
+                raw_small_writes(&browser).await
+            );
         }
         browser.quit().await;
     }
@@ -231,6 +244,70 @@ async fn draft_times_during_sync(browser: &Browser) -> (Vec<f64>, usize) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     serde_json::from_value(timings.json().clone()).unwrap_or_default()
+}
+
+/// Where this browser's draft writes' time went: sealing (`dsr-draft-seal`) and the IndexedDB
+/// transaction (`dsr-draft-tx`), each's median and p95.
+async fn draft_parts(browser: &Browser) -> String {
+    let answer = browser
+        .driver
+        .execute(
+            "const stats = name => { const d = performance.getEntriesByName(name).map(m => m.duration).sort((a, b) => a - b);
+               const at = p => d[Math.max(0, Math.ceil(d.length * p) - 1)] || 0;
+               return `${name} median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms (${d.length})`; };
+             return ['dsr-draft-seal', 'dsr-draft-tx'].map(stats).join(', ');",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    answer.json().as_str().unwrap_or("").to_string()
+}
+
+/// What the browser's IndexedDB itself takes for a draft-sized write in this page, now: 40 values of
+/// 1 KB written one transaction each, 50 ms apart, to a scratch database and then to the app's own
+/// database's drafts (under a key no form uses, deleted after); median and p95 of each.
+async fn raw_small_writes(browser: &Browser) -> String {
+    let answer = browser
+        .driver
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const writes = async (db, store, key) => {
+               const times = [];
+               for (let i = 0; i < 40; i++) {
+                 const t = performance.now();
+                 await new Promise((ok, fail) => {
+                   const tx = db.transaction(store, 'readwrite');
+                   const value = { key, sealed: new Uint8Array(1024), i };
+                   if (db.transaction(store).objectStore(store).keyPath) tx.objectStore(store).put(value);
+                   else tx.objectStore(store).put(value, key);
+                   tx.oncomplete = ok; tx.onerror = fail;
+                 });
+                 times.push(performance.now() - t);
+                 await new Promise(ok => setTimeout(ok, 50));
+               }
+               await new Promise(ok => { const tx = db.transaction(store, 'readwrite'); tx.objectStore(store).delete(key); tx.oncomplete = ok; });
+               times.sort((a, b) => a - b);
+               return `median ${times[19].toFixed(1)} ms, p95 ${times[37].toFixed(1)} ms`;
+             };
+             const opened = (name, upgrade) => new Promise((ok, fail) => {
+               const open = upgrade ? indexedDB.open(name, 1) : indexedDB.open(name);
+               if (upgrade) open.onupgradeneeded = () => open.result.createObjectStore('p');
+               open.onsuccess = () => ok(open.result); open.onerror = fail;
+             });
+             (async () => {
+               const scratch = await opened('bench-raw-' + Math.random(), true);
+               const fresh = await writes(scratch, 'p', 'bench');
+               scratch.close(); indexedDB.deleteDatabase(scratch.name);
+               const app = await opened('dsr', false);
+               const own = await writes(app, 'drafts', 'bench:raw');
+               app.close();
+               done(`to a scratch database ${fresh}; to the app's drafts ${own}`);
+             })().catch(e => done(String(e)));",
+            Vec::new(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    answer.json().as_str().unwrap_or("").to_string()
 }
 
 /// Every draft write's time this browser measured (`dsr-draft-save`), in the order typed.

@@ -283,16 +283,18 @@ async fn profile_server_pull() {
 }
 
 /// What an IndexedDB transaction's durability costs here: eleven values of 1 MB (a first sync's
-/// sealed pages) written one transaction each, in turn, with each durability hint.
+/// sealed pages; `DSR_PROFILE_KB` for another size, e.g. 1 for a draft) written one transaction each,
+/// in turn, with each durability hint.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a tool: run by hand (see the file's comment)"]
 async fn profile_indexeddb_durability() {
     let server = Server::start().await;
     let browser = Browser::start().await;
     browser.goto(&server.url).await;
+    let kb = std::env::var("DSR_PROFILE_KB").ok().and_then(|kb| kb.parse().ok()).unwrap_or(1024);
     for _ in 0..2 {
         for durability in ["default", "relaxed", "strict"] {
-            println!("{durability}: {}", indexeddb_writes(&browser, 1024, 11, durability).await);
+            println!("{durability}: {}", indexeddb_writes(&browser, kb, 11, durability).await);
         }
     }
     browser.quit().await;
@@ -309,7 +311,7 @@ async fn indexeddb_writes(browser: &Browser, kb: usize, count: usize, durability
          open.onsuccess = async () => {{
            const db = open.result; const times = []; const t0 = performance.now();
            for (let i = 0; i < {count}; i++) {{
-             const bytes = new Uint8Array({kb} * 1024 - 200); crypto.getRandomValues(bytes.subarray(0, 65536));
+             const bytes = new Uint8Array(Math.max({kb} * 1024 - 200, 16)); crypto.getRandomValues(bytes.subarray(0, 65536));
              const t = performance.now();
              await new Promise((ok, fail) => {{
                const tx = db.transaction('p', 'readwrite', {options});

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 
-use super::schema::DRAFTS;
+use super::schema::{DRAFTS, transaction};
 use super::seal::{seal, unseal};
-use super::{StoreError, key, open, to_js};
+use super::{StoreError, key, to_js};
 
 /// A half-typed form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,8 +33,7 @@ pub async fn save_draft(draft: &Draft) -> Result<(), StoreError> {
     };
     crate::timing::record("dsr-draft-seal", started);
     let started = crate::timing::now();
-    let db = open().await?;
-    let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
+    let tx = transaction(&[DRAFTS], TransactionMode::ReadWrite).await?;
     let store = tx.store(DRAFTS)?;
     // Committed as soon as the put is asked for (not after its answer came back to this page, which
     // waits behind whatever else the page is doing, a sync's work among it): one wait, not two.
@@ -46,8 +45,7 @@ pub async fn save_draft(draft: &Draft) -> Result<(), StoreError> {
 }
 
 pub async fn load_draft(form: &str) -> Result<Option<Draft>, StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[DRAFTS], TransactionMode::ReadOnly)?;
+    let tx = transaction(&[DRAFTS], TransactionMode::ReadOnly).await?;
     let value = tx.store(DRAFTS)?.get(key(form)).await?;
     tx.done().await?;
     match value {
@@ -57,8 +55,7 @@ pub async fn load_draft(form: &str) -> Result<Option<Draft>, StoreError> {
 }
 
 pub async fn delete_draft(form: &str) -> Result<(), StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
+    let tx = transaction(&[DRAFTS], TransactionMode::ReadWrite).await?;
     tx.store(DRAFTS)?.delete(key(form)).await?;
     tx.done().await?;
     Ok(())

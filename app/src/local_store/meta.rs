@@ -7,8 +7,8 @@ use rexie::{Store, TransactionMode};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::schema::{ALL_STORES, META};
-use super::{PullState, StoreError, from_js, key, open, seq_key, to_js};
+use super::schema::{ALL_STORES, META, transaction};
+use super::{PullState, StoreError, from_js, key, seq_key, to_js};
 
 pub(crate) const META_CLIENT_ID: &str = "client_id";
 pub(crate) const META_NEXT_SEQ: &str = "next_seq";
@@ -54,8 +54,7 @@ pub(crate) fn pull_state_entries(pull: &PullState) -> Result<[(JsValue, JsValue)
 
 /// The cursor and view of the last pull (0 before the first).
 pub async fn cursor() -> Result<(u64, u64), StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+    let tx = transaction(&[META], TransactionMode::ReadOnly).await?;
     let pull = pull_state(&tx.store(META)?).await?;
     tx.done().await?;
     Ok((pull.cursor, pull.view))
@@ -67,8 +66,7 @@ pub async fn client_id() -> Result<ClientId, StoreError> {
     if let Some(id) = CLIENT_ID.with(std::cell::Cell::get) {
         return Ok(id);
     }
-    let db = open().await?;
-    let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+    let tx = transaction(&[META], TransactionMode::ReadWrite).await?;
     let meta = tx.store(META)?;
     let id = match meta.get(key(META_CLIENT_ID)).await?.and_then(|v| v.as_string()) {
         Some(text) => text.parse().map_err(|_| StoreError::Data("client id".into()))?,
@@ -119,16 +117,14 @@ pub struct Lock {
 
 /// The sign-in this device's data belongs to, if any.
 pub async fn lock() -> Result<Option<Lock>, StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+    let tx = transaction(&[META], TransactionMode::ReadOnly).await?;
     let value = tx.store(META)?.get(key(META_LOCK)).await?;
     tx.done().await?;
     value.map(from_js).transpose()
 }
 
 pub async fn set_lock(lock: &Lock) -> Result<(), StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+    let tx = transaction(&[META], TransactionMode::ReadWrite).await?;
     tx.store(META)?.put(&to_js(lock)?, Some(&key(META_LOCK))).await?;
     tx.done().await?;
     Ok(())
@@ -137,8 +133,7 @@ pub async fn set_lock(lock: &Lock) -> Result<(), StoreError> {
 /// The area's policy as this device last fetched it (sealed like everything the sign-in holds; wiped
 /// with the rest at sign-out).
 pub async fn policy() -> Result<Option<PolicyDocument>, StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+    let tx = transaction(&[META], TransactionMode::ReadOnly).await?;
     let value = tx.store(META)?.get(key(META_POLICY)).await?;
     tx.done().await?;
     let Some(value) = value else { return Ok(None) };
@@ -149,8 +144,7 @@ pub async fn policy() -> Result<Option<PolicyDocument>, StoreError> {
 pub async fn set_policy(document: &PolicyDocument) -> Result<(), StoreError> {
     let json = serde_json::to_vec(document).map_err(|e| StoreError::Data(e.to_string()))?;
     let sealed = crate::crypto::seal_bytes(&json).await?;
-    let db = open().await?;
-    let tx = db.transaction(&[META], TransactionMode::ReadWrite)?;
+    let tx = transaction(&[META], TransactionMode::ReadWrite).await?;
     tx.store(META)?.put(&sealed, Some(&key(META_POLICY))).await?;
     tx.done().await?;
     Ok(())
@@ -160,8 +154,7 @@ pub async fn set_policy(document: &PolicyDocument) -> Result<(), StoreError> {
 /// transaction, then the data key forgotten.
 pub async fn wipe() -> Result<(), StoreError> {
     CLIENT_ID.with(|c| c.set(None));
-    let db = open().await?;
-    let tx = db.transaction(&ALL_STORES, TransactionMode::ReadWrite)?;
+    let tx = transaction(&ALL_STORES, TransactionMode::ReadWrite).await?;
     for store in ALL_STORES {
         tx.store(store)?.clear().await?;
     }

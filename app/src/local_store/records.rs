@@ -7,7 +7,7 @@ use dsr_shared::sync::PullResponse;
 use dsr_shared::sync::device::{self, DeviceStore};
 use rexie::TransactionMode;
 
-use super::schema::{CONFLICTS, META, OUTBOX, PAGES, RECORDS};
+use super::schema::{CONFLICTS, META, OUTBOX, PAGES, RECORDS, transaction};
 use super::seal::{unseal_all, unseal_outbox};
 use super::writes::{commit, read, seal_writes, write_sealed};
 use super::{ATTEMPTS, LocalConflict, LocalRecord, StoreError, Writes, open};
@@ -138,13 +138,13 @@ pub async fn load_all() -> Result<DeviceStore, StoreError> {
 
 /// Conflicts waiting for a person, with the record each is about.
 pub async fn conflicts() -> Result<Vec<(LocalConflict, Option<LocalRecord>)>, StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[CONFLICTS], TransactionMode::ReadOnly)?;
+    let tx = transaction(&[CONFLICTS], TransactionMode::ReadOnly).await?;
     let list = tx.store(CONFLICTS)?.get_all(None, None).await?;
     tx.done().await?;
     let list: Vec<LocalConflict> = unseal_all(list).await?;
     let ids: Vec<dsr_shared::RecordId> =
         list.iter().map(|c| c.record_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let db = open().await?;
     let read = read(&db, &ids).await?;
     let records: Vec<LocalRecord> = read.held().into_values().collect();
     Ok(list

@@ -75,6 +75,19 @@ pub async fn open() -> Result<Rc<Rexie>, StoreError> {
     }))
 }
 
+/// A transaction on this page's shared connection, asked of the connection kept with no probe first
+/// (a probe is a transaction of its own: one more round trip to the database before every draft's
+/// write); only when the connection kept refuses (closed because a newer version opened elsewhere, or
+/// site data cleared) is the database opened again.
+pub async fn transaction(stores: &[&str], mode: TransactionMode) -> Result<rexie::Transaction, StoreError> {
+    if let Some(db) = CONNECTION.with(|c| c.borrow().clone())
+        && let Ok(tx) = db.transaction(stores, mode)
+    {
+        return Ok(tx);
+    }
+    Ok(open().await?.transaction(stores, mode)?)
+}
+
 /// Opens a new connection to the database, creating or upgrading its stores.
 async fn connect() -> Result<Rexie, StoreError> {
     Ok(Rexie::builder(DB_NAME)

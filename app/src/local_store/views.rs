@@ -5,8 +5,8 @@ use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 
 use super::meta::random_bytes;
-use super::schema::VIEWS;
-use super::{StoreError, from_js, key, open, to_js};
+use super::schema::{VIEWS, transaction};
+use super::{StoreError, from_js, key, to_js};
 
 /// A read of a person's record on this device, for the audit trail (no personal data: ids and time).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,8 +23,7 @@ pub async fn record_views(
 ) -> Result<(), StoreError> {
     let millis = js_sys::Date::now() as u64;
     let at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(millis as i64).unwrap_or_default();
-    let db = open().await?;
-    let tx = db.transaction(&[VIEWS], TransactionMode::ReadWrite)?;
+    let tx = transaction(&[VIEWS], TransactionMode::ReadWrite).await?;
     let store = tx.store(VIEWS)?;
     for person in people {
         let id = uuid::Builder::from_unix_timestamp_millis(millis, &random_bytes()).into_uuid();
@@ -37,8 +36,7 @@ pub async fn record_views(
 
 /// Reads waiting to be sent.
 pub async fn views() -> Result<Vec<ViewRecord>, StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[VIEWS], TransactionMode::ReadOnly)?;
+    let tx = transaction(&[VIEWS], TransactionMode::ReadOnly).await?;
     let values = tx.store(VIEWS)?.get_all(None, None).await?;
     tx.done().await?;
     values.into_iter().map(from_js).collect()
@@ -46,8 +44,7 @@ pub async fn views() -> Result<Vec<ViewRecord>, StoreError> {
 
 /// Forgets reads the server has recorded.
 pub async fn views_sent(ids: &[String]) -> Result<(), StoreError> {
-    let db = open().await?;
-    let tx = db.transaction(&[VIEWS], TransactionMode::ReadWrite)?;
+    let tx = transaction(&[VIEWS], TransactionMode::ReadWrite).await?;
     let store = tx.store(VIEWS)?;
     for id in ids {
         store.delete(key(id)).await?;
