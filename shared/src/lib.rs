@@ -69,6 +69,7 @@ pub mod easy_read;
 pub mod family_home;
 pub mod ids;
 pub mod kloe;
+pub mod measures;
 pub mod meeting;
 pub mod minutes;
 pub mod multi_agency_meeting;

@@ -147,6 +147,18 @@ pub enum Diagnosis {
     Pending,
 }
 
+impl Diagnosis {
+    /// As people say it (a pending diagnosis is "not yet known").
+    pub const fn label(self) -> &'static str {
+        match self {
+            Diagnosis::LearningDisability => "Learning disability",
+            Diagnosis::Autism => "Autism",
+            Diagnosis::Both => "Learning disability and autism",
+            Diagnosis::Pending => "Diagnosis not yet known",
+        }
+    }
+}
+
 /// Education, Health and Care plan.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -157,6 +169,17 @@ pub enum EhcPlan {
     Yes,
     No,
     Requested,
+}
+
+impl EhcPlan {
+    pub fn label(self) -> &'static str {
+        match self {
+            EhcPlan::NotKnown => "Not known",
+            EhcPlan::Yes => "Yes",
+            EhcPlan::No => "No",
+            EhcPlan::Requested => "Requested",
+        }
+    }
 }
 
 /// A professional in the person's care network.

@@ -47,6 +47,26 @@ pub struct AreaPolicy {
     pub families: FamilyPolicy,
     /// The area's key lines of enquiry: every version (a review keeps the one it was held with).
     pub kloe: Vec<KloePrompts>,
+    /// How the anonymised figures that leave the area hide small numbers.
+    pub returns: ReturnPolicy,
+}
+
+/// How the anonymised aggregate return hides small numbers (NHS England's statistical disclosure
+/// control for Assuring Transformation and the Learning Disability and Autism statistics: counts of 1 to
+/// 4 shown as `*`, totals rounded to the nearest 5). Configurable: some areas and returns differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReturnPolicy {
+    /// A count from 1 up to (not including) this is shown as `*`; 1 suppresses nothing.
+    pub suppress_below: u32,
+    /// Totals are rounded to the nearest multiple of this; 1 leaves them exact.
+    pub round_totals_to: u32,
+}
+
+impl Default for ReturnPolicy {
+    fn default() -> Self {
+        ReturnPolicy { suppress_below: 5, round_totals_to: 5 }
+    }
 }
 
 /// What families and young people see of the area: who to contact (on their home page), and the
@@ -239,6 +259,7 @@ impl Default for AreaPolicy {
             calendar: Calendar::england(),
             families: FamilyPolicy::default(),
             kloe: vec![KloePrompts::default_set()],
+            returns: ReturnPolicy::default(),
         }
     }
 }
@@ -512,6 +533,16 @@ impl Validate for AreaPolicy {
         let mut errors = ValidationErrors::new();
         errors.require(self.area_name.trim().is_empty(), "area_name", "Enter the area's name");
         errors.require(!(16..=21).contains(&self.adult_age), "adult_age", "Adulthood starts between 16 and 21");
+        errors.require(
+            !(1..=20).contains(&self.returns.suppress_below),
+            "returns.suppress_below",
+            "Counts below a number from 1 (hide nothing) to 20 are hidden",
+        );
+        errors.require(
+            !(1..=100).contains(&self.returns.round_totals_to),
+            "returns.round_totals_to",
+            "Round totals to a number from 1 (exact) to 100",
+        );
         // The register's ages and a review's, each on its own fields.
         for (scope, themselves, agrees) in [
             (ConsentScope::Register, "consent.consents_for_themselves_from", "consent.child_must_agree_from"),
