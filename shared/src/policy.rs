@@ -515,6 +515,11 @@ pub const DEFAULT_SOURCES: &[(&str, &str)] = &[
         "Seed 001: the register is reviewed at the monthly meeting; Green re-rated every 3 months (our default)",
     ),
     ("retention_after_leaving", "Seed 001: details removed 12 months after leaving (the shortest of the sources)"),
+    (
+        "returns.suppress_below",
+        "NHS England's statistical disclosure control for Assuring Transformation: counts of 1 to 4 suppressed",
+    ),
+    ("returns.round_totals_to", "NHS England's statistical disclosure control: totals rounded to the nearest 5"),
     ("families.contact_name", "Not set by the sources: each area names its own team"),
     ("families.contact_phone", "Not set by the sources: each area gives its own"),
     ("families.contact_email", "Not set by the sources: each area gives its own"),

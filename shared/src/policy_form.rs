@@ -34,7 +34,7 @@ const fn setting(field: &'static str, label: &'static str, hint: &'static str) -
 const PERIOD_HINT: &str = "A number and a unit: days, working days, weeks, months or hours";
 
 /// The settings, in the order the page shows them, grouped under headings.
-pub const SECTIONS: [(&str, &[Setting]); 8] = [
+pub const SECTIONS: [(&str, &[Setting]); 9] = [
     (
         "C(E)TR timescales",
         &[
@@ -191,6 +191,21 @@ pub const SECTIONS: [(&str, &[Setting]); 8] = [
             "Details are removed this long after someone leaves the register",
             PERIOD_HINT,
         )],
+    ),
+    (
+        "Figures that leave the area",
+        &[
+            setting(
+                "returns.suppress_below",
+                "In the anonymised return, counts below this are shown as *",
+                "A whole number: 5 hides 1 to 4; 1 hides nothing",
+            ),
+            setting(
+                "returns.round_totals_to",
+                "In the anonymised return, totals are rounded to the nearest",
+                "A whole number: 5 by default; 1 leaves them exact",
+            ),
+        ],
     ),
     (
         "Families and young people",
@@ -351,6 +366,8 @@ impl PolicyForm {
             policy.calendar.extra_holidays.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
         );
         put("keyworker.younger_than", policy.keyworker.younger_than.to_string());
+        put("returns.suppress_below", policy.returns.suppress_below.to_string());
+        put("returns.round_totals_to", policy.returns.round_totals_to.to_string());
         put("keyworker.ratings", policy.keyworker.ratings.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "));
         put("families.contact_name", policy.families.contact_name.clone());
         put("families.contact_phone", policy.families.contact_phone.clone());
@@ -550,6 +567,20 @@ impl PolicyForm {
         }
         if let Some(a) = age("keyworker.younger_than", &mut errors) {
             policy.keyworker.younger_than = a;
+        }
+        for (field, value) in [
+            ("returns.suppress_below", &mut policy.returns.suppress_below),
+            ("returns.round_totals_to", &mut policy.returns.round_totals_to),
+        ] {
+            // A form from before these settings leaves them as they are.
+            if !self.0.contains_key(field) {
+                continue;
+            }
+            let text = self.get(field);
+            match text.trim().parse::<u32>() {
+                Ok(number) => *value = number,
+                Err(_) => errors.add(field, format!("Enter a whole number, like 5 ('{text}' is not one)")),
+            }
         }
         match self.get("oversight_visits.out_of_area_only").to_lowercase().as_str() {
             "yes" => policy.oversight_visits.out_of_area_only = true,
@@ -767,6 +798,28 @@ mod tests {
         ages.0.insert("consent.child_must_agree_from".into(), "17".into());
         let errors = ages.apply(&policy).err().unwrap_or_default();
         assert!(errors.message_for("consent.child_must_agree_from").is_some(), "{errors}");
+    }
+
+    #[test]
+    fn how_the_return_hides_small_numbers_is_set_and_checked() {
+        let policy = AreaPolicy::default();
+        let mut form = form_of(&policy);
+        form.0.insert("returns.suppress_below".into(), "10".into());
+        form.0.insert("returns.round_totals_to".into(), "1".into());
+        let edited = form.apply(&policy).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(edited.returns, crate::policy::ReturnPolicy { suppress_below: 10, round_totals_to: 1 });
+        for (field, value) in
+            [("returns.suppress_below", "ten"), ("returns.suppress_below", "0"), ("returns.round_totals_to", "500")]
+        {
+            let mut bad = form_of(&policy);
+            bad.0.insert(field.into(), value.into());
+            let errors = bad.apply(&policy).err().unwrap_or_default();
+            assert!(errors.message_for(field).is_some(), "{field} {value}: {errors}");
+        }
+        // A form from before these settings keeps them.
+        let mut old = form_of(&edited);
+        old.0.remove("returns.suppress_below");
+        assert_eq!(old.apply(&edited).map(|p| p.returns.suppress_below), Ok(10));
     }
 
     #[test]
