@@ -552,35 +552,7 @@ mod tests {
         let mut batch = dsr_shared::sync::push::Batch { next_change_seq: 1, ..Default::default() };
         let now = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 10, 0, 0).single().unwrap_or_default();
         dsr_shared::sync::push::process(&mut batch, push.client_id, &push.mutations, now, today);
-        let domain = |record: &dsr_shared::sync::Record| -> serde_json::Value {
-            let mut object: serde_json::Map<String, Value> = record.fields.clone().into_iter().collect();
-            object.insert("id".into(), Value::String(record.id.to_string()));
-            Value::Object(object)
-        };
-        let mut files: std::collections::BTreeMap<PersonId, PersonFile> = batch
-            .records
-            .values()
-            .filter(|r| r.kind == RecordKind::Person)
-            .filter_map(|r| dsr_shared::sync::person_from(r.id, &r.fields))
-            .map(|p| (p.id, PersonFile::new(p)))
-            .collect();
-        for record in batch.records.values() {
-            let Some(file) = record.person_id().and_then(|p| files.get_mut(&p)) else { continue };
-            fn read<T: serde::de::DeserializeOwned>(kind: RecordKind, value: Value) -> T {
-                serde_json::from_value(value).unwrap_or_else(|e| panic!("{kind}: {e}"))
-            }
-            let (kind, value) = (record.kind, domain(record));
-            match kind {
-                RecordKind::Referral => file.referrals.push(read(kind, value)),
-                RecordKind::Consent => file.consents.push(read(kind, value)),
-                RecordKind::RatingChange => file.ratings.push(read(kind, value)),
-                RecordKind::Admission => file.admissions.push(read(kind, value)),
-                RecordKind::Review => file.reviews.push(read(kind, value)),
-                RecordKind::Action => file.actions.push(read(kind, value)),
-                _ => {}
-            }
-        }
-        files.into_values().collect()
+        PersonFile::gather(batch.records.values().map(|r| (r.kind, r.id, &r.fields)))
     }
 
     /// The agenda of the demo area's next meeting (Tuesday 8 December 2026, its second Tuesday, with the

@@ -14,6 +14,7 @@ mod clock;
 mod config;
 mod demo;
 mod error;
+mod files_store;
 pub mod limits;
 mod openapi;
 mod passwords;

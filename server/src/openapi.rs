@@ -16,6 +16,7 @@ use utoipa::OpenApi;
         (name = "session", description = "Sign in and out. Every other route except health and this description needs the session cookie."),
         (name = "accounts", description = "A coordinator's accounts for their area: staff, family invitations, caseloads"),
         (name = "audit", description = "The audit trail: every read of a person's record and every change"),
+        (name = "exports", description = "Downloads for DSR coordinators: the register, the follow-up list and the anonymised aggregate return (audited)"),
         (name = "people", description = "Erasure requests: a person's details removed at once"),
         (name = "referrals", description = "The public side: the areas, and a family's or young person's self-referral (no account needed)"),
         (name = "policy", description = "The area's policy: timescales, consent ages, risk tools (versioned), meetings, retention"),

@@ -58,6 +58,37 @@ impl PersonFile {
         }
     }
 
+    /// The files of the people among `records` (kind, id, fields), each with their records of the kinds
+    /// a file holds; a record whose fields make no value of its kind is left out, as the app leaves it.
+    /// The server reads an area this way for its downloads; the app builds its own as records arrive.
+    pub fn gather<'a>(
+        records: impl IntoIterator<Item = (RecordKind, crate::RecordId, &'a crate::sync::Fields)>,
+    ) -> Vec<PersonFile> {
+        use crate::sync::{domain_from, person_from, person_of};
+        let records: Vec<_> = records.into_iter().collect();
+        let mut files: std::collections::BTreeMap<crate::PersonId, PersonFile> = records
+            .iter()
+            .filter(|(kind, _, _)| *kind == RecordKind::Person)
+            .filter_map(|(_, id, fields)| person_from(*id, fields))
+            .map(|p| (p.id, PersonFile::new(p)))
+            .collect();
+        for (kind, id, fields) in records {
+            let Some(file) = person_of(kind, id, fields).and_then(|p| files.get_mut(&p)) else { continue };
+            match kind {
+                RecordKind::Referral => file.referrals.extend(domain_from(id, fields)),
+                RecordKind::Consent => file.consents.extend(domain_from(id, fields)),
+                RecordKind::RatingChange => file.ratings.extend(domain_from(id, fields)),
+                RecordKind::Admission => file.admissions.extend(domain_from(id, fields)),
+                RecordKind::Review => file.reviews.extend(domain_from(id, fields)),
+                RecordKind::Action => file.actions.extend(domain_from(id, fields)),
+                RecordKind::MultiAgencyMeeting => file.multi_agency_meetings.extend(domain_from(id, fields)),
+                RecordKind::MeetingDecision => file.meeting_decisions.extend(domain_from(id, fields)),
+                _ => {}
+            }
+        }
+        files.into_values().collect()
+    }
+
     /// The most recent community C(E)TR held in the `counts_for` before `admitted_on` (an LAEP is not a
     /// community C(E)TR and never counts): whether the admission came after a community review.
     pub fn community_review_before(

@@ -1,6 +1,7 @@
 //! The JSON API under `/api`, one module per area of the API.
 
 mod audit;
+mod exports;
 mod health;
 mod openapi_json;
 mod people;
@@ -67,6 +68,9 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::list))
         .routes(routes!(audit::export))
         .routes(routes!(audit::views))
+        .routes(routes!(exports::register))
+        .routes(routes!(exports::follow_up))
+        .routes(routes!(exports::aggregate))
         .routes(routes!(policy::get, policy::put))
         .routes(routes!(referrals::areas))
         .routes(routes!(people::erase))
