@@ -14,8 +14,8 @@ use crate::pages::referrals::referral_loaded;
 use crate::pages::{
     HomePage, accounts::AccountsPage, accounts::CloseAccountPage, action_plan::ActionPage, action_plan::ActionPlanPage,
     add_person::AddPersonPage, admission::AdmissionPage, admission::DischargePage, audit::AuditPage,
-    conflicts::ConflictsPage, consent::ConsentPage, consent::WithdrawConsentPage, dsr_meetings::DecisionPage,
-    dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage, dsr_meetings::MinutesPage,
+    conflicts::ConflictsPage, consent::ConsentPage, consent::WithdrawConsentPage, dashboard::DashboardPage,
+    dsr_meetings::DecisionPage, dsr_meetings::DsrMeetingPage, dsr_meetings::MeetingsPage, dsr_meetings::MinutesPage,
     easy_read_report::EasyReadReportPage, edit_person::EditPersonPage, follow_up::FollowUpPage,
     invitation::InvitationPage, leave::ErasePage, leave::LeavePage, meeting::MeetingPage,
     multi_agency_meeting::MultiAgencyMeetingPage, not_found::NotFoundPage, papers::PapersPage, partners::PartnersPage,
@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/people/:id/reviews/:review/report/easy-read") view=|| view! { <Titled title="The report in easy read"><OnceLoaded loaded=review_loaded()><EasyReadReportPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/people/:id/actions/:action") view=|| view! { <Titled title="An action"><OnceLoaded loaded=action_loaded()><ActionPage/></OnceLoaded></Titled> }/>
                                 <Route path=path!("/actions") view=|| view! { <Titled title="Follow-up: open actions"><FollowUpPage/></Titled> }/>
+                                <Route path=path!("/dashboard") view=|| view! { <Titled title="Figures"><DashboardPage/></Titled> }/>
                                 <Route path=path!("/meetings") view=|| view! { <Titled title="DSR meetings"><MeetingsPage/></Titled> }/>
                                 <Route path=path!("/meetings/:id") view=|| view! { <Titled title="A DSR meeting"><DsrMeetingPage/></Titled> }/>
                                 <Route path=path!("/meetings/:id/minutes") view=|| view! { <Titled title="A DSR meeting's minutes"><MinutesPage/></Titled> }/>

@@ -716,3 +716,30 @@ pub const SHARED_HOW: &str = "shared-how";
 pub fn shared_how(how: &str) -> String {
     format!("shared-how-{how}")
 }
+
+// The dashboard (`/dashboard`).
+pub const DASHBOARD_LINK: &str = "dashboard-link";
+pub const DASHBOARD: &str = "dashboard";
+pub const DASHBOARD_FILTERS: &str = "dashboard-filters";
+pub const DASHBOARD_FROM: &str = "dashboard-from";
+pub const DASHBOARD_TO: &str = "dashboard-to";
+pub const DASHBOARD_AGE: &str = "dashboard-age";
+pub const PRINT_DASHBOARD: &str = "print-dashboard";
+pub const DASHBOARD_NOW: &str = "dashboard-now";
+pub const DASHBOARD_INPATIENTS: &str = "dashboard-inpatients";
+pub const DASHBOARD_REFERRALS: &str = "dashboard-referrals";
+pub const DASHBOARD_ACTIONS: &str = "dashboard-actions";
+pub const DOWNLOADS: &str = "downloads";
+pub const DOWNLOAD_REGISTER_CSV: &str = "download-register-csv";
+pub const DOWNLOAD_REGISTER_XLSX: &str = "download-register-xlsx";
+pub const DOWNLOAD_FOLLOW_UP_CSV: &str = "download-follow-up-csv";
+pub const DOWNLOAD_FOLLOW_UP_XLSX: &str = "download-follow-up-xlsx";
+pub const DOWNLOAD_RETURN_CSV: &str = "download-return-csv";
+pub const DOWNLOAD_RETURN_XLSX: &str = "download-return-xlsx";
+pub const RETURN_MONTH_END: &str = "return-month-end";
+pub const RETURN_PREVIEW: &str = "return-preview";
+
+/// A figure's section on the dashboard (by the measure's name).
+pub fn figure(measure: &str) -> String {
+    format!("figure-{measure}")
+}

@@ -88,9 +88,9 @@ impl Filters {
         }
     }
 
-    /// The filters in words, for a heading and the audit trail ("all ages, 1 January 2026 to 31 March 2026").
+    /// The filters in words, for a heading and the audit trail ("All ages, 1 January 2026 to 31 March 2026").
     pub fn describe(&self) -> String {
-        let ages = self.age.map_or("all ages", AgeGroup::label);
+        let ages = self.age.map_or("All ages", AgeGroup::label);
         format!("{ages}, {} to {}", self.from.format("%-d %B %Y"), self.to.format("%-d %B %Y"))
     }
 

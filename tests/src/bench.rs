@@ -42,6 +42,56 @@ pub async fn push_people(server: &Server, count: u64) -> (f64, usize) {
     (started.elapsed().as_secs_f64(), bytes)
 }
 
+/// Pushes an area of `count` people on the register, each with a rating (Red, Amber, Green, Blue in turn,
+/// rated in the past year) and an action for every fourth, as another device: what the dashboard's
+/// figures are worked out from. Returns the number of records pushed.
+pub async fn push_area(server: &Server, count: u64) -> u64 {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap_or_else(|e| panic!("{e}"));
+    let mut mutations = Vec::new();
+    let mut seq = 0;
+    let ratings = ["red", "amber", "green", "blue"];
+    let diagnoses = ["learning_disability", "autism", "both"];
+    for n in 1..=count {
+        let person = record_id(n);
+        let diagnosis = diagnoses[(n % 3) as usize];
+        seq += 1;
+        mutations.push(json!({ "seq": seq, "record_id": person, "kind": "person", "changes": {
+            "given_name": { "new": format!("Area{n}") }, "family_name": { "new": "Figures" },
+            "date_of_birth": { "new": format!("{}-01-01", 1990 + n % 30) },
+            "diagnosis": { "new": diagnosis },
+            "register_status": { "new": { "status": "on_register", "since": "2025-12-01" } } } }));
+        seq += 1;
+        mutations.push(
+            json!({ "seq": seq, "record_id": record_id(1_000_000 + n), "kind": "rating_change", "changes": {
+            "person_id": { "new": person }, "to": { "new": ratings[(n % 4) as usize] },
+            "reason": { "new": "Discussed at the DSR meeting" }, "by": { "new": "DSR meeting" },
+            "at": { "new": format!("2026-{:02}-15T10:00:00Z", 1 + n % 11) }, "source": { "new": "dsr_meeting" } } }),
+        );
+        if n % 4 == 0 {
+            seq += 1;
+            mutations.push(json!({ "seq": seq, "record_id": record_id(2_000_000 + n), "kind": "action", "changes": {
+                "person_id": { "new": person }, "meeting_id": { "new": record_id(3_000_000) },
+                "description": { "new": "Arrange a sensory assessment" }, "owner": { "new": format!("Owner {}", n % 40) },
+                "due_on": { "new": format!("2026-{:02}-01", 1 + n % 12) }, "status": { "new": "open" } } }));
+        }
+    }
+    let pushed = mutations.len() as u64;
+    for batch in mutations.chunks(BATCH as usize) {
+        let body = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c3", "mutations": batch });
+        let response = client
+            .post(format!("{}/api/sync/push", server.url))
+            .header("cookie", &server.cookie)
+            .json(&body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let answer: Value = response.json().await.unwrap_or_else(|e| panic!("{e}"));
+        let refused = answer["results"].as_array().into_iter().flatten().find(|r| r["status"] != "applied");
+        assert!(refused.is_none(), "{refused:?}");
+    }
+    pushed
+}
+
 /// Signs in on a fresh browser and waits until `count` people are listed; returns (seconds from the
 /// sign-in click, milliseconds from the first pull request to listed, the progress seen, long tasks
 /// from the sign-in click on: how many over 50 ms and the longest).

@@ -88,6 +88,7 @@ async fn every_page_is_named_and_focus_moves_to_its_heading() {
         (format!("{review_path}/report/easy-read"), "The report in easy read"),
         (format!("/people/{action_person}/actions/{action}"), "An action"),
         ("/actions".into(), "Follow-up: open actions"),
+        ("/dashboard".into(), "Figures"),
         ("/meetings".into(), "DSR meetings"),
         (format!("/meetings/{meeting}"), "A DSR meeting"),
         (format!("/meetings/{meeting}/minutes"), "A DSR meeting's minutes"),

@@ -32,6 +32,9 @@ pub fn Header() -> impl IntoView {
                         {user.role.attends_dsr_meetings().then(|| view! {
                             <a href="/meetings" id=ids::MEETINGS_LINK>"Meetings"</a>
                         })}
+                        {matches!(user.role, Role::Coordinator | Role::Keyworker).then(|| view! {
+                            <a href="/dashboard" id=ids::DASHBOARD_LINK>"Figures"</a>
+                        })}
                         {(user.role == Role::Coordinator).then(|| view! {
                             <a href="/referrals" id=ids::REFERRALS_LINK>"Referrals"</a>
                             <a href="/actions" id=ids::FOLLOW_UP_LINK>"Follow-up"</a>

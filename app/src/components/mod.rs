@@ -1,5 +1,6 @@
 //! Reusable parts of pages.
 
+pub mod chart;
 pub mod draft;
 pub mod duplicate;
 pub mod easy_read;

@@ -7,6 +7,7 @@ pub mod admission;
 pub mod audit;
 pub mod conflicts;
 pub mod consent;
+pub mod dashboard;
 pub mod dsr_meetings;
 pub mod easy_read_report;
 pub mod edit_person;

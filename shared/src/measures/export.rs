@@ -35,12 +35,11 @@ impl Cell {
         value.map_or(Cell::Empty, Cell::Date)
     }
 
-    /// As CSV writes it: dates as YYYY-MM-DD; text a spreadsheet would run as a formula (starting with
-    /// `=`, `+`, `-`, `@`, a tab or a carriage return) starts with `'` so it stays text.
+    /// As CSV writes it: dates as YYYY-MM-DD; text a spreadsheet would run as a formula starts with `'`
+    /// so it stays text ([`crate::text::spreadsheet_cell`]).
     pub fn csv(&self) -> String {
         match self {
-            Cell::Text(text) if text.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{text}"),
-            Cell::Text(text) => text.clone(),
+            Cell::Text(text) => crate::text::spreadsheet_cell(text).into_owned(),
             Cell::Number(n) => n.to_string(),
             Cell::Date(d) => d.to_string(),
             Cell::Empty => String::new(),
