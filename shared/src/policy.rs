@@ -47,7 +47,9 @@ pub struct AreaPolicy {
     pub families: FamilyPolicy,
     /// The area's key lines of enquiry: every version (a review keeps the one it was held with).
     pub kloe: Vec<KloePrompts>,
-    /// How the anonymised figures that leave the area hide small numbers.
+    /// How the anonymised figures that leave the area hide small numbers. Left out of the JSON while it
+    /// is the default, so a device still running the app from before it reads its area's policy.
+    #[serde(skip_serializing_if = "ReturnPolicy::is_default")]
     pub returns: ReturnPolicy,
 }
 
@@ -61,6 +63,12 @@ pub struct ReturnPolicy {
     pub suppress_below: u32,
     /// Totals are rounded to the nearest multiple of this; 1 leaves them exact.
     pub round_totals_to: u32,
+}
+
+impl ReturnPolicy {
+    pub fn is_default(&self) -> bool {
+        *self == ReturnPolicy::default()
+    }
 }
 
 impl Default for ReturnPolicy {

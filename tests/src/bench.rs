@@ -43,7 +43,7 @@ pub async fn push_people(server: &Server, count: u64) -> (f64, usize) {
 }
 
 /// Pushes an area of `count` people on the register, each with a rating (Red, Amber, Green, Blue in turn,
-/// rated in the past year) and an action for every fourth, as another device: what the dashboard's
+/// rated in the past year; the Blue admitted to hospital) and an action for every fourth, as another device: what the dashboard's
 /// figures are worked out from. Returns the number of records pushed.
 pub async fn push_area(server: &Server, count: u64) -> u64 {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap_or_else(|e| panic!("{e}"));
@@ -60,12 +60,25 @@ pub async fn push_area(server: &Server, count: u64) -> u64 {
             "date_of_birth": { "new": format!("{}-01-01", 1990 + n % 30) },
             "diagnosis": { "new": diagnosis },
             "register_status": { "new": { "status": "on_register", "since": "2025-12-01" } } } }));
+        let rating = ratings[(n % 4) as usize];
+        let month = 1 + n % 11;
+        // Blue follows an admission.
+        if rating == "blue" {
+            seq += 1;
+            mutations.push(
+                json!({ "seq": seq, "record_id": record_id(4_000_000 + n), "kind": "admission", "changes": {
+                "person_id": { "new": person }, "hospital": { "new": "Example Hospital" },
+                "admitted_on": { "new": format!("2026-{month:02}-15") }, "out_of_area": { "new": n % 8 == 3 },
+                "secure": { "new": false }, "community_review_before": { "new": false } } }),
+            );
+        }
+        let source = if rating == "blue" { "admission" } else { "dsr_meeting" };
         seq += 1;
         mutations.push(
             json!({ "seq": seq, "record_id": record_id(1_000_000 + n), "kind": "rating_change", "changes": {
-            "person_id": { "new": person }, "to": { "new": ratings[(n % 4) as usize] },
+            "person_id": { "new": person }, "to": { "new": rating },
             "reason": { "new": "Discussed at the DSR meeting" }, "by": { "new": "DSR meeting" },
-            "at": { "new": format!("2026-{:02}-15T10:00:00Z", 1 + n % 11) }, "source": { "new": "dsr_meeting" } } }),
+            "at": { "new": format!("2026-{month:02}-15T10:00:00Z") }, "source": { "new": source } } }),
         );
         if n % 4 == 0 {
             seq += 1;
