@@ -111,6 +111,20 @@ async fn a_coordinator_sees_the_areas_figures_offline_and_downloads_what_the_ser
         browser.screenshot(&format!("dashboard-{measure}")).await;
     }
 
+    // Printed: the figures and their tables, not the filters or the downloads.
+    let (_, flat) = browser.printed("dashboard-printed").await;
+    for words in [
+        "Peopleontheregisterbyrating",
+        &format!("{on_register}peopleontheregisteron"),
+        "Admissionsanddischarges",
+        "Keyworkerreferralsofferedandaccepted",
+    ] {
+        assert!(flat.contains(words), "{words} is not printed");
+    }
+    for hidden in ["Downloads", "Ageband", "Backtotheregister"] {
+        assert!(!flat.contains(hidden), "{hidden} is printed");
+    }
+
     // The anonymised return: the device's preview is the server's file, row for row.
     let preview = browser.element(ids::RETURN_PREVIEW).await;
     let cells: Vec<String> = {
