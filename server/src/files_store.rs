@@ -2,29 +2,18 @@
 //! downloads and the aggregate return, which work them out with the same `shared` code as the app.
 
 use dsr_shared::RecordId;
-use dsr_shared::due::PersonFile;
+use dsr_shared::due::{DUE_INPUTS, PersonFile};
 use dsr_shared::sync::{Fields, RecordKind};
 
 use crate::error::AppError;
 use crate::store::Store;
 
-/// The kinds of record a person's file holds.
-const FILE_KINDS: [RecordKind; 9] = [
-    RecordKind::Person,
-    RecordKind::Referral,
-    RecordKind::Consent,
-    RecordKind::RatingChange,
-    RecordKind::Admission,
-    RecordKind::Review,
-    RecordKind::Action,
-    RecordKind::MultiAgencyMeeting,
-    RecordKind::MeetingDecision,
-];
-
 impl Store {
     /// Every person's file in `area`.
     pub async fn area_files(&self, area: &str) -> Result<Vec<PersonFile>, AppError> {
-        let kinds: Vec<String> = FILE_KINDS.iter().map(|k| format!("'{}'", k.name())).collect();
+        // What the due engine reads, and the DSR meetings' decisions: everything a file holds.
+        let kinds: Vec<String> =
+            DUE_INPUTS.iter().chain(&[RecordKind::MeetingDecision]).map(|k| format!("'{}'", k.name())).collect();
         let sql = format!(
             "SELECT id, kind, fields FROM records WHERE area_id = ? AND deleted = 0 AND kind IN ({})",
             kinds.join(", ")

@@ -542,6 +542,17 @@ impl Share {
         }
     }
 
+    /// Something due by `deadline`, done on `done` (if by `last`, the range's last day): met when done
+    /// by the deadline; missed when done later, or not done and the deadline passed before `last`; not
+    /// counted while its deadline has not passed.
+    fn count_by(&mut self, done: Option<NaiveDate>, deadline: NaiveDate, last: NaiveDate) {
+        match done {
+            Some(done) => self.count(done <= deadline),
+            None if deadline < last => self.count(false),
+            None => {}
+        }
+    }
+
     fn count(&mut self, met: bool) {
         if met {
             self.met += 1;
@@ -600,11 +611,7 @@ pub fn post_admission_reviews_on_time<F: std::borrow::Borrow<PersonFile>>(
                 .filter_map(|r| r.meeting_on)
                 .filter(|m| *m <= last)
                 .min();
-            match held {
-                Some(held) => share.count(held <= deadline),
-                None if deadline < last => share.count(false),
-                None => {}
-            }
+            share.count_by(held, deadline, last);
         }
     }
     share
@@ -627,11 +634,7 @@ pub fn reports_on_time<F: std::borrow::Borrow<PersonFile>>(
                 continue;
             }
             let sent = review.report_shared.iter().map(|s| s.on).filter(|on| *on <= last).min();
-            match sent {
-                Some(sent) => share.count(sent <= due),
-                None if due < last => share.count(false),
-                None => {}
-            }
+            share.count_by(sent, due, last);
         }
     }
     share

@@ -28,18 +28,26 @@ pub async fn push_people(server: &Server, count: u64) -> (f64, usize) {
     let mut bytes = 0;
     for first in (1..=count).step_by(BATCH as usize) {
         let mutations: Vec<Value> = (first..first + BATCH).map(create).collect();
-        let body = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c1", "mutations": mutations });
-        bytes += body.to_string().len();
-        let response = client
-            .post(format!("{}/api/sync/push", server.url))
-            .header("cookie", &server.cookie)
-            .json(&body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(response.status().is_success());
+        bytes += push_batch(&client, server, "0193b000-0000-7000-8000-0000000be4c1", &mutations).await;
     }
     (started.elapsed().as_secs_f64(), bytes)
+}
+
+/// Pushes one batch of mutations as the device `client_id`, checking each was applied; the body's size.
+async fn push_batch(client: &reqwest::Client, server: &Server, client_id: &str, mutations: &[Value]) -> usize {
+    let body = json!({ "client_id": client_id, "mutations": mutations });
+    let response = client
+        .post(format!("{}/api/sync/push", server.url))
+        .header("cookie", &server.cookie)
+        .json(&body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(response.status().is_success());
+    let answer: Value = response.json().await.unwrap_or_else(|e| panic!("{e}"));
+    let refused = answer["results"].as_array().into_iter().flatten().find(|r| r["status"] != "applied");
+    assert!(refused.is_none(), "{refused:?}");
+    body.to_string().len()
 }
 
 /// Pushes an area of `count` people on the register, each with a rating (Red, Amber, Green, Blue in turn,
@@ -90,17 +98,7 @@ pub async fn push_area(server: &Server, count: u64) -> u64 {
     }
     let pushed = mutations.len() as u64;
     for batch in mutations.chunks(BATCH as usize) {
-        let body = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c3", "mutations": batch });
-        let response = client
-            .post(format!("{}/api/sync/push", server.url))
-            .header("cookie", &server.cookie)
-            .json(&body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let answer: Value = response.json().await.unwrap_or_else(|e| panic!("{e}"));
-        let refused = answer["results"].as_array().into_iter().flatten().find(|r| r["status"] != "applied");
-        assert!(refused.is_none(), "{refused:?}");
+        push_batch(&client, server, "0193b000-0000-7000-8000-0000000be4c3", batch).await;
     }
     pushed
 }

@@ -11,8 +11,10 @@ use axum::response::IntoResponse;
 use chrono::{Datelike, NaiveDate};
 use dsr_shared::ValidationErrors;
 use dsr_shared::api::ApiError;
+use dsr_shared::due::PersonFile;
 use dsr_shared::measures::aggregate::aggregate_return;
 use dsr_shared::measures::export::{Cell, ExportFilters, Table, follow_up_table, register_table, return_table};
+use dsr_shared::policy::AreaPolicy;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -166,15 +168,7 @@ pub async fn register(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<impl IntoResponse, AppError> {
-    user.require_coordinator()?;
-    let filters = query.filters()?;
-    let format = query.format.unwrap_or_default();
-    let today = state.clock.today();
-    let policy = state.store.policy_of(&user).await?.policy;
-    let files = state.store.area_files(&user.area_id).await?;
-    let table = register_table(&files, &policy, &filters, today);
-    audit(&state, &user, "export.register", format, filters.describe(), table.rows.len()).await?;
-    download(table, format, "register".into(), today).await
+    export(&state, &user, &query, "export.register", "register", register_table).await
 }
 
 #[utoipa::path(get, path = "/exports/follow-up", tag = "exports",
@@ -193,15 +187,28 @@ pub async fn follow_up(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<impl IntoResponse, AppError> {
+    export(&state, &user, &query, "export.follow_up", "follow-up", follow_up_table).await
+}
+
+/// A download of the area's people as `table` makes it: for coordinators, with the query's filters,
+/// audited as `action`, in a file named after `stem`.
+async fn export(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ExportQuery,
+    action: &'static str,
+    stem: &str,
+    table: fn(&[PersonFile], &AreaPolicy, &ExportFilters, NaiveDate) -> Table,
+) -> Result<impl IntoResponse + use<>, AppError> {
     user.require_coordinator()?;
     let filters = query.filters()?;
     let format = query.format.unwrap_or_default();
     let today = state.clock.today();
-    let policy = state.store.policy_of(&user).await?.policy;
+    let policy = state.store.policy_of(user).await?.policy;
     let files = state.store.area_files(&user.area_id).await?;
-    let table = follow_up_table(&files, &policy, &filters, today);
-    audit(&state, &user, "export.follow_up", format, filters.describe(), table.rows.len()).await?;
-    download(table, format, "follow-up".into(), today).await
+    let table = table(&files, &policy, &filters, today);
+    audit(state, user, action, format, filters.describe(), table.rows.len()).await?;
+    download(table, format, stem.to_string(), today).await
 }
 
 /// The month end asked for: the last day of a month that has ended by `today`.
