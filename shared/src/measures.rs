@@ -300,11 +300,16 @@ pub fn joined_on(file: &PersonFile) -> Option<NaiveDate> {
     accepted.chain(first_rated).chain(since).min()
 }
 
-/// On the register at the end of `day`: joined on or before it and not left by then.
+/// On the register at the end of `day`: joined on or before it and not left by then (a referral that
+/// was declined never joined).
 pub fn on_register_on(file: &PersonFile, day: NaiveDate) -> bool {
     let left_by = match file.person.register_status {
+        // A declined referral was never on the register, whatever was recorded while it waited.
+        RegisterStatus::Left { reason: crate::person::LeaveReason::ReferralDeclined, .. }
+        | RegisterStatus::Referred => {
+            return false;
+        }
         RegisterStatus::Left { on, .. } => on <= day,
-        RegisterStatus::Referred => return false,
         RegisterStatus::OnRegister { .. } => false,
     };
     !left_by && joined_on(file).is_some_and(|joined| joined <= day)

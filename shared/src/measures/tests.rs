@@ -195,6 +195,11 @@ fn the_register_by_rating_at_each_month_end_follows_the_rating_history() {
         (day(2026, 6, 30), counts(0, 1, 0, 2)),
     ];
     assert_eq!(board.month_ends, ends);
+    // A referral declined after a rating was recorded while it waited was never on the register.
+    let mut declined =
+        person(6, day(2012, 1, 1), RegisterStatus::Left { on: day(2026, 3, 1), reason: LeaveReason::ReferralDeclined });
+    rated(&mut declined, Rating::Amber, day(2026, 2, 1));
+    assert_eq!(register_by_rating(&[declined], None, day(2026, 2, 28)).total(), 0);
     // The range ends before today: "now" is its last day.
     assert_eq!(board.now, (day(2026, 6, 30), counts(0, 1, 0, 2)));
     // Children only: A and D.
