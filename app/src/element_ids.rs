@@ -720,6 +720,7 @@ pub fn shared_how(how: &str) -> String {
 // The dashboard (`/dashboard`).
 pub const DASHBOARD_LINK: &str = "dashboard-link";
 pub const DASHBOARD: &str = "dashboard";
+pub const DASHBOARD_NOT_SHOWN: &str = "dashboard-not-shown";
 pub const DASHBOARD_FILTERS: &str = "dashboard-filters";
 pub const DASHBOARD_FROM: &str = "dashboard-from";
 pub const DASHBOARD_TO: &str = "dashboard-to";

@@ -204,6 +204,20 @@ async fn a_coordinator_sees_the_areas_figures_offline_and_downloads_what_the_ser
     let refused = server_status_as(&browser, "/api/exports/register").await;
     assert_eq!(refused, 403);
     browser.quit().await;
+
+    // An advocate's device holds no ratings: no figures (they would say "not rated"), and it says why.
+    let browser = Browser::start().await;
+    browser.sign_in(&server, "advocate", &server.password).await;
+    browser.wait_for_text(ids::SIGNED_IN_AS, "Ali Advocate").await;
+    // As a link on the page would (the app's router, no page load: a load would ask to unlock again).
+    browser
+        .driver
+        .execute("const a = document.createElement('a'); a.href = '/dashboard'; document.body.appendChild(a); a.click(); a.remove();", Vec::new())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.wait_for_text(ids::DASHBOARD_NOT_SHOWN, "The figures are for DSR coordinators and keyworkers").await;
+    assert!(browser.driver.find(thirtyfour::By::Id(ids::DASHBOARD)).await.is_err(), "an advocate is shown figures");
+    browser.quit().await;
 }
 
 /// The status the server answers `path` with, asked from the page (with its session).

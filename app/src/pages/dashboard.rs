@@ -291,9 +291,26 @@ fn return_preview(figures: AggregateReturn) -> impl IntoView {
     }
 }
 
+/// Who the figures are for: a coordinator (the area) and a keyworker (their caseload) hold every kind of
+/// record they are worked out from. Another role's device does not (an advocate holds no ratings), so its
+/// figures would be false ("not rated" for a rating it may not read): they are not shown.
+fn holds_what_the_figures_need(role: Option<Role>) -> bool {
+    matches!(role, Some(Role::Coordinator | Role::Keyworker))
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let state = expect_context::<AppState>();
+    if !holds_what_the_figures_need(state.role()) {
+        return view! {
+            <a class="nhsuk-back-link" href="/">"Back"</a>
+            <h1>"Figures"</h1>
+            <p class="nhsuk-body" id=ids::DASHBOARD_NOT_SHOWN>
+                "The figures are for DSR coordinators and keyworkers. Your account does not hold everything they are worked out from, so they are not shown here."
+            </p>
+        }
+        .into_any();
+    }
     let coordinator = state.role() == Some(Role::Coordinator);
     let start = Filters::last_twelve_months(today());
     let from = RwSignal::new(start.from.to_string());
@@ -420,4 +437,5 @@ pub fn DashboardPage() -> impl IntoView {
             </section>
         })}
     }
+    .into_any()
 }
