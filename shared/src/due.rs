@@ -89,6 +89,12 @@ impl PersonFile {
         files.into_values().collect()
     }
 
+    /// Under the policy's adult age on the day of `admission`: a child's timescales apply to that stay
+    /// (the due engine's and the figures' alike).
+    pub fn child_when_admitted(&self, admission: &Admission, policy: &AreaPolicy) -> bool {
+        age_on(self.person.date_of_birth, admission.admitted_on) < i32::from(policy.adult_age)
+    }
+
     /// The most recent community C(E)TR held in the `counts_for` before `admitted_on` (an LAEP is not a
     /// community C(E)TR and never counts): whether the admission came after a community review.
     pub fn community_review_before(
@@ -637,7 +643,7 @@ fn keyworker_referral(
 fn admission_rules(due: &mut Collector, file: &PersonFile, admission: &Admission, policy: &AreaPolicy) {
     let reviews = &policy.reviews;
     let calendar = &policy.calendar;
-    let child = age_on(file.person.date_of_birth, admission.admitted_on) < i32::from(policy.adult_age);
+    let child = file.child_when_admitted(admission, policy);
     let about = About { admission_id: Some(admission.id), ..About::default() };
     let for_this = |r: &&Review| r.admission_id == Some(admission.id) && r.was_held();
     let admitted = show(admission.admitted_on);

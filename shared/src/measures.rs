@@ -243,6 +243,9 @@ impl Measure {
     }
 }
 
+/// The national target for community C(E)TRs before admission, in per cent (NHS Long Term Plan).
+pub const COMMUNITY_REVIEW_TARGET_PERCENT: f64 = 90.0;
+
 /// People counted by rating.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ByRating {
@@ -605,7 +608,7 @@ pub fn post_admission_reviews_on_time<F: std::borrow::Borrow<PersonFile>>(
             if file.community_review_before(admission.admitted_on, window, &policy.calendar).is_some() {
                 continue;
             }
-            let child = age_on(file.person.date_of_birth, admission.admitted_on) < i32::from(policy.adult_age);
+            let child = file.child_when_admitted(admission, policy);
             let within = if child { reviews.post_admission_child } else { reviews.post_admission_adult };
             let deadline = within.after(admission.admitted_on, &policy.calendar);
             let held = file
@@ -658,7 +661,7 @@ pub fn oversight_visits_on_time<F: std::borrow::Borrow<PersonFile>>(
     for file in files.iter().map(std::borrow::Borrow::borrow) {
         let born = file.person.date_of_birth;
         for admission in file.admissions.iter().filter(|a| a.out_of_area || !visits.out_of_area_only) {
-            let child = age_on(born, admission.admitted_on) < i32::from(policy.adult_age);
+            let child = file.child_when_admitted(admission, policy);
             let every = if child { visits.child_every } else { visits.adult_every };
             let mut made: Vec<NaiveDate> = admission
                 .oversight_visits

@@ -10,7 +10,8 @@ use dsr_shared::access::Role;
 use dsr_shared::due::PersonFile;
 use dsr_shared::measures::aggregate::{AggregateReturn, aggregate_return};
 use dsr_shared::measures::{
-    ActionTally, ByRating, Dashboard, Filters, Measure, RATING_ORDER, STAY_BANDS, Share, dashboard, month_ends,
+    ActionTally, ByRating, COMMUNITY_REVIEW_TARGET_PERCENT, Dashboard, Filters, Measure, RATING_ORDER, STAY_BANDS,
+    Share, dashboard, month_ends,
 };
 use dsr_shared::rating::Rating;
 use dsr_shared::register::AgeGroup;
@@ -389,7 +390,7 @@ pub fn DashboardPage() -> impl IntoView {
                 {admissions_section(&board)}
                 {inpatients_section(&board)}
                 {referrals_section(&board)}
-                {on_time_section(Measure::CommunityReviewBeforeAdmission, board.community_review_before_admission, Some(90.0))}
+                {on_time_section(Measure::CommunityReviewBeforeAdmission, board.community_review_before_admission, Some(COMMUNITY_REVIEW_TARGET_PERCENT))}
                 {on_time_section(Measure::PostAdmissionReviewsOnTime, board.post_admission_reviews, None)}
                 {on_time_section(Measure::ReportsOnTime, board.reports, None)}
                 {on_time_section(Measure::OversightVisitsOnTime, board.oversight_visits, None)}

@@ -75,14 +75,6 @@ fn rating_label(rating: Option<Rating>) -> &'static str {
     rating.map_or("Not rated", |r| r.label())
 }
 
-fn age_label(band: AgeGroup) -> &'static str {
-    match band {
-        AgeGroup::Child => "Children (under 13)",
-        AgeGroup::YoungPerson => "Young people (13 to 17)",
-        AgeGroup::Adult => "Adults (18 and over)",
-    }
-}
-
 /// The return for the people on the register at the end of `month_end`.
 pub fn aggregate_return<F: std::borrow::Borrow<PersonFile>>(
     files: &[F],
@@ -121,7 +113,7 @@ pub fn aggregate_return<F: std::borrow::Borrow<PersonFile>>(
         add("Rating", rating_label(*rating), count);
     }
     for (band, count) in AgeGroup::ALL.iter().zip(ages) {
-        add("Age band", age_label(*band), count);
+        add("Age band", band.label(), count);
     }
     for (diagnosis, count) in DIAGNOSES.iter().zip(diagnoses) {
         add("Diagnosis", diagnosis, count);
