@@ -82,17 +82,33 @@ then run this again"
   fi
 }
 
-# Builds the app in release mode into dist/.
+# The app's WebAssembly builds in a target folder of its own: cargo locks a target folder while it
+# builds, and the test command builds the native tests beside the app.
+WASM_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/wasm"
+
+# Builds the app in release mode into dist/ (with a brotli and a gzip copy of each file).
 build_app() {
   say "Building the app (trunk build --release)"
-  (cd "$ROOT" && trunk build --release)
+  (cd "$ROOT" && CARGO_TARGET_DIR="$WASM_TARGET_DIR" trunk build --release)
 }
 
-# Prints the size of the app's WebAssembly, raw and gzipped.
+# cargo-nextest runs the tests of every crate side by side (the machines come with it).
+ensure_nextest() {
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    say "Installing cargo-nextest (a few minutes, once)"
+    cargo install cargo-nextest --locked
+  fi
+}
+
+# Prints the size of the app's two WebAssembly builds: raw, and as sent (the brotli and gzip copies the
+# build wrote). The door is what a first visit downloads; the rest of the app comes when it is needed.
 report_app_size() {
-  local wasm
-  wasm="$(ls "$ROOT"/dist/*_bg.wasm 2>/dev/null | head -n 1)"
-  [ -n "$wasm" ] || return 0
-  printf 'app wasm: %s bytes raw, %s bytes gzipped (%s)\n' \
-    "$(wc -c <"$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" "$(basename "$wasm")"
+  local wasm part
+  for part in dsr-door dsr-app; do
+    wasm="$(ls "$ROOT"/dist/"$part"-*_bg.wasm 2>/dev/null | head -n 1)"
+    [ -n "$wasm" ] || continue
+    printf '%s wasm: %s bytes raw, %s bytes gzipped, %s bytes brotli (%s)\n' "$part" \
+      "$(wc -c <"$wasm")" "$(wc -c 2>/dev/null <"$wasm.gz" || gzip -9 -c "$wasm" | wc -c)" \
+      "$(wc -c 2>/dev/null <"$wasm.br" || echo '?')" "$(basename "$wasm")"
+  done
 }

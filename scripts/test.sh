@@ -2,6 +2,11 @@
 # Runs every test: installs what is missing (Chromium too, as root), builds the app, then runs the
 # tests of every crate, the end-to-end tests in headless Chromium among them. Prints how long each
 # phase took at the end.
+#
+# Built once, run side by side: the app's WebAssembly builds (in its own target folder) while the
+# native lints and tests build beside it, since its long optimising link leaves a core idle; then
+# cargo-nextest runs every crate's tests at once, three browsers at a time (.config/nextest.toml).
+# The benchmarks are not built (scripts/bench.sh builds and runs them).
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 started=$(date +%s)
@@ -14,22 +19,46 @@ phase() {
   phases+=("$1: $(( now - mark )) s")
   mark=$now
 }
+print_phases() {
+  say "Phases: $(IFS=';'; echo "${phases[*]}" | sed 's/;/, /g')"
+}
 
 ensure_build_tools
+ensure_nextest
 ensure_browser
 phase "tools"
-build_app
-report_app_size
-phase "app build"
-say "Building the server for the end-to-end tests"
-cargo build -p dsr-server
-phase "server build"
+
+app_log="$(mktemp)"
+app_started=$(date +%s)
+(
+  build_app
+  report_app_size
+  say "Lints of the app for WebAssembly (cargo clippy, warnings are errors)"
+  CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo clippy -p dsr-app --target wasm32-unknown-unknown -- -D warnings
+  echo "app built in $(( $(date +%s) - app_started )) s"
+) >"$app_log" 2>&1 &
+app_pid=$!
+# Whatever happens here, the app's build does not outlive the script.
+trap 'kill "$app_pid" 2>/dev/null || true; rm -f "$app_log"' EXIT
+say "Building the app (and linting it) beside the native build; its output comes when it ends"
+
 say "Lints (cargo clippy, warnings are errors)"
-cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p dsr-app --target wasm32-unknown-unknown -- -D warnings
-phase "lints"
-say "Running every test (cargo test --workspace)"
-cargo test --workspace
-phase "tests (with their build)"
-say "Phases: $(IFS=';'; echo "${phases[*]}" | sed 's/;/, /g')"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+phase "native lints"
+say "Building every test and the server (cargo nextest run --no-run)"
+cargo nextest run --workspace --no-run
+phase "native test build"
+
+app_ok=0
+wait "$app_pid" || app_ok=$?
+cat "$app_log"
+[ "$app_ok" = 0 ] || { print_phases; fail "the app did not build, or its lints failed (above)"; }
+phase "waiting for the app ($(tail -n 1 "$app_log"))"
+
+say "Running every test (cargo nextest run --workspace)"
+tests_ok=0
+cargo nextest run --workspace || tests_ok=$?
+phase "tests"
+print_phases
+[ "$tests_ok" = 0 ] || fail "some tests failed (above)"
 say "All tests passed in $(( $(date +%s) - started )) s"

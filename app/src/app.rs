@@ -8,8 +8,10 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::components::header::Header;
 use crate::components::page::{FocusOnNavigation, Titled};
+use crate::components::storage_notice::StorageNotice;
 use crate::components::sync_status::SyncStatusBar;
 use crate::element_ids as ids;
+use crate::install::Install;
 use crate::pages::referrals::referral_loaded;
 use crate::pages::{
     HomePage, accounts::AccountsPage, accounts::CloseAccountPage, action_plan::ActionPage, action_plan::ActionPlanPage,
@@ -33,8 +35,10 @@ use crate::state::{AppState, Session};
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    provide_context(Install::listen());
     session::start(state);
     register_service_worker();
+    spawn_local(keep_app_offline());
     spawn_local(ask_for_persistent_storage(state));
 
     view! {
@@ -45,19 +49,13 @@ pub fn App() -> impl IntoView {
             // The sync state of this user's data; nothing to show before someone signs in.
             <Show when=move || state.session.with(|s| s.user().is_some())>
                 <SyncStatusBar/>
+                <StorageNotice/>
             </Show>
             <div class="nhsuk-width-container">
                 <main class="nhsuk-main-wrapper" id=ids::MAIN role="main">
                     {move || match state.session.get() {
                         Session::Starting => view! { <p class="nhsuk-body">"Opening…"</p> }.into_any(),
-                        Session::SignedOut => view! {
-                            <Routes fallback=|| view! { <Titled title="Sign in"><SignInPage/></Titled> }>
-                                <Route path=path!("/invitation") view=|| view! { <Titled title="Set up your account"><InvitationPage/></Titled> }/>
-                                <Route path=path!("/reset-password") view=|| view! { <Titled title="Choose a new password"><ResetPasswordPage/></Titled> }/>
-                                <Route path=path!("/self-referral") view=|| view! { <Titled title="Ask for support to stay at home"><SelfReferralPage/></Titled> }/>
-                                <Route path=path!("/self-referral/status") view=|| view! { <Titled title="Check a referral you sent"><SelfReferralStatusPage/></Titled> }/>
-                            </Routes>
-                        }.into_any(),
+                        Session::SignedOut => view! { <SignedOutPages/> }.into_any(),
                         Session::Locked(lock) => view! {
                             <Routes fallback=move || view! { <Titled title="Unlock this device"><UnlockPage lock=lock.clone()/></Titled> }>
                                 <Route path=path!("/sign-out") view=|| view! { <Titled title="Sign out"><SignOutPage/></Titled> }/>
@@ -116,8 +114,22 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The service worker (`/sw.js`) keeps the app shell so the app opens with no network.
-fn register_service_worker() {
+/// The pages of a device nobody is signed in on, in the app and in the door ([`crate::door`]).
+#[component]
+pub fn SignedOutPages() -> impl IntoView {
+    view! {
+        <Routes fallback=|| view! { <Titled title="Sign in"><SignInPage/></Titled> }>
+            <Route path=path!("/invitation") view=|| view! { <Titled title="Set up your account"><InvitationPage/></Titled> }/>
+            <Route path=path!("/reset-password") view=|| view! { <Titled title="Choose a new password"><ResetPasswordPage/></Titled> }/>
+            <Route path=path!("/self-referral") view=|| view! { <Titled title="Ask for support to stay at home"><SelfReferralPage/></Titled> }/>
+            <Route path=path!("/self-referral/status") view=|| view! { <Titled title="Check a referral you sent"><SelfReferralStatusPage/></Titled> }/>
+        </Routes>
+    }
+}
+
+/// The service worker (`/sw.js`) keeps the app shell so the app opens with no network; the app asks it
+/// to keep the app's own files too (`cache-app`: the door's first visit does not fetch them).
+pub fn register_service_worker() {
     if let Some(window) = web_sys::window() {
         let container = window.navigator().service_worker();
         // Ignored when the browser has no service workers: the app still works while online.
@@ -125,8 +137,19 @@ fn register_service_worker() {
     }
 }
 
+/// Asks the service worker to keep the app's own files (not only the door's) for opening offline.
+async fn keep_app_offline() {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(ready) = window.navigator().service_worker().ready() else { return };
+    let Ok(registration) = JsFuture::from(ready).await else { return };
+    let registration: web_sys::ServiceWorkerRegistration = wasm_bindgen::JsCast::unchecked_into(registration);
+    if let Some(worker) = registration.active() {
+        worker.post_message(&"cache-app".into()).ok();
+    }
+}
+
 /// Asks the browser not to clear this device's data under storage pressure; says so when refused.
-async fn ask_for_persistent_storage(state: AppState) {
+pub async fn ask_for_persistent_storage(state: AppState) {
     let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else { return };
     let Ok(promise) = storage.persist() else { return };
     let granted = JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false);

@@ -241,12 +241,23 @@ pub async fn unlock(wrapped: &WrappedKey, password: &str) -> Result<(), CryptoEr
     Ok(())
 }
 
-/// Forgets the data key (sign-out, or locking the app).
 /// Whether this device's data key is open (someone is signed in and unlocked).
 pub fn is_unlocked() -> bool {
     DATA_KEY.with(|k| k.borrow().is_some())
 }
 
+/// The open data key, to hand over to the app's build after the door signed someone in (it cannot be
+/// read out: only used).
+pub fn open_key() -> Option<CryptoKey> {
+    DATA_KEY.with(|k| k.borrow().clone())
+}
+
+/// Takes the data key the door opened (see [`crate::door`]).
+pub fn adopt(key: CryptoKey) {
+    DATA_KEY.with(|k| *k.borrow_mut() = Some(key));
+}
+
+/// Forgets the data key (sign-out, or locking the app).
 pub fn lock() {
     DATA_KEY.with(|k| *k.borrow_mut() = None);
 }

@@ -72,6 +72,13 @@ pub const CONFLICTS_LINK: &str = "conflicts-link";
 pub const CONFLICTS_NONE: &str = "conflicts-none";
 pub const SYNC_PROGRESS: &str = "sync-progress";
 pub const STORAGE_WARNING: &str = "storage-warning";
+pub const STORAGE_NOTICE_DISMISS: &str = "storage-notice-dismiss";
+pub const INSTALL_APP: &str = "install-app";
+
+// The door (the signed-out build) loading the rest of the app
+pub const APP_LOADING: &str = "app-loading";
+pub const APP_LOAD_FAILED: &str = "app-load-failed";
+pub const APP_LOAD_AGAIN: &str = "app-load-again";
 
 pub fn edit_person_link(id: &str) -> String {
     format!("edit-{id}")

@@ -3,8 +3,10 @@
 //! deletes everything the device holds.
 
 use dsr_shared::accounts::SessionInfo;
+use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::cell::Cell;
 
 use dsr_shared::accounts::ResetPassword;
 
@@ -22,10 +24,23 @@ pub enum SessionError {
     Store(#[from] StoreError),
 }
 
-/// At start: is someone's data here (locked), or nobody's?
+/// At start: is someone's data here (locked), or nobody's? Opened at once when the door has just
+/// signed this user in and handed their opened key over ([`crate::door::take_handover`]).
 pub fn start(state: AppState) {
     spawn_local(async move {
+        let handed = crate::door::take_handover();
         let session = match local_store::lock().await {
+            Ok(Some(lock)) if handed.as_ref().is_some_and(|h| h.user_id == lock.user_id) => {
+                if let Some(handover) = handed {
+                    crypto::adopt(handover.key);
+                }
+                if let Err(error) = open(state, lock.clone()).await {
+                    state.storage_problem.set(Some(error.to_string()));
+                    crypto::lock();
+                    state.session.set(Session::Locked(lock));
+                }
+                return;
+            }
             Ok(Some(lock)) => Session::Locked(lock),
             Ok(None) => Session::SignedOut,
             Err(error) => {
@@ -91,7 +106,58 @@ pub async fn signed_in(
         recovery,
     };
     local_store::set_lock(&lock).await?;
-    open(state, lock).await
+    (next().open)(state, lock).await
+}
+
+/// What a device does once someone has signed in, which differs by build: the app opens the data and
+/// starts syncing ([`IN_THE_APP`]); the door, which has only the signed-out pages, hands the opened key
+/// over to the app ([`crate::door`]). Pages reach these only through [`next`], so the door's build
+/// holds none of the app's sync or register code.
+#[derive(Clone, Copy)]
+pub struct Next {
+    /// The device's data opened for the signed-in user (the data key is open, the lock stored).
+    pub open: fn(AppState, Lock) -> LocalBoxFuture<'static, Result<(), SessionError>>,
+    /// The same person signed in again after their session ended (only the app has a user to be again).
+    pub signed_in_again: fn(AppState, String) -> LocalBoxFuture<'static, ()>,
+}
+
+/// In the app: open the data, sync.
+pub const IN_THE_APP: Next = Next {
+    open: |state, lock| Box::pin(open(state, lock)),
+    signed_in_again: |state, password| Box::pin(signed_in_again(state, password)),
+};
+
+thread_local! {
+    static NEXT: Cell<Next> = const { Cell::new(IN_THE_APP_UNSET) };
+}
+
+/// Before a build says what comes next: nothing can be opened.
+const IN_THE_APP_UNSET: Next = Next {
+    open: |_, _| Box::pin(async { Err(SessionError::Crypto(CryptoError::Locked)) }),
+    signed_in_again: |_, _| Box::pin(async {}),
+};
+
+/// Says what comes after a sign-in in this build (its `main`, before mounting).
+pub fn set_next(next: Next) {
+    NEXT.with(|n| n.set(next));
+}
+
+/// What comes after a sign-in in this build.
+pub fn next() -> Next {
+    NEXT.with(Cell::get)
+}
+
+/// The same person signed in again: carry on syncing. If their password was reset meanwhile, the
+/// device's key is wrapped with the new one, for the next unlock.
+async fn signed_in_again(state: AppState, password: String) {
+    if let Err(error) = password_changed(state, &password).await {
+        leptos::logging::warn!("the device still opens with the old password: {error}");
+    }
+    state.needs_sign_in.set(false);
+    sync::request(state);
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign("/");
+    }
 }
 
 /// Opens the data with the password (no network needed). A device locked before it had a recovery

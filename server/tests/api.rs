@@ -155,6 +155,113 @@ async fn app_routes_get_index_html_and_files_are_served() {
     assert!(js.text().contains("export default"));
 }
 
+/// A GET with `Accept-Encoding` (none when empty), as the test coordinator.
+async fn get_accepting(server: &common::TestServer, uri: &str, encodings: &str) -> common::Reply {
+    let mut request = Request::get(uri);
+    if !encodings.is_empty() {
+        request = request.header(header::ACCEPT_ENCODING, encodings);
+    }
+    server.send(request.body(Body::empty()).unwrap_or_default()).await
+}
+
+#[tokio::test]
+async fn built_files_go_precompressed_as_the_browser_accepts_and_are_cached_by_their_name() {
+    let server = test_server().await;
+    let dist = server.dir.path().join("dist");
+    let wasm = "dsr-app-0123456789abcdef_bg.wasm";
+    for (suffix, body) in [("", "plain wasm"), (".br", "brotli wasm"), (".gz", "gzip wasm")] {
+        std::fs::write(dist.join(format!("{wasm}{suffix}")), body).unwrap_or_else(|e| panic!("{e}"));
+    }
+    std::fs::write(dist.join("index.html.br"), "brotli index").unwrap_or_else(|e| panic!("{e}"));
+    let header_of = |reply: &common::Reply, name: header::HeaderName| {
+        reply.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    };
+    // The variant the browser prefers, as it was written at build time; the file itself to one that
+    // accepts neither.
+    for (accepts, body, encoding) in [
+        ("gzip, deflate, br, zstd", "brotli wasm", "br"),
+        ("gzip", "gzip wasm", "gzip"),
+        ("", "plain wasm", ""),
+        ("identity", "plain wasm", ""),
+    ] {
+        let reply = get_accepting(&server, &format!("/{wasm}"), accepts).await;
+        assert_eq!(reply.status, StatusCode::OK, "{accepts}");
+        assert_eq!(reply.text(), body, "{accepts}");
+        assert_eq!(header_of(&reply, header::CONTENT_ENCODING), encoding, "{accepts}");
+        assert_eq!(header_of(&reply, header::CONTENT_TYPE), "application/wasm", "{accepts}");
+        // Hashed: kept a year without asking.
+        assert_eq!(header_of(&reply, header::CACHE_CONTROL), "public, max-age=31536000, immutable");
+        assert!(header_of(&reply, header::VARY).to_lowercase().contains("accept-encoding"), "{accepts}");
+        assert!(!header_of(&reply, header::LAST_MODIFIED).is_empty(), "{accepts}");
+    }
+    // index.html, for the root and for app routes alike: its compressed variant, and asked about on every use.
+    for uri in ["/", "/people/new"] {
+        let reply = get_accepting(&server, uri, "br").await;
+        assert_eq!((reply.status, reply.text()), (StatusCode::OK, "brotli index".to_string()), "{uri}");
+        assert_eq!(header_of(&reply, header::CONTENT_ENCODING), "br", "{uri}");
+        assert_eq!(header_of(&reply, header::CACHE_CONTROL), "no-cache", "{uri}");
+    }
+    // Unchanged since the browser's copy: 304, no body.
+    let first = get_accepting(&server, "/app.js", "").await;
+    let modified = header_of(&first, header::LAST_MODIFIED);
+    let again = server
+        .send(
+            Request::get("/app.js")
+                .header(header::IF_MODIFIED_SINCE, modified.as_str())
+                .body(Body::empty())
+                .unwrap_or_default(),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    // A file of an older build: 404 with words, never index.html under the script's name (which a cache
+    // would keep as that script for a year).
+    for missing in ["/dsr-app-fedcba9876543210.js", "/pictures/nothing.svg"] {
+        let reply = get_accepting(&server, missing, "br").await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}");
+        assert!(!reply.text().contains("<title>"), "{missing}");
+        assert_eq!(header_of(&reply, header::CACHE_CONTROL), "no-cache", "{missing}");
+    }
+}
+
+#[tokio::test]
+async fn api_answers_above_a_kilobyte_go_compressed_and_small_ones_and_the_event_stream_do_not() {
+    use std::io::Read;
+    let server = test_server().await;
+    let plain = get_accepting(&server, "/api/openapi.json", "").await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(plain.body.len() > 10_000, "{}", plain.body.len());
+    let gzipped = get_accepting(&server, "/api/openapi.json", "gzip").await;
+    assert_eq!(gzipped.headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()), Some("gzip"));
+    assert!(gzipped.body.len() * 3 < plain.body.len(), "{} of {}", gzipped.body.len(), plain.body.len());
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(gzipped.body.as_slice()).read_to_end(&mut unzipped).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(unzipped, plain.body, "the same answer once decompressed");
+    let brotli = get_accepting(&server, "/api/openapi.json", "br, gzip").await;
+    assert_eq!(brotli.headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()), Some("br"));
+    assert!(brotli.body.len() * 3 < plain.body.len());
+    // Chromium accepts zstd too, which goes first (the quickest to make and to undo).
+    let zstd = get_accepting(&server, "/api/openapi.json", "gzip, deflate, br, zstd").await;
+    assert_eq!(zstd.headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()), Some("zstd"));
+    assert!(zstd.body.len() * 3 < plain.body.len());
+    // Every API answer still says: no cache keeps it.
+    assert_eq!(brotli.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
+    // A small answer goes as it is.
+    let health = get_accepting(&server, "/api/health", "br, gzip").await;
+    assert!(health.headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(health.body.len() < 1024);
+    // The announcement stream is never compressed: each event must reach the browser at once.
+    let request = Request::get("/api/sync/events").header(header::ACCEPT_ENCODING, "br, gzip").body(Body::empty());
+    let mut request = request.unwrap_or_default();
+    if let Ok(cookie) = header::HeaderValue::from_str(&server.cookie) {
+        request.headers_mut().insert(header::COOKIE, cookie);
+    }
+    let response = tower::ServiceExt::oneshot(server.app.clone(), request).await.unwrap_or_else(|e| match e {});
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().get(header::CONTENT_ENCODING).is_none());
+}
+
 #[tokio::test]
 async fn database_is_wal_with_full_sync() {
     let server = test_server().await;

@@ -45,6 +45,12 @@ pub const COORDINATOR: &str = "coordinator";
 pub const PASSWORD: &str = "a long test password";
 pub const DEMO_PASSWORD: &str = "dsr-demo-password";
 
+/// The built app the tests serve: `dist/`, or the app built into `DSR_E2E_DIST` when set (a benchmark
+/// of an earlier build beside this one, in the same hour).
+pub fn dist_dir() -> PathBuf {
+    std::env::var_os("DSR_E2E_DIST").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("dist"))
+}
+
 /// The real server binary, started on a free port with its own data directory.
 pub struct Server {
     child: Option<Child>,
@@ -64,11 +70,9 @@ impl Server {
         Self::start_with(&[]).await
     }
 
-    /// Starts with extra command-line arguments (`--demo`). Serves `dist/`, or the app built into
-    /// `DSR_E2E_DIST` when set (a benchmark of an earlier build beside this one, in the same hour).
+    /// Starts with extra command-line arguments (`--demo`), serving [`dist_dir`].
     pub async fn start_with(args: &[&str]) -> Self {
-        let dist = std::env::var_os("DSR_E2E_DIST").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("dist"));
-        Self::start_serving(&dist, args).await
+        Self::start_serving(&dist_dir(), args).await
     }
 
     /// Starts serving the app from `static_dir` (a copy of `dist/` a test can change).
@@ -299,6 +303,17 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("{}: {e}", target.display()));
         }
     }
+}
+
+/// A first load measured by [`Browser::first_load_over`]: when the page first showed something and when
+/// it was there to use (milliseconds from the start of navigation), the bytes that came over the
+/// wire (compressed, with headers) and the files they were.
+#[derive(Debug)]
+pub struct FirstLoad {
+    pub first_paint_ms: f64,
+    pub usable_ms: f64,
+    pub bytes: u64,
+    pub files: Vec<String>,
 }
 
 /// Headless Chromium with a fresh profile, through its own chromedriver.
@@ -558,6 +573,55 @@ impl Browser {
             .unwrap_or_else(|e| panic!("network emulation: {e}"));
     }
 
+    /// Opens `url` in this fresh browser over a tablet's slow connection (Chromium's network emulation:
+    /// `kbit_per_s` down, `latency_ms` each way) and measures the first load until the element `ready`
+    /// is there to use: [`FirstLoad`].
+    pub async fn first_load_over(&self, url: &str, ready: &str, kbit_per_s: u64, latency_ms: u64) -> FirstLoad {
+        let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(self.driver.handle.clone());
+        devtools.execute_cdp("Network.enable").await.unwrap_or_else(|e| panic!("{e}"));
+        let bytes_per_s = kbit_per_s * 1000 / 8;
+        let conditions = serde_json::json!({
+            "offline": false, "latency": latency_ms, "downloadThroughput": bytes_per_s, "uploadThroughput": bytes_per_s
+        });
+        devtools
+            .execute_cdp_with_params("Network.emulateNetworkConditions", conditions)
+            .await
+            .unwrap_or_else(|e| panic!("network emulation: {e}"));
+        // When the page is there to use, noted by the page itself from its first moment.
+        let watch = format!(
+            "new MutationObserver((_, observer) => {{ if (document.getElementById('{ready}')) {{
+                 window.dsrUsableAt = performance.now(); observer.disconnect(); }} }})
+               .observe(document, {{ childList: true, subtree: true }});"
+        );
+        devtools
+            .execute_cdp_with_params("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": watch }))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        self.goto(url).await;
+        self.wait_until(&format!("#{ready} is there"), "done(typeof window.dsrUsableAt === 'number')").await;
+        let figures = self
+            .driver
+            .execute(
+                "const paint = performance.getEntriesByName('first-contentful-paint')[0];
+                 const files = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+                 return [paint ? paint.startTime : -1, window.dsrUsableAt, files.reduce((sum, f) => sum + f.transferSize, 0),
+                   files.map(f => new URL(f.name).pathname)];",
+                Vec::new(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (first_paint_ms, usable_ms, bytes, files): (f64, f64, u64, Vec<String>) =
+            serde_json::from_value(figures.json().clone()).unwrap_or_else(|e| panic!("first load figures: {e}"));
+        devtools
+            .execute_cdp_with_params(
+                "Network.emulateNetworkConditions",
+                serde_json::json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+            )
+            .await
+            .ok();
+        FirstLoad { first_paint_ms, usable_ms, bytes, files }
+    }
+
     /// Makes this browser's clock run `days` ahead from the next page load (a tablet with a wrong clock).
     pub async fn shift_clock_days(&self, days: i64) {
         let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(self.driver.handle.clone());
@@ -613,15 +677,18 @@ impl Browser {
         self.indexeddb_values("records").await.iter().filter_map(|r| r["id"].as_str().map(str::to_owned)).collect()
     }
 
-    /// Waits until the service worker controls the page and has cached the app shell (with the
-    /// easy-read pictures).
+    /// Waits until the service worker controls the page and has cached the app shell (the door, with
+    /// the easy-read pictures), and the rest of the app once it has started in this page (after a
+    /// sign-in or an unlock).
     pub async fn wait_for_offline_shell(&self) {
         self.wait_until(
             "the service worker controls the page and has cached the app",
             "navigator.serviceWorker.ready.then(() => caches.open('dsr-shell-v1')).then(c => c.keys())
-                .then(keys => done(!!navigator.serviceWorker.controller
-                    && keys.some(k => k.url.endsWith('.wasm')) && keys.some(k => new URL(k.url).pathname === '/')
-                    && keys.some(k => new URL(k.url).pathname.startsWith('/pictures/'))))
+                .then(keys => { const paths = keys.map(k => new URL(k.url).pathname);
+                    done(!!navigator.serviceWorker.controller
+                    && paths.some(p => p.startsWith('/dsr-door-') && p.endsWith('.wasm')) && paths.includes('/')
+                    && paths.some(p => p.startsWith('/pictures/'))
+                    && (!window.dsrAppStarted || paths.some(p => p.startsWith('/dsr-app-') && p.endsWith('.wasm')))); })
                 .catch(() => done(false));",
         )
         .await;

@@ -6,7 +6,7 @@ Make the trace (the probe left out, so the page's own tasks show):
     DSR_PROBE=0 DSR_PROFILE_RECORDS=100000 \
     DSR_CHROMIUM_FLAGS="--trace-startup=devtools.timeline,blink.user_timing,v8,IndexedDB,toplevel,disabled-by-default-devtools.timeline --trace-startup-format=json --trace-startup-file=/tmp/trace.json --trace-startup-duration=25" \
     DSR_E2E_DIST=$PWD/dist DSR_SERVER_BIN=$PWD/target/release/dsr-server \
-    cargo test --release -p dsr-e2e-tests --test profile_sync profile_tasks -- --ignored --nocapture
+    cargo test --release -p dsr-e2e-tests --features bench --test profile_sync profile_tasks -- --ignored --nocapture
 
 then `python3 tests/tools/draft_trace.py /tmp/trace.json` prints, for each draft's transaction
 (`dsr-draft-tx`): its length, when the first frame after it was painted, when the page was told it

@@ -9,5 +9,6 @@ pub mod fields;
 pub mod header;
 pub mod page;
 pub mod person_form;
+pub mod storage_notice;
 pub mod sync_status;
 pub mod what_will_happen;

@@ -66,11 +66,6 @@ pub fn SyncStatusBar() -> impl IntoView {
                         "Sign in again to send and fetch changes"
                     </a>
                 </Show>
-                <Show when=move || state.storage_not_persistent.get()>
-                    <span class="dsr-sync-status__problem" id=ids::STORAGE_WARNING>
-                        "This browser may clear data saved here when space runs low: sync when you can."
-                    </span>
-                </Show>
             </div>
         </div>
     }

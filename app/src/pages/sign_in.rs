@@ -12,7 +12,6 @@ use crate::components::fields::{PasswordField, TextField};
 use crate::element_ids as ids;
 use crate::session;
 use crate::state::AppState;
-use crate::sync;
 
 fn field_element(field: &str) -> &'static str {
     match field {
@@ -101,18 +100,8 @@ pub fn SignInPage() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = match api::login(&name, &secret).await {
-                Ok(info) if again().is_some() => {
-                    // The same person, signed in again: carry on syncing. If their password was reset
-                    // meanwhile, the device's key is wrapped with the new one, for the next unlock.
-                    let _ = info;
-                    if let Err(error) = crate::session::password_changed(state, &secret).await {
-                        leptos::logging::warn!("the device still opens with the old password: {error}");
-                    }
-                    state.needs_sign_in.set(false);
-                    sync::request(state);
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().assign("/");
-                    }
+                Ok(_) if again().is_some() => {
+                    (session::next().signed_in_again)(state, secret).await;
                     Ok(())
                 }
                 answer => open_signed_in(state, answer, &name, &secret).await,
