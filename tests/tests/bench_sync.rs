@@ -222,33 +222,28 @@ async fn first_load() {
     browser.wait_for_offline_shell().await;
     browser.reload().await;
     browser.element(ids::UNLOCK_PASSWORD).await;
-    let repeat: u64 = browser
-        .driver
-        .execute(
-            "return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].reduce((s, e) => s + e.transferSize, 0);",
-            Vec::new(),
-        )
-        .await
-        .ok()
-        .and_then(|v| v.json().as_u64())
-        .unwrap_or(0);
+    let repeat = page_figure(
+        &browser,
+        "return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].reduce((s, e) => s + e.transferSize, 0);",
+    )
+    .await;
     browser.set_offline(true).await;
     browser.reload().await;
     browser.element(ids::UNLOCK_PASSWORD).await;
-    let cold: f64 = browser
-        .driver
-        .execute(
-            "const t = performance.getEntriesByType('navigation')[0]; return performance.now() - t.startTime;",
-            Vec::new(),
-        )
-        .await
-        .ok()
-        .and_then(|v| v.json().as_f64())
-        .unwrap_or(0.0);
+    let cold = page_figure(
+        &browser,
+        "const t = performance.getEntriesByType('navigation')[0]; return performance.now() - t.startTime;",
+    )
+    .await;
     println!(
-        "bench repeat load (signed in, online): {repeat} bytes on the wire; offline cold start to the unlock page: at most {cold:.0} ms"
+        "bench repeat load (signed in, online): {repeat:.0} bytes on the wire; offline cold start to the unlock page: at most {cold:.0} ms"
     );
     browser.quit().await;
+}
+
+/// A number the page works out (`script` returns it).
+async fn page_figure(browser: &Browser, script: &str) -> f64 {
+    browser.driver.execute(script, Vec::new()).await.ok().and_then(|v| v.json().as_f64()).unwrap_or(0.0)
 }
 
 /// The dashboard's figures for an area of `people`: how long working them out takes in the page

@@ -112,12 +112,11 @@ async fn the_app_is_installable_with_a_valid_manifest() {
     browser.quit().await;
 }
 
-#[tokio::test]
-async fn the_storage_notice_says_what_to_do_once_and_offers_to_install() {
+/// A coordinator signed in on a browser that refuses to keep this site's storage: the browser's
+/// decision, which here depends on how much the site was used, made for the test.
+async fn signed_in_where_storage_may_be_cleared() -> (Server, Browser) {
     let server = Server::start().await;
     let browser = Browser::start().await;
-    // The browser's decision, which here depends on how much the site was used, made for the test: it
-    // refuses to keep this site's storage.
     let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.driver.handle.clone());
     devtools
         .execute_cdp_with_params(
@@ -127,6 +126,12 @@ async fn the_storage_notice_says_what_to_do_once_and_offers_to_install() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     browser.sign_in_as_coordinator(&server).await;
+    (server, browser)
+}
+
+#[tokio::test]
+async fn the_storage_notice_says_what_to_do_once_and_offers_to_install() {
+    let (server, browser) = signed_in_where_storage_may_be_cleared().await;
     let notice = browser.wait_for_text(ids::STORAGE_WARNING, "install the app").await;
     assert!(notice.contains("a change is safe once it is sent"), "{notice}");
     // Chromium offers its install prompt here (the app is installable): the notice's button shows it,
@@ -172,17 +177,8 @@ async fn the_storage_notice_says_what_to_do_once_and_offers_to_install() {
 
 #[tokio::test]
 async fn the_storage_notice_goes_at_the_next_screen_when_not_acted_on() {
-    let server = Server::start().await;
-    let browser = Browser::start().await;
-    let devtools = thirtyfour::extensions::cdp::ChromeDevTools::new(browser.driver.handle.clone());
-    devtools
-        .execute_cdp_with_params(
-            "Page.addScriptToEvaluateOnNewDocument",
-            serde_json::json!({ "source": "navigator.storage.persist = () => Promise.resolve(false);" }),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    browser.sign_in_as_coordinator(&server).await;
+    // The server kept running to the end.
+    let (_server, browser) = signed_in_where_storage_may_be_cleared().await;
     browser.element(ids::STORAGE_WARNING).await;
     browser.click(ids::ADD_PERSON_LINK).await;
     browser.element(ids::GIVEN_NAME).await;
