@@ -23,6 +23,11 @@ print_phases() {
   say "Phases: $(IFS=';'; echo "${phases[*]}" | sed 's/;/, /g')"
 }
 
+# A fresh target/ (CI's): incremental compilation only costs time when there is nothing to reuse.
+if [ ! -d "${CARGO_TARGET_DIR:-$ROOT/target}/debug" ]; then
+  export CARGO_INCREMENTAL=0
+fi
+
 ensure_build_tools
 ensure_nextest
 ensure_browser
