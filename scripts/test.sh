@@ -38,8 +38,8 @@ app_started=$(date +%s)
 (
   build_app
   report_app_size
-  say "Lints of the app for WebAssembly (cargo clippy, warnings are errors)"
-  CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo clippy -p dsr-app --target wasm32-unknown-unknown -- -D warnings
+  say "Lints of the app and its tests for WebAssembly (cargo clippy, warnings are errors)"
+  CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo clippy -p dsr-app --target wasm32-unknown-unknown --all-targets -- -D warnings
   echo "app built in $(( $(date +%s) - app_started )) s"
 ) >"$app_log" 2>&1 &
 app_pid=$!
@@ -47,8 +47,9 @@ app_pid=$!
 trap 'kill "$app_pid" 2>/dev/null || true; rm -f "$app_log"' EXIT
 say "Building the app (and linting it) beside the native build; its output comes when it ends"
 
+# The app is linted for WebAssembly, what it is built for (beside its build, above).
 say "Lints (cargo clippy, warnings are errors)"
-cargo clippy --workspace --all-targets --all-features -- -D warnings
+cargo clippy --workspace --exclude dsr-app --all-targets --all-features -- -D warnings
 phase "native lints"
 say "Building every test and the server (cargo nextest run --no-run)"
 cargo nextest run --workspace --no-run
