@@ -56,6 +56,13 @@ thread_local! {
 pub const IN_THE_DOOR: Next =
     Next { open: |state, lock| Box::pin(hand_over(state, lock)), signed_in_again: |_, _| Box::pin(async {}) };
 
+/// Takes away `index.html`'s static "Opening…" shell: the build starting now shows its own view.
+pub fn remove_static_shell() {
+    if let Some(shell) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("dsr-shell")) {
+        shell.remove();
+    }
+}
+
 /// Keeps the door's mounted view until the app takes the page over.
 pub fn keep_mounted(mounted: Box<dyn Any>) {
     MOUNTED.with(|m| *m.borrow_mut() = Some(mounted));

@@ -4,8 +4,6 @@
 fn main() {
     console_error_panic_hook::set_once();
     dsr_app::session::set_next(dsr_app::session::IN_THE_APP);
-    if let Some(shell) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("dsr-shell")) {
-        shell.remove();
-    }
+    dsr_app::door::remove_static_shell();
     leptos::mount::mount_to_body(dsr_app::App);
 }
