@@ -4,8 +4,9 @@
 # phase took at the end.
 #
 # Built once, run side by side: the app's WebAssembly builds (in its own target folder) while the
-# native lints and tests build beside it, since its long optimising link leaves a core idle; then
-# cargo-nextest runs every crate's tests at once, three browsers at a time (.config/nextest.toml).
+# native lints and tests build beside it, since its long optimising link leaves a core idle, and the
+# tests that need no browser run beside it too; then cargo-nextest runs the end-to-end tests, three
+# browsers at a time (.config/nextest.toml).
 # The benchmarks are not built (scripts/bench.sh builds and runs them).
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
@@ -55,16 +56,24 @@ say "Building every test and the server (cargo nextest run --no-run)"
 cargo nextest run --workspace --no-run
 phase "native test build"
 
+# The tests that need no browser run while the app is still building: its long optimising link
+# leaves a core idle.
+say "Running the tests that need no browser, beside the app's build (cargo nextest run: every crate but the end-to-end tests)"
+native_ok=0
+cargo nextest run --workspace -E 'not package(dsr-e2e-tests)' || native_ok=$?
+phase "tests without a browser"
+
 app_ok=0
 wait "$app_pid" || app_ok=$?
 cat "$app_log"
 [ "$app_ok" = 0 ] || { print_phases; fail "the app did not build, or its lints failed (above)"; }
 phase "waiting for the app ($(tail -n 1 "$app_log"))"
 
-say "Running every test (cargo nextest run --workspace)"
-tests_ok=0
-cargo nextest run --workspace || tests_ok=$?
-phase "tests"
+say "Running the end-to-end tests (cargo nextest run: the dsr-e2e-tests crate)"
+e2e_ok=0
+cargo nextest run --workspace -E 'package(dsr-e2e-tests)' || e2e_ok=$?
+phase "end-to-end tests"
 print_phases
-[ "$tests_ok" = 0 ] || fail "some tests failed (above)"
+[ "$native_ok" = 0 ] || fail "some tests without a browser failed (above)"
+[ "$e2e_ok" = 0 ] || fail "some end-to-end tests failed (above)"
 say "All tests passed in $(( $(date +%s) - started )) s"

@@ -40,6 +40,7 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<PushResponse, AppError> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let client = request.client_id.to_string();
         let device = claim_device(&mut tx, &client, user, now).await?;
@@ -62,14 +63,12 @@ impl Store {
         let ids: BTreeSet<RecordId> = request.mutations.iter().map(|m| m.record_id).collect();
         let mut foreign = BTreeSet::new();
         let mut touched = BTreeSet::new();
-        for id in ids {
-            if let Some((record, area)) = record_with_area(&mut *tx, id).await? {
-                if area.as_deref() != Some(user.area_id.as_str()) {
-                    foreign.insert(id);
-                }
-                touched.extend(record.person_id());
-                batch.records.insert(id, record);
+        for (record, area) in records_with_area(&mut tx, &ids).await? {
+            if area.as_deref() != Some(user.area_id.as_str()) {
+                foreign.insert(record.id);
             }
+            touched.extend(record.person_id());
+            batch.records.insert(record.id, record);
         }
         for m in &request.mutations {
             let fields: Fields = m.changes.iter().map(|(k, c)| (k.clone(), c.new.clone())).collect();
@@ -126,6 +125,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<PullResponse, AppError> {
         let PullRequest { client, cursor, view_no, limit } = request;
+        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let client_text = client.to_string();
         let device = claim_device(&mut tx, &client_text, user, now).await?;
@@ -245,6 +245,7 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<Vec<Conflict>, AppError> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let view = view_for(&mut tx, user, today).await?;
         let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
@@ -398,6 +399,7 @@ impl Store {
         if keys > 0 {
             return Ok(());
         }
+        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let rows: Vec<(String, String, Option<String>)> =
             sqlx::query_as("SELECT id, fields, area_id FROM records WHERE kind = 'person' AND deleted = 0")
@@ -495,6 +497,24 @@ async fn person_records(
 
 type RecordRow = (String, String, i64, String, i64, Option<String>, i64);
 
+/// These records, with their areas, in one statement (those that exist).
+async fn records_with_area(
+    tx: &mut Transaction<'_, Sqlite>,
+    ids: &BTreeSet<RecordId>,
+) -> Result<Vec<(Record, Option<String>)>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<RecordRow> = sqlx::query_as(
+        "SELECT id, kind, version, fields, deleted, area_id, change_seq FROM records
+         WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(json(ids)?)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter().map(to_record).collect()
+}
+
 async fn record_with_area<'e, E>(executor: E, id: RecordId) -> Result<Option<(Record, Option<String>)>, AppError>
 where
     E: sqlx::Executor<'e, Database = Sqlite>,
@@ -543,42 +563,35 @@ async fn write(
         .collect();
     let mut events = Vec::with_capacity(batch.changes.len() + batch.refused.len());
     let mut match_keys = Vec::new();
+    // The log and the records are written a statement each, whatever the number of changes (rows as
+    // one JSON array): a statement costs a round trip to the database's thread.
+    let mut log_rows = Vec::with_capacity(batch.changes.len());
+    let mut record_rows: BTreeMap<RecordId, Value> = BTreeMap::new();
     for (change, before) in batch.changes.iter().zip(&batch.before) {
         let record = &change.record;
         let kind = record.kind.name();
-        let person = record.person_id().map(|p| p.to_string());
         let client_seq = made_by.get(&change.change_seq).copied().unwrap_or(0);
-        sqlx::query(
-            "INSERT INTO change_log (change_seq, record_id, kind, version, record, client_id, client_seq, at, user_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(change.change_seq as i64)
-        .bind(record.id.to_string())
-        .bind(kind)
-        .bind(record.version as i64)
-        .bind(json(record)?)
-        .bind(&client_text)
-        .bind(client_seq as i64)
-        .bind(&at)
-        .bind(&user_text)
-        .execute(&mut **tx)
-        .await?;
-        // A record's area and person are set when it is made and never change.
-        sqlx::query(
-            "INSERT INTO records (id, kind, version, fields, deleted, change_seq, area_id, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET version = excluded.version, fields = excluded.fields,
-                 deleted = excluded.deleted, change_seq = excluded.change_seq",
-        )
-        .bind(record.id.to_string())
-        .bind(kind)
-        .bind(record.version as i64)
-        .bind(json(&record.fields)?)
-        .bind(i64::from(record.deleted))
-        .bind(change.change_seq as i64)
-        .bind(&user.area_id)
-        .bind(&person)
-        .execute(&mut **tx)
-        .await?;
+        log_rows.push(serde_json::json!([
+            change.change_seq,
+            record.id,
+            kind,
+            record.version,
+            json(record)?,
+            client_seq
+        ]));
+        // A record's area and person are set when it is made and never change; its last change wins.
+        record_rows.insert(
+            record.id,
+            serde_json::json!([
+                record.id,
+                kind,
+                record.version,
+                json(&record.fields)?,
+                i64::from(record.deleted),
+                change.change_seq,
+                record.person_id()
+            ]),
+        );
         if let Some(keys) = changed_match_keys(before.as_ref(), record) {
             match_keys.push((record.id, keys));
         }
@@ -599,6 +612,30 @@ async fn write(
         };
         events.push(event);
     }
+    if !log_rows.is_empty() {
+        sqlx::query(
+            "INSERT INTO change_log (change_seq, record_id, kind, version, record, client_id, client_seq, at, user_id)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?1, value ->> 5, ?2, ?3
+             FROM json_each(?4) ORDER BY key",
+        )
+        .bind(&client_text)
+        .bind(&at)
+        .bind(&user_text)
+        .bind(Value::Array(log_rows).to_string())
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO records (id, kind, version, fields, deleted, change_seq, area_id, person_id)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, ?1, value ->> 6
+             FROM json_each(?2) WHERE true
+             ON CONFLICT (id) DO UPDATE SET version = excluded.version, fields = excluded.fields,
+                 deleted = excluded.deleted, change_seq = excluded.change_seq",
+        )
+        .bind(&user.area_id)
+        .bind(Value::Array(record_rows.into_values().collect()).to_string())
+        .execute(&mut **tx)
+        .await?;
+    }
     for (seq, record_id, kind, person) in &batch.refused {
         let event = AuditEvent {
             client_id: Some(client_text.clone()),
@@ -615,16 +652,21 @@ async fn write(
     for person in &batch.assigned {
         crate::accounts_store::assign(tx, user.id, *person, user.id, now).await?;
     }
-    for result in &batch.answered {
-        sqlx::query("INSERT INTO client_mutations (client_id, seq, result, at) VALUES (?, ?, ?, ?)")
-            .bind(&client_text)
-            .bind(result.seq as i64)
-            .bind(json(result)?)
-            .bind(&at)
-            .execute(&mut **tx)
-            .await?;
-    }
     if !batch.answered.is_empty() {
+        let answers = batch
+            .answered
+            .iter()
+            .map(|r| Ok(serde_json::json!([r.seq, json(r)?])))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        sqlx::query(
+            "INSERT INTO client_mutations (client_id, seq, result, at)
+             SELECT ?1, value ->> 0, value ->> 1, ?2 FROM json_each(?3) ORDER BY key",
+        )
+        .bind(&client_text)
+        .bind(&at)
+        .bind(Value::Array(answers).to_string())
+        .execute(&mut **tx)
+        .await?;
         sqlx::query("UPDATE sync_clients SET last_seq = ? WHERE client_id = ?")
             .bind(batch.last_seq as i64)
             .bind(&client_text)

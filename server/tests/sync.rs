@@ -197,6 +197,55 @@ async fn the_change_log_is_append_only_and_survives_reopening_the_database() {
     }
 }
 
+/// Many devices at once (issue 20): every push answered, each change numbered once with no gap in the
+/// log, and a record created and changed in one push stored as its last change (the log and the
+/// records are written a statement each per push).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_devices_pushing_at_once_are_all_applied_numbered_once_without_gaps() {
+    const DEVICES: u8 = 24;
+    const PUSHES: u64 = 4;
+    let server = std::sync::Arc::new(test_server().await);
+    let mut running = tokio::task::JoinSet::new();
+    for device in 1..=DEVICES {
+        let server = server.clone();
+        running.spawn(async move {
+            let mut applied = Vec::new();
+            for n in 0..PUSHES {
+                let id = RecordId::from_time_and_random(u64::from(device) * 100 + n, [device; 10]);
+                let given = format!("Device{device}");
+                let mutations = vec![
+                    create(2 * n + 1, id, &given),
+                    edit(2 * n + 2, id, 1, "given_name", json!(given), json!(format!("{given}-{n}"))),
+                ];
+                let answer = push(&server, client(device), mutations).await;
+                for result in answer.results {
+                    let PushOutcome::Applied { change_seq, .. } = result.outcome else {
+                        panic!("device {device} push {n}: {:?}", result.outcome);
+                    };
+                    applied.push((id, change_seq));
+                }
+            }
+            applied
+        });
+    }
+    let mut applied = Vec::new();
+    while let Some(done) = running.join_next().await {
+        applied.extend(done.unwrap_or_else(|e| panic!("{e}")));
+    }
+    let total = u64::from(DEVICES) * PUSHES * 2;
+    let mut numbers: Vec<u64> = applied.iter().map(|(_, seq)| *seq).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=total).collect::<Vec<_>>(), "every change numbered once, no gap");
+    let page = pull(&server, 0, 2000).await;
+    let pulled: Vec<u64> = page.changes.iter().map(|c| c.change_seq).collect();
+    assert_eq!(pulled, (1..=total).collect::<Vec<_>>(), "the log read back in order, no gap");
+    for (id, _) in &applied {
+        let record = server.store.record(*id).await.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|| panic!("{id}"));
+        assert_eq!(record.version, 2, "{id}: the change after the create is the record's state");
+        assert!(record.fields["given_name"].as_str().is_some_and(|g| g.contains('-')), "{:?}", record.fields);
+    }
+}
+
 #[tokio::test]
 async fn a_device_that_synced_before_accounts_starts_again_and_becomes_its_users() {
     let server = test_server().await;

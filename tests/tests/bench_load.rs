@@ -1,0 +1,392 @@
+//! Load benchmark (issue 20, point 6): many devices pushing and pulling at once against the release
+//! server, then the sync promises checked on what they were told. Prints figures; asserts no timing
+//! (only the invariants, which are not about time). Run with `./scripts/bench.sh`.
+//!
+//! 1. Batched push: one device sends 20,000 new people of about 1 KB in batches of 500
+//!    (target >= 10,000 mutations/s on SQLite with `synchronous=FULL`).
+//! 2. Devices at once: each device is a keyworker's tablet (its own account and session, one person
+//!    on its caseload) that, in a loop for 60 s, pushes 10 new visit notes of about 1 KB then pulls
+//!    until it has everything (target with 200 devices: 0 errors, push p99 < 100 ms). Printed:
+//!    mutations/s, push and pull p50/p99/max, errors.
+//! 3. Then checked: the whole change log read from the start has every number once, with no gap;
+//!    every change a device was told was applied is in it under the number it was told; every device
+//!    received its caseload's changes in order, each once, none skipped (a change committed after a
+//!    later-numbered one was read would be skipped: the gap the log's numbering must never allow).
+//!
+//! `DSR_LOAD_DEVICES=20,200` (default) chooses the rounds, `DSR_LOAD_SECONDS` their length
+//! (default 60; 15 with `DSR_BENCH_QUICK`), `DSR_LOAD_PAUSE_MS` a pause between a device's cycles
+//! (default 0: each device as busy as it can be).
+
+#![allow(clippy::panic, reason = "a benchmark that cannot run fails with a message")]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use dsr_e2e_tests::bench::{BATCH, push_people};
+use dsr_e2e_tests::{PASSWORD, Server};
+use serde_json::{Value, json};
+use tokio::sync::Mutex;
+
+const BATCHED: u64 = 20_000;
+const NOTES_PER_PUSH: u64 = 10;
+
+fn env_number(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a benchmark: run by scripts/bench.sh"]
+async fn load() {
+    let server = Server::start().await;
+    let (seconds, bytes) = push_people(&server, BATCHED).await;
+    println!(
+        "bench load, batched push: {BATCHED} mutations in batches of {BATCH} in {seconds:.2} s = {:.0} mutations/s ({:.1} MB sent; target >= 10,000/s)",
+        BATCHED as f64 / seconds,
+        bytes as f64 / 1e6
+    );
+
+    let quick = std::env::var_os("DSR_BENCH_QUICK").is_some();
+    let seconds = env_number("DSR_LOAD_SECONDS").unwrap_or(if quick { 15 } else { 60 });
+    let pause = Duration::from_millis(env_number("DSR_LOAD_PAUSE_MS").unwrap_or(0));
+    let rounds: Vec<usize> = std::env::var("DSR_LOAD_DEVICES")
+        .unwrap_or_else(|_| "20,200".into())
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    let mut made = 0;
+    for devices in rounds {
+        let tablets = keyworkers(&server, made, devices).await;
+        made += devices;
+        let figures = run(&server, tablets, Duration::from_secs(seconds), pause).await;
+        figures.print(devices, seconds, pause);
+        check_the_log(&server, &figures).await;
+    }
+}
+
+/// A keyworker's tablet: its session, its device id, its one person.
+struct Tablet {
+    n: usize,
+    cookie: String,
+    client_id: String,
+    person: String,
+}
+
+fn person_id(n: usize) -> String {
+    format!("0193e000-0000-7000-8000-{n:012}")
+}
+
+fn note_id(device: usize, n: u64) -> String {
+    format!("0193e001-{device:04x}-7000-8000-{n:012}")
+}
+
+/// `count` keyworkers (numbered from `first`), each with a person on their caseload (on the register,
+/// consent given), signed in.
+async fn keyworkers(server: &Server, first: usize, count: usize) -> Vec<Tablet> {
+    let mut mutations = Vec::new();
+    for n in first..first + count {
+        mutations.push(json!({ "record_id": person_id(n), "kind": "person", "changes": {
+            "given_name": { "new": format!("Load{n}") }, "family_name": { "new": "Keyworker" },
+            "date_of_birth": { "new": "2011-03-04" },
+            "register_status": { "new": { "status": "on_register", "since": "2026-09-01" } } } }));
+        mutations.push(
+            json!({ "record_id": format!("0193e002-0000-7000-8000-{n:012}"), "kind": "consent", "changes": {
+            "person_id": { "new": person_id(n) }, "scope": { "new": "register" }, "given_on": { "new": "2026-09-01" },
+            "given_by": { "new": { "kind": "the_person", "gillick_competent": true } },
+            "recorded_by": { "new": "Jo Coordinator" } } }),
+        );
+    }
+    // The coordinator's setup device (its own id per round) numbers its changes from 1.
+    let mutations: Vec<Value> = mutations
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut m)| {
+            m["seq"] = json!(i as u64 + 1);
+            m
+        })
+        .collect();
+    let setup = format!("0193e0ff-0000-7000-8000-{first:012}");
+    let answer = server.post_json("/api/sync/push", &json!({ "client_id": setup, "mutations": mutations })).await;
+    let refused: Vec<&Value> =
+        answer["results"].as_array().into_iter().flatten().filter(|r| r["status"] != "applied").collect();
+    assert!(refused.is_empty(), "setting up the people: {refused:?}");
+
+    let mut tablets = Vec::with_capacity(count);
+    let mut made = tokio::task::JoinSet::new();
+    for n in first..first + count {
+        let server_url = server.url.clone();
+        let cookie = server.cookie.clone();
+        made.spawn(async move {
+            let client = reqwest::Client::new();
+            let username = format!("keyworker{n}");
+            let body = json!({ "username": username, "display_name": format!("Keyworker {n}"), "role": "keyworker", "password": PASSWORD });
+            let user: Value = ok_json(client.post(format!("{server_url}/api/users")).header("cookie", &cookie).json(&body)).await;
+            let id = user["id"].as_str().unwrap_or_default().to_string();
+            ok_json(
+                client
+                    .post(format!("{server_url}/api/users/{id}/people"))
+                    .header("cookie", &cookie)
+                    .json(&json!({ "person_id": person_id(n) })),
+            )
+            .await;
+            let response = client
+                .post(format!("{server_url}/api/session/login"))
+                .json(&json!({ "username": username, "password": PASSWORD }))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("login {username}: {e}"));
+            assert!(response.status().is_success(), "login {username}: {}", response.status());
+            let cookie = response
+                .headers()
+                .get("set-cookie")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|c| c.split(';').next())
+                .unwrap_or_default()
+                .to_string();
+            Tablet { n, cookie, client_id: format!("0193e003-0000-7000-8000-{n:012}"), person: person_id(n) }
+        });
+        // A few at a time: each costs two password hashes.
+        if made.len() >= 4
+            && let Some(tablet) = made.join_next().await
+        {
+            tablets.push(tablet.unwrap_or_else(|e| panic!("{e}")));
+        }
+    }
+    while let Some(tablet) = made.join_next().await {
+        tablets.push(tablet.unwrap_or_else(|e| panic!("{e}")));
+    }
+    tablets
+}
+
+async fn ok_json(request: reqwest::RequestBuilder) -> Value {
+    let response = request.send().await.unwrap_or_else(|e| panic!("{e}"));
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    assert!(status.is_success(), "{status}: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// What a round measured and what the devices were told.
+#[derive(Default)]
+struct Figures {
+    elapsed: f64,
+    applied: u64,
+    push_ms: Vec<f64>,
+    pull_ms: Vec<f64>,
+    errors: u64,
+    first_errors: Vec<String>,
+    /// Every change a device was told was applied: record id -> change number.
+    acknowledged: BTreeMap<String, u64>,
+}
+
+impl Figures {
+    fn print(&self, devices: usize, seconds: u64, pause: Duration) {
+        let percentile = |samples: &[f64], p: f64| -> f64 {
+            let mut sorted = samples.to_vec();
+            sorted.sort_by(f64::total_cmp);
+            sorted.get(((sorted.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0)
+        };
+        println!(
+            "bench load, {devices} devices for {seconds} s (pause {} ms): {:.0} mutations/s ({} applied, {} pushes); push p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; pull p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; {} errors{} (target with 200 devices: 0 errors, push p99 < 100 ms)",
+            pause.as_millis(),
+            self.applied as f64 / self.elapsed,
+            self.applied,
+            self.push_ms.len(),
+            percentile(&self.push_ms, 0.5),
+            percentile(&self.push_ms, 0.99),
+            percentile(&self.push_ms, 1.0),
+            percentile(&self.pull_ms, 0.5),
+            percentile(&self.pull_ms, 0.99),
+            percentile(&self.pull_ms, 1.0),
+            self.errors,
+            if self.first_errors.is_empty() {
+                String::new()
+            } else {
+                format!(" (first: {})", self.first_errors.join("; "))
+            },
+        );
+    }
+}
+
+/// One device's loop: push 10 notes, pull until nothing more, until `deadline`; then a last pull.
+async fn device(
+    url: String,
+    tablet: Tablet,
+    deadline: Instant,
+    pause: Duration,
+    figures: Arc<Mutex<Figures>>,
+) -> (Tablet, BTreeMap<String, u64>, Vec<u64>) {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap_or_else(|e| panic!("{e}"));
+    let mut seq = 1;
+    let mut cursor = 0;
+    let mut view = 0;
+    // What this device pulled: record id -> change number, and the numbers in the order received.
+    let mut pulled = BTreeMap::new();
+    let mut order = Vec::new();
+    let error = |figures: &mut Figures, what: String| {
+        figures.errors += 1;
+        if figures.first_errors.len() < 3 {
+            figures.first_errors.push(what);
+        }
+    };
+    let story = "Calmer this week; went to the park with mum and managed the shop. ".repeat(14);
+    let mut last_round = false;
+    loop {
+        if !last_round {
+            let mutations: Vec<Value> = (seq..seq + NOTES_PER_PUSH)
+                .map(|s| {
+                    json!({ "seq": s, "record_id": note_id(tablet.n, s), "kind": "visit_note", "changes": {
+                        "person_id": { "new": tablet.person }, "visited_on": { "new": "2026-11-30" },
+                        "by": { "new": format!("Keyworker {}", tablet.n) }, "note": { "new": story } } })
+                })
+                .collect();
+            let body = json!({ "client_id": tablet.client_id, "mutations": mutations });
+            let started = Instant::now();
+            let answer =
+                client.post(format!("{url}/api/sync/push")).header("cookie", &tablet.cookie).json(&body).send().await;
+            let answer = match answer {
+                Ok(response) if response.status().is_success() => response.json::<Value>().await.ok(),
+                Ok(response) => {
+                    let status = response.status();
+                    let text = response.text().await.unwrap_or_default();
+                    error(&mut *figures.lock().await, format!("push {status}: {text}"));
+                    None
+                }
+                Err(e) => {
+                    error(&mut *figures.lock().await, format!("push: {e}"));
+                    None
+                }
+            };
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            let mut figures = figures.lock().await;
+            figures.push_ms.push(ms);
+            for result in answer.iter().flat_map(|a| a["results"].as_array().cloned().unwrap_or_default()) {
+                let n = result["seq"].as_u64().unwrap_or(0);
+                match (result["status"].as_str(), result["change_seq"].as_u64()) {
+                    (Some("applied"), Some(change)) => {
+                        figures.applied += 1;
+                        figures.acknowledged.insert(note_id(tablet.n, n), change);
+                        seq = seq.max(n + 1);
+                    }
+                    _ => error(&mut figures, format!("push answered {result}")),
+                }
+            }
+        }
+        // Pull until nothing more waits.
+        loop {
+            let started = Instant::now();
+            let response = client
+                .get(format!("{url}/api/sync/pull?client_id={}&cursor={cursor}&view={view}", tablet.client_id))
+                .header("cookie", &tablet.cookie)
+                .send()
+                .await;
+            let page = match response {
+                Ok(response) if response.status().is_success() => response.json::<Value>().await.ok(),
+                Ok(response) => {
+                    let status = response.status();
+                    let text = response.text().await.unwrap_or_default();
+                    error(&mut *figures.lock().await, format!("pull {status}: {text}"));
+                    None
+                }
+                Err(e) => {
+                    error(&mut *figures.lock().await, format!("pull: {e}"));
+                    None
+                }
+            };
+            figures.lock().await.pull_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            let Some(page) = page else { break };
+            if page["reset"] == json!(true) {
+                // Nothing in this benchmark changes who sees what: a device is never told to start again.
+                error(&mut *figures.lock().await, "pull told the device to start again".into());
+                break;
+            }
+            for change in page["changes"].as_array().into_iter().flatten() {
+                let number = change["change_seq"].as_u64().unwrap_or(0);
+                let id = change["record"]["id"].as_str().unwrap_or_default().to_string();
+                order.push(number);
+                pulled.insert(id, number);
+            }
+            cursor = page["cursor"].as_u64().unwrap_or(cursor);
+            view = page["view"].as_u64().unwrap_or(view);
+            if page["more"] != json!(true) {
+                break;
+            }
+        }
+        if last_round {
+            break;
+        }
+        if Instant::now() >= deadline {
+            last_round = true;
+            continue;
+        }
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
+    }
+    (tablet, pulled, order)
+}
+
+/// Every device at once for `length`; then each device's own view of the log checked.
+async fn run(server: &Server, tablets: Vec<Tablet>, length: Duration, pause: Duration) -> Figures {
+    let figures = Arc::new(Mutex::new(Figures::default()));
+    let started = Instant::now();
+    let deadline = started + length;
+    let mut running = tokio::task::JoinSet::new();
+    for tablet in tablets {
+        running.spawn(device(server.url.clone(), tablet, deadline, pause, figures.clone()));
+    }
+    let mut seen = Vec::new();
+    while let Some(done) = running.join_next().await {
+        seen.push(done.unwrap_or_else(|e| panic!("{e}")));
+    }
+    let mut figures = std::mem::take(&mut *figures.lock().await);
+    figures.elapsed = started.elapsed().as_secs_f64();
+    for (tablet, pulled, order) in seen {
+        // In order, each once.
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "device {} received changes out of order or twice", tablet.n);
+        // Nothing it was told was applied is missing from what it pulled, under the same number.
+        let own = figures.acknowledged.range(note_id(tablet.n, 0)..note_id(tablet.n + 1, 0));
+        for (id, number) in own {
+            assert_eq!(pulled.get(id), Some(number), "device {} never pulled its own change {id} ({number})", tablet.n);
+        }
+    }
+    figures
+}
+
+/// The whole log, read from the start by the coordinator: every number once, no gap, and every
+/// acknowledged change in it under the number the device was told.
+async fn check_the_log(server: &Server, figures: &Figures) {
+    let reader = "0193e0ff-0000-7000-8000-0000000000ff";
+    let (mut cursor, mut view) = (0, 0);
+    let mut numbers = Vec::new();
+    let mut log: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+    loop {
+        let page =
+            server.get_json(&format!("/api/sync/pull?client_id={reader}&cursor={cursor}&view={view}&limit=2000")).await;
+        assert_ne!(page["reset"], json!(true), "the reader was told to start again");
+        for change in page["changes"].as_array().into_iter().flatten() {
+            let number = change["change_seq"].as_u64().unwrap_or(0);
+            numbers.push(number);
+            log.entry(change["record"]["id"].as_str().unwrap_or_default().to_string()).or_default().insert(number);
+        }
+        cursor = page["cursor"].as_u64().unwrap_or(cursor);
+        view = page["view"].as_u64().unwrap_or(view);
+        if page["more"] != json!(true) {
+            break;
+        }
+    }
+    let expected: Vec<u64> = (1..=numbers.len() as u64).collect();
+    assert!(numbers == expected, "the change log is not 1..={} without gaps or repeats", numbers.len());
+    for (id, number) in &figures.acknowledged {
+        assert!(
+            log.get(id).is_some_and(|n| n.contains(number)),
+            "acknowledged change {id} ({number}) is not in the log"
+        );
+    }
+    println!(
+        "bench load, checked: the log holds {} changes numbered 1..={} with no gap or repeat; all {} acknowledged changes are in it; every device pulled its own, in order",
+        numbers.len(),
+        numbers.len(),
+        figures.acknowledged.len()
+    );
+}
