@@ -48,19 +48,25 @@ app_pid=$!
 trap 'kill "$app_pid" 2>/dev/null || true; rm -f "$app_log"' EXIT
 say "Building the app (and linting it) beside the native build; its output comes when it ends"
 
-# The app is linted for WebAssembly, what it is built for (beside its build, above).
-say "Lints (cargo clippy, warnings are errors)"
-cargo clippy --workspace --exclude dsr-app --all-targets --all-features -- -D warnings
-phase "native lints"
-say "Building every test and the server (cargo nextest run --no-run)"
-cargo nextest run --workspace --no-run
-phase "native test build"
+# Lints and the test build in one pass: clippy's driver compiles the workspace's own crates (linting
+# them; warnings are errors) into the very artefacts the tests run, so the dependencies are compiled
+# once rather than checked once and built again. Every native cargo command here has the same
+# settings, so none rebuilds what another built. (CLIPPY_ARGS is how `cargo clippy` itself passes its
+# arguments to the driver.) The app is linted for WebAssembly, what it is built for, beside its build.
+native() {
+  RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver)" \
+    CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" \
+    cargo nextest run --workspace --all-features "$@"
+}
+say "Building every test and the server, linted (clippy's driver: warnings are errors)"
+native --no-run
+phase "native lints and test build"
 
 # The tests that need no browser run while the app is still building: its long optimising link
 # leaves a core idle.
-say "Running the tests that need no browser, beside the app's build (cargo nextest run: every crate but the end-to-end tests)"
+say "Running the tests that need no browser, beside the app's build (every crate but the end-to-end tests)"
 native_ok=0
-cargo nextest run --workspace -E 'not package(dsr-e2e-tests)' || native_ok=$?
+native -E 'not package(dsr-e2e-tests)' || native_ok=$?
 phase "tests without a browser"
 
 app_ok=0
@@ -69,9 +75,9 @@ cat "$app_log"
 [ "$app_ok" = 0 ] || { print_phases; fail "the app did not build, or its lints failed (above)"; }
 phase "waiting for the app ($(tail -n 1 "$app_log"))"
 
-say "Running the end-to-end tests (cargo nextest run: the dsr-e2e-tests crate)"
+say "Running the end-to-end tests (the dsr-e2e-tests crate)"
 e2e_ok=0
-cargo nextest run --workspace -E 'package(dsr-e2e-tests)' || e2e_ok=$?
+native -E 'package(dsr-e2e-tests)' || e2e_ok=$?
 phase "end-to-end tests"
 print_phases
 [ "$native_ok" = 0 ] || fail "some tests without a browser failed (above)"

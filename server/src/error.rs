@@ -18,7 +18,7 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     /// Too many attempts under `limit`: try again after this many seconds (429).
@@ -27,7 +27,14 @@ pub enum AppError {
     /// Too much work already in hand (password checks): try again after this many seconds (503).
     #[error("busy")]
     Busy { retry_after_secs: u64 },
+    /// The database does not answer (stopped, unreachable, every connection taken for too long): 503,
+    /// so a device keeps its changes and tries again, and a load balancer sends no one here.
+    #[error("the database does not answer: {0}")]
+    Unavailable(String),
 }
+
+/// Seconds a caller is asked to wait when the database does not answer.
+const UNAVAILABLE_RETRY_SECS: u64 = 5;
 
 impl AppError {
     /// 401: no valid session. The app asks the user to sign in again and keeps what is on the device.
@@ -67,6 +74,14 @@ impl AppError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 body("busy", "The server is busy just now. Nothing was lost: try again in a few seconds.".into()),
             ),
+            AppError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                body(
+                    "database_unavailable",
+                    "The server cannot reach its database just now. Nothing was lost: try again in a few seconds."
+                        .into(),
+                ),
+            ),
             AppError::Database(_) | AppError::Corrupt(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 body(
@@ -86,12 +101,29 @@ impl IntoResponse for AppError {
             tracing::error!(error = %self, "request failed");
         }
         let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::Throttled { retry_after_secs, .. } | AppError::Busy { retry_after_secs } = self {
-            response
-                .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(retry_after_secs));
+        let retry_after = match self {
+            AppError::Throttled { retry_after_secs, .. } | AppError::Busy { retry_after_secs } => {
+                Some(retry_after_secs)
+            }
+            AppError::Unavailable(_) => Some(UNAVAILABLE_RETRY_SECS),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            // No connection to be had: the database is down or overwhelmed, not broken.
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                AppError::Unavailable(error.to_string())
+            }
+            error => AppError::Database(error),
+        }
     }
 }
 

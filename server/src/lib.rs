@@ -62,6 +62,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let changes = state.store.changes().clone();
+    let store = state.store.clone();
     let shutdown = async move {
         shutdown.await;
         // Announcement streams never end by themselves: ended here, so the requests in flight can finish.
@@ -71,6 +72,8 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(StartError::Serve)?;
+    // Every connection closed: the database is left whole and tidy (SQLite folds its write-ahead log in).
+    store.close().await;
     tracing::info!("server stopped");
     Ok(())
 }

@@ -65,6 +65,11 @@ impl Store {
         Ok(())
     }
 
+    /// Closes every connection (the server is stopping): later requests are answered 503.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     /// A pragma's value, for tests and diagnostics (`journal_mode`, `synchronous`).
     pub async fn pragma(&self, name: &str) -> Result<String, AppError> {
         if !name.chars().all(|c| c.is_ascii_alphabetic() || c == '_') {

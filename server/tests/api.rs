@@ -28,6 +28,22 @@ async fn health_answers_ok() {
     assert!(!health.demo);
 }
 
+/// Readiness: with its database gone, the server says so (503, with when to ask again), on health and
+/// on every other request, never a 500 nor a hang.
+#[tokio::test]
+async fn without_its_database_the_server_is_not_ready_and_says_so() {
+    let server = test_server().await;
+    server.store.close().await;
+    for uri in ["/api/health", "/api/users", "/api/sync/conflicts"] {
+        let reply = server.get(uri).await;
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{uri}: {}", reply.text());
+        let error: ApiError = reply.json();
+        assert_eq!(error.code, "database_unavailable", "{uri}");
+        assert!(error.message.contains("Nothing was lost"), "{uri}: {}", error.message);
+        assert_eq!(reply.headers.get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("5"), "{uri}");
+    }
+}
+
 #[tokio::test]
 async fn bad_bodies_get_clear_4xx_json_errors_never_500() {
     let server = test_server().await;
