@@ -67,7 +67,6 @@ const OPEN_INVITE: &str = "SELECT i.user_id FROM invites i JOIN users u ON u.id 
 impl Store {
     /// Makes an area. The first area made adopts any records kept from before accounts existed.
     pub async fn create_area(&self, name: &str, now: DateTime<Utc>) -> Result<AreaSummary, AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let existing: Option<(String,)> =
             sqlx::query_as("SELECT id FROM areas WHERE name = ?").bind(name).fetch_optional(&mut *tx).await?;
@@ -129,7 +128,6 @@ impl Store {
 
     /// Adds a user; a username already taken is a 422 on `username`.
     pub async fn create_user(&self, user: &NewUser<'_>, now: DateTime<Utc>) -> Result<UserId, AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let id = insert_user(&mut tx, user, now).await?;
         tx.commit().await?;
@@ -215,7 +213,6 @@ impl Store {
     /// Closes an account: its sessions stay, so its devices learn on their next sync to delete their copy.
     /// Its reset codes and its devices' recovery secrets go: nothing can open its devices' data again.
     pub async fn disable_user(&self, id: UserId, now: DateTime<Utc>) -> Result<(), AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("UPDATE users SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?")
             .bind(now.to_rfc3339())
@@ -239,7 +236,6 @@ impl Store {
         now: DateTime<Utc>,
         lifetime: Duration,
     ) -> Result<DateTime<Utc>, AppError> {
-        let _turn = self.write_turn().await;
         let expires = now + lifetime;
         sqlx::query("DELETE FROM sessions WHERE expires_at <= ?").bind(now.to_rfc3339()).execute(self.pool()).await?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
@@ -281,7 +277,6 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), AppError> {
-        let _turn = self.write_turn().await;
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(self.pool()).await?;
         Ok(())
     }
@@ -296,7 +291,6 @@ impl Store {
         now: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<UserId, AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let id = insert_user(&mut tx, user, now).await?;
         assign(&mut tx, id, person, user.created_by.unwrap_or(id), now).await?;
@@ -327,7 +321,6 @@ impl Store {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<UserId>, AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let row: Option<(String,)> =
             sqlx::query_as(OPEN_INVITE).bind(code_hash).bind(now.to_rfc3339()).fetch_optional(&mut *tx).await?;
@@ -366,7 +359,6 @@ impl Store {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<bool, AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin().await?;
         let added = assign(&mut tx, user, person, by, now).await?;
         tx.commit().await?;
@@ -375,7 +367,6 @@ impl Store {
 
     /// Ends a user's assignment to a person; `false` when there was none.
     pub async fn unassign(&self, user: UserId, person: PersonId) -> Result<bool, AppError> {
-        let _turn = self.write_turn().await;
         let done = sqlx::query("DELETE FROM caseload WHERE user_id = ? AND person_id = ?")
             .bind(user.to_string())
             .bind(person.to_string())

@@ -10,7 +10,6 @@ impl Store {
     /// reserves nothing) when any of them is reached. The count and the reservation are one
     /// `BEGIN IMMEDIATE` transaction: SQLite's single writer makes parallel attempts queue here.
     pub async fn reserve_attempts(&self, keys: &[(Limit, &str)], now: DateTime<Utc>) -> Result<Reservation, AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let longest = limits::ALL.iter().map(Limit::window).max().unwrap_or_default();
         sqlx::query("DELETE FROM attempts WHERE at < ?").bind((now - longest).to_rfc3339()).execute(&mut *tx).await?;
@@ -45,7 +44,6 @@ impl Store {
 
     /// Gives back a reservation: the attempt succeeded, or the secret could not be checked.
     pub async fn release_attempts(&self, reservation: Reservation) -> Result<(), AppError> {
-        let _turn = self.write_turn().await;
         for id in reservation.ids {
             sqlx::query("DELETE FROM attempts WHERE id = ?").bind(id).execute(self.pool()).await?;
         }
@@ -54,7 +52,6 @@ impl Store {
 
     /// Forgets every attempt under `(limit, key)`: the right password clears the username's failures.
     pub async fn clear_attempts(&self, limit: Limit, key: &str) -> Result<(), AppError> {
-        let _turn = self.write_turn().await;
         sqlx::query("DELETE FROM attempts WHERE scope = ? AND key = ?")
             .bind(limit.scope)
             .bind(key)

@@ -88,7 +88,6 @@ impl Store {
         now: DateTime<Utc>,
         today: chrono::NaiveDate,
     ) -> Result<ViewsRecorded, AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let view = crate::access_store::view_for(&mut tx, user, today).await?;
         let device: Option<(Option<String>, Option<String>)> =
@@ -158,7 +157,6 @@ impl Store {
 
     /// Records one event on its own.
     pub async fn audit(&self, event: &AuditEvent, now: DateTime<Utc>) -> Result<(), AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin().await?;
         audit_in(&mut tx, event, now).await?;
         tx.commit().await?;

@@ -93,7 +93,6 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PolicyDocument, AppError> {
         let area = self.area(&user.area_id).await?;
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let current = area_policy(&mut tx, &area.id, &area.name).await?;
         if current.version != base_version {

@@ -63,7 +63,6 @@ impl Store {
         requested_by: Option<&crate::CurrentUser>,
         now: DateTime<Utc>,
     ) -> Result<usize, AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let purged = purge_in(&mut tx, area_id, person, why, requested_by, now).await?;
         tx.commit().await?;

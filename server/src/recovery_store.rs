@@ -21,7 +21,6 @@ impl Store {
         now: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("DELETE FROM password_resets WHERE user_id = ? AND used_at IS NULL")
             .bind(user.to_string())
@@ -61,7 +60,6 @@ impl Store {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<UserId>, AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let row: Option<(String,)> = sqlx::query_as(OPEN_RESET)
             .bind(code_hash)
@@ -92,7 +90,6 @@ impl Store {
         secret: &str,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let _turn = self.write_turn().await;
         sqlx::query(
             "INSERT INTO device_recovery (user_id, client_id, secret, created_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id, client_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at",

@@ -26,7 +26,6 @@ impl Store {
         person: PersonId,
         now: DateTime<Utc>,
     ) -> Result<bool, AppError> {
-        let _turn = self.write_turn().await;
         let done = sqlx::query(
             "INSERT INTO self_referral_references (reference, area_id, referral_id, person_id, created_at)
              VALUES (?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING",
@@ -43,7 +42,6 @@ impl Store {
 
     /// Gives a reference back (the referral it was kept for was not received).
     pub async fn release_reference(&self, reference: &str) -> Result<(), AppError> {
-        let _turn = self.write_turn().await;
         sqlx::query("DELETE FROM self_referral_references WHERE reference = ?")
             .bind(reference)
             .execute(self.pool())

@@ -4,10 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use std::sync::Arc;
-
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use tokio::sync::{Mutex, MutexGuard};
 
 use crate::AppError;
 
@@ -16,9 +13,6 @@ pub struct Store {
     pool: SqlitePool,
     /// Told after every commit that adds to the change log (or changes who sees what) in an area.
     changes: crate::announce::Announcer,
-    /// This server's writers take turns here, first come first served, before they take a connection
-    /// ([`Store::write_turn`]).
-    writer: Arc<Mutex<()>>,
 }
 
 impl Store {
@@ -34,24 +28,13 @@ impl Store {
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        let store = Self { pool, changes: crate::announce::Announcer::new(), writer: Arc::new(Mutex::new(())) };
+        let store = Self { pool, changes: crate::announce::Announcer::new() };
         store.fill_match_keys().await.map_err(crate::StartError::Storage)?;
         Ok(store)
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
-    }
-
-    /// This server's turn to write: held from before a write transaction begins until it has ended.
-    /// SQLite has one writer at a time, and a connection that finds the database locked sleeps in its
-    /// busy handler (up to 100 ms a try) instead of queueing, so with many devices pushing at once the
-    /// sleeping, not the work, was what they waited for (push p99 8 s with 200 devices). Writers queue
-    /// here instead, in the order they came (tokio's mutex is fair), each taking a connection only when
-    /// it is its turn; readers are not held up. Another process writing (a command-line tool) is still
-    /// waited for by the busy handler.
-    pub(crate) async fn write_turn(&self) -> MutexGuard<'_, ()> {
-        self.writer.lock().await
     }
 
     /// Where changes in an area are announced (to devices listening on `/api/sync/events`).

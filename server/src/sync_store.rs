@@ -40,7 +40,6 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<PushResponse, AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let client = request.client_id.to_string();
         let device = claim_device(&mut tx, &client, user, now).await?;
@@ -125,7 +124,6 @@ impl Store {
         today: NaiveDate,
     ) -> Result<PullResponse, AppError> {
         let PullRequest { client, cursor, view_no, limit } = request;
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let client_text = client.to_string();
         let device = claim_device(&mut tx, &client_text, user, now).await?;
@@ -245,7 +243,6 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<Vec<Conflict>, AppError> {
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let view = view_for(&mut tx, user, today).await?;
         let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
@@ -399,7 +396,6 @@ impl Store {
         if keys > 0 {
             return Ok(());
         }
-        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let rows: Vec<(String, String, Option<String>)> =
             sqlx::query_as("SELECT id, fields, area_id FROM records WHERE kind = 'person' AND deleted = 0")

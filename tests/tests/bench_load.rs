@@ -244,16 +244,10 @@ async fn device(
             let started = Instant::now();
             let answer =
                 client.post(format!("{url}/api/sync/push")).header("cookie", &tablet.cookie).json(&body).send().await;
-            let answer = match answer {
-                Ok(response) if response.status().is_success() => response.json::<Value>().await.ok(),
-                Ok(response) => {
-                    let status = response.status();
-                    let text = response.text().await.unwrap_or_default();
-                    error(&mut *figures.lock().await, format!("push {status}: {text}"));
-                    None
-                }
-                Err(e) => {
-                    error(&mut *figures.lock().await, format!("push: {e}"));
+            let answer = match answered(answer).await {
+                Ok(value) => value,
+                Err(what_went_wrong) => {
+                    error(&mut *figures.lock().await, format!("push {what_went_wrong}"));
                     None
                 }
             };
@@ -280,16 +274,10 @@ async fn device(
                 .header("cookie", &tablet.cookie)
                 .send()
                 .await;
-            let page = match response {
-                Ok(response) if response.status().is_success() => response.json::<Value>().await.ok(),
-                Ok(response) => {
-                    let status = response.status();
-                    let text = response.text().await.unwrap_or_default();
-                    error(&mut *figures.lock().await, format!("pull {status}: {text}"));
-                    None
-                }
-                Err(e) => {
-                    error(&mut *figures.lock().await, format!("pull: {e}"));
+            let page = match answered(response).await {
+                Ok(value) => value,
+                Err(what_went_wrong) => {
+                    error(&mut *figures.lock().await, format!("pull {what_went_wrong}"));
                     None
                 }
             };
@@ -324,6 +312,18 @@ async fn device(
         }
     }
     (tablet, pulled, order)
+}
+
+/// A JSON answer (`None` if it is not JSON), or what went wrong: the status and body, or the transport error.
+async fn answered(response: reqwest::Result<reqwest::Response>) -> Result<Option<Value>, String> {
+    match response {
+        Ok(response) if response.status().is_success() => Ok(response.json::<Value>().await.ok()),
+        Ok(response) => {
+            let status = response.status();
+            Err(format!("{status}: {}", response.text().await.unwrap_or_default()))
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Every device at once for `length`; then each device's own view of the log checked.
