@@ -62,7 +62,7 @@ impl Store {
         let ids: BTreeSet<RecordId> = request.mutations.iter().map(|m| m.record_id).collect();
         let mut foreign = BTreeSet::new();
         let mut touched = BTreeSet::new();
-        for (record, area) in records_with_area(&mut tx, &ids).await? {
+        for (record, area) in records_with_area(&mut *tx, &ids).await? {
             if area.as_deref() != Some(user.area_id.as_str()) {
                 foreign.insert(record.id);
             }
@@ -232,7 +232,7 @@ impl Store {
 
     /// The current state of a record.
     pub async fn record(&self, id: RecordId) -> Result<Option<Record>, AppError> {
-        Ok(record_with_area(self.pool(), id).await?.map(|(record, _)| record))
+        Ok(records_with_area(self.pool(), &BTreeSet::from([id])).await?.into_iter().next().map(|(record, _)| record))
     }
 
     /// Conflicts not yet resolved on records `user` may see, oldest first (each person's values read
@@ -494,10 +494,13 @@ async fn person_records(
 type RecordRow = (String, String, i64, String, i64, Option<String>, i64);
 
 /// These records, with their areas, in one statement (those that exist).
-async fn records_with_area(
-    tx: &mut Transaction<'_, Sqlite>,
+async fn records_with_area<'e, E>(
+    executor: E,
     ids: &BTreeSet<RecordId>,
-) -> Result<Vec<(Record, Option<String>)>, AppError> {
+) -> Result<Vec<(Record, Option<String>)>, AppError>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -506,21 +509,9 @@ async fn records_with_area(
          WHERE id IN (SELECT value FROM json_each(?))",
     )
     .bind(json(ids)?)
-    .fetch_all(&mut **tx)
+    .fetch_all(executor)
     .await?;
     rows.into_iter().map(to_record).collect()
-}
-
-async fn record_with_area<'e, E>(executor: E, id: RecordId) -> Result<Option<(Record, Option<String>)>, AppError>
-where
-    E: sqlx::Executor<'e, Database = Sqlite>,
-{
-    let row: Option<RecordRow> =
-        sqlx::query_as("SELECT id, kind, version, fields, deleted, area_id, change_seq FROM records WHERE id = ?")
-            .bind(id.to_string())
-            .fetch_optional(executor)
-            .await?;
-    row.map(to_record).transpose()
 }
 
 fn to_record((id, kind, version, fields, deleted, area, _): RecordRow) -> Result<(Record, Option<String>), AppError> {

@@ -38,7 +38,7 @@ fn env_number(name: &str) -> Option<u64> {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a benchmark: run by scripts/bench.sh"]
 async fn load() {
-    let server = Server::start().await;
+    let server = Arc::new(Server::start().await);
     let (seconds, bytes) = push_people(&server, BATCHED).await;
     println!(
         "bench load, batched push: {BATCHED} mutations in batches of {BATCH} in {seconds:.2} s = {:.0} mutations/s ({:.1} MB sent; target >= 10,000/s)",
@@ -82,29 +82,21 @@ fn note_id(device: usize, n: u64) -> String {
 
 /// `count` keyworkers (numbered from `first`), each with a person on their caseload (on the register,
 /// consent given), signed in.
-async fn keyworkers(server: &Server, first: usize, count: usize) -> Vec<Tablet> {
+async fn keyworkers(server: &Arc<Server>, first: usize, count: usize) -> Vec<Tablet> {
+    // The coordinator's setup device (its own id per round) numbers its changes from 1.
     let mut mutations = Vec::new();
-    for n in first..first + count {
-        mutations.push(json!({ "record_id": person_id(n), "kind": "person", "changes": {
+    for (i, n) in (first..first + count).enumerate() {
+        let seq = 2 * i as u64 + 1;
+        mutations.push(json!({ "seq": seq, "record_id": person_id(n), "kind": "person", "changes": {
             "given_name": { "new": format!("Load{n}") }, "family_name": { "new": "Keyworker" },
             "date_of_birth": { "new": "2011-03-04" },
             "register_status": { "new": { "status": "on_register", "since": "2026-09-01" } } } }));
-        mutations.push(
-            json!({ "record_id": format!("0193e002-0000-7000-8000-{n:012}"), "kind": "consent", "changes": {
+        mutations.push(json!({ "seq": seq + 1, "record_id": format!("0193e002-0000-7000-8000-{n:012}"),
+            "kind": "consent", "changes": {
             "person_id": { "new": person_id(n) }, "scope": { "new": "register" }, "given_on": { "new": "2026-09-01" },
             "given_by": { "new": { "kind": "the_person", "gillick_competent": true } },
-            "recorded_by": { "new": "Jo Coordinator" } } }),
-        );
+            "recorded_by": { "new": "Jo Coordinator" } } }));
     }
-    // The coordinator's setup device (its own id per round) numbers its changes from 1.
-    let mutations: Vec<Value> = mutations
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut m)| {
-            m["seq"] = json!(i as u64 + 1);
-            m
-        })
-        .collect();
     let setup = format!("0193e0ff-0000-7000-8000-{first:012}");
     let answer = server.post_json("/api/sync/push", &json!({ "client_id": setup, "mutations": mutations })).await;
     let refused: Vec<&Value> =
@@ -114,35 +106,12 @@ async fn keyworkers(server: &Server, first: usize, count: usize) -> Vec<Tablet> 
     let mut tablets = Vec::with_capacity(count);
     let mut made = tokio::task::JoinSet::new();
     for n in first..first + count {
-        let server_url = server.url.clone();
-        let cookie = server.cookie.clone();
+        let server = server.clone();
         made.spawn(async move {
-            let client = reqwest::Client::new();
             let username = format!("keyworker{n}");
-            let body = json!({ "username": username, "display_name": format!("Keyworker {n}"), "role": "keyworker", "password": PASSWORD });
-            let user: Value = ok_json(client.post(format!("{server_url}/api/users")).header("cookie", &cookie).json(&body)).await;
-            let id = user["id"].as_str().unwrap_or_default().to_string();
-            ok_json(
-                client
-                    .post(format!("{server_url}/api/users/{id}/people"))
-                    .header("cookie", &cookie)
-                    .json(&json!({ "person_id": person_id(n) })),
-            )
-            .await;
-            let response = client
-                .post(format!("{server_url}/api/session/login"))
-                .json(&json!({ "username": username, "password": PASSWORD }))
-                .send()
-                .await
-                .unwrap_or_else(|e| panic!("login {username}: {e}"));
-            assert!(response.status().is_success(), "login {username}: {}", response.status());
-            let cookie = response
-                .headers()
-                .get("set-cookie")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|c| c.split(';').next())
-                .unwrap_or_default()
-                .to_string();
+            let id = server.staff(&username, "keyworker").await;
+            server.post_json(&format!("/api/users/{id}/people"), &json!({ "person_id": person_id(n) })).await;
+            let cookie = server.login(&username, PASSWORD).await;
             Tablet { n, cookie, client_id: format!("0193e003-0000-7000-8000-{n:012}"), person: person_id(n) }
         });
         // A few at a time: each costs two password hashes.
@@ -156,14 +125,6 @@ async fn keyworkers(server: &Server, first: usize, count: usize) -> Vec<Tablet> 
         tablets.push(tablet.unwrap_or_else(|e| panic!("{e}")));
     }
     tablets
-}
-
-async fn ok_json(request: reqwest::RequestBuilder) -> Value {
-    let response = request.send().await.unwrap_or_else(|e| panic!("{e}"));
-    let status = response.status();
-    let text = response.text().await.unwrap_or_default();
-    assert!(status.is_success(), "{status}: {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 /// What a round measured and what the devices were told.
