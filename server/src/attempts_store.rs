@@ -7,36 +7,23 @@ use crate::{AppError, Store};
 
 impl Store {
     /// Reserves one attempt under each `(limit, key)`, or refuses with [`AppError::Throttled`] (and
-    /// reserves nothing) when any of them is reached. The count and the reservation are one
-    /// `BEGIN IMMEDIATE` transaction: SQLite's single writer makes parallel attempts queue here.
+    /// reserves nothing) when any of them is reached. The count and the reservation are one write
+    /// transaction: parallel attempts queue for the writer.
     pub async fn reserve_attempts(&self, keys: &[(Limit, &str)], now: DateTime<Utc>) -> Result<Reservation, AppError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         let longest = limits::ALL.iter().map(Limit::window).max().unwrap_or_default();
-        sqlx::query("DELETE FROM attempts WHERE at < ?").bind((now - longest).to_rfc3339()).execute(&mut *tx).await?;
+        tx.forget_attempts_before(now - longest).await?;
         for (limit, key) in keys {
-            let (count, oldest): (i64, Option<String>) =
-                sqlx::query_as("SELECT COUNT(*), MIN(at) FROM attempts WHERE scope = ? AND key = ? AND at > ?")
-                    .bind(limit.scope)
-                    .bind(key)
-                    .bind((now - limit.window()).to_rfc3339())
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if count >= i64::from(limit.max) {
-                let oldest =
-                    oldest.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map_or(now, |t| t.with_timezone(&Utc));
+            let counted = tx.attempts_since(limit.scope, key, now - limit.window()).await?;
+            if counted.count >= u64::from(limit.max) {
+                let oldest = counted.oldest.unwrap_or(now);
                 let retry_after_secs = (oldest + limit.window() - now).num_seconds().max(1) as u64;
                 return Err(AppError::Throttled { retry_after_secs, limit: *limit });
             }
         }
         let mut reservation = Reservation::default();
         for (limit, key) in keys {
-            let (id,): (i64,) = sqlx::query_as("INSERT INTO attempts (scope, key, at) VALUES (?, ?, ?) RETURNING id")
-                .bind(limit.scope)
-                .bind(key)
-                .bind(now.to_rfc3339())
-                .fetch_one(&mut *tx)
-                .await?;
-            reservation.ids.push(id);
+            reservation.ids.push(tx.add_attempt(limit.scope, key, now).await?);
         }
         tx.commit().await?;
         Ok(reservation)
@@ -44,19 +31,15 @@ impl Store {
 
     /// Gives back a reservation: the attempt succeeded, or the secret could not be checked.
     pub async fn release_attempts(&self, reservation: Reservation) -> Result<(), AppError> {
-        for id in reservation.ids {
-            sqlx::query("DELETE FROM attempts WHERE id = ?").bind(id).execute(self.pool()).await?;
-        }
-        Ok(())
+        let mut tx = self.write().await?;
+        tx.delete_attempts(&reservation.ids).await?;
+        tx.commit().await
     }
 
     /// Forgets every attempt under `(limit, key)`: the right password clears the username's failures.
     pub async fn clear_attempts(&self, limit: Limit, key: &str) -> Result<(), AppError> {
-        sqlx::query("DELETE FROM attempts WHERE scope = ? AND key = ?")
-            .bind(limit.scope)
-            .bind(key)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        let mut tx = self.write().await?;
+        tx.clear_attempts(limit.scope, key).await?;
+        tx.commit().await
     }
 }

@@ -16,19 +16,6 @@ use crate::auth::CurrentUser;
 use crate::{AppError, Store};
 
 impl Store {
-    /// The names of the keyworkers whose caseload holds `person`, the earliest assigned first.
-    pub async fn caseload_keyworkers(&self, person: PersonId) -> Result<Vec<String>, AppError> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT u.display_name FROM caseload c JOIN users u ON u.id = c.user_id
-             WHERE c.person_id = ? AND u.role = 'keyworker' AND u.disabled_at IS NULL
-             ORDER BY c.added_at, u.display_name",
-        )
-        .bind(person.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.into_iter().map(|(name,)| name).collect())
-    }
-
     /// Makes the person's record name a keyworker whose caseload holds them. `removed` is the name of a
     /// keyworker just taken off their caseload: the record stops naming them. Nothing changes when the
     /// record already names a keyworker on the caseload, or names someone typed in by hand.

@@ -26,6 +26,7 @@ mod security;
 mod self_referral_store;
 mod state;
 mod static_files;
+mod storage;
 mod store;
 mod sync_store;
 

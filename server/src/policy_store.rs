@@ -7,27 +7,20 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use dsr_shared::api::PolicyDocument;
 use dsr_shared::policy::AreaPolicy;
-use dsr_shared::{PersonId, Validate, ValidationErrors};
-use sqlx::SqliteConnection;
+use dsr_shared::sync::RecordKind;
+use dsr_shared::{PersonId, RecordId, Validate, ValidationErrors};
 
-use crate::audit_store::{AuditEvent, audit_in};
 use crate::auth::CurrentUser;
+use crate::storage::{AuditEvent, NewPolicy, Transaction};
 use crate::{AppError, Store};
 
 /// The current policy of `area_id` (named `area_name`): its newest version, or the defaults.
 pub(crate) async fn area_policy(
-    db: &mut SqliteConnection,
+    tx: &mut dyn Transaction,
     area_id: &str,
     area_name: &str,
 ) -> Result<PolicyDocument, AppError> {
-    let row: Option<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT p.version, p.policy, p.changed_at, u.display_name FROM area_policies p JOIN users u ON u.id = p.changed_by
-         WHERE p.area_id = ? ORDER BY p.version DESC LIMIT 1",
-    )
-    .bind(area_id)
-    .fetch_optional(&mut *db)
-    .await?;
-    let Some((version, policy, changed_at, changed_by)) = row else {
+    let Some(row) = tx.latest_policy(area_id).await? else {
         return Ok(PolicyDocument {
             version: 0,
             policy: AreaPolicy { area_name: area_name.to_string(), ..AreaPolicy::default() },
@@ -35,51 +28,42 @@ pub(crate) async fn area_policy(
             changed_by: None,
         });
     };
-    let policy: AreaPolicy =
-        serde_json::from_str(&policy).map_err(|e| AppError::Corrupt(format!("area policy {version}: {e}")))?;
-    let changed_at = DateTime::parse_from_rfc3339(&changed_at)
-        .map_err(|e| AppError::Corrupt(format!("area policy time: {e}")))?
-        .with_timezone(&Utc);
     Ok(PolicyDocument {
-        version: version as u64,
-        policy: AreaPolicy { area_name: area_name.to_string(), ..policy },
-        changed_at: Some(changed_at),
-        changed_by: Some(changed_by),
+        version: row.version,
+        policy: AreaPolicy { area_name: area_name.to_string(), ..row.policy },
+        changed_at: Some(row.changed_at),
+        changed_by: Some(row.changed_by),
     })
 }
 
-/// The dates of birth of those of `people` who are on the server.
+/// The dates of birth of those of `people` who are on the server (one read).
 pub(crate) async fn dates_of_birth(
-    db: &mut SqliteConnection,
+    tx: &mut dyn Transaction,
     people: &BTreeSet<PersonId>,
 ) -> Result<BTreeMap<PersonId, NaiveDate>, AppError> {
-    let mut born = BTreeMap::new();
-    for person in people {
-        let row: Option<(Option<String>,)> = sqlx::query_as(
-            "SELECT fields ->> '$.date_of_birth' FROM records WHERE id = ? AND kind = 'person' AND deleted = 0",
-        )
-        .bind(person.to_string())
-        .fetch_optional(&mut *db)
-        .await?;
-        if let Some(day) = row.and_then(|(d,)| d).and_then(|d| d.parse().ok()) {
-            born.insert(*person, day);
-        }
-    }
-    Ok(born)
+    let ids: BTreeSet<RecordId> = people.iter().map(|p| RecordId::from_uuid(p.as_uuid())).collect();
+    Ok(tx
+        .records(&ids)
+        .await?
+        .into_iter()
+        .filter(|stored| stored.record.kind == RecordKind::Person && !stored.record.deleted)
+        .filter_map(|stored| {
+            let born = stored.record.field("date_of_birth").as_str()?.parse().ok()?;
+            Some((PersonId::from_uuid(stored.record.id.as_uuid()), born))
+        })
+        .collect())
 }
 
 impl Store {
     /// The policy of the user's area.
     pub async fn policy_of(&self, user: &CurrentUser) -> Result<PolicyDocument, AppError> {
         let area = self.area(&user.area_id).await?;
-        let mut db = self.pool().acquire().await?;
-        area_policy(&mut db, &area.id, &area.name).await
+        self.policy_of_area(&area).await
     }
 
     /// The policy of `area`.
     pub async fn policy_of_area(&self, area: &dsr_shared::accounts::AreaSummary) -> Result<PolicyDocument, AppError> {
-        let mut db = self.pool().acquire().await?;
-        area_policy(&mut db, &area.id, &area.name).await
+        area_policy(&mut *self.read().await?, &area.id, &area.name).await
     }
 
     /// Saves a coordinator's change to their area's policy, made from version `base_version`. Refused
@@ -93,8 +77,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PolicyDocument, AppError> {
         let area = self.area(&user.area_id).await?;
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let current = area_policy(&mut tx, &area.id, &area.name).await?;
+        let mut tx = self.write().await?;
+        let current = area_policy(&mut *tx, &area.id, &area.name).await?;
         if current.version != base_version {
             return Err(AppError::Conflict(format!(
                 "{} changed the policy since you opened it (version {} now, you started from {base_version}): open it again and redo your change",
@@ -116,24 +100,21 @@ impl Store {
             return Ok(current);
         }
         let version = current.version + 1;
-        let json = serde_json::to_string(&revised).map_err(|e| AppError::Corrupt(format!("policy: {e}")))?;
-        sqlx::query(
-            "INSERT INTO area_policies (area_id, version, policy, changed_at, changed_by, reason) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&area.id)
-        .bind(version as i64)
-        .bind(json)
-        .bind(now.to_rfc3339())
-        .bind(user.id.to_string())
-        .bind(&reason)
-        .execute(&mut *tx)
+        tx.add_policy(NewPolicy {
+            area_id: &area.id,
+            version,
+            policy: &revised,
+            changed_at: now,
+            changed_by: user.id,
+            reason: reason.as_deref(),
+        })
         .await?;
         let event = AuditEvent {
             changes: Some(changes),
             reason,
             ..AuditEvent::by(user, "policy.change").detail(format!("policy version {version}"))
         };
-        audit_in(&mut tx, &event, now).await?;
+        tx.append_audit(&[event], now).await?;
         tx.commit().await?;
         Ok(PolicyDocument {
             version,

@@ -11,9 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use dsr_shared::PersonId;
 use dsr_shared::person::Person;
 use dsr_shared::sync::Record;
-use sqlx::{Sqlite, Transaction};
 
-use crate::audit_store::{AuditEvent, audit_in};
+use crate::storage::{AuditEvent, Author, LogEntry, PurgeRow, Transaction};
 use crate::{AppError, Clock, Store};
 
 /// The audit entries' `detail` once purged (the migration's trigger allows exactly this).
@@ -39,19 +38,6 @@ impl PurgeReason {
     }
 }
 
-type Row = (String, String, i64, String, i64);
-
-fn record_of((id, kind, version, fields, deleted): &Row) -> Result<Record, AppError> {
-    Ok(Record {
-        id: id.parse().map_err(|_| AppError::Corrupt(format!("record id {id}")))?,
-        kind: serde_json::from_value(serde_json::Value::String(kind.clone()))
-            .map_err(|e| AppError::Corrupt(format!("record kind: {e}")))?,
-        version: *version as u64,
-        fields: serde_json::from_str(fields).map_err(|e| AppError::Corrupt(format!("record fields: {e}")))?,
-        deleted: *deleted != 0,
-    })
-}
-
 impl Store {
     /// Removes the details of `person` in `area_id` now; the number of records purged (0 when there is
     /// no such person in the area).
@@ -63,8 +49,8 @@ impl Store {
         requested_by: Option<&crate::CurrentUser>,
         now: DateTime<Utc>,
     ) -> Result<usize, AppError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let purged = purge_in(&mut tx, area_id, person, why, requested_by, now).await?;
+        let mut tx = self.write().await?;
+        let purged = purge_in(&mut *tx, area_id, person, why, requested_by, now).await?;
         tx.commit().await?;
         if purged > 0 {
             self.changes().announce(area_id, 0);
@@ -78,18 +64,10 @@ impl Store {
         let mut purged = 0;
         for area in self.areas().await? {
             let policy = self.policy_of_area(&area).await?.policy;
-            let rows: Vec<(String, String)> = sqlx::query_as(
-                "SELECT id, fields FROM records
-                 WHERE area_id = ? AND kind = 'person' AND deleted = 0
-                   AND fields ->> '$.register_status.status' = 'left'",
-            )
-            .bind(&area.id)
-            .fetch_all(self.pool())
-            .await?;
-            for (id, fields) in rows {
-                let mut object: serde_json::Map<String, serde_json::Value> =
-                    serde_json::from_str(&fields).map_err(|e| AppError::Corrupt(format!("person: {e}")))?;
-                object.insert("id".into(), serde_json::Value::String(id.clone()));
+            let left = self.read().await?.people_who_left(&area.id).await?;
+            for row in left {
+                let mut object: serde_json::Map<String, serde_json::Value> = row.fields.into_iter().collect();
+                object.insert("id".into(), serde_json::Value::String(row.id.to_string()));
                 // A stored person that no longer reads is left for a person to look at, not guessed at.
                 let Ok(person) = serde_json::from_value::<Person>(serde_json::Value::Object(object)) else {
                     tracing::warn!("a person record in an area does not read; not purged");
@@ -106,95 +84,48 @@ impl Store {
 }
 
 async fn purge_in(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut dyn Transaction,
     area_id: &str,
     person: PersonId,
     why: PurgeReason,
     requested_by: Option<&crate::CurrentUser>,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let person_text = person.to_string();
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, kind, version, fields, deleted FROM records WHERE person_id = ? AND area_id = ? ORDER BY id",
-    )
-    .bind(&person_text)
-    .bind(area_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    if rows.is_empty() {
+    let mut records = tx.person_records(person, area_id).await?;
+    if records.is_empty() {
         return Ok(0);
     }
-    let (max_seq,): (i64,) =
-        sqlx::query_as("SELECT COALESCE(MAX(change_seq), 0) FROM change_log").fetch_one(&mut **tx).await?;
-    let at = now.to_rfc3339();
-    for (next_seq, row) in (max_seq + 1..).zip(rows.iter()) {
-        let record = record_of(row)?;
+    records.sort_by_key(|stored| stored.record.id);
+    let first_seq = tx.last_change_seq().await? + 1;
+    let mut tombstones = Vec::with_capacity(records.len());
+    for (next_seq, stored) in (first_seq..).zip(&records) {
+        let record = &stored.record;
         // Every earlier state in the log: blanked, as tombstones of their versions.
-        let history: Vec<(i64, i64)> = sqlx::query_as("SELECT change_seq, version FROM change_log WHERE record_id = ?")
-            .bind(record.id.to_string())
-            .fetch_all(&mut **tx)
-            .await?;
-        for (seq, version) in history {
-            let blank = Record { version: version as u64, ..record.purged() };
-            sqlx::query("UPDATE change_log SET record = ? WHERE change_seq = ?")
-                .bind(serde_json::to_string(&blank).map_err(|e| AppError::Corrupt(e.to_string()))?)
-                .bind(seq)
-                .execute(&mut **tx)
-                .await?;
+        for (seq, version) in tx.record_history(record.id).await? {
+            tx.blank_change(seq, &Record { version, ..record.purged() }).await?;
         }
         // The purge itself: a new version, a tombstone, so devices delete their copies.
-        let tombstone = Record { version: record.version + 1, ..record.purged() };
-        let json = serde_json::to_string(&tombstone).map_err(|e| AppError::Corrupt(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO change_log (change_seq, record_id, kind, version, record, client_id, client_seq, at, user_id)
-             VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
-        )
-        .bind(next_seq)
-        .bind(record.id.to_string())
-        .bind(&row.1)
-        .bind(tombstone.version as i64)
-        .bind(&json)
-        .bind(PURGE_CLIENT)
-        .bind(&at)
-        .bind(requested_by.map(|u| u.id.to_string()))
-        .execute(&mut **tx)
-        .await?;
-        sqlx::query("UPDATE records SET version = ?, fields = ?, deleted = 1, change_seq = ? WHERE id = ?")
-            .bind(tombstone.version as i64)
-            .bind(serde_json::to_string(&tombstone.fields).map_err(|e| AppError::Corrupt(e.to_string()))?)
-            .bind(next_seq)
-            .bind(record.id.to_string())
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM conflicts WHERE record_id = ?").bind(record.id.to_string()).execute(&mut **tx).await?;
-        sqlx::query("DELETE FROM person_match_keys WHERE person_id = ?")
-            .bind(record.id.to_string())
-            .execute(&mut **tx)
-            .await?;
+        tombstones.push((Record { version: record.version + 1, ..record.purged() }, next_seq));
     }
-    // Old and new values, and reasons, in the audit trail: blanked; who, when and what stay.
-    sqlx::query("UPDATE audit SET changes = NULL, reason = NULL, detail = ? WHERE person_id = ?")
-        .bind(PURGED_DETAIL)
-        .bind(&person_text)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM caseload WHERE person_id = ?").bind(&person_text).execute(&mut **tx).await?;
-    // A self-referral's reference finds nothing once its person is gone: it goes too.
-    sqlx::query("DELETE FROM self_referral_references WHERE person_id = ?")
-        .bind(&person_text)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO purges (person_id, area_id, purged_at, why, requested_by, records) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (person_id) DO UPDATE SET purged_at = excluded.purged_at, records = excluded.records",
-    )
-    .bind(&person_text)
-    .bind(area_id)
-    .bind(&at)
-    .bind(why.name())
-    .bind(requested_by.map(|u| u.id.to_string()))
-    .bind(rows.len() as i64)
-    .execute(&mut **tx)
+    let log: Vec<LogEntry<'_>> =
+        tombstones.iter().map(|(record, seq)| LogEntry { change_seq: *seq, record, client_seq: 0 }).collect();
+    let author = Author { client_id: PURGE_CLIENT, user_id: requested_by.map(|u| u.id), at: now };
+    tx.append_changes(&log, author).await?;
+    let saved: Vec<(&Record, u64)> = tombstones.iter().map(|(record, seq)| (record, *seq)).collect();
+    tx.save_records(area_id, &saved).await?;
+    let ids: Vec<dsr_shared::RecordId> = records.iter().map(|stored| stored.record.id).collect();
+    // Old and new values, and reasons, in the audit trail: blanked; who, when and what stay. Conflicts,
+    // match keys, assignments and a self-referral's reference (which would find nothing) go.
+    tx.blank_audit(person, PURGED_DETAIL).await?;
+    tx.forget_person(person, &ids).await?;
+    tx.add_purge(PurgeRow {
+        person_id: person,
+        area_id,
+        purged_at: now,
+        why: why.name(),
+        requested_by: requested_by.map(|u| u.id),
+        records: records.len(),
+    })
     .await?;
     // One entry for the purge, written after the blanking (so an erasure's request stays readable).
     let event = AuditEvent {
@@ -206,11 +137,11 @@ async fn purge_in(
         area_id: Some(area_id.to_string()),
         user_id: requested_by.map(|u| u.id),
         person_id: Some(person),
-        detail: Some(format!("{} record(s) removed ({})", rows.len(), why.name())),
+        detail: Some(format!("{} record(s) removed ({})", records.len(), why.name())),
         ..AuditEvent::default()
     };
-    audit_in(tx, &event, now).await?;
-    Ok(rows.len())
+    tx.append_audit(&[event], now).await?;
+    Ok(records.len())
 }
 
 /// Runs [`Store::purge_due`] now and then every `every` until the server stops.

@@ -1,34 +1,24 @@
-//! The sync engine's tables: push runs the shared push logic (`dsr_shared::sync::push`) inside one
-//! `BEGIN IMMEDIATE` transaction (SQLite's single writer, so change numbers have no gaps) and answers
-//! only after the commit is durable (`synchronous=FULL`). Pull pages the change log by number.
+//! Sync: push runs the shared push logic (`dsr_shared::sync::push`) inside one write transaction
+//! (writers one at a time, so change numbers have no gaps) and answers only after the commit is
+//! durable. Pull pages the change log by number, within the user's view.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use dsr_shared::access::View;
 use dsr_shared::sync::push::{Batch, process};
 use dsr_shared::sync::validate::AreaRules;
 use dsr_shared::sync::{
-    Change, Conflict, Fields, Mutation, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult, Record,
-    RecordKind, person_from, person_of,
+    Change, Conflict, Fields, Mutation, PullResponse, PushOutcome, PushRequest, PushResponse, Record, RecordKind,
+    person_from, person_of,
 };
 use dsr_shared::{ClientId, PersonId, RecordId};
 use serde_json::Value;
-use sqlx::{Sqlite, Transaction};
 
 use crate::access_store::{view_for, write_access};
-use crate::audit_store::{AuditEvent, audit_in, audit_many};
 use crate::auth::CurrentUser;
 use crate::policy_store::{area_policy, dates_of_birth};
+use crate::storage::{AuditEvent, Author, DeviceRow, LogEntry, Transaction};
 use crate::{AppError, Store};
-
-fn json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
-    serde_json::to_string(value).map_err(|e| AppError::Corrupt(format!("cannot encode: {e}")))
-}
-
-fn parse<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, AppError> {
-    serde_json::from_str(text).map_err(|e| AppError::Corrupt(format!("{what}: {e}")))
-}
 
 impl Store {
     /// Applies a device's mutations for `user`: exactly once per (client, seq), in order, merged per
@@ -40,40 +30,31 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<PushResponse, AppError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         let client = request.client_id.to_string();
-        let device = claim_device(&mut tx, &client, user, now).await?;
+        let device = claim_device(&mut *tx, &client, user, now).await?;
         let last_seq = device.last_seq;
         let mut batch = Batch { last_seq, ..Batch::default() };
 
-        let repeated: Vec<i64> = request.mutations.iter().filter(|m| m.seq <= last_seq).map(|m| m.seq as i64).collect();
-        if let (Some(low), Some(high)) = (repeated.iter().min(), repeated.iter().max()) {
-            let rows: Vec<(i64, String)> =
-                sqlx::query_as("SELECT seq, result FROM client_mutations WHERE client_id = ? AND seq BETWEEN ? AND ?")
-                    .bind(&client)
-                    .bind(low)
-                    .bind(high)
-                    .fetch_all(&mut *tx)
-                    .await?;
-            for (seq, result) in rows {
-                batch.stored.insert(seq as u64, parse::<PushResult>(&result, "stored answer")?);
-            }
+        let repeated = request.mutations.iter().map(|m| m.seq).filter(|seq| *seq <= last_seq);
+        if let (Some(low), Some(high)) = (repeated.clone().min(), repeated.max()) {
+            batch.stored = tx.stored_answers(&client, low, high).await?;
         }
         let ids: BTreeSet<RecordId> = request.mutations.iter().map(|m| m.record_id).collect();
         let mut foreign = BTreeSet::new();
         let mut touched = BTreeSet::new();
-        for (record, area) in records_with_area(&mut *tx, &ids).await? {
-            if area.as_deref() != Some(user.area_id.as_str()) {
-                foreign.insert(record.id);
+        for stored in tx.records(&ids).await? {
+            if stored.area_id.as_deref() != Some(user.area_id.as_str()) {
+                foreign.insert(stored.record.id);
             }
-            touched.extend(record.person_id());
-            batch.records.insert(record.id, record);
+            touched.extend(stored.record.person_id());
+            batch.records.insert(stored.record.id, stored.record);
         }
         for m in &request.mutations {
             let fields: Fields = m.changes.iter().map(|(k, c)| (k.clone(), c.new.clone())).collect();
             touched.extend(person_of(m.kind, m.record_id, &fields));
         }
-        batch.access = Some(write_access(&mut tx, user, &touched, foreign, today).await?);
+        batch.access = Some(write_access(&mut *tx, user, &touched, foreign, today).await?);
         // New consents and risk assessments are checked against the area's own policy.
         let checked_people: BTreeSet<PersonId> = request
             .mutations
@@ -89,23 +70,21 @@ impl Store {
         let people = if user.is_self_referral_form() {
             None
         } else {
-            possible_duplicates(&mut tx, &user.area_id, &request.mutations, &batch.records).await?
+            possible_duplicates(&mut *tx, &user.area_id, &request.mutations, &batch.records).await?
         };
         // A family's consent changes are checked against the policy too (a withdrawal may be a request).
         let family_consent = user.role == dsr_shared::access::Role::Family
             && request.mutations.iter().any(|m| m.kind == RecordKind::Consent);
         if !checked_people.is_empty() || people.is_some() || family_consent {
-            let area = crate::accounts_store::area_name(&mut tx, &user.area_id).await?;
-            let policy = area_policy(&mut tx, &user.area_id, &area).await?.policy;
-            let born = dates_of_birth(&mut tx, &checked_people).await?;
+            let area = crate::accounts_store::area_name(&mut *tx, &user.area_id).await?;
+            let policy = area_policy(&mut *tx, &user.area_id, &area).await?.policy;
+            let born = dates_of_birth(&mut *tx, &checked_people).await?;
             batch.rules = Some(AreaRules { policy, born, people });
         }
-        let (max_seq,): (i64,) =
-            sqlx::query_as("SELECT COALESCE(MAX(change_seq), 0) FROM change_log").fetch_one(&mut *tx).await?;
-        batch.next_change_seq = max_seq as u64 + 1;
+        batch.next_change_seq = tx.last_change_seq().await? + 1;
 
         let results = process(&mut batch, request.client_id, &request.mutations, now, today);
-        write(&mut tx, user, request, &batch, now).await?;
+        write(&mut *tx, user, request, &batch, now).await?;
         tx.commit().await?;
         if let Some(last) = batch.changes.last() {
             self.changes().announce(&user.area_id, last.change_seq);
@@ -124,10 +103,10 @@ impl Store {
         today: NaiveDate,
     ) -> Result<PullResponse, AppError> {
         let PullRequest { client, cursor, view_no, limit } = request;
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         let client_text = client.to_string();
-        let device = claim_device(&mut tx, &client_text, user, now).await?;
-        let view = view_for(&mut tx, user, today).await?;
+        let device = claim_device(&mut *tx, &client_text, user, now).await?;
+        let view = view_for(&mut *tx, user, today).await?;
         let base = if cursor == 0 {
             // A device with nothing: the log from the start, filtered by the view, is all it needs.
             Some(view.clone())
@@ -156,60 +135,32 @@ impl Store {
         let mut answer_view = view_no;
         if view != base {
             for person in view.people_changed_from(&base) {
-                for (_, _, row) in person_records(&mut tx, &person, &user.area_id).await? {
-                    let (was, is) = (base.holds_record(&row.record), view.holds_record(&row.record));
+                for stored in tx.person_records(person, &user.area_id).await? {
+                    let record = &stored.record;
+                    let (was, is) = (base.holds_record(record), view.holds_record(record));
                     if was && !is {
-                        removed.push(row.record.id);
-                    } else if is && !was && !row.record.deleted && row.change_seq <= cursor {
+                        removed.push(record.id);
+                    } else if is && !was && !record.deleted && stored.change_seq <= cursor {
                         // Later changes come through the log below: only what the device missed before it.
-                        changes.push(row);
+                        changes.push(Change { change_seq: stored.change_seq, record: stored.record });
                     }
                 }
             }
             answer_view = device.view_no.max(view_no) + 1;
-            sqlx::query(
-                "UPDATE sync_clients SET view_no = ?, view = ?, prev_view_no = ?, prev_view = ? WHERE client_id = ?",
-            )
-            .bind(answer_view as i64)
-            .bind(json(&view)?)
-            .bind(view_no as i64)
-            .bind(json(&base)?)
-            .bind(&client_text)
-            .execute(&mut *tx)
-            .await?;
+            tx.set_device_view(&client_text, answer_view, &view, Some((view_no, &base))).await?;
         } else if cursor == 0 {
             answer_view = device.view_no.max(view_no) + 1;
-            sqlx::query("UPDATE sync_clients SET view_no = ?, view = ?, prev_view_no = NULL, prev_view = NULL WHERE client_id = ?")
-                .bind(answer_view as i64)
-                .bind(json(&view)?)
-                .bind(&client_text)
-                .execute(&mut *tx)
-                .await?;
+            tx.set_device_view(&client_text, answer_view, &view, None).await?;
         }
 
-        let scope = if view.is_area_wide() {
-            ""
-        } else {
-            " AND r.person_id IN (SELECT person_id FROM caseload WHERE user_id = ?3)"
-        };
-        let sql = format!(
-            "SELECT c.change_seq, c.record FROM change_log c JOIN records r ON r.id = c.record_id
-             WHERE c.change_seq > ?1 AND r.area_id = ?2{scope} ORDER BY c.change_seq LIMIT ?4"
-        );
-        let rows: Vec<(i64, String)> = sqlx::query_as(&sql)
-            .bind(cursor as i64)
-            .bind(&user.area_id)
-            .bind(user.id.to_string())
-            .bind(i64::from(limit) + 1)
-            .fetch_all(&mut *tx)
-            .await?;
-        let more = rows.len() > limit as usize;
+        let caseload_of = (!view.is_area_wide()).then_some(user.id);
+        let page = tx.log_page(&user.area_id, cursor, caseload_of, limit.saturating_add(1)).await?;
+        let more = page.len() > limit as usize;
         let mut new_cursor = cursor;
-        for (seq, record) in rows.into_iter().take(limit as usize) {
-            new_cursor = seq as u64;
-            let record: Record = parse(&record, "change log")?;
-            if view.holds_record(&record) {
-                changes.push(Change { change_seq: seq as u64, record });
+        for change in page.into_iter().take(limit as usize) {
+            new_cursor = change.change_seq;
+            if view.holds_record(&change.record) {
+                changes.push(change);
             }
         }
 
@@ -225,14 +176,15 @@ impl Store {
                 ..AuditEvent::by(user, "person.sent").detail(format!("{count} record(s) sent to the device"))
             })
             .collect();
-        audit_many(&mut tx, &events, now).await?;
+        tx.append_audit(&events, now).await?;
         tx.commit().await?;
         Ok(PullResponse { changes, removed, cursor: new_cursor, more, view: answer_view, reset: false })
     }
 
     /// The current state of a record.
     pub async fn record(&self, id: RecordId) -> Result<Option<Record>, AppError> {
-        Ok(records_with_area(self.pool(), &BTreeSet::from([id])).await?.into_iter().next().map(|(record, _)| record))
+        let mut tx = self.read().await?;
+        Ok(tx.records(&BTreeSet::from([id])).await?.into_iter().next().map(|stored| stored.record))
     }
 
     /// Conflicts not yet resolved on records `user` may see, oldest first (each person's values read
@@ -243,38 +195,45 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<Vec<Conflict>, AppError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let view = view_for(&mut tx, user, today).await?;
-        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT json_object('id', c.id, 'record_id', c.record_id, 'kind', c.kind, 'field', c.field, 'base', json(c.base),
-                    'theirs', json(c.theirs), 'ours', json(c.ours), 'client_id', c.client_id, 'client_seq', c.client_seq, 'at', c.at),
-                    r.person_id, json_extract(r.fields, '$.review_id')
-             FROM conflicts c JOIN records r ON r.id = c.record_id
-             WHERE c.resolved_at IS NULL AND r.area_id = ? ORDER BY c.at, c.id",
-        )
-        .bind(&user.area_id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let mut tx = self.write().await?;
+        let view = view_for(&mut *tx, user, today).await?;
         let mut conflicts = Vec::new();
         let mut people = BTreeSet::new();
-        for (row, person, review) in rows {
-            let conflict: Conflict = parse(&row, "conflict")?;
-            let person: Option<PersonId> = person.and_then(|p| p.parse().ok());
-            let review = review.and_then(|r| r.parse().ok());
-            if view.holds(person, conflict.kind, review) {
-                people.insert(person);
-                conflicts.push(conflict);
+        for row in tx.open_conflicts(&user.area_id).await? {
+            if view.holds(row.person_id, row.conflict.kind, row.review_id) {
+                people.insert(row.person_id);
+                conflicts.push(row.conflict);
             }
         }
-        for person in people {
-            let event = AuditEvent {
+        let events: Vec<AuditEvent> = people
+            .into_iter()
+            .map(|person| AuditEvent {
                 person_id: person,
                 ..AuditEvent::by(user, "person.sent").detail("conflicting values sent")
-            };
-            audit_in(&mut tx, &event, now).await?;
-        }
+            })
+            .collect();
+        tx.append_audit(&events, now).await?;
         tx.commit().await?;
         Ok(conflicts)
+    }
+
+    /// Fills the match keys of people recorded before they were kept (once: when there are none).
+    pub(crate) async fn fill_match_keys(&self) -> Result<(), AppError> {
+        if self.read().await?.match_key_count().await? > 0 {
+            return Ok(());
+        }
+        let mut tx = self.write().await?;
+        let mut by_area: BTreeMap<String, Vec<(RecordId, Vec<String>)>> = BTreeMap::new();
+        for (person, area) in tx.live_people().await? {
+            let Some(area) = area else { continue };
+            let record =
+                Record { id: person.id, kind: RecordKind::Person, version: 0, fields: person.fields, deleted: false };
+            by_area.entry(area).or_default().push((record.id, match_keys_of(&record)));
+        }
+        for (area, people) in by_area {
+            tx.set_match_keys(&area, &people).await?;
+        }
+        tx.commit().await
     }
 }
 
@@ -287,22 +246,46 @@ pub struct PullRequest {
     pub limit: u32,
 }
 
-/// A device as the server knows it.
-struct Device {
-    last_seq: u64,
-    view_no: u64,
-    view: Option<View>,
-    prev_view_no: Option<u64>,
-    prev_view: Option<View>,
-}
-
 /// The device's state, making it the user's on first contact. A device used by someone else is
 /// refused: each sign-in starts with a wiped device and a new device id.
+async fn claim_device(
+    tx: &mut dyn Transaction,
+    client: &str,
+    user: &CurrentUser,
+    now: DateTime<Utc>,
+) -> Result<DeviceRow, AppError> {
+    let Some(device) = tx.device(client).await? else {
+        tx.add_device(client, user.id, now).await?;
+        return Ok(DeviceRow {
+            last_seq: 0,
+            owner: Some(user.id),
+            claimed_at: Some(now),
+            view_no: 0,
+            view: None,
+            prev_view_no: None,
+            prev_view: None,
+        });
+    };
+    match device.owner {
+        Some(owner) if owner != user.id => Err(AppError::BadRequest {
+            status: axum::http::StatusCode::FORBIDDEN,
+            code: "device_of_another_user",
+            message: "This device's data belongs to another account: sign out, then sign in again".into(),
+        }),
+        Some(_) => Ok(device),
+        None => {
+            // A device from before accounts: the first user to sync it owns it.
+            tx.claim_device(client, user.id, now).await?;
+            Ok(device)
+        }
+    }
+}
+
 /// The area's people who share a match key (NHS number, or names and date of birth) with a person the push
-/// adds or changes: all a duplicate could be, found in `person_match_keys`. `None` when the push touches
+/// adds or changes: all a duplicate could be, found by their match keys. `None` when the push touches
 /// no person.
 async fn possible_duplicates(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut dyn Transaction,
     area_id: &str,
     mutations: &[Mutation],
     current: &BTreeMap<RecordId, Record>,
@@ -321,20 +304,10 @@ async fn possible_duplicates(
     if !touched {
         return Ok(None);
     }
-    // One statement for the whole push: the records of everyone sharing one of its keys.
+    // One read for the whole push: the records of everyone sharing one of its keys.
     let keys: Vec<String> = keys.into_iter().collect();
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT r.id, r.fields FROM records r WHERE r.kind = 'person' AND r.deleted = 0 AND r.id IN (
-             SELECT k.person_id FROM person_match_keys k WHERE k.area_id = ? AND k.key IN (SELECT value FROM json_each(?)))",
-    )
-    .bind(area_id)
-    .bind(json(&keys)?)
-    .fetch_all(&mut **tx)
-    .await?;
-    let people = rows.into_iter().filter_map(|(id, fields)| {
-        let fields = serde_json::from_str::<Fields>(&fields).ok()?;
-        person_from(id.parse().ok()?, &fields)
-    });
+    let rows = tx.people_with_keys(area_id, &keys).await?;
+    let people = rows.into_iter().filter_map(|(id, fields)| person_from(id, &fields));
     Ok(Some(dsr_shared::person::PeopleIndex::new(people)))
 }
 
@@ -358,185 +331,16 @@ fn changed_match_keys(before: Option<&Record>, record: &Record) -> Option<Vec<St
     (keys != had || before.is_none()).then_some(keys)
 }
 
-/// Keeps `person_match_keys` in step with the person records a push wrote (each with its new keys): two
-/// statements for the whole push, whatever its size.
-pub(crate) async fn write_match_keys(
-    tx: &mut Transaction<'_, Sqlite>,
-    area_id: &str,
-    people: &[(RecordId, Vec<String>)],
-) -> Result<(), AppError> {
-    if people.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<String> = people.iter().map(|(id, _)| id.to_string()).collect();
-    sqlx::query("DELETE FROM person_match_keys WHERE person_id IN (SELECT value FROM json_each(?))")
-        .bind(json(&ids)?)
-        .execute(&mut **tx)
-        .await?;
-    let rows: Vec<(String, String)> =
-        people.iter().flat_map(|(id, keys)| keys.iter().map(move |k| (k.clone(), id.to_string()))).collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT OR IGNORE INTO person_match_keys (area_id, key, person_id)
-         SELECT ?, value ->> '$[0]', value ->> '$[1]' FROM json_each(?)",
-    )
-    .bind(area_id)
-    .bind(json(&rows)?)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-impl Store {
-    /// Fills `person_match_keys` for people recorded before it existed (once: when it is empty).
-    pub(crate) async fn fill_match_keys(&self) -> Result<(), AppError> {
-        let (keys,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM person_match_keys").fetch_one(self.pool()).await?;
-        if keys > 0 {
-            return Ok(());
-        }
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let rows: Vec<(String, String, Option<String>)> =
-            sqlx::query_as("SELECT id, fields, area_id FROM records WHERE kind = 'person' AND deleted = 0")
-                .fetch_all(&mut *tx)
-                .await?;
-        let mut by_area: BTreeMap<String, Vec<(RecordId, Vec<String>)>> = BTreeMap::new();
-        for (id, fields, area) in rows {
-            let (Ok(id), Ok(fields), Some(area)) = (id.parse(), serde_json::from_str::<Fields>(&fields), area) else {
-                continue;
-            };
-            let record = Record { id, kind: RecordKind::Person, version: 0, fields, deleted: false };
-            by_area.entry(area).or_default().push((id, match_keys_of(&record)));
-        }
-        for (area, people) in by_area {
-            write_match_keys(&mut tx, &area, &people).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-}
-
-async fn claim_device(
-    tx: &mut Transaction<'_, Sqlite>,
-    client: &str,
-    user: &CurrentUser,
-    now: DateTime<Utc>,
-) -> Result<Device, AppError> {
-    type Row = (i64, Option<String>, i64, Option<String>, Option<i64>, Option<String>);
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT last_seq, user_id, view_no, view, prev_view_no, prev_view FROM sync_clients WHERE client_id = ?",
-    )
-    .bind(client)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let me = user.id.to_string();
-    let Some((last_seq, owner, view_no, view, prev_view_no, prev_view)) = row else {
-        sqlx::query("INSERT INTO sync_clients (client_id, last_seq, user_id, claimed_at) VALUES (?, 0, ?, ?)")
-            .bind(client)
-            .bind(&me)
-            .bind(now.to_rfc3339())
-            .execute(&mut **tx)
-            .await?;
-        return Ok(Device { last_seq: 0, view_no: 0, view: None, prev_view_no: None, prev_view: None });
-    };
-    match owner {
-        Some(owner) if owner != me => {
-            return Err(AppError::BadRequest {
-                status: axum::http::StatusCode::FORBIDDEN,
-                code: "device_of_another_user",
-                message: "This device's data belongs to another account: sign out, then sign in again".into(),
-            });
-        }
-        Some(_) => {}
-        None => {
-            // A device from before accounts: the first user to sync it owns it.
-            sqlx::query("UPDATE sync_clients SET user_id = ?, claimed_at = ? WHERE client_id = ?")
-                .bind(&me)
-                .bind(now.to_rfc3339())
-                .bind(client)
-                .execute(&mut **tx)
-                .await?;
-        }
-    }
-    let view_of = |text: Option<String>| text.map(|t| parse::<View>(&t, "device view")).transpose();
-    Ok(Device {
-        last_seq: last_seq as u64,
-        view_no: view_no as u64,
-        view: view_of(view)?,
-        prev_view_no: prev_view_no.map(|n| n as u64),
-        prev_view: view_of(prev_view)?,
-    })
-}
-
-/// Every record about a person in an area: id, kind, and the record with the change that made it.
-async fn person_records(
-    tx: &mut Transaction<'_, Sqlite>,
-    person: &PersonId,
-    area: &str,
-) -> Result<Vec<(RecordId, RecordKind, Change)>, AppError> {
-    let rows: Vec<RecordRow> = sqlx::query_as(
-        "SELECT id, kind, version, fields, deleted, area_id, change_seq FROM records WHERE person_id = ? AND area_id = ?",
-    )
-    .bind(person.to_string())
-    .bind(area)
-    .fetch_all(&mut **tx)
-    .await?;
-    rows.into_iter()
-        .map(|row| {
-            let change_seq = row.6 as u64;
-            let (record, _) = to_record(row)?;
-            Ok((record.id, record.kind, Change { change_seq, record }))
-        })
-        .collect()
-}
-
-type RecordRow = (String, String, i64, String, i64, Option<String>, i64);
-
-/// These records, with their areas, in one statement (those that exist).
-async fn records_with_area<'e, E>(
-    executor: E,
-    ids: &BTreeSet<RecordId>,
-) -> Result<Vec<(Record, Option<String>)>, AppError>
-where
-    E: sqlx::Executor<'e, Database = Sqlite>,
-{
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows: Vec<RecordRow> = sqlx::query_as(
-        "SELECT id, kind, version, fields, deleted, area_id, change_seq FROM records
-         WHERE id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(json(ids)?)
-    .fetch_all(executor)
-    .await?;
-    rows.into_iter().map(to_record).collect()
-}
-
-fn to_record((id, kind, version, fields, deleted, area, _): RecordRow) -> Result<(Record, Option<String>), AppError> {
-    Ok((
-        Record {
-            id: id.parse().map_err(|_| AppError::Corrupt(format!("record id {id}")))?,
-            kind: RecordKind::from_name(&kind).ok_or_else(|| AppError::Corrupt(format!("record kind {kind}")))?,
-            version: version as u64,
-            fields: parse(&fields, "record fields")?,
-            deleted: deleted != 0,
-        },
-        area,
-    ))
-}
-
+/// Writes what a push did: its changes (log and records, a statement each whatever their number),
+/// its audit entries, match keys, assignments, answers and conflicts.
 async fn write(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut dyn Transaction,
     user: &CurrentUser,
     request: &PushRequest,
     batch: &Batch,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let at = now.to_rfc3339();
     let client_text = request.client_id.to_string();
-    let user_text = user.id.to_string();
     let mutations: BTreeMap<u64, &Mutation> = request.mutations.iter().map(|m| (m.seq, m)).collect();
     // Which mutation made each change (for the log's audit columns).
     let made_by: BTreeMap<u64, u64> = batch
@@ -550,35 +354,13 @@ async fn write(
         .collect();
     let mut events = Vec::with_capacity(batch.changes.len() + batch.refused.len());
     let mut match_keys = Vec::new();
-    // The log and the records are written a statement each, whatever the number of changes (rows as
-    // one JSON array): a statement costs a round trip to the database's thread.
-    let mut log_rows = Vec::with_capacity(batch.changes.len());
-    let mut record_rows: BTreeMap<RecordId, Value> = BTreeMap::new();
+    let mut log = Vec::with_capacity(batch.changes.len());
+    let mut records = Vec::with_capacity(batch.changes.len());
     for (change, before) in batch.changes.iter().zip(&batch.before) {
         let record = &change.record;
-        let kind = record.kind.name();
         let client_seq = made_by.get(&change.change_seq).copied().unwrap_or(0);
-        log_rows.push(serde_json::json!([
-            change.change_seq,
-            record.id,
-            kind,
-            record.version,
-            json(record)?,
-            client_seq
-        ]));
-        // A record's area and person are set when it is made and never change; its last change wins.
-        record_rows.insert(
-            record.id,
-            serde_json::json!([
-                record.id,
-                kind,
-                record.version,
-                json(&record.fields)?,
-                i64::from(record.deleted),
-                change.change_seq,
-                record.person_id()
-            ]),
-        );
+        log.push(LogEntry { change_seq: change.change_seq, record, client_seq });
+        records.push((record, change.change_seq));
         if let Some(keys) = changed_match_keys(before.as_ref(), record) {
             match_keys.push((record.id, keys));
         }
@@ -587,98 +369,37 @@ async fn write(
             (Some(_), true) => "record.delete",
             (Some(_), false) => "record.update",
         };
-        let event = AuditEvent {
+        events.push(AuditEvent {
             client_id: Some(client_text.clone()),
             person_id: record.person_id(),
             record_id: Some(record.id.to_string()),
-            kind: Some(kind.to_string()),
+            kind: Some(record.kind.name().to_string()),
             changes: Some(field_changes(before.as_ref(), record)),
             reason: mutations.get(&client_seq).and_then(|m| m.reason.clone()),
             detail: Some(format!("version {}", record.version)),
             ..AuditEvent::by(user, action)
-        };
-        events.push(event);
+        });
     }
-    if !log_rows.is_empty() {
-        sqlx::query(
-            "INSERT INTO change_log (change_seq, record_id, kind, version, record, client_id, client_seq, at, user_id)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?1, value ->> 5, ?2, ?3
-             FROM json_each(?4) ORDER BY key",
-        )
-        .bind(&client_text)
-        .bind(&at)
-        .bind(&user_text)
-        .bind(Value::Array(log_rows).to_string())
-        .execute(&mut **tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO records (id, kind, version, fields, deleted, change_seq, area_id, person_id)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, ?1, value ->> 6
-             FROM json_each(?2) WHERE true
-             ON CONFLICT (id) DO UPDATE SET version = excluded.version, fields = excluded.fields,
-                 deleted = excluded.deleted, change_seq = excluded.change_seq",
-        )
-        .bind(&user.area_id)
-        .bind(Value::Array(record_rows.into_values().collect()).to_string())
-        .execute(&mut **tx)
-        .await?;
-    }
+    let author = Author { client_id: &client_text, user_id: Some(user.id), at: now };
+    tx.append_changes(&log, author).await?;
+    tx.save_records(&user.area_id, &records).await?;
     for (seq, record_id, kind, person) in &batch.refused {
-        let event = AuditEvent {
+        events.push(AuditEvent {
             client_id: Some(client_text.clone()),
             person_id: *person,
             record_id: Some(record_id.to_string()),
             kind: Some(kind.name().to_string()),
             detail: Some(format!("change {seq} refused: no access")),
             ..AuditEvent::by(user, "record.refused")
-        };
-        events.push(event);
+        });
     }
-    audit_many(tx, &events, now).await?;
-    write_match_keys(tx, &user.area_id, &match_keys).await?;
+    tx.append_audit(&events, now).await?;
+    tx.set_match_keys(&user.area_id, &match_keys).await?;
     for person in &batch.assigned {
-        crate::accounts_store::assign(tx, user.id, *person, user.id, now).await?;
+        tx.assign(user.id, *person, user.id, now).await?;
     }
-    if !batch.answered.is_empty() {
-        let answers = batch
-            .answered
-            .iter()
-            .map(|r| Ok(serde_json::json!([r.seq, json(r)?])))
-            .collect::<Result<Vec<_>, AppError>>()?;
-        sqlx::query(
-            "INSERT INTO client_mutations (client_id, seq, result, at)
-             SELECT ?1, value ->> 0, value ->> 1, ?2 FROM json_each(?3) ORDER BY key",
-        )
-        .bind(&client_text)
-        .bind(&at)
-        .bind(Value::Array(answers).to_string())
-        .execute(&mut **tx)
-        .await?;
-        sqlx::query("UPDATE sync_clients SET last_seq = ? WHERE client_id = ?")
-            .bind(batch.last_seq as i64)
-            .bind(&client_text)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for conflict in &batch.conflicts {
-        sqlx::query(
-            "INSERT INTO conflicts (id, record_id, kind, field, base, theirs, ours, client_id, client_seq, at, area_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&conflict.id)
-        .bind(conflict.record_id.to_string())
-        .bind(conflict.kind.name())
-        .bind(&conflict.field)
-        .bind(json(&conflict.base)?)
-        .bind(json(&conflict.theirs)?)
-        .bind(json(&conflict.ours)?)
-        .bind(&client_text)
-        .bind(conflict.client_seq as i64)
-        .bind(conflict.at.to_rfc3339())
-        .bind(&user.area_id)
-        .execute(&mut **tx)
-        .await?;
-    }
+    tx.store_answers(&client_text, &batch.answered, batch.last_seq, now).await?;
+    tx.add_conflicts(&user.area_id, &client_text, &batch.conflicts).await?;
     Ok(())
 }
 
@@ -738,7 +459,10 @@ mod tests {
         let push = PushRequest { client_id: client, mutations: vec![create(1, 1, "9434765919")] };
         store.push(&jo, &push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
         // As if recorded before the table existed: its keys are gone; opening the store fills them again.
-        sqlx::query("DELETE FROM person_match_keys").execute(store.pool()).await.unwrap_or_else(|e| panic!("{e}"));
+        let pool =
+            sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
+        sqlx::query("DELETE FROM person_match_keys").execute(&pool).await.unwrap_or_else(|e| panic!("{e}"));
+        pool.close().await;
         drop(store);
         let store = Store::open(&path).await.unwrap_or_else(|e| panic!("{e}"));
         let again = PushRequest { client_id: client, mutations: vec![create(2, 2, "943 476 5919")] };

@@ -318,7 +318,7 @@ async fn people_from_the_skeletons_table_become_records() {
     // A database as the walking skeleton left it: only the first migration, with two people.
     let first = dir.path().join("first");
     std::fs::create_dir_all(&first).unwrap_or_else(|e| panic!("{e}"));
-    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
     std::fs::copy(migrations.join("0001_people.sql"), first.join("0001_people.sql")).unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("dsr.sqlite3");
     let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path).create_if_missing(true);
