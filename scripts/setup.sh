@@ -112,3 +112,48 @@ report_app_size() {
       "$(wc -c 2>/dev/null <"$wasm.br" || echo '?')" "$(basename "$wasm")"
   done
 }
+
+# PostgreSQL's programs (initdb, pg_ctl, postgres): Debian's package, installed when missing.
+postgres_bin() {
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$bin" ] && [ -x "$bin/initdb" ] && echo "$bin"
+}
+
+ensure_postgres() {
+  if ! postgres_bin >/dev/null; then
+    [ "$(id -u)" = 0 ] || fail "PostgreSQL is missing: install Debian's postgresql package (as root: apt-get install postgresql)"
+    say "Installing PostgreSQL (Debian's postgresql package, once)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >/dev/null
+  fi
+}
+
+# Runs a PostgreSQL program as the postgres user when we are root (initdb refuses root).
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Starts a throw-away PostgreSQL cluster in a temporary folder, listening on 127.0.0.1 on a free port,
+# and exports DSR_TEST_POSTGRES (its URL, to which the server's tests add a database of their own).
+# stop_test_postgres stops it and deletes the folder.
+start_test_postgres() {
+  local bin port
+  bin="$(postgres_bin)" || fail "PostgreSQL is missing (ensure_postgres)"
+  TEST_POSTGRES_DIR="$(mktemp -d /tmp/dsr-postgres.XXXXXX)"
+  [ "$(id -u)" != 0 ] || chown postgres: "$TEST_POSTGRES_DIR"
+  as_postgres "$bin/initdb" -D "$TEST_POSTGRES_DIR/data" -U postgres --auth=trust -E UTF8 --no-sync >/dev/null
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  as_postgres "$bin/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -l "$TEST_POSTGRES_DIR/log" -w -t 60 \
+    -o "-p $port -k $TEST_POSTGRES_DIR -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null \
+    || { cat "$TEST_POSTGRES_DIR/log" >&2; fail "the test PostgreSQL did not start"; }
+  export DSR_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port"
+  say "A throw-away PostgreSQL for the tests at $DSR_TEST_POSTGRES ($TEST_POSTGRES_DIR)"
+}
+
+stop_test_postgres() {
+  if [ -n "${TEST_POSTGRES_DIR:-}" ] && [ -d "$TEST_POSTGRES_DIR" ]; then
+    as_postgres "$(postgres_bin)/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$TEST_POSTGRES_DIR"
+  fi
+  TEST_POSTGRES_DIR=""
+}

@@ -25,7 +25,7 @@ pub async fn run(config: &Config, command: &Command) -> Result<(), StartError> {
             };
             std::fs::create_dir_all(&config.data_dir)
                 .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
-            let store = Store::open(&config.database_path()).await?;
+            let store = Store::open_url(&config.database_url()).await?;
             let area_name = create_coordinator(&store, &Clock::System, area, username, name, &password)
                 .await
                 .map_err(StartError::Admin)?;

@@ -14,6 +14,11 @@ pub struct Config {
     #[arg(long, env = "DSR_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
+    /// The database: `sqlite://PATH` or `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (an existing,
+    /// empty or migrated database). Without it, the SQLite file `dsr.sqlite3` in the data directory.
+    #[arg(long, env = "DSR_DATABASE_URL")]
+    pub database_url: Option<String>,
+
     /// Directory holding the built app (`trunk build` writes `dist/`).
     #[arg(long, env = "DSR_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
@@ -69,5 +74,10 @@ impl Config {
     /// The database file inside the data directory.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("dsr.sqlite3")
+    }
+
+    /// The database's URL: the one given, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.database_path().display()))
     }
 }

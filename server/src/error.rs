@@ -122,6 +122,16 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 AppError::Unavailable(error.to_string())
             }
+            // Text a database cannot hold (PostgreSQL refuses NUL): the caller's to fix, never a 500.
+            sqlx::Error::Database(e) if matches!(e.code().as_deref(), Some("22021" | "22P05")) => {
+                AppError::BadRequest {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    code: "unstorable_text",
+                    message:
+                        "The request holds a character that cannot be stored (such as NUL): remove it and try again"
+                            .into(),
+                }
+            }
             error => AppError::Database(error),
         }
     }
@@ -158,6 +168,8 @@ pub enum StartError {
     DataDir { path: std::path::PathBuf, source: std::io::Error },
     #[error("cannot open the database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("{0} is not a database URL this server knows: use sqlite://PATH or postgres://USER@HOST/DATABASE")]
+    DatabaseUrl(String),
     #[error("cannot apply database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot listen on {addr}: {source}")]

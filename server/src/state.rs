@@ -31,7 +31,8 @@ impl AppState {
     pub async fn open(config: &Config) -> Result<Self, StartError> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|source| StartError::DataDir { path: config.data_dir.clone(), source })?;
-        let store = Store::open(&config.database_path()).await?;
+        let store = Store::open_url(&config.database_url()).await?;
+        tracing::info!(database = %crate::store::redacted(&config.database_url()), backend = store.backend(), "database open");
         let clock = Clock::System;
         if config.demo {
             let added = demo::load_demo(&store, &clock).await.map_err(StartError::Demo)?;

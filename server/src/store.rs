@@ -23,6 +23,17 @@ impl Store {
         Self::with_database(Arc::new(db)).await
     }
 
+    /// Opens the database at `url`: `sqlite://PATH` (a file, made when missing) or
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (an existing database), and applies its backend's
+    /// migrations.
+    pub async fn open_url(url: &str) -> Result<Self, crate::StartError> {
+        let db: Arc<dyn Database> = match Backend::of(url)? {
+            Backend::Sqlite(path) => Arc::new(crate::storage::sqlite::SqliteDatabase::open(&path).await?),
+            Backend::Postgres => Arc::new(crate::storage::postgres::PostgresDatabase::open(url).await?),
+        };
+        Self::with_database(db).await
+    }
+
     /// The store over an opened database (migrated).
     pub async fn with_database(db: Arc<dyn Database>) -> Result<Self, crate::StartError> {
         let store = Self { db, changes: crate::announce::Announcer::new() };
@@ -64,5 +75,69 @@ impl Store {
     /// `journal_mode` or `synchronous`).
     pub async fn pragma(&self, name: &str) -> Result<String, AppError> {
         self.db.setting(name).await
+    }
+}
+
+/// Which backend a database URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file.
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL server's database (the URL as given).
+    Postgres,
+}
+
+impl Backend {
+    /// `sqlite://PATH` (also `sqlite:PATH`; a relative path is from the working directory), or
+    /// `postgres://...` / `postgresql://...`.
+    pub fn of(url: &str) -> Result<Self, crate::StartError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Backend::Postgres);
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+        match path.map(|p| p.split('?').next().unwrap_or(p)) {
+            Some(path) if !path.is_empty() => Ok(Backend::Sqlite(path.into())),
+            _ => Err(crate::StartError::DatabaseUrl(redacted(url))),
+        }
+    }
+}
+
+/// A database URL without its password (for messages and logs).
+pub fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:***@{}", &url[..scheme], &url[at + 1..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_url_names_its_backend() {
+        assert_eq!(Backend::of("sqlite://data/dsr.sqlite3").ok(), Some(Backend::Sqlite("data/dsr.sqlite3".into())));
+        assert_eq!(
+            Backend::of("sqlite:///srv/dsr.sqlite3?mode=rwc").ok(),
+            Some(Backend::Sqlite("/srv/dsr.sqlite3".into()))
+        );
+        assert_eq!(Backend::of("postgres://dsr@db.example/dsr").ok(), Some(Backend::Postgres));
+        assert_eq!(Backend::of("postgresql://dsr@db.example/dsr").ok(), Some(Backend::Postgres));
+        for wrong in ["mysql://x/y", "sqlite://", "data/dsr.sqlite3", ""] {
+            assert!(matches!(Backend::of(wrong), Err(crate::StartError::DatabaseUrl(_))), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn a_database_urls_password_is_never_shown() {
+        assert_eq!(redacted("postgres://dsr:secret@db:5432/dsr"), "postgres://dsr:***@db:5432/dsr");
+        assert_eq!(redacted("postgres://dsr@db/dsr"), "postgres://dsr@db/dsr");
+        assert_eq!(redacted("sqlite://data/dsr.sqlite3"), "sqlite://data/dsr.sqlite3");
     }
 }

@@ -15,15 +15,13 @@ use dsr_shared::accounts::{AuditEntry, InviteCreated};
 use dsr_shared::sync::PullResponse;
 use serde_json::{Value, json};
 
-/// The audit entries recorded so far, read straight from the database file.
+/// The audit entries recorded so far, read straight from the database.
 /// Action, person, changes, reason.
 type Entry = (String, Option<String>, Option<String>, Option<String>);
 
 async fn entries(server: &TestServer) -> Vec<Entry> {
-    let path = server.dir.path().join("dsr.sqlite3");
-    let pool =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
-    let rows = sqlx::query_as("SELECT action, person_id, changes, reason FROM audit ORDER BY id")
+    let pool = server.db().await;
+    let rows = sqlx::query_as("SELECT action, person_id, CAST(changes AS TEXT), reason FROM audit ORDER BY id")
         .fetch_all(&pool)
         .await
         .unwrap_or_else(|e| panic!("{e}"));

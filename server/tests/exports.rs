@@ -144,9 +144,7 @@ fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
 }
 
 async fn audit_details(server: &TestServer) -> Vec<(String, String, String)> {
-    let path = server.dir.path().join("dsr.sqlite3");
-    let pool =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
+    let pool = server.db().await;
     let rows: Vec<(String, Option<String>, Option<String>)> =
         sqlx::query_as("SELECT action, user_id, detail FROM audit WHERE action LIKE 'export.%' ORDER BY id")
             .fetch_all(&pool)

@@ -74,11 +74,7 @@ async fn a_coordinator_changes_the_policy_and_every_version_is_kept_and_audited(
     assert!(reply.json::<ApiError>().message.contains("Jo Coordinator changed the policy"));
     // Stored versions cannot be rewritten, even from inside the server's database.
     let versions: Vec<(i64,)> = sqlx::query_as("SELECT version FROM area_policies ORDER BY version")
-        .fetch_all(
-            &sqlx::SqlitePool::connect(&format!("sqlite://{}", server.dir.path().join("dsr.sqlite3").display()))
-                .await
-                .unwrap_or_else(|e| panic!("{e}")),
-        )
+        .fetch_all(&server.db().await)
         .await
         .unwrap_or_default();
     assert_eq!(versions, vec![(1,)]);

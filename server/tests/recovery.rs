@@ -23,9 +23,7 @@ async fn reset(server: &TestServer, from: &str, username: &str, code: &str, pass
 
 /// The audit trail's actions, oldest first.
 async fn audit_actions(server: &TestServer) -> Vec<String> {
-    let path = server.dir.path().join("dsr.sqlite3");
-    let pool =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
+    let pool = server.db().await;
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT action FROM audit ORDER BY id").fetch_all(&pool).await.unwrap_or_else(|e| panic!("{e}"));
     rows.into_iter().map(|(a,)| a).collect()
@@ -200,13 +198,11 @@ async fn a_device_recovery_secret_goes_only_to_its_own_user_and_is_audited_when_
     let close = json!({ "asked_by": "Sam Lee, team manager", "reason": "Left the team" });
     assert_eq!(server.post_json(&format!("/api/users/{keyworker}/disable"), &close).await.status, StatusCode::OK);
     assert_eq!(server.get_as(&cookie, &path).await.status, StatusCode::FORBIDDEN);
-    let path_db = server.dir.path().join("dsr.sqlite3");
-    let pool =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", path_db.display())).await.unwrap_or_else(|e| panic!("{e}"));
-    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM device_recovery WHERE user_id = ?")
-        .bind(keyworker.to_string())
-        .fetch_one(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let pool = server.db().await;
+    let (left,): (i64,) =
+        sqlx::query_as(&format!("SELECT COUNT(*) FROM device_recovery WHERE user_id = '{keyworker}'"))
+            .fetch_one(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(left, 0);
 }

@@ -179,14 +179,12 @@ async fn malformed_pushes_and_pulls_get_clear_4xx_errors() {
 async fn the_change_log_is_append_only_and_survives_reopening_the_database() {
     let server = test_server().await;
     push(&server, client(1), vec![create(1, record(1), "Alex")]).await;
-    let path = server.dir.path().join("dsr.sqlite3");
-    let reopened = Store::open(&path).await.unwrap_or_else(|e| panic!("{e}"));
+    let reopened = Store::open_url(&server.database_url).await.unwrap_or_else(|e| panic!("{e}"));
     let me = reopened.acting_as(server.coordinator).await.unwrap_or_else(|e| panic!("{e}"));
     let request = dsr_server::PullRequest { client: client(2), cursor: 0, view_no: 0, limit: 10 };
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
     assert_eq!(reopened.pull(&me, request, chrono::Utc::now(), today).await.map(|p| p.changes.len()).ok(), Some(1));
-    let pool =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
+    let pool = server.db().await;
     let update = sqlx::query("UPDATE change_log SET version = 9").execute(&pool).await;
     assert!(update.is_err_and(|e| e.to_string().contains("append-only")));
     let delete = sqlx::query("DELETE FROM change_log").execute(&pool).await;
@@ -251,11 +249,8 @@ async fn a_device_that_synced_before_accounts_starts_again_and_becomes_its_users
     let server = test_server().await;
     push(&server, client(1), vec![create(1, record(1), "Alex")]).await;
     // As the sync engine left it before accounts: no owner, no view.
-    let path = server.dir.path().join("dsr.sqlite3");
-    let pool =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
-    sqlx::query("INSERT INTO sync_clients (client_id, last_seq) VALUES (?, 3)")
-        .bind(client(7).to_string())
+    let pool = server.db().await;
+    sqlx::query(&format!("INSERT INTO sync_clients (client_id, last_seq) VALUES ('{}', 3)", client(7)))
         .execute(&pool)
         .await
         .unwrap_or_else(|e| panic!("{e}"));

@@ -36,6 +36,27 @@ pub fn normalise_username(username: &str) -> String {
     username.trim().to_lowercase()
 }
 
+/// The longest username.
+pub const MAX_USERNAME_CHARS: usize = 64;
+
+/// Checks a username as typed to sign in or to reset a password: given, at most 64 characters, and no
+/// control characters (no account has one: a username is letters, digits, dots, dashes, underscores
+/// and @, and a database may not even store them).
+pub fn check_typed_username(errors: &mut ValidationErrors, field: &str, username: &str) {
+    let name = normalise_username(username);
+    errors.require(name.is_empty(), field, "Enter your username");
+    errors.require(
+        name.chars().count() > MAX_USERNAME_CHARS,
+        field,
+        &format!("A username has at most {MAX_USERNAME_CHARS} characters"),
+    );
+    errors.require(
+        name.chars().any(char::is_control),
+        field,
+        "A username has only letters, digits, dots, dashes, underscores and @",
+    );
+}
+
 /// Checks a new username: 3 to 64 letters, digits, dots, dashes, underscores or @.
 pub fn check_username(errors: &mut ValidationErrors, field: &str, username: &str) {
     let name = normalise_username(username);
@@ -211,7 +232,7 @@ pub struct ResetPassword {
 impl ResetPassword {
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        errors.require(self.username.trim().is_empty(), "username", "Enter your username");
+        check_typed_username(&mut errors, "username", &self.username);
         errors.require(self.code.trim().is_empty(), "code", "Enter the reset code you were given");
         check_password(&mut errors, "password", &self.password, &self.username);
         errors.into_result()
@@ -429,6 +450,22 @@ mod tests {
         assert!(!check("sam keyworker"));
         assert!(!check(""));
         assert_eq!(normalise_username("  Sam.K "), "sam.k");
+    }
+
+    #[test]
+    fn a_username_typed_to_sign_in_is_given_short_and_has_no_control_characters() {
+        let check = |username: &str| {
+            let mut errors = ValidationErrors::new();
+            check_typed_username(&mut errors, "username", username);
+            errors.into_result().is_ok()
+        };
+        assert!(check(" Sam.Keyworker@example "));
+        assert!(check("sam keyworker"), "a wrong username is answered as wrong, not as malformed");
+        assert!(!check(""));
+        assert!(!check("   "));
+        assert!(!check(&"s".repeat(65)));
+        assert!(!check("sam\0"));
+        assert!(!check("sam\u{1b}k"));
     }
 
     #[test]

@@ -13,8 +13,6 @@ use crate::auth::{self, CurrentUser};
 use crate::error::{ApiJson, AppError};
 use crate::limits::{self, ClientAddr};
 
-/// A username longer than any that can exist is refused before anything is looked up.
-pub const MAX_USERNAME_CHARS: usize = 64;
 /// A password longer than this is refused before it is hashed.
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
@@ -40,12 +38,7 @@ pub async fn login(
 ) -> Result<(CookieJar, ApiJson<SessionInfo>), AppError> {
     let username = normalise_username(&request.username);
     let mut errors = ValidationErrors::new();
-    errors.require(username.is_empty(), "username", "Enter your username");
-    errors.require(
-        username.chars().count() > MAX_USERNAME_CHARS,
-        "username",
-        &format!("A username has at most {MAX_USERNAME_CHARS} characters"),
-    );
+    dsr_shared::accounts::check_typed_username(&mut errors, "username", &username);
     errors.require(request.password.is_empty(), "password", "Enter your password");
     errors.require(request.password.len() > MAX_PASSWORD_BYTES, "password", "That password is too long");
     errors.into_result()?;

@@ -8,6 +8,7 @@
 mod accounts;
 mod audit;
 mod policy;
+pub(crate) mod postgres;
 mod referrals;
 mod retention;
 mod rows;

@@ -1,4 +1,7 @@
-//! A fresh server per test: `app()` over a new SQLite file, a fixed clock and a small built app.
+//! A fresh server per test: `app()` over a new database, a fixed clock and a small built app. The
+//! database is a new SQLite file, or, when `DSR_TEST_POSTGRES` names a PostgreSQL server
+//! (`postgres://USER@HOST:PORT`, such as the throw-away cluster `scripts/test.sh` starts), a new
+//! database there: the same tests run against both backends.
 
 #![allow(dead_code, reason = "each test file uses part of this")]
 #![allow(clippy::panic, reason = "test helpers fail the test with a message")]
@@ -19,6 +22,8 @@ pub struct TestServer {
     pub app: Router,
     pub store: Store,
     pub dir: tempfile::TempDir,
+    /// The test's own database (`sqlite://...` or `postgres://...`).
+    pub database_url: String,
     /// The test area's coordinator, signed in: requests carry this cookie unless they have their own.
     pub coordinator: UserId,
     pub cookie: String,
@@ -48,7 +53,8 @@ pub async fn test_server_with(clock: Clock, configure: impl FnOnce(AppState) -> 
     std::fs::create_dir_all(&static_dir).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(static_dir.join("app.js"), "export default function init() {}").unwrap_or_else(|e| panic!("{e}"));
-    let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("open: {e}"));
+    let database_url = new_database(dir.path()).await;
+    let store = Store::open_url(&database_url).await.unwrap_or_else(|e| panic!("open {database_url}: {e}"));
     let state = configure(AppState::new(store.clone(), clock, static_dir, false));
     dsr_server::admin::create_coordinator(&store, &clock, AREA, "coordinator", "Jo Coordinator", PASSWORD)
         .await
@@ -57,6 +63,7 @@ pub async fn test_server_with(clock: Clock, configure: impl FnOnce(AppState) -> 
         app: app(state),
         store,
         dir,
+        database_url,
         coordinator: UserId::from_time_and_random(0, [0; 10]),
         cookie: String::new(),
         area: String::new(),
@@ -66,6 +73,33 @@ pub async fn test_server_with(clock: Clock, configure: impl FnOnce(AppState) -> 
     server.area = session.area.id;
     server.cookie = cookie;
     server
+}
+
+/// The PostgreSQL server the tests run against, if any (`DSR_TEST_POSTGRES`).
+pub fn test_postgres() -> Option<String> {
+    std::env::var("DSR_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .map(|url| url.trim_end_matches('/').to_string())
+}
+
+/// A new, empty database for one test: a SQLite file in `dir`, or a new database on the test
+/// PostgreSQL server.
+pub async fn new_database(dir: &std::path::Path) -> String {
+    let Some(server) = test_postgres() else {
+        return format!("sqlite://{}", dir.join("dsr.sqlite3").display());
+    };
+    let name = format!("dsr_test_{}", uuid::Uuid::now_v7().simple());
+    let admin = sqlx::PgPool::connect(&format!("{server}/postgres")).await.unwrap_or_else(|e| panic!("{server}: {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap_or_else(|e| panic!("{e}"));
+    admin.close().await;
+    format!("{server}/{name}")
+}
+
+/// A connection pool of its own to a database, whichever its backend, for looking at tables directly.
+pub async fn connect(database_url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(database_url).await.unwrap_or_else(|e| panic!("{database_url}: {e}"))
 }
 
 pub struct Reply {
@@ -85,6 +119,16 @@ impl Reply {
 }
 
 impl TestServer {
+    /// A connection pool of its own to the test's database (see [`connect`]).
+    pub async fn db(&self) -> sqlx::AnyPool {
+        connect(&self.database_url).await
+    }
+
+    /// Whether the test runs against PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+
     /// Sends a request as the test coordinator (unless it carries a cookie of its own).
     pub async fn send(&self, mut request: Request<Body>) -> Reply {
         if !request.headers().contains_key(header::COOKIE)

@@ -1,0 +1,126 @@
+//! The audit trail in PostgreSQL (triggers refuse changes, bar a purge's blanking).
+
+use chrono::{DateTime, Utc};
+use dsr_shared::accounts::AuditEntry;
+use dsr_shared::{PersonId, UserId};
+use serde_json::json;
+
+use super::PostgresTransaction;
+use crate::AppError;
+use crate::storage::{AuditEvent, AuditFilter, AuditStorage, from_json, from_time};
+
+#[derive(sqlx::FromRow)]
+struct AuditColumns {
+    id: i64,
+    at: String,
+    happened_at: Option<String>,
+    user_id: Option<String>,
+    user_name: Option<String>,
+    action: String,
+    person_id: Option<String>,
+    record_id: Option<String>,
+    kind: Option<String>,
+    changes: Option<String>,
+    reason: Option<String>,
+    detail: Option<String>,
+}
+
+impl AuditColumns {
+    fn read(self) -> Result<AuditEntry, AppError> {
+        Ok(AuditEntry {
+            id: self.id as u64,
+            at: from_time(&self.at, "audit time")?,
+            happened_at: self.happened_at.as_deref().map(|t| from_time(t, "audit time")).transpose()?,
+            user_id: self.user_id.and_then(|u| u.parse().ok()),
+            user_name: self.user_name,
+            action: self.action,
+            person_id: self.person_id.and_then(|p| p.parse().ok()),
+            record_id: self.record_id,
+            kind: self.kind,
+            changes: self.changes.as_deref().map(|c| from_json(c, "audit changes")).transpose()?,
+            reason: self.reason,
+            detail: self.detail,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl AuditStorage for PostgresTransaction {
+    async fn append_audit(&mut self, events: &[AuditEvent], now: DateTime<Utc>) -> Result<(), AppError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<serde_json::Value> = events
+            .iter()
+            .map(|e| {
+                json!([
+                    e.happened_at.map(|t| t.to_rfc3339()),
+                    e.area_id,
+                    e.user_id.map(|u| u.to_string()),
+                    e.client_id,
+                    e.action,
+                    e.person_id.map(|p| p.to_string()),
+                    e.record_id,
+                    e.kind,
+                    e.changes.as_ref().map(|c| c.to_string()),
+                    e.reason,
+                    e.detail,
+                ])
+            })
+            .collect();
+        sqlx::query(
+            "INSERT INTO audit (at, happened_at, area_id, user_id, client_id, action, person_id, record_id, kind, changes,
+                                reason, detail)
+             SELECT $1, v ->> 0, v ->> 1, v ->> 2, v ->> 3, v ->> 4, v ->> 5, v ->> 6, v ->> 7, (v ->> 8)::jsonb,
+                    v ->> 9, v ->> 10
+             FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e (v, n) ORDER BY n",
+        )
+        .bind(now.to_rfc3339())
+        .bind(serde_json::Value::Array(rows).to_string())
+        .execute(self.db())
+        .await?;
+        Ok(())
+    }
+
+    async fn audit_entries(
+        &mut self,
+        area: &str,
+        filter: AuditFilter,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        let rows: Vec<AuditColumns> = sqlx::query_as(
+            "SELECT a.id, a.at, a.happened_at, a.user_id, u.display_name AS user_name, a.action, a.person_id,
+                    a.record_id, a.kind, a.changes::text AS changes, a.reason, a.detail
+             FROM audit a LEFT JOIN users u ON u.id = a.user_id
+             WHERE a.area_id = $1 AND ($2::text IS NULL OR a.person_id = $2) AND ($3::text IS NULL OR a.user_id = $3)
+             ORDER BY a.id DESC LIMIT $4",
+        )
+        .bind(area)
+        .bind(filter.person.map(|p| p.to_string()))
+        .bind(filter.user.map(|u| u.to_string()))
+        .bind(i64::from(limit))
+        .fetch_all(self.db())
+        .await?;
+        rows.into_iter().map(AuditColumns::read).collect()
+    }
+
+    async fn was_sent(&mut self, area: &str, user: UserId, person: PersonId) -> Result<bool, AppError> {
+        let row: Option<(i32,)> = sqlx::query_as(
+            "SELECT 1 FROM audit WHERE area_id = $1 AND person_id = $2 AND user_id = $3 AND action = 'person.sent' LIMIT 1",
+        )
+        .bind(area)
+        .bind(person.to_string())
+        .bind(user.to_string())
+        .fetch_optional(self.db())
+        .await?;
+        Ok(row.is_some())
+    }
+
+    async fn note_device_event(&mut self, id: &str) -> Result<bool, AppError> {
+        let new = sqlx::query("INSERT INTO audit_device_events (id) VALUES ($1) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .execute(self.db())
+            .await?;
+        Ok(new.rows_affected() > 0)
+    }
+}

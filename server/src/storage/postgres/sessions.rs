@@ -1,0 +1,183 @@
+//! Sessions, reset codes, devices' recovery secrets and counted attempts in PostgreSQL.
+
+use chrono::{DateTime, Utc};
+use dsr_shared::{ClientId, UserId};
+
+use super::PostgresTransaction;
+use super::accounts::{USER_COLUMNS, UserColumns};
+use crate::AppError;
+use crate::storage::{AttemptCount, SessionRow, SessionStorage, from_id, from_time};
+
+#[derive(sqlx::FromRow)]
+struct SessionColumns {
+    #[sqlx(flatten)]
+    user: UserColumns,
+    expires_at: String,
+}
+
+#[async_trait::async_trait]
+impl SessionStorage for PostgresTransaction {
+    async fn add_session(
+        &mut self,
+        token_hash: &str,
+        user: UserId,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now.to_rfc3339()).execute(self.db()).await?;
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user.to_string())
+            .bind(now.to_rfc3339())
+            .bind(expires.to_rfc3339())
+            .execute(self.db())
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&mut self, token_hash: &str) -> Result<Option<SessionRow>, AppError> {
+        let row: Option<SessionColumns> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS}, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(self.db())
+        .await?;
+        row.map(|row| {
+            Ok(SessionRow { user: row.user.read()?, expires_at: from_time(&row.expires_at, "session expiry")? })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&mut self, token_hash: &str) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(self.db()).await?;
+        Ok(())
+    }
+
+    async fn add_reset(
+        &mut self,
+        code_hash: &str,
+        user: UserId,
+        by: UserId,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user.to_string())
+            .execute(self.db())
+            .await?;
+        sqlx::query(
+            "INSERT INTO password_resets (code_hash, user_id, created_at, created_by, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(code_hash)
+        .bind(user.to_string())
+        .bind(now.to_rfc3339())
+        .bind(by.to_string())
+        .bind(expires.to_rfc3339())
+        .execute(self.db())
+        .await?;
+        Ok(())
+    }
+
+    async fn open_reset(
+        &mut self,
+        code_hash: &str,
+        username: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserId>, AppError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id
+             WHERE r.code_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.username = $3 AND u.disabled_at IS NULL",
+        )
+        .bind(code_hash)
+        .bind(now.to_rfc3339())
+        .bind(username)
+        .fetch_optional(self.db())
+        .await?;
+        row.map(|(id,)| from_id(&id, "user id")).transpose()
+    }
+
+    async fn use_reset(&mut self, code_hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE code_hash = $2")
+            .bind(now.to_rfc3339())
+            .bind(code_hash)
+            .execute(self.db())
+            .await?;
+        Ok(())
+    }
+
+    async fn set_device_recovery(
+        &mut self,
+        user: UserId,
+        client: ClientId,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO device_recovery (user_id, client_id, secret, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id, client_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at",
+        )
+        .bind(user.to_string())
+        .bind(client.to_string())
+        .bind(secret)
+        .bind(now.to_rfc3339())
+        .execute(self.db())
+        .await?;
+        Ok(())
+    }
+
+    async fn device_recovery(&mut self, user: UserId, client: ClientId) -> Result<Option<String>, AppError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT secret FROM device_recovery WHERE user_id = $1 AND client_id = $2")
+                .bind(user.to_string())
+                .bind(client.to_string())
+                .fetch_optional(self.db())
+                .await?;
+        Ok(row.map(|(secret,)| secret))
+    }
+
+    async fn forget_attempts_before(&mut self, before: DateTime<Utc>) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM attempts WHERE at < $1").bind(before.to_rfc3339()).execute(self.db()).await?;
+        Ok(())
+    }
+
+    async fn attempts_since(&mut self, scope: &str, key: &str, since: DateTime<Utc>) -> Result<AttemptCount, AppError> {
+        let (count, oldest): (i64, Option<String>) =
+            sqlx::query_as("SELECT COUNT(*), MIN(at) FROM attempts WHERE scope = $1 AND key = $2 AND at > $3")
+                .bind(scope)
+                .bind(key)
+                .bind(since.to_rfc3339())
+                .fetch_one(self.db())
+                .await?;
+        Ok(AttemptCount {
+            count: count as u64,
+            oldest: oldest.as_deref().map(|t| from_time(t, "attempt time")).transpose()?,
+        })
+    }
+
+    async fn add_attempt(&mut self, scope: &str, key: &str, now: DateTime<Utc>) -> Result<i64, AppError> {
+        let (id,): (i64,) = sqlx::query_as("INSERT INTO attempts (scope, key, at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(scope)
+            .bind(key)
+            .bind(now.to_rfc3339())
+            .fetch_one(self.db())
+            .await?;
+        Ok(id)
+    }
+
+    async fn delete_attempts(&mut self, ids: &[i64]) -> Result<(), AppError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("DELETE FROM attempts WHERE id = ANY($1)").bind(ids).execute(self.db()).await?;
+        Ok(())
+    }
+
+    async fn clear_attempts(&mut self, scope: &str, key: &str) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM attempts WHERE scope = $1 AND key = $2")
+            .bind(scope)
+            .bind(key)
+            .execute(self.db())
+            .await?;
+        Ok(())
+    }
+}
