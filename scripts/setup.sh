@@ -142,7 +142,11 @@ start_test_postgres() {
   TEST_POSTGRES_DIR="$(mktemp -d /tmp/dsr-postgres.XXXXXX)"
   [ "$(id -u)" != 0 ] || chown postgres: "$TEST_POSTGRES_DIR"
   as_postgres "$bin/initdb" -D "$TEST_POSTGRES_DIR/data" -U postgres --auth=trust -E UTF8 --no-sync >/dev/null
-  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  # A port nothing listens on.
+  for _ in $(seq 1 50); do
+    port=$(( 20000 + RANDOM % 20000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
   as_postgres "$bin/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -l "$TEST_POSTGRES_DIR/log" -w -t 60 \
     -o "-p $port -k $TEST_POSTGRES_DIR -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null \
     || { cat "$TEST_POSTGRES_DIR/log" >&2; fail "the test PostgreSQL did not start"; }

@@ -7,10 +7,14 @@
 # native lints and tests build beside it, since its long optimising link leaves a core idle, and the
 # tests that need no browser run beside it too; then cargo-nextest runs the end-to-end tests, three
 # browsers at a time (.config/nextest.toml).
+# The server's tests run twice: on SQLite files, then on a throw-away PostgreSQL cluster (initdb in a
+# temporary folder, stopped and deleted at the end).
 # The benchmarks are not built (scripts/bench.sh builds and runs them).
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 started=$(date +%s)
+# The server's tests choose SQLite unless told of a PostgreSQL: the cluster started below tells them.
+unset DSR_TEST_POSTGRES
 phases=()
 mark=$started
 # Ends a phase: remembers its name and how long it took.
@@ -32,6 +36,7 @@ fi
 ensure_build_tools
 ensure_nextest
 ensure_browser
+ensure_postgres
 phase "tools"
 
 app_log="$(mktemp)"
@@ -44,8 +49,8 @@ app_started=$(date +%s)
   echo "app built in $(( $(date +%s) - app_started )) s"
 ) >"$app_log" 2>&1 &
 app_pid=$!
-# Whatever happens here, the app's build does not outlive the script.
-trap 'kill "$app_pid" 2>/dev/null || true; rm -f "$app_log"' EXIT
+# Whatever happens here, neither the app's build nor the test PostgreSQL outlives the script.
+trap 'kill "$app_pid" 2>/dev/null || true; rm -f "$app_log"; stop_test_postgres' EXIT
 say "Building the app (and linting it) beside the native build; its output comes when it ends"
 
 # Lints and the test build in one pass: clippy's driver compiles the workspace's own crates (linting
@@ -69,6 +74,14 @@ native_ok=0
 native -E 'not package(dsr-e2e-tests)' || native_ok=$?
 phase "tests without a browser"
 
+# The server's tests again, each on a new database of a throw-away PostgreSQL cluster (the runs above
+# use SQLite files); the end-to-end crash test uses it too.
+start_test_postgres
+say "Running the server's tests on PostgreSQL"
+postgres_ok=0
+native -E 'package(dsr-server) and kind(test)' || postgres_ok=$?
+phase "the server's tests on PostgreSQL"
+
 app_ok=0
 wait "$app_pid" || app_ok=$?
 cat "$app_log"
@@ -81,5 +94,6 @@ native -E 'package(dsr-e2e-tests)' || e2e_ok=$?
 phase "end-to-end tests"
 print_phases
 [ "$native_ok" = 0 ] || fail "some tests without a browser failed (above)"
+[ "$postgres_ok" = 0 ] || fail "some of the server's tests failed on PostgreSQL (above)"
 [ "$e2e_ok" = 0 ] || fail "some end-to-end tests failed (above)"
 say "All tests passed in $(( $(date +%s) - started )) s"

@@ -51,6 +51,20 @@ pub fn dist_dir() -> PathBuf {
     std::env::var_os("DSR_E2E_DIST").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("dist"))
 }
 
+/// A new, empty database on the test PostgreSQL server named by `DSR_TEST_POSTGRES`
+/// (`postgres://USER@HOST:PORT`); its URL.
+pub async fn new_postgres_database() -> String {
+    let server = std::env::var("DSR_TEST_POSTGRES").ok().filter(|url| !url.is_empty()).unwrap_or_else(|| {
+        panic!("DSR_TEST_POSTGRES names no PostgreSQL server: run scripts/test.sh, which starts a throw-away one")
+    });
+    let server = server.trim_end_matches('/');
+    let name = format!("dsr_e2e_{}_{}", std::process::id(), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0));
+    let admin = sqlx::PgPool::connect(&format!("{server}/postgres")).await.unwrap_or_else(|e| panic!("{server}: {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap_or_else(|e| panic!("{e}"));
+    admin.close().await;
+    format!("{server}/{name}")
+}
+
 /// The real server binary, started on a free port with its own data directory.
 pub struct Server {
     child: Option<Child>,
@@ -59,6 +73,8 @@ pub struct Server {
     args: Vec<String>,
     static_dir: PathBuf,
     data_dir: tempfile::TempDir,
+    /// The database, when not the SQLite file in the data directory (`--database-url`).
+    database_url: Option<String>,
     /// The coordinator's session, for the test's own API calls (`Cookie` header value).
     pub cookie: String,
     /// The coordinator's password (the demo's in demo mode).
@@ -75,8 +91,19 @@ impl Server {
         Self::start_serving(&dist_dir(), args).await
     }
 
+    /// Starts on a new, empty database of the test PostgreSQL server (`DSR_TEST_POSTGRES`, which
+    /// scripts/test.sh sets to the throw-away cluster it starts) instead of a SQLite file.
+    pub async fn start_on_postgres() -> Self {
+        let url = new_postgres_database().await;
+        Self::start_on(&dist_dir(), &[], Some(url)).await
+    }
+
     /// Starts serving the app from `static_dir` (a copy of `dist/` a test can change).
     pub async fn start_serving(static_dir: &Path, args: &[&str]) -> Self {
+        Self::start_on(static_dir, args, None).await
+    }
+
+    async fn start_on(static_dir: &Path, args: &[&str], database_url: Option<String>) -> Self {
         let data_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary data directory: {e}"));
         let static_dir = static_dir.to_path_buf();
         let demo = args.contains(&"--demo");
@@ -89,6 +116,7 @@ impl Server {
             args,
             static_dir,
             data_dir,
+            database_url,
             cookie: String::new(),
             password,
         };
@@ -112,6 +140,7 @@ impl Server {
         let output = Command::new(Self::binary())
             .arg("--data-dir")
             .arg(self.data_dir.path())
+            .args(self.database_url.iter().flat_map(|url| ["--database-url", url.as_str()]))
             .args(["create-coordinator", "--area", "Test area", "--username", COORDINATOR, "--name", "Jo Coordinator"])
             .env("DSR_NEW_PASSWORD", PASSWORD)
             .env("RUST_LOG", "warn")
@@ -182,6 +211,7 @@ impl Server {
             .arg(&self.addr)
             .arg("--data-dir")
             .arg(self.data_dir.path())
+            .args(self.database_url.iter().flat_map(|url| ["--database-url", url.as_str()]))
             .arg("--static-dir")
             .arg(&dist)
             .args(&self.args)

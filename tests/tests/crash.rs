@@ -1,6 +1,6 @@
 //! Promise 7 (durability) with the real binary: kill the server with SIGKILL at random moments while a
 //! device pushes, restart it on the same data, resend whatever was not answered. Every change the
-//! server acknowledged must be there, and every resend must apply once.
+//! server acknowledged must be there, and every resend must apply once. On SQLite and on PostgreSQL.
 
 #![allow(clippy::panic, reason = "a broken promise fails the test with a message")]
 
@@ -36,7 +36,17 @@ async fn push(url: &str, cookie: &str, from: u64, to: u64) -> Option<Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn acknowledged_changes_survive_sigkill_and_resends_apply_once() {
-    let mut server = Server::start().await;
+    survives_sigkills(Server::start().await).await;
+}
+
+/// The same on PostgreSQL: the server killed, the database going on; what it acknowledged was
+/// committed, what it had not was rolled back with its connection.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_postgres_acknowledged_changes_survive_sigkill_and_resends_apply_once() {
+    survives_sigkills(Server::start_on_postgres().await).await;
+}
+
+async fn survives_sigkills(mut server: Server) {
     let mut acknowledged: BTreeMap<u64, Value> = BTreeMap::new();
     let mut next = 1; // the first seq not yet acknowledged
     let mut seed: u64 = 0x5eed;
