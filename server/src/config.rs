@@ -68,6 +68,17 @@ pub enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Copies every table of one database into another, new and empty one, of either backend (an
+    /// area moving from SQLite to PostgreSQL, say), then compares every table's count and checksum.
+    /// Stop the server using the source first: what it writes during the copy would be missed.
+    CopyDatabase {
+        /// The database copied: sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE.
+        #[arg(long)]
+        from: String,
+        /// The new, empty database it is copied into (migrated first when it has no tables).
+        #[arg(long)]
+        to: String,
+    },
 }
 
 impl Config {

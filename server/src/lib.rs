@@ -45,7 +45,7 @@ pub use passwords::{PasswordWork, hash_password};
 pub use purge::{PurgeReason, spawn_purge_job};
 pub use routes::{MAX_BODY_BYTES, MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES, MAX_SELF_REFERRALS, openapi};
 pub use state::AppState;
-pub use store::Store;
+pub use store::{Store, copy_database, open_database};
 pub use sync_store::PullRequest;
 
 /// The whole HTTP application: `/api` (JSON), then the app's static files with `index.html` for app routes.

@@ -27,11 +27,7 @@ impl Store {
     /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (an existing database), and applies its backend's
     /// migrations.
     pub async fn open_url(url: &str) -> Result<Self, crate::StartError> {
-        let db: Arc<dyn Database> = match Backend::of(url)? {
-            Backend::Sqlite(path) => Arc::new(crate::storage::sqlite::SqliteDatabase::open(&path).await?),
-            Backend::Postgres => Arc::new(crate::storage::postgres::PostgresDatabase::open(url).await?),
-        };
-        Self::with_database(db).await
+        Self::with_database(open_database(url).await?).await
     }
 
     /// The store over an opened database (migrated).
@@ -76,6 +72,24 @@ impl Store {
     pub async fn pragma(&self, name: &str) -> Result<String, AppError> {
         self.db.setting(name).await
     }
+}
+
+/// Opens the database at `url` (see [`Store::open_url`]) and applies its backend's migrations.
+pub async fn open_database(url: &str) -> Result<Arc<dyn Database>, crate::StartError> {
+    Ok(match Backend::of(url)? {
+        Backend::Sqlite(path) => Arc::new(crate::storage::sqlite::SqliteDatabase::open(&path).await?),
+        Backend::Postgres => Arc::new(crate::storage::postgres::PostgresDatabase::open(url).await?),
+    })
+}
+
+/// Copies the database at `from` into the new, empty one at `to` (either backend to either), then
+/// compares every table's count and checksum; what each table held.
+pub async fn copy_database(from: &str, to: &str) -> Result<Vec<crate::storage::copy::TableCopied>, crate::StartError> {
+    let (source, target) = (open_database(from).await?, open_database(to).await?);
+    let copied = crate::storage::copy::copy_database(&*source, &*target).await.map_err(crate::StartError::Admin);
+    source.close().await;
+    target.close().await;
+    copied
 }
 
 /// Which backend a database URL names.

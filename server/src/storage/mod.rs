@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+pub mod copy;
 mod policy;
 pub(crate) mod postgres;
 mod referrals;
@@ -39,7 +40,7 @@ pub enum Mode {
 
 /// A database the server keeps its data in.
 #[async_trait::async_trait]
-pub trait Database: Send + Sync + std::fmt::Debug {
+pub trait Database: copy::TableCopy + Send + Sync + std::fmt::Debug {
     /// Which backend this is (`sqlite`, `postgres`).
     fn backend(&self) -> &'static str;
 

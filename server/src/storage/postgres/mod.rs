@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod copy;
 mod policy;
 mod referrals;
 mod retention;

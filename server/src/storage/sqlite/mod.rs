@@ -5,6 +5,7 @@
 
 mod accounts;
 mod audit;
+mod copy;
 mod policy;
 mod referrals;
 mod retention;
