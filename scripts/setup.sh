@@ -151,6 +151,8 @@ start_test_postgres() {
     -o "-p $port -k $TEST_POSTGRES_DIR -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null \
     || { cat "$TEST_POSTGRES_DIR/log" >&2; fail "the test PostgreSQL did not start"; }
   export DSR_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port"
+  # Where pg_dump and pg_restore are, for the backup test.
+  export DSR_TEST_POSTGRES_BIN="$bin"
   say "A throw-away PostgreSQL for the tests at $DSR_TEST_POSTGRES ($TEST_POSTGRES_DIR)"
 }
 

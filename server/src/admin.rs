@@ -32,6 +32,11 @@ pub async fn run(config: &Config, command: &Command) -> Result<(), StartError> {
             println!("Created DSR coordinator {} for {area_name}.", normalise_username(username));
             Ok(())
         }
+        Command::Backup { to } => {
+            let changes = crate::store::backup_database(&config.database_url(), to).await?;
+            println!("Backed up to {} ({changes} changes in its log).", to.display());
+            Ok(())
+        }
         Command::CopyDatabase { from, to } => {
             let (from_shown, to_shown) = (crate::store::redacted(from), crate::store::redacted(to));
             println!("Copying {from_shown} into {to_shown}");

@@ -68,6 +68,14 @@ pub enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Writes a consistent backup of the SQLite database (taken while the server runs) to a new file;
+    /// restore by stopping the server and putting the file in the data directory as dsr.sqlite3 (or
+    /// pointing --database-url at it). A PostgreSQL database is backed up with pg_dump instead.
+    Backup {
+        /// The new backup file.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
     /// Copies every table of one database into another, new and empty one, of either backend (an
     /// area moving from SQLite to PostgreSQL, say), then compares every table's count and checksum.
     /// Stop the server using the source first: what it writes during the copy would be missed.

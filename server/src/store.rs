@@ -82,6 +82,27 @@ pub async fn open_database(url: &str) -> Result<Arc<dyn Database>, crate::StartE
     })
 }
 
+/// Backs up the database at `url` to the new file `to` (see [`Database::backup`]), then opens the
+/// backup to check it: the number of changes in its log.
+pub async fn backup_database(url: &str, to: &std::path::Path) -> Result<u64, crate::StartError> {
+    if to.exists() {
+        return Err(crate::StartError::Admin(AppError::Conflict(format!(
+            "{} exists already: a backup is written to a new file",
+            to.display()
+        ))));
+    }
+    let db = open_database(url).await?;
+    let written = db.backup(to).await.map_err(crate::StartError::Admin);
+    db.close().await;
+    written?;
+    let backup = open_database(&format!("sqlite://{}", to.display())).await?;
+    let log = crate::storage::copy::table("change_log")
+        .ok_or_else(|| crate::StartError::Admin(AppError::Corrupt("no change log table".into())))?;
+    let changes = backup.count_rows(log).await.map_err(crate::StartError::Admin);
+    backup.close().await;
+    changes
+}
+
 /// Copies the database at `from` into the new, empty one at `to` (either backend to either), then
 /// compares every table's count and checksum; what each table held.
 pub async fn copy_database(from: &str, to: &str) -> Result<Vec<crate::storage::copy::TableCopied>, crate::StartError> {

@@ -247,6 +247,11 @@ pub const TABLES: &[Table] = &[
     },
 ];
 
+/// The table called `name`.
+pub fn table(name: &str) -> Option<&'static Table> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
 /// A row: its columns by name.
 pub type Row = Map<String, Value>;
 

@@ -53,6 +53,10 @@ pub trait Database: copy::TableCopy + Send + Sync + std::fmt::Debug {
     /// Closes every connection (the server is stopping): later requests are answered 503.
     async fn close(&self);
 
+    /// Writes a consistent copy of the whole database, taken while it is in use, to the new file `to`
+    /// (SQLite: `VACUUM INTO`). PostgreSQL is backed up with its own tools (`pg_dump`): refused.
+    async fn backup(&self, to: &std::path::Path) -> Result<(), AppError>;
+
     /// A setting of the database as text, for tests and diagnostics (SQLite's pragmas such as
     /// `journal_mode` and `synchronous`; PostgreSQL's settings such as `synchronous_commit`).
     async fn setting(&self, name: &str) -> Result<String, AppError>;

@@ -73,6 +73,16 @@ impl Database for PostgresDatabase {
         self.pool.close().await;
     }
 
+    async fn backup(&self, _to: &std::path::Path) -> Result<(), AppError> {
+        Err(AppError::BadRequest {
+            status: axum::http::StatusCode::BAD_REQUEST,
+            code: "backup_with_pg_dump",
+            message: "Back up a PostgreSQL database with pg_dump (pg_dump --format=custom --file=dsr.dump URL) and \
+                      restore it with pg_restore (see the README)"
+                .into(),
+        })
+    }
+
     async fn setting(&self, name: &str) -> Result<String, AppError> {
         let (value,): (String,) = sqlx::query_as("SELECT current_setting($1)").bind(name).fetch_one(&self.pool).await?;
         Ok(value)

@@ -68,6 +68,16 @@ impl Database for SqliteDatabase {
         self.pool.close().await;
     }
 
+    async fn backup(&self, to: &Path) -> Result<(), AppError> {
+        let to = to.to_str().ok_or_else(|| AppError::BadRequest {
+            status: axum::http::StatusCode::BAD_REQUEST,
+            code: "backup_path",
+            message: format!("{} is not a path SQLite can be given", to.display()),
+        })?;
+        sqlx::query("VACUUM INTO ?").bind(to).execute(&self.pool).await?;
+        Ok(())
+    }
+
     async fn setting(&self, name: &str) -> Result<String, AppError> {
         if !name.chars().all(|c| c.is_ascii_alphabetic() || c == '_') {
             return Err(AppError::Corrupt(format!("not a pragma name: {name}")));
