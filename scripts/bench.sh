@@ -7,6 +7,10 @@ cd "$ROOT"
 
 ensure_build_tools
 ensure_browser
+ensure_postgres
+# The load benchmark runs against SQLite, then against a throw-away PostgreSQL cluster.
+start_test_postgres
+trap stop_test_postgres EXIT
 build_app
 report_app_size
 cargo build --release -p dsr-server

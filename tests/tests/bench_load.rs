@@ -16,6 +16,10 @@
 //! `DSR_LOAD_DEVICES=20,200` (default) chooses the rounds, `DSR_LOAD_SECONDS` their length
 //! (default 60; 15 with `DSR_BENCH_QUICK`), `DSR_LOAD_PAUSE_MS` a pause between a device's cycles
 //! (default 0: each device as busy as it can be).
+//!
+//! Against each backend: SQLite (the server's own file), then PostgreSQL when `DSR_TEST_POSTGRES` names
+//! a server (`scripts/bench.sh` starts a throw-away cluster for it); `DSR_LOAD_BACKENDS=sqlite` or
+//! `=postgres` runs one. Each line says which.
 
 #![allow(clippy::panic, reason = "a benchmark that cannot run fails with a message")]
 
@@ -38,10 +42,26 @@ fn env_number(name: &str) -> Option<u64> {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a benchmark: run by scripts/bench.sh"]
 async fn load() {
-    let server = Arc::new(Server::start().await);
+    let chosen = std::env::var("DSR_LOAD_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    let postgres = std::env::var("DSR_TEST_POSTGRES").ok().filter(|url| !url.is_empty()).is_some();
+    for backend in chosen.split(',').map(str::trim) {
+        let server = match backend {
+            "sqlite" => Server::start().await,
+            "postgres" if postgres => Server::start_on_postgres().await,
+            "postgres" => {
+                println!("bench load on postgres: not run (no DSR_TEST_POSTGRES; scripts/bench.sh starts one)");
+                continue;
+            }
+            other => panic!("DSR_LOAD_BACKENDS: {other} is not sqlite or postgres"),
+        };
+        measure(Arc::new(server), backend).await;
+    }
+}
+
+async fn measure(server: Arc<Server>, backend: &str) {
     let (seconds, bytes) = push_people(&server, BATCHED).await;
     println!(
-        "bench load, batched push: {BATCHED} mutations in batches of {BATCH} in {seconds:.2} s = {:.0} mutations/s ({:.1} MB sent; target >= 10,000/s)",
+        "bench load on {backend}, batched push: {BATCHED} mutations in batches of {BATCH} in {seconds:.2} s = {:.0} mutations/s ({:.1} MB sent; target >= 10,000/s)",
         BATCHED as f64 / seconds,
         bytes as f64 / 1e6
     );
@@ -59,8 +79,8 @@ async fn load() {
         let tablets = keyworkers(&server, made, devices).await;
         made += devices;
         let figures = run(&server, tablets, Duration::from_secs(seconds), pause).await;
-        figures.print(devices, seconds, pause);
-        check_the_log(&server, &figures).await;
+        figures.print(backend, devices, seconds, pause);
+        check_the_log(&server, &figures, backend).await;
     }
 }
 
@@ -141,14 +161,14 @@ struct Figures {
 }
 
 impl Figures {
-    fn print(&self, devices: usize, seconds: u64, pause: Duration) {
+    fn print(&self, backend: &str, devices: usize, seconds: u64, pause: Duration) {
         let percentile = |samples: &[f64], p: f64| -> f64 {
             let mut sorted = samples.to_vec();
             sorted.sort_by(f64::total_cmp);
             sorted.get(((sorted.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0)
         };
         println!(
-            "bench load, {devices} devices for {seconds} s (pause {} ms): {:.0} mutations/s ({} applied, {} pushes); push p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; pull p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; {} errors{} (target with 200 devices: 0 errors, push p99 < 100 ms)",
+            "bench load on {backend}, {devices} devices for {seconds} s (pause {} ms): {:.0} mutations/s ({} applied, {} pushes); push p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; pull p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; {} errors{} (target with 200 devices: 0 errors, push p99 < 100 ms)",
             pause.as_millis(),
             self.applied as f64 / self.elapsed,
             self.applied,
@@ -316,7 +336,7 @@ async fn run(server: &Server, tablets: Vec<Tablet>, length: Duration, pause: Dur
 
 /// The whole log, read from the start by the coordinator: every number once, no gap, and every
 /// acknowledged change in it under the number the device was told.
-async fn check_the_log(server: &Server, figures: &Figures) {
+async fn check_the_log(server: &Server, figures: &Figures, backend: &str) {
     let reader = "0193e0ff-0000-7000-8000-0000000000ff";
     let (mut cursor, mut view) = (0, 0);
     let mut numbers = Vec::new();
@@ -345,7 +365,7 @@ async fn check_the_log(server: &Server, figures: &Figures) {
         );
     }
     println!(
-        "bench load, checked: the log holds {} changes numbered 1..={} with no gap or repeat; all {} acknowledged changes are in it; every device pulled its own, in order",
+        "bench load on {backend}, checked: the log holds {} changes numbered 1..={} with no gap or repeat; all {} acknowledged changes are in it; every device pulled its own, in order",
         numbers.len(),
         numbers.len(),
         figures.acknowledged.len()
