@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use dsr_shared::accounts::AuditEntry;
 use dsr_shared::{PersonId, UserId};
-use serde_json::json;
+use sqlx::{QueryBuilder, Sqlite};
 
-use super::SqliteTransaction;
+use super::{SqliteTransaction, rows_per_statement};
 use crate::AppError;
 use crate::storage::{AuditEvent, AuditFilter, AuditStorage, from_json, from_time};
 
@@ -47,38 +47,28 @@ impl AuditColumns {
 #[async_trait::async_trait]
 impl AuditStorage for SqliteTransaction {
     async fn append_audit(&mut self, events: &[AuditEvent], now: DateTime<Utc>) -> Result<(), AppError> {
-        if events.is_empty() {
-            return Ok(());
+        let at = now.to_rfc3339();
+        for chunk in events.chunks(rows_per_statement(12)) {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO audit (at, happened_at, area_id, user_id, client_id, action, person_id, record_id, kind,
+                                    changes, reason, detail) ",
+            );
+            insert.push_values(chunk, |mut row, e| {
+                row.push_bind(at.as_str())
+                    .push_bind(e.happened_at.map(|t| t.to_rfc3339()))
+                    .push_bind(e.area_id.as_deref())
+                    .push_bind(e.user_id.map(|u| u.to_string()))
+                    .push_bind(e.client_id.as_deref())
+                    .push_bind(e.action)
+                    .push_bind(e.person_id.map(|p| p.to_string()))
+                    .push_bind(e.record_id.as_deref())
+                    .push_bind(e.kind.as_deref())
+                    .push_bind(e.changes.as_ref().map(|c| c.to_string()))
+                    .push_bind(e.reason.as_deref())
+                    .push_bind(e.detail.as_deref());
+            });
+            insert.build().execute(self.db()).await?;
         }
-        let rows: Vec<serde_json::Value> = events
-            .iter()
-            .map(|e| {
-                json!([
-                    e.happened_at.map(|t| t.to_rfc3339()),
-                    e.area_id,
-                    e.user_id.map(|u| u.to_string()),
-                    e.client_id,
-                    e.action,
-                    e.person_id.map(|p| p.to_string()),
-                    e.record_id,
-                    e.kind,
-                    e.changes.as_ref().map(|c| c.to_string()),
-                    e.reason,
-                    e.detail,
-                ])
-            })
-            .collect();
-        sqlx::query(
-            "INSERT INTO audit (at, happened_at, area_id, user_id, client_id, action, person_id, record_id, kind, changes,
-                                reason, detail)
-             SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
-                    value ->> 7, value ->> 8, value ->> 9, value ->> 10
-             FROM json_each(?) ORDER BY key",
-        )
-        .bind(now.to_rfc3339())
-        .bind(serde_json::Value::Array(rows).to_string())
-        .execute(self.db())
-        .await?;
         Ok(())
     }
 

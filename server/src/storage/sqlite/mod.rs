@@ -116,3 +116,9 @@ impl Transaction for SqliteTransaction {
         Ok(())
     }
 }
+
+/// How many rows of `columns` values one statement may carry: well under SQLite's limit of 32,766
+/// parameters, and a statement a row or a thousand alike (a statement costs a round trip).
+fn rows_per_statement(columns: usize) -> usize {
+    (30_000 / columns).max(1)
+}

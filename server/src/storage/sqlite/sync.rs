@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 use dsr_shared::access::View;
 use dsr_shared::sync::{Change, Conflict, Fields, PushResult, Record, RecordKind};
 use dsr_shared::{PersonId, RecordId, UserId};
-use serde_json::{Value, json};
+use sqlx::{QueryBuilder, Sqlite};
 
-use super::SqliteTransaction;
+use super::{SqliteTransaction, rows_per_statement};
 use crate::AppError;
 use crate::storage::{
     Author, ConflictRow, DeviceRow, LogEntry, RecordFields, StoredRecord, SyncStorage, from_id, from_json, from_time,
@@ -248,67 +248,58 @@ impl SyncStorage for SqliteTransaction {
     }
 
     async fn append_changes(&mut self, entries: &[LogEntry<'_>], author: Author<'_>) -> Result<(), AppError> {
-        if entries.is_empty() {
-            return Ok(());
+        let records = entries.iter().map(|e| to_json(e.record)).collect::<Result<Vec<_>, AppError>>()?;
+        let (at, user) = (author.at.to_rfc3339(), author.user_id.map(|u| u.to_string()));
+        for chunk in entries.iter().zip(&records).collect::<Vec<_>>().chunks(rows_per_statement(9)) {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO change_log (change_seq, record_id, kind, version, record, client_id, client_seq, at, user_id) ",
+            );
+            insert.push_values(chunk, |mut row, (entry, record)| {
+                row.push_bind(entry.change_seq as i64)
+                    .push_bind(entry.record.id.to_string())
+                    .push_bind(entry.record.kind.name())
+                    .push_bind(entry.record.version as i64)
+                    .push_bind(record.as_str())
+                    .push_bind(author.client_id)
+                    .push_bind(entry.client_seq as i64)
+                    .push_bind(at.as_str())
+                    .push_bind(user.as_deref());
+            });
+            insert.build().execute(self.db()).await?;
         }
-        let rows = entries
-            .iter()
-            .map(|e| {
-                Ok(json!([
-                    e.change_seq,
-                    e.record.id,
-                    e.record.kind.name(),
-                    e.record.version,
-                    to_json(e.record)?,
-                    e.client_seq
-                ]))
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        sqlx::query(
-            "INSERT INTO change_log (change_seq, record_id, kind, version, record, client_id, client_seq, at, user_id)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?1, value ->> 5, ?2, ?3
-             FROM json_each(?4) ORDER BY key",
-        )
-        .bind(author.client_id)
-        .bind(author.at.to_rfc3339())
-        .bind(author.user_id.map(|u| u.to_string()))
-        .bind(Value::Array(rows).to_string())
-        .execute(self.db())
-        .await?;
         Ok(())
     }
 
     async fn save_records(&mut self, area: &str, records: &[(&Record, u64)]) -> Result<(), AppError> {
-        if records.is_empty() {
-            return Ok(());
-        }
         // A record changed twice in one write: its last state wins.
-        let mut rows: BTreeMap<RecordId, Value> = BTreeMap::new();
+        let mut last: BTreeMap<RecordId, (&Record, u64)> = BTreeMap::new();
         for (record, change_seq) in records {
-            rows.insert(
-                record.id,
-                json!([
-                    record.id,
-                    record.kind.name(),
-                    record.version,
-                    to_json(&record.fields)?,
-                    i64::from(record.deleted),
-                    change_seq,
-                    record.person_id()
-                ]),
-            );
+            last.insert(record.id, (record, *change_seq));
         }
-        sqlx::query(
-            "INSERT INTO records (id, kind, version, fields, deleted, change_seq, area_id, person_id)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, ?1, value ->> 6
-             FROM json_each(?2) WHERE true
-             ON CONFLICT (id) DO UPDATE SET version = excluded.version, fields = excluded.fields,
+        let rows = last
+            .into_values()
+            .map(|(record, change_seq)| Ok((record, change_seq, to_json(&record.fields)?)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        for chunk in rows.chunks(rows_per_statement(8)) {
+            let mut upsert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO records (id, kind, version, fields, deleted, change_seq, area_id, person_id) ",
+            );
+            upsert.push_values(chunk, |mut row, (record, change_seq, fields)| {
+                row.push_bind(record.id.to_string())
+                    .push_bind(record.kind.name())
+                    .push_bind(record.version as i64)
+                    .push_bind(fields.as_str())
+                    .push_bind(record.deleted)
+                    .push_bind(*change_seq as i64)
+                    .push_bind(area)
+                    .push_bind(record.person_id().map(|p| p.to_string()));
+            });
+            upsert.push(
+                " ON CONFLICT (id) DO UPDATE SET version = excluded.version, fields = excluded.fields,
                  deleted = excluded.deleted, change_seq = excluded.change_seq",
-        )
-        .bind(area)
-        .bind(Value::Array(rows.into_values().collect()).to_string())
-        .execute(self.db())
-        .await?;
+            );
+            upsert.build().execute(self.db()).await?;
+        }
         Ok(())
     }
 
@@ -322,16 +313,15 @@ impl SyncStorage for SqliteTransaction {
         if answers.is_empty() {
             return Ok(());
         }
-        let rows = answers.iter().map(|r| Ok(json!([r.seq, to_json(r)?]))).collect::<Result<Vec<_>, AppError>>()?;
-        sqlx::query(
-            "INSERT INTO client_mutations (client_id, seq, result, at)
-             SELECT ?1, value ->> 0, value ->> 1, ?2 FROM json_each(?3) ORDER BY key",
-        )
-        .bind(client)
-        .bind(at.to_rfc3339())
-        .bind(Value::Array(rows).to_string())
-        .execute(self.db())
-        .await?;
+        let rows = answers.iter().map(|r| Ok((r.seq as i64, to_json(r)?))).collect::<Result<Vec<_>, AppError>>()?;
+        let at = at.to_rfc3339();
+        for chunk in rows.chunks(rows_per_statement(4)) {
+            let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO client_mutations (client_id, seq, result, at) ");
+            insert.push_values(chunk, |mut row, (seq, result)| {
+                row.push_bind(client).push_bind(*seq).push_bind(result.as_str()).push_bind(at.as_str());
+            });
+            insert.build().execute(self.db()).await?;
+        }
         sqlx::query("UPDATE sync_clients SET last_seq = ? WHERE client_id = ?")
             .bind(last_seq as i64)
             .bind(client)
