@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod columns;
 pub mod copy;
 mod policy;
 pub(crate) mod postgres;

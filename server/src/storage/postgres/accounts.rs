@@ -7,63 +7,8 @@ use dsr_shared::{PersonId, UserId};
 
 use super::PostgresTransaction;
 use crate::AppError;
-use crate::storage::{AccountStorage, NewUser, StoredUser, from_id, from_time};
-
-#[derive(sqlx::FromRow)]
-pub(super) struct UserColumns {
-    id: String,
-    area_id: String,
-    username: Option<String>,
-    display_name: String,
-    role: String,
-    password_hash: Option<String>,
-    disabled_at: Option<String>,
-    young_person: bool,
-    created_at: String,
-}
-
-pub(super) const USER_COLUMNS: &str =
-    "u.id, u.area_id, u.username, u.display_name, u.role, u.password_hash, u.disabled_at, u.young_person, u.created_at";
-
-impl UserColumns {
-    pub(super) fn read(self) -> Result<StoredUser, AppError> {
-        Ok(StoredUser {
-            id: from_id(&self.id, "user id")?,
-            area_id: self.area_id,
-            username: self.username,
-            display_name: self.display_name,
-            role: Role::from_name(&self.role).ok_or_else(|| AppError::Corrupt(format!("role {}", self.role)))?,
-            password_hash: self.password_hash,
-            disabled: self.disabled_at.is_some(),
-            young_person: self.young_person,
-            created_at: from_time(&self.created_at, "user created")?,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct AreaColumns {
-    id: String,
-    name: String,
-}
-
-impl From<AreaColumns> for AreaSummary {
-    fn from(AreaColumns { id, name }: AreaColumns) -> Self {
-        AreaSummary { id, name }
-    }
-}
-
-/// A username taken: said on the field.
-fn username_taken(error: sqlx::Error) -> AppError {
-    match &error {
-        sqlx::Error::Database(e) if e.is_unique_violation() => {
-            let mut errors = dsr_shared::ValidationErrors::new();
-            errors.add("username", "This username is taken: choose another");
-            errors.into()
-        }
-        _ => error.into(),
-    }
-}
+use crate::storage::columns::{AreaColumns, USER_COLUMNS, UserColumns, unless_unique, username_taken};
+use crate::storage::{AccountStorage, NewUser, StoredUser, from_id};
 
 #[async_trait::async_trait]
 impl AccountStorage for PostgresTransaction {
@@ -74,11 +19,8 @@ impl AccountStorage for PostgresTransaction {
             .bind(now.to_rfc3339())
             .execute(self.db())
             .await
-            .map_err(|error| match &error {
-                sqlx::Error::Database(e) if e.is_unique_violation() => {
-                    AppError::Conflict(format!("There is already an area called {}", area.name))
-                }
-                _ => error.into(),
+            .map_err(|e| {
+                unless_unique(e, || AppError::Conflict(format!("There is already an area called {}", area.name)))
             })?;
         Ok(())
     }
@@ -129,7 +71,7 @@ impl AccountStorage for PostgresTransaction {
         .bind(user.young_person && user.role == Role::Family)
         .execute(self.db())
         .await
-        .map_err(username_taken)?;
+        .map_err(|e| unless_unique(e, username_taken))?;
         Ok(id)
     }
 
@@ -187,7 +129,7 @@ impl AccountStorage for PostgresTransaction {
             .bind(id.to_string())
             .execute(self.db())
             .await
-            .map_err(username_taken)?;
+            .map_err(|e| unless_unique(e, username_taken))?;
         Ok(())
     }
 

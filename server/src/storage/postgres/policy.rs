@@ -2,15 +2,8 @@
 
 use super::PostgresTransaction;
 use crate::AppError;
-use crate::storage::{NewPolicy, PolicyRow, PolicyStorage, from_json, from_time, to_json};
-
-#[derive(sqlx::FromRow)]
-struct PolicyColumns {
-    version: i64,
-    policy: String,
-    changed_at: String,
-    changed_by: String,
-}
+use crate::storage::columns::{PolicyColumns, unless_unique};
+use crate::storage::{NewPolicy, PolicyRow, PolicyStorage, to_json};
 
 #[async_trait::async_trait]
 impl PolicyStorage for PostgresTransaction {
@@ -23,15 +16,7 @@ impl PolicyStorage for PostgresTransaction {
         .bind(area)
         .fetch_optional(self.db())
         .await?;
-        row.map(|row| {
-            Ok(PolicyRow {
-                version: row.version as u64,
-                policy: from_json(&row.policy, &format!("area policy {}", row.version))?,
-                changed_at: from_time(&row.changed_at, "area policy time")?,
-                changed_by: row.changed_by,
-            })
-        })
-        .transpose()
+        row.map(PolicyColumns::read).transpose()
     }
 
     async fn add_policy(&mut self, policy: NewPolicy<'_>) -> Result<(), AppError> {
@@ -46,11 +31,10 @@ impl PolicyStorage for PostgresTransaction {
         .bind(policy.reason)
         .execute(self.db())
         .await
-        .map_err(|error| match &error {
-            sqlx::Error::Database(e) if e.is_unique_violation() => {
+        .map_err(|e| {
+            unless_unique(e, || {
                 AppError::Conflict("Someone changed the policy at the same time: open it again and redo your change".into())
-            }
-            _ => error.into(),
+            })
         })?;
         Ok(())
     }

@@ -4,8 +4,8 @@ use dsr_shared::sync::Record;
 use dsr_shared::{PersonId, RecordId};
 
 use super::PostgresTransaction;
-use super::sync::FieldsColumns;
 use crate::AppError;
+use crate::storage::columns::FieldsColumns;
 use crate::storage::{PurgeRow, RecordFields, RetentionStorage, to_json};
 
 #[async_trait::async_trait]

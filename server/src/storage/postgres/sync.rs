@@ -11,87 +11,10 @@ use serde_json::{Value, json};
 
 use super::{PostgresTransaction, texts};
 use crate::AppError;
+use crate::storage::columns::{ConflictColumns, DeviceColumns, FieldsColumns, RecordColumns};
 use crate::storage::{
-    Author, ConflictRow, DeviceRow, LogEntry, RecordFields, StoredRecord, SyncStorage, from_id, from_json, from_time,
-    to_json,
+    Author, ConflictRow, DeviceRow, LogEntry, RecordFields, StoredRecord, SyncStorage, from_id, from_json, to_json,
 };
-
-#[derive(sqlx::FromRow)]
-struct DeviceColumns {
-    last_seq: i64,
-    user_id: Option<String>,
-    claimed_at: Option<String>,
-    view_no: i64,
-    view: Option<String>,
-    prev_view_no: Option<i64>,
-    prev_view: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct RecordColumns {
-    id: String,
-    kind: String,
-    version: i64,
-    fields: String,
-    deleted: bool,
-    area_id: Option<String>,
-    change_seq: i64,
-}
-
-impl RecordColumns {
-    fn stored(self) -> Result<StoredRecord, AppError> {
-        Ok(StoredRecord {
-            record: Record {
-                id: from_id(&self.id, "record id")?,
-                kind: kind(&self.kind)?,
-                version: self.version as u64,
-                fields: from_json(&self.fields, "record fields")?,
-                deleted: self.deleted,
-            },
-            area_id: self.area_id,
-            change_seq: self.change_seq as u64,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(super) struct FieldsColumns {
-    id: String,
-    kind: String,
-    person_id: Option<String>,
-    fields: String,
-}
-
-impl FieldsColumns {
-    pub(super) fn read(self) -> Result<RecordFields, AppError> {
-        Ok(RecordFields {
-            id: from_id(&self.id, "record id")?,
-            kind: kind(&self.kind)?,
-            person_id: self.person_id.as_deref().map(|p| from_id(p, "person id")).transpose()?,
-            fields: from_json(&self.fields, "record fields")?,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct ConflictColumns {
-    id: String,
-    record_id: String,
-    kind: String,
-    field: String,
-    base: String,
-    theirs: String,
-    ours: String,
-    client_id: String,
-    client_seq: i64,
-    at: String,
-    person_id: Option<String>,
-    review_id: Option<String>,
-}
-
-fn kind(name: &str) -> Result<RecordKind, AppError> {
-    RecordKind::from_name(name).ok_or_else(|| AppError::Corrupt(format!("record kind {name}")))
-}
 
 const RECORD_COLUMNS: &str = "id, kind, version, fields::text AS fields, deleted, area_id, change_seq";
 
@@ -105,17 +28,7 @@ impl SyncStorage for PostgresTransaction {
         .bind(client)
         .fetch_optional(self.db())
         .await?;
-        let Some(row) = row else { return Ok(None) };
-        let view = |text: Option<String>| text.map(|t| from_json::<View>(&t, "device view")).transpose();
-        Ok(Some(DeviceRow {
-            last_seq: row.last_seq as u64,
-            owner: row.user_id.as_deref().map(|u| from_id(u, "device owner")).transpose()?,
-            claimed_at: row.claimed_at.as_deref().map(|t| from_time(t, "device claimed")).transpose()?,
-            view_no: row.view_no as u64,
-            view: view(row.view)?,
-            prev_view_no: row.prev_view_no.map(|n| n as u64),
-            prev_view: view(row.prev_view)?,
-        }))
+        row.map(DeviceColumns::read).transpose()
     }
 
     async fn add_device(&mut self, client: &str, owner: UserId, now: DateTime<Utc>) -> Result<(), AppError> {
@@ -185,7 +98,7 @@ impl SyncStorage for PostgresTransaction {
                 .bind(texts(ids))
                 .fetch_all(self.db())
                 .await?;
-        rows.into_iter().map(RecordColumns::stored).collect()
+        rows.into_iter().map(RecordColumns::read).collect()
     }
 
     async fn person_records(&mut self, person: PersonId, area: &str) -> Result<Vec<StoredRecord>, AppError> {
@@ -195,7 +108,7 @@ impl SyncStorage for PostgresTransaction {
                 .bind(area)
                 .fetch_all(self.db())
                 .await?;
-        rows.into_iter().map(RecordColumns::stored).collect()
+        rows.into_iter().map(RecordColumns::read).collect()
     }
 
     async fn records_about(
@@ -427,26 +340,7 @@ impl SyncStorage for PostgresTransaction {
         .bind(area)
         .fetch_all(self.db())
         .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(ConflictRow {
-                    conflict: Conflict {
-                        id: row.id,
-                        record_id: from_id(&row.record_id, "conflict record")?,
-                        kind: kind(&row.kind)?,
-                        field: row.field,
-                        base: from_json(&row.base, "conflict base")?,
-                        theirs: from_json(&row.theirs, "conflict value")?,
-                        ours: from_json(&row.ours, "conflict value")?,
-                        client_id: from_id(&row.client_id, "conflict client")?,
-                        client_seq: row.client_seq as u64,
-                        at: from_time(&row.at, "conflict time")?,
-                    },
-                    person_id: row.person_id.and_then(|p| p.parse().ok()),
-                    review_id: row.review_id.and_then(|r| r.parse().ok()),
-                })
-            })
-            .collect()
+        rows.into_iter().map(ConflictColumns::read).collect()
     }
 
     async fn people_with_keys(&mut self, area: &str, keys: &[String]) -> Result<Vec<(RecordId, Fields)>, AppError> {

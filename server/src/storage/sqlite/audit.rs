@@ -7,42 +7,8 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use super::{SqliteTransaction, rows_per_statement};
 use crate::AppError;
-use crate::storage::{AuditEvent, AuditFilter, AuditStorage, from_json, from_time};
-
-#[derive(sqlx::FromRow)]
-struct AuditColumns {
-    id: i64,
-    at: String,
-    happened_at: Option<String>,
-    user_id: Option<String>,
-    user_name: Option<String>,
-    action: String,
-    person_id: Option<String>,
-    record_id: Option<String>,
-    kind: Option<String>,
-    changes: Option<String>,
-    reason: Option<String>,
-    detail: Option<String>,
-}
-
-impl AuditColumns {
-    fn read(self) -> Result<AuditEntry, AppError> {
-        Ok(AuditEntry {
-            id: self.id as u64,
-            at: from_time(&self.at, "audit time")?,
-            happened_at: self.happened_at.as_deref().map(|t| from_time(t, "audit time")).transpose()?,
-            user_id: self.user_id.and_then(|u| u.parse().ok()),
-            user_name: self.user_name,
-            action: self.action,
-            person_id: self.person_id.and_then(|p| p.parse().ok()),
-            record_id: self.record_id,
-            kind: self.kind,
-            changes: self.changes.as_deref().map(|c| from_json(c, "audit changes")).transpose()?,
-            reason: self.reason,
-            detail: self.detail,
-        })
-    }
-}
+use crate::storage::columns::AuditColumns;
+use crate::storage::{AuditEvent, AuditFilter, AuditStorage};
 
 #[async_trait::async_trait]
 impl AuditStorage for SqliteTransaction {

@@ -4,16 +4,9 @@ use chrono::{DateTime, Utc};
 use dsr_shared::{ClientId, UserId};
 
 use super::SqliteTransaction;
-use super::accounts::{USER_COLUMNS, UserColumns};
 use crate::AppError;
+use crate::storage::columns::{SessionColumns, USER_COLUMNS};
 use crate::storage::{AttemptCount, SessionRow, SessionStorage, from_id, from_time};
-
-#[derive(sqlx::FromRow)]
-struct SessionColumns {
-    #[sqlx(flatten)]
-    user: UserColumns,
-    expires_at: String,
-}
 
 #[async_trait::async_trait]
 impl SessionStorage for SqliteTransaction {
@@ -42,10 +35,7 @@ impl SessionStorage for SqliteTransaction {
         .bind(token_hash)
         .fetch_optional(self.db())
         .await?;
-        row.map(|row| {
-            Ok(SessionRow { user: row.user.read()?, expires_at: from_time(&row.expires_at, "session expiry")? })
-        })
-        .transpose()
+        row.map(SessionColumns::read).transpose()
     }
 
     async fn delete_session(&mut self, token_hash: &str) -> Result<(), AppError> {

@@ -13,71 +13,10 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use super::{SqliteTransaction, rows_per_statement};
 use crate::AppError;
+use crate::storage::columns::{ConflictColumns, DeviceColumns, FieldsColumns, RecordColumns};
 use crate::storage::{
-    Author, ConflictRow, DeviceRow, LogEntry, RecordFields, StoredRecord, SyncStorage, from_id, from_json, from_time,
-    to_json,
+    Author, ConflictRow, DeviceRow, LogEntry, RecordFields, StoredRecord, SyncStorage, from_id, from_json, to_json,
 };
-
-#[derive(sqlx::FromRow)]
-struct DeviceColumns {
-    last_seq: i64,
-    user_id: Option<String>,
-    claimed_at: Option<String>,
-    view_no: i64,
-    view: Option<String>,
-    prev_view_no: Option<i64>,
-    prev_view: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct RecordColumns {
-    id: String,
-    kind: String,
-    version: i64,
-    fields: String,
-    deleted: bool,
-    area_id: Option<String>,
-    change_seq: i64,
-}
-
-impl RecordColumns {
-    fn stored(self) -> Result<StoredRecord, AppError> {
-        Ok(StoredRecord {
-            record: Record {
-                id: from_id(&self.id, "record id")?,
-                kind: kind(&self.kind)?,
-                version: self.version as u64,
-                fields: from_json(&self.fields, "record fields")?,
-                deleted: self.deleted,
-            },
-            area_id: self.area_id,
-            change_seq: self.change_seq as u64,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(super) struct FieldsColumns {
-    id: String,
-    kind: String,
-    person_id: Option<String>,
-    fields: String,
-}
-
-impl FieldsColumns {
-    pub(super) fn read(self) -> Result<RecordFields, AppError> {
-        Ok(RecordFields {
-            id: from_id(&self.id, "record id")?,
-            kind: kind(&self.kind)?,
-            person_id: self.person_id.as_deref().map(|p| from_id(p, "person id")).transpose()?,
-            fields: from_json(&self.fields, "record fields")?,
-        })
-    }
-}
-
-fn kind(name: &str) -> Result<RecordKind, AppError> {
-    RecordKind::from_name(name).ok_or_else(|| AppError::Corrupt(format!("record kind {name}")))
-}
 
 const RECORD_COLUMNS: &str = "r.id, r.kind, r.version, r.fields, r.deleted, r.area_id, r.change_seq";
 
@@ -103,17 +42,7 @@ impl SyncStorage for SqliteTransaction {
         .bind(client)
         .fetch_optional(self.db())
         .await?;
-        let Some(row) = row else { return Ok(None) };
-        let view = |text: Option<String>| text.map(|t| from_json::<View>(&t, "device view")).transpose();
-        Ok(Some(DeviceRow {
-            last_seq: row.last_seq as u64,
-            owner: row.user_id.as_deref().map(|u| from_id(u, "device owner")).transpose()?,
-            claimed_at: row.claimed_at.as_deref().map(|t| from_time(t, "device claimed")).transpose()?,
-            view_no: row.view_no as u64,
-            view: view(row.view)?,
-            prev_view_no: row.prev_view_no.map(|n| n as u64),
-            prev_view: view(row.prev_view)?,
-        }))
+        row.map(DeviceColumns::read).transpose()
     }
 
     async fn add_device(&mut self, client: &str, owner: UserId, now: DateTime<Utc>) -> Result<(), AppError> {
@@ -177,7 +106,7 @@ impl SyncStorage for SqliteTransaction {
             return Ok(Vec::new());
         }
         let rows: Vec<RecordColumns> = sqlx::query_as(RECORDS_BY_ID).bind(to_json(ids)?).fetch_all(self.db()).await?;
-        rows.into_iter().map(RecordColumns::stored).collect()
+        rows.into_iter().map(RecordColumns::read).collect()
     }
 
     async fn person_records(&mut self, person: PersonId, area: &str) -> Result<Vec<StoredRecord>, AppError> {
@@ -187,7 +116,7 @@ impl SyncStorage for SqliteTransaction {
                 .bind(area)
                 .fetch_all(self.db())
                 .await?;
-        rows.into_iter().map(RecordColumns::stored).collect()
+        rows.into_iter().map(RecordColumns::read).collect()
     }
 
     async fn records_about(
@@ -382,25 +311,16 @@ impl SyncStorage for SqliteTransaction {
     }
 
     async fn open_conflicts(&mut self, area: &str) -> Result<Vec<ConflictRow>, AppError> {
-        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT json_object('id', c.id, 'record_id', c.record_id, 'kind', c.kind, 'field', c.field, 'base', json(c.base),
-                    'theirs', json(c.theirs), 'ours', json(c.ours), 'client_id', c.client_id, 'client_seq', c.client_seq, 'at', c.at),
-                    r.person_id, json_extract(r.fields, '$.review_id')
+        let rows: Vec<ConflictColumns> = sqlx::query_as(
+            "SELECT c.id, c.record_id, c.kind, c.field, c.base, c.theirs, c.ours, c.client_id, c.client_seq, c.at,
+                    r.person_id, r.fields ->> '$.review_id' AS review_id
              FROM conflicts c JOIN records r ON r.id = c.record_id
              WHERE c.resolved_at IS NULL AND r.area_id = ? ORDER BY c.at, c.id",
         )
         .bind(area)
         .fetch_all(self.db())
         .await?;
-        rows.into_iter()
-            .map(|(conflict, person, review)| {
-                Ok(ConflictRow {
-                    conflict: from_json(&conflict, "conflict")?,
-                    person_id: person.and_then(|p| p.parse().ok()),
-                    review_id: review.and_then(|r| r.parse().ok()),
-                })
-            })
-            .collect()
+        rows.into_iter().map(ConflictColumns::read).collect()
     }
 
     async fn people_with_keys(&mut self, area: &str, keys: &[String]) -> Result<Vec<(RecordId, Fields)>, AppError> {
