@@ -24,6 +24,11 @@ const RECORDS: u64 = 10_000;
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a benchmark: run with ./scripts/bench.sh"]
 async fn sync_benchmarks() {
+    // DSR_BENCH_ONLY=dashboard: that figure alone (to compare two builds several times over).
+    if std::env::var("DSR_BENCH_ONLY").is_ok_and(|only| only == "dashboard") {
+        dashboard(RECORDS).await;
+        return;
+    }
     let server = Server::start().await;
     // 1. Server push throughput.
     let (seconds, bytes) = push_people(&server, RECORDS).await;
