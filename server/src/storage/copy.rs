@@ -292,9 +292,9 @@ impl TableCopied {
 /// Rows read a page at a time.
 const PAGE: u32 = 2_000;
 
-/// Copies every table of `from` into `to`, which must hold nothing yet, then reads `to` back and
-/// compares counts and checksums table by table. A difference is an error, after every table is
-/// compared.
+/// Copies every table of `from` into `to`, which must hold nothing yet, then reads both again and
+/// compares counts and checksums table by table: the source changed during the copy, or the copy
+/// differs from it, is an error.
 pub async fn copy_database(from: &dyn TableCopy, to: &dyn TableCopy) -> Result<Vec<TableCopied>, AppError> {
     for table in TABLES {
         let rows = to.count_rows(table).await?;
@@ -312,9 +312,18 @@ pub async fn copy_database(from: &dyn TableCopy, to: &dyn TableCopy) -> Result<V
     }
     to.finish_copy().await?;
     for (table, copy) in TABLES.iter().zip(copied.iter_mut()) {
-        let (rows, checksum) = scan(to, table, None).await?;
-        copy.target_rows = rows;
-        copy.target_checksum = checksum;
+        // The source read again: a write to it during the copy (which the copy would have missed) makes
+        // it differ from the copy.
+        let (rows, checksum) = scan(from, table, None).await?;
+        let (target_rows, target_checksum) = scan(to, table, None).await?;
+        if (rows, &checksum) != (copy.rows, &copy.checksum) {
+            return Err(AppError::Conflict(format!(
+                "{} changed while it was copied ({} rows, then {rows}): stop the server using it and copy into a new database again",
+                table.name, copy.rows
+            )));
+        }
+        copy.target_rows = target_rows;
+        copy.target_checksum = target_checksum;
     }
     let differ: Vec<String> = copied
         .iter()
@@ -404,6 +413,60 @@ mod tests {
         assert!(a.is_some() && a == b);
         assert_ne!(a, row_hash(table, &row(r#"{"a":[1,{"x":null,"y":3}],"b":1}"#)).ok());
         assert!(row_hash(table, &row("not json")).is_err());
+    }
+
+    /// Tables in memory; `grows` adds a row to `areas` once its first read ended (a write during a copy).
+    #[derive(Default)]
+    struct Memory {
+        tables: std::sync::Mutex<BTreeMap<&'static str, Vec<Row>>>,
+        grows: bool,
+        reads: std::sync::atomic::AtomicUsize,
+    }
+
+    fn area(id: &str) -> Row {
+        serde_json::from_value(serde_json::json!({ "id": id, "name": id, "created_at": "2026-12-04T00:00:00+00:00" }))
+            .unwrap_or_default()
+    }
+
+    #[async_trait::async_trait]
+    impl TableCopy for Memory {
+        async fn count_rows(&self, table: &Table) -> Result<u64, AppError> {
+            Ok(self.tables.lock().map_or(0, |t| t.get(table.name).map_or(0, Vec::len)) as u64)
+        }
+        async fn read_rows(&self, table: &Table, after: Option<&Row>, _limit: u32) -> Result<Vec<Row>, AppError> {
+            let mut tables = self.tables.lock().map_err(|_| AppError::Corrupt("lock".into()))?;
+            if after.is_some() {
+                if table.name == "areas"
+                    && self.grows
+                    && self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0
+                {
+                    tables.entry("areas").or_default().push(area("late"));
+                }
+                return Ok(Vec::new());
+            }
+            Ok(tables.get(table.name).cloned().unwrap_or_default())
+        }
+        async fn write_rows(&self, table: &Table, rows: &[Row]) -> Result<(), AppError> {
+            let mut tables = self.tables.lock().map_err(|_| AppError::Corrupt("lock".into()))?;
+            tables.entry(table.name).or_default().extend(rows.iter().cloned());
+            Ok(())
+        }
+        async fn finish_copy(&self) -> Result<(), AppError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_source_written_to_during_the_copy_fails_it() {
+        let source = Memory { grows: true, ..Memory::default() };
+        source.tables.lock().map(|mut t| t.insert("areas", vec![area("a"), area("b")])).ok();
+        let copied = copy_database(&source, &Memory::default()).await;
+        assert!(copied.as_ref().is_err_and(|e| e.to_string().contains("changed while it was copied")), "{copied:?}");
+        // The same without the write: copied, and said so.
+        let quiet = Memory::default();
+        quiet.tables.lock().map(|mut t| t.insert("areas", vec![area("a"), area("b")])).ok();
+        let copied = copy_database(&quiet, &Memory::default()).await.unwrap_or_default();
+        assert!(copied.iter().all(TableCopied::matches) && copied[0].rows == 2, "{copied:?}");
     }
 
     #[test]
