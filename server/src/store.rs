@@ -68,8 +68,8 @@ impl Store {
     }
 
     /// A setting of the database, for tests and diagnostics (SQLite: a pragma's value, such as
-    /// `journal_mode` or `synchronous`).
-    pub async fn pragma(&self, name: &str) -> Result<String, AppError> {
+    /// `journal_mode` or `synchronous`; PostgreSQL: a setting, such as `synchronous_commit`).
+    pub async fn setting(&self, name: &str) -> Result<String, AppError> {
         self.db.setting(name).await
     }
 }

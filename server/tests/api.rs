@@ -283,13 +283,13 @@ async fn database_is_wal_with_full_sync() {
     let server = test_server().await;
     if server.on_postgres() {
         // A commit returns once it is on disk.
-        assert_eq!(server.store.pragma("synchronous_commit").await.ok().as_deref(), Some("on"));
-        assert_eq!(server.store.pragma("fsync").await.ok().as_deref(), Some("on"));
+        assert_eq!(server.store.setting("synchronous_commit").await.ok().as_deref(), Some("on"));
+        assert_eq!(server.store.setting("fsync").await.ok().as_deref(), Some("on"));
         return;
     }
-    assert_eq!(server.store.pragma("journal_mode").await.ok().as_deref(), Some("wal"));
+    assert_eq!(server.store.setting("journal_mode").await.ok().as_deref(), Some("wal"));
     // 2 = FULL: an answered write is on disk.
-    assert_eq!(server.store.pragma("synchronous").await.ok().as_deref(), Some("2"));
+    assert_eq!(server.store.setting("synchronous").await.ok().as_deref(), Some("2"));
 }
 
 #[tokio::test]

@@ -255,6 +255,25 @@ pub fn table(name: &str) -> Option<&'static Table> {
 /// A row: its columns by name.
 pub type Row = Map<String, Value>;
 
+/// A key column's value, to bind (keys are whole numbers or text).
+pub enum KeyValue {
+    Integer(Option<i64>),
+    Text(Option<String>),
+}
+
+/// The values of `row`'s key columns, in order: where the next page starts.
+pub fn key_values(table: &Table, row: &Row) -> Vec<KeyValue> {
+    table
+        .key
+        .iter()
+        .map(|key| match row.get(*key) {
+            Some(Value::Number(n)) => KeyValue::Integer(n.as_i64()),
+            Some(Value::String(s)) => KeyValue::Text(Some(s.clone())),
+            _ => KeyValue::Text(None),
+        })
+        .collect()
+}
+
 /// What a backend does for a copy.
 #[async_trait::async_trait]
 pub trait TableCopy: Send + Sync {

@@ -1,10 +1,8 @@
 //! Whole tables read and written for `copy-database`, in PostgreSQL.
 
-use serde_json::Value;
-
 use super::PostgresDatabase;
 use crate::AppError;
-use crate::storage::copy::{Column, Row, TABLES, Table, TableCopy};
+use crate::storage::copy::{Column, KeyValue, Row, TABLES, Table, TableCopy, key_values};
 
 #[async_trait::async_trait]
 impl TableCopy for PostgresDatabase {
@@ -36,14 +34,11 @@ impl TableCopy for PostgresDatabase {
             table.name
         );
         let mut query = sqlx::query_as::<_, (String,)>(&sql);
-        if let Some(after) = after {
-            for key in table.key {
-                query = match after.get(*key) {
-                    Some(Value::Number(n)) => query.bind(n.as_i64()),
-                    Some(Value::String(s)) => query.bind(s.clone()),
-                    _ => query.bind(None::<String>),
-                };
-            }
+        for value in after.map(|row| key_values(table, row)).unwrap_or_default() {
+            query = match value {
+                KeyValue::Integer(n) => query.bind(n),
+                KeyValue::Text(s) => query.bind(s),
+            };
         }
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter()

@@ -309,22 +309,21 @@ impl SyncStorage for PostgresTransaction {
         caseload_of: Option<UserId>,
         limit: u32,
     ) -> Result<Vec<Change>, AppError> {
+        // The caseload's user is the last parameter, there only when the page is scoped to it.
         let scope = if caseload_of.is_some() {
-            " AND r.person_id IN (SELECT person_id FROM caseload WHERE user_id = $3)"
+            " AND r.person_id IN (SELECT person_id FROM caseload WHERE user_id = $4)"
         } else {
-            " AND $3::text IS NULL"
+            ""
         };
         let sql = format!(
             "SELECT c.change_seq, c.record::text FROM change_log c JOIN records r ON r.id = c.record_id
-             WHERE c.change_seq > $1 AND r.area_id = $2{scope} ORDER BY c.change_seq LIMIT $4"
+             WHERE c.change_seq > $1 AND r.area_id = $2{scope} ORDER BY c.change_seq LIMIT $3"
         );
-        let rows: Vec<(i64, String)> = sqlx::query_as(&sql)
-            .bind(after as i64)
-            .bind(area)
-            .bind(caseload_of.map(|u| u.to_string()))
-            .bind(i64::from(limit))
-            .fetch_all(self.db())
-            .await?;
+        let mut query = sqlx::query_as(&sql).bind(after as i64).bind(area).bind(i64::from(limit));
+        if let Some(user) = caseload_of {
+            query = query.bind(user.to_string());
+        }
+        let rows: Vec<(i64, String)> = query.fetch_all(self.db()).await?;
         rows.into_iter()
             .map(|(seq, record)| Ok(Change { change_seq: seq as u64, record: from_json(&record, "change log")? }))
             .collect()

@@ -1,26 +1,8 @@
 //! Whole tables read and written for `copy-database`, in SQLite.
 
-use serde_json::Value;
-
 use super::SqliteDatabase;
 use crate::AppError;
-use crate::storage::copy::{Column, Row, Table, TableCopy};
-
-/// The key of `after` bound to `query`, column by column.
-fn bind_key<'q>(
-    mut query: sqlx::query::QueryAs<'q, sqlx::Sqlite, (String,), sqlx::sqlite::SqliteArguments<'q>>,
-    table: &Table,
-    after: &Row,
-) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, (String,), sqlx::sqlite::SqliteArguments<'q>> {
-    for key in table.key {
-        query = match after.get(*key) {
-            Some(Value::Number(n)) => query.bind(n.as_i64()),
-            Some(Value::String(s)) => query.bind(s.clone()),
-            _ => query.bind(None::<String>),
-        };
-    }
-    query
-}
+use crate::storage::copy::{Column, KeyValue, Row, Table, TableCopy, key_values};
 
 #[async_trait::async_trait]
 impl TableCopy for SqliteDatabase {
@@ -53,8 +35,11 @@ impl TableCopy for SqliteDatabase {
             table.name
         );
         let mut query = sqlx::query_as::<_, (String,)>(&sql);
-        if let Some(after) = after {
-            query = bind_key(query, table, after);
+        for value in after.map(|row| key_values(table, row)).unwrap_or_default() {
+            query = match value {
+                KeyValue::Integer(n) => query.bind(n),
+                KeyValue::Text(s) => query.bind(s),
+            };
         }
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
