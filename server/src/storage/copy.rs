@@ -315,6 +315,11 @@ const PAGE: u32 = 2_000;
 /// compares counts and checksums table by table: the source changed during the copy, or the copy
 /// differs from it, is an error.
 pub async fn copy_database(from: &dyn TableCopy, to: &dyn TableCopy) -> Result<Vec<TableCopied>, AppError> {
+    copy_in_pages(from, to, PAGE).await
+}
+
+/// [`copy_database`], reading `page` rows at a time.
+async fn copy_in_pages(from: &dyn TableCopy, to: &dyn TableCopy, page: u32) -> Result<Vec<TableCopied>, AppError> {
     for table in TABLES {
         let rows = to.count_rows(table).await?;
         if rows > 0 {
@@ -326,15 +331,15 @@ pub async fn copy_database(from: &dyn TableCopy, to: &dyn TableCopy) -> Result<V
     }
     let mut copied = Vec::with_capacity(TABLES.len());
     for table in TABLES {
-        let (rows, checksum) = scan(from, table, Some(to)).await?;
+        let (rows, checksum) = scan(from, table, Some(to), page).await?;
         copied.push(TableCopied { table: table.name, rows, checksum, target_rows: 0, target_checksum: String::new() });
     }
     to.finish_copy().await?;
     for (table, copy) in TABLES.iter().zip(copied.iter_mut()) {
         // The source read again: a write to it during the copy (which the copy would have missed) makes
         // it differ from the copy.
-        let (rows, checksum) = scan(from, table, None).await?;
-        let (target_rows, target_checksum) = scan(to, table, None).await?;
+        let (rows, checksum) = scan(from, table, None, page).await?;
+        let (target_rows, target_checksum) = scan(to, table, None, page).await?;
         if (rows, &checksum) != (copy.rows, &copy.checksum) {
             return Err(AppError::Conflict(format!(
                 "{} changed while it was copied ({} rows, then {rows}): stop the server using it and copy into a new database again",
@@ -357,11 +362,16 @@ pub async fn copy_database(from: &dyn TableCopy, to: &dyn TableCopy) -> Result<V
 
 /// Reads every row of `table` (writing each page to `into`, when given): the count and a checksum
 /// that does not depend on the order rows are read in (the backends' text orders may differ).
-async fn scan(db: &dyn TableCopy, table: &Table, into: Option<&dyn TableCopy>) -> Result<(u64, String), AppError> {
+async fn scan(
+    db: &dyn TableCopy,
+    table: &Table,
+    into: Option<&dyn TableCopy>,
+    page_rows: u32,
+) -> Result<(u64, String), AppError> {
     let (mut count, mut sum) = (0u64, 0u128);
     let mut after: Option<Row> = None;
     loop {
-        let page = db.read_rows(table, after.as_ref(), PAGE).await?;
+        let page = db.read_rows(table, after.as_ref(), page_rows).await?;
         if page.is_empty() {
             break;
         }
@@ -486,6 +496,35 @@ mod tests {
         quiet.tables.lock().map(|mut t| t.insert("areas", vec![area("a"), area("b")])).ok();
         let copied = copy_database(&quiet, &Memory::default()).await.unwrap_or_default();
         assert!(copied.iter().all(TableCopied::matches) && copied[0].rows == 2, "{copied:?}");
+    }
+
+    /// Many pages, by text keys and by number: each page starts after the last row of the one before.
+    #[tokio::test]
+    async fn a_copy_read_a_few_rows_at_a_time_holds_every_row_once() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (from_path, to_path) = (dir.path().join("from.sqlite3"), dir.path().join("to.sqlite3"));
+        let open = crate::storage::sqlite::SqliteDatabase::open;
+        let (from, to) = (open(&from_path).await, open(&to_path).await);
+        let (Ok(from), Ok(to)) = (from, to) else { panic!("cannot open the databases") };
+        let areas: Vec<Row> = (0..25).map(|n| area(&format!("area-{n:02}"))).collect();
+        let entries: Vec<Row> = (1..=30)
+            .map(|n| {
+                serde_json::from_value(
+                    serde_json::json!({ "id": n, "at": "2026-12-04T00:00:00+00:00", "action": "test",
+                    "changes": "{\"a\": 1}" }),
+                )
+                .unwrap_or_default()
+            })
+            .collect();
+        for (name, rows) in [("areas", &areas), ("audit", &entries)] {
+            let table = table(name).unwrap_or_else(|| panic!("no {name}"));
+            from.write_rows(table, rows).await.unwrap_or_else(|e| panic!("{e}"));
+        }
+        let copied = copy_in_pages(&from, &to, 7).await.unwrap_or_else(|e| panic!("{e}"));
+        let rows = |name: &str| copied.iter().find(|t| t.table == name).map(|t| (t.rows, t.target_rows));
+        assert_eq!(rows("areas"), Some((25, 25)));
+        assert_eq!(rows("audit"), Some((30, 30)));
+        assert!(copied.iter().all(TableCopied::matches), "{copied:?}");
     }
 
     #[test]
