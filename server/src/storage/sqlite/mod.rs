@@ -1,11 +1,13 @@
 //! The SQLite backend (the default: one file in the data directory, nothing to run). WAL mode with
-//! `synchronous=FULL`, so an answered write survives a power cut; a write transaction is `BEGIN
-//! IMMEDIATE`, so writers queue for SQLite's single writer lock and the change log's numbers are
-//! given in commit order without gaps. Its migrations are in `server/migrations/sqlite`.
+//! `synchronous=FULL`, so an answered write survives a power cut. Writes take turns on one connection,
+//! in order, sharing commits with the writes queued behind them ([`group_commit`]), so the change
+//! log's numbers are given in commit order without gaps; reads use a pool of other connections. Its
+//! migrations are in `server/migrations/sqlite`.
 
 mod accounts;
 mod audit;
 mod copy;
+mod group_commit;
 mod policy;
 mod referrals;
 mod retention;
@@ -13,19 +15,29 @@ mod sessions;
 mod sync;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqliteConnection};
+use sqlx::{ConnectOptions, Sqlite, SqliteConnection};
 
 use super::{Database, Mode, Transaction};
 use crate::AppError;
 
 /// A SQLite database file.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SqliteDatabase {
+    /// Reads (and `copy-database`'s writes into a new database).
     pool: SqlitePool,
+    /// The server's writes, in turn.
+    writer: Arc<group_commit::Writer>,
+}
+
+impl std::fmt::Debug for SqliteDatabase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteDatabase").field("pool", &self.pool).finish_non_exhaustive()
+    }
 }
 
 impl SqliteDatabase {
@@ -38,9 +50,10 @@ impl SqliteDatabase {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        let writer = group_commit::Writer::new(options.connect().await?);
+        Ok(Self { pool, writer })
     }
 }
 
@@ -54,7 +67,7 @@ impl Database for SqliteDatabase {
         let connection = match mode {
             // Reads need no transaction: each statement reads a consistent state.
             Mode::Read => Connection::Plain(self.pool.acquire().await?),
-            Mode::Write => Connection::Transaction(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Mode::Write => Connection::Turn(self.writer.begin().await?),
         };
         Ok(Box::new(SqliteTransaction { connection }))
     }
@@ -65,6 +78,7 @@ impl Database for SqliteDatabase {
     }
 
     async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 
@@ -90,7 +104,7 @@ impl Database for SqliteDatabase {
 
 enum Connection {
     Plain(PoolConnection<Sqlite>),
-    Transaction(sqlx::Transaction<'static, Sqlite>),
+    Turn(group_commit::Turn),
 }
 
 /// A transaction on the SQLite database (for [`Mode::Read`], a connection of its own).
@@ -102,7 +116,7 @@ impl SqliteTransaction {
     fn db(&mut self) -> &mut SqliteConnection {
         match &mut self.connection {
             Connection::Plain(connection) => connection,
-            Connection::Transaction(transaction) => transaction,
+            Connection::Turn(turn) => turn.connection(),
         }
     }
 }
@@ -110,8 +124,8 @@ impl SqliteTransaction {
 #[async_trait::async_trait]
 impl Transaction for SqliteTransaction {
     async fn commit(self: Box<Self>) -> Result<(), AppError> {
-        if let Connection::Transaction(transaction) = self.connection {
-            transaction.commit().await?;
+        if let Connection::Turn(turn) = self.connection {
+            turn.commit().await?;
         }
         Ok(())
     }
