@@ -29,6 +29,13 @@ async fn sync_benchmarks() {
         dashboard(RECORDS).await;
         return;
     }
+    // DSR_BENCH_ONLY=drafts: draft autosave during and after a sync of 100,000 records, alone.
+    if std::env::var("DSR_BENCH_ONLY").is_ok_and(|only| only == "drafts") {
+        let big = Server::start().await;
+        push_people(&big, 100_000).await;
+        draft_autosave(&big).await;
+        return;
+    }
     let server = Server::start().await;
     // 1. Server push throughput.
     let (seconds, bytes) = push_people(&server, RECORDS).await;
