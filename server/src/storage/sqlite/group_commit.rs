@@ -89,8 +89,10 @@ async fn run(connection: &mut SqliteConnection, statements: &[&'static str]) -> 
     Ok(())
 }
 
+const CLOSED: &str = "the database is closed";
+
 fn closed() -> AppError {
-    AppError::Unavailable("the database is closed".into())
+    AppError::Unavailable(CLOSED.into())
 }
 
 impl Writer {
@@ -124,7 +126,11 @@ impl Writer {
         }
         if guard.group.is_none() {
             let connection = guard.connection.as_mut().ok_or_else(closed)?;
-            run(&mut *connection, &["BEGIN IMMEDIATE", "SAVEPOINT dsr_group"]).await?;
+            if let Err(error) = run(&mut *connection, &["BEGIN IMMEDIATE", "SAVEPOINT dsr_group"]).await {
+                // Begun without its savepoint, the transaction would refuse every later BEGIN.
+                guard.fail_group(&error.to_string()).await;
+                return Err(error.into());
+            }
             let id = guard.next_group;
             guard.next_group += 1;
             guard.group =
@@ -196,7 +202,7 @@ impl WriterState {
             Some(connection) => {
                 run(&mut *connection, &["RELEASE dsr_group", "COMMIT"]).await.map(|_| ()).map_err(|e| e.to_string())
             }
-            None => Err("the database is closed".into()),
+            None => Err(CLOSED.into()),
         };
         if result.is_err()
             && let Some(connection) = self.connection.as_mut()
@@ -242,7 +248,11 @@ impl Turn {
         let (done, committed) = oneshot::channel();
         match guard.group.as_mut() {
             Some(group) => group.members.push(done),
-            None => return Err(AppError::Unavailable("the write's transaction was lost".into())),
+            None => {
+                // Never expected (a turn begins inside a group): undone rather than left open.
+                guard.fail_group("the write's transaction was lost").await;
+                return Err(AppError::Unavailable("the write's transaction was lost".into()));
+            }
         }
         self.writer.leave(guard).await;
         match committed.await {
