@@ -62,6 +62,21 @@ async fn sign_in_offline_reload_unlock_work_and_sign_out_wipes_the_device() {
     // Work offline.
     add_person(&browser, "Morgan", "Offlineadd").await;
     browser.wait_for_text(ids::UNSYNCED, "1 change saved on this device, not sent yet").await;
+    // A half-typed form: its draft is kept sealed, and wiped with the rest at sign-out.
+    browser.click(ids::ADD_PERSON_LINK).await;
+    browser.type_into(ids::GIVEN_NAME, "Halfway").await;
+    browser
+        .wait_until(
+            "the draft is written",
+            &format!(
+                "done((document.getElementById('{}')?.dataset.values || '').includes('Halfway'))",
+                ids::DRAFT_SAVED
+            ),
+        )
+        .await;
+    let stored = browser.indexeddb_dump().await;
+    assert!(stored.contains("drafts:[{"), "the draft is stored: {stored}");
+    assert!(!stored.contains("Halfway"), "a draft is stored in clear: {stored}");
 
     // Signing out warns about the unsent change.
     browser.click(ids::SIGN_OUT_LINK).await;
