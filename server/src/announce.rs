@@ -4,6 +4,7 @@
 //! record and no name: a device that hears one pulls, and the pull decides what it may see.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::broadcast;
 
@@ -25,6 +26,8 @@ pub struct Announcer {
     sender: broadcast::Sender<Announcement>,
     /// `true` once the server is stopping: every stream ends, so a graceful shutdown does not wait on them.
     stopping: tokio::sync::watch::Sender<bool>,
+    /// The newest change number announced in any area (0 before the first since the server started).
+    newest: Arc<AtomicU64>,
 }
 
 impl Default for Announcer {
@@ -35,12 +38,24 @@ impl Default for Announcer {
 
 impl Announcer {
     pub fn new() -> Self {
-        Announcer { sender: broadcast::channel(BACKLOG).0, stopping: tokio::sync::watch::channel(false).0 }
+        Announcer {
+            sender: broadcast::channel(BACKLOG).0,
+            stopping: tokio::sync::watch::channel(false).0,
+            newest: Arc::new(AtomicU64::new(0)),
+        }
     }
 
     /// Tells every listener that `area_id` changed (nobody listening is not an error).
     pub fn announce(&self, area_id: &str, change_seq: u64) {
+        self.newest.fetch_max(change_seq, Ordering::Relaxed);
         let _nobody_listening = self.sender.send(Announcement { area_id: area_id.into(), change_seq });
+    }
+
+    /// The newest change number announced since the server started, in any area: a hint only (a
+    /// change may be committed and not yet announced, or never announced), for skipping work that is
+    /// useless when there are changes.
+    pub fn newest(&self) -> u64 {
+        self.newest.load(Ordering::Relaxed)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Announcement> {

@@ -95,6 +95,14 @@ impl Store {
     /// Up to `limit` changes after `cursor` that `user` may see, with what the device must delete or
     /// fetch because the user's access changed since its view `view_no`; each person whose records
     /// are sent is audited as read.
+    ///
+    /// Worked out first on a reader: a pull that sends nothing and changes no view (most pulls: the
+    /// 15-second timer, an announcement of a change this user may not see) writes nothing, so it is
+    /// answered from there and never waits for the writers' turn. Any other is worked out again, from
+    /// the start, in a write transaction (straight away when a change after its cursor was announced). Reads outside a transaction may see a later state from one
+    /// statement to the next; the reader's answer only moves the cursor past changes its view does not
+    /// hold, and should the user's access have grown meanwhile, the device's stored view (not updated
+    /// by the reader) differs from the next pull's, which sends that person's records up to the cursor.
     pub async fn pull(
         &self,
         user: &CurrentUser,
@@ -102,83 +110,22 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<PullResponse, AppError> {
-        let PullRequest { client, cursor, view_no, limit } = request;
+        // Not when a change after the cursor was announced since the server started: the answer almost
+        // surely sends it (a write), and working it out twice would cost every busy device's pull.
+        if self.changes().newest() <= request.cursor {
+            let mut tx = self.read().await?;
+            if let Pulled::Answer(answer) = pull_in(&mut *tx, user, &request, now, today, false).await? {
+                return Ok(answer);
+            }
+        }
         let mut tx = self.write().await?;
-        let client_text = client.to_string();
-        let device = claim_device(&mut *tx, &client_text, user, now).await?;
-        let view = view_for(&mut *tx, user, today).await?;
-        let base = if cursor == 0 {
-            // A device with nothing: the log from the start, filtered by the view, is all it needs.
-            Some(view.clone())
-        } else if view_no == device.view_no {
-            // None for a device that synced before accounts: it may hold anything, so it starts again.
-            device.view.clone()
-        } else if Some(view_no) == device.prev_view_no {
-            device.prev_view.clone()
-        } else {
-            None
-        };
-        let Some(base) = base.filter(|base| !view.needs_reset_from(base)) else {
-            tx.commit().await?;
-            return Ok(PullResponse {
-                changes: Vec::new(),
-                removed: Vec::new(),
-                cursor: 0,
-                more: true,
-                view: 0,
-                reset: true,
-            });
-        };
-
-        let mut changes = Vec::new();
-        let mut removed = Vec::new();
-        let mut answer_view = view_no;
-        if view != base {
-            for person in view.people_changed_from(&base) {
-                for stored in tx.person_records(person, &user.area_id).await? {
-                    let record = &stored.record;
-                    let (was, is) = (base.holds_record(record), view.holds_record(record));
-                    if was && !is {
-                        removed.push(record.id);
-                    } else if is && !was && !record.deleted && stored.change_seq <= cursor {
-                        // Later changes come through the log below: only what the device missed before it.
-                        changes.push(Change { change_seq: stored.change_seq, record: stored.record });
-                    }
-                }
+        match pull_in(&mut *tx, user, &request, now, today, true).await? {
+            Pulled::Answer(answer) => {
+                tx.commit().await?;
+                Ok(answer)
             }
-            answer_view = device.view_no.max(view_no) + 1;
-            tx.set_device_view(&client_text, answer_view, &view, Some((view_no, &base))).await?;
-        } else if cursor == 0 {
-            answer_view = device.view_no.max(view_no) + 1;
-            tx.set_device_view(&client_text, answer_view, &view, None).await?;
+            Pulled::NeedsWrite => Err(AppError::Corrupt("a pull in a write transaction asked for one".into())),
         }
-
-        let caseload_of = (!view.is_area_wide()).then_some(user.id);
-        let page = tx.log_page(&user.area_id, cursor, caseload_of, limit.saturating_add(1)).await?;
-        let more = page.len() > limit as usize;
-        let mut new_cursor = cursor;
-        for change in page.into_iter().take(limit as usize) {
-            new_cursor = change.change_seq;
-            if view.holds_record(&change.record) {
-                changes.push(change);
-            }
-        }
-
-        let mut sent: BTreeMap<Option<PersonId>, usize> = BTreeMap::new();
-        for change in &changes {
-            *sent.entry(change.record.person_id()).or_default() += 1;
-        }
-        let events: Vec<AuditEvent> = sent
-            .into_iter()
-            .map(|(person, count)| AuditEvent {
-                person_id: person,
-                client_id: Some(client_text.clone()),
-                ..AuditEvent::by(user, "person.sent").detail(format!("{count} record(s) sent to the device"))
-            })
-            .collect();
-        tx.append_audit(&events, now).await?;
-        tx.commit().await?;
-        Ok(PullResponse { changes, removed, cursor: new_cursor, more, view: answer_view, reset: false })
     }
 
     /// The current state of a record.
@@ -246,6 +193,121 @@ pub struct PullRequest {
     pub limit: u32,
 }
 
+/// What [`Store::pull`] works out: the answer, or (on a reader) that answering needs a write.
+enum Pulled {
+    Answer(PullResponse),
+    NeedsWrite,
+}
+
+/// A pull worked out in `tx`; with `may_write` false nothing is written and [`Pulled::NeedsWrite`] is
+/// the answer wherever a write would be (a device to claim, a view to store, records sent to audit).
+async fn pull_in(
+    tx: &mut dyn Transaction,
+    user: &CurrentUser,
+    request: &PullRequest,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    may_write: bool,
+) -> Result<Pulled, AppError> {
+    let PullRequest { client, cursor, view_no, limit } = *request;
+    let client_text = client.to_string();
+    let device = if may_write {
+        claim_device(tx, &client_text, user, now).await?
+    } else {
+        match tx.device(&client_text).await? {
+            Some(device) if device.owner.is_some() => owned_by(device, user)?,
+            // A device new to the server, or from before accounts: claiming it writes.
+            _ => return Ok(Pulled::NeedsWrite),
+        }
+    };
+    let view = view_for(tx, user, today).await?;
+    let base = if cursor == 0 {
+        // A device with nothing: the log from the start, filtered by the view, is all it needs.
+        Some(view.clone())
+    } else if view_no == device.view_no {
+        // None for a device that synced before accounts: it may hold anything, so it starts again.
+        device.view.clone()
+    } else if Some(view_no) == device.prev_view_no {
+        device.prev_view.clone()
+    } else {
+        None
+    };
+    let Some(base) = base.filter(|base| !view.needs_reset_from(base)) else {
+        return Ok(Pulled::Answer(PullResponse {
+            changes: Vec::new(),
+            removed: Vec::new(),
+            cursor: 0,
+            more: true,
+            view: 0,
+            reset: true,
+        }));
+    };
+    // A view to store (the user's access changed, or a device starting from nothing): a write.
+    if !may_write && (view != base || cursor == 0) {
+        return Ok(Pulled::NeedsWrite);
+    }
+    // An area-wide view holds nearly every change: with any after the cursor the answer sends records
+    // (a write), so the reader does not read the log only for the writer to read it again.
+    if !may_write && view.is_area_wide() && tx.last_change_seq().await? > cursor {
+        return Ok(Pulled::NeedsWrite);
+    }
+
+    let mut changes = Vec::new();
+    let mut removed = Vec::new();
+    let mut answer_view = view_no;
+    if view != base {
+        for person in view.people_changed_from(&base) {
+            for stored in tx.person_records(person, &user.area_id).await? {
+                let record = &stored.record;
+                let (was, is) = (base.holds_record(record), view.holds_record(record));
+                if was && !is {
+                    removed.push(record.id);
+                } else if is && !was && !record.deleted && stored.change_seq <= cursor {
+                    // Later changes come through the log below: only what the device missed before it.
+                    changes.push(Change { change_seq: stored.change_seq, record: stored.record });
+                }
+            }
+        }
+        answer_view = device.view_no.max(view_no) + 1;
+        tx.set_device_view(&client_text, answer_view, &view, Some((view_no, &base))).await?;
+    } else if cursor == 0 {
+        answer_view = device.view_no.max(view_no) + 1;
+        tx.set_device_view(&client_text, answer_view, &view, None).await?;
+    }
+
+    let caseload_of = (!view.is_area_wide()).then_some(user.id);
+    let page = tx.log_page(&user.area_id, cursor, caseload_of, limit.saturating_add(1)).await?;
+    let more = page.len() > limit as usize;
+    let mut new_cursor = cursor;
+    for change in page.into_iter().take(limit as usize) {
+        new_cursor = change.change_seq;
+        if view.holds_record(&change.record) {
+            changes.push(change);
+        }
+    }
+
+    // Records sent are audited as read: a write.
+    if !may_write && !changes.is_empty() {
+        return Ok(Pulled::NeedsWrite);
+    }
+    let mut sent: BTreeMap<Option<PersonId>, usize> = BTreeMap::new();
+    for change in &changes {
+        *sent.entry(change.record.person_id()).or_default() += 1;
+    }
+    let events: Vec<AuditEvent> = sent
+        .into_iter()
+        .map(|(person, count)| AuditEvent {
+            person_id: person,
+            client_id: Some(client_text.clone()),
+            ..AuditEvent::by(user, "person.sent").detail(format!("{count} record(s) sent to the device"))
+        })
+        .collect();
+    if !events.is_empty() {
+        tx.append_audit(&events, now).await?;
+    }
+    Ok(Pulled::Answer(PullResponse { changes, removed, cursor: new_cursor, more, view: answer_view, reset: false }))
+}
+
 /// The device's state, making it the user's on first contact. A device used by someone else is
 /// refused: each sign-in starts with a wiped device and a new device id.
 async fn claim_device(
@@ -266,18 +328,23 @@ async fn claim_device(
             prev_view: None,
         });
     };
+    if device.owner.is_none() {
+        // A device from before accounts: the first user to sync it owns it.
+        tx.claim_device(client, user.id, now).await?;
+        return Ok(device);
+    }
+    owned_by(device, user)
+}
+
+/// The device, when `user` owns it; refused when another account does.
+fn owned_by(device: DeviceRow, user: &CurrentUser) -> Result<DeviceRow, AppError> {
     match device.owner {
         Some(owner) if owner != user.id => Err(AppError::BadRequest {
             status: axum::http::StatusCode::FORBIDDEN,
             code: "device_of_another_user",
             message: "This device's data belongs to another account: sign out, then sign in again".into(),
         }),
-        Some(_) => Ok(device),
-        None => {
-            // A device from before accounts: the first user to sync it owns it.
-            tx.claim_device(client, user.id, now).await?;
-            Ok(device)
-        }
+        _ => Ok(device),
     }
 }
 
@@ -470,6 +537,73 @@ mod tests {
         assert!(
             matches!(&answer.results[0].outcome, PushOutcome::Rejected { reasons } if reasons[0].field == "nhs_number"),
             "{answer:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_pull_that_sends_nothing_is_answered_while_the_writers_turn_is_taken() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let clock = crate::Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default());
+        let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
+        crate::admin::create_coordinator(&store, &clock, "Area", "jo.coordinator", "Jo", "a long test password")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let jo =
+            store.user_by_username("jo.coordinator").await.ok().flatten().unwrap_or_else(|| panic!("no coordinator"));
+        let jo = store.acting_as(jo.id).await.unwrap_or_else(|e| panic!("{e}"));
+        let (now, today) = (clock.now(), clock.today());
+        let tablet = ClientId::from_time_and_random(1, [1; 10]);
+        let push = PushRequest { client_id: tablet, mutations: vec![create(1, 1, "9434765919")] };
+        store.push(&jo, &push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        let laptop = ClientId::from_time_and_random(2, [2; 10]);
+        let first = PullRequest { client: laptop, cursor: 0, view_no: 0, limit: 100 };
+        let first = store.pull(&jo, first, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(first.changes.len(), 1);
+
+        // Another request holds the writers' turn; the laptop's next pull has nothing to send and is
+        // answered all the same (taking a turn, it would wait for this one: 30 s, then a 503).
+        let held = store.write().await.unwrap_or_else(|e| panic!("{e}"));
+        let again = PullRequest { client: laptop, cursor: first.cursor, view_no: first.view, limit: 100 };
+        let answer = store.pull(&jo, again, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (answer.changes.len(), answer.cursor, answer.view, answer.reset),
+            (0, first.cursor, first.view, false)
+        );
+        // A device of another account is refused there too.
+        let sam = crate::admin::create_coordinator(
+            &store,
+            &clock,
+            "Other",
+            "sam.coordinator",
+            "Sam",
+            "another long password",
+        );
+        drop(held);
+        sam.await.unwrap_or_else(|e| panic!("{e}"));
+        let sam =
+            store.user_by_username("sam.coordinator").await.ok().flatten().unwrap_or_else(|| panic!("no coordinator"));
+        let sam = store.acting_as(sam.id).await.unwrap_or_else(|e| panic!("{e}"));
+        let held = store.write().await.unwrap_or_else(|e| panic!("{e}"));
+        let theirs = PullRequest { client: laptop, cursor: first.cursor, view_no: first.view, limit: 100 };
+        let refused = store.pull(&sam, theirs, now, today).await.map(|_| ()).map_err(|e| e.to_string());
+        assert!(refused.as_ref().is_err_and(|e| e.contains("another account")), "{refused:?}");
+        drop(held);
+
+        // With the turn free, a pull with something to send still sends it (and it is audited).
+        let mut rename = create(2, 1, "9434765919");
+        rename.base_version = Some(1);
+        rename.changes = [(
+            "given_name".to_string(),
+            FieldChange { old: serde_json::json!("Alex"), new: serde_json::json!("Alexa") },
+        )]
+        .into();
+        let push = PushRequest { client_id: tablet, mutations: vec![rename] };
+        store.push(&jo, &push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        let next = PullRequest { client: laptop, cursor: first.cursor, view_no: first.view, limit: 100 };
+        let next = store.pull(&jo, next, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            next.changes.iter().map(|c| c.record.field("given_name").clone()).collect::<Vec<_>>(),
+            [serde_json::json!("Alexa")]
         );
     }
 }
