@@ -509,18 +509,22 @@ mod tests {
         }
     }
 
+    /// A new area's coordinator, signed in.
+    async fn coordinator(store: &Store, clock: &crate::Clock, area: &str, username: &str) -> CurrentUser {
+        crate::admin::create_coordinator(store, clock, area, username, "Jo", "a long test password")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let user = store.user_by_username(username).await.ok().flatten().unwrap_or_else(|| panic!("no coordinator"));
+        store.acting_as(user.id).await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
     #[tokio::test]
     async fn people_recorded_before_the_match_keys_are_found_after_a_restart() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("dsr.sqlite3");
         let clock = crate::Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default());
         let store = Store::open(&path).await.unwrap_or_else(|e| panic!("{e}"));
-        crate::admin::create_coordinator(&store, &clock, "Area", "jo.coordinator", "Jo", "a long test password")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let jo =
-            store.user_by_username("jo.coordinator").await.ok().flatten().unwrap_or_else(|| panic!("no coordinator"));
-        let jo = store.acting_as(jo.id).await.unwrap_or_else(|e| panic!("{e}"));
+        let jo = coordinator(&store, &clock, "Area", "jo.coordinator").await;
         let (now, today) = (clock.now(), clock.today());
         let client = ClientId::from_time_and_random(1, [1; 10]);
         let push = PushRequest { client_id: client, mutations: vec![create(1, 1, "9434765919")] };
@@ -545,12 +549,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let clock = crate::Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default());
         let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
-        crate::admin::create_coordinator(&store, &clock, "Area", "jo.coordinator", "Jo", "a long test password")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let jo =
-            store.user_by_username("jo.coordinator").await.ok().flatten().unwrap_or_else(|| panic!("no coordinator"));
-        let jo = store.acting_as(jo.id).await.unwrap_or_else(|e| panic!("{e}"));
+        let jo = coordinator(&store, &clock, "Area", "jo.coordinator").await;
         let (now, today) = (clock.now(), clock.today());
         let tablet = ClientId::from_time_and_random(1, [1; 10]);
         let push = PushRequest { client_id: tablet, mutations: vec![create(1, 1, "9434765919")] };
@@ -569,27 +568,16 @@ mod tests {
             (answer.changes.len(), answer.cursor, answer.view, answer.reset),
             (0, first.cursor, first.view, false)
         );
-        // A device of another account is refused there too.
-        let sam = crate::admin::create_coordinator(
-            &store,
-            &clock,
-            "Other",
-            "sam.coordinator",
-            "Sam",
-            "another long password",
-        );
         drop(held);
-        sam.await.unwrap_or_else(|e| panic!("{e}"));
-        let sam =
-            store.user_by_username("sam.coordinator").await.ok().flatten().unwrap_or_else(|| panic!("no coordinator"));
-        let sam = store.acting_as(sam.id).await.unwrap_or_else(|e| panic!("{e}"));
+        // A device of another account is refused there too.
+        let sam = coordinator(&store, &clock, "Other", "sam.coordinator").await;
         let held = store.write().await.unwrap_or_else(|e| panic!("{e}"));
         let theirs = PullRequest { client: laptop, cursor: first.cursor, view_no: first.view, limit: 100 };
         let refused = store.pull(&sam, theirs, now, today).await.map(|_| ()).map_err(|e| e.to_string());
         assert!(refused.as_ref().is_err_and(|e| e.contains("another account")), "{refused:?}");
         drop(held);
 
-        // With the turn free, a pull with something to send still sends it (and it is audited).
+        // With the turn free, a pull with something to send still sends it.
         let mut rename = create(2, 1, "9434765919");
         rename.base_version = Some(1);
         rename.changes = [(
