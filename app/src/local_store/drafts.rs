@@ -1,7 +1,7 @@
 //! `drafts`: half-typed forms, by form key, sealed (a public form's, before anyone signs in, in clear).
 //!
 //! Tried and not kept (session 22): drafts in a database of their own. In a storage bucket of their own
-//! (`navigator.storageBuckets`), Chromium 156 was seen, three runs in three, never to report the end of
+//! (`navigator.storageBuckets`), Chromium 156 was seen, in six runs out of six, never to report the end of
 //! a draft's transaction (neither `complete` nor `abort`) written during an initial sync, which held
 //! back every later keystroke's draft; in a second database beside this one, draft autosave during a
 //! sync of 100,000 was no quicker (p95 12.0-14.9 ms against 10.3-14.2 ms here, runs alternated).
