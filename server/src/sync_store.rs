@@ -99,10 +99,11 @@ impl Store {
     /// Worked out first on a reader: a pull that sends nothing and changes no view (most pulls: the
     /// 15-second timer, an announcement of a change this user may not see) writes nothing, so it is
     /// answered from there and never waits for the writers' turn. Any other is worked out again, from
-    /// the start, in a write transaction (straight away when a change after its cursor was announced). Reads outside a transaction may see a later state from one
-    /// statement to the next; the reader's answer only moves the cursor past changes its view does not
-    /// hold, and should the user's access have grown meanwhile, the device's stored view (not updated
-    /// by the reader) differs from the next pull's, which sends that person's records up to the cursor.
+    /// the start, in a write transaction (straight away when a change after its cursor was announced).
+    /// Reads outside a transaction may see a later state from one statement to the next; the reader's
+    /// answer only moves the cursor past changes its view does not hold, and should the user's access
+    /// have grown meanwhile, the device's stored view (not updated by the reader) differs from the next
+    /// pull's, which sends that person's records up to the cursor.
     pub async fn pull(
         &self,
         user: &CurrentUser,

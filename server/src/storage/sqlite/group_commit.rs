@@ -355,17 +355,25 @@ mod tests {
         assert_eq!(numbers.iter().map(|(n,)| *n).collect::<Vec<_>>(), (1..=200).collect::<Vec<_>>());
     }
 
+    /// A turn that has written note 1 (`text`) and is held, so that writes asked for meanwhile queue
+    /// behind it and share its group.
+    async fn first_note_held(writer: &Arc<Writer>, text: &str) -> Turn {
+        let mut first = writer.begin().await.unwrap_or_else(|e| panic!("{e}"));
+        sqlx::query("INSERT INTO notes (n, text) VALUES (1, ?)")
+            .bind(text)
+            .execute(first.connection())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        first
+    }
+
     /// A write that fails (or whose request is dropped) after writing is undone alone: the writes
     /// sharing its group keep theirs, and the next turn is not held up.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_write_ended_without_commit_is_undone_alone() {
         let (_dir, writer, options) = scratch().await;
         // The first turn is held while the others queue behind it, so they share a group.
-        let mut first = writer.begin().await.unwrap_or_else(|e| panic!("{e}"));
-        sqlx::query("INSERT INTO notes (n, text) VALUES (1, 'kept before')")
-            .execute(first.connection())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let first = first_note_held(&writer, "kept before").await;
         let abandoned = {
             let writer = writer.clone();
             tokio::spawn(async move {
@@ -398,11 +406,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_commit_fails_every_write_in_its_group() {
         let (_dir, writer, options) = scratch().await;
-        let mut first = writer.begin().await.unwrap_or_else(|e| panic!("{e}"));
-        sqlx::query("INSERT INTO notes (n, text) VALUES (1, 'in the failed group')")
-            .execute(first.connection())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let first = first_note_held(&writer, "in the failed group").await;
         let breaking = {
             let writer = writer.clone();
             tokio::spawn(async move {
