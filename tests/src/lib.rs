@@ -681,6 +681,17 @@ impl Browser {
         }
     }
 
+    /// Who wrote each draft this page wrote, in order: "draft writer" (the worker) or "page" (the
+    /// main thread, where the worker could not be started), as the `dsr-draft-tx` measures say.
+    pub async fn drafts_written_by(&self) -> Vec<String> {
+        let answer = self
+            .driver
+            .execute("return performance.getEntriesByName('dsr-draft-tx').map(m => String(m.detail))", Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        serde_json::from_value(answer.json().clone()).unwrap_or_default()
+    }
+
     /// Waits until this browser has sent everything it saved (told it is online, so it tries now).
     pub async fn all_sent(&self) {
         self.driver.execute("window.dispatchEvent(new Event('online'))", Vec::new()).await.ok();

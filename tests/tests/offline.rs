@@ -45,6 +45,10 @@ async fn with_the_server_stopped_the_app_opens_adds_and_edits_then_syncs_when_it
     browser.element(ids::ADD_PERSON_LINK).await;
     browser.click(ids::ADD_PERSON_LINK).await;
     fill_person(&browser, "Riley", "Offline", "943 476 5919").await;
+    // The draft writer (a worker) started with no server: its file came from the service worker's cache.
+    wait_for_draft(&browser, "nhs_number", "943 476 5919").await;
+    let writers = browser.drafts_written_by().await;
+    assert!(!writers.is_empty() && writers.iter().all(|w| w == "draft writer"), "{writers:?}");
     browser.click(ids::SAVE_PERSON).await;
     browser.wait_for_text(ids::NOTICE, "Riley Offline was saved on this device").await;
 
@@ -90,6 +94,11 @@ async fn a_half_typed_form_survives_a_reload() {
     browser.type_into(ids::FAMILY_NAME, "Typed").await;
     browser.type_into(ids::DATE_OF_BIRTH_DAY, "3").await;
     wait_for_draft(&browser, "dob_day", "3").await;
+    let writers = browser.drafts_written_by().await;
+    assert!(
+        !writers.is_empty() && writers.iter().all(|w| w == "draft writer"),
+        "written off the main thread: {writers:?}"
+    );
     browser.reload().await;
     browser.unlock(PASSWORD).await;
     browser.element(ids::DRAFT_RESTORED).await;
@@ -187,6 +196,37 @@ async fn a_reload_right_after_typing_keeps_the_last_keystrokes() {
     browser.quit().await;
 }
 
+/// Where the draft writer (a worker) cannot start (here its file is missing), drafts are written on the
+/// page's main thread instead: nothing typed is lost for want of it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_is_kept_where_the_draft_writer_cannot_start() {
+    let dist = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    copy_tree(&workspace_root().join("dist"), dist.path());
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dist.path()).unwrap_or_else(|e| panic!("{e}")).flatten() {
+        if entry.file_name().to_string_lossy().starts_with("draft-writer-") {
+            std::fs::remove_file(entry.path()).unwrap_or_else(|e| panic!("{e}"));
+            removed += 1;
+        }
+    }
+    assert!(removed > 0, "the build has no draft writer to take away");
+    let server = Server::start_serving(dist.path(), &[]).await;
+    let browser = Browser::start().await;
+    browser.sign_in_as_coordinator(&server).await;
+    browser.click(ids::ADD_PERSON_LINK).await;
+    browser.type_into(ids::GIVEN_NAME, "Without").await;
+    browser.type_into(ids::FAMILY_NAME, "Worker").await;
+    wait_for_draft(&browser, "family_name", "Worker").await;
+    let writers = browser.drafts_written_by().await;
+    assert!(writers.last().is_some_and(|w| w == "page"), "written on the page: {writers:?}");
+    browser.reload().await;
+    browser.unlock(PASSWORD).await;
+    browser.element(ids::DRAFT_RESTORED).await;
+    assert_eq!(browser.input_value(ids::GIVEN_NAME).await, "Without");
+    assert_eq!(browser.input_value(ids::FAMILY_NAME).await, "Worker");
+    browser.quit().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn data_saved_by_the_previous_storage_version_is_kept_and_sent() {
     let server = Server::start().await;
@@ -218,16 +258,21 @@ async fn data_saved_by_the_previous_storage_version_is_kept_and_sent() {
     browser.quit().await;
 }
 
-/// A tab keeps one connection to the device's storage open; a newer version of the app opening the
-/// storage in another tab is not blocked by it: the connection closes on the version change and the
-/// newer version's upgrade goes ahead (were it kept open, the open would never succeed and the script
-/// would time out).
+/// A tab keeps one connection to the device's storage open, and its draft writer (a worker) another; a
+/// newer version of the app opening the storage in another tab is blocked by neither: each closes on
+/// the version change and the newer version's upgrade goes ahead (were one kept open, the open would
+/// never succeed and the script would time out).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_newer_version_opening_in_another_tab_is_not_blocked_by_this_one() {
     let server = Server::start().await;
     let browser = Browser::start().await;
     browser.sign_in_as_coordinator(&server).await;
     browser.wait_for_text(ids::LAST_SYNC, "Last sync").await;
+    // The draft writer's connection open too.
+    browser.click(ids::ADD_PERSON_LINK).await;
+    browser.type_into(ids::GIVEN_NAME, "Open").await;
+    wait_for_draft(&browser, "given_name", "Open").await;
+    assert!(browser.drafts_written_by().await.iter().any(|w| w == "draft writer"));
     // What a newer version does in its own tab.
     let answer = browser
         .driver

@@ -47,6 +47,9 @@ async fn a_family_refers_themselves_and_the_coordinator_accepts_at_the_meeting()
             &format!("done((document.getElementById('{}')?.dataset.values || '').includes('Mum'))", ids::DRAFT_SAVED),
         )
         .await;
+    // Kept in clear (no account, no key) by the draft writer, off the page's main thread.
+    let writers = family.drafts_written_by().await;
+    assert!(!writers.is_empty() && writers.iter().all(|w| w == "draft writer"), "{writers:?}");
     family.reload().await;
     assert_eq!(family.input_value(ids::SELF_RELATIONSHIP).await, "Mum");
     family.type_into(ids::SELF_CONTACT, "07700 900123").await;

@@ -4,8 +4,10 @@
 //!
 //! No timer stands between a keystroke and its write (a reload right after typing would lose what a
 //! timer held back): a change starts a write at once; changes made while one is being written are
-//! written together as soon as it ends (one write at a time, always the latest values). The page being
-//! hidden or left (`visibilitychange`, `pagehide`) starts whatever is still waiting.
+//! written together as soon as it ends (one write at a time, always the latest values, so no write
+//! overtakes another). The page being hidden or left (`visibilitychange`, `pagehide`) starts whatever
+//! is still waiting. The writes are done by a worker, off the page's main thread, where there is one
+//! (`local_store::draft_writer`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -21,8 +23,8 @@ use crate::timing;
 #[derive(Clone, Copy)]
 pub struct FormDraft {
     key: StoredValue<String>,
-    /// Values changed and not yet being written.
-    waiting: StoredValue<Option<BTreeMap<String, String>>>,
+    /// Values changed and not yet being written, with when the first of those changes was made.
+    waiting: StoredValue<Option<(BTreeMap<String, String>, f64)>>,
     /// A write is under way (shared with the write, which may end after the form is gone).
     writing: StoredValue<Arc<AtomicBool>>,
     /// True when the form was filled in from a draft.
@@ -66,7 +68,9 @@ pub fn use_draft(key: String, fields: Vec<(impl Into<String>, RwSignal<String>)>
         if !ready.get() {
             return;
         }
-        draft.waiting.set_value(Some(values));
+        // A change waiting since earlier keeps its time: the measure runs from the oldest change not stored.
+        let since = draft.waiting.with_value(|w| w.as_ref().map(|(_, since)| *since)).unwrap_or_else(timing::now);
+        draft.waiting.set_value(Some((values, since)));
         draft.write_waiting();
     });
     // Hidden or left: whatever waits is written now (nothing waits behind a timer, but a change made
@@ -90,18 +94,15 @@ impl FormDraft {
         }
         writing.store(true, Ordering::Relaxed);
         spawn_local(async move {
-            while let Some(values) = self.waiting.try_update_value(Option::take).flatten() {
+            while let Some((values, since)) = self.waiting.try_update_value(Option::take).flatten() {
                 let Some(key) = self.key.try_get_value() else { break };
                 if values.values().all(String::is_empty) {
                     local_store::delete_draft(&key).await.ok();
                     self.saved.try_set(None);
-                } else {
-                    let started = timing::now();
-                    let written = local_store::save_draft(&Draft { key, values: values.clone() }).await;
-                    timing::record("dsr-draft-save", started);
-                    if written.is_ok() {
-                        self.saved.try_set(Some(values));
-                    }
+                } else if let Ok(stored) = local_store::save_draft(&Draft { key, values: values.clone() }).await {
+                    // From the change to the draft being on the device (`dsr-draft-save`).
+                    timing::record_between("dsr-draft-save", since, stored);
+                    self.saved.try_set(Some(values));
                 }
             }
             writing.store(false, Ordering::Relaxed);

@@ -150,9 +150,11 @@ pub async fn set_policy(document: &PolicyDocument) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Deletes everything this device holds (sign-out, a closed account): every store emptied in one
+/// Deletes everything this device holds (sign-out, a closed account): the draft writer stopped once
+/// what it was asked is done (so no draft lands after the wipe), every store emptied in one
 /// transaction, then the data key forgotten.
 pub async fn wipe() -> Result<(), StoreError> {
+    super::draft_writer::close().await;
     CLIENT_ID.with(|c| c.set(None));
     let tx = transaction(&ALL_STORES, TransactionMode::ReadWrite).await?;
     for store in ALL_STORES {

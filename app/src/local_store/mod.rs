@@ -12,7 +12,7 @@
 //! - [`records`]: the records (pulled pages, a view reset) and reading everything into memory;
 //! - [`pages`]: pulled records a few hundred to a sealed value, and folding recent ones into pages;
 //! - [`meta`]: this device's id, the pull state, the sign-in lock, the area's policy, wiping;
-//! - [`drafts`]: half-typed forms;
+//! - [`drafts`]: half-typed forms, written by [`draft_writer`] (a worker) off the main thread;
 //! - [`views`]: reads of a person's record waiting for the audit trail;
 //! - [`foreground`]: drafts and saves first, the sync's background work giving way to them.
 //!
@@ -20,6 +20,7 @@
 //! early): values are read in one transaction, opened, planned and sealed outside it, and written in a
 //! second one that first checks nothing changed meanwhile (and plans again if it did).
 
+mod draft_writer;
 pub mod drafts;
 pub mod foreground;
 pub mod meta;
