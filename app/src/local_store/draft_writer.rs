@@ -13,12 +13,11 @@
 //! `components::draft`), so the worker's and the main thread's writes never overtake each other.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
-use futures::channel::oneshot;
-use js_sys::{Object, Reflect, Uint8Array};
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, MessageEvent, Worker};
 
 use super::schema::{DB_NAME, DB_VERSION};
@@ -42,9 +41,6 @@ pub(crate) struct Stored {
     pub stored: f64,
 }
 
-/// An answer: the times, or the worker's error.
-type Answer = Result<Stored, String>;
-
 enum State {
     NotStarted,
     Running(Running),
@@ -57,7 +53,9 @@ enum State {
 struct Running {
     worker: Worker,
     next_id: u32,
-    waiting: HashMap<u32, oneshot::Sender<Answer>>,
+    /// What was asked and not yet answered: each message's id, and the function settling the promise its
+    /// caller awaits (with the worker's answer, or `undefined` when the worker stopped first).
+    waiting: Vec<(u32, Function)>,
 }
 
 thread_local! {
@@ -73,48 +71,54 @@ pub(crate) async fn ask(op: Op<'_>) -> Option<Result<Stored, super::StoreError>>
             *writer = start().map_or(State::Unavailable, State::Running);
         }
         match &mut *writer {
-            State::Running(running) => post(running, &op).map(Ok),
+            State::Running(running) => post(running, &message_for(&op)).map(Ok),
             State::Closing(_) => Some(Err(super::StoreError::Busy("signing out"))),
             State::NotStarted | State::Unavailable => None,
         }
     })?;
-    match answer {
-        Err(refused) => Some(Err(refused)),
-        Ok(answer) => match answer.await {
-            Ok(Ok(stored)) => Some(Ok(stored)),
-            Ok(Err(error)) => {
-                leptos::logging::warn!("the draft writer could not store a draft ({error}); storing it here instead");
-                None
-            }
-            // The worker stopped before answering.
-            Err(oneshot::Canceled) => None,
-        },
+    let answer = match answer {
+        Err(refused) => return Some(Err(refused)),
+        Ok(answer) => JsFuture::from(answer).await.unwrap_or(JsValue::UNDEFINED),
+    };
+    if answer.is_undefined() {
+        // The worker stopped before answering.
+        return None;
     }
+    let field = |name: &str| Reflect::get(&answer, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    if field("ok").as_bool() != Some(true) {
+        let error = field("error").as_string().unwrap_or_default();
+        leptos::logging::warn!("the draft writer could not store a draft ({error}); storing it here instead");
+        return None;
+    }
+    // The worker's clock counts from its own start: its times are turned into this page's.
+    let origin = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.time_origin());
+    let at = |name: &str| field(name).as_f64().map_or(0.0, |t| t - origin);
+    Some(Ok(Stored {
+        seal_start: at("sealStart"),
+        seal_end: at("sealEnd"),
+        tx_start: at("txStart"),
+        stored: at("stored"),
+    }))
 }
 
 /// Lets everything asked of the worker so far finish, then stops it (sign-out, before the device is
 /// wiped: no draft is written after the wipe). A later sign-in on this page starts a new one.
 pub(crate) async fn close() {
-    let answer = WRITER.with(|writer| {
+    let closing = WRITER.with(|writer| {
         let mut writer = writer.borrow_mut();
         let State::Running(mut running) = std::mem::replace(&mut *writer, State::NotStarted) else {
             return None;
         };
-        let (sender, receiver) = oneshot::channel();
-        let id = running.next_id;
-        running.next_id += 1;
         let message = Object::new();
-        set(&message, "id", &id.into());
         set(&message, "op", &"close".into());
-        let sent = running.worker.post_message(&message).is_ok();
-        running.waiting.insert(id, sender);
+        let answer = post(&mut running, &message);
         let worker = running.worker.clone();
         *writer = State::Closing(running);
-        Some((receiver, worker, sent))
+        Some((answer, worker))
     });
-    if let Some((answer, worker, sent)) = answer {
-        if sent {
-            answer.await.ok();
+    if let Some((answer, worker)) = closing {
+        if let Some(answer) = answer {
+            JsFuture::from(answer).await.ok();
         }
         worker.terminate();
     }
@@ -129,20 +133,17 @@ fn worker_url() -> Option<String> {
 /// Starts the worker, with its answers and failures handled.
 fn start() -> Option<Running> {
     let worker = Worker::new(&worker_url()?).ok()?;
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| answered(&event.data()));
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| answered(event.data()));
     worker.set_onmessage(Some(on_message.into_js_value().unchecked_ref()));
     // The file did not load, or the worker failed: whatever waits is written on the main thread.
     let on_error = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| stopped());
     worker.set_onerror(Some(on_error.into_js_value().unchecked_ref()));
-    Some(Running { worker, next_id: 0, waiting: HashMap::new() })
+    Some(Running { worker, next_id: 0, waiting: Vec::new() })
 }
 
-/// Sends `op` to the worker; the receiver gets its answer. `None` when it cannot be sent.
-fn post(running: &mut Running, op: &Op<'_>) -> Option<oneshot::Receiver<Answer>> {
-    let id = running.next_id;
-    running.next_id += 1;
+/// The message asking for `op`.
+fn message_for(op: &Op<'_>) -> Object {
     let message = Object::new();
-    set(&message, "id", &id.into());
     set(&message, "database", &DB_NAME.into());
     set(&message, "version", &DB_VERSION.into());
     match op {
@@ -157,43 +158,46 @@ fn post(running: &mut Running, op: &Op<'_>) -> Option<oneshot::Receiver<Answer>>
             set(&message, "key", &(*key).into());
         }
     }
-    running.worker.post_message(&message).ok()?;
-    let (sender, receiver) = oneshot::channel();
-    running.waiting.insert(id, sender);
-    Some(receiver)
+    message
 }
 
-/// The worker's answer to one message.
-fn answered(data: &JsValue) {
-    let field = |name: &str| Reflect::get(data, &name.into()).unwrap_or(JsValue::UNDEFINED);
-    let Some(id) = field("id").as_f64() else { return };
-    let sender = WRITER.with(|writer| match &mut *writer.borrow_mut() {
-        State::Running(running) | State::Closing(running) => running.waiting.remove(&(id as u32)),
+/// Sends `message` to the worker, numbered; the promise is settled with its answer. `None` when it
+/// cannot be sent.
+fn post(running: &mut Running, message: &Object) -> Option<Promise> {
+    let id = running.next_id;
+    running.next_id += 1;
+    set(message, "id", &id.into());
+    running.worker.post_message(message).ok()?;
+    let mut settle = None;
+    let answer = Promise::new(&mut |resolve, _| settle = Some(resolve));
+    running.waiting.push((id, settle?));
+    Some(answer)
+}
+
+/// The worker's answer to one message: its caller's promise settled with it.
+fn answered(data: JsValue) {
+    let Some(id) = Reflect::get(&data, &"id".into()).ok().and_then(|id| id.as_f64()) else { return };
+    let settle = WRITER.with(|writer| match &mut *writer.borrow_mut() {
+        State::Running(running) | State::Closing(running) => {
+            let at = running.waiting.iter().position(|(waiting, _)| f64::from(*waiting) == id)?;
+            Some(running.waiting.remove(at).1)
+        }
         State::NotStarted | State::Unavailable => None,
     });
-    let Some(sender) = sender else { return };
-    let answer = if field("ok").as_bool() == Some(true) {
-        // The worker's clock counts from its own start: both are turned into this page's.
-        let origin = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.time_origin());
-        let at = |name: &str| field(name).as_f64().map_or(0.0, |t| t - origin);
-        Ok(Stored {
-            seal_start: at("sealStart"),
-            seal_end: at("sealEnd"),
-            tx_start: at("txStart"),
-            stored: at("stored"),
-        })
-    } else {
-        Err(field("error").as_string().unwrap_or_else(|| "no reason given".into()))
-    };
-    sender.send(answer).ok();
+    if let Some(settle) = settle {
+        settle.call1(&JsValue::NULL, &data).ok();
+    }
 }
 
 /// The worker failed: it is stopped, and whatever it was asked and had not answered is written on the
-/// main thread (each waiting sender dropped: its caller hears `None`).
+/// main thread (each caller's promise settled with `undefined`: its caller hears `None`).
 fn stopped() {
     let state = WRITER.with(|writer| std::mem::replace(&mut *writer.borrow_mut(), State::Unavailable));
     if let State::Running(running) | State::Closing(running) = state {
         running.worker.terminate();
+        for (_, settle) in running.waiting {
+            settle.call1(&JsValue::NULL, &JsValue::UNDEFINED).ok();
+        }
     }
 }
 
