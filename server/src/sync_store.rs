@@ -104,6 +104,12 @@ impl Store {
     /// answer only moves the cursor past changes its view does not hold, and should the user's access
     /// have grown meanwhile, the device's stored view (not updated by the reader) differs from the next
     /// pull's, which sends that person's records up to the cursor.
+    ///
+    /// Tried and not kept (session 23): a pull that sends records worked out on a read snapshot
+    /// (SQLite's deferred `BEGIN`, PostgreSQL's `REPEATABLE READ READ ONLY`), taking the writers' turn
+    /// only for its audit entries. With 20 devices it carried 15% more (1,684 against 1,468 mutations/s,
+    /// four rounds each, alternated), but with 200 the push p99 grew from 655-767 to 794-894 ms: each
+    /// pull then queued twice, for one of the 4 readers and for the turn (8 readers did worse still).
     pub async fn pull(
         &self,
         user: &CurrentUser,
