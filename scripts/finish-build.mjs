@@ -18,31 +18,37 @@ if (!dir) {
   process.exit(2);
 }
 
-const script = await readFile(join(dir, 'dsr-app.js'));
-const wasm = await readFile(join(dir, 'dsr-app_bg.wasm'));
-const hash = createHash('sha256').update(script).update(wasm).digest('hex').slice(0, 16);
-const named = { script: `dsr-app-${hash}.js`, wasm: `dsr-app-${hash}_bg.wasm` };
-await rename(join(dir, 'dsr-app.js'), join(dir, named.script));
-await rename(join(dir, 'dsr-app_bg.wasm'), join(dir, named.wasm));
 const index = join(dir, 'index.html');
-const html = await readFile(index, 'utf8');
-const linked = html
-  .replace('<link rel="dsr-app-script" href="/dsr-app.js">', `<link rel="dsr-app-script" href="/${named.script}">`)
-  .replace('<link rel="dsr-app-wasm" href="/dsr-app_bg.wasm">', `<link rel="dsr-app-wasm" href="/${named.wasm}">`);
-if (!linked.includes(named.script) || !linked.includes(named.wasm)) {
-  console.error('finish-build: index.html has no <link rel="dsr-app-script"> or <link rel="dsr-app-wasm"> to name the app in');
-  process.exit(1);
+let html = await readFile(index, 'utf8');
+
+// Renames files Trunk wrote under fixed names (`stem` + `suffix`) to `stem-<hash of them all>suffix`,
+// and names each in index.html's <link rel="REL" href="/FILE">; a missing link stops the build.
+async function nameByContent(files) {
+  const hash = createHash('sha256');
+  for (const { stem, suffix } of files) hash.update(await readFile(join(dir, stem + suffix)));
+  const digest = hash.digest('hex').slice(0, 16);
+  const names = [];
+  for (const { stem, suffix, rel } of files) {
+    const name = `${stem}-${digest}${suffix}`;
+    await rename(join(dir, stem + suffix), join(dir, name));
+    const link = `<link rel="${rel}" href="/${stem}${suffix}">`;
+    if (!html.includes(link)) {
+      console.error(`finish-build: index.html has no ${link} to name ${name} in`);
+      process.exit(1);
+    }
+    html = html.replace(link, `<link rel="${rel}" href="/${name}">`);
+    names.push(name);
+  }
+  return names;
 }
-// The draft writer (a worker the app starts: app/draft-writer.js), named by its content the same way.
-const writer = await readFile(join(dir, 'draft-writer.js'));
-const writerName = `draft-writer-${createHash('sha256').update(writer).digest('hex').slice(0, 16)}.js`;
-await rename(join(dir, 'draft-writer.js'), join(dir, writerName));
-const writerLinked = linked.replace('<link rel="dsr-draft-writer" href="/draft-writer.js">', `<link rel="dsr-draft-writer" href="/${writerName}">`);
-if (!writerLinked.includes(writerName)) {
-  console.error('finish-build: index.html has no <link rel="dsr-draft-writer"> to name the draft writer in');
-  process.exit(1);
-}
-await writeFile(index, writerLinked);
-console.log(`finish-build: the app is ${named.script} and ${named.wasm}; the draft writer ${writerName}`);
+
+const app = await nameByContent([
+  { stem: 'dsr-app', suffix: '.js', rel: 'dsr-app-script' },
+  { stem: 'dsr-app', suffix: '_bg.wasm', rel: 'dsr-app-wasm' },
+]);
+// The draft writer (a worker the app starts: app/draft-writer.js).
+const writer = await nameByContent([{ stem: 'draft-writer', suffix: '.js', rel: 'dsr-draft-writer' }]);
+await writeFile(index, html);
+console.log(`finish-build: the app is ${app.join(' and ')}; the draft writer ${writer[0]}`);
 
 await precompress(dir);
