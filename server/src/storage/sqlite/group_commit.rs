@@ -21,6 +21,7 @@ use std::time::Duration;
 use sqlx::SqliteConnection;
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
+use super::checkpoints::Checkpoints;
 use crate::AppError;
 
 /// At most this many writes share a commit.
@@ -43,6 +44,8 @@ pub(super) struct Writer {
 struct WriterState {
     /// `None` once closed.
     connection: Option<SqliteConnection>,
+    /// Told of each commit, to checkpoint off the writers' path (none in some tests).
+    checkpoints: Option<Arc<Checkpoints>>,
     group: Option<Group>,
     next_group: u64,
     /// A turn ended without undoing its writes (dropped outside a runtime): undone at the next turn.
@@ -96,14 +99,15 @@ fn closed() -> AppError {
 }
 
 impl Writer {
-    pub(super) fn new(connection: SqliteConnection) -> Arc<Self> {
-        Self::with_window(connection, GROUP_WINDOW)
+    pub(super) fn new(connection: SqliteConnection, checkpoints: Arc<Checkpoints>) -> Arc<Self> {
+        Self::with_window(connection, Some(checkpoints), GROUP_WINDOW)
     }
 
-    fn with_window(connection: SqliteConnection, window: Duration) -> Arc<Self> {
+    fn with_window(connection: SqliteConnection, checkpoints: Option<Arc<Checkpoints>>, window: Duration) -> Arc<Self> {
         Arc::new(Writer {
             state: Arc::new(Mutex::new(WriterState {
                 connection: Some(connection),
+                checkpoints,
                 group: None,
                 next_group: 1,
                 unfinished: false,
@@ -209,6 +213,11 @@ impl WriterState {
         {
             run(&mut *connection, &["ROLLBACK"]).await.ok();
         }
+        if result.is_ok()
+            && let Some(checkpoints) = &self.checkpoints
+        {
+            checkpoints.committed();
+        }
         for member in group.members {
             member.send(result.clone()).ok();
         }
@@ -303,8 +312,11 @@ mod tests {
             sqlx::query(sql).execute(&mut setup).await.unwrap_or_else(|e| panic!("{e}"));
         }
         // Groups end only when nobody waits (or at 64): which writes share one is the test's to decide.
-        let writer =
-            Writer::with_window(options.connect().await.unwrap_or_else(|e| panic!("{e}")), Duration::from_secs(3600));
+        let writer = Writer::with_window(
+            options.connect().await.unwrap_or_else(|e| panic!("{e}")),
+            None,
+            Duration::from_secs(3600),
+        );
         (dir, writer, options)
     }
 

@@ -1,11 +1,13 @@
 //! The SQLite backend (the default: one file in the data directory, nothing to run). WAL mode with
 //! `synchronous=FULL`, so an answered write survives a power cut. Writes take turns on one connection,
 //! in order, sharing commits with the writes queued behind them ([`group_commit`]), so the change
-//! log's numbers are given in commit order without gaps; reads use a pool of other connections. Its
-//! migrations are in `server/migrations/sqlite`.
+//! log's numbers are given in commit order without gaps; reads use a pool of other connections; the
+//! log is checkpointed on a connection of its own ([`checkpoints`]). Its migrations are in
+//! `server/migrations/sqlite`.
 
 mod accounts;
 mod audit;
+mod checkpoints;
 mod copy;
 mod group_commit;
 mod policy;
@@ -32,6 +34,8 @@ pub struct SqliteDatabase {
     pool: SqlitePool,
     /// The server's writes, in turn.
     writer: Arc<group_commit::Writer>,
+    /// Checkpoints, off the writer's path.
+    checkpoints: Arc<checkpoints::Checkpoints>,
 }
 
 impl std::fmt::Debug for SqliteDatabase {
@@ -52,8 +56,10 @@ impl SqliteDatabase {
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        let writer = group_commit::Writer::new(options.connect().await?);
-        Ok(Self { pool, writer })
+        let checkpoints = checkpoints::Checkpoints::start(options.connect().await?);
+        let writer_options = options.pragma("wal_autocheckpoint", checkpoints::BACKSTOP_PAGES.to_string());
+        let writer = group_commit::Writer::new(writer_options.connect().await?, checkpoints.clone());
+        Ok(Self { pool, writer, checkpoints })
     }
 }
 
@@ -79,6 +85,7 @@ impl Database for SqliteDatabase {
 
     async fn close(&self) {
         self.writer.close().await;
+        self.checkpoints.stop();
         self.pool.close().await;
     }
 
