@@ -13,9 +13,20 @@
 //!    received its caseload's changes in order, each once, none skipped (a change committed after a
 //!    later-numbered one was read would be skipped: the gap the log's numbering must never allow).
 //!
-//! `DSR_LOAD_DEVICES=20,200` (default) chooses the rounds, `DSR_LOAD_SECONDS` their length
-//! (default 60; 15 with `DSR_BENCH_QUICK`), `DSR_LOAD_PAUSE_MS` a pause between a device's cycles
-//! (default 0: each device as busy as it can be).
+//! Two kinds of round. **Saturation** (`20`, `200`): no pause, each device as busy as it can be, so
+//! the server is never idle and the figures are its throughput; a device waits for its answers before
+//! sending again (a closed loop), so a push's latency is then about devices ÷ cycles per second (200
+//! devices at 230 push-and-pull cycles a second: ~0.87 s a cycle) whatever the server does with it,
+//! and a push p99 under 100 ms without pause would take some 2,000 cycles (20,000 mutations) a second.
+//! **Paced** (`200@2000`): each device pauses between its cycles, a mean of that many milliseconds
+//! (each pause drawn between half and one and a half times it, the first one too, so the devices are
+//! not in step), the load offered at a rate rather than as fast as the server answers: the latency a
+//! device sees at that load. Even paced, 200 devices each sending 10 changes every 2 s (~1,000
+//! mutations/s) are hundreds of times busier than 200 keyworkers saving a form now and then.
+//!
+//! `DSR_LOAD_DEVICES=20,200,200@2000,200@1000` (default) chooses the rounds, `DSR_LOAD_SECONDS` their length
+//! (default 60; 15 with `DSR_BENCH_QUICK`), `DSR_LOAD_PAUSE_MS` a pause for the rounds that name none
+//! (default 0).
 //!
 //! Against each backend: SQLite (the server's own file), then PostgreSQL when `DSR_TEST_POSTGRES` names
 //! a server (`scripts/bench.sh` starts a throw-away cluster for it); `DSR_LOAD_BACKENDS=sqlite` or
@@ -68,14 +79,20 @@ async fn measure(server: Arc<Server>, backend: &str) {
 
     let quick = std::env::var_os("DSR_BENCH_QUICK").is_some();
     let seconds = env_number("DSR_LOAD_SECONDS").unwrap_or(if quick { 15 } else { 60 });
-    let pause = Duration::from_millis(env_number("DSR_LOAD_PAUSE_MS").unwrap_or(0));
-    let rounds: Vec<usize> = std::env::var("DSR_LOAD_DEVICES")
-        .unwrap_or_else(|_| "20,200".into())
+    let default_pause = env_number("DSR_LOAD_PAUSE_MS").unwrap_or(0);
+    let rounds: Vec<(usize, Duration)> = std::env::var("DSR_LOAD_DEVICES")
+        .unwrap_or_else(|_| "20,200,200@2000,200@1000".into())
         .split(',')
-        .filter_map(|n| n.trim().parse().ok())
+        .map(|round| {
+            let (devices, pause) = round.trim().split_once('@').unwrap_or((round.trim(), ""));
+            let devices = devices.parse().unwrap_or_else(|_| panic!("DSR_LOAD_DEVICES: {round} is not N or N@MS"));
+            let pause = if pause.is_empty() { Some(default_pause) } else { pause.parse().ok() };
+            let pause = pause.unwrap_or_else(|| panic!("DSR_LOAD_DEVICES: {round} is not N or N@MS"));
+            (devices, Duration::from_millis(pause))
+        })
         .collect();
     let mut made = 0;
-    for devices in rounds {
+    for (devices, pause) in rounds {
         let tablets = keyworkers(&server, made, devices).await;
         made += devices;
         let figures = run(&server, tablets, Duration::from_secs(seconds), pause).await;
@@ -167,12 +184,17 @@ impl Figures {
             sorted.sort_by(f64::total_cmp);
             sorted.get(((sorted.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0)
         };
+        let kind = if pause.is_zero() {
+            "saturation, no pause".to_string()
+        } else {
+            format!("paced, a mean pause of {} ms", pause.as_millis())
+        };
         println!(
-            "bench load on {backend}, {devices} devices for {seconds} s (pause {} ms): {:.0} mutations/s ({} applied, {} pushes); push p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; pull p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; {} errors{} (target with 200 devices: 0 errors, push p99 < 100 ms)",
-            pause.as_millis(),
+            "bench load on {backend}, {devices} devices for {seconds} s ({kind}): {:.0} mutations/s ({} applied, {} pushes, {:.0} cycles/s); push p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; pull p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; {} errors{} (target with 200 devices: 0 errors, push p99 < 100 ms)",
             self.applied as f64 / self.elapsed,
             self.applied,
             self.push_ms.len(),
+            self.push_ms.len() as f64 / self.elapsed,
             percentile(&self.push_ms, 0.5),
             percentile(&self.push_ms, 0.99),
             percentile(&self.push_ms, 1.0),
@@ -211,6 +233,10 @@ async fn device(
         }
     };
     let story = "Calmer this week; went to the park with mum and managed the shop. ".repeat(14);
+    let mut pauses = Pauses::new(tablet.n, pause);
+    if !pause.is_zero() {
+        tokio::time::sleep(pauses.next()).await;
+    }
     let mut last_round = false;
     loop {
         if !last_round {
@@ -289,10 +315,32 @@ async fn device(
             continue;
         }
         if !pause.is_zero() {
-            tokio::time::sleep(pause).await;
+            tokio::time::sleep(pauses.next()).await;
         }
     }
     (tablet, pulled, order)
+}
+
+/// A device's pauses: each between half and one and a half times the mean, drawn from a generator
+/// seeded by the device's number (the same each run; no two devices in step).
+struct Pauses {
+    state: u64,
+    mean: Duration,
+}
+
+impl Pauses {
+    fn new(device: usize, mean: Duration) -> Self {
+        Pauses { state: 0x9e37_79b9_7f4a_7c15 ^ (device as u64 + 1).wrapping_mul(0xbf58_476d_1ce4_e5b9), mean }
+    }
+
+    fn next(&mut self) -> Duration {
+        // xorshift64*
+        self.state ^= self.state >> 12;
+        self.state ^= self.state << 25;
+        self.state ^= self.state >> 27;
+        let unit = (self.state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64;
+        self.mean.mul_f64(0.5 + unit)
+    }
 }
 
 /// A JSON answer (`None` if it is not JSON), or what went wrong: the status and body, or the transport error.
