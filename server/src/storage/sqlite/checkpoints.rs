@@ -9,8 +9,8 @@
 //! checkpoint (it never waits for readers or the writer, and writers go on appending meanwhile) after
 //! commits: about every [`PAGES`] pages written, as SQLite's own, judged by the pages the last one
 //! found in the log, never more often than every [`SOONEST`] nor, with anything committed, less often
-//! than every [`LATEST`] (each checkpoint syncs the database file: one after every commit cost the
-//! browser's initial sync of 10,000 records, whose pulls commit ten times a second). Nothing about
+//! than every [`LATEST`] (each checkpoint syncs the database file, so not one after every commit: a
+//! browser's initial sync commits a pull ten times a second). Nothing about
 //! durability changes: a commit is durable in the log (`synchronous=FULL`) before it is answered,
 //! whether or not it has been checkpointed.
 
