@@ -324,22 +324,17 @@ async fn device(
 /// A device's pauses: each between half and one and a half times the mean, drawn from a generator
 /// seeded by the device's number (the same each run; no two devices in step).
 struct Pauses {
-    state: u64,
+    draw: fastrand::Rng,
     mean: Duration,
 }
 
 impl Pauses {
     fn new(device: usize, mean: Duration) -> Self {
-        Pauses { state: 0x9e37_79b9_7f4a_7c15 ^ (device as u64 + 1).wrapping_mul(0xbf58_476d_1ce4_e5b9), mean }
+        Pauses { draw: fastrand::Rng::with_seed(device as u64), mean }
     }
 
     fn next(&mut self) -> Duration {
-        // xorshift64*
-        self.state ^= self.state >> 12;
-        self.state ^= self.state << 25;
-        self.state ^= self.state >> 27;
-        let unit = (self.state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64;
-        self.mean.mul_f64(0.5 + unit)
+        self.mean.mul_f64(0.5 + self.draw.f64())
     }
 }
 

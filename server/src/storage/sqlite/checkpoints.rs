@@ -15,11 +15,10 @@
 //! whether or not it has been checkpointed.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::SqliteConnection;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 /// The writer checkpoints by itself only past this many pages in the log (about 40 MB).
 pub(super) const BACKSTOP_PAGES: u32 = 10_000;
@@ -32,18 +31,19 @@ const SOONEST: Duration = Duration::from_millis(100);
 const LATEST: Duration = Duration::from_secs(1);
 
 /// Tells the checkpoint task that something was committed; counts its checkpoints.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Checkpoints {
     committed: Notify,
     stopping: Notify,
     /// Checkpoints run so far (for tests: a wait on a count only a checkpoint raises).
-    done: AtomicU64,
+    done: watch::Sender<u64>,
 }
 
 impl Checkpoints {
     /// Starts the task on `connection` (its own: a checkpoint holds it while it copies).
     pub(super) fn start(connection: SqliteConnection) -> Arc<Self> {
-        let checkpoints = Arc::new(Checkpoints::default());
+        let checkpoints =
+            Arc::new(Checkpoints { committed: Notify::new(), stopping: Notify::new(), done: watch::Sender::new(0) });
         tokio::spawn(run(checkpoints.clone(), connection));
         checkpoints
     }
@@ -58,9 +58,10 @@ impl Checkpoints {
         self.stopping.notify_one();
     }
 
+    /// The count of checkpoints run, to wait on.
     #[cfg(test)]
-    pub(super) fn done(&self) -> u64 {
-        self.done.load(Ordering::SeqCst)
+    pub(super) fn done(&self) -> watch::Receiver<u64> {
+        self.done.subscribe()
     }
 }
 
@@ -89,7 +90,7 @@ async fn run(checkpoints: Arc<Checkpoints>, mut connection: SqliteConnection) {
                 PAGES
             }
         };
-        checkpoints.done.fetch_add(1, Ordering::SeqCst);
+        checkpoints.done.send_modify(|done| *done += 1);
         tokio::select! {
             () = checkpoints.stopping.notified() => break,
             () = tokio::time::sleep(until_next(took, pages)) => {}
@@ -130,7 +131,8 @@ mod tests {
         let wal = dir.path().join("dsr.sqlite3-wal");
         let mut largest = 0;
         for _ in 0..8 {
-            let before = db.checkpoints.done();
+            let mut done = db.checkpoints.done();
+            let before = *done.borrow_and_update();
             let mut turn = db.writer.begin().await.unwrap_or_else(|e| panic!("{e}"));
             let (backstop,): (i64,) = sqlx::query_as("PRAGMA wal_autocheckpoint")
                 .fetch_one(turn.connection())
@@ -146,11 +148,10 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
             turn.commit().await.unwrap_or_else(|e| panic!("{e}"));
             // A checkpoint begun after this commit (the one it asked for) has run.
-            let waited = std::time::Instant::now();
-            while db.checkpoints.done() <= before {
-                assert!(waited.elapsed() < Duration::from_secs(60), "no checkpoint after a commit within 60 s");
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
+            tokio::time::timeout(Duration::from_secs(60), done.wait_for(|done| *done > before))
+                .await
+                .unwrap_or_else(|_| panic!("no checkpoint after a commit within 60 s"))
+                .unwrap_or_else(|e| panic!("{e}"));
             largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
         }
         assert!(largest < 6_000_000, "the log grew to {largest} bytes: not checkpointed");
