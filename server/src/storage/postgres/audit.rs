@@ -54,19 +54,27 @@ impl AuditStorage for PostgresTransaction {
         filter: AuditFilter,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, AppError> {
-        let rows: Vec<AuditColumns> = sqlx::query_as(
+        // A statement for each narrowing, so that each reads one index in order and stops at the page's
+        // end (with `$2 IS NULL OR person_id = $2`, only the area narrows the read, and the whole area's
+        // trail is sorted for every page).
+        let (person, user) = (filter.person.map(|p| p.to_string()), filter.user.map(|u| u.to_string()));
+        let mut narrowing = String::new();
+        for (column, value) in [("person_id", &person), ("user_id", &user)] {
+            if value.is_some() {
+                narrowing.push_str(&format!(" AND a.{column} = ${}", 3 + usize::from(!narrowing.is_empty())));
+            }
+        }
+        let sql = format!(
             "SELECT a.id, a.at, a.happened_at, a.user_id, u.display_name AS user_name, a.action, a.person_id,
                     a.record_id, a.kind, a.changes::text AS changes, a.reason, a.detail
              FROM audit a LEFT JOIN users u ON u.id = a.user_id
-             WHERE a.area_id = $1 AND ($2::text IS NULL OR a.person_id = $2) AND ($3::text IS NULL OR a.user_id = $3)
-             ORDER BY a.id DESC LIMIT $4",
-        )
-        .bind(area)
-        .bind(filter.person.map(|p| p.to_string()))
-        .bind(filter.user.map(|u| u.to_string()))
-        .bind(i64::from(limit))
-        .fetch_all(self.db())
-        .await?;
+             WHERE a.area_id = $1{narrowing} ORDER BY a.id DESC LIMIT $2"
+        );
+        let mut query = sqlx::query_as(&sql).bind(area).bind(i64::from(limit));
+        for value in [person, user].into_iter().flatten() {
+            query = query.bind(value);
+        }
+        let rows: Vec<AuditColumns> = query.fetch_all(self.db()).await?;
         rows.into_iter().map(AuditColumns::read).collect()
     }
 

@@ -10,6 +10,25 @@ use crate::AppError;
 use crate::storage::columns::AuditColumns;
 use crate::storage::{AuditEvent, AuditFilter, AuditStorage};
 
+/// The newest entries of an area's audit trail, narrowed to a person (`?2`) and a user (`?3`) when the
+/// filter names them (`?4` entries). A statement for each narrowing, so that each reads one index in
+/// order and stops at the page's end: `(?2 IS NULL OR person_id = ?2)` let SQLite use only the area
+/// and sort the whole area's trail for every page (70-230 ms at 300,000 entries, growing with it).
+fn audit_page(filter: AuditFilter) -> String {
+    let narrowing = match (filter.person.is_some(), filter.user.is_some()) {
+        (true, true) => " AND a.person_id = ?2 AND a.user_id = ?3",
+        (true, false) => " AND a.person_id = ?2",
+        (false, true) => " AND a.user_id = ?3",
+        (false, false) => "",
+    };
+    format!(
+        "SELECT a.id, a.at, a.happened_at, a.user_id, u.display_name AS user_name, a.action, a.person_id,
+                a.record_id, a.kind, a.changes, a.reason, a.detail
+         FROM audit a LEFT JOIN users u ON u.id = a.user_id
+         WHERE a.area_id = ?1{narrowing} ORDER BY a.id DESC LIMIT ?4"
+    )
+}
+
 #[async_trait::async_trait]
 impl AuditStorage for SqliteTransaction {
     async fn append_audit(&mut self, events: &[AuditEvent], now: DateTime<Utc>) -> Result<(), AppError> {
@@ -44,19 +63,13 @@ impl AuditStorage for SqliteTransaction {
         filter: AuditFilter,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, AppError> {
-        let rows: Vec<AuditColumns> = sqlx::query_as(
-            "SELECT a.id, a.at, a.happened_at, a.user_id, u.display_name AS user_name, a.action, a.person_id,
-                    a.record_id, a.kind, a.changes, a.reason, a.detail
-             FROM audit a LEFT JOIN users u ON u.id = a.user_id
-             WHERE a.area_id = ?1 AND (?2 IS NULL OR a.person_id = ?2) AND (?3 IS NULL OR a.user_id = ?3)
-             ORDER BY a.id DESC LIMIT ?4",
-        )
-        .bind(area)
-        .bind(filter.person.map(|p| p.to_string()))
-        .bind(filter.user.map(|u| u.to_string()))
-        .bind(i64::from(limit))
-        .fetch_all(self.db())
-        .await?;
+        let rows: Vec<AuditColumns> = sqlx::query_as(&audit_page(filter))
+            .bind(area)
+            .bind(filter.person.map(|p| p.to_string()))
+            .bind(filter.user.map(|u| u.to_string()))
+            .bind(i64::from(limit))
+            .fetch_all(self.db())
+            .await?;
         rows.into_iter().map(AuditColumns::read).collect()
     }
 
@@ -78,5 +91,44 @@ impl AuditStorage for SqliteTransaction {
             .execute(self.db())
             .await?;
         Ok(new.rows_affected() > 0)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod tests {
+    use super::*;
+
+    /// Each audit page reads an index in entry order and stops at the page's end: none sorts the area's
+    /// whole trail (a temporary B-tree), as the page did when one statement served every filter.
+    #[tokio::test]
+    async fn audit_pages_read_an_index_in_order() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db =
+            super::super::SqliteDatabase::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
+        let (person, user) = (Some(PersonId::from_uuid(uuid::Uuid::nil())), Some(UserId::from_uuid(uuid::Uuid::nil())));
+        let pages = [
+            (AuditFilter { person: None, user: None }, "audit_by_area (area_id=?)"),
+            (AuditFilter { person, user: None }, "audit_by_area_person (area_id=? AND person_id=?)"),
+            (AuditFilter { person: None, user }, "audit_by_area_user (area_id=? AND user_id=?)"),
+            (AuditFilter { person, user }, "(area_id=? AND "),
+        ];
+        for (filter, lookup) in pages {
+            let sql = audit_page(filter);
+            let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .bind("area")
+                .bind("person")
+                .bind("user")
+                .bind(10)
+                .fetch_all(&db.pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let steps: Vec<&str> = plan.iter().map(|(_, _, _, detail)| detail.as_str()).collect();
+            assert!(
+                steps.iter().any(|s| s.starts_with("SEARCH a USING INDEX") && s.contains(lookup)),
+                "{sql}: {steps:?}"
+            );
+            assert!(!steps.iter().any(|s| s.contains("TEMP B-TREE")), "{sql}: {steps:?}");
+        }
     }
 }
