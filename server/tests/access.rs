@@ -94,17 +94,7 @@ async fn world() -> World {
     .await;
     assert_eq!(status, StatusCode::OK);
     // Area B, its coordinator and its person.
-    dsr_server::admin::create_coordinator(
-        &server.store,
-        &dsr_server::Clock::System,
-        "Area B",
-        "coordinator.b",
-        "Bo Coordinator",
-        PASSWORD,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let (_, other_coordinator) = server.login("coordinator.b", PASSWORD).await;
+    let other_coordinator = server.other_area_coordinator("Area B", "coordinator.b").await;
     let (status, body) = push_as(&server, &other_coordinator, client(2), vec![create_person(1, 3, "Foreign")]).await;
     assert!(
         status == StatusCode::OK

@@ -263,17 +263,7 @@ async fn the_trail_is_listed_newest_first_by_person_by_user_or_both() {
         assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
     }
     // Another area's trail, which no listing here may show.
-    dsr_server::admin::create_coordinator(
-        &server.store,
-        &dsr_server::Clock::System,
-        "Elsewhere",
-        "coordinator.b",
-        "Bo Coordinator",
-        PASSWORD,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let (_, elsewhere) = server.login("coordinator.b", PASSWORD).await;
+    let elsewhere = server.other_area_coordinator("Elsewhere", "coordinator.b").await;
     push(&server, &elsewhere, client(3), json!([create(1, 3, "Foreign")])).await;
 
     let area = server.coordinator_user().await.area_id;

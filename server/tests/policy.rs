@@ -8,7 +8,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{PASSWORD, TestServer, client, id, test_server};
+use common::{TestServer, client, id, test_server};
 use dsr_shared::api::{ApiError, PolicyDocument};
 use dsr_shared::period::Period;
 use dsr_shared::risk::AgeBand;
@@ -126,17 +126,7 @@ async fn a_changed_risk_tool_is_a_new_version_and_the_old_one_stays() {
 #[tokio::test]
 async fn each_area_has_its_own_policy_and_pushed_consents_follow_it() {
     let server = test_server().await;
-    dsr_server::admin::create_coordinator(
-        &server.store,
-        &dsr_server::Clock::System,
-        "Area B",
-        "coord.b",
-        "Bo",
-        PASSWORD,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let (_, other) = server.login("coord.b", PASSWORD).await;
+    let other = server.other_area_coordinator("Area B", "coord.b").await;
     // Area B lets a parent consent to the register alone; area A keeps the default (seed 002: from 14 the
     // child must agree as well).
     let mut document = policy(&server, &other).await;

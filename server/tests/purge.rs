@@ -9,7 +9,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{NaiveDate, TimeZone, Utc};
-use common::{PASSWORD, TestServer, client, id, person, test_server};
+use common::{TestServer, client, id, person, test_server};
 use dsr_shared::access::Role;
 use dsr_shared::sync::{PullResponse, PushOutcome, PushResponse};
 use serde_json::{Value, json};
@@ -142,17 +142,7 @@ async fn an_erasure_request_removes_a_persons_details_at_once_and_only_a_coordin
     let (_, keyworker) = server.staff("sam", Role::Keyworker).await;
     let reply = server.send_raw(erase(keyworker, json!({ "reason": "asked" }))).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    dsr_server::admin::create_coordinator(
-        &server.store,
-        &dsr_server::Clock::System,
-        "Area B",
-        "coord.b",
-        "Bo",
-        PASSWORD,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let (_, other) = server.login("coord.b", PASSWORD).await;
+    let other = server.other_area_coordinator("Area B", "coord.b").await;
     let reply = server.send_raw(erase(other, json!({ "asked_by": "His mother", "reason": "asked" }))).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let reply = server.send_raw(erase(server.cookie.clone(), json!({ "reason": " " }))).await;

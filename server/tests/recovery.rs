@@ -132,17 +132,7 @@ async fn a_reset_code_expires_and_closed_or_uninvited_accounts_get_none() {
     let used = reset(&server, "192.0.2.1:1", "kim.keyworker", &code.code, NEW_PASSWORD).await;
     assert_eq!(used.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Another area's coordinator does not see the account at all.
-    dsr_server::admin::create_coordinator(
-        &server.store,
-        &dsr_server::Clock::System,
-        "Area B",
-        "coordinator.b",
-        "Bo",
-        PASSWORD,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let (_, other) = server.login("coordinator.b", PASSWORD).await;
+    let other = server.other_area_coordinator("Area B", "coordinator.b").await;
     let (other_keyworker, _) = server.staff("kit.keyworker", Role::Keyworker).await;
     let foreign = server.post_json_as(&other, &format!("/api/users/{other_keyworker}/reset-code"), &json!({})).await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.text());

@@ -178,6 +178,14 @@ impl TestServer {
         (user.id, cookie)
     }
 
+    /// Another area, `area`, with its own coordinator `username`, signed in: their cookie.
+    pub async fn other_area_coordinator(&self, area: &str, username: &str) -> String {
+        dsr_server::admin::create_coordinator(&self.store, &Clock::System, area, username, "Bo Coordinator", PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        self.login(username, PASSWORD).await.1
+    }
+
     /// The coordinator acting through the store (as the server does for the demo area).
     pub async fn coordinator_user(&self) -> dsr_server::CurrentUser {
         self.store.acting_as(self.coordinator).await.unwrap_or_else(|e| panic!("{e}"))
