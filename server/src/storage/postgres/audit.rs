@@ -57,13 +57,14 @@ impl AuditStorage for PostgresTransaction {
         // A statement for each narrowing, so that each reads one index in order and stops at the page's
         // end (with `$2 IS NULL OR person_id = $2`, only the area narrows the read, and the whole area's
         // trail is sorted for every page).
+        // Only what the statement names is bound: PostgreSQL refuses a parameter it cannot type.
         let (person, user) = (filter.person.map(|p| p.to_string()), filter.user.map(|u| u.to_string()));
-        let mut narrowing = String::new();
-        for (column, value) in [("person_id", &person), ("user_id", &user)] {
-            if value.is_some() {
-                narrowing.push_str(&format!(" AND a.{column} = ${}", 3 + usize::from(!narrowing.is_empty())));
-            }
-        }
+        let narrowing = match (&person, &user) {
+            (Some(_), Some(_)) => " AND a.person_id = $3 AND a.user_id = $4",
+            (Some(_), None) => " AND a.person_id = $3",
+            (None, Some(_)) => " AND a.user_id = $3",
+            (None, None) => "",
+        };
         let sql = format!(
             "SELECT a.id, a.at, a.happened_at, a.user_id, u.display_name AS user_name, a.action, a.person_id,
                     a.record_id, a.kind, a.changes::text AS changes, a.reason, a.detail

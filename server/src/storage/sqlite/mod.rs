@@ -149,6 +149,21 @@ fn rows_per_statement(columns: usize) -> usize {
     (30_000 / columns).max(1)
 }
 
+/// The steps of SQLite's plan for `sql` (its parameters left unbound: a plan does not depend on them),
+/// on a new database with every migration: for tests that a read finds its rows by the index meant.
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+async fn query_plan(sql: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = SqliteDatabase::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .fetch_all(&db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    db.close().await;
+    plan.into_iter().map(|(_, _, _, detail)| detail).collect()
+}
+
 #[cfg(test)]
 #[allow(clippy::panic, reason = "a failed step fails the test")]
 mod tests {

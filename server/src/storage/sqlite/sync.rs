@@ -395,19 +395,10 @@ mod tests {
     /// every record about them is read (3,000 visit notes: 0.4-0.5 ms a read, twice a sync).
     #[tokio::test]
     async fn reads_by_a_list_of_ids_look_each_one_up() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let db =
-            super::super::SqliteDatabase::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
         let lookups =
             [(RECORDS_BY_ID, "(id=?)"), (RECORDS_ABOUT, "(person_id=? AND kind=?)"), (PEOPLE_IN_AREA, "(id=?)")];
         for (sql, lookup) in lookups {
-            let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .bind("[]")
-                .bind("x")
-                .fetch_all(&db.pool)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            let steps: Vec<&str> = plan.iter().map(|(_, _, _, detail)| detail.as_str()).collect();
+            let steps = super::super::query_plan(sql).await;
             assert!(steps.iter().any(|s| s.starts_with("SEARCH r USING") && s.contains(lookup)), "{sql}: {steps:?}");
             assert!(!steps.iter().any(|s| s.starts_with("SCAN r")), "{sql}: {steps:?}");
         }
