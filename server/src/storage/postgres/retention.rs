@@ -6,6 +6,7 @@ use dsr_shared::{PersonId, RecordId};
 use super::PostgresTransaction;
 use crate::AppError;
 use crate::storage::columns::FieldsColumns;
+use crate::storage::retention::AUDIT_AREAS;
 use crate::storage::{PurgeRow, RecordFields, RetentionStorage, to_json};
 
 #[async_trait::async_trait]
@@ -40,11 +41,24 @@ impl RetentionStorage for PostgresTransaction {
     }
 
     async fn blank_audit(&mut self, person: PersonId, detail: &str) -> Result<(), AppError> {
-        sqlx::query("UPDATE audit SET changes = NULL, reason = NULL, detail = $1 WHERE person_id = $2")
+        let areas: Vec<(String,)> = sqlx::query_as(AUDIT_AREAS).fetch_all(self.db()).await?;
+        for (area,) in &areas {
+            sqlx::query(
+                "UPDATE audit SET changes = NULL, reason = NULL, detail = $1 WHERE area_id = $2 AND person_id = $3",
+            )
             .bind(detail)
+            .bind(area)
             .bind(person.to_string())
             .execute(self.db())
             .await?;
+        }
+        sqlx::query(
+            "UPDATE audit SET changes = NULL, reason = NULL, detail = $1 WHERE area_id IS NULL AND person_id = $2",
+        )
+        .bind(detail)
+        .bind(person.to_string())
+        .execute(self.db())
+        .await?;
         Ok(())
     }
 

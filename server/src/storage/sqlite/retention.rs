@@ -6,7 +6,15 @@ use dsr_shared::{PersonId, RecordId};
 use super::SqliteTransaction;
 use crate::AppError;
 use crate::storage::columns::FieldsColumns;
+use crate::storage::retention::AUDIT_AREAS;
 use crate::storage::{PurgeRow, RecordFields, RetentionStorage, to_json};
+
+/// A person's entries in one area of the audit trail, blanked (found by `audit_by_area_person`).
+const BLANK_AUDIT_IN_AREA: &str =
+    "UPDATE audit SET changes = NULL, reason = NULL, detail = ? WHERE area_id = ? AND person_id = ?";
+/// A person's entries in no area, blanked (by the same index).
+const BLANK_AUDIT_IN_NO_AREA: &str =
+    "UPDATE audit SET changes = NULL, reason = NULL, detail = ? WHERE area_id IS NULL AND person_id = ?";
 
 #[async_trait::async_trait]
 impl RetentionStorage for SqliteTransaction {
@@ -40,11 +48,16 @@ impl RetentionStorage for SqliteTransaction {
     }
 
     async fn blank_audit(&mut self, person: PersonId, detail: &str) -> Result<(), AppError> {
-        sqlx::query("UPDATE audit SET changes = NULL, reason = NULL, detail = ? WHERE person_id = ?")
-            .bind(detail)
-            .bind(person.to_string())
-            .execute(self.db())
-            .await?;
+        let areas: Vec<(String,)> = sqlx::query_as(AUDIT_AREAS).fetch_all(self.db()).await?;
+        for (area,) in &areas {
+            sqlx::query(BLANK_AUDIT_IN_AREA)
+                .bind(detail)
+                .bind(area)
+                .bind(person.to_string())
+                .execute(self.db())
+                .await?;
+        }
+        sqlx::query(BLANK_AUDIT_IN_NO_AREA).bind(detail).bind(person.to_string()).execute(self.db()).await?;
         Ok(())
     }
 
@@ -81,5 +94,28 @@ impl RetentionStorage for SqliteTransaction {
         .execute(self.db())
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::sqlite::query_plan;
+
+    /// A purge's blanking of the audit trail searches the trail's indexes, area by area: it never reads
+    /// the whole trail (which grows by an entry per change pushed) inside the writers' turn.
+    #[tokio::test]
+    async fn the_audit_trail_is_blanked_by_index_area_by_area() {
+        let areas = query_plan(AUDIT_AREAS).await;
+        assert!(areas.iter().any(|step| step.contains("audit USING COVERING INDEX audit_by_area")), "{areas:?}");
+        assert!(!areas.iter().any(|step| step.starts_with("SCAN audit")), "{areas:?}");
+        for statement in [BLANK_AUDIT_IN_AREA, BLANK_AUDIT_IN_NO_AREA] {
+            let plan = query_plan(statement).await;
+            assert_eq!(
+                plan,
+                vec!["SEARCH audit USING COVERING INDEX audit_by_area_person (area_id=? AND person_id=?)".to_string()],
+                "{statement}"
+            );
+        }
     }
 }
