@@ -9,6 +9,13 @@ use crate::storage::columns::FieldsColumns;
 use crate::storage::retention::AUDIT_AREAS;
 use crate::storage::{PurgeRow, RecordFields, RetentionStorage, to_json};
 
+/// A person's entries in one area of the audit trail, blanked (found by `audit_by_area_person`).
+const BLANK_AUDIT_IN_AREA: &str =
+    "UPDATE audit SET changes = NULL, reason = NULL, detail = $1 WHERE area_id = $2 AND person_id = $3";
+/// A person's entries in no area, blanked (by the same index).
+const BLANK_AUDIT_IN_NO_AREA: &str =
+    "UPDATE audit SET changes = NULL, reason = NULL, detail = $1 WHERE area_id IS NULL AND person_id = $2";
+
 #[async_trait::async_trait]
 impl RetentionStorage for PostgresTransaction {
     async fn people_who_left(&mut self, area: &str) -> Result<Vec<RecordFields>, AppError> {
@@ -41,24 +48,12 @@ impl RetentionStorage for PostgresTransaction {
     }
 
     async fn blank_audit(&mut self, person: PersonId, detail: &str) -> Result<(), AppError> {
+        let person = person.to_string();
         let areas: Vec<(String,)> = sqlx::query_as(AUDIT_AREAS).fetch_all(self.db()).await?;
         for (area,) in &areas {
-            sqlx::query(
-                "UPDATE audit SET changes = NULL, reason = NULL, detail = $1 WHERE area_id = $2 AND person_id = $3",
-            )
-            .bind(detail)
-            .bind(area)
-            .bind(person.to_string())
-            .execute(self.db())
-            .await?;
+            sqlx::query(BLANK_AUDIT_IN_AREA).bind(detail).bind(area).bind(&person).execute(self.db()).await?;
         }
-        sqlx::query(
-            "UPDATE audit SET changes = NULL, reason = NULL, detail = $1 WHERE area_id IS NULL AND person_id = $2",
-        )
-        .bind(detail)
-        .bind(person.to_string())
-        .execute(self.db())
-        .await?;
+        sqlx::query(BLANK_AUDIT_IN_NO_AREA).bind(detail).bind(&person).execute(self.db()).await?;
         Ok(())
     }
 

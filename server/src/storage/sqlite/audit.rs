@@ -112,7 +112,7 @@ mod tests {
         ];
         for (filter, lookup) in pages {
             let sql = audit_page(filter);
-            let steps = super::super::query_plan(&sql).await;
+            let steps = crate::storage::sqlite::query_plan(&sql).await;
             assert!(
                 steps.iter().any(|s| s.starts_with("SEARCH a USING INDEX") && s.contains(lookup)),
                 "{sql}: {steps:?}"

@@ -48,16 +48,12 @@ impl RetentionStorage for SqliteTransaction {
     }
 
     async fn blank_audit(&mut self, person: PersonId, detail: &str) -> Result<(), AppError> {
+        let person = person.to_string();
         let areas: Vec<(String,)> = sqlx::query_as(AUDIT_AREAS).fetch_all(self.db()).await?;
         for (area,) in &areas {
-            sqlx::query(BLANK_AUDIT_IN_AREA)
-                .bind(detail)
-                .bind(area)
-                .bind(person.to_string())
-                .execute(self.db())
-                .await?;
+            sqlx::query(BLANK_AUDIT_IN_AREA).bind(detail).bind(area).bind(&person).execute(self.db()).await?;
         }
-        sqlx::query(BLANK_AUDIT_IN_NO_AREA).bind(detail).bind(person.to_string()).execute(self.db()).await?;
+        sqlx::query(BLANK_AUDIT_IN_NO_AREA).bind(detail).bind(&person).execute(self.db()).await?;
         Ok(())
     }
 

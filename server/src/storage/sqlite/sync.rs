@@ -398,7 +398,7 @@ mod tests {
         let lookups =
             [(RECORDS_BY_ID, "(id=?)"), (RECORDS_ABOUT, "(person_id=? AND kind=?)"), (PEOPLE_IN_AREA, "(id=?)")];
         for (sql, lookup) in lookups {
-            let steps = super::super::query_plan(sql).await;
+            let steps = crate::storage::sqlite::query_plan(sql).await;
             assert!(steps.iter().any(|s| s.starts_with("SEARCH r USING") && s.contains(lookup)), "{sql}: {steps:?}");
             assert!(!steps.iter().any(|s| s.starts_with("SCAN r")), "{sql}: {steps:?}");
         }
