@@ -67,7 +67,7 @@ impl Store {
         };
         // Each change is its own device, as for the self-referral form.
         let client_id = ClientId::from_time_and_random(now.timestamp_millis().max(0) as u64, random);
-        self.push(by, &PushRequest { client_id, mutations: vec![mutation] }, now, today).await?;
+        self.push(by, PushRequest { client_id, mutations: vec![mutation] }, now, today).await?;
         Ok(())
     }
 }

@@ -401,7 +401,7 @@ pub async fn load_demo(store: &Store, clock: &Clock) -> Result<usize, AppError> 
             .change_policy(&coordinator, 0, demo_policy, Some("The demo area's contact for families".into()), now)
             .await?;
     }
-    let response = store.push(&coordinator, &demo_push(clock.today()), now, clock.today()).await?;
+    let response = store.push(&coordinator, demo_push(clock.today()), now, clock.today()).await?;
     let people = demo_people(clock.today());
     for ((_, _, _, assigned), user) in DEMO_ACCOUNTS.iter().zip(&ids) {
         for index in *assigned {

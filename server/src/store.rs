@@ -57,6 +57,22 @@ impl Store {
         self.db.backend()
     }
 
+    /// Runs `work` (a write, start to end) where the database's writes are best run (see
+    /// [`crate::storage::Database::writes_runtime`]; SQLite: a thread of its own). Once begun it runs
+    /// to its end even if the caller goes away (a push then is applied, and its answer kept for the
+    /// device's next try, as when an answer is lost on the way); a panic in it is the caller's.
+    pub(crate) async fn in_writes_runtime<T: Send + 'static>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let Some(runtime) = self.db.writes_runtime() else { return work.await };
+        match runtime.spawn(work).await {
+            Ok(done) => done,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(error) => Err(AppError::Unavailable(format!("the write was stopped: {error}"))),
+        }
+    }
+
     /// Answers when the database answers.
     pub async fn ping(&self) -> Result<(), AppError> {
         self.db.ping().await

@@ -23,7 +23,19 @@ use crate::{AppError, Store};
 impl Store {
     /// Applies a device's mutations for `user`: exactly once per (client, seq), in order, merged per
     /// field, each within the user's access; every change and every refusal is audited.
+    /// Run start to end where the database's writes are best run (see [`Store::in_writes_runtime`]).
     pub async fn push(
+        &self,
+        user: &CurrentUser,
+        request: PushRequest,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<PushResponse, AppError> {
+        let (store, user) = (self.clone(), user.clone());
+        self.in_writes_runtime(async move { store.push_in_turn(&user, &request, now, today).await }).await
+    }
+
+    async fn push_in_turn(
         &self,
         user: &CurrentUser,
         request: &PushRequest,
@@ -99,7 +111,8 @@ impl Store {
     /// Worked out first on a reader: a pull that sends nothing and changes no view (most pulls: the
     /// 15-second timer, an announcement of a change this user may not see) writes nothing, so it is
     /// answered from there and never waits for the writers' turn. Any other is worked out again, from
-    /// the start, in a write transaction (straight away when a change after its cursor was announced).
+    /// the start, in a write transaction (straight away when a change after its cursor was announced),
+    /// where the database's writes are best run (see [`Store::in_writes_runtime`]).
     /// Reads outside a transaction may see a later state from one statement to the next; the reader's
     /// answer only moves the cursor past changes its view does not hold, and should the user's access
     /// have grown meanwhile, the device's stored view (not updated by the reader) differs from the next
@@ -125,14 +138,18 @@ impl Store {
                 return Ok(answer);
             }
         }
-        let mut tx = self.write().await?;
-        match pull_in(&mut *tx, user, &request, now, today, true).await? {
-            Pulled::Answer(answer) => {
-                tx.commit().await?;
-                Ok(answer)
+        let (store, user) = (self.clone(), user.clone());
+        self.in_writes_runtime(async move {
+            let mut tx = store.write().await?;
+            match pull_in(&mut *tx, &user, &request, now, today, true).await? {
+                Pulled::Answer(answer) => {
+                    tx.commit().await?;
+                    Ok(answer)
+                }
+                Pulled::NeedsWrite => Err(AppError::Corrupt("a pull in a write transaction asked for one".into())),
             }
-            Pulled::NeedsWrite => Err(AppError::Corrupt("a pull in a write transaction asked for one".into())),
-        }
+        })
+        .await
     }
 
     /// The current state of a record.
@@ -499,7 +516,7 @@ mod tests {
     use chrono::TimeZone;
     use dsr_shared::sync::FieldChange;
 
-    fn create(seq: u64, n: u8, nhs: &str) -> Mutation {
+    pub(super) fn create(seq: u64, n: u8, nhs: &str) -> Mutation {
         let fields =
             [("given_name", "Alex"), ("family_name", "Example"), ("date_of_birth", "2012-03-04"), ("nhs_number", nhs)];
         Mutation {
@@ -517,7 +534,7 @@ mod tests {
     }
 
     /// A new area's coordinator, signed in.
-    async fn coordinator(store: &Store, clock: &crate::Clock, area: &str, username: &str) -> CurrentUser {
+    pub(super) async fn coordinator(store: &Store, clock: &crate::Clock, area: &str, username: &str) -> CurrentUser {
         crate::admin::create_coordinator(store, clock, area, username, "Jo", "a long test password")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -535,7 +552,7 @@ mod tests {
         let (now, today) = (clock.now(), clock.today());
         let client = ClientId::from_time_and_random(1, [1; 10]);
         let push = PushRequest { client_id: client, mutations: vec![create(1, 1, "9434765919")] };
-        store.push(&jo, &push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        store.push(&jo, push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
         // As if recorded before the table existed: its keys are gone; opening the store fills them again.
         let pool =
             sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap_or_else(|e| panic!("{e}"));
@@ -544,7 +561,7 @@ mod tests {
         drop(store);
         let store = Store::open(&path).await.unwrap_or_else(|e| panic!("{e}"));
         let again = PushRequest { client_id: client, mutations: vec![create(2, 2, "943 476 5919")] };
-        let answer = store.push(&jo, &again, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        let answer = store.push(&jo, again, now, today).await.unwrap_or_else(|e| panic!("{e}"));
         assert!(
             matches!(&answer.results[0].outcome, PushOutcome::Rejected { reasons } if reasons[0].field == "nhs_number"),
             "{answer:?}"
@@ -560,7 +577,7 @@ mod tests {
         let (now, today) = (clock.now(), clock.today());
         let tablet = ClientId::from_time_and_random(1, [1; 10]);
         let push = PushRequest { client_id: tablet, mutations: vec![create(1, 1, "9434765919")] };
-        store.push(&jo, &push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        store.push(&jo, push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
         let laptop = ClientId::from_time_and_random(2, [2; 10]);
         let first = PullRequest { client: laptop, cursor: 0, view_no: 0, limit: 100 };
         let first = store.pull(&jo, first, now, today).await.unwrap_or_else(|e| panic!("{e}"));
@@ -593,12 +610,112 @@ mod tests {
         )]
         .into();
         let push = PushRequest { client_id: tablet, mutations: vec![rename] };
-        store.push(&jo, &push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        store.push(&jo, push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
         let next = PullRequest { client: laptop, cursor: first.cursor, view_no: first.view, limit: 100 };
         let next = store.pull(&jo, next, now, today).await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             next.changes.iter().map(|c| c.record.field("given_name").clone()).collect::<Vec<_>>(),
             [serde_json::json!("Alexa")]
         );
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic, reason = "a failed step fails the test")]
+mod writes_runtime_tests {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::Poll;
+    use std::time::Duration;
+
+    use chrono::TimeZone;
+    use dsr_shared::sync::FieldChange;
+
+    use super::tests::{coordinator, create};
+    use super::*;
+
+    /// Polls `work` once (a push or a pull hands itself to the writes' thread on its first poll), then
+    /// drops it, as axum drops a handler whose client has gone.
+    async fn give_up_on<T>(work: impl Future<Output = T>) {
+        let mut work = pin!(work);
+        let first = std::future::poll_fn(|cx| Poll::Ready(work.as_mut().poll(cx).is_ready())).await;
+        assert!(!first, "the write ended while the writers' turn was held");
+    }
+
+    /// Waits (up to a minute: only a write never carried out takes that long) for `check` to hold.
+    async fn until<F: Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
+        for _ in 0..600 {
+            if check().await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{what}: not within a minute");
+    }
+
+    /// On SQLite the busiest writes run on a thread of their own, and a panic there is the caller's.
+    #[tokio::test]
+    async fn writes_run_on_a_thread_of_their_own() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
+        let thread = store
+            .in_writes_runtime(async { Ok(std::thread::current().name().map(str::to_string)) })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(thread.as_deref(), Some("dsr-writes"));
+        let panicked = tokio::spawn({
+            let store = store.clone();
+            async move { store.in_writes_runtime::<()>(async { panic!("planted") }).await }
+        })
+        .await;
+        assert!(panicked.is_err_and(|e| e.is_panic()), "the caller did not see the panic");
+    }
+
+    /// A push or a pull that writes, once begun, is carried out even when its caller goes away (a
+    /// tablet losing its signal mid-request): the push is applied (its answer kept for the device's
+    /// next try, as for an answer lost on the way) and the pull's device and view are stored. Both wait
+    /// here for a turn held by another write, so neither can end before the caller is gone.
+    #[tokio::test]
+    async fn a_write_whose_caller_goes_away_is_carried_out() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let clock = crate::Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default());
+        let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
+        let jo = coordinator(&store, &clock, "Area", "jo.coordinator").await;
+        let (now, today) = (clock.now(), clock.today());
+        let tablet = ClientId::from_time_and_random(1, [1; 10]);
+        let first = PushRequest { client_id: tablet, mutations: vec![create(1, 1, "9434765919")] };
+        store.push(&jo, first, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+
+        let held = store.write().await.unwrap_or_else(|e| panic!("{e}"));
+        let rename = || {
+            let mut rename = create(2, 1, "9434765919");
+            rename.base_version = Some(1);
+            rename.changes = [(
+                "given_name".to_string(),
+                FieldChange { old: serde_json::json!("Alex"), new: serde_json::json!("Alexa") },
+            )]
+            .into();
+            PushRequest { client_id: tablet, mutations: vec![rename] }
+        };
+        let id = rename().mutations[0].record_id;
+        let version = async || store.record(id).await.ok().flatten().map(|r| r.version);
+        give_up_on(store.push(&jo, rename(), now, today)).await;
+        // A change after its cursor was announced: the pull goes straight to the writes' thread.
+        let laptop = ClientId::from_time_and_random(2, [2; 10]);
+        let pull = PullRequest { client: laptop, cursor: 0, view_no: 0, limit: 100 };
+        give_up_on(store.pull(&jo, pull, now, today)).await;
+        assert_eq!(version().await, Some(1), "applied while the turn was held");
+        drop(held);
+
+        until("the push applied", || async { version().await == Some(2) }).await;
+        let answer = store.push(&jo, rename(), now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(answer.results[0].outcome, PushOutcome::Applied { record_version: 2, .. }), "{answer:?}");
+        assert_eq!(version().await, Some(2), "the device's next try applied it again");
+        let laptop = laptop.to_string();
+        until("the laptop's view stored", || async {
+            let Ok(mut tx) = store.read().await else { return false };
+            tx.device(&laptop).await.ok().flatten().is_some_and(|device| device.view_no > 0)
+        })
+        .await;
     }
 }

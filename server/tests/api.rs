@@ -297,20 +297,14 @@ async fn demo_area_loads_once_through_the_sync_engine() {
     let server = test_server().await;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
     let me = server.coordinator_user().await;
-    let first = server
-        .store
-        .push(&me, &dsr_server::demo_push(today), Utc::now(), today)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let first =
+        server.store.push(&me, dsr_server::demo_push(today), Utc::now(), today).await.unwrap_or_else(|e| panic!("{e}"));
     let demo = dsr_server::demo_push(today);
     assert!(first.results.iter().all(|r| matches!(r.outcome, PushOutcome::Applied { .. })), "{first:?}");
     assert_eq!(first.results.len(), demo.mutations.len());
     assert_eq!(demo.mutations.iter().filter(|m| m.kind == dsr_shared::sync::RecordKind::Person).count(), 50);
-    let again = server
-        .store
-        .push(&me, &dsr_server::demo_push(today), Utc::now(), today)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let again =
+        server.store.push(&me, dsr_server::demo_push(today), Utc::now(), today).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(again.results.iter().all(|r| r.repeated));
     let request =
         PullRequest { client: ClientId::from_time_and_random(9, [9; 10]), cursor: 0, view_no: 0, limit: 1000 };

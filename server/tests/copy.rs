@@ -117,7 +117,7 @@ async fn the_demo_area_is_copied_whole_and_works_in_the_copy() {
     };
     let push = PushRequest { client_id: ClientId::from_time_and_random(78, [8; 10]), mutations: vec![mutation] };
     let today = Utc::now().date_naive();
-    let answer = target.push(&me, &push, Utc::now(), today).await.unwrap_or_else(|e| panic!("{e}"));
+    let answer = target.push(&me, push, Utc::now(), today).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(
         matches!(answer.results[0].outcome, PushOutcome::Applied { change_seq, .. } if change_seq > last),
         "{answer:?}"

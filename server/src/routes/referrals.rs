@@ -151,7 +151,7 @@ async fn enter(
         ],
     };
     let form = state.store.self_referral_form(&area.id, now);
-    let answer = state.store.push(&form, &push, now, today).await?;
+    let answer = state.store.push(&form, push, now, today).await?;
     if let Some(refused) = answer.results.iter().find(|r| !matches!(r.outcome, PushOutcome::Applied { .. })) {
         return match &refused.outcome {
             PushOutcome::Rejected { reasons } => {

@@ -46,7 +46,7 @@ pub async fn push(
         "Each change's seq starts at 1 and goes up, in the order sent",
     );
     errors.into_result()?;
-    let response = state.store.push(&user, &request, state.clock.now(), state.clock.today()).await?;
+    let response = state.store.push(&user, request, state.clock.now(), state.clock.today()).await?;
     Ok(ApiJson(response))
 }
 

@@ -45,6 +45,14 @@ pub trait Database: copy::TableCopy + Send + Sync + std::fmt::Debug {
     /// Which backend this is (`sqlite`, `postgres`).
     fn backend(&self) -> &'static str;
 
+    /// Where writes that take turns are best run, if anywhere in particular: SQLite's writes take
+    /// turns on one connection, each statement a hop between the caller's task and the connection's
+    /// thread, and a turn holds every other writer back until it ends; run among the server's other
+    /// tasks (HTTP, JSON), each hop of a turn waits behind them. `None`: wherever the caller is.
+    fn writes_runtime(&self) -> Option<tokio::runtime::Handle> {
+        None
+    }
+
     /// Begins a transaction. Dropping it without [`Transaction::commit`] undoes its writes.
     async fn begin(&self, mode: Mode) -> Result<Box<dyn Transaction>, AppError>;
 

@@ -74,6 +74,10 @@ impl Database for SqliteDatabase {
         "sqlite"
     }
 
+    fn writes_runtime(&self) -> Option<tokio::runtime::Handle> {
+        group_commit::writes_runtime()
+    }
+
     async fn begin(&self, mode: Mode) -> Result<Box<dyn Transaction>, AppError> {
         let connection = match mode {
             // Reads need no transaction: each statement reads a consistent state.
