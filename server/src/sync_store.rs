@@ -23,6 +23,7 @@ use crate::{AppError, Store};
 impl Store {
     /// Applies a device's mutations for `user`: exactly once per (client, seq), in order, merged per
     /// field, each within the user's access; every change and every refusal is audited.
+    ///
     /// Run start to end where the database's writes are best run (see [`Store::in_writes_runtime`]).
     pub async fn push(
         &self,
