@@ -543,6 +543,41 @@ mod tests {
         store.acting_as(user.id).await.unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// A store with an area, its coordinator Jo, and Alex pushed from Jo's tablet (its change 1).
+    pub(super) struct WithAlex {
+        /// Holds the database's folder until the test ends.
+        pub(super) dir: tempfile::TempDir,
+        pub(super) store: Store,
+        pub(super) jo: CurrentUser,
+        pub(super) now: DateTime<Utc>,
+        pub(super) today: NaiveDate,
+        pub(super) tablet: ClientId,
+    }
+
+    pub(super) async fn with_alex() -> WithAlex {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let clock = crate::Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default());
+        let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
+        let jo = coordinator(&store, &clock, "Area", "jo.coordinator").await;
+        let (now, today) = (clock.now(), clock.today());
+        let tablet = ClientId::from_time_and_random(1, [1; 10]);
+        let push = PushRequest { client_id: tablet, mutations: vec![create(1, 1, "9434765919")] };
+        store.push(&jo, push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        WithAlex { dir, store, jo, now, today, tablet }
+    }
+
+    /// Alex's given name made Alexa: the tablet's change `seq`, on Alex's first version.
+    pub(super) fn rename_alex(seq: u64) -> Mutation {
+        let mut rename = create(seq, 1, "9434765919");
+        rename.base_version = Some(1);
+        rename.changes = [(
+            "given_name".to_string(),
+            FieldChange { old: serde_json::json!("Alex"), new: serde_json::json!("Alexa") },
+        )]
+        .into();
+        rename
+    }
+
     #[tokio::test]
     async fn people_recorded_before_the_match_keys_are_found_after_a_restart() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -571,14 +606,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_pull_that_sends_nothing_is_answered_while_the_writers_turn_is_taken() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let clock = crate::Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default());
-        let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
-        let jo = coordinator(&store, &clock, "Area", "jo.coordinator").await;
-        let (now, today) = (clock.now(), clock.today());
-        let tablet = ClientId::from_time_and_random(1, [1; 10]);
-        let push = PushRequest { client_id: tablet, mutations: vec![create(1, 1, "9434765919")] };
-        store.push(&jo, push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        let WithAlex { dir: _dir, store, jo, now, today, tablet } = with_alex().await;
+        let clock = crate::Clock::Fixed(now);
         let laptop = ClientId::from_time_and_random(2, [2; 10]);
         let first = PullRequest { client: laptop, cursor: 0, view_no: 0, limit: 100 };
         let first = store.pull(&jo, first, now, today).await.unwrap_or_else(|e| panic!("{e}"));
@@ -603,14 +632,7 @@ mod tests {
         drop(held);
 
         // With the turn free, a pull with something to send still sends it.
-        let mut rename = create(2, 1, "9434765919");
-        rename.base_version = Some(1);
-        rename.changes = [(
-            "given_name".to_string(),
-            FieldChange { old: serde_json::json!("Alex"), new: serde_json::json!("Alexa") },
-        )]
-        .into();
-        let push = PushRequest { client_id: tablet, mutations: vec![rename] };
+        let push = PushRequest { client_id: tablet, mutations: vec![rename_alex(2)] };
         store.push(&jo, push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
         let next = PullRequest { client: laptop, cursor: first.cursor, view_no: first.view, limit: 100 };
         let next = store.pull(&jo, next, now, today).await.unwrap_or_else(|e| panic!("{e}"));
@@ -629,10 +651,7 @@ mod writes_runtime_tests {
     use std::task::Poll;
     use std::time::Duration;
 
-    use chrono::TimeZone;
-    use dsr_shared::sync::FieldChange;
-
-    use super::tests::{coordinator, create};
+    use super::tests::{WithAlex, rename_alex, with_alex};
     use super::*;
 
     /// Polls `work` once (a push or a pull hands itself to the writes' thread on its first poll), then
@@ -678,26 +697,9 @@ mod writes_runtime_tests {
     /// here for a turn held by another write, so neither can end before the caller is gone.
     #[tokio::test]
     async fn a_write_whose_caller_goes_away_is_carried_out() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let clock = crate::Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default());
-        let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
-        let jo = coordinator(&store, &clock, "Area", "jo.coordinator").await;
-        let (now, today) = (clock.now(), clock.today());
-        let tablet = ClientId::from_time_and_random(1, [1; 10]);
-        let first = PushRequest { client_id: tablet, mutations: vec![create(1, 1, "9434765919")] };
-        store.push(&jo, first, now, today).await.unwrap_or_else(|e| panic!("{e}"));
-
+        let WithAlex { dir: _dir, store, jo, now, today, tablet } = with_alex().await;
         let held = store.write().await.unwrap_or_else(|e| panic!("{e}"));
-        let rename = || {
-            let mut rename = create(2, 1, "9434765919");
-            rename.base_version = Some(1);
-            rename.changes = [(
-                "given_name".to_string(),
-                FieldChange { old: serde_json::json!("Alex"), new: serde_json::json!("Alexa") },
-            )]
-            .into();
-            PushRequest { client_id: tablet, mutations: vec![rename] }
-        };
+        let rename = || PushRequest { client_id: tablet, mutations: vec![rename_alex(2)] };
         let id = rename().mutations[0].record_id;
         let version = async || store.record(id).await.ok().flatten().map(|r| r.version);
         give_up_on(store.push(&jo, rename(), now, today)).await;
