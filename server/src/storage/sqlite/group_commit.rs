@@ -34,7 +34,7 @@ const MOST_IN_GROUP: usize = 64;
 /// A group open this long commits at its next write's end: a write waits for the writes after it in
 /// its group, so a group is kept short. A commit costs about 0.9 ms and 0.55 ms more for each write's
 /// pages (the load benchmark, 200 devices): at 2 ms a group held about two writes and commits took
-/// 40% of the writer's time; at 10 ms about eight, and the writer carried 25-45% more (25 ms: no more).
+/// 40% of the writer's time; at 10 ms about eight (25 ms carried no more). See docs/decisions/storage.md.
 /// Only when writes queue: a write that finds nobody waiting commits at once.
 const GROUP_WINDOW: Duration = Duration::from_millis(10);
 /// How long a write waits for its turn before it is answered 503 (as a pool's acquire timeout).
