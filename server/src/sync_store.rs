@@ -517,7 +517,7 @@ mod tests {
     use chrono::TimeZone;
     use dsr_shared::sync::FieldChange;
 
-    pub(super) fn create(seq: u64, n: u8, nhs: &str) -> Mutation {
+    fn create(seq: u64, n: u8, nhs: &str) -> Mutation {
         let fields =
             [("given_name", "Alex"), ("family_name", "Example"), ("date_of_birth", "2012-03-04"), ("nhs_number", nhs)];
         Mutation {
@@ -535,7 +535,7 @@ mod tests {
     }
 
     /// A new area's coordinator, signed in.
-    pub(super) async fn coordinator(store: &Store, clock: &crate::Clock, area: &str, username: &str) -> CurrentUser {
+    async fn coordinator(store: &Store, clock: &crate::Clock, area: &str, username: &str) -> CurrentUser {
         crate::admin::create_coordinator(store, clock, area, username, "Jo", "a long test password")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -544,17 +544,17 @@ mod tests {
     }
 
     /// A store with an area, its coordinator Jo, and Alex pushed from Jo's tablet (its change 1).
-    pub(super) struct WithAlex {
+    struct WithAlex {
         /// Holds the database's folder until the test ends.
-        pub(super) dir: tempfile::TempDir,
-        pub(super) store: Store,
-        pub(super) jo: CurrentUser,
-        pub(super) now: DateTime<Utc>,
-        pub(super) today: NaiveDate,
-        pub(super) tablet: ClientId,
+        dir: tempfile::TempDir,
+        store: Store,
+        jo: CurrentUser,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        tablet: ClientId,
     }
 
-    pub(super) async fn with_alex() -> WithAlex {
+    async fn with_alex() -> WithAlex {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let clock = crate::Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single().unwrap_or_default());
         let store = Store::open(&dir.path().join("dsr.sqlite3")).await.unwrap_or_else(|e| panic!("{e}"));
@@ -567,7 +567,7 @@ mod tests {
     }
 
     /// Alex's given name made Alexa: the tablet's change `seq`, on Alex's first version.
-    pub(super) fn rename_alex(seq: u64) -> Mutation {
+    fn rename_alex(seq: u64) -> Mutation {
         let mut rename = create(seq, 1, "9434765919");
         rename.base_version = Some(1);
         rename.changes = [(
@@ -641,34 +641,22 @@ mod tests {
             [serde_json::json!("Alexa")]
         );
     }
-}
-
-#[cfg(test)]
-#[allow(clippy::panic, reason = "a failed step fails the test")]
-mod writes_runtime_tests {
-    use std::future::Future;
-    use std::pin::pin;
-    use std::task::Poll;
-    use std::time::Duration;
-
-    use super::tests::{WithAlex, rename_alex, with_alex};
-    use super::*;
 
     /// Polls `work` once (a push or a pull hands itself to the writes' thread on its first poll), then
     /// drops it, as axum drops a handler whose client has gone.
-    async fn give_up_on<T>(work: impl Future<Output = T>) {
-        let mut work = pin!(work);
-        let first = std::future::poll_fn(|cx| Poll::Ready(work.as_mut().poll(cx).is_ready())).await;
+    async fn give_up_on<T>(work: impl std::future::Future<Output = T>) {
+        let mut work = std::pin::pin!(work);
+        let first = std::future::poll_fn(|cx| std::task::Poll::Ready(work.as_mut().poll(cx).is_ready())).await;
         assert!(!first, "the write ended while the writers' turn was held");
     }
 
     /// Waits (up to a minute: only a write never carried out takes that long) for `check` to hold.
-    async fn until<F: Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
+    async fn until<F: std::future::Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
         for _ in 0..600 {
             if check().await {
                 return;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         panic!("{what}: not within a minute");
     }
@@ -682,7 +670,7 @@ mod writes_runtime_tests {
             .in_writes_runtime(async { Ok(std::thread::current().name().map(str::to_string)) })
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(thread.as_deref(), Some("dsr-writes"));
+        assert_eq!(thread.as_deref(), Some(crate::storage::sqlite::WRITES_THREAD));
         let panicked = tokio::spawn({
             let store = store.clone();
             async move { store.in_writes_runtime::<()>(async { panic!("planted") }).await }

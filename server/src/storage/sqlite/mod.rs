@@ -16,6 +16,9 @@ mod retention;
 mod sessions;
 mod sync;
 
+#[cfg(test)]
+pub(crate) use group_commit::WRITES_THREAD;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
