@@ -6,28 +6,33 @@
 //!
 //! So the writer's own checkpoints are left for a log grown far past that ([`BACKSTOP_PAGES`]: should
 //! this task fall behind or stop), and a task of its own, on a connection of its own, runs a passive
-//! checkpoint (it never waits for readers or the writer, and writers go on appending meanwhile) after
-//! commits: about every [`PAGES`] pages written, as SQLite's own, judged by the pages the last one
-//! found in the log, never more often than every [`SOONEST`] nor, with anything committed, less often
-//! than every [`LATEST`] (each checkpoint syncs the database file, so not one after every commit: a
-//! browser's initial sync commits a pull ten times a second). Nothing about
-//! durability changes: a commit is durable in the log (`synchronous=FULL`) before it is answered,
-//! whether or not it has been checkpointed.
+//! checkpoint (it never waits for readers or the writer, and writers go on appending meanwhile) once
+//! about [`PAGES`] pages are waiting to be copied, as SQLite's own, never more often than every
+//! [`SOONEST`], and, with fewer waiting, once [`LATEST`] has passed (each checkpoint syncs the
+//! database file, so not one after every commit: a browser's initial sync commits a pull ten times a
+//! second). How many are waiting it reads after each commit from the log's index, the `-shm` file
+//! ([`waiting_pages`]). Nothing about durability changes: a commit is durable in the log
+//! (`synchronous=FULL`) before it is answered, whether or not it has been checkpointed.
+//!
+//! Until session 28 the task guessed instead, from the pages the last checkpoint found and how long
+//! since the one before: after a quiet moment it found none and waited the full second, and a burst of
+//! large pushes (500 people each, ~800 pages a commit) took the log past the backstop meanwhile, so the
+//! writer copied ~10,000 pages inside one commit (173 ms, while its push waited).
 
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::SqliteConnection;
 use tokio::sync::{Notify, watch};
 
 /// The writer checkpoints by itself only past this many pages in the log (about 40 MB).
 pub(super) const BACKSTOP_PAGES: u32 = 10_000;
-/// About this many pages in the log between checkpoints (SQLite's own default).
-const PAGES: i64 = 1_000;
+/// A checkpoint once about this many pages wait to be copied (SQLite's own default).
+const PAGES: u32 = 1_000;
 /// Never two checkpoints closer than this.
 const SOONEST: Duration = Duration::from_millis(100);
-/// Nor, with something committed, further apart than this (at 7,000 pages a second, a busy moment of
-/// the load benchmark, the log stays under the backstop).
+/// Nor, with fewer pages waiting, further apart than this.
 const LATEST: Duration = Duration::from_secs(1);
 
 /// Tells the checkpoint task that something was committed; counts its checkpoints.
@@ -40,11 +45,14 @@ pub(super) struct Checkpoints {
 }
 
 impl Checkpoints {
-    /// Starts the task on `connection` (its own: a checkpoint holds it while it copies).
-    pub(super) fn start(connection: SqliteConnection) -> Arc<Self> {
+    /// Starts the task on `connection` (its own: a checkpoint holds it while it copies) to the database
+    /// file `database`.
+    pub(super) fn start(connection: SqliteConnection, database: &std::path::Path) -> Arc<Self> {
         let checkpoints =
             Arc::new(Checkpoints { committed: Notify::new(), stopping: Notify::new(), done: watch::Sender::new(0) });
-        tokio::spawn(run(checkpoints.clone(), connection));
+        let mut index = database.as_os_str().to_owned();
+        index.push("-shm");
+        tokio::spawn(run(checkpoints.clone(), connection, PathBuf::from(index)));
         checkpoints
     }
 
@@ -65,36 +73,52 @@ impl Checkpoints {
     }
 }
 
-/// How long to wait before the next checkpoint, this one having found `pages` pages written in `took`
-/// (since the one before): long enough for about [`PAGES`] more at that rate.
-fn until_next(took: Duration, pages: i64) -> Duration {
-    took.mul_f64(PAGES as f64 / pages.max(1) as f64).clamp(SOONEST, LATEST)
+/// Pages committed to the log and not yet copied into the database file, as the log's index (`index`,
+/// the `-shm` file beside the database) says: its header's `mxFrame` (the last frame committed; at byte
+/// 16) less its checkpoint information's `nBackfill` (the frames copied; at byte 96), each a 32-bit
+/// number in the machine's byte order (<https://www.sqlite.org/walformat.html>, unchanged since WAL
+/// came in 2010). Read without SQLite's locks: a value caught mid-update only moves a checkpoint a
+/// commit sooner or later. `None` when it cannot be read (then a checkpoint is taken as due).
+fn waiting_pages(index: &std::path::Path) -> Option<u32> {
+    use std::io::Read;
+    let mut header = [0u8; 100];
+    std::fs::File::open(index).ok()?.read_exact(&mut header).ok()?;
+    let number = |at: usize| header.get(at..at + 4).and_then(|b| b.try_into().ok()).map(u32::from_ne_bytes);
+    Some(number(16)?.saturating_sub(number(96)?))
 }
 
-async fn run(checkpoints: Arc<Checkpoints>, mut connection: SqliteConnection) {
-    let mut since = std::time::Instant::now();
+/// How long until the next checkpoint is due, `waiting` pages being in the log (`None`: not known) and
+/// `since` having passed since the last: none when it is due now, `None` when nothing waits.
+fn due_in(waiting: Option<u32>, since: Duration) -> Option<Duration> {
+    match waiting {
+        Some(0) => None,
+        Some(waiting) if waiting < PAGES => Some(LATEST.saturating_sub(since)),
+        _ => Some(SOONEST.saturating_sub(since)),
+    }
+}
+
+async fn run(checkpoints: Arc<Checkpoints>, mut connection: SqliteConnection, index: PathBuf) {
+    let mut last = Instant::now();
     loop {
-        tokio::select! {
-            () = checkpoints.stopping.notified() => break,
-            () = checkpoints.committed.notified() => {}
-        }
-        let took = since.elapsed();
-        since = std::time::Instant::now();
-        // A passive checkpoint copies what no reader still needs; what it cannot copy now, a later one does.
-        let found: Result<(i64, i64, i64), _> =
-            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut connection).await;
-        let pages = match found {
-            Ok((_, pages, _)) => pages,
-            Err(error) => {
-                tracing::warn!(%error, "checkpoint failed (the writer checkpoints by itself past {BACKSTOP_PAGES} pages)");
-                PAGES
+        let wait = due_in(waiting_pages(&index), last.elapsed());
+        if wait != Some(Duration::ZERO) {
+            // Not due: looked at again after the next commit, or when it falls due.
+            tokio::select! {
+                biased;
+                () = checkpoints.stopping.notified() => break,
+                () = checkpoints.committed.notified() => {}
+                () = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => {}
             }
-        };
-        checkpoints.done.send_modify(|done| *done += 1);
-        tokio::select! {
-            () = checkpoints.stopping.notified() => break,
-            () = tokio::time::sleep(until_next(took, pages)) => {}
+            continue;
         }
+        last = Instant::now();
+        // A passive checkpoint copies what no reader still needs; what it cannot copy now, a later one does.
+        let done: Result<(i64, i64, i64), _> =
+            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut connection).await;
+        if let Err(error) = done {
+            tracing::warn!(%error, "checkpoint failed (the writer checkpoints by itself past {BACKSTOP_PAGES} pages)");
+        }
+        checkpoints.done.send_modify(|done| *done += 1);
     }
     sqlx::Connection::close(connection).await.ok();
 }
@@ -104,16 +128,71 @@ async fn run(checkpoints: Arc<Checkpoints>, mut connection: SqliteConnection) {
 mod tests {
     use super::*;
     use crate::storage::sqlite::SqliteDatabase;
+    use sqlx::{ConnectOptions, Connection};
 
-    /// About every 1,000 pages at the rate the last interval saw, within 100 ms and 1 s.
+    /// Due once 1,000 pages wait and 100 ms have passed since the last; with fewer waiting, once a
+    /// second has; with none, not at all; when what waits is not known, as with 1,000.
     #[test]
-    fn checkpoints_come_about_every_thousand_pages() {
-        let second = Duration::from_secs(1);
-        assert_eq!(until_next(second, 10_000), Duration::from_millis(100));
-        assert_eq!(until_next(second, 4_000), Duration::from_millis(250));
-        assert_eq!(until_next(Duration::from_millis(500), 1_000), Duration::from_millis(500));
-        assert_eq!(until_next(second, 10), second);
-        assert_eq!(until_next(Duration::from_secs(60), 0), second);
+    fn a_checkpoint_is_due_every_thousand_pages_or_every_second() {
+        let ms = Duration::from_millis;
+        assert_eq!(due_in(Some(0), ms(5_000)), None, "nothing waits");
+        assert_eq!(due_in(Some(1), ms(0)), Some(ms(1_000)));
+        assert_eq!(due_in(Some(999), ms(400)), Some(ms(600)));
+        assert_eq!(due_in(Some(999), ms(1_500)), Some(ms(0)));
+        assert_eq!(due_in(Some(1_000), ms(30)), Some(ms(70)));
+        assert_eq!(due_in(Some(10_000), ms(100)), Some(ms(0)));
+        // After a quiet minute a burst is checkpointed at once, not a second later.
+        assert_eq!(due_in(Some(2_400), ms(60_000)), Some(ms(0)));
+        assert_eq!(due_in(None, ms(20)), Some(ms(80)));
+        assert_eq!(due_in(None, ms(200)), Some(ms(0)));
+    }
+
+    /// What the log's index says waits is what a checkpoint then finds and copies; after it, none.
+    #[tokio::test]
+    async fn the_pages_waiting_are_read_from_the_logs_index() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("dsr.sqlite3");
+        let index = dir.path().join("dsr.sqlite3-shm");
+        assert_eq!(waiting_pages(&index), None, "no index yet");
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .pragma("wal_autocheckpoint", "0");
+        let mut writer = options.connect().await.unwrap_or_else(|e| panic!("{e}"));
+        let mut checkpointer = options.connect().await.unwrap_or_else(|e| panic!("{e}"));
+        let checkpoint = async |connection: &mut SqliteConnection| -> (i64, i64, i64) {
+            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+                .fetch_one(connection)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        checkpoint(&mut checkpointer).await;
+        assert_eq!(waiting_pages(&index), Some(0));
+        sqlx::query("CREATE TABLE scratch (text TEXT NOT NULL)")
+            .execute(&mut writer)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for rows in [1, 500, 1_000] {
+            let before = waiting_pages(&index).unwrap_or_else(|| panic!("no index"));
+            sqlx::query(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?)
+                 INSERT INTO scratch (text) SELECT hex(randomblob(1000)) FROM c",
+            )
+            .bind(rows)
+            .execute(&mut writer)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+            let waiting = waiting_pages(&index).unwrap_or_else(|| panic!("no index"));
+            // About two rows of 2,000 bytes a page.
+            assert!(waiting > before + rows / 2, "{rows} rows: {before} then {waiting} pages waiting");
+        }
+        let waiting = waiting_pages(&index).unwrap_or_else(|| panic!("no index"));
+        let (busy, in_log, copied) = checkpoint(&mut checkpointer).await;
+        assert_eq!((busy, in_log, copied), (0, i64::from(waiting), i64::from(waiting)));
+        assert_eq!(waiting_pages(&index), Some(0), "all copied");
+        writer.close().await.ok();
+        checkpointer.close().await.ok();
     }
 
     /// The writer leaves checkpoints to the task (its own only past the backstop), and the task keeps

@@ -59,7 +59,7 @@ impl SqliteDatabase {
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        let checkpoints = checkpoints::Checkpoints::start(options.connect().await?);
+        let checkpoints = checkpoints::Checkpoints::start(options.connect().await?, path);
         // A write's savepoint keeps the pages it changes in a journal of its own, which SQLite spills to a
         // new temporary file past 64 KiB (a push of ten records with their audit entries does, at times:
         // about 57 files created and deleted a second under load); in memory, never.
