@@ -461,6 +461,68 @@ async fn pull_sends_only_what_each_role_may_read() {
     }
 }
 
+/// A note's text changed from `old` to `new` at `version` (a push's mutation).
+fn edit_note(seq: u64, n: u8, version: u64, old: &str, new: &str) -> Value {
+    json!({ "seq": seq, "record_id": id(n), "kind": "visit_note", "base_version": version,
+        "changes": { "note": { "old": old, "new": new } } })
+}
+
+/// A keyworker's device pulling after its cursor gets every later change about its caseload's people
+/// once, in order and in pages: of records new since the cursor and of records written before it (a
+/// page is read from the records changed since the cursor), a record changed twice giving both; and
+/// nothing about anyone else.
+#[tokio::test]
+async fn a_keyworkers_pull_sends_each_later_change_of_their_people_once() {
+    let w = world().await;
+    let (_, _, keyworker) = w.users[1].clone();
+    assert_eq!(w.users[1].0, Role::Keyworker);
+    let coordinator = w.server.cookie.clone();
+    let push = async |mutations: Vec<Value>| {
+        let (status, answer) = push_as(&w.server, &coordinator, client(7), mutations).await;
+        let answer = answer.unwrap_or_else(|| panic!("{status}"));
+        assert!(answer.results.iter().all(|r| matches!(r.outcome, PushOutcome::Applied { .. })), "{answer:?}");
+    };
+    // Before the cursor: a note about person 1, written twice.
+    push(vec![visit_note(1, 21, 1), edit_note(2, 21, 1, "Visited at home", "Visited at home; calmer")]).await;
+    let device = client(8);
+    let (_, first) = pull_as(&w.server, &keyworker, device, 0, 0).await;
+    let first = first.unwrap_or_else(|| panic!("no page"));
+    assert!(!first.more);
+    let versions = |changes: &[dsr_shared::sync::Change]| -> Vec<(RecordId, u64)> {
+        changes.iter().map(|c| (c.record.id, c.record.version)).collect()
+    };
+    assert!(versions(&first.changes).contains(&(id(21), 2)), "{:?}", versions(&first.changes));
+
+    // After it: note 21 again, a new note 22 (then changed), person 2's note 23, a new note 24.
+    push(vec![
+        edit_note(3, 21, 2, "Visited at home; calmer", "Visited at home; calmer, slept well"),
+        visit_note(4, 22, 1),
+        visit_note(5, 23, 2),
+        edit_note(6, 22, 1, "Visited at home", "Visited at school"),
+        visit_note(7, 24, 1),
+    ])
+    .await;
+    let (mut cursor, mut got, mut pages) = (first.cursor, Vec::new(), 0);
+    loop {
+        let uri = format!("/api/sync/pull?client_id={device}&cursor={cursor}&view={}&limit=2", first.view);
+        let reply = w.server.get_as(&keyworker, &uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        let page: PullResponse = reply.json();
+        assert!(page.changes.len() <= 2 && page.removed.is_empty() && !page.reset, "{page:?}");
+        assert!(page.changes.iter().all(|c| c.change_seq > cursor), "{page:?}");
+        got.extend(page.changes.iter().map(|c| (c.change_seq, c.record.id, c.record.version)));
+        (cursor, pages) = (page.cursor, pages + 1);
+        if !page.more {
+            break;
+        }
+        assert!(pages < 10, "pages without end");
+    }
+    let sent: Vec<(RecordId, u64)> = got.iter().map(|(_, id, version)| (*id, *version)).collect();
+    assert_eq!(sent, [(id(21), 3), (id(22), 1), (id(22), 2), (id(24), 1)]);
+    assert!(got.windows(2).all(|w| w[0].0 < w[1].0), "in the log's order: {got:?}");
+    assert!(pages >= 2, "a page holds at most two: {pages} page(s)");
+}
+
 #[tokio::test]
 async fn when_access_ends_the_device_is_told_to_delete_its_copy() {
     let w = world().await;

@@ -309,17 +309,19 @@ impl SyncStorage for PostgresTransaction {
         caseload_of: Option<UserId>,
         limit: u32,
     ) -> Result<Vec<Change>, AppError> {
-        // The caseload's user is the last parameter, there only when the page is scoped to it.
-        let scope = if caseload_of.is_some() {
-            " AND r.person_id IN (SELECT person_id FROM caseload WHERE user_id = $4)"
+        // The caseload's user is the last parameter, there only when the page is scoped to it. A caseload's
+        // page is found from the records changed since the cursor, as on SQLite (`records_changed_by_person`).
+        let sql = if caseload_of.is_some() {
+            "SELECT c.change_seq, c.record::text FROM records r
+             JOIN change_log c ON c.record_id = r.id AND c.change_seq > $1
+             WHERE r.person_id IN (SELECT person_id FROM caseload WHERE user_id = $4) AND r.change_seq > $1
+               AND r.area_id = $2
+             ORDER BY c.change_seq LIMIT $3"
         } else {
-            ""
-        };
-        let sql = format!(
             "SELECT c.change_seq, c.record::text FROM change_log c JOIN records r ON r.id = c.record_id
-             WHERE c.change_seq > $1 AND r.area_id = $2{scope} ORDER BY c.change_seq LIMIT $3"
-        );
-        let mut query = sqlx::query_as(&sql).bind(after as i64).bind(area).bind(i64::from(limit));
+             WHERE c.change_seq > $1 AND r.area_id = $2 ORDER BY c.change_seq LIMIT $3"
+        };
+        let mut query = sqlx::query_as(sql).bind(after as i64).bind(area).bind(i64::from(limit));
         if let Some(user) = caseload_of {
             query = query.bind(user.to_string());
         }
