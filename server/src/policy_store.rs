@@ -110,7 +110,7 @@ impl Store {
         })
         .await?;
         let event = AuditEvent {
-            changes: Some(changes),
+            changes: Some(changes.to_string()),
             reason,
             ..AuditEvent::by(user, "policy.change").detail(format!("policy version {version}"))
         };

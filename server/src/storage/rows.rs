@@ -128,7 +128,8 @@ pub struct AuditEvent {
     pub person_id: Option<PersonId>,
     pub record_id: Option<String>,
     pub kind: Option<String>,
-    pub changes: Option<serde_json::Value>,
+    /// What changed, as JSON text (`{field: {old, new}}`), written as it is.
+    pub changes: Option<String>,
     pub reason: Option<String>,
     pub detail: Option<String>,
     pub happened_at: Option<DateTime<Utc>>,

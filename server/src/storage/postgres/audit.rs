@@ -28,7 +28,7 @@ impl AuditStorage for PostgresTransaction {
                     e.person_id.map(|p| p.to_string()),
                     e.record_id,
                     e.kind,
-                    e.changes.as_ref().map(|c| c.to_string()),
+                    e.changes.as_deref(),
                     e.reason,
                     e.detail,
                 ])

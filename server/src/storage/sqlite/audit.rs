@@ -48,7 +48,7 @@ impl AuditStorage for SqliteTransaction {
                     .push_bind(e.person_id.map(|p| p.to_string()))
                     .push_bind(e.record_id.as_deref())
                     .push_bind(e.kind.as_deref())
-                    .push_bind(e.changes.as_ref().map(|c| c.to_string()))
+                    .push_bind(e.changes.as_deref())
                     .push_bind(e.reason.as_deref())
                     .push_bind(e.detail.as_deref());
             });
