@@ -78,7 +78,8 @@ impl Checkpoints {
 /// 16) less its checkpoint information's `nBackfill` (the frames copied; at byte 96), each a 32-bit
 /// number in the machine's byte order (<https://www.sqlite.org/walformat.html>, unchanged since WAL
 /// came in 2010). Read without SQLite's locks: a value caught mid-update only moves a checkpoint a
-/// commit sooner or later. `None` when it cannot be read (then a checkpoint is taken as due).
+/// commit sooner or later. `None` when it cannot be read (then a commit since the last checkpoint is
+/// taken as [`PAGES`] waiting, and none as nothing).
 fn waiting_pages(index: &std::path::Path) -> Option<u32> {
     use std::io::Read;
     let mut header = [0u8; 100];
@@ -87,31 +88,33 @@ fn waiting_pages(index: &std::path::Path) -> Option<u32> {
     Some(number(16)?.saturating_sub(number(96)?))
 }
 
-/// How long until the next checkpoint is due, `waiting` pages being in the log (`None`: not known) and
-/// `since` having passed since the last: none when it is due now, `None` when nothing waits.
-fn due_in(waiting: Option<u32>, since: Duration) -> Option<Duration> {
+/// How long until the next checkpoint is due, `waiting` pages being in the log and `since` having
+/// passed since the last: none when it is due now, `None` when nothing waits.
+fn due_in(waiting: u32, since: Duration) -> Option<Duration> {
     match waiting {
-        Some(0) => None,
-        Some(waiting) if waiting < PAGES => Some(LATEST.saturating_sub(since)),
+        0 => None,
+        waiting if waiting < PAGES => Some(LATEST.saturating_sub(since)),
         _ => Some(SOONEST.saturating_sub(since)),
     }
 }
 
 async fn run(checkpoints: Arc<Checkpoints>, mut connection: SqliteConnection, index: PathBuf) {
     let mut last = Instant::now();
+    let mut committed = false;
     loop {
-        let wait = due_in(waiting_pages(&index), last.elapsed());
+        let waiting = waiting_pages(&index).unwrap_or(if committed { PAGES } else { 0 });
+        let wait = due_in(waiting, last.elapsed());
         if wait != Some(Duration::ZERO) {
             // Not due: looked at again after the next commit, or when it falls due.
             tokio::select! {
                 biased;
                 () = checkpoints.stopping.notified() => break,
-                () = checkpoints.committed.notified() => {}
+                () = checkpoints.committed.notified() => committed = true,
                 () = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => {}
             }
             continue;
         }
-        last = Instant::now();
+        (last, committed) = (Instant::now(), false);
         // A passive checkpoint copies what no reader still needs; what it cannot copy now, a later one does.
         let done: Result<(i64, i64, i64), _> =
             sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut connection).await;
@@ -131,20 +134,18 @@ mod tests {
     use sqlx::{ConnectOptions, Connection};
 
     /// Due once 1,000 pages wait and 100 ms have passed since the last; with fewer waiting, once a
-    /// second has; with none, not at all; when what waits is not known, as with 1,000.
+    /// second has; with none, not at all.
     #[test]
     fn a_checkpoint_is_due_every_thousand_pages_or_every_second() {
         let ms = Duration::from_millis;
-        assert_eq!(due_in(Some(0), ms(5_000)), None, "nothing waits");
-        assert_eq!(due_in(Some(1), ms(0)), Some(ms(1_000)));
-        assert_eq!(due_in(Some(999), ms(400)), Some(ms(600)));
-        assert_eq!(due_in(Some(999), ms(1_500)), Some(ms(0)));
-        assert_eq!(due_in(Some(1_000), ms(30)), Some(ms(70)));
-        assert_eq!(due_in(Some(10_000), ms(100)), Some(ms(0)));
+        assert_eq!(due_in(0, ms(5_000)), None, "nothing waits");
+        assert_eq!(due_in(1, ms(0)), Some(ms(1_000)));
+        assert_eq!(due_in(999, ms(400)), Some(ms(600)));
+        assert_eq!(due_in(999, ms(1_500)), Some(ms(0)));
+        assert_eq!(due_in(1_000, ms(30)), Some(ms(70)));
+        assert_eq!(due_in(10_000, ms(100)), Some(ms(0)));
         // After a quiet minute a burst is checkpointed at once, not a second later.
-        assert_eq!(due_in(Some(2_400), ms(60_000)), Some(ms(0)));
-        assert_eq!(due_in(None, ms(20)), Some(ms(80)));
-        assert_eq!(due_in(None, ms(200)), Some(ms(0)));
+        assert_eq!(due_in(2_400, ms(60_000)), Some(ms(0)));
     }
 
     /// What the log's index says waits is what a checkpoint then finds and copies; after it, none.
