@@ -39,11 +39,6 @@ pub async fn push_people(server: &Server, count: u64) -> (f64, usize) {
     (sending.as_secs_f64(), bytes)
 }
 
-/// Pushes one batch of mutations as the device `client_id`, checking each was applied.
-async fn push_batch(client: &reqwest::Client, server: &Server, client_id: &str, mutations: &[Value]) {
-    push_body(client, server, json!({ "client_id": client_id, "mutations": mutations }).to_string()).await;
-}
-
 /// Pushes a body already written as JSON, checking every mutation in it was applied.
 async fn push_body(client: &reqwest::Client, server: &Server, body: String) {
     let response = client
@@ -108,7 +103,8 @@ pub async fn push_area(server: &Server, count: u64) -> u64 {
     }
     let pushed = mutations.len() as u64;
     for batch in mutations.chunks(BATCH as usize) {
-        push_batch(&client, server, "0193b000-0000-7000-8000-0000000be4c3", batch).await;
+        let body = json!({ "client_id": "0193b000-0000-7000-8000-0000000be4c3", "mutations": batch });
+        push_body(&client, server, body.to_string()).await;
     }
     pushed
 }

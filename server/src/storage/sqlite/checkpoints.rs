@@ -74,16 +74,17 @@ impl Checkpoints {
 }
 
 /// Pages committed to the log and not yet copied into the database file, as the log's index (`index`,
-/// the `-shm` file beside the database) says: its header's `mxFrame` (the last frame committed; at byte
-/// 16) less its checkpoint information's `nBackfill` (the frames copied; at byte 96), each a 32-bit
-/// number in the machine's byte order (<https://www.sqlite.org/walformat.html>, unchanged since WAL
-/// came in 2010). Read without SQLite's locks: a value caught mid-update only moves a checkpoint a
-/// commit sooner or later. `None` when it cannot be read (then a commit since the last checkpoint is
-/// taken as [`PAGES`] waiting, and none as nothing).
-fn waiting_pages(index: &std::path::Path) -> Option<u32> {
-    use std::io::Read;
+/// the `-shm` file beside the database, kept open) says: its header's `mxFrame` (the last frame
+/// committed; at byte 16) less its checkpoint information's `nBackfill` (the frames copied; at byte
+/// 96), each a 32-bit number in the machine's byte order (<https://www.sqlite.org/walformat.html>,
+/// unchanged since WAL came in 2010). Read without SQLite's locks: a value caught mid-update only moves
+/// a checkpoint a commit sooner or later. `None` when it cannot be read (then a commit since the last
+/// checkpoint is taken as [`PAGES`] waiting, and none as nothing).
+fn waiting_pages(mut index: &std::fs::File) -> Option<u32> {
+    use std::io::{Read, Seek, SeekFrom};
     let mut header = [0u8; 100];
-    std::fs::File::open(index).ok()?.read_exact(&mut header).ok()?;
+    index.seek(SeekFrom::Start(0)).ok()?;
+    index.read_exact(&mut header).ok()?;
     let number = |at: usize| header.get(at..at + 4).and_then(|b| b.try_into().ok()).map(u32::from_ne_bytes);
     Some(number(16)?.saturating_sub(number(96)?))
 }
@@ -101,8 +102,17 @@ fn due_in(waiting: u32, since: Duration) -> Option<Duration> {
 async fn run(checkpoints: Arc<Checkpoints>, mut connection: SqliteConnection, index: PathBuf) {
     let mut last = Instant::now();
     let mut committed = false;
+    // Opened once (it lasts while any connection is open, this task's own among them); again after a failed read.
+    let mut file = None;
     loop {
-        let waiting = waiting_pages(&index).unwrap_or(if committed { PAGES } else { 0 });
+        if file.is_none() {
+            file = std::fs::File::open(&index).ok();
+        }
+        let read = file.as_ref().and_then(waiting_pages);
+        if read.is_none() {
+            file = None;
+        }
+        let waiting = read.unwrap_or(if committed { PAGES } else { 0 });
         let wait = due_in(waiting, last.elapsed());
         if wait != Some(Duration::ZERO) {
             // Not due: looked at again after the next commit, or when it falls due.
@@ -154,7 +164,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("dsr.sqlite3");
         let index = dir.path().join("dsr.sqlite3-shm");
-        assert_eq!(waiting_pages(&index), None, "no index yet");
+        assert!(std::fs::File::open(&index).is_err(), "no index yet");
         let options = sqlx::sqlite::SqliteConnectOptions::new()
             .filename(&path)
             .create_if_missing(true)
@@ -169,6 +179,7 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"))
         };
         checkpoint(&mut checkpointer).await;
+        let index = std::fs::File::open(&index).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(waiting_pages(&index), Some(0));
         sqlx::query("CREATE TABLE scratch (text TEXT NOT NULL)")
             .execute(&mut writer)
