@@ -39,9 +39,9 @@ pub struct ViewsRecorded {
 
 impl Store {
     /// Records device-reported reads; an event id seen before is skipped. A read is recorded only if
-    /// it could have happened: of a person the user may read now or whose records were sent to them
-    /// before (read while assigned, reported after), on the user's own device, dated between the
-    /// device's sign-in (or the account's creation) and now. The others are counted, not recorded,
+    /// it could have happened: of a person the user may read now or whose records their device held
+    /// before (sent to it or written on it; read while assigned, reported after), on the user's own
+    /// device, dated between the device's sign-in (or the account's creation) and now. The others are counted, not recorded,
     /// and one entry says how many were refused; the answer is the same whoever the ids name.
     pub async fn audit_device_views(
         &self,
@@ -65,7 +65,7 @@ impl Store {
                 && (!view.is_area_wide() || tx.person_in_area(&user.area_id, event.person_id, true).await?);
             let could_have_read = mine
                 && (since..=until).contains(&event.at)
-                && (readable || tx.was_sent(&user.area_id, user.id, event.person_id).await?);
+                && (readable || tx.has_held(&user.area_id, user.id, event.person_id).await?);
             if !could_have_read {
                 answer.refused += 1;
                 continue;

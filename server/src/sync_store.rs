@@ -14,10 +14,10 @@ use dsr_shared::sync::{
 use dsr_shared::{ClientId, PersonId, RecordId};
 use serde_json::Value;
 
-use crate::access_store::{view_for, write_access};
+use crate::access_store::{sees_whole_area, view_for, write_access};
 use crate::auth::CurrentUser;
 use crate::policy_store::{area_policy, dates_of_birth};
-use crate::storage::{AuditEvent, Author, DeviceRow, LogEntry, Transaction};
+use crate::storage::{AuditEvent, Author, DeviceRow, LogEntry, LoggedChange, Transaction};
 use crate::{AppError, Store};
 
 impl Store {
@@ -109,15 +109,19 @@ impl Store {
     /// fetch because the user's access changed since its view `view_no`; each person whose records
     /// are sent is audited as read.
     ///
-    /// Worked out first on a reader: a pull that sends nothing and changes no view (most pulls: the
-    /// 15-second timer, an announcement of a change this user may not see) writes nothing, so it is
-    /// answered from there and never waits for the writers' turn. Any other is worked out again, from
-    /// the start, in a write transaction (straight away when a change after its cursor was announced),
-    /// where the database's writes are best run (see [`Store::in_writes_runtime`]).
-    /// Reads outside a transaction may see a later state from one statement to the next; the reader's
-    /// answer only moves the cursor past changes its view does not hold, and should the user's access
-    /// have grown meanwhile, the device's stored view (not updated by the reader) differs from the next
-    /// pull's, which sends that person's records up to the cursor.
+    /// Worked out first on a reader: a pull that changes no view and sends nothing to audit writes
+    /// nothing, so it is answered from there and never waits for the writers' turn. That is most pulls:
+    /// the 15-second timer, an announcement of a change this user may not see, and a device's pull right
+    /// after its own push, which sends back only what it made itself (not audited: see
+    /// [`made_by_this_device`]). Any other is worked out again, from the start, in a write transaction,
+    /// where the database's writes are best run (see [`Store::in_writes_runtime`]); a view of the whole
+    /// area goes there straight away when a change after its cursor was announced.
+    /// Reads outside a transaction may see a later state from one statement to the next; the page is
+    /// one statement (a prefix of the log, which is numbered in commit order), and the reader's answer
+    /// sends only changes the device made and the view holds, and moves the cursor past the others its
+    /// view does not hold; should the user's access have grown meanwhile, the device's stored view (not
+    /// updated by the reader) differs from the next pull's, which sends that person's records up to the
+    /// cursor.
     ///
     /// Tried and not kept (session 23): a pull that sends records worked out on a read snapshot
     /// (SQLite's deferred `BEGIN`, PostgreSQL's `REPEATABLE READ READ ONLY`), taking the writers' turn
@@ -131,9 +135,11 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<PullResponse, AppError> {
-        // Not when a change after the cursor was announced since the server started: the answer almost
-        // surely sends it (a write), and working it out twice would cost every busy device's pull.
-        if self.changes().newest() <= request.cursor {
+        // A coordinator's pull (a view of the whole area) goes straight to the writers' turn when a change
+        // after its cursor was announced since the server started: the answer almost surely sends it (a
+        // write), and working it out twice would cost every busy device's pull. A keyworker's page (their
+        // caseload) is mostly what their own device has just pushed, sent back without a write.
+        if self.changes().newest() <= request.cursor || !sees_whole_area(user) {
             let mut tx = self.read().await?;
             if let Pulled::Answer(answer) = pull_in(&mut *tx, user, &request, now, today, false).await? {
                 return Ok(answer);
@@ -300,24 +306,29 @@ async fn pull_in(
         tx.set_device_view(&client_text, answer_view, &view, None).await?;
     }
 
+    // Each person whose records are sent is audited as read: every record sent for a change of access,
+    // and every change from the log but those this device made itself (see [`made_by_this_device`]).
+    let mut sent: BTreeMap<Option<PersonId>, usize> = BTreeMap::new();
+    for change in &changes {
+        *sent.entry(change.record.person_id()).or_default() += 1;
+    }
     let caseload_of = (!view.is_area_wide()).then_some(user.id);
     let page = tx.log_page(&user.area_id, cursor, caseload_of, limit.saturating_add(1)).await?;
     let more = page.len() > limit as usize;
     let mut new_cursor = cursor;
-    for change in page.into_iter().take(limit as usize) {
-        new_cursor = change.change_seq;
-        if view.holds_record(&change.record) {
-            changes.push(change);
+    for logged in page.into_iter().take(limit as usize) {
+        new_cursor = logged.change.change_seq;
+        if view.holds_record(&logged.change.record) {
+            if !made_by_this_device(&logged, &client_text, cursor) {
+                *sent.entry(logged.change.record.person_id()).or_default() += 1;
+            }
+            changes.push(logged.change);
         }
     }
 
-    // Records sent are audited as read: a write.
-    if !may_write && !changes.is_empty() {
+    // An audit entry is a write.
+    if !may_write && !sent.is_empty() {
         return Ok(Pulled::NeedsWrite);
-    }
-    let mut sent: BTreeMap<Option<PersonId>, usize> = BTreeMap::new();
-    for change in &changes {
-        *sent.entry(change.record.person_id()).or_default() += 1;
     }
     let events: Vec<AuditEvent> = sent
         .into_iter()
@@ -331,6 +342,17 @@ async fn pull_in(
         tx.append_audit(&events, now).await?;
     }
     Ok(Pulled::Answer(PullResponse { changes, removed, cursor: new_cursor, more, view: answer_view, reset: false }))
+}
+
+/// Whether a change from the log is one this device made, sent back to it after a cursor it already
+/// held (it learns the change's number and the record as merged): not audited as sent, as it shows the
+/// device nothing it did not hold. The change is the device's own mutation; whatever the record carries
+/// from other changes reached the device before its cursor (audited then) or comes earlier in this same
+/// page (audited now, as another's change), since the log is sent in order and the record is the same.
+/// The device's own writes are in the audit trail already (`record.create`, `record.update`, ...).
+/// A device starting from nothing (cursor 0) is audited for everything it is sent.
+fn made_by_this_device(logged: &LoggedChange, client: &str, cursor: u64) -> bool {
+    cursor > 0 && logged.client_id == client
 }
 
 /// The device's state, making it the user's on first contact. A device used by someone else is
@@ -642,6 +664,72 @@ mod tests {
         let next = store.pull(&jo, next, now, today).await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             next.changes.iter().map(|c| c.record.field("given_name").clone()).collect::<Vec<_>>(),
+            [serde_json::json!("Alexa")]
+        );
+    }
+
+    /// A keyworker's device pulling right after its own push is sent back its changes from a reader,
+    /// answered while the writers' turn is taken (it writes nothing: its view is unchanged and nothing
+    /// sent needs an audit entry). A change made elsewhere is still sent, by a pull that takes the turn.
+    #[tokio::test]
+    async fn a_pull_sending_back_a_devices_own_changes_is_answered_while_the_writers_turn_is_taken() {
+        let WithAlex { dir: _dir, store, jo, now, today, tablet } = with_alex().await;
+        let sam = crate::storage::NewUser {
+            area_id: &jo.area_id,
+            username: Some("sam.keyworker"),
+            display_name: "Sam",
+            role: dsr_shared::access::Role::Keyworker,
+            password_hash: None,
+            created_by: Some(jo.id),
+            young_person: false,
+        };
+        let sam = store.create_user(&sam, now).await.unwrap_or_else(|e| panic!("{e}"));
+        let alex = PersonId::from_uuid(create(1, 1, "9434765919").record_id.as_uuid());
+        store.assign(sam, alex, jo.id, now).await.unwrap_or_else(|e| panic!("{e}"));
+        let sam = store.acting_as(sam).await.unwrap_or_else(|e| panic!("{e}"));
+        let phone = ClientId::from_time_and_random(3, [3; 10]);
+        let first = PullRequest { client: phone, cursor: 0, view_no: 0, limit: 100 };
+        let first = store.pull(&sam, first, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(first.changes.len(), 1, "Alex");
+
+        let note_id = RecordId::from_time_and_random(1_764_000_000_000, [9; 10]);
+        let note = Mutation {
+            seq: 1,
+            record_id: note_id,
+            kind: RecordKind::VisitNote,
+            base_version: None,
+            changes: [
+                ("person_id", alex.to_string()),
+                ("visited_on", "2026-11-25".into()),
+                ("by", "Sam".into()),
+                ("note", "At home".into()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), FieldChange { old: Value::Null, new: Value::String(v) }))
+            .collect(),
+            delete: false,
+            reason: None,
+        };
+        let push = PushRequest { client_id: phone, mutations: vec![note] };
+        let pushed = store.push(&sam, push, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(pushed.results[0].outcome, PushOutcome::Applied { .. }), "{pushed:?}");
+
+        // Another request holds the writers' turn; the phone's pull gets its note back all the same
+        // (taking a turn, it would wait for this one: 30 s, then a 503).
+        let held = store.write().await.unwrap_or_else(|e| panic!("{e}"));
+        let next = PullRequest { client: phone, cursor: first.cursor, view_no: first.view, limit: 100 };
+        let back = store.pull(&sam, next, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back.changes.iter().map(|c| c.record.id).collect::<Vec<_>>(), [note_id]);
+        assert_eq!((back.view, back.reset, back.more), (first.view, false, false));
+        drop(held);
+
+        // Jo renames Alex from her tablet: the phone's next pull sends it (in the turn, audited).
+        let rename = PushRequest { client_id: tablet, mutations: vec![rename_alex(2)] };
+        store.push(&jo, rename, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        let after = PullRequest { client: phone, cursor: back.cursor, view_no: back.view, limit: 100 };
+        let after = store.pull(&sam, after, now, today).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            after.changes.iter().map(|c| c.record.field("given_name").clone()).collect::<Vec<_>>(),
             [serde_json::json!("Alexa")]
         );
     }

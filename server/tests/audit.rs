@@ -9,10 +9,10 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{PASSWORD, TestServer, client, id, person, test_server};
-use dsr_shared::ClientId;
 use dsr_shared::access::Role;
 use dsr_shared::accounts::{AuditEntry, InviteCreated};
 use dsr_shared::sync::PullResponse;
+use dsr_shared::{ClientId, RecordId};
 use serde_json::{Value, json};
 
 /// The audit entries recorded so far, read straight from the database.
@@ -304,4 +304,109 @@ async fn the_trail_is_listed_newest_first_by_person_by_user_or_both() {
             assert!(!listed.is_empty(), "{query}: the scenario leaves entries for every narrowing");
         }
     }
+}
+
+/// A device's pull, as `cookie`, after `cursor` with view `view`.
+async fn pull(server: &TestServer, cookie: &str, client: ClientId, cursor: u64, view: u64) -> PullResponse {
+    let reply = server.get_as(cookie, &format!("/api/sync/pull?client_id={client}&cursor={cursor}&view={view}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json()
+}
+
+fn note(seq: u64, n: u8, text: &str) -> Value {
+    json!({ "seq": seq, "record_id": id(n), "kind": "visit_note", "changes": {
+        "person_id": { "new": person(1) }, "visited_on": { "new": "2026-11-25" }, "by": { "new": "Sam" },
+        "note": { "new": text } } })
+}
+
+/// The detail of the newest entry.
+async fn last_detail(server: &TestServer) -> Option<String> {
+    let pool = server.db().await;
+    let row: (Option<String>,) = sqlx::query_as("SELECT detail FROM audit ORDER BY id DESC LIMIT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    pool.close().await;
+    row.0
+}
+
+/// A device is sent back the changes it made itself (their numbers, the records as stored) without an
+/// entry: it held them already, and its writes are in the trail. Anything else a pull sends is a read,
+/// one entry per person counting only the others' changes: everything a device starting from nothing
+/// is sent, another's change in the same page as the device's own, and the same account's changes
+/// made on its other device.
+#[tokio::test]
+async fn a_device_sent_back_only_its_own_changes_leaves_no_entry_and_anything_else_does() {
+    let server = test_server().await;
+    let coordinator = server.cookie.clone();
+    push(&server, &coordinator, client(1), json!([create(1, 1, "Alex")])).await;
+    let (keyworker, cookie) = server.staff("keyworker", Role::Keyworker).await;
+    let reply = server.post_json(&format!("/api/users/{keyworker}/people"), &json!({ "person_id": person(1) })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let (tablet, laptop) = (client(2), client(3));
+
+    let (first, added) = added!(&server, pull(&server, &cookie, tablet, 0, 0).await);
+    assert_eq!(actions(&added), ["person.sent"], "a device starting from nothing");
+    let (laptop_first, added) = added!(&server, pull(&server, &cookie, laptop, 0, 0).await);
+    assert_eq!(actions(&added), ["person.sent"]);
+
+    // Two notes written on the tablet and sent back to it: their writes are the only entries.
+    let (_, added) = added!(
+        &server,
+        push(&server, &cookie, tablet, json!([note(1, 21, "At home"), note(2, 22, "Phoned mum")])).await
+    );
+    assert_eq!(actions(&added), ["record.create", "record.create"]);
+    let (back, added) = added!(&server, pull(&server, &cookie, tablet, first.cursor, first.view).await);
+    assert_eq!(back.changes.iter().map(|c| c.record.id).collect::<Vec<_>>(), [id(21), id(22)]);
+    assert!(added.is_empty(), "{added:?}");
+
+    // The coordinator adds to note 21 and the tablet writes note 23: one page with both, one entry for
+    // the coordinator's change.
+    let edit = json!([{ "seq": 2, "record_id": id(21), "kind": "visit_note", "base_version": 1,
+        "changes": { "note": { "old": "At home", "new": "At home; calmer" } } }]);
+    push(&server, &coordinator, client(1), edit).await;
+    push(&server, &cookie, tablet, json!([note(3, 23, "Walked to school")])).await;
+    let (page, added) = added!(&server, pull(&server, &cookie, tablet, back.cursor, back.view).await);
+    let sent: Vec<(RecordId, u64)> = page.changes.iter().map(|c| (c.record.id, c.record.version)).collect();
+    assert_eq!(sent, [(id(21), 2), (id(23), 1)]);
+    assert_eq!(actions(&added), ["person.sent"]);
+    assert_eq!(added[0].1.as_deref(), Some(person(1).to_string().as_str()));
+    assert_eq!(last_detail(&server).await.as_deref(), Some("1 record(s) sent to the device"));
+
+    // The keyworker's laptop is sent the tablet's notes: another device, a read.
+    let (other, added) = added!(&server, pull(&server, &cookie, laptop, laptop_first.cursor, laptop_first.view).await);
+    assert_eq!(other.changes.len(), 4, "{other:?}");
+    assert_eq!(actions(&added), ["person.sent"]);
+    assert_eq!(last_detail(&server).await.as_deref(), Some("4 record(s) sent to the device"));
+}
+
+/// A read reported by a device after its user's access ended is recorded when that device's user held
+/// the person's records: sent to them, or written by them (a device is not sent back its own changes
+/// as a read, so writing is holding too); refused otherwise.
+#[tokio::test]
+async fn a_read_reported_after_access_ended_is_kept_from_whoever_held_the_records() {
+    let server = test_server().await;
+    push(&server, &server.cookie.clone(), client(1), json!([create(1, 1, "Alex")])).await;
+    let mut held = Vec::new();
+    for (n, username) in [(2, "writer"), (3, "stranger")] {
+        let (keyworker, cookie) = server.staff(username, Role::Keyworker).await;
+        let reply =
+            server.post_json(&format!("/api/users/{keyworker}/people"), &json!({ "person_id": person(1) })).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        // The writer's device writes a note before it has pulled anything; the stranger's does nothing.
+        if username == "writer" {
+            push(&server, &cookie, client(n), json!([note(1, 20 + n, "At home")])).await;
+        }
+        let request = Request::delete(format!("/api/users/{keyworker}/people/{}", person(1)))
+            .body(Body::empty())
+            .unwrap_or_default();
+        assert_eq!(server.send(request).await.status, StatusCode::OK);
+        let event = json!({ "id": uuid::Uuid::now_v7(), "person_id": person(1), "at": "2026-11-25T10:00:00Z", "screen": "person page" });
+        let views = json!({ "client_id": client(n), "events": [event] });
+        let reply = server.post_json_as(&cookie, "/api/audit/views", &views).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        held.push((username, reply.json::<Value>()));
+    }
+    assert_eq!(held[0].1["recorded"], json!(1), "{held:?}");
+    assert_eq!((held[1].1["recorded"].clone(), held[1].1["refused"].clone()), (json!(0), json!(1)), "{held:?}");
 }

@@ -16,8 +16,9 @@ pub trait AuditStorage: Send {
     async fn audit_entries(&mut self, area: &str, filter: AuditFilter, limit: u32)
     -> Result<Vec<AuditEntry>, AppError>;
 
-    /// Whether `person`'s records were ever sent to `user` in `area`.
-    async fn was_sent(&mut self, area: &str, user: dsr_shared::UserId, person: PersonId) -> Result<bool, AppError>;
+    /// Whether a device of `user`'s ever held `person`'s records in `area`: they were sent to it, or it
+    /// wrote them (a change a device made is sent back to it unaudited: see `sync_store::pull`).
+    async fn has_held(&mut self, area: &str, user: dsr_shared::UserId, person: PersonId) -> Result<bool, AppError>;
 
     /// Notes a device-reported event's id; `false` when it was noted before.
     async fn note_device_event(&mut self, id: &str) -> Result<bool, AppError>;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use dsr_shared::access::{Role, View};
 use dsr_shared::policy::AreaPolicy;
-use dsr_shared::sync::{Conflict, Fields, Record, RecordKind};
+use dsr_shared::sync::{Change, Conflict, Fields, Record, RecordKind};
 use dsr_shared::{PersonId, RecordId, ReferralId, ReviewId, UserId};
 
 /// A device as the server knows it (`sync_clients`).
@@ -49,6 +49,14 @@ pub struct LogEntry<'a> {
     pub record: &'a Record,
     /// The device's number of the mutation that made it (0 when the server made it: a purge).
     pub client_seq: u64,
+}
+
+/// A change read from the log for a pull, with the device that made it.
+#[derive(Debug, Clone)]
+pub struct LoggedChange {
+    pub change: Change,
+    /// The device whose mutation made it (`purge` and the like when the server made it).
+    pub client_id: String,
 }
 
 /// Who made the changes of one write, and when.

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use dsr_shared::access::View;
-use dsr_shared::sync::{Change, Conflict, Fields, PushResult, Record, RecordKind};
+use dsr_shared::sync::{Conflict, Fields, PushResult, Record, RecordKind};
 use dsr_shared::{PersonId, RecordId, UserId};
 
-use super::{Author, ConflictRow, DeviceRow, LogEntry, RecordFields, StoredRecord};
+use super::{Author, ConflictRow, DeviceRow, LogEntry, LoggedChange, RecordFields, StoredRecord};
 use crate::AppError;
 
 #[async_trait::async_trait]
@@ -96,14 +96,14 @@ pub trait SyncStorage: Send {
     async fn add_conflicts(&mut self, area: &str, client: &str, conflicts: &[Conflict]) -> Result<(), AppError>;
 
     /// Up to `limit` changes after `after` to records in `area` (only those about the people on
-    /// `caseload_of`'s caseload, when given), in order.
+    /// `caseload_of`'s caseload, when given), in order, each with the device that made it.
     async fn log_page(
         &mut self,
         area: &str,
         after: u64,
         caseload_of: Option<UserId>,
         limit: u32,
-    ) -> Result<Vec<Change>, AppError>;
+    ) -> Result<Vec<LoggedChange>, AppError>;
 
     /// The conflicts not resolved in `area`, oldest first.
     async fn open_conflicts(&mut self, area: &str) -> Result<Vec<ConflictRow>, AppError>;

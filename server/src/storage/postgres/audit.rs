@@ -79,9 +79,9 @@ impl AuditStorage for PostgresTransaction {
         rows.into_iter().map(AuditColumns::read).collect()
     }
 
-    async fn was_sent(&mut self, area: &str, user: UserId, person: PersonId) -> Result<bool, AppError> {
+    async fn has_held(&mut self, area: &str, user: UserId, person: PersonId) -> Result<bool, AppError> {
         let row: Option<(i32,)> = sqlx::query_as(
-            "SELECT 1 FROM audit WHERE area_id = $1 AND person_id = $2 AND user_id = $3 AND action = 'person.sent' LIMIT 1",
+            "SELECT 1 FROM audit WHERE area_id = $1 AND person_id = $2 AND user_id = $3 AND action IN ('person.sent', 'record.create', 'record.update', 'record.delete') LIMIT 1",
         )
         .bind(area)
         .bind(person.to_string())

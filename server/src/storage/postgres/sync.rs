@@ -13,7 +13,8 @@ use super::{PostgresTransaction, texts};
 use crate::AppError;
 use crate::storage::columns::{ConflictColumns, DeviceColumns, FieldsColumns, RecordColumns};
 use crate::storage::{
-    Author, ConflictRow, DeviceRow, LogEntry, RecordFields, StoredRecord, SyncStorage, from_id, from_json, to_json,
+    Author, ConflictRow, DeviceRow, LogEntry, LoggedChange, RecordFields, StoredRecord, SyncStorage, from_id,
+    from_json, to_json,
 };
 
 const RECORD_COLUMNS: &str = "id, kind, version, fields::text AS fields, deleted, area_id, change_seq";
@@ -308,26 +309,29 @@ impl SyncStorage for PostgresTransaction {
         after: u64,
         caseload_of: Option<UserId>,
         limit: u32,
-    ) -> Result<Vec<Change>, AppError> {
+    ) -> Result<Vec<LoggedChange>, AppError> {
         // The caseload's user is the last parameter, there only when the page is scoped to it. A caseload's
         // page is found from the records changed since the cursor, as on SQLite (`records_changed_by_person`).
         let sql = if caseload_of.is_some() {
-            "SELECT c.change_seq, c.record::text FROM records r
+            "SELECT c.change_seq, c.record::text, c.client_id FROM records r
              JOIN change_log c ON c.record_id = r.id AND c.change_seq > $1
              WHERE r.person_id IN (SELECT person_id FROM caseload WHERE user_id = $4) AND r.change_seq > $1
                AND r.area_id = $2
              ORDER BY c.change_seq LIMIT $3"
         } else {
-            "SELECT c.change_seq, c.record::text FROM change_log c JOIN records r ON r.id = c.record_id
+            "SELECT c.change_seq, c.record::text, c.client_id FROM change_log c JOIN records r ON r.id = c.record_id
              WHERE c.change_seq > $1 AND r.area_id = $2 ORDER BY c.change_seq LIMIT $3"
         };
         let mut query = sqlx::query_as(sql).bind(after as i64).bind(area).bind(i64::from(limit));
         if let Some(user) = caseload_of {
             query = query.bind(user.to_string());
         }
-        let rows: Vec<(i64, String)> = query.fetch_all(self.db()).await?;
+        let rows: Vec<(i64, String, String)> = query.fetch_all(self.db()).await?;
         rows.into_iter()
-            .map(|(seq, record)| Ok(Change { change_seq: seq as u64, record: from_json(&record, "change log")? }))
+            .map(|(seq, record, client_id)| {
+                let change = Change { change_seq: seq as u64, record: from_json(&record, "change log")? };
+                Ok(LoggedChange { change, client_id })
+            })
             .collect()
     }
 

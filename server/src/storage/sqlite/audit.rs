@@ -73,9 +73,9 @@ impl AuditStorage for SqliteTransaction {
         rows.into_iter().map(AuditColumns::read).collect()
     }
 
-    async fn was_sent(&mut self, area: &str, user: UserId, person: PersonId) -> Result<bool, AppError> {
+    async fn has_held(&mut self, area: &str, user: UserId, person: PersonId) -> Result<bool, AppError> {
         let row: Option<(i64,)> = sqlx::query_as(
-            "SELECT 1 FROM audit WHERE area_id = ? AND person_id = ? AND user_id = ? AND action = 'person.sent' LIMIT 1",
+            "SELECT 1 FROM audit WHERE area_id = ? AND person_id = ? AND user_id = ? AND action IN ('person.sent', 'record.create', 'record.update', 'record.delete') LIMIT 1",
         )
         .bind(area)
         .bind(person.to_string())

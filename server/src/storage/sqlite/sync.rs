@@ -15,21 +15,23 @@ use super::{SqliteTransaction, rows_per_statement};
 use crate::AppError;
 use crate::storage::columns::{ConflictColumns, DeviceColumns, FieldsColumns, RecordColumns};
 use crate::storage::{
-    Author, ConflictRow, DeviceRow, LogEntry, RecordFields, StoredRecord, SyncStorage, from_id, from_json, to_json,
+    Author, ConflictRow, DeviceRow, LogEntry, LoggedChange, RecordFields, StoredRecord, SyncStorage, from_id,
+    from_json, to_json,
 };
 
 const RECORD_COLUMNS: &str = "r.id, r.kind, r.version, r.fields, r.deleted, r.area_id, r.change_seq";
 
 /// The area's changes after a cursor (`?1`), in order (`?4` at most): every one, for a view of the
 /// whole area; read from the log in order from the cursor.
-const AREA_PAGE: &str = "SELECT c.change_seq, c.record FROM change_log c JOIN records r ON r.id = c.record_id
+const AREA_PAGE: &str =
+    "SELECT c.change_seq, c.record, c.client_id FROM change_log c JOIN records r ON r.id = c.record_id
      WHERE c.change_seq > ?1 AND r.area_id = ?2 ORDER BY c.change_seq LIMIT ?4";
 
 /// Those about the people on a user's caseload (`?3`): found from the records changed since the cursor
 /// (`records_changed_by_person`: a record's number is its latest change's, so a record with a change
 /// after the cursor is itself past it), then their changes in the log; not from the whole log since the
 /// cursor (every device's changes), nor from every record about each person (years of visit notes).
-const CASELOAD_PAGE: &str = "SELECT c.change_seq, c.record FROM records r
+const CASELOAD_PAGE: &str = "SELECT c.change_seq, c.record, c.client_id FROM records r
      JOIN change_log c ON c.record_id = r.id AND c.change_seq > ?1
      WHERE r.person_id IN (SELECT person_id FROM caseload WHERE user_id = ?3) AND r.change_seq > ?1 AND r.area_id = ?2
      ORDER BY c.change_seq LIMIT ?4";
@@ -302,9 +304,9 @@ impl SyncStorage for SqliteTransaction {
         after: u64,
         caseload_of: Option<UserId>,
         limit: u32,
-    ) -> Result<Vec<Change>, AppError> {
+    ) -> Result<Vec<LoggedChange>, AppError> {
         let sql = if caseload_of.is_some() { CASELOAD_PAGE } else { AREA_PAGE };
-        let rows: Vec<(i64, String)> = sqlx::query_as(sql)
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(sql)
             .bind(after as i64)
             .bind(area)
             .bind(caseload_of.map(|u| u.to_string()))
@@ -312,7 +314,10 @@ impl SyncStorage for SqliteTransaction {
             .fetch_all(self.db())
             .await?;
         rows.into_iter()
-            .map(|(seq, record)| Ok(Change { change_seq: seq as u64, record: from_json(&record, "change log")? }))
+            .map(|(seq, record, client_id)| {
+                let change = Change { change_seq: seq as u64, record: from_json(&record, "change log")? };
+                Ok(LoggedChange { change, client_id })
+            })
             .collect()
     }
 
