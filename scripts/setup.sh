@@ -66,15 +66,16 @@ ensure_build_tools() {
   ensure_npm_packages
 }
 
-# Debian's Chromium and ChromeDriver, for the end-to-end tests.
+# Debian's Chromium and ChromeDriver, for the end-to-end tests. Each apt-get waits (up to 10 minutes)
+# for another one to finish, as when two test commands start at once on a fresh machine.
 ensure_browser() {
   if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
     return
   fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "Installing Debian's chromium and chromium-driver"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium chromium-driver >/dev/null
   else
     fail "the end-to-end tests need Chromium and ChromeDriver: install Debian's packages with
     sudo apt-get install chromium chromium-driver
@@ -124,7 +125,7 @@ ensure_postgres() {
   if ! postgres_bin >/dev/null; then
     [ "$(id -u)" = 0 ] || fail "PostgreSQL is missing: install Debian's postgresql package (as root: apt-get install postgresql)"
     say "Installing PostgreSQL (Debian's postgresql package, once)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends postgresql >/dev/null
   fi
 }
 
