@@ -67,12 +67,6 @@ pub(crate) async fn person_facts(
         .collect())
 }
 
-/// Whether `user`'s view (as [`view_for`] works it out) reaches everyone in the area, known without
-/// reading anything: a hint for choosing where a pull is worked out, never for what it sends.
-pub(crate) fn sees_whole_area(user: &CurrentUser) -> bool {
-    user.role.sees_whole_register() || user.role.reads_whole_area()
-}
-
 /// What a user may read: the whole area for a coordinator; otherwise per assigned person, the kinds
 /// their role may read given what is known about the person.
 pub(crate) async fn view_for(tx: &mut dyn Transaction, user: &CurrentUser, today: NaiveDate) -> Result<View, AppError> {
