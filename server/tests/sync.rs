@@ -244,6 +244,65 @@ async fn many_devices_pushing_at_once_are_all_applied_numbered_once_without_gaps
     }
 }
 
+/// PostgreSQL: pushes queued behind a write that waits (here on the change log's counter, locked by
+/// another session, as a second server process's write would lock it) hold no connection while they
+/// wait, so the server still reads: a device's pull and the health check are answered while more
+/// pushes wait than the pool has connections. Had each waiting push held a connection, every read
+/// would wait for one (10 s, then a 503). Then, the lock let go, every push is applied once, in turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reads_are_answered_while_more_pushes_wait_to_write_than_there_are_connections() {
+    const WAITING: u8 = 16;
+    let server = std::sync::Arc::new(test_server().await);
+    if !server.on_postgres() {
+        eprintln!("PostgreSQL only (SQLite's writes queue in the server: sync_store's writer-held tests)");
+        return;
+    }
+    push(&server, client(1), vec![create(1, record(1), "Alex")]).await;
+    let before = pull(&server, 0, 100).await;
+    let other = sqlx::PgPool::connect(&server.database_url).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut lock = other.begin().await.unwrap_or_else(|e| panic!("{e}"));
+    sqlx::query("SELECT last FROM change_counter WHERE id = 1 FOR UPDATE")
+        .execute(&mut *lock)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut pushes = tokio::task::JoinSet::new();
+    for device in 2..=WAITING + 1 {
+        let server = server.clone();
+        pushes.spawn(async move {
+            push(&server, client(device), vec![create(1, record(device), &format!("Device{device}"))]).await
+        });
+    }
+    // Until one of the server's writes waits on the lock (the others are then queued behind it).
+    loop {
+        let (waiting,): (i64,) = sqlx::query_as(
+            "SELECT count(*) FROM pg_stat_activity
+             WHERE datname = current_database() AND application_name = 'dsr-server' AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&other)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        if waiting > 0 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    let again = pull_view(&server, before.cursor, before.view, 100).await;
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+    assert_eq!(server.get("/api/health").await.status, StatusCode::OK);
+    assert!(!pushes.is_empty() && pushes.try_join_next().is_none(), "a push was applied while the counter was locked");
+
+    lock.rollback().await.unwrap_or_else(|e| panic!("{e}"));
+    let mut numbers = Vec::new();
+    while let Some(answer) = pushes.join_next().await {
+        for result in answer.unwrap_or_else(|e| panic!("{e}")).results {
+            let PushOutcome::Applied { change_seq, .. } = result.outcome else { panic!("{:?}", result.outcome) };
+            numbers.push(change_seq);
+        }
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (2..=u64::from(WAITING) + 1).collect::<Vec<_>>(), "each applied once, numbered without gaps");
+}
+
 #[tokio::test]
 async fn a_device_that_synced_before_accounts_starts_again_and_becomes_its_users() {
     let server = test_server().await;

@@ -15,19 +15,28 @@ mod retention;
 mod sessions;
 mod sync;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Postgres};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{Database, Mode, Transaction};
 use crate::AppError;
+
+/// Connections in the pool: one writes at a time (see the module's words), the others read.
+const CONNECTIONS: u32 = 8;
+/// How long a write waits for its turn before it is answered 503 (as on SQLite).
+const LONGEST_WAIT: Duration = Duration::from_secs(30);
 
 /// A PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PostgresDatabase {
     pool: PgPool,
+    /// This process's writes, one at a time, in the order they asked (tokio's semaphore is fair).
+    writers: Arc<Semaphore>,
 }
 
 impl PostgresDatabase {
@@ -35,12 +44,12 @@ impl PostgresDatabase {
     pub async fn open(url: &str) -> Result<Self, crate::StartError> {
         let options: PgConnectOptions = url.parse()?;
         let pool = PgPoolOptions::new()
-            .max_connections(8)
+            .max_connections(CONNECTIONS)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.application_name("dsr-server"))
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, writers: Arc::new(Semaphore::new(1)) })
     }
 }
 
@@ -51,17 +60,21 @@ impl Database for PostgresDatabase {
     }
 
     async fn begin(&self, mode: Mode) -> Result<Box<dyn Transaction>, AppError> {
-        let connection = match mode {
-            Mode::Read => Connection::Plain(self.pool.acquire().await?),
+        let (connection, turn) = match mode {
+            Mode::Read => (Connection::Plain(self.pool.acquire().await?), None),
             Mode::Write => {
+                let turn = tokio::time::timeout(LONGEST_WAIT, self.writers.clone().acquire_owned())
+                    .await
+                    .map_err(|_| AppError::Unavailable("no turn to write within 30 s".into()))?
+                    .map_err(|_| AppError::Unavailable("the database is closed".into()))?;
                 let mut transaction = self.pool.begin().await?;
                 sqlx::query("SELECT last FROM change_counter WHERE id = 1 FOR UPDATE")
                     .execute(&mut *transaction)
                     .await?;
-                Connection::Transaction(transaction)
+                (Connection::Transaction(transaction), Some(turn))
             }
         };
-        Ok(Box::new(PostgresTransaction { connection }))
+        Ok(Box::new(PostgresTransaction { connection, _turn: turn }))
     }
 
     async fn ping(&self) -> Result<(), AppError> {
@@ -70,6 +83,7 @@ impl Database for PostgresDatabase {
     }
 
     async fn close(&self) {
+        self.writers.close();
         self.pool.close().await;
     }
 
@@ -97,6 +111,8 @@ enum Connection {
 /// A transaction on the PostgreSQL database (for [`Mode::Read`], a connection of its own).
 pub struct PostgresTransaction {
     connection: Connection,
+    /// A write's turn, held until it commits or is dropped (after its connection is given back).
+    _turn: Option<OwnedSemaphorePermit>,
 }
 
 impl PostgresTransaction {
