@@ -26,9 +26,20 @@
 //! device sees at that load. Even paced, 200 devices each sending 10 changes every 2 s (~1,000
 //! mutations/s) are hundreds of times busier than 200 keyworkers saving a form now and then.
 //!
-//! `DSR_LOAD_DEVICES=20,200,200@2000,200@1000` (default) chooses the rounds, `DSR_LOAD_SECONDS` their length
-//! (default 60; 15 with `DSR_BENCH_QUICK`), `DSR_LOAD_PAUSE_MS` a pause for the rounds that name none
-//! (default 0).
+//! **Capacity** (`200@capacity`): paced rounds of that many devices, the mean pause shortened by a
+//! quarter each round from 2 s, until a round's push p99 reaches 100 ms (or an error): the highest rate
+//! at which the devices were answered within the target, and the first at which they were not.
+//!
+//! Each round also prints the CPU it took, from `/proc`: the server process's, the database's on
+//! PostgreSQL (every `postgres` process), and the devices' (this process), each in cores and in ms a
+//! cycle. A saturation round then says what its target would take: in a closed loop a cycle lasts
+//! devices ÷ cycles a second, so a push p99 under 100 ms takes at least devices ÷ (0.1 s + the pulls'
+//! mean a cycle) cycles a second; at the round's CPU a cycle, that many cycles need so many cores, of
+//! the machine's.
+//!
+//! `DSR_LOAD_DEVICES=20,200,200@2000,200@1000,200@capacity` (default) chooses the rounds, `DSR_LOAD_SECONDS`
+//! their length (default 60, 20 for each capacity round; 15 with `DSR_BENCH_QUICK`), `DSR_LOAD_PAUSE_MS` a
+//! pause for the rounds that name none (default 0).
 //!
 //! Against each backend: SQLite (the server's own file), then PostgreSQL when `DSR_TEST_POSTGRES` names
 //! a server (`scripts/bench.sh` starts a throw-away cluster for it); `DSR_LOAD_BACKENDS=sqlite` or
@@ -79,27 +90,149 @@ async fn measure(server: Arc<Server>, backend: &str) {
         bytes as f64 / 1e6
     );
 
+    let batched = BATCHED as f64 / seconds;
     let quick = std::env::var_os("DSR_BENCH_QUICK").is_some();
     let seconds = env_number("DSR_LOAD_SECONDS").unwrap_or(if quick { 15 } else { 60 });
+    let capacity_seconds = env_number("DSR_LOAD_SECONDS").unwrap_or(if quick { 15 } else { 20 });
     let default_pause = env_number("DSR_LOAD_PAUSE_MS").unwrap_or(0);
-    let rounds: Vec<(usize, Duration)> = std::env::var("DSR_LOAD_DEVICES")
-        .unwrap_or_else(|_| "20,200,200@2000,200@1000".into())
+    let rounds: Vec<Round> = std::env::var("DSR_LOAD_DEVICES")
+        .unwrap_or_else(|_| "20,200,200@2000,200@1000,200@capacity".into())
         .split(',')
-        .map(|round| {
-            let (devices, pause) = round.trim().split_once('@').unwrap_or((round.trim(), ""));
-            let devices = devices.parse().unwrap_or_else(|_| panic!("DSR_LOAD_DEVICES: {round} is not N or N@MS"));
-            let pause = if pause.is_empty() { Some(default_pause) } else { pause.parse().ok() };
-            let pause = pause.unwrap_or_else(|| panic!("DSR_LOAD_DEVICES: {round} is not N or N@MS"));
-            (devices, Duration::from_millis(pause))
-        })
+        .map(|round| Round::parse(round.trim(), default_pause))
         .collect();
     let mut made = 0;
-    for (devices, pause) in rounds {
-        let tablets = keyworkers(&server, made, devices).await;
-        made += devices;
-        let figures = run(&server, tablets, Duration::from_secs(seconds), pause).await;
-        figures.print(backend, devices, seconds, pause);
-        check_the_log(&server, &figures, backend).await;
+    for round in rounds {
+        match round {
+            Round::Paced { devices, pause } => {
+                let tablets = keyworkers(&server, made, devices).await;
+                made += devices;
+                let figures = run(&server, backend, tablets, Duration::from_secs(seconds), pause).await;
+                figures.print(backend, devices, seconds, pause);
+                if pause.is_zero() {
+                    figures.print_closed_loop(backend, devices, batched);
+                }
+                check_the_log(&server, &figures, backend).await;
+            }
+            Round::Capacity { devices } => {
+                // From 2 s, a quarter shorter each round, until the target is missed (or 100 ms).
+                let mut pause = Duration::from_millis(2000);
+                let mut met: Option<(Duration, f64)> = None;
+                let missed = loop {
+                    let tablets = keyworkers(&server, made, devices).await;
+                    made += devices;
+                    let figures = run(&server, backend, tablets, Duration::from_secs(capacity_seconds), pause).await;
+                    figures.print(backend, devices, capacity_seconds, pause);
+                    check_the_log(&server, &figures, backend).await;
+                    let p99 = percentile(&figures.push_ms, 0.99);
+                    if figures.errors > 0 || p99 >= TARGET_P99_MS {
+                        break Some((pause, figures.applied as f64 / figures.elapsed, p99, figures.errors));
+                    }
+                    met = Some((pause, figures.applied as f64 / figures.elapsed));
+                    if pause <= Duration::from_millis(100) {
+                        break None;
+                    }
+                    pause = pause.mul_f64(0.75);
+                };
+                let met = match met {
+                    Some((pause, rate)) => format!(
+                        "push p99 < 100 ms and no error up to {rate:.0} mutations/s offered ({:.0} pushes/s, a mean pause of {} ms)",
+                        rate / NOTES_PER_PUSH as f64,
+                        pause.as_millis()
+                    ),
+                    None => "push p99 < 100 ms and no error not met even with a mean pause of 2 s".into(),
+                };
+                let missed = match missed {
+                    Some((pause, rate, p99, errors)) => format!(
+                        "; missed at {rate:.0} mutations/s (a mean pause of {} ms: push p99 {p99:.0} ms, {errors} errors)",
+                        pause.as_millis()
+                    ),
+                    None => String::new(),
+                };
+                println!("bench load on {backend}, {devices} devices, capacity: {met}{missed}");
+            }
+        }
+    }
+}
+
+/// The target for a push of 10 mutations with 200 devices (issue 20).
+const TARGET_P99_MS: f64 = 100.0;
+
+/// A round of `DSR_LOAD_DEVICES`: `N` (saturation, or `DSR_LOAD_PAUSE_MS`), `N@MS` (paced), `N@capacity`.
+enum Round {
+    Paced { devices: usize, pause: Duration },
+    Capacity { devices: usize },
+}
+
+impl Round {
+    fn parse(round: &str, default_pause: u64) -> Round {
+        let wrong = || -> ! { panic!("DSR_LOAD_DEVICES: {round} is not N, N@MS or N@capacity") };
+        let (devices, pause) = round.split_once('@').unwrap_or((round, ""));
+        let devices = devices.parse().unwrap_or_else(|_| wrong());
+        match pause {
+            "capacity" => Round::Capacity { devices },
+            "" => Round::Paced { devices, pause: Duration::from_millis(default_pause) },
+            ms => Round::Paced { devices, pause: Duration::from_millis(ms.parse().unwrap_or_else(|_| wrong())) },
+        }
+    }
+}
+
+fn percentile(samples: &[f64], p: f64) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(((sorted.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0)
+}
+
+/// CPU time used so far (user and system, seconds) by a process, from `/proc/PID/stat` (all its
+/// threads); `None` if it cannot be read. Counted in clock ticks of 1/100 s (`USER_HZ`, 100 in Linux's
+/// ABI on the machines this runs on).
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command name (in brackets, which may hold spaces): state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
+/// CPU time used so far by every `postgres` process on the machine (the throw-away cluster's).
+fn postgres_cpu_seconds() -> f64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return 0.0 };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|pid| pid.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|comm| comm.trim() == "postgres"))
+        .filter_map(|pid| cpu_seconds(&pid))
+        .sum()
+}
+
+/// CPU used during a round, in seconds.
+#[derive(Default, Clone, Copy)]
+struct Cpu {
+    server: f64,
+    database: Option<f64>,
+    devices: f64,
+}
+
+impl Cpu {
+    fn now(server: &Server, backend: &str) -> Cpu {
+        Cpu {
+            server: server.pid().and_then(|pid| cpu_seconds(&pid.to_string())).unwrap_or(0.0),
+            database: (backend == "postgres").then(postgres_cpu_seconds),
+            devices: cpu_seconds("self").unwrap_or(0.0),
+        }
+    }
+
+    fn since(self, before: Cpu) -> Cpu {
+        Cpu {
+            server: self.server - before.server,
+            database: self.database.zip(before.database).map(|(after, before)| after - before),
+            devices: self.devices - before.devices,
+        }
+    }
+
+    /// Seconds of CPU the server's side used: the server process's and the database's.
+    fn serving(&self) -> f64 {
+        self.server + self.database.unwrap_or(0.0)
     }
 }
 
@@ -179,26 +312,23 @@ struct Figures {
     first_errors: Vec<String>,
     /// Every change a device was told was applied: record id -> change number.
     acknowledged: BTreeMap<String, u64>,
+    /// CPU used during the round.
+    cpu: Cpu,
 }
 
 impl Figures {
     fn print(&self, backend: &str, devices: usize, seconds: u64, pause: Duration) {
-        let percentile = |samples: &[f64], p: f64| -> f64 {
-            let mut sorted = samples.to_vec();
-            sorted.sort_by(f64::total_cmp);
-            sorted.get(((sorted.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0)
-        };
         let kind = if pause.is_zero() {
             "saturation, no pause".to_string()
         } else {
             format!("paced, a mean pause of {} ms", pause.as_millis())
         };
         println!(
-            "bench load on {backend}, {devices} devices for {seconds} s ({kind}): {:.0} mutations/s ({} applied, {} pushes, {:.0} cycles/s); push p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; pull p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; cycle p50 {:.0} ms, p99 {:.0} ms; {} errors{} (target with 200 devices: 0 errors, push p99 < 100 ms)",
+            "bench load on {backend}, {devices} devices for {seconds} s ({kind}): {:.0} mutations/s ({} applied, {} pushes, {:.0} cycles/s); push p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; pull p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; cycle p50 {:.0} ms, p99 {:.0} ms; {} errors{} (target with 200 devices: 0 errors, push p99 < 100 ms); CPU: {}",
             self.applied as f64 / self.elapsed,
             self.applied,
             self.push_ms.len(),
-            self.push_ms.len() as f64 / self.elapsed,
+            self.cycles_per_second(),
             percentile(&self.push_ms, 0.5),
             percentile(&self.push_ms, 0.99),
             percentile(&self.push_ms, 1.0),
@@ -213,8 +343,48 @@ impl Figures {
             } else {
                 format!(" (first: {})", self.first_errors.join("; "))
             },
+            self.cpu_used(),
         );
     }
+
+    fn cycles_per_second(&self) -> f64 {
+        self.cycle_ms.len() as f64 / self.elapsed
+    }
+
+    /// Milliseconds of CPU a cycle.
+    fn per_cycle(&self, seconds: f64) -> f64 {
+        seconds * 1000.0 / self.cycle_ms.len().max(1) as f64
+    }
+
+    fn cpu_used(&self) -> String {
+        let part = |name: &str, seconds: f64| {
+            format!("{name} {:.2} cores ({:.2} ms a cycle)", seconds / self.elapsed, self.per_cycle(seconds))
+        };
+        let mut parts = vec![part("the server", self.cpu.server)];
+        if let Some(database) = self.cpu.database {
+            parts.push(part("the database", database));
+        }
+        parts.push(part("the devices", self.cpu.devices));
+        format!("{}, of {} on the machine", parts.join(", "), cores())
+    }
+
+    /// What a saturation round's target would take (see the module's words).
+    fn print_closed_loop(&self, backend: &str, devices: usize, batched: f64) {
+        let pull_seconds = self.pull_ms.iter().sum::<f64>() / 1000.0 / self.cycle_ms.len().max(1) as f64;
+        let needed = devices as f64 / (TARGET_P99_MS / 1000.0 + pull_seconds);
+        let cores_needed = needed * self.per_cycle(self.cpu.serving() + self.cpu.devices) / 1000.0;
+        println!(
+            "bench load on {backend}, {devices} devices in a closed loop: a cycle lasts devices ÷ cycles a second ({:.0} ms here); a push p99 < 100 ms would take at least {needed:.0} cycles ({:.0} mutations) a second, {:.1}x this round's, and at its CPU a cycle {cores_needed:.1} cores of the machine's {} (the batched push, the fastest way in, carried {batched:.0} mutations/s)",
+            devices as f64 * 1000.0 / self.cycles_per_second().max(f64::MIN_POSITIVE),
+            needed * NOTES_PER_PUSH as f64,
+            needed / self.cycles_per_second().max(f64::MIN_POSITIVE),
+            cores(),
+        );
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map(usize::from).unwrap_or(1)
 }
 
 /// One device's loop: push 10 notes, pull until nothing more, until `deadline`; then a last pull.
@@ -359,8 +529,9 @@ async fn answered(response: reqwest::Result<reqwest::Response>) -> Result<Option
 }
 
 /// Every device at once for `length`; then each device's own view of the log checked.
-async fn run(server: &Server, tablets: Vec<Tablet>, length: Duration, pause: Duration) -> Figures {
+async fn run(server: &Server, backend: &str, tablets: Vec<Tablet>, length: Duration, pause: Duration) -> Figures {
     let figures = Arc::new(Mutex::new(Figures::default()));
+    let cpu = Cpu::now(server, backend);
     let started = Instant::now();
     let deadline = started + length;
     let mut running = tokio::task::JoinSet::new();
@@ -373,6 +544,7 @@ async fn run(server: &Server, tablets: Vec<Tablet>, length: Duration, pause: Dur
     }
     let mut figures = std::mem::take(&mut *figures.lock().await);
     figures.elapsed = started.elapsed().as_secs_f64();
+    figures.cpu = Cpu::now(server, backend).since(cpu);
     for (tablet, pulled, order) in seen {
         // In order, each once.
         assert!(order.windows(2).all(|w| w[0] < w[1]), "device {} received changes out of order or twice", tablet.n);
