@@ -26,9 +26,11 @@
 //! device sees at that load. Even paced, 200 devices each sending 10 changes every 2 s (~1,000
 //! mutations/s) are hundreds of times busier than 200 keyworkers saving a form now and then.
 //!
-//! **Capacity** (`200@capacity`): paced rounds of that many devices, the mean pause shortened by a
-//! quarter each round from 2 s, until a round's push p99 reaches 100 ms (or an error): the highest rate
-//! at which the devices were answered within the target, and the first at which they were not.
+//! **Capacity** (`200@capacity`): paced rounds of that many devices, from a mean pause of 2 s; while a
+//! round's push p99 stays under 100 ms with no error, the pause a quarter shorter each round until it
+//! does not (should the first round miss it, half as long again each round, up to 10 s, until one meets
+//! it): the highest rate at which the devices were answered within the target, and the nearest at
+//! which they were not.
 //!
 //! Each round also prints the CPU it took, from `/proc`: the server process's, the database's on
 //! PostgreSQL (every `postgres` process), and the devices' (this process), each in cores and in ms a
@@ -114,42 +116,88 @@ async fn measure(server: Arc<Server>, backend: &str) {
                 check_the_log(&server, &figures, backend).await;
             }
             Round::Capacity { devices } => {
-                // From 2 s, a quarter shorter each round, until the target is missed (or 100 ms).
-                let mut pause = Duration::from_millis(2000);
-                let mut met: Option<(Duration, f64)> = None;
-                let missed = loop {
-                    let tablets = keyworkers(&server, made, devices).await;
-                    made += devices;
-                    let figures = run(&server, backend, tablets, Duration::from_secs(capacity_seconds), pause).await;
-                    figures.print(backend, devices, capacity_seconds, pause);
-                    check_the_log(&server, &figures, backend).await;
-                    let p99 = percentile(&figures.push_ms, 0.99);
-                    if figures.errors > 0 || p99 >= TARGET_P99_MS {
-                        break Some((pause, figures.applied as f64 / figures.elapsed, p99, figures.errors));
-                    }
-                    met = Some((pause, figures.applied as f64 / figures.elapsed));
-                    if pause <= Duration::from_millis(100) {
-                        break None;
-                    }
-                    pause = pause.mul_f64(0.75);
-                };
+                let (met, missed) = capacity(&server, backend, devices, capacity_seconds, &mut made).await;
                 let met = match met {
-                    Some((pause, rate)) => format!(
-                        "push p99 < 100 ms and no error up to {rate:.0} mutations/s offered ({:.0} pushes/s, a mean pause of {} ms)",
-                        rate / NOTES_PER_PUSH as f64,
-                        pause.as_millis()
+                    Some(step) => format!(
+                        "push p99 < 100 ms and no error up to {:.0} mutations/s offered ({:.0} pushes/s, a mean pause of {} ms: push p99 {:.0} ms)",
+                        step.rate,
+                        step.rate / NOTES_PER_PUSH as f64,
+                        step.pause.as_millis(),
+                        step.p99
                     ),
-                    None => "push p99 < 100 ms and no error not met even with a mean pause of 2 s".into(),
+                    None => format!(
+                        "push p99 < 100 ms and no error not met even with a mean pause of {} ms",
+                        LONGEST_PAUSE.as_millis()
+                    ),
                 };
                 let missed = match missed {
-                    Some((pause, rate, p99, errors)) => format!(
-                        "; missed at {rate:.0} mutations/s (a mean pause of {} ms: push p99 {p99:.0} ms, {errors} errors)",
-                        pause.as_millis()
+                    Some(step) => format!(
+                        "; missed at {:.0} mutations/s (a mean pause of {} ms: push p99 {:.0} ms, {} errors)",
+                        step.rate,
+                        step.pause.as_millis(),
+                        step.p99,
+                        step.errors
                     ),
                     None => String::new(),
                 };
                 println!("bench load on {backend}, {devices} devices, capacity: {met}{missed}");
             }
+        }
+    }
+}
+
+/// A capacity search's first pause, and the longest and shortest it tries.
+const FIRST_PAUSE: Duration = Duration::from_millis(2000);
+const LONGEST_PAUSE: Duration = Duration::from_millis(10_000);
+const SHORTEST_PAUSE: Duration = Duration::from_millis(100);
+
+/// One paced round of a capacity search.
+struct Step {
+    pause: Duration,
+    rate: f64,
+    p99: f64,
+    errors: u64,
+}
+
+/// Paced rounds of `devices` from [`FIRST_PAUSE`]: while the target is met, the pause a quarter shorter
+/// each round until it is missed; if it is missed at first, half as long again each round until it is
+/// met. The round at the highest rate that met the target, and the one nearest it that missed it.
+async fn capacity(
+    server: &Arc<Server>,
+    backend: &str,
+    devices: usize,
+    seconds: u64,
+    made: &mut usize,
+) -> (Option<Step>, Option<Step>) {
+    let mut pause = FIRST_PAUSE;
+    let (mut met, mut missed): (Option<Step>, Option<Step>) = (None, None);
+    loop {
+        let tablets = keyworkers(server, *made, devices).await;
+        *made += devices;
+        let figures = run(server, backend, tablets, Duration::from_secs(seconds), pause).await;
+        figures.print(backend, devices, seconds, pause);
+        check_the_log(server, &figures, backend).await;
+        let step = Step {
+            pause,
+            rate: figures.applied as f64 / figures.elapsed,
+            p99: percentile(&figures.push_ms, 0.99),
+            errors: figures.errors,
+        };
+        if step.errors > 0 || step.p99 >= TARGET_P99_MS {
+            missed = Some(step);
+            // Missed after a round that met it (or at the longest pause): the search is over.
+            if met.is_some() || pause >= LONGEST_PAUSE {
+                return (met, missed);
+            }
+            pause = pause.mul_f64(1.5).min(LONGEST_PAUSE);
+        } else {
+            let lengthening = missed.is_some();
+            met = Some(step);
+            // Met after rounds that missed it (lengthening the pause), or at the shortest pause: over.
+            if lengthening || pause <= SHORTEST_PAUSE {
+                return (met, missed);
+            }
+            pause = pause.mul_f64(0.75);
         }
     }
 }
