@@ -284,6 +284,10 @@ async fn reads_are_answered_while_more_pushes_wait_to_write_than_there_are_conne
         if waiting > 0 {
             break;
         }
+        // A push that ends here never reached the lock: the wait would never end.
+        if let Some(ended) = pushes.try_join_next() {
+            panic!("a push ended while the counter was locked: {:?}", ended.map(|answer| answer.results));
+        }
         tokio::task::yield_now().await;
     }
     let again = pull_view(&server, before.cursor, before.view, 100).await;

@@ -29,6 +29,20 @@ pub use sync::SyncStorage;
 
 use crate::AppError;
 
+/// How long a write waits for its turn (each backend's writes take turns) before it is answered 503,
+/// as a pool's acquire timeout would.
+const LONGEST_WAIT_FOR_TURN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Waits for a write's turn, at most [`LONGEST_WAIT_FOR_TURN`].
+pub(crate) async fn wait_for_turn<T>(turn: impl std::future::Future<Output = T>) -> Result<T, AppError> {
+    tokio::time::timeout(LONGEST_WAIT_FOR_TURN, turn)
+        .await
+        .map_err(|_| AppError::Unavailable(format!("no turn to write within {} s", LONGEST_WAIT_FOR_TURN.as_secs())))
+}
+
+/// Why a request made once the database is closed (the server stopping) is answered 503.
+pub(crate) const CLOSED: &str = "the database is closed";
+
 /// What a transaction will do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

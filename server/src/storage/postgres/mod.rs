@@ -23,13 +23,11 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Postgres};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::{Database, Mode, Transaction};
+use super::{CLOSED, Database, Mode, Transaction, wait_for_turn};
 use crate::AppError;
 
 /// Connections in the pool: one writes at a time (see the module's words), the others read.
 const CONNECTIONS: u32 = 8;
-/// How long a write waits for its turn before it is answered 503 (as on SQLite).
-const LONGEST_WAIT: Duration = Duration::from_secs(30);
 
 /// A PostgreSQL database.
 #[derive(Debug, Clone)]
@@ -63,10 +61,9 @@ impl Database for PostgresDatabase {
         let (connection, turn) = match mode {
             Mode::Read => (Connection::Plain(self.pool.acquire().await?), None),
             Mode::Write => {
-                let turn = tokio::time::timeout(LONGEST_WAIT, self.writers.clone().acquire_owned())
-                    .await
-                    .map_err(|_| AppError::Unavailable("no turn to write within 30 s".into()))?
-                    .map_err(|_| AppError::Unavailable("the database is closed".into()))?;
+                let turn = wait_for_turn(self.writers.clone().acquire_owned())
+                    .await?
+                    .map_err(|_| AppError::Unavailable(CLOSED.into()))?;
                 let mut transaction = self.pool.begin().await?;
                 sqlx::query("SELECT last FROM change_counter WHERE id = 1 FOR UPDATE")
                     .execute(&mut *transaction)

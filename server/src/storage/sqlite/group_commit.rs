@@ -28,6 +28,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
 use super::checkpoints::Checkpoints;
 use crate::AppError;
+use crate::storage::{CLOSED, wait_for_turn};
 
 /// At most this many writes share a commit.
 const MOST_IN_GROUP: usize = 64;
@@ -37,8 +38,6 @@ const MOST_IN_GROUP: usize = 64;
 /// 40% of the writer's time; at 10 ms about eight (25 ms carried no more). See docs/decisions/storage.md.
 /// Only when writes queue: a write that finds nobody waiting commits at once.
 const GROUP_WINDOW: Duration = Duration::from_millis(10);
-/// How long a write waits for its turn before it is answered 503 (as a pool's acquire timeout).
-const LONGEST_WAIT: Duration = Duration::from_secs(30);
 
 /// Name of the thread the busiest writes run on.
 pub(crate) const WRITES_THREAD: &str = "dsr-writes";
@@ -119,8 +118,6 @@ async fn run(connection: &mut SqliteConnection, statements: &[&'static str]) -> 
     Ok(())
 }
 
-const CLOSED: &str = "the database is closed";
-
 fn closed() -> AppError {
     AppError::Unavailable(CLOSED.into())
 }
@@ -148,9 +145,7 @@ impl Writer {
     pub(super) async fn begin(self: &Arc<Self>) -> Result<Turn, AppError> {
         let mut guard = {
             let _waiting = Waiting::new(&self.waiting);
-            tokio::time::timeout(LONGEST_WAIT, self.state.clone().lock_owned())
-                .await
-                .map_err(|_| AppError::Unavailable("no turn to write within 30 s".into()))?
+            wait_for_turn(self.state.clone().lock_owned()).await?
         };
         if guard.unfinished {
             guard.undo_turn().await;
